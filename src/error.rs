@@ -1,0 +1,215 @@
+//! Errors for manifests that cannot be loaded.
+//!
+//! An error is only ever about the input: an object the Kubernetes API server would refuse, YAML
+//! that does not parse, an input that is too large. DNS outcomes such as NXDOMAIN are answers,
+//! not errors (see [`crate::answer`]), and objects that are valid but odd (an Endpoints object
+//! that matches no Service) are [`crate::Diagnostic`]s on the cluster.
+//!
+//! Every [`LoadError`] says where it happened, as precisely as the input allows:
+//!
+//! ```text
+//! manifests.yaml: document 2, line 14, column 13: Service default/web: spec.ports[1].port: expected an integer from 1 to 65535, found 99999
+//! ```
+//!
+//! A batch reports all of its bad objects at once, as [`LoadErrors`].
+
+use std::fmt;
+
+use crate::model::ObjectRef;
+
+/// Where in the input something is.
+///
+/// Every part is optional because not every input has it: a programmatic object has no line, a
+/// stream-level failure has no object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Location {
+    /// The name the caller gave the input (usually a file name).
+    pub origin: Option<String>,
+    /// The document within a multi-document YAML stream, counted from 1.
+    pub document: Option<usize>,
+    /// The entry of a `kind: List` document's `items`, counted from 0 as in `items[0]`.
+    pub item: Option<usize>,
+    /// The line, counted from 1 within the whole input.
+    pub line: Option<usize>,
+    /// The column, counted from 1.
+    pub column: Option<usize>,
+}
+
+impl Location {
+    /// Whether no part of the location is known.
+    pub fn is_unknown(&self) -> bool {
+        *self == Location::default()
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(document) = self.document {
+            parts.push(format!("document {document}"));
+        }
+        if let Some(item) = self.item {
+            parts.push(format!("items[{item}]"));
+        }
+        if let Some(line) = self.line {
+            parts.push(format!("line {line}"));
+        }
+        if let Some(column) = self.column {
+            parts.push(format!("column {column}"));
+        }
+        match (&self.origin, parts.is_empty()) {
+            (Some(origin), true) => f.write_str(origin),
+            (Some(origin), false) => write!(f, "{origin}: {}", parts.join(", ")),
+            (None, true) => f.write_str("<input>"),
+            (None, false) => f.write_str(&parts.join(", ")),
+        }
+    }
+}
+
+/// One object, document or input that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadError {
+    /// Where in the input.
+    pub location: Location,
+    /// The object, when its kind and name could be read.
+    pub object: Option<ObjectRef>,
+    /// The field path, e.g. `spec.ports[1].port`.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub kind: LoadErrorKind,
+}
+
+impl LoadError {
+    /// An error of `kind` at `location`, with no object or field yet.
+    pub fn new(location: Location, kind: LoadErrorKind) -> Self {
+        LoadError {
+            location,
+            object: None,
+            field: None,
+            kind,
+        }
+    }
+
+    /// Sets the object the error is about.
+    pub fn with_object(mut self, object: ObjectRef) -> Self {
+        self.object = Some(object);
+        self
+    }
+
+    /// Sets the field path.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.location)?;
+        if let Some(object) = &self.object {
+            write!(f, "{object}: ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        write!(f, "{}", self.kind)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// What is wrong with the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadErrorKind {
+    /// The input is larger than the configured limit.
+    #[error("input is {size} bytes, more than the limit of {limit} bytes")]
+    TooLarge {
+        /// The input's size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The text is not well-formed YAML/JSON, or a field has the wrong shape (the parser's own
+    /// message, without its location, which is in [`LoadError::location`]).
+    #[error("{message}")]
+    Syntax {
+        /// The parser's message.
+        message: String,
+    },
+    /// A required field is missing.
+    #[error("required field is missing")]
+    Missing,
+    /// A field has a value the API server would refuse.
+    #[error("expected {expected}, found {found}")]
+    Invalid {
+        /// What the API server accepts.
+        expected: String,
+        /// What the input has, quoted.
+        found: String,
+    },
+    /// Two objects of the same kind have the same namespace and name.
+    #[error("defined twice; the first definition is at {first}")]
+    Duplicate {
+        /// Where the first definition is.
+        first: Location,
+    },
+    /// A Service needs a cluster IP and its service CIDR has no free address left.
+    #[error("no free address left in the service CIDR {cidr}")]
+    ServiceCidrExhausted {
+        /// The CIDR, as text.
+        cidr: String,
+    },
+}
+
+/// All the errors of one batch: loading stops nothing at the first bad object, so a user sees
+/// every problem at once. A batch with any error changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadErrors {
+    errors: Vec<LoadError>,
+}
+
+impl LoadErrors {
+    /// Wraps a non-empty list of errors.
+    pub fn new(errors: Vec<LoadError>) -> Self {
+        debug_assert!(!errors.is_empty(), "LoadErrors without an error");
+        LoadErrors { errors }
+    }
+
+    /// The errors, in input order.
+    pub fn errors(&self) -> &[LoadError] {
+        &self.errors
+    }
+
+    /// Consumes the list.
+    pub fn into_errors(self) -> Vec<LoadError> {
+        self.errors
+    }
+}
+
+impl From<LoadError> for LoadErrors {
+    fn from(error: LoadError) -> Self {
+        LoadErrors {
+            errors: vec![error],
+        }
+    }
+}
+
+impl fmt::Display for LoadErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.errors.as_slice() {
+            [one] => write!(f, "{one}"),
+            many => {
+                write!(f, "{} objects could not be loaded:", many.len())?;
+                for error in many {
+                    write!(f, "\n  {error}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadErrors {}

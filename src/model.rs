@@ -1,0 +1,545 @@
+//! Validated Kubernetes objects: the part of each manifest that DNS depends on.
+//!
+//! The loader ([`crate::Cluster::from_yaml`] and [`crate::ClusterBuilder`]) reads YAML or JSON,
+//! checks every object the way the Kubernetes API server would, applies the server's defaults
+//! (namespace `default`, protocol `TCP`, type `ClusterIP`) and produces the types in this
+//! module. Everything here is therefore valid by construction: a [`Service`] always has a name,
+//! its ports are in range, a headless Service is marked as such, and so on. The DNS code never
+//! re-checks.
+//!
+//! Like CoreDNS's own `object` package, these types hold only the fields that change a DNS
+//! answer or a diagnostic; everything else in a manifest (status conditions of a Service,
+//! `managedFields`, `uid`, container images, …) is accepted by the loader and then dropped.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::IpAddr;
+
+/// The kinds of object the simulator models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Kind {
+    /// `v1 Service`.
+    Service,
+    /// `v1 Endpoints` (the legacy API, reaching DNS through EndpointSlice mirroring).
+    Endpoints,
+    /// `discovery.k8s.io/v1 EndpointSlice`.
+    EndpointSlice,
+    /// `v1 Pod`.
+    Pod,
+    /// `v1 Namespace`.
+    Namespace,
+}
+
+impl Kind {
+    /// The `kind` string as written in a manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Service => "Service",
+            Kind::Endpoints => "Endpoints",
+            Kind::EndpointSlice => "EndpointSlice",
+            Kind::Pod => "Pod",
+            Kind::Namespace => "Namespace",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The identity of an object: its kind, namespace and name, printed as
+/// `Service default/web` (or `Namespace prod` for cluster-scoped kinds).
+///
+/// Used as the key in diagnostics and errors, in the manner of kube-rs's `ObjectRef`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectRef {
+    /// The object's kind.
+    pub kind: Kind,
+    /// The namespace; `None` for cluster-scoped kinds (Namespace).
+    pub namespace: Option<String>,
+    /// The object's name.
+    pub name: String,
+}
+
+impl ObjectRef {
+    /// A reference to a namespaced object.
+    pub fn namespaced(kind: Kind, namespace: &str, name: &str) -> Self {
+        ObjectRef {
+            kind,
+            namespace: Some(namespace.to_owned()),
+            name: name.to_owned(),
+        }
+    }
+
+    /// A reference to a cluster-scoped object.
+    pub fn cluster_scoped(kind: Kind, name: &str) -> Self {
+        ObjectRef {
+            kind,
+            namespace: None,
+            name: name.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.namespace {
+            Some(namespace) => write!(f, "{} {}/{}", self.kind, namespace, self.name),
+            None => write!(f, "{} {}", self.kind, self.name),
+        }
+    }
+}
+
+/// The metadata every object carries, after defaulting.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ObjectMeta {
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace`, defaulted to `default`; empty for cluster-scoped kinds.
+    pub namespace: String,
+    /// `metadata.labels`.
+    pub labels: BTreeMap<String, String>,
+    /// `metadata.annotations`.
+    pub annotations: BTreeMap<String, String>,
+}
+
+impl ObjectMeta {
+    /// Metadata with a name and namespace and no labels or annotations.
+    pub fn new(namespace: &str, name: &str) -> Self {
+        ObjectMeta {
+            name: name.to_owned(),
+            namespace: namespace.to_owned(),
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+        }
+    }
+}
+
+/// An L4 protocol of a port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Protocol {
+    /// `TCP`, the API server's default.
+    #[default]
+    Tcp,
+    /// `UDP`.
+    Udp,
+    /// `SCTP`.
+    Sctp,
+}
+
+impl Protocol {
+    /// The protocol as written in a manifest (`TCP`, `UDP`, `SCTP`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An IP family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IpFamily {
+    /// `IPv4`.
+    IPv4,
+    /// `IPv6`.
+    IPv6,
+}
+
+impl IpFamily {
+    /// The family of an address.
+    pub fn of(ip: &IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(_) => IpFamily::IPv4,
+            IpAddr::V6(_) => IpFamily::IPv6,
+        }
+    }
+}
+
+impl fmt::Display for IpFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IpFamily::IPv4 => "IPv4",
+            IpFamily::IPv6 => "IPv6",
+        })
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Service
+// ------------------------------------------------------------------------------------------
+
+/// A `v1 Service`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Service {
+    /// Name, namespace, labels, annotations.
+    pub meta: ObjectMeta,
+    /// `spec.type`, defaulted to `ClusterIP`.
+    pub service_type: ServiceType,
+    /// What `spec.clusterIP` / `spec.clusterIPs` say.
+    pub cluster_ip: ClusterIpSpec,
+    /// `spec.ipFamilies`, in order (the first is the primary family). May be empty.
+    pub ip_families: Vec<IpFamily>,
+    /// `spec.ipFamilyPolicy`, if given.
+    pub ip_family_policy: Option<IpFamilyPolicy>,
+    /// `spec.ports`.
+    pub ports: Vec<ServicePort>,
+    /// `spec.selector`. `None` for a selectorless Service (an empty map counts as none, as the
+    /// API server stores it).
+    pub selector: Option<BTreeMap<String, String>>,
+    /// `spec.externalName` without a trailing dot, for `type: ExternalName`.
+    pub external_name: Option<String>,
+    /// `spec.publishNotReadyAddresses`.
+    pub publish_not_ready_addresses: bool,
+}
+
+impl Service {
+    /// Whether the Service is headless (`clusterIP: None`).
+    pub fn is_headless(&self) -> bool {
+        matches!(self.cluster_ip, ClusterIpSpec::Headless)
+    }
+}
+
+/// `spec.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ServiceType {
+    /// `ClusterIP` (the default).
+    #[default]
+    ClusterIp,
+    /// `NodePort`.
+    NodePort,
+    /// `LoadBalancer`.
+    LoadBalancer,
+    /// `ExternalName`.
+    ExternalName,
+}
+
+impl ServiceType {
+    /// The type as written in a manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceType::ClusterIp => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
+            ServiceType::LoadBalancer => "LoadBalancer",
+            ServiceType::ExternalName => "ExternalName",
+        }
+    }
+}
+
+/// The cluster IP(s) of a Service as the manifest gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClusterIpSpec {
+    /// No cluster IP given: one is allocated from the service CIDR when the cluster is built.
+    /// (ExternalName Services also carry this value and never get one.)
+    Unset,
+    /// `clusterIP: None`: a headless Service.
+    Headless,
+    /// One IP, or two of different families (dual stack), primary first.
+    Ips(Vec<IpAddr>),
+}
+
+/// `spec.ipFamilyPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IpFamilyPolicy {
+    /// `SingleStack`.
+    SingleStack,
+    /// `PreferDualStack`.
+    PreferDualStack,
+    /// `RequireDualStack`.
+    RequireDualStack,
+}
+
+/// One entry of `spec.ports`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServicePort {
+    /// `name`; required when the Service has more than one port.
+    pub name: Option<String>,
+    /// `protocol`, defaulted to TCP.
+    pub protocol: Protocol,
+    /// `port`, 1–65535.
+    pub port: u16,
+    /// `targetPort`, if given.
+    pub target_port: Option<TargetPort>,
+}
+
+/// `targetPort`: a number or the name of a container port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetPort {
+    /// A port number.
+    Number(u16),
+    /// A named container port.
+    Name(String),
+}
+
+// ------------------------------------------------------------------------------------------
+// Endpoints (legacy)
+// ------------------------------------------------------------------------------------------
+
+/// A `v1 Endpoints` object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Endpoints {
+    /// Name, namespace, labels, annotations.
+    pub meta: ObjectMeta,
+    /// `subsets`.
+    pub subsets: Vec<EndpointSubset>,
+}
+
+/// One entry of `subsets`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct EndpointSubset {
+    /// `addresses`: ready addresses.
+    pub addresses: Vec<EndpointAddress>,
+    /// `notReadyAddresses`.
+    pub not_ready_addresses: Vec<EndpointAddress>,
+    /// `ports`.
+    pub ports: Vec<EndpointPort>,
+}
+
+/// One address of an Endpoints subset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EndpointAddress {
+    /// `ip`.
+    pub ip: IpAddr,
+    /// `hostname`.
+    pub hostname: Option<String>,
+    /// `nodeName`.
+    pub node_name: Option<String>,
+    /// `targetRef`.
+    pub target_ref: Option<TargetRef>,
+}
+
+/// A `targetRef`: usually the Pod behind an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TargetRef {
+    /// `kind`, usually `Pod`.
+    pub kind: Option<String>,
+    /// `namespace`.
+    pub namespace: Option<String>,
+    /// `name`.
+    pub name: String,
+}
+
+// ------------------------------------------------------------------------------------------
+// EndpointSlice
+// ------------------------------------------------------------------------------------------
+
+/// A `discovery.k8s.io/v1 EndpointSlice`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EndpointSlice {
+    /// Name, namespace, labels, annotations. The owning Service is named by the
+    /// `kubernetes.io/service-name` label (see [`EndpointSlice::service_name`]).
+    pub meta: ObjectMeta,
+    /// `addressType`.
+    pub address_type: AddressType,
+    /// `endpoints`.
+    pub endpoints: Vec<Endpoint>,
+    /// `ports`. Empty means "no ports" (a portless headless Service).
+    pub ports: Vec<EndpointPort>,
+}
+
+/// The label that links an EndpointSlice to its Service.
+pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
+
+impl EndpointSlice {
+    /// The Service this slice belongs to: its `kubernetes.io/service-name` label.
+    pub fn service_name(&self) -> Option<&str> {
+        self.meta.labels.get(SERVICE_NAME_LABEL).map(String::as_str)
+    }
+}
+
+/// `addressType` of an EndpointSlice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AddressType {
+    /// `IPv4`.
+    IPv4,
+    /// `IPv6`.
+    IPv6,
+    /// `FQDN` (deprecated; accepted, never served).
+    Fqdn,
+}
+
+/// One entry of an EndpointSlice's `endpoints`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Endpoint {
+    /// `addresses` (1–100). For `FQDN` slices these are empty and
+    /// [`Endpoint::fqdn_addresses`] holds the names.
+    pub addresses: Vec<IpAddr>,
+    /// `addresses` of an `FQDN` slice.
+    pub fqdn_addresses: Vec<String>,
+    /// `conditions`.
+    pub conditions: EndpointConditions,
+    /// `hostname`.
+    pub hostname: Option<String>,
+    /// `nodeName`.
+    pub node_name: Option<String>,
+    /// `zone`.
+    pub zone: Option<String>,
+    /// `targetRef`.
+    pub target_ref: Option<TargetRef>,
+}
+
+impl Endpoint {
+    /// Whether DNS serves this endpoint: `conditions.ready` is true or unset.
+    ///
+    /// This is the only condition CoreDNS reads; `serving` and `terminating` are ignored.
+    pub fn is_ready(&self) -> bool {
+        self.conditions.ready != Some(false)
+    }
+}
+
+/// `conditions` of an endpoint. Unset means unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct EndpointConditions {
+    /// `ready`.
+    pub ready: Option<bool>,
+    /// `serving`.
+    pub serving: Option<bool>,
+    /// `terminating`.
+    pub terminating: Option<bool>,
+}
+
+/// A port of an EndpointSlice or an Endpoints subset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EndpointPort {
+    /// `name`.
+    pub name: Option<String>,
+    /// `protocol`, defaulted to TCP.
+    pub protocol: Protocol,
+    /// `port`. `None` only in an EndpointSlice, where it means "all ports".
+    pub port: Option<u16>,
+    /// `appProtocol`.
+    pub app_protocol: Option<String>,
+}
+
+// ------------------------------------------------------------------------------------------
+// Pod and Namespace
+// ------------------------------------------------------------------------------------------
+
+/// A `v1 Pod`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Pod {
+    /// Name, namespace, labels, annotations.
+    pub meta: ObjectMeta,
+    /// `spec.hostname`.
+    pub hostname: Option<String>,
+    /// `spec.subdomain`.
+    pub subdomain: Option<String>,
+    /// `spec.nodeName`.
+    pub node_name: Option<String>,
+    /// Ports declared by the containers (and restartable init containers).
+    pub container_ports: Vec<ContainerPort>,
+    /// `status.phase`.
+    pub phase: Option<PodPhase>,
+    /// `status.podIPs` (or `status.podIP`), primary first.
+    pub pod_ips: Vec<IpAddr>,
+    /// The `Ready` condition in `status.conditions`, if present.
+    pub ready: Option<bool>,
+    /// Whether `metadata.deletionTimestamp` is set.
+    pub terminating: bool,
+}
+
+/// A container port of a Pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ContainerPort {
+    /// `name`.
+    pub name: Option<String>,
+    /// `containerPort`.
+    pub port: u16,
+    /// `protocol`, defaulted to TCP.
+    pub protocol: Protocol,
+}
+
+/// `status.phase` of a Pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PodPhase {
+    /// `Pending`.
+    Pending,
+    /// `Running`.
+    Running,
+    /// `Succeeded`.
+    Succeeded,
+    /// `Failed`.
+    Failed,
+    /// `Unknown`.
+    Unknown,
+}
+
+/// A `v1 Namespace`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Namespace {
+    /// Name and labels (`namespace` is empty).
+    pub meta: ObjectMeta,
+}
+
+/// Any object the simulator models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Object {
+    /// A Service.
+    Service(Service),
+    /// An Endpoints object.
+    Endpoints(Endpoints),
+    /// An EndpointSlice.
+    EndpointSlice(EndpointSlice),
+    /// A Pod.
+    Pod(Pod),
+    /// A Namespace.
+    Namespace(Namespace),
+}
+
+impl Object {
+    /// The object's metadata.
+    pub fn meta(&self) -> &ObjectMeta {
+        match self {
+            Object::Service(o) => &o.meta,
+            Object::Endpoints(o) => &o.meta,
+            Object::EndpointSlice(o) => &o.meta,
+            Object::Pod(o) => &o.meta,
+            Object::Namespace(o) => &o.meta,
+        }
+    }
+
+    /// The object's kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Object::Service(_) => Kind::Service,
+            Object::Endpoints(_) => Kind::Endpoints,
+            Object::EndpointSlice(_) => Kind::EndpointSlice,
+            Object::Pod(_) => Kind::Pod,
+            Object::Namespace(_) => Kind::Namespace,
+        }
+    }
+
+    /// The object's identity.
+    pub fn object_ref(&self) -> ObjectRef {
+        let meta = self.meta();
+        match self {
+            Object::Namespace(_) => ObjectRef::cluster_scoped(Kind::Namespace, &meta.name),
+            _ => ObjectRef::namespaced(self.kind(), &meta.namespace, &meta.name),
+        }
+    }
+}
