@@ -1,0 +1,753 @@
+//! The rules: given a cluster, a configuration and a question, what CoreDNS answers.
+//!
+//! The work happens in three steps, as in CoreDNS's `kubernetes` plugin:
+//!
+//! 1. **Zone**: the longest configured zone that contains the name; none means REFUSED
+//!    (CoreDNS passes the question on, and with no other plugin that is a refusal).
+//! 2. **Lookup** ([`Found`]): what the name refers to in the cluster, independent of the
+//!    question type. A *name error* (unknown Service or namespace, a name that is not
+//!    service-shaped) becomes NXDOMAIN; a name that exists but holds nothing (the zone apex,
+//!    `svc.<zone>`, `<ns>.svc.<zone>`) is an empty success.
+//! 3. **Records**: the lookup filtered by question type. An empty result for a name that exists
+//!    is NODATA. Both negative answers carry the zone's SOA in the authority section.
+//!
+//! The rules and their CoreDNS sources are listed in `shared/reference/coredns-rules.md`; the
+//! tests in `tests/` name the rule each case checks.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, SOA, TXT};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+use crate::cluster::{Cluster, ClusterService};
+use crate::config::{Config, PodMode};
+use crate::model::{Endpoint, ServiceType};
+use crate::qname::{self, Labels, PortFilter, QueryName};
+
+/// The schema version `dns-version.<zone>` answers (Kubernetes DNS specification 1.1.0).
+pub const DNS_SCHEMA_VERSION: &str = "1.1.0";
+/// The TTL of the `dns-version` TXT record.
+pub const DNS_VERSION_TTL: u32 = 28800;
+/// CoreDNS follows CNAME chains inside its zones at most this deep.
+const MAX_CNAME_CHAIN: usize = 10;
+
+/// What a question got: an outcome and the records of each section.
+///
+/// This is the typed result tests use without touching bytes; [`crate::ClusterDns::handle`]
+/// turns it into a DNS message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Answer {
+    /// NOERROR with data, NODATA, NXDOMAIN or REFUSED.
+    pub outcome: Outcome,
+    /// The answer section.
+    pub answers: Vec<Record>,
+    /// The authority section: the zone's SOA for negative answers.
+    pub authorities: Vec<Record>,
+    /// The additional section.
+    pub additionals: Vec<Record>,
+}
+
+/// The kind of answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// NOERROR with records in the answer section.
+    Success,
+    /// NOERROR with no answer: the name exists, but has no records of this type.
+    NoData,
+    /// NXDOMAIN: the name does not exist.
+    NxDomain,
+    /// REFUSED: the name is outside every zone of the server, or a zone transfer was asked
+    /// for and transfers are not enabled.
+    Refused,
+}
+
+impl Outcome {
+    /// The response code this outcome is sent with.
+    pub fn response_code(self) -> ResponseCode {
+        match self {
+            Outcome::Success | Outcome::NoData => ResponseCode::NoError,
+            Outcome::NxDomain => ResponseCode::NXDomain,
+            Outcome::Refused => ResponseCode::Refused,
+        }
+    }
+}
+
+impl Answer {
+    /// The response code.
+    pub fn response_code(&self) -> ResponseCode {
+        self.outcome.response_code()
+    }
+
+    /// Whether the AA bit is set: on every answer from a zone of the server.
+    pub fn is_authoritative(&self) -> bool {
+        self.outcome != Outcome::Refused
+    }
+
+    /// Each answer record in zone-file text (`name ttl IN type data`), in order.
+    pub fn answer_lines(&self) -> Vec<String> {
+        self.answers.iter().map(ToString::to_string).collect()
+    }
+
+    fn refused() -> Answer {
+        Answer {
+            outcome: Outcome::Refused,
+            answers: Vec::new(),
+            authorities: Vec::new(),
+            additionals: Vec::new(),
+        }
+    }
+}
+
+/// A configured zone, prepared for matching.
+#[derive(Debug, Clone)]
+pub(crate) struct Zone {
+    /// Lower-case labels, left to right.
+    labels: Vec<Box<[u8]>>,
+}
+
+impl Zone {
+    pub(crate) fn new(name: &Name) -> Zone {
+        Zone {
+            labels: name
+                .iter()
+                .map(|label| label.to_ascii_lowercase().into_boxed_slice())
+                .collect(),
+        }
+    }
+}
+
+/// Everything an answer is computed from.
+pub(crate) struct Context<'a> {
+    pub(crate) cluster: &'a Cluster,
+    pub(crate) config: &'a Config,
+    pub(crate) zones: &'a [Zone],
+    pub(crate) serial: u32,
+}
+
+impl Context<'_> {
+    /// Answers `qname`/`qtype`.
+    pub(crate) fn answer(&self, qname: &Name, qtype: RecordType) -> Answer {
+        let labels = Labels::new(qname);
+        let Some(zone_labels) = self.matching_zone(&labels) else {
+            return Answer::refused();
+        };
+        let question = Question {
+            name: qname,
+            labels: &labels,
+            zone_labels,
+        };
+        let outcome = self.lookup_typed(&question, qtype, 0);
+        let mut answer = Answer {
+            outcome: Outcome::Success,
+            answers: Vec::new(),
+            authorities: Vec::new(),
+            additionals: Vec::new(),
+        };
+        match outcome {
+            Typed::Refused => return Answer::refused(),
+            Typed::NameError => answer.outcome = Outcome::NxDomain,
+            Typed::Records(records, extra) if records.is_empty() => {
+                answer.outcome = Outcome::NoData;
+                answer.additionals = extra;
+            }
+            Typed::Records(records, extra) => {
+                answer.answers = records;
+                answer.additionals = extra;
+            }
+        }
+        if answer.outcome != Outcome::Success {
+            answer.authorities.push(self.soa_record(&question));
+        }
+        answer
+    }
+
+    /// The number of labels of the longest zone containing the name.
+    fn matching_zone(&self, labels: &Labels) -> Option<usize> {
+        self.zones
+            .iter()
+            .filter(|zone| labels.ends_with(&zone.labels))
+            .map(|zone| zone.labels.len())
+            .max()
+    }
+
+    /// The per-type dispatch of CoreDNS's `ServeDNS`.
+    fn lookup_typed(&self, question: &Question<'_>, qtype: RecordType, depth: usize) -> Typed {
+        let parsed = qname::parse(question.labels, question.zone_labels);
+        let at_apex = parsed == QueryName::Apex;
+        match qtype {
+            RecordType::AXFR | RecordType::IXFR => Typed::Refused,
+            RecordType::SOA if at_apex => Typed::one(self.soa_record(question)),
+            RecordType::SOA => Typed::empty(),
+            RecordType::NS if at_apex => self.apex_ns(question),
+            RecordType::TXT => self.txt(question, parsed, depth),
+            RecordType::A | RecordType::AAAA => {
+                self.address_records(question, parsed, qtype, depth)
+            }
+            RecordType::CNAME => match self.find(question, parsed) {
+                Found::NameError => Typed::NameError,
+                Found::Items(Items::ExternalName(target)) => {
+                    match self.cname_record(question, target) {
+                        Some(record) => Typed::one(record),
+                        None => Typed::empty(),
+                    }
+                }
+                Found::Nothing | Found::Items(_) => Typed::empty(),
+            },
+            // Every other type: CoreDNS runs an A lookup only to tell NXDOMAIN from NODATA.
+            _ => match self.find(question, parsed) {
+                Found::NameError => Typed::NameError,
+                _ => Typed::empty(),
+            },
+        }
+    }
+
+    /// What a name refers to (CoreDNS `Records`), whatever the question type.
+    fn find<'c>(&'c self, question: &Question<'_>, parsed: QueryName<'c>) -> Found<'c>
+    where
+        Self: 'c,
+    {
+        if question.labels_are_reverse()
+            && !matches!(
+                parsed,
+                QueryName::Apex | QueryName::ServiceApex | QueryName::PodApex | QueryName::Invalid
+            )
+        {
+            return Found::NameError;
+        }
+        match parsed {
+            QueryName::Apex | QueryName::ServiceApex | QueryName::PodApex => Found::Nothing,
+            QueryName::Invalid | QueryName::DnsVersion => Found::NameError,
+            QueryName::NameServer => {
+                if question.zone_is_lowercase() {
+                    Found::Items(Items::NameServer)
+                } else {
+                    Found::NameError
+                }
+            }
+            QueryName::Namespace { namespace } => {
+                if self.namespace_exposed(namespace) {
+                    Found::Nothing
+                } else {
+                    Found::NameError
+                }
+            }
+            QueryName::PodNamespace { namespace } => {
+                if self.config.pods != PodMode::Disabled && self.namespace_exposed(namespace) {
+                    Found::Nothing
+                } else {
+                    Found::NameError
+                }
+            }
+            QueryName::Pod { namespace, address } => self.find_pod(namespace, address),
+            QueryName::Service {
+                namespace,
+                service,
+                endpoint,
+                port,
+            } => self.find_service(namespace, service, endpoint, port),
+        }
+    }
+
+    fn namespace_exposed(&self, namespace: &str) -> bool {
+        self.config.exposes_namespace(namespace) && self.cluster.has_namespace_lowercase(namespace)
+    }
+
+    /// CoreDNS `findServices`.
+    fn find_service<'c>(
+        &'c self,
+        namespace: &'c str,
+        name: &'c str,
+        endpoint: Option<&'c str>,
+        port: Option<PortFilter<'c>>,
+    ) -> Found<'c> {
+        if !self.namespace_exposed(namespace) {
+            return Found::NameError;
+        }
+        let Some(service) = self.cluster.find_service(namespace, name) else {
+            return Found::NameError;
+        };
+        let object = service.service();
+        if object.service_type == ServiceType::ExternalName {
+            let target = object.external_name.as_deref().unwrap_or_default();
+            if endpoint.is_some() || port.is_some() || target.parse::<IpAddr>().is_ok() {
+                return Found::NameError;
+            }
+            return Found::Items(Items::ExternalName(target));
+        }
+        let headless = object.is_headless();
+        if self.config.ignore_empty_service && !headless && !self.has_ready(service) {
+            return Found::NameError;
+        }
+        if headless || endpoint.is_some() {
+            let filter = EndpointFilter { endpoint, port };
+            if self.endpoint_addresses(service, filter).next().is_none() {
+                return Found::NameError;
+            }
+            return Found::Items(Items::Endpoints { service, filter });
+        }
+        let port_matches = object.ports.iter().any(|service_port| {
+            port_matches(
+                port,
+                service_port.name.as_deref(),
+                service_port.protocol.as_str(),
+            )
+        });
+        if !port_matches {
+            return Found::NameError;
+        }
+        Found::Items(Items::ClusterIps(service))
+    }
+
+    fn has_ready(&self, service: &ClusterService) -> bool {
+        !self.config.noendpoints && service.has_ready_endpoints()
+    }
+
+    /// The ready addresses of a Service's endpoints that pass `filter`, possibly repeated
+    /// (one per matching port, as CoreDNS lists them).
+    fn endpoint_addresses<'c>(
+        &'c self,
+        service: &'c ClusterService,
+        filter: EndpointFilter<'c>,
+    ) -> impl Iterator<Item = IpAddr> + 'c {
+        let slices = if self.config.noendpoints {
+            &[][..]
+        } else {
+            service.slice_indexes()
+        };
+        let endpoint_pod_names = self.config.endpoint_pod_names;
+        slices
+            .iter()
+            .map(|&index| self.cluster.endpoint_slices()[index].slice())
+            .flat_map(move |slice| {
+                // A slice without ports still answers address queries (CoreDNS gives it a
+                // sentinel port with no name and no protocol).
+                let ports_match = if slice.ports.is_empty() {
+                    port_matches(filter.port, Some(""), "")
+                } else {
+                    slice.ports.iter().any(|port| {
+                        port_matches(filter.port, port.name.as_deref(), port.protocol.as_str())
+                    })
+                };
+                slice
+                    .endpoints
+                    .iter()
+                    .filter(move |endpoint| ports_match && endpoint.is_ready())
+                    .flat_map(move |endpoint| {
+                        endpoint.addresses.iter().copied().filter(move |address| {
+                            filter.endpoint.is_none_or(|label| {
+                                endpoint_name_matches(endpoint, address, endpoint_pod_names, label)
+                            })
+                        })
+                    })
+            })
+    }
+
+    /// CoreDNS `findPods`.
+    fn find_pod<'c>(&self, namespace: &str, label: &str) -> Found<'c> {
+        if self.config.pods == PodMode::Disabled || !self.namespace_exposed(namespace) {
+            return Found::NameError;
+        }
+        let Some(address) = pod_address(label) else {
+            return Found::NameError;
+        };
+        if self.config.pods == PodMode::Verified {
+            let exists = self.cluster.pods().any(|pod| {
+                pod.meta.namespace == namespace
+                    && !pod.terminating
+                    && pod.pod_ips.first() == Some(&address)
+            });
+            if !exists {
+                return Found::NameError;
+            }
+        }
+        Found::Items(Items::Pod(address))
+    }
+
+    /// A and AAAA (CoreDNS `plugin.A` / `plugin.AAAA`).
+    fn address_records(
+        &self,
+        question: &Question<'_>,
+        parsed: QueryName<'_>,
+        qtype: RecordType,
+        depth: usize,
+    ) -> Typed {
+        let items = match self.find(question, parsed) {
+            Found::NameError => return Typed::NameError,
+            Found::Nothing => return Typed::empty(),
+            Found::Items(items) => items,
+        };
+        let mut records = Vec::new();
+        let mut push = |address: IpAddr| {
+            if let Some(data) = address_rdata(address, qtype) {
+                records.push(Record::from_rdata(
+                    question.name.clone(),
+                    self.config.ttl,
+                    data,
+                ));
+            }
+        };
+        match items {
+            Items::ClusterIps(service) => service.cluster_ips().iter().copied().for_each(push),
+            Items::Endpoints {
+                service,
+                filter:
+                    EndpointFilter {
+                        endpoint: None,
+                        port: None,
+                    },
+            } => match qtype {
+                RecordType::A => service
+                    .ready_ipv4()
+                    .iter()
+                    .copied()
+                    .map(IpAddr::V4)
+                    .for_each(push),
+                _ => service
+                    .ready_ipv6()
+                    .iter()
+                    .copied()
+                    .map(IpAddr::V6)
+                    .for_each(push),
+            },
+            Items::Endpoints { service, filter } => {
+                let mut seen: Vec<IpAddr> = Vec::new();
+                for address in self.endpoint_addresses(service, filter) {
+                    if !seen.contains(&address) {
+                        seen.push(address);
+                        push(address);
+                    }
+                }
+            }
+            Items::Pod(address) => push(address),
+            Items::NameServer => self.config.server_addresses.iter().copied().for_each(push),
+            Items::ExternalName(target) => return self.chase(question, target, qtype, depth),
+        }
+        Typed::Records(records, Vec::new())
+    }
+
+    /// An ExternalName's CNAME, followed inside the zone (CoreDNS `backend_lookup.go`): the
+    /// CNAME is kept only when the target yields records; a target outside the zone is left to
+    /// the client (no upstream is simulated).
+    fn chase(
+        &self,
+        question: &Question<'_>,
+        target: &str,
+        qtype: RecordType,
+        depth: usize,
+    ) -> Typed {
+        let Some(cname) = self.cname_record(question, target) else {
+            return Typed::empty();
+        };
+        let RData::CNAME(CNAME(target_name)) = &cname.data else {
+            return Typed::empty();
+        };
+        let target_labels = Labels::new(target_name);
+        if !question.zone_contains(&target_labels) {
+            return Typed::one(cname);
+        }
+        if depth >= MAX_CNAME_CHAIN {
+            return Typed::empty();
+        }
+        let next = Question {
+            name: target_name,
+            labels: &target_labels,
+            zone_labels: question.zone_labels,
+        };
+        match self.lookup_typed(&next, qtype, depth + 1) {
+            Typed::Records(records, extra) if !records.is_empty() => {
+                let mut all = Vec::with_capacity(records.len() + 1);
+                all.push(cname);
+                all.extend(records);
+                Typed::Records(all, extra)
+            }
+            _ => Typed::empty(),
+        }
+    }
+
+    /// `name CNAME target.`, or `None` for a direct loop (`x CNAME x`) or an invalid target.
+    fn cname_record(&self, question: &Question<'_>, target: &str) -> Option<Record> {
+        let mut target = Name::from_ascii(target).ok()?;
+        target.set_fqdn(true);
+        if target == *question.name {
+            return None;
+        }
+        Some(Record::from_rdata(
+            question.name.clone(),
+            self.config.ttl,
+            RData::CNAME(CNAME(target)),
+        ))
+    }
+
+    /// TXT: `dns-version`, ExternalName chasing, and CoreDNS's quirk of answering NXDOMAIN for
+    /// names that exist but hold no records (the apex, `svc.<zone>`, `<ns>.svc.<zone>`).
+    fn txt(&self, question: &Question<'_>, parsed: QueryName<'_>, depth: usize) -> Typed {
+        if parsed == QueryName::DnsVersion {
+            let text = TXT::new(vec![DNS_SCHEMA_VERSION.to_owned()]);
+            return Typed::one(Record::from_rdata(
+                question.name.clone(),
+                DNS_VERSION_TTL,
+                RData::TXT(text),
+            ));
+        }
+        match self.find(question, parsed) {
+            Found::Items(Items::ExternalName(target)) => {
+                self.chase(question, target, RecordType::TXT, depth)
+            }
+            Found::Items(_) => Typed::empty(),
+            Found::Nothing | Found::NameError => Typed::NameError,
+        }
+    }
+
+    /// NS at the apex: `ns.dns.<zone>`, with the server's addresses as glue.
+    fn apex_ns(&self, question: &Question<'_>) -> Typed {
+        let zone = question.zone_as_spelled();
+        let Ok(target) = Name::from_ascii("ns.dns").and_then(|ns| ns.append_domain(&zone)) else {
+            return Typed::empty();
+        };
+        let glue = self
+            .config
+            .server_addresses
+            .iter()
+            .filter_map(|&address| {
+                let qtype = match address {
+                    IpAddr::V4(_) => RecordType::A,
+                    IpAddr::V6(_) => RecordType::AAAA,
+                };
+                address_rdata(address, qtype)
+                    .map(|data| Record::from_rdata(target.clone(), self.config.ttl, data))
+            })
+            .collect();
+        let ns = Record::from_rdata(
+            question.name.clone(),
+            self.config.ttl,
+            RData::NS(NS(target)),
+        );
+        Typed::Records(vec![ns], glue)
+    }
+
+    /// The zone's SOA as CoreDNS builds it (`plugin/backend_lookup.go` `SOA`).
+    fn soa_record(&self, question: &Question<'_>) -> Record {
+        let zone = question.zone_as_spelled();
+        let under_zone = |label: &str| {
+            Name::from_ascii(label)
+                .and_then(|prefix| prefix.append_domain(&zone))
+                .unwrap_or_else(|_| zone.clone())
+        };
+        let ttl = self.config.ttl;
+        let soa = SOA::new(
+            under_zone("ns.dns"),
+            under_zone("hostmaster"),
+            self.serial,
+            7200,
+            1800,
+            86400,
+            ttl,
+        );
+        Record::from_rdata(zone, ttl.min(300), RData::SOA(soa))
+    }
+}
+
+/// A question inside a zone.
+struct Question<'a> {
+    name: &'a Name,
+    labels: &'a Labels,
+    zone_labels: usize,
+}
+
+impl Question<'_> {
+    /// The zone as the question spells it (CoreDNS keeps the caller's case).
+    fn zone_as_spelled(&self) -> Name {
+        let mut zone = self.name.trim_to(self.zone_labels);
+        zone.set_fqdn(true);
+        zone
+    }
+
+    /// Whether the zone part of the question is written in lower case (`ns.dns.<zone>` only
+    /// resolves then: CoreDNS compares the lower-cased name with the zone as spelled).
+    fn zone_is_lowercase(&self) -> bool {
+        self.name
+            .iter()
+            .skip(self.labels.len() - self.zone_labels)
+            .all(|label| !label.iter().any(u8::is_ascii_uppercase))
+    }
+
+    /// Whether another name lies in this question's zone.
+    fn zone_contains(&self, other: &Labels) -> bool {
+        let zone_start = self.labels.len() - self.zone_labels;
+        other.len() >= self.zone_labels
+            && (0..self.zone_labels).all(|i| {
+                other.get(other.len() - self.zone_labels + i) == self.labels.get(zone_start + i)
+            })
+    }
+
+    /// Whether the name lies under `in-addr.arpa.` or `ip6.arpa.`.
+    fn labels_are_reverse(&self) -> bool {
+        let n = self.labels.len();
+        n >= 2
+            && self.labels.get(n - 1) == b"arpa"
+            && matches!(self.labels.get(n - 2), b"in-addr" | b"ip6")
+    }
+}
+
+/// What a name refers to.
+enum Found<'c> {
+    /// NXDOMAIN.
+    NameError,
+    /// The name exists and holds nothing.
+    Nothing,
+    /// The name holds records.
+    Items(Items<'c>),
+}
+
+/// The kinds of records a name holds.
+enum Items<'c> {
+    ClusterIps(&'c ClusterService),
+    Endpoints {
+        service: &'c ClusterService,
+        filter: EndpointFilter<'c>,
+    },
+    ExternalName(&'c str),
+    Pod(IpAddr),
+    NameServer,
+}
+
+#[derive(Clone, Copy)]
+struct EndpointFilter<'a> {
+    endpoint: Option<&'a str>,
+    port: Option<PortFilter<'a>>,
+}
+
+/// The result of a typed lookup.
+enum Typed {
+    Refused,
+    NameError,
+    /// Answer records (empty: NODATA) and additional records.
+    Records(Vec<Record>, Vec<Record>),
+}
+
+impl Typed {
+    fn empty() -> Typed {
+        Typed::Records(Vec::new(), Vec::new())
+    }
+
+    fn one(record: Record) -> Typed {
+        Typed::Records(vec![record], Vec::new())
+    }
+}
+
+/// CoreDNS `matchPortAndProtocol`: an absent filter matches everything; names compare
+/// case-insensitively.
+fn port_matches(filter: Option<PortFilter<'_>>, name: Option<&str>, protocol: &str) -> bool {
+    filter.is_none_or(|filter| {
+        filter.port.eq_ignore_ascii_case(name.unwrap_or_default())
+            && filter.protocol.eq_ignore_ascii_case(protocol)
+    })
+}
+
+/// The record data for an address, when it is of the question's family.
+fn address_rdata(address: IpAddr, qtype: RecordType) -> Option<RData> {
+    match (address, qtype) {
+        (IpAddr::V4(v4), RecordType::A) => Some(RData::A(A(v4))),
+        (IpAddr::V6(v6), RecordType::AAAA) => Some(RData::AAAA(AAAA(v6))),
+        _ => None,
+    }
+}
+
+/// Whether `label` names this endpoint address (CoreDNS `endpointHostname`): its hostname;
+/// else, with `endpoint_pod_names`, its Pod's name if shorter than 64; else its dashed IP.
+fn endpoint_name_matches(
+    endpoint: &Endpoint,
+    address: &IpAddr,
+    endpoint_pod_names: bool,
+    label: &str,
+) -> bool {
+    if let Some(hostname) = &endpoint.hostname {
+        return hostname.eq_ignore_ascii_case(label);
+    }
+    if endpoint_pod_names
+        && let Some(pod) = endpoint.target_ref.as_ref().filter(|r| r.name.len() < 64)
+    {
+        return pod.name.eq_ignore_ascii_case(label);
+    }
+    let mut buffer = [0u8; 48];
+    dashed_ip(address, &mut buffer).eq_ignore_ascii_case(label)
+}
+
+/// An address with `.` and `:` replaced by `-`, and a `0` added after a trailing `-`
+/// (`10-1-0-5`, `2001-db8--0`), written into `buffer`.
+pub(crate) fn dashed_ip<'b>(address: &IpAddr, buffer: &'b mut [u8; 48]) -> &'b str {
+    use std::io::Write;
+    let mut cursor = std::io::Cursor::new(&mut buffer[..]);
+    // An IPv6 address is at most 45 characters; the write cannot fail.
+    let _ = write!(cursor, "{address}");
+    let mut len = cursor.position() as usize;
+    for byte in &mut buffer[..len] {
+        if *byte == b'.' || *byte == b':' {
+            *byte = b'-';
+        }
+    }
+    if len > 0 && buffer[len - 1] == b'-' {
+        buffer[len] = b'0';
+        len += 1;
+    }
+    std::str::from_utf8(&buffer[..len]).unwrap_or_default()
+}
+
+/// The address of a pod label (CoreDNS `findPods`): exactly three `-` and no `--` is IPv4,
+/// anything else is read as IPv6 with `-` for `:`.
+fn pod_address(label: &str) -> Option<IpAddr> {
+    let dashes = label.bytes().filter(|&b| b == b'-').count();
+    let mut buffer = [0u8; 63];
+    let target = buffer.get_mut(..label.len())?;
+    let ipv4 = dashes == 3 && !label.contains("--");
+    for (out, byte) in target.iter_mut().zip(label.bytes()) {
+        *out = match (byte, ipv4) {
+            (b'-', true) => b'.',
+            (b'-', false) => b':',
+            (other, _) => other,
+        };
+    }
+    let text = std::str::from_utf8(target).ok()?;
+    if ipv4 {
+        text.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+    } else {
+        text.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dashed_ip_follows_coredns_endpoint_hostname() {
+        let table = [
+            ("10.1.0.5", "10-1-0-5"),
+            ("2001:db8::", "2001-db8--0"),
+            ("5678:abcd::1", "5678-abcd--1"),
+            ("::1", "--1"),
+        ];
+        for (ip, dashed) in table {
+            let mut buffer = [0u8; 48];
+            assert_eq!(dashed_ip(&ip.parse().unwrap(), &mut buffer), dashed, "{ip}");
+        }
+    }
+
+    #[test]
+    fn pod_labels_read_back_as_addresses() {
+        let table = [
+            ("10-1-0-5", Some("10.1.0.5")),
+            ("1-2-3", None),
+            ("fd00--1", Some("fd00::1")),
+            ("10--1-0-5", Some("10::1:0:5")), // four dashes: read as IPv6
+            ("not-an-ip", None),
+        ];
+        for (label, expected) in table {
+            let expected = expected.map(|ip| ip.parse::<IpAddr>().unwrap());
+            assert_eq!(pod_address(label), expected, "{label}");
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! ClusterIP allocation for Services that do not state one.
+//!
+//! A real API server hands out the next free address from its service CIDR, so the IP a
+//! Service gets depends on the order objects were created in. A simulator wants the opposite:
+//! the same manifests always give the same IPs, whatever order they are loaded in, and adding a
+//! Service does not move the others. So each Service's first choice is a hash of its namespace
+//! and name, probing forward on collision; Services are placed in name order so that even
+//! collisions resolve the same way every time. Addresses given explicitly are reserved first and
+//! never handed out.
+//!
+//! Two offsets are never used: the network address, and the first address after it, which a
+//! real cluster gives to `default/kubernetes` (and so does this allocator, when that Service is
+//! loaded without an IP). For IPv4 the broadcast address is skipped too.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
+use crate::model::IpFamily;
+
+/// The service CIDRs ClusterIPs are allocated from.
+///
+/// The default is kubeadm's IPv4 range `10.96.0.0/12` and, for IPv6 and dual-stack Services,
+/// `fd00:10:96::/112` (kind's default). IPv4 is the primary family unless no IPv4 range is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceCidrs {
+    /// The IPv4 range, if the cluster has one.
+    pub ipv4: Option<Ipv4Net>,
+    /// The IPv6 range, if the cluster has one.
+    pub ipv6: Option<Ipv6Net>,
+}
+
+impl Default for ServiceCidrs {
+    fn default() -> Self {
+        ServiceCidrs {
+            ipv4: Some(Ipv4Net::new(Ipv4Addr::new(10, 96, 0, 0), 12).expect("a valid prefix")),
+            ipv6: Some(
+                Ipv6Net::new(Ipv6Addr::new(0xfd00, 0x10, 0x96, 0, 0, 0, 0, 0), 112)
+                    .expect("a valid prefix"),
+            ),
+        }
+    }
+}
+
+impl ServiceCidrs {
+    /// The cluster's primary family: IPv4 when it has an IPv4 range.
+    pub fn primary_family(&self) -> IpFamily {
+        if self.ipv4.is_some() || self.ipv6.is_none() {
+            IpFamily::IPv4
+        } else {
+            IpFamily::IPv6
+        }
+    }
+
+    /// The range of a family.
+    pub fn range(&self, family: IpFamily) -> Option<IpNet> {
+        match family {
+            IpFamily::IPv4 => self.ipv4.map(IpNet::V4),
+            IpFamily::IPv6 => self.ipv6.map(IpNet::V6),
+        }
+    }
+}
+
+/// Hands out addresses from one range, avoiding every address already taken.
+pub(crate) struct Allocator<'a> {
+    taken: &'a mut HashSet<IpAddr>,
+}
+
+impl<'a> Allocator<'a> {
+    pub(crate) fn new(taken: &'a mut HashSet<IpAddr>) -> Self {
+        Allocator { taken }
+    }
+
+    /// Allocates an address in `range` for the Service `namespace/name`, or `None` when the
+    /// range is full.
+    pub(crate) fn allocate(&mut self, range: IpNet, namespace: &str, name: &str) -> Option<IpAddr> {
+        let (first, last) = usable_offsets(range)?;
+        if namespace == "default" && name == "kubernetes" {
+            let ip = address_at(range, 1);
+            if self.taken.insert(ip) {
+                return Some(ip);
+            }
+        }
+        let span = last - first + 1;
+        let start = fnv1a(namespace, name) as u128 % span;
+        for step in 0..span {
+            let ip = address_at(range, first + (start + step) % span);
+            if self.taken.insert(ip) {
+                return Some(ip);
+            }
+        }
+        None
+    }
+}
+
+/// The first and last offsets handed out by hashing (inclusive).
+fn usable_offsets(range: IpNet) -> Option<(u128, u128)> {
+    let host_bits = u32::from(range.max_prefix_len() - range.prefix_len());
+    let size: u128 = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        1u128 << host_bits
+    };
+    let last = match range {
+        IpNet::V4(_) => size.checked_sub(2)?, // skip broadcast
+        IpNet::V6(_) => size.checked_sub(1)?,
+    };
+    (last >= 2).then_some((2, last))
+}
+
+fn address_at(range: IpNet, offset: u128) -> IpAddr {
+    match range {
+        IpNet::V4(net) => {
+            let base = u32::from(net.network());
+            IpAddr::V4(Ipv4Addr::from(base.wrapping_add(offset as u32)))
+        }
+        IpNet::V6(net) => {
+            let base = u128::from(net.network());
+            IpAddr::V6(Ipv6Addr::from(base.wrapping_add(offset)))
+        }
+    }
+}
+
+/// FNV-1a over `namespace/name`: tiny, stable across platforms and Rust versions (unlike
+/// `std`'s hasher, whose output is not guaranteed), which is what determinism needs.
+fn fnv1a(namespace: &str, name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in namespace
+        .bytes()
+        .chain(std::iter::once(b'/'))
+        .chain(name.bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(text: &str) -> IpNet {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn allocation_is_deterministic_and_stays_inside_the_range() {
+        let range = net("10.96.0.0/12");
+        let mut taken = HashSet::new();
+        let first = Allocator::new(&mut taken)
+            .allocate(range, "default", "web")
+            .unwrap();
+        let mut taken = HashSet::new();
+        let again = Allocator::new(&mut taken)
+            .allocate(range, "default", "web")
+            .unwrap();
+        assert_eq!(first, again);
+        assert!(range.contains(&first));
+        assert_ne!(first, address_at(range, 0));
+        assert_ne!(first, address_at(range, 1));
+    }
+
+    #[test]
+    fn kubernetes_service_gets_the_first_address() {
+        let mut taken = HashSet::new();
+        let ip = Allocator::new(&mut taken).allocate(net("10.96.0.0/12"), "default", "kubernetes");
+        assert_eq!(ip, Some("10.96.0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn a_taken_address_is_never_handed_out_and_a_full_range_says_so() {
+        // A /29 has offsets 2..=6 usable: five addresses.
+        let range = net("192.168.0.0/29");
+        let mut taken = HashSet::new();
+        let mut allocator = Allocator::new(&mut taken);
+        let mut seen = HashSet::new();
+        for i in 0..5 {
+            let ip = allocator.allocate(range, "ns", &format!("svc{i}")).unwrap();
+            assert!(seen.insert(ip), "{ip} handed out twice");
+        }
+        assert_eq!(allocator.allocate(range, "ns", "one-too-many"), None);
+    }
+
+    #[test]
+    fn ranges_too_small_to_hold_a_service_allocate_nothing() {
+        let mut taken = HashSet::new();
+        assert_eq!(
+            Allocator::new(&mut taken).allocate(net("10.0.0.0/31"), "a", "b"),
+            None
+        );
+    }
+}

@@ -1,0 +1,131 @@
+//! Diagnostics: objects that load fine but do not do what they look like they do.
+//!
+//! A real API server accepts an Endpoints object whose name matches no Service, an
+//! EndpointSlice without the `kubernetes.io/service-name` label, or two Services with the same
+//! ClusterIP in hand-written YAML fed to a simulator. None of these is an error, but each one
+//! changes (or fails to change) a DNS answer in a way that surprises people. The cluster keeps
+//! them as [`Diagnostic`]s, each naming the object and explaining the consequence.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use crate::error::Location;
+use crate::model::ObjectRef;
+
+/// Something about an object that a user should know because it affects DNS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Diagnostic {
+    /// The object concerned.
+    pub object: ObjectRef,
+    /// Where the object was read from.
+    pub location: Location,
+    /// What was noticed.
+    pub kind: DiagnosticKind,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.location.is_unknown() {
+            write!(f, "{}: {}", self.object, self.kind)
+        } else {
+            write!(f, "{}: {}: {}", self.location, self.object, self.kind)
+        }
+    }
+}
+
+/// The kinds of [`Diagnostic`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// An Endpoints object is linked only to the Service with its own name and namespace; there
+    /// is none, so its addresses never reach DNS.
+    #[error(
+        "no Service named {name:?} in this namespace, so these addresses never reach DNS (an Endpoints object belongs to the Service with exactly its name){}",
+        suggestion_text(suggestion)
+    )]
+    EndpointsWithoutService {
+        /// The Endpoints' name, the Service name it would need.
+        name: String,
+        /// A selectorless Service in the same namespace that has no endpoints, which the user
+        /// probably meant.
+        suggestion: Option<String>,
+    },
+    /// The Service of the same name has a selector: the endpoints controllers build its
+    /// endpoints from Pods, and hand-written Endpoints are not mirrored into EndpointSlices.
+    #[error(
+        "Service {service:?} has a selector, so its endpoints come from matching Pods and this Endpoints object is not mirrored to DNS; remove the selector to publish these addresses"
+    )]
+    EndpointsBesideSelector {
+        /// The Service's name.
+        service: String,
+    },
+    /// The Endpoints object carries `endpointslice.kubernetes.io/skip-mirror: "true"`.
+    #[error(
+        "labelled endpointslice.kubernetes.io/skip-mirror=true, so it is not mirrored to an EndpointSlice and never reaches DNS"
+    )]
+    EndpointsSkipMirror,
+    /// The Endpoints object carries the leader-election annotation and is not mirrored.
+    #[error(
+        "has the control-plane.alpha.kubernetes.io/leader annotation (a leader-election lock), so it is not mirrored and never reaches DNS"
+    )]
+    EndpointsLeaderElection,
+    /// More than 1000 addresses in one subset: the mirroring controller drops the rest.
+    #[error(
+        "subsets[{subset}] has {total} addresses; only the first 1000 (ready ones first) are mirrored, {dropped} are dropped"
+    )]
+    EndpointsTruncated {
+        /// The subset index.
+        subset: usize,
+        /// Addresses in the subset.
+        total: usize,
+        /// Addresses dropped.
+        dropped: usize,
+    },
+    /// An EndpointSlice without the `kubernetes.io/service-name` label belongs to no Service.
+    #[error(
+        "has no kubernetes.io/service-name label, so it belongs to no Service and its endpoints answer no service name"
+    )]
+    SliceWithoutServiceLabel,
+    /// The Service an EndpointSlice names does not exist.
+    #[error(
+        "labelled kubernetes.io/service-name={service:?}, but there is no such Service in this namespace, so no service name answers with these endpoints"
+    )]
+    SliceWithoutService {
+        /// The label's value.
+        service: String,
+    },
+    /// An `FQDN` EndpointSlice (deprecated) is never served.
+    #[error("addressType FQDN is deprecated and not served by cluster DNS")]
+    FqdnSliceNotServed,
+    /// Two Services claim the same cluster IP; a real API server would refuse the second.
+    #[error("cluster IP {ip} is also used by {other}; a real cluster would refuse one of them")]
+    DuplicateClusterIp {
+        /// The address.
+        ip: IpAddr,
+        /// The other Service.
+        other: ObjectRef,
+    },
+    /// A headless Service with no ready endpoint: its name answers NXDOMAIN.
+    #[error(
+        "headless Service with no ready endpoints: its name answers NXDOMAIN until an endpoint is ready"
+    )]
+    HeadlessWithoutReadyEndpoints,
+    /// An ExternalName Service whose externalName is an IP address: CoreDNS ignores it.
+    #[error(
+        "externalName {external_name:?} is an IP address; cluster DNS makes no CNAME for it and the name answers NXDOMAIN"
+    )]
+    ExternalNameIsIp {
+        /// The externalName.
+        external_name: String,
+    },
+}
+
+fn suggestion_text(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(service) => format!(
+            "; did you mean Service {service:?}? Rename the Endpoints to {service:?} to link them"
+        ),
+        None => String::new(),
+    }
+}
