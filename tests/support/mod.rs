@@ -1,0 +1,77 @@
+//! Shared helpers for the table tests: load a fixture, ask a question, compare sections as
+//! multisets of zone-file lines (the way CoreDNS's own handler tests compare them).
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use k8s_dns_sim::hickory_proto::op::ResponseCode;
+use k8s_dns_sim::hickory_proto::rr::RecordType;
+use k8s_dns_sim::{Cluster, ClusterDns, Config};
+
+/// Reads a file under `fixtures/`.
+pub fn fixture(name: &str) -> String {
+    let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
+}
+
+/// A server over a fixture with `config`.
+pub fn dns(fixture_name: &str, config: Config) -> ClusterDns {
+    let cluster = Cluster::from_yaml(&fixture(fixture_name))
+        .unwrap_or_else(|errors| panic!("{fixture_name} does not load:\n{errors}"));
+    ClusterDns::new(cluster, config)
+}
+
+/// One row of an answer table.
+pub struct Case {
+    /// The rule checked (a number from coredns-rules.md, or a short description).
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub qtype: RecordType,
+    pub rcode: ResponseCode,
+    pub answer: &'static [&'static str],
+    pub authority: &'static [&'static str],
+    pub additional: &'static [&'static str],
+}
+
+/// The SOA of `cluster.local` with the default TTL, as every negative answer carries it.
+pub const SOA: &str =
+    "cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 5";
+
+fn sorted(lines: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut lines: Vec<String> = lines.into_iter().collect();
+    lines.sort();
+    lines
+}
+
+fn expected(lines: &[&str]) -> Vec<String> {
+    sorted(lines.iter().map(|line| (*line).to_owned()))
+}
+
+/// Runs every case against `dns`, reporting all mismatches at once.
+pub fn check(dns: &ClusterDns, cases: &[Case]) {
+    let mut failures = Vec::new();
+    for case in cases {
+        let answer = dns
+            .lookup(case.name, case.qtype)
+            .unwrap_or_else(|error| panic!("[{}] {error}", case.rule));
+        let got = (
+            answer.response_code(),
+            sorted(answer.answers.iter().map(ToString::to_string)),
+            sorted(answer.authorities.iter().map(ToString::to_string)),
+            sorted(answer.additionals.iter().map(ToString::to_string)),
+        );
+        let want = (
+            case.rcode,
+            expected(case.answer),
+            expected(case.authority),
+            expected(case.additional),
+        );
+        if got != want {
+            failures.push(format!(
+                "[{}] {} {:?}\n  want: {want:?}\n  got:  {got:?}",
+                case.rule, case.name, case.qtype
+            ));
+        }
+        assert!(answer.is_authoritative() || case.rcode == ResponseCode::Refused);
+    }
+    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
