@@ -9,6 +9,7 @@
 //!
 //! ```text
 //! manifests.yaml: document 2, line 14, column 13: Service default/web: spec.ports[1].port: expected an integer from 1 to 65535, found 99999
+//! manifests.yaml: document 3, line 20: Service default/db: spec.type: expected ClusterIP, NodePort, LoadBalancer or ExternalName, found "Internal"
 //! ```
 //!
 //! A batch reports all of its bad objects at once, as [`LoadErrors`].
@@ -142,7 +143,25 @@ pub enum LoadErrorKind {
     /// A required field is missing.
     #[error("required field is missing")]
     Missing,
+    /// The object has no `metadata.name`.
+    ///
+    /// The message mentions `metadata.generateName` when the object has one: only the API
+    /// server turns a `generateName` into a name, so a manifest meant for `kubectl create` cannot
+    /// be loaded as it is.
+    #[error("{kind} has no name{}", match generate_name {
+        Some(prefix) => format!(" (it has generateName {prefix:?}, which only the API server turns into a name; set metadata.name)"),
+        None => String::new(),
+    })]
+    MissingName {
+        /// The object's kind.
+        kind: crate::model::Kind,
+        /// `metadata.generateName`, if the object has one.
+        generate_name: Option<String>,
+    },
     /// A field has a value the API server would refuse.
+    ///
+    /// `found` is the value as written, strings quoted (`"Web"`), numbers bare (`99999`), as the
+    /// API server prints them.
     #[error("expected {expected}, found {found}")]
     Invalid {
         /// What the API server accepts.
@@ -202,7 +221,7 @@ impl fmt::Display for LoadErrors {
         match self.errors.as_slice() {
             [one] => write!(f, "{one}"),
             many => {
-                write!(f, "{} objects could not be loaded:", many.len())?;
+                write!(f, "{} errors; nothing was loaded:", many.len())?;
                 for error in many {
                     write!(f, "\n  {error}")?;
                 }

@@ -1,7 +1,30 @@
-//! Reading manifests: YAML/JSON text in, validated [`Object`]s out. (Stub: being written.)
+//! Reading manifests: YAML/JSON text in, validated [`Object`]s out.
+//!
+//! The pipeline, one document at a time:
+//!
+//! 1. [`documents::split`] cuts the stream at `---` / `...` lines (see that module for why the
+//!    loader does not use serde_yaml's multi-document iterator).
+//! 2. The document is parsed into a `serde_yaml::Value`, which catches syntax errors, and must
+//!    be a mapping with `apiVersion` and `kind`. `kind: List` and `*List` documents
+//!    (`kubectl get -o yaml` output) are opened and each entry of `items` goes through step 3.
+//! 3. The object is dispatched on (`apiVersion`, `kind`). Kinds the simulator does not model are
+//!    listed as [`SkippedObject`]s. Modelled kinds are deserialized again, this time from the
+//!    text into the hand-written structs of [`raw`], so that type errors keep their field path
+//!    and line, and then checked and defaulted by [`validate`] as the API server would.
+//!
+//! Every error is collected; a batch with any error yields no object at all.
 
-use crate::error::{LoadError, Location};
-use crate::model::Object;
+mod documents;
+mod raw;
+mod validate;
+
+use serde::de::DeserializeOwned;
+use serde_yaml::{Mapping, Value};
+
+use crate::error::{LoadError, LoadErrorKind, Location};
+use crate::model::{Kind, Object, ObjectRef};
+use documents::Document;
+use validate::{Checker, quote};
 
 /// The default cap on one input's size: 64 MiB.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -9,7 +32,9 @@ pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 /// An object read from the input, with where it was.
 #[derive(Debug, Clone)]
 pub(crate) struct LoadedObject {
+    /// The validated object.
     pub object: Object,
+    /// The object's first line (document, `items` index for a List entry, line).
     pub location: Location,
 }
 
@@ -33,16 +58,418 @@ pub struct SkippedObject {
 /// The result of reading one input.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Batch {
+    /// The modelled objects, in input order.
     pub objects: Vec<LoadedObject>,
+    /// The objects of other kinds, in input order.
     pub skipped: Vec<SkippedObject>,
 }
 
 /// Reads every document of `text`. All-or-nothing: any error means no objects.
+///
+/// `origin` names the input in locations (usually a file name). An input longer than
+/// `max_bytes` is refused as a whole, before any parsing.
 pub(crate) fn parse_manifests(
     origin: Option<&str>,
     text: &str,
     max_bytes: usize,
 ) -> Result<Batch, Vec<LoadError>> {
-    let _ = (origin, text, max_bytes);
-    Ok(Batch::default())
+    let mut loader = Loader {
+        origin: origin.map(str::to_owned),
+        batch: Batch::default(),
+        errors: Vec::new(),
+    };
+    if text.len() > max_bytes {
+        let location = loader.location(None, None, None);
+        return Err(vec![LoadError::new(
+            location,
+            LoadErrorKind::TooLarge {
+                size: text.len(),
+                limit: max_bytes,
+            },
+        )]);
+    }
+    for document in documents::split(text) {
+        loader.document(&document);
+    }
+    if loader.errors.is_empty() {
+        Ok(loader.batch)
+    } else {
+        Err(loader.errors)
+    }
+}
+
+/// The (apiVersion, kind) pairs the simulator models.
+const MODELLED: &[(&str, &str, Kind)] = &[
+    ("v1", "Service", Kind::Service),
+    ("v1", "Endpoints", Kind::Endpoints),
+    ("discovery.k8s.io/v1", "EndpointSlice", Kind::EndpointSlice),
+    ("v1", "Pod", Kind::Pod),
+    ("v1", "Namespace", Kind::Namespace),
+];
+
+/// The state of one [`parse_manifests`] call.
+struct Loader {
+    origin: Option<String>,
+    batch: Batch,
+    errors: Vec<LoadError>,
+}
+
+/// Where an object sits: its document, and its `items` index inside a List.
+struct Site<'d> {
+    document: &'d Document,
+    item: Option<usize>,
+    /// The 1-based line where the object starts.
+    line: Option<usize>,
+}
+
+impl Site<'_> {
+    /// The object's path within its document's text.
+    fn base(&self) -> String {
+        self.item.map(|i| format!("items[{i}]")).unwrap_or_default()
+    }
+}
+
+impl Loader {
+    fn location(
+        &self,
+        document: Option<usize>,
+        item: Option<usize>,
+        line: Option<usize>,
+    ) -> Location {
+        Location {
+            origin: self.origin.clone(),
+            document,
+            item,
+            line,
+            column: None,
+        }
+    }
+
+    fn site_location(&self, site: &Site<'_>) -> Location {
+        self.location(Some(site.document.number), site.item, site.line)
+    }
+
+    fn document(&mut self, document: &Document) {
+        let Some(first) = documents::first_content_line(&document.text) else {
+            return; // blank or comment-only
+        };
+        let site = Site {
+            document,
+            item: None,
+            line: Some(document.first_line + first + 1),
+        };
+        let value: Value = match serde_yaml::from_str(&document.text) {
+            Ok(value) => value,
+            Err(error) => {
+                let location = self.site_location(&site);
+                self.errors
+                    .push(serde_error(&error, location, document.first_line, None));
+                return;
+            }
+        };
+        if value.is_null() {
+            return; // a document holding only `~` or `null`
+        }
+        let Some(map) = value.as_mapping() else {
+            let location = self.site_location(&site);
+            self.errors.push(LoadError::new(
+                location,
+                LoadErrorKind::Invalid {
+                    expected: "a mapping with apiVersion and kind".to_owned(),
+                    found: describe(&value),
+                },
+            ));
+            return;
+        };
+        let Some((api_version, kind)) = self.header(&site, map) else {
+            return;
+        };
+        let is_list = kind == "List" || (kind.ends_with("List") && map.contains_key("items"));
+        if is_list {
+            self.list(&site, map, &api_version, &kind);
+        } else {
+            self.object(&site, map, &api_version, &kind, None);
+        }
+    }
+
+    /// Reads `apiVersion` and `kind`, reporting them when missing or not strings.
+    fn header(&mut self, site: &Site<'_>, map: &Mapping) -> Option<(String, String)> {
+        let mut read = |field: &str| {
+            let mut checker =
+                Checker::new(site.document, site.base(), self.site_location(site), None);
+            match map.get(field) {
+                Some(Value::String(text)) if !text.is_empty() => return Some(text.clone()),
+                None | Some(Value::Null) | Some(Value::String(_)) => checker.missing(field),
+                Some(other) => checker.invalid(field, "a string", describe(other)),
+            }
+            self.errors.append(&mut checker.errors);
+            None
+        };
+        let api_version = read("apiVersion");
+        let kind = read("kind");
+        Some((api_version?, kind?))
+    }
+
+    /// Loads each entry of a List's `items`.
+    fn list(&mut self, site: &Site<'_>, map: &Mapping, api_version: &str, kind: &str) {
+        let items = match map.get("items") {
+            None | Some(Value::Null) => return,
+            Some(Value::Sequence(items)) => items,
+            Some(other) => {
+                let mut checker =
+                    Checker::new(site.document, String::new(), self.site_location(site), None);
+                checker.invalid("items", "a sequence of objects", describe(other));
+                self.errors.append(&mut checker.errors);
+                return;
+            }
+        };
+        let lines = item_lines(site.document, items.len());
+        // A typed list (`ServiceList`) straight from the API may leave `kind` and `apiVersion`
+        // out of its items; they are those of the list without the `List` suffix.
+        let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
+        for (i, item) in items.iter().enumerate() {
+            let item_site = Site {
+                document: site.document,
+                item: Some(i),
+                line: lines.get(i).copied().flatten().or(site.line),
+            };
+            let Some(item_map) = item.as_mapping() else {
+                let location = self.site_location(&item_site);
+                self.errors.push(LoadError::new(
+                    location,
+                    LoadErrorKind::Invalid {
+                        expected: "a mapping with apiVersion and kind".to_owned(),
+                        found: describe(item),
+                    },
+                ));
+                continue;
+            };
+            let mut item_map = item_map.clone();
+            if let (Some(item_kind), false) = (item_kind, item_map.contains_key("kind")) {
+                item_map.insert("kind".into(), item_kind.into());
+                if !item_map.contains_key("apiVersion") {
+                    item_map.insert("apiVersion".into(), api_version.into());
+                }
+            }
+            let Some((item_api_version, item_kind)) = self.header(&item_site, &item_map) else {
+                continue;
+            };
+            self.object(
+                &item_site,
+                &item_map,
+                &item_api_version,
+                &item_kind,
+                Some(&Value::Mapping(item_map.clone())),
+            );
+        }
+    }
+
+    /// Dispatches one object on (`apiVersion`, `kind`). `item` is the object's value when it
+    /// is a List entry; a top-level object is deserialized from its document's text.
+    fn object(
+        &mut self,
+        site: &Site<'_>,
+        map: &Mapping,
+        api_version: &str,
+        kind: &str,
+        item: Option<&Value>,
+    ) {
+        let metadata = |key: &str| {
+            map.get("metadata")
+                .and_then(|m| m.get(key))
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let Some(&(expected_version, _, model_kind)) = MODELLED.iter().find(|(_, k, _)| *k == kind)
+        else {
+            let location = self.site_location(site);
+            self.batch.skipped.push(SkippedObject {
+                location,
+                api_version: api_version.to_owned(),
+                kind: kind.to_owned(),
+                namespace: metadata("namespace"),
+                name: metadata("name"),
+            });
+            return;
+        };
+        let object_ref = metadata("name").map(|name| match model_kind {
+            Kind::Namespace => ObjectRef::cluster_scoped(model_kind, &name),
+            _ => ObjectRef::namespaced(
+                model_kind,
+                metadata("namespace").as_deref().unwrap_or("default"),
+                &name,
+            ),
+        });
+        let mut checker = Checker::new(
+            site.document,
+            site.base(),
+            self.site_location(site),
+            object_ref,
+        );
+        if api_version != expected_version {
+            checker.invalid(
+                "apiVersion",
+                format!("{expected_version} (the version of {kind} the simulator models)"),
+                quote(api_version),
+            );
+            self.errors.append(&mut checker.errors);
+            return;
+        }
+        let object = match model_kind {
+            Kind::Service => self
+                .typed(site, &checker, item)
+                .and_then(|raw| validate::service(&mut checker, raw).map(Object::Service)),
+            Kind::Endpoints => self
+                .typed(site, &checker, item)
+                .and_then(|raw| validate::endpoints(&mut checker, raw).map(Object::Endpoints)),
+            Kind::EndpointSlice => self.typed(site, &checker, item).and_then(|raw| {
+                validate::endpoint_slice(&mut checker, raw).map(Object::EndpointSlice)
+            }),
+            Kind::Pod => self
+                .typed(site, &checker, item)
+                .and_then(|raw| validate::pod(&mut checker, raw).map(Object::Pod)),
+            Kind::Namespace => self
+                .typed(site, &checker, item)
+                .and_then(|raw| validate::namespace(&mut checker, raw).map(Object::Namespace)),
+        };
+        self.errors.append(&mut checker.errors);
+        if let Some(object) = object {
+            let location = self.site_location(site);
+            self.batch.objects.push(LoadedObject { object, location });
+        }
+    }
+
+    /// Deserializes the object into its raw struct, reporting a type error.
+    fn typed<T: DeserializeOwned>(
+        &mut self,
+        site: &Site<'_>,
+        checker: &Checker<'_>,
+        item: Option<&Value>,
+    ) -> Option<T> {
+        let location = self.site_location(site);
+        let result = match item {
+            None => serde_yaml::from_str::<T>(&site.document.text)
+                .map_err(|e| serde_error(&e, location, site.document.first_line, None)),
+            // A List entry has no text of its own: write it out again and read that, which
+            // keeps serde's field path; the line is then found by walking the document.
+            Some(value) => serde_yaml::to_string(value)
+                .and_then(|text| serde_yaml::from_str::<T>(&text))
+                .map_err(|e| serde_error(&e, location, 0, Some(checker))),
+        };
+        match result {
+            Ok(raw) => Some(raw),
+            Err(mut error) => {
+                error.object = checker.object();
+                self.errors.push(error);
+                None
+            }
+        }
+    }
+}
+
+/// Start lines (1-based, absolute) of a List document's items, when they can be found: by
+/// walking block YAML, or by the layout of `kubectl get -o json` (used only when the number of
+/// entries found matches).
+fn item_lines(document: &Document, count: usize) -> Vec<Option<usize>> {
+    let absolute = |line: usize| Some(document.first_line + line + 1);
+    let walked: Vec<Option<usize>> = (0..count)
+        .map(|i| {
+            let path = format!("items[{i}]");
+            let segments = documents::segments(&path);
+            documents::locate(&document.text, &segments)
+                .filter(|found| found.depth == segments.len())
+                .and_then(|found| absolute(found.line))
+        })
+        .collect();
+    if walked.iter().all(Option::is_some) {
+        return walked;
+    }
+    let json = documents::json_item_lines(&document.text);
+    if json.len() == count {
+        return json.into_iter().map(absolute).collect();
+    }
+    walked
+}
+
+/// Turns a serde_yaml error into a [`LoadError`] at `location`.
+///
+/// The parser's field path (`spec.ports[0].port: …`) becomes the error's field, and its own
+/// ` at line L column C` is removed from the message, since the location carries it: offset by
+/// `line_offset` when the error was found in the document's text, or found again by walking
+/// the document along the field path (`checker`) when it was found in a List entry written
+/// out anew.
+fn serde_error(
+    error: &serde_yaml::Error,
+    mut location: Location,
+    line_offset: usize,
+    checker: Option<&Checker<'_>>,
+) -> LoadError {
+    let mut message = error.to_string();
+    if let Some(mark) = error.location() {
+        let own = format!(" at line {} column {}", mark.line(), mark.column());
+        if let Some(at) = message.find(&own) {
+            message.replace_range(at..at + own.len(), "");
+        }
+        if checker.is_none() {
+            location.line = Some(mark.line() + line_offset);
+            location.column = Some(mark.column());
+        }
+    }
+    // libyaml adds a context with its own position ("while parsing a block mapping at line 2
+    // column 1"): make that line absolute too.
+    let message = shift_lines(&message, line_offset);
+    let (field, message) = match message.split_once(": ") {
+        Some((path, rest)) if is_field_path(path) => (Some(path.to_owned()), rest.to_owned()),
+        _ => (None, message),
+    };
+    if let (Some(checker), Some(path)) = (checker, &field) {
+        location = checker.locate(path);
+    }
+    let mut load_error = LoadError::new(location, LoadErrorKind::Syntax { message });
+    load_error.field = field;
+    load_error
+}
+
+/// Adds `offset` to every `line N` in `message`.
+fn shift_lines(message: &str, offset: usize) -> String {
+    if offset == 0 {
+        return message.to_owned();
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("at line ") {
+        let (before, after) = rest.split_at(at + "at line ".len());
+        out.push_str(before);
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (number, tail) = after.split_at(digits);
+        match number.parse::<usize>() {
+            Ok(line) => out.push_str(&(line + offset).to_string()),
+            Err(_) => out.push_str(number),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `text` looks like serde_yaml's field path prefix (`spec.ports[0].port`).
+fn is_field_path(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']' | '_' | '-' | '/'))
+}
+
+/// A value's shape, for "expected a mapping, found …".
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {}", quote(s)),
+        Value::Sequence(_) => "a sequence".to_owned(),
+        Value::Mapping(_) => "a mapping".to_owned(),
+        Value::Tagged(t) => format!("a value tagged {}", t.tag),
+    }
 }

@@ -1,0 +1,549 @@
+//! Splitting a YAML stream into documents, and finding lines in a document's text.
+//!
+//! # Why documents are split by hand
+//!
+//! serde_yaml's multi-document `Deserializer` iterator has two bugs that break the crate's
+//! "never hang, never panic on bad input" rule (see `shared/reference/rust-ecosystem.md` §3.2):
+//! after a syntax error it yields the same error forever, and after a document with an unknown
+//! alias the *next* document panics. So the loader cuts the stream itself, at the same places a
+//! YAML parser would (a `---` marker at column 0, or a `...` end marker at column 0), and parses
+//! each piece with the single-document `serde_yaml::from_str`, which has neither problem. A
+//! document marker at column 0 ends a document even inside a block or quoted scalar in YAML
+//! itself, so cutting on lines never splits a document a parser would keep whole.
+//!
+//! # Why lines are found by hand
+//!
+//! Parse errors carry a line and column, but the semantic checks run on typed values that
+//! have lost them. [`locate`] walks the block-YAML text along a field path (`spec.ports[1].port`)
+//! using indentation only. It is best-effort: flow (JSON) syntax or unusual layouts make it
+//! return what it found so far, or nothing, and the caller falls back to the object's line.
+
+/// One document of a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Document {
+    /// Counted from 1 in stream order, empty documents included.
+    pub number: usize,
+    /// The 0-based index, within the whole input, of the document's first line: a line number
+    /// `n` reported for the document's text is line `n + first_line` of the input.
+    pub first_line: usize,
+    /// The document's text. A leading `---` marker is replaced by spaces so that columns and
+    /// anything written after the marker stay where they were.
+    pub text: String,
+}
+
+/// Splits `text` into documents.
+///
+/// A line starting with `---` followed by whitespace or the end of the line starts a new
+/// (explicit) document; text after the marker belongs to that document. A line `...` ends the
+/// current document; what follows it up to the next `---` is an implicit document. Explicit
+/// documents are always counted, even when empty, so the numbers match the `---` markers a
+/// user sees; implicit documents (the text before the first marker, or after a `...`) are
+/// counted only when they have content, so a file that opens with `---` starts with document 1.
+pub(crate) fn split(text: &str) -> Vec<Document> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut documents = Vec::new();
+    let mut current = String::new();
+    let mut current_first = 0;
+    let mut explicit = false;
+    let mut number = 0;
+
+    let mut finish = |current: &mut String, first: usize, explicit: bool| {
+        let has_content = first_content_line(current).is_some();
+        if explicit || has_content {
+            number += 1;
+            documents.push(Document {
+                number,
+                first_line: first,
+                text: std::mem::take(current),
+            });
+        } else {
+            current.clear();
+        }
+    };
+
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if is_marker(bare, "---") {
+            finish(&mut current, current_first, explicit);
+            current_first = index;
+            explicit = true;
+            current.push_str("   ");
+            current.push_str(line.get(3..).unwrap_or_default());
+        } else if is_marker(bare, "...") {
+            finish(&mut current, current_first, explicit);
+            current_first = index + 1;
+            explicit = false;
+        } else {
+            if current.is_empty() {
+                current_first = index;
+            }
+            current.push_str(line);
+        }
+    }
+    finish(&mut current, current_first, explicit);
+    documents
+}
+
+/// Whether `line` is the document marker `marker` (`---` or `...`) at column 0.
+fn is_marker(line: &str, marker: &str) -> bool {
+    match line.strip_prefix(marker) {
+        Some(rest) => rest.is_empty() || rest.starts_with([' ', '\t']),
+        None => false,
+    }
+}
+
+/// A line's content: whether the line holds anything but blanks and a comment.
+fn has_content(line: &str) -> bool {
+    let trimmed = line.trim();
+    !(trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('%'))
+}
+
+/// The 0-based index of the first line of `text` that holds content (not blank, not a comment,
+/// not a `%` directive).
+pub(crate) fn first_content_line(text: &str) -> Option<usize> {
+    text.lines().position(has_content)
+}
+
+/// A position found by [`locate`], 0-based within the document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// The line.
+    pub line: usize,
+    /// The column of the value when it is written on the same line, else of the key or `-`.
+    pub column: usize,
+    /// How many segments of the path were found: all of them, or fewer when only a parent was
+    /// (the position is then the deepest one found).
+    pub depth: usize,
+}
+
+/// One step of a field path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment<'a> {
+    /// A mapping key.
+    Key(&'a str),
+    /// A sequence index.
+    Index(usize),
+}
+
+/// Splits a field path such as `items[2].spec.ports[1].port` into segments.
+pub(crate) fn segments(path: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (key, mut rest) = match part.find('[') {
+            Some(at) => part.split_at(at),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            out.push(Segment::Key(key));
+        }
+        while let Some(inner) = rest.strip_prefix('[') {
+            let Some(close) = inner.find(']') else { break };
+            if let Ok(index) = inner[..close].parse() {
+                out.push(Segment::Index(index));
+            }
+            rest = &inner[close + 1..];
+        }
+    }
+    out
+}
+
+/// A region of the text: the value of some node.
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    /// The first line of the region.
+    first: usize,
+    /// Where the region starts on its first line (after `- ` for a sequence entry).
+    first_column: usize,
+    /// One past the last line.
+    end: usize,
+}
+
+/// A content line inside a scope: its indentation and the text from there on.
+fn content<'t>(lines: &[&'t str], scope: Scope, index: usize) -> Option<(usize, &'t str)> {
+    let line = *lines.get(index)?;
+    let start = if index == scope.first {
+        scope.first_column
+    } else {
+        0
+    };
+    let from = line.get(start..)?;
+    let rest = from.trim_start_matches(' ');
+    let indent = start + (from.len() - rest.len());
+    let rest = rest.strip_suffix('\r').unwrap_or(rest);
+    if rest.trim().is_empty() || rest.starts_with('#') {
+        None
+    } else {
+        Some((indent, rest))
+    }
+}
+
+/// Whether `rest` starts a sequence entry (`-` followed by a space or the end of the line).
+fn is_entry(rest: &str) -> bool {
+    match rest.strip_prefix('-') {
+        Some(after) => after.is_empty() || after.starts_with([' ', '\t']),
+        None => false,
+    }
+}
+
+/// If `rest` starts with the key `key` followed by `:`, the text after the colon.
+fn after_key<'t>(rest: &'t str, key: &str) -> Option<&'t str> {
+    let after = if let Some(quoted) = rest.strip_prefix('"') {
+        quoted.strip_prefix(key)?.strip_prefix('"')?
+    } else if let Some(quoted) = rest.strip_prefix('\'') {
+        quoted.strip_prefix(key)?.strip_prefix('\'')?
+    } else {
+        rest.strip_prefix(key)?
+    };
+    let after = after.trim_start_matches(' ').strip_prefix(':')?;
+    (after.is_empty() || after.starts_with([' ', '\t'])).then_some(after)
+}
+
+/// Finds the line of `path` (see [`segments`]) in the block-YAML `text`.
+///
+/// Returns `None` when not even the first segment is found.
+pub(crate) fn locate(text: &str, path: &[Segment<'_>]) -> Option<Found> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut scope = Scope {
+        first: 0,
+        first_column: 0,
+        end: lines.len(),
+    };
+    let mut found: Option<Found> = None;
+    for (depth, segment) in path.iter().enumerate() {
+        let step = match segment {
+            Segment::Key(key) => find_key(&lines, scope, key),
+            Segment::Index(index) => find_entry(&lines, scope, *index),
+        };
+        match step {
+            Some((position, inner)) => {
+                found = Some(Found {
+                    depth: depth + 1,
+                    ..position
+                });
+                scope = inner;
+            }
+            None => return found,
+        }
+    }
+    found
+}
+
+/// The end of the region that belongs to a node at `line` whose own indentation is `indent`:
+/// the next content line less indented, or as indented and not a sequence entry (a sequence
+/// may sit at its key's indentation) — or any line at most as indented when `entries_end` is
+/// set (the node is itself a sequence entry).
+fn region_end(lines: &[&str], scope: Scope, line: usize, indent: usize, entry: bool) -> usize {
+    ((line + 1)..scope.end)
+        .find(|&i| match content(lines, scope, i) {
+            Some((other, rest)) => {
+                other < indent || (other == indent && (entry || !is_entry(rest)))
+            }
+            None => false,
+        })
+        .unwrap_or(scope.end)
+}
+
+fn find_key(lines: &[&str], scope: Scope, key: &str) -> Option<(Found, Scope)> {
+    let (map_indent, first_rest) =
+        (scope.first..scope.end).find_map(|i| content(lines, scope, i))?;
+    if is_entry(first_rest) {
+        return None;
+    }
+    for i in scope.first..scope.end {
+        let Some((indent, rest)) = content(lines, scope, i) else {
+            continue;
+        };
+        if indent < map_indent {
+            break;
+        }
+        if indent != map_indent {
+            continue;
+        }
+        let Some(after) = after_key(rest, key) else {
+            continue;
+        };
+        let value = after.trim_start();
+        let column = if value.is_empty() || value.starts_with('#') {
+            indent
+        } else {
+            indent + (rest.len() - value.len())
+        };
+        let end = region_end(lines, scope, i, indent, false);
+        let inner = Scope {
+            first: i + 1,
+            first_column: 0,
+            end,
+        };
+        let found = Found {
+            line: i,
+            column,
+            depth: 0,
+        };
+        return Some((found, inner));
+    }
+    None
+}
+
+fn find_entry(lines: &[&str], scope: Scope, index: usize) -> Option<(Found, Scope)> {
+    let (seq_indent, first_rest) =
+        (scope.first..scope.end).find_map(|i| content(lines, scope, i))?;
+    if !is_entry(first_rest) {
+        return None;
+    }
+    let mut seen = 0;
+    for i in scope.first..scope.end {
+        let Some((indent, rest)) = content(lines, scope, i) else {
+            continue;
+        };
+        if indent < seq_indent {
+            break;
+        }
+        if indent != seq_indent || !is_entry(rest) {
+            continue;
+        }
+        if seen == index {
+            let end = region_end(lines, scope, i, indent, true);
+            let inner = Scope {
+                first: i,
+                first_column: indent + 1,
+                end,
+            };
+            let found = Found {
+                line: i,
+                column: indent,
+                depth: 0,
+            };
+            return Some((found, inner));
+        }
+        seen += 1;
+    }
+    None
+}
+
+/// Best-effort start lines (0-based) of the entries of a JSON document's top-level `items`
+/// array, as `kubectl get -o json` prints it: one `{` per item, all at the same indentation.
+pub(crate) fn json_item_lines(text: &str) -> Vec<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(items_line) = lines
+        .iter()
+        .position(|line| line.trim_start().starts_with("\"items\"") && line.contains('['))
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut item_indent = None;
+    for (i, line) in lines.iter().enumerate().skip(items_line + 1) {
+        let rest = line.trim_start();
+        if rest.is_empty() {
+            continue;
+        }
+        let indent = line.len() - rest.len();
+        match item_indent {
+            None if rest.starts_with('{') => item_indent = Some(indent),
+            None => return Vec::new(),
+            Some(expected) if indent < expected => break,
+            Some(_) => {}
+        }
+        if Some(indent) == item_indent && rest.starts_with('{') {
+            out.push(i);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (number, first line, empty) of each document.
+    type Summary = Vec<(usize, usize, bool)>;
+
+    fn numbers_and_lines(text: &str) -> Summary {
+        split(text)
+            .iter()
+            .map(|d| {
+                (
+                    d.number,
+                    d.first_line,
+                    first_content_line(&d.text).is_none(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn split_counts_explicit_documents_and_skips_an_empty_implicit_one() {
+        let cases: &[(&str, &str, Summary)] = &[
+            ("a single implicit document", "a: 1\n", vec![(1, 0, false)]),
+            (
+                "a leading --- does not create an empty document 1",
+                "# comment\n---\na: 1\n---\nb: 2\n",
+                vec![(1, 1, false), (2, 3, false)],
+            ),
+            (
+                "empty explicit documents are counted",
+                "a: 1\n---\n---\nb: 2\n",
+                vec![(1, 0, false), (2, 1, true), (3, 2, false)],
+            ),
+            (
+                "content after --- belongs to the document",
+                "--- {a: 1}\n--- # c\n",
+                vec![(1, 0, false), (2, 1, true)],
+            ),
+            (
+                "... ends a document; the implicit rest counts when it has content",
+                "a: 1\n...\nb: 2\n...\n# only a comment\n",
+                vec![(1, 0, false), (2, 2, false)],
+            ),
+            (
+                "---x is not a marker, nor is an indented ---",
+                "a: |\n  ---\n---x: 1\n",
+                vec![(1, 0, false)],
+            ),
+            (
+                "CRLF line ends",
+                "a: 1\r\n---\r\nb: 2\r\n",
+                vec![(1, 0, false), (2, 1, false)],
+            ),
+        ];
+        for (rule, text, expected) in cases {
+            assert_eq!(&numbers_and_lines(text), expected, "{rule}");
+        }
+    }
+
+    #[test]
+    fn split_keeps_columns_after_a_marker() {
+        let documents = split("--- {a: 1}\n");
+        assert_eq!(documents[0].text, "    {a: 1}\n");
+    }
+
+    const SERVICE: &str = "\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web   # comment
+  labels:
+    app: web
+spec:
+  ports:
+  - name: http
+    port: 80
+  -   name: dns
+      port: 53
+      protocol: UDP
+  selector:
+    app: web
+status: {}
+";
+
+    /// (line, column, whole path found).
+    type Position = Option<(usize, usize, bool)>;
+
+    #[test]
+    fn locate_follows_keys_and_entries_by_indentation() {
+        let cases: &[(&str, &str, Position)] = &[
+            ("top-level key", "kind", Some((1, 6, true))),
+            (
+                "nested key, value column",
+                "metadata.name",
+                Some((3, 8, true)),
+            ),
+            (
+                "key with a block value",
+                "metadata.labels",
+                Some((4, 2, true)),
+            ),
+            ("sequence entry", "spec.ports[1]", Some((10, 2, true))),
+            (
+                "first key of an entry",
+                "spec.ports[0].name",
+                Some((8, 10, true)),
+            ),
+            (
+                "later key of an entry",
+                "spec.ports[0].port",
+                Some((9, 10, true)),
+            ),
+            (
+                "wide entry indentation",
+                "spec.ports[1].protocol",
+                Some((12, 16, true)),
+            ),
+            (
+                "a key after a sequence",
+                "spec.selector.app",
+                Some((14, 9, true)),
+            ),
+            (
+                "missing key: deepest found",
+                "spec.ports[1].targetPort",
+                Some((10, 2, false)),
+            ),
+            (
+                "missing entry: deepest found",
+                "spec.ports[5].port",
+                Some((7, 2, false)),
+            ),
+            (
+                "keys of another mapping are not matched",
+                "spec.app",
+                Some((6, 0, false)),
+            ),
+            ("nothing found", "data", None),
+        ];
+        for (rule, path, expected) in cases {
+            let segments = segments(path);
+            let found =
+                locate(SERVICE, &segments).map(|f| (f.line, f.column, f.depth == segments.len()));
+            assert_eq!(&found, expected, "{rule}: {path}");
+        }
+    }
+
+    #[test]
+    fn locate_finds_list_items_and_ignores_nested_api_versions() {
+        let list = "\
+apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Service
+  metadata:
+    managedFields:
+    - apiVersion: v1
+      manager: kubectl
+- apiVersion: v1
+  kind: Pod
+kind: List
+";
+        let line = |path: &str| locate(list, &segments(path)).map(|f| f.line);
+        assert_eq!(line("items[0]"), Some(2));
+        assert_eq!(line("items[1]"), Some(8));
+        assert_eq!(line("items[1].kind"), Some(9));
+        assert_eq!(line("kind"), Some(10));
+    }
+
+    #[test]
+    fn locate_gives_up_on_flow_syntax() {
+        assert_eq!(locate("{\"kind\": \"Service\"}\n", &segments("kind")), None);
+    }
+
+    #[test]
+    fn json_item_lines_finds_kubectl_items() {
+        let json = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\n            \"kind\": \"Service\",\n            \"metadata\": {\n                \"managedFields\": [\n                    {\n                    }\n                ]\n            }\n        },\n        {\n            \"kind\": \"Pod\"\n        }\n    ],\n    \"kind\": \"List\"\n}\n";
+        assert_eq!(json_item_lines(json), vec![3, 12]);
+    }
+
+    #[test]
+    fn segments_parse_paths() {
+        assert_eq!(
+            segments("items[2].spec.ports[1].port"),
+            vec![
+                Segment::Key("items"),
+                Segment::Index(2),
+                Segment::Key("spec"),
+                Segment::Key("ports"),
+                Segment::Index(1),
+                Segment::Key("port"),
+            ]
+        );
+    }
+}

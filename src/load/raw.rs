@@ -1,0 +1,277 @@
+//! The shape of the five modelled kinds as they appear in a manifest.
+//!
+//! These structs hold only what [`crate::model`] needs, in the API's own spelling. Every field
+//! is optional and unknown fields are ignored, so anything `kubectl get -o yaml` prints
+//! (`status`, `managedFields`, `uid`, …) deserializes; whether a required field is present is
+//! decided by the validation step, which can then name the field in its error. Numbers are
+//! read as [`Int`] rather than `u16` so that an out-of-range port is reported as the API server
+//! reports it ("from 1 to 65535"), not as a serde type error.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+/// `metadata`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawMeta {
+    pub name: Option<String>,
+    pub generate_name: Option<String>,
+    pub namespace: Option<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+    pub annotations: Option<BTreeMap<String, String>>,
+    pub deletion_timestamp: Option<serde_yaml::Value>,
+}
+
+/// `v1 Service`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawService {
+    pub metadata: Option<RawMeta>,
+    pub spec: Option<RawServiceSpec>,
+}
+
+/// `Service.spec`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawServiceSpec {
+    #[serde(rename = "type")]
+    pub service_type: Option<String>,
+    #[serde(rename = "clusterIP")]
+    pub cluster_ip: Option<String>,
+    #[serde(rename = "clusterIPs")]
+    pub cluster_ips: Option<Vec<String>>,
+    pub ip_families: Option<Vec<String>>,
+    pub ip_family_policy: Option<String>,
+    pub ports: Option<Vec<RawServicePort>>,
+    pub selector: Option<BTreeMap<String, String>>,
+    pub external_name: Option<String>,
+    pub publish_not_ready_addresses: Option<bool>,
+}
+
+/// An entry of `Service.spec.ports`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawServicePort {
+    pub name: Option<String>,
+    pub protocol: Option<String>,
+    pub port: Option<Int>,
+    pub target_port: Option<IntOrString>,
+}
+
+/// `v1 Endpoints`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawEndpoints {
+    pub metadata: Option<RawMeta>,
+    pub subsets: Option<Vec<RawSubset>>,
+}
+
+/// An entry of `Endpoints.subsets`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawSubset {
+    pub addresses: Option<Vec<RawEndpointAddress>>,
+    pub not_ready_addresses: Option<Vec<RawEndpointAddress>>,
+    pub ports: Option<Vec<RawEndpointPort>>,
+}
+
+/// An address of an Endpoints subset.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawEndpointAddress {
+    pub ip: Option<String>,
+    pub hostname: Option<String>,
+    pub node_name: Option<String>,
+    pub target_ref: Option<RawTargetRef>,
+}
+
+/// A `targetRef`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawTargetRef {
+    pub kind: Option<String>,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+}
+
+/// A port of an Endpoints subset or an EndpointSlice.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawEndpointPort {
+    pub name: Option<String>,
+    pub protocol: Option<String>,
+    pub port: Option<Int>,
+    pub app_protocol: Option<String>,
+}
+
+/// `discovery.k8s.io/v1 EndpointSlice`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawEndpointSlice {
+    pub metadata: Option<RawMeta>,
+    pub address_type: Option<String>,
+    pub endpoints: Option<Vec<RawEndpoint>>,
+    pub ports: Option<Vec<RawEndpointPort>>,
+}
+
+/// An entry of `EndpointSlice.endpoints`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawEndpoint {
+    pub addresses: Option<Vec<String>>,
+    pub conditions: Option<RawConditions>,
+    pub hostname: Option<String>,
+    pub node_name: Option<String>,
+    pub zone: Option<String>,
+    pub target_ref: Option<RawTargetRef>,
+}
+
+/// `EndpointSlice.endpoints[].conditions`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawConditions {
+    pub ready: Option<bool>,
+    pub serving: Option<bool>,
+    pub terminating: Option<bool>,
+}
+
+/// `v1 Pod`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawPod {
+    pub metadata: Option<RawMeta>,
+    pub spec: Option<RawPodSpec>,
+    pub status: Option<RawPodStatus>,
+}
+
+/// `Pod.spec`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawPodSpec {
+    pub hostname: Option<String>,
+    pub subdomain: Option<String>,
+    pub node_name: Option<String>,
+    pub containers: Option<Vec<RawContainer>>,
+    pub init_containers: Option<Vec<RawContainer>>,
+}
+
+/// A container or init container.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawContainer {
+    pub ports: Option<Vec<RawContainerPort>>,
+    pub restart_policy: Option<String>,
+}
+
+/// A container port.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawContainerPort {
+    pub name: Option<String>,
+    pub container_port: Option<Int>,
+    pub protocol: Option<String>,
+}
+
+/// `Pod.status`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawPodStatus {
+    pub phase: Option<String>,
+    #[serde(rename = "podIP")]
+    pub pod_ip: Option<String>,
+    #[serde(rename = "podIPs")]
+    pub pod_ips: Option<Vec<RawPodIp>>,
+    pub conditions: Option<Vec<RawPodCondition>>,
+}
+
+/// An entry of `Pod.status.podIPs`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct RawPodIp {
+    pub ip: Option<String>,
+}
+
+/// An entry of `Pod.status.conditions`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct RawPodCondition {
+    #[serde(rename = "type")]
+    pub condition_type: Option<String>,
+    pub status: Option<String>,
+}
+
+/// `v1 Namespace`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct RawNamespace {
+    pub metadata: Option<RawMeta>,
+}
+
+/// An integer of any size YAML gives, range-checked later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Int(pub i128);
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(IntVisitor).map(Int)
+    }
+}
+
+struct IntVisitor;
+
+impl Visitor<'_> for IntVisitor {
+    type Value = i128;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i128, E> {
+        Ok(i128::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i128, E> {
+        Ok(i128::from(v))
+    }
+}
+
+/// An `IntOrString` (`targetPort`): an integer, or a string kept as written (a quoted
+/// `"8080"` stays a string, as in the API).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum IntOrString {
+    /// An integer.
+    Int(i128),
+    /// A string.
+    String(String),
+}
+
+impl<'de> Deserialize<'de> for IntOrString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(IntOrStringVisitor)
+    }
+}
+
+struct IntOrStringVisitor;
+
+impl Visitor<'_> for IntOrStringVisitor {
+    type Value = IntOrString;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer or a port name")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntOrString, E> {
+        Ok(IntOrString::Int(i128::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntOrString, E> {
+        Ok(IntOrString::Int(i128::from(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrString, E> {
+        Ok(IntOrString::String(v.to_owned()))
+    }
+}
