@@ -484,3 +484,60 @@ fn rule_no_panic_on_odd_input() {
         let _ = Config::from_corefile(input);
     }
 }
+
+mod fuzz {
+    use k8s_dns_sim::Config;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "\n",
+        " ",
+        "\"",
+        "#",
+        "\\",
+        ",",
+        "(s)",
+        "import",
+        "s",
+        "kubernetes",
+        "pods",
+        "insecure",
+        "ttl",
+        "30",
+        "fallthrough",
+        "bind",
+        "10.0.0.1",
+        "transfer",
+        "to",
+        "*",
+        ".:53",
+        "cluster.local",
+        "10.0.0.0/17",
+        "fd00::/7",
+        "{$X}",
+        "forward",
+        "multicluster",
+        "\u{e9}",
+        ":",
+    ];
+
+    proptest! {
+        /// Rule: no input panics; the reader returns a Config or an error naming a line.
+        #[test]
+        fn rule_any_token_soup_reads_or_errors(pieces in prop::collection::vec(0..PIECES.len(), 0..60)) {
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect::<Vec<_>>().join(" ");
+            if let Err(err) = Config::from_corefile(&text) {
+                prop_assert!(err.line >= 1);
+                prop_assert!(err.line <= text.lines().count().max(1));
+            }
+        }
+
+        /// Rule: arbitrary text never panics either.
+        #[test]
+        fn rule_arbitrary_text_never_panics(text in ".{0,200}") {
+            let _ = Config::from_corefile(&text);
+        }
+    }
+}
