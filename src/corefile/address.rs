@@ -1,0 +1,182 @@
+//! Zones written in a Corefile: server block keys (`dns://.:53`) and zone arguments.
+//!
+//! As CoreDNS reads them: a scheme (`dns://`, `tls://`, …) and a trailing `:PORT` are removed; a
+//! CIDR such as `10.0.0.0/8` becomes its reverse zone (`10.in-addr.arpa.`), and a CIDR that is not
+//! on an octet (IPv4) or nibble (IPv6) boundary becomes every reverse zone it covers; anything
+//! else is a domain name, lower-cased and made absolute.
+
+use std::net::IpAddr;
+
+use hickory_proto::rr::Name;
+
+use crate::config::normalize_zone;
+
+const SCHEMES: &[&str] = &[
+    "tls://",
+    "dns://",
+    "quic://",
+    "grpc://",
+    "https3://",
+    "https://",
+    "unix://",
+];
+
+/// The zones a key or zone argument stands for, in order.
+///
+/// # Errors
+/// A message saying what is wrong with `text`.
+pub(crate) fn zones(text: &str) -> Result<Vec<Name>, String> {
+    let mut host = text;
+    if let Some(scheme) = SCHEMES.iter().find(|scheme| host.starts_with(**scheme)) {
+        host = &host[scheme.len()..];
+    }
+    if let Some(colon) = host.rfind(':') {
+        let port = &host[colon + 1..];
+        if port.is_empty() {
+            return Err(format!(
+                "`{text}` ends with `:`: expected a port number after it"
+            ));
+        }
+        if port.parse::<i64>().is_ok() {
+            host = &host[..colon];
+        }
+    }
+    if host.len() > 255 {
+        return Err(format!(
+            "`{text}` is too long for a zone: {} characters, at most 255",
+            host.len()
+        ));
+    }
+    if let Some(reverse) = cidr_zones(host) {
+        return reverse.map_err(|()| format!("`{text}` is not a valid CIDR for a reverse zone"));
+    }
+    normalize_zone(host)
+        .map(|zone| vec![zone])
+        .ok_or_else(|| format!("`{text}` is not a valid zone name"))
+}
+
+/// `Some` when `host` is written as a CIDR: its reverse zones, or `Err` when CoreDNS refuses it.
+fn cidr_zones(host: &str) -> Option<Result<Vec<Name>, ()>> {
+    let (address, prefix) = host.split_once('/')?;
+    let address: IpAddr = address.parse().ok()?;
+    // Go's ParseCIDR takes the prefix as plain decimal digits.
+    if prefix.is_empty() || prefix.len() > 3 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let prefix: u32 = prefix.parse().ok()?;
+    let bits = if address.is_ipv4() { 32 } else { 128 };
+    if prefix > bits {
+        return None;
+    }
+    if host.starts_with(':') || (host.starts_with('0') && host.contains(':')) {
+        return Some(Err(()));
+    }
+    Some(reverse_zones(address, prefix).ok_or(()))
+}
+
+/// The reverse zones covering `address/prefix`, split on label boundaries.
+fn reverse_zones(address: IpAddr, prefix: u32) -> Option<Vec<Name>> {
+    let (bytes, boundary, suffix): (Vec<u8>, u32, &str) = match address {
+        IpAddr::V4(v4) => (v4.octets().to_vec(), 8, "in-addr.arpa."),
+        IpAddr::V6(v6) => (v6.octets().to_vec(), 4, "ip6.arpa."),
+    };
+    let bits = u32::try_from(bytes.len()).ok()? * 8;
+    let network = mask(&bytes, prefix);
+    let rounded = prefix.div_ceil(boundary) * boundary;
+    let count = 1u32 << (rounded - prefix);
+    let mut zones = Vec::new();
+    for index in 0..count {
+        let mut subnet = network.clone();
+        // Add `index` at bit position `rounded` (counted from the left).
+        add_at(&mut subnet, u128::from(index), bits - rounded);
+        let digits: Vec<String> = if boundary == 8 {
+            subnet[..(rounded / 8) as usize]
+                .iter()
+                .map(u8::to_string)
+                .collect()
+        } else {
+            subnet
+                .iter()
+                .flat_map(|byte| [byte >> 4, byte & 0x0f])
+                .take((rounded / 4) as usize)
+                .map(|nibble| format!("{nibble:x}"))
+                .collect()
+        };
+        let mut name: String = digits.iter().rev().map(|d| format!("{d}.")).collect();
+        name.push_str(suffix);
+        zones.push(normalize_zone(&name)?);
+    }
+    Some(zones)
+}
+
+fn mask(bytes: &[u8], prefix: u32) -> Vec<u8> {
+    bytes
+        .iter()
+        .enumerate()
+        .map(|(index, byte)| {
+            let start = u32::try_from(index).unwrap_or(u32::MAX).saturating_mul(8);
+            let keep = prefix.saturating_sub(start).min(8);
+            if keep == 0 {
+                0
+            } else {
+                byte & (0xffu8 << (8 - keep))
+            }
+        })
+        .collect()
+}
+
+/// Adds `value << shift` to the big-endian number in `bytes`.
+fn add_at(bytes: &mut [u8], value: u128, shift: u32) {
+    let mut carry: u128 = 0;
+    for (position, byte) in bytes.iter_mut().rev().enumerate() {
+        let position = u32::try_from(position)
+            .unwrap_or(u32::MAX)
+            .saturating_mul(8);
+        let part = if position >= shift {
+            value.checked_shr(position - shift).unwrap_or(0) & 0xff
+        } else {
+            (value.checked_shl(shift - position).unwrap_or(0)) & 0xff
+        };
+        let sum = u128::from(*byte) + part + carry;
+        *byte = (sum & 0xff) as u8;
+        carry = sum >> 8;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(text: &str) -> Vec<String> {
+        zones(text)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(strings(".:53"), ["."]);
+        assert_eq!(strings("dns://Cluster.Local:5353"), ["cluster.local."]);
+        assert_eq!(strings("."), ["."]);
+        assert_eq!(strings("tls://example.org"), ["example.org."]);
+        assert!(zones("example.org:").is_err());
+    }
+
+    #[test]
+    fn cidrs() {
+        assert_eq!(strings("10.0.0.0/8"), ["10.in-addr.arpa."]);
+        assert_eq!(strings("10.1.2.3/24:53"), ["2.1.10.in-addr.arpa."]);
+        assert_eq!(strings("0.0.0.0/0"), ["in-addr.arpa."]);
+        assert_eq!(
+            strings("10.0.0.0/23"),
+            ["0.0.10.in-addr.arpa.", "1.0.10.in-addr.arpa."]
+        );
+        assert_eq!(strings("10.0.0.0/17").len(), 128);
+        assert_eq!(strings("10.0.0.0/17")[127], "127.0.10.in-addr.arpa.");
+        assert_eq!(strings("fd00::/8"), ["d.f.ip6.arpa."]);
+        assert_eq!(strings("fd00::/7"), ["c.f.ip6.arpa.", "d.f.ip6.arpa."]);
+        assert!(zones("::/0").is_err());
+    }
+}

@@ -1,0 +1,423 @@
+//! Groups tokens into server blocks and directives, the way Caddy's parser does.
+//!
+//! A server block is a line of keys (addresses such as `.:53`, separated by spaces or by `, `,
+//! possibly continued on the next line after a trailing comma), then `{`, one directive per line,
+//! and `}` on a line of its own. A directive runs to the end of its line, or, when it opens a
+//! `{` block, to the matching `}`. Snippets (`(name) { … }`) are stored and spliced in where
+//! `import name` starts a line.
+
+use super::CorefileError;
+use super::lexer::Token;
+use super::plugins;
+
+/// Snippet expansions allowed in one Corefile (Caddy allows 10 000; imports that nest deeply
+/// multiply tokens, so this is lower).
+const MAX_SNIPPET_EXPANSIONS: usize = 1_000;
+
+/// Tokens allowed after snippet expansion.
+const MAX_TOKENS: usize = 1_000_000;
+
+/// One directive occurrence: its name token and every token up to the end of its scope.
+#[derive(Debug, Clone)]
+pub(crate) struct Directive {
+    /// `tokens[0]` is the directive name.
+    pub tokens: Vec<Token>,
+}
+
+impl Directive {
+    /// The directive name.
+    pub fn name(&self) -> &str {
+        self.tokens.first().map_or("", |t| t.text.as_str())
+    }
+
+    /// The line of the directive name.
+    pub fn line(&self) -> usize {
+        self.tokens.first().map_or(0, |t| t.line)
+    }
+}
+
+/// A server block: its keys and its directives, in order.
+#[derive(Debug, Clone)]
+pub(crate) struct ServerBlock {
+    pub keys: Vec<Token>,
+    pub directives: Vec<Directive>,
+}
+
+/// Parses tokens into server blocks.
+///
+/// # Errors
+/// Unbalanced braces, an unknown directive name, a misplaced `}`, an `import` of a file, or
+/// environment substitution.
+pub(crate) fn parse(tokens: Vec<Token>) -> Result<Vec<ServerBlock>, CorefileError> {
+    let mut parser = Parser {
+        tokens,
+        cursor: 0,
+        snippets: Vec::new(),
+        expansions: 0,
+    };
+    parser.all()
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    /// Index of the next token to read.
+    cursor: usize,
+    snippets: Vec<(String, Vec<Token>)>,
+    expansions: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.cursor)
+    }
+
+    fn previous(&self) -> Option<&Token> {
+        self.cursor
+            .checked_sub(1)
+            .and_then(|index| self.tokens.get(index))
+    }
+
+    /// Whether the next token starts a new line (or is the first token).
+    fn next_on_new_line(&self) -> bool {
+        match (self.previous(), self.peek()) {
+            (Some(previous), Some(next)) => !previous.same_line_as(next),
+            _ => true,
+        }
+    }
+
+    fn last_line(&self) -> usize {
+        self.tokens.last().map_or(1, |t| t.end_line)
+    }
+
+    fn all(&mut self) -> Result<Vec<ServerBlock>, CorefileError> {
+        let mut blocks = Vec::new();
+        while self.peek().is_some() {
+            if let Some(block) = self.one()? {
+                blocks.push(block);
+            }
+        }
+        Ok(blocks)
+    }
+
+    /// Reads one server block or snippet definition (`None`).
+    fn one(&mut self) -> Result<Option<ServerBlock>, CorefileError> {
+        let keys = self.keys()?;
+        if keys.len() == 1 {
+            let key = &keys[0].text;
+            if key.len() >= 2 && key.starts_with('(') && key.ends_with(')') {
+                let name = key[1..key.len() - 1].to_owned();
+                let line = keys[0].line;
+                self.snippet(name, line)?;
+                return Ok(None);
+            }
+        }
+        let Some(first_key) = keys.first().cloned() else {
+            return Ok(None);
+        };
+        let braced = match self.peek() {
+            Some(token) if token.text == "{" => {
+                self.cursor += 1;
+                true
+            }
+            // Caddy allows one server block without braces: its directives run to the end.
+            _ => false,
+        };
+        let directives = self.directives()?;
+        if braced {
+            match self.peek() {
+                Some(token) if token.text == "}" => self.cursor += 1,
+                _ => {
+                    return Err(CorefileError::new(
+                        self.last_line(),
+                        format!(
+                            "the server block `{}` opened on line {} is not closed: expected `}}`, found the end of the Corefile",
+                            first_key.text, first_key.line
+                        ),
+                    ));
+                }
+            }
+            if let Some(next) = self.peek()
+                && !self.next_on_new_line()
+            {
+                return Err(CorefileError::new(
+                    next.line,
+                    format!(
+                        "unexpected `{}` after the `}}` that closes a server block: expected a new line",
+                        next.text
+                    ),
+                ));
+            }
+        }
+        Ok(Some(ServerBlock { keys, directives }))
+    }
+
+    /// Reads the keys of a server block, up to (not including) its `{`.
+    fn keys(&mut self) -> Result<Vec<Token>, CorefileError> {
+        let mut keys: Vec<Token> = Vec::new();
+        let mut expecting_another = false;
+        loop {
+            let Some(token) = self.peek().cloned() else {
+                if expecting_another {
+                    return Err(CorefileError::new(
+                        self.last_line(),
+                        "expected another server block key after the trailing comma, found the end of the Corefile",
+                    ));
+                }
+                return Ok(keys);
+            };
+            if !keys.is_empty() && !expecting_another && self.next_on_new_line() {
+                return Ok(keys);
+            }
+            check_no_env(&token)?;
+            if token.text == "import" && self.next_on_new_line() {
+                self.import()?;
+                continue;
+            }
+            if token.text == "{" {
+                if expecting_another {
+                    return Err(CorefileError::new(
+                        token.line,
+                        "expected another server block key after the trailing comma, found `{`",
+                    ));
+                }
+                if keys.is_empty() {
+                    return Err(CorefileError::new(
+                        token.line,
+                        "expected server block keys (such as `.:53`) before `{`",
+                    ));
+                }
+                return Ok(keys);
+            }
+            if token.text == "}" {
+                return Err(CorefileError::new(
+                    token.line,
+                    "unexpected `}`: no block is open here",
+                ));
+            }
+            self.cursor += 1;
+            let mut text = token.text.clone();
+            expecting_another = text.ends_with(',');
+            if expecting_another {
+                text.pop();
+            }
+            if text.contains(',') {
+                return Err(CorefileError::new(
+                    token.line,
+                    format!(
+                        "`{text}` is a single key to CoreDNS: separate server block keys with spaces or `, `"
+                    ),
+                ));
+            }
+            if !text.is_empty() {
+                keys.push(Token { text, ..token });
+            }
+        }
+    }
+
+    /// Reads a snippet body `{ … }` after its `(name)` key.
+    fn snippet(&mut self, name: String, line: usize) -> Result<(), CorefileError> {
+        match self.peek() {
+            Some(token) if token.text == "{" => self.cursor += 1,
+            other => {
+                return Err(CorefileError::new(
+                    other.map_or(line, |t| t.line),
+                    format!(
+                        "expected `{{` to open the snippet `({name})`, found {}",
+                        describe(other)
+                    ),
+                ));
+            }
+        }
+        if self.snippets.iter().any(|(defined, _)| *defined == name) {
+            return Err(CorefileError::new(
+                line,
+                format!("the snippet `({name})` is already defined"),
+            ));
+        }
+        let mut depth = 1usize;
+        let mut body = Vec::new();
+        while let Some(token) = self.peek().cloned() {
+            self.cursor += 1;
+            if token.text == "}" {
+                depth -= 1;
+                if depth == 0 {
+                    self.snippets.push((name, body));
+                    return Ok(());
+                }
+            } else if token.text == "{" {
+                depth += 1;
+            }
+            body.push(token);
+        }
+        Err(CorefileError::new(
+            self.last_line(),
+            format!(
+                "the snippet `({name})` opened on line {line} is not closed: expected `}}`, found the end of the Corefile"
+            ),
+        ))
+    }
+
+    /// Replaces `import NAME` (the cursor is on `import`) with the snippet's tokens.
+    fn import(&mut self) -> Result<(), CorefileError> {
+        let start = self.cursor;
+        let import = self.tokens[start].clone();
+        let argument = self
+            .tokens
+            .get(start + 1)
+            .filter(|next| import.same_line_as(next))
+            .cloned();
+        let Some(argument) = argument else {
+            return Err(CorefileError::new(
+                import.line,
+                "`import` takes one argument (a snippet name), found none",
+            ));
+        };
+        if let Some(extra) = self.tokens.get(start + 2)
+            && argument.same_line_as(extra)
+        {
+            return Err(CorefileError::new(
+                import.line,
+                format!(
+                    "`import` takes one argument (a snippet name), found another: `{}`",
+                    extra.text
+                ),
+            ));
+        }
+        check_no_env(&argument)?;
+        let Some((_, body)) = self
+            .snippets
+            .iter()
+            .find(|(name, _)| *name == argument.text)
+        else {
+            return Err(CorefileError::new(
+                import.line,
+                format!(
+                    "`import {}`: no snippet `({})` is defined above, and importing files is not supported",
+                    argument.text, argument.text
+                ),
+            ));
+        };
+        self.expansions += 1;
+        if self.expansions > MAX_SNIPPET_EXPANSIONS || self.tokens.len() + body.len() > MAX_TOKENS {
+            return Err(CorefileError::new(
+                import.line,
+                format!(
+                    "`import {}`: too many snippet expansions (do snippets import each other?)",
+                    argument.text
+                ),
+            ));
+        }
+        let body = body.clone();
+        self.tokens.splice(start..start + 2, body);
+        Ok(())
+    }
+
+    /// Reads directives up to a `}` (left unread) or the end of the tokens.
+    fn directives(&mut self) -> Result<Vec<Directive>, CorefileError> {
+        let mut directives = Vec::new();
+        while let Some(token) = self.peek().cloned() {
+            if token.text == "}" {
+                // `directive` refuses a `}` on a directive's line, so this one starts a line or
+                // directly follows the server block's `{`.
+                break;
+            }
+            check_no_env(&token)?;
+            if token.text == "import" {
+                self.import()?;
+                continue;
+            }
+            directives.push(self.directive()?);
+        }
+        Ok(directives)
+    }
+
+    /// Reads one directive: its line and any `{ … }` block it opens.
+    fn directive(&mut self) -> Result<Directive, CorefileError> {
+        let name = self.tokens[self.cursor].clone();
+        if !plugins::is_plugin(&name.text) {
+            return Err(CorefileError::new(
+                name.line,
+                format!(
+                    "unknown directive `{}`: expected the name of a CoreDNS plugin (see plugin.cfg)",
+                    name.text
+                ),
+            ));
+        }
+        self.cursor += 1;
+        let mut tokens = vec![name.clone()];
+        let mut nesting = 0usize;
+        while let Some(token) = self.peek().cloned() {
+            let new_line = self.next_on_new_line();
+            if new_line && nesting == 0 {
+                break;
+            }
+            if token.text == "{" {
+                nesting += 1;
+            } else if token.text == "}" {
+                if nesting == 0 {
+                    return Err(misplaced_close(&token, self.previous()));
+                }
+                nesting -= 1;
+            } else if new_line && token.text == "import" {
+                self.import()?;
+                continue;
+            }
+            check_no_env(&token)?;
+            tokens.push(token);
+            self.cursor += 1;
+        }
+        if nesting > 0 {
+            return Err(CorefileError::new(
+                self.last_line(),
+                format!(
+                    "the block of `{}` opened on line {} is not closed: expected `}}`, found the end of the Corefile",
+                    name.text, name.line
+                ),
+            ));
+        }
+        Ok(Directive { tokens })
+    }
+}
+
+/// The error for a `}` that is on the same line as a directive, where Caddy does not read it as
+/// the end of a block.
+fn misplaced_close(token: &Token, previous: Option<&Token>) -> CorefileError {
+    CorefileError::new(
+        token.line,
+        format!(
+            "unexpected `}}` after `{}`: a `}}` that closes a block must start its own line (CoreDNS reads a `}}` on a directive's line as part of that directive)",
+            previous.map_or("", |t| t.text.as_str())
+        ),
+    )
+}
+
+/// Refuses `{$VAR}` and `{%VAR%}`, which Caddy replaces with environment variables.
+fn check_no_env(token: &Token) -> Result<(), CorefileError> {
+    for (start, end) in [("{$", "}"), ("{%", "%}")] {
+        if let Some(index) = token.text.find(start) {
+            let rest = &token.text[index + start.len()..];
+            if let Some(close) = rest.find(end)
+                && close > 0
+            {
+                return Err(CorefileError::new(
+                    token.line,
+                    format!(
+                        "`{}{}{}` is environment variable substitution, which is not supported: substitute the value before reading the Corefile",
+                        start,
+                        &rest[..close],
+                        end
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `` `text` `` for a token, or "the end of the Corefile".
+pub(crate) fn describe(token: Option<&Token>) -> String {
+    match token {
+        Some(token) => format!("`{}`", token.text),
+        None => "the end of the Corefile".to_owned(),
+    }
+}

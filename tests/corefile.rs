@@ -1,0 +1,543 @@
+//! Reading Corefiles: each test names the rule it checks.
+
+use std::net::IpAddr;
+
+use k8s_dns_sim::{Config, CorefileError, Fallthrough, PodMode};
+
+fn read(text: &str) -> Config {
+    match Config::from_corefile(text) {
+        Ok(config) => config,
+        Err(err) => panic!("{text:?} should read, got {err}"),
+    }
+}
+
+fn error(text: &str) -> CorefileError {
+    match Config::from_corefile(text) {
+        Ok(config) => panic!("{text:?} should fail, read {config:?}"),
+        Err(err) => err,
+    }
+}
+
+fn zones(config: &Config) -> Vec<String> {
+    config.zones.iter().map(ToString::to_string).collect()
+}
+
+fn fallthrough_zones(config: &Config) -> Option<Vec<String>> {
+    match &config.fallthrough {
+        Fallthrough::Zones(zones) => Some(zones.iter().map(ToString::to_string).collect()),
+        _ => None,
+    }
+}
+
+/// Wraps `body` (options of `kubernetes`) in a server block; the options start on line 3.
+fn with_options(body: &str) -> String {
+    format!(".:53 {{\n    kubernetes cluster.local {{\n{body}\n    }}\n}}\n")
+}
+
+fn not_simulated(config: &Config) -> Vec<(usize, String)> {
+    config
+        .not_simulated
+        .iter()
+        .map(|n| (n.line, n.directive.clone()))
+        .collect()
+}
+
+#[test]
+fn rule_kubeadm_default_corefile_matches_config_kubeadm() {
+    let text = include_str!("../fixtures/corefiles/kubeadm.Corefile");
+    let config = read(text);
+    let kubeadm = Config::kubeadm();
+    assert_eq!(config.zones, kubeadm.zones);
+    assert_eq!(config.ttl, kubeadm.ttl);
+    assert_eq!(config.pods, kubeadm.pods);
+    assert_eq!(config.fallthrough, kubeadm.fallthrough);
+    assert!(config.server_addresses.is_empty());
+    assert!(!config.transfer);
+    assert_eq!(
+        not_simulated(&config),
+        vec![
+            (13, "forward".to_owned()),
+            (16, "cache".to_owned()),
+            (22, "loadbalance".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn rule_zones_are_inherited_from_server_block_keys() {
+    let cases: &[(&str, &[&str])] = &[
+        (".:53 {\n kubernetes\n}\n", &["."]),
+        ("cluster.local:53 {\n kubernetes\n}\n", &["cluster.local."]),
+        (
+            "dns://Cluster.Local.:53 {\n kubernetes\n}\n",
+            &["cluster.local."],
+        ),
+        (
+            "cluster.local in-addr.arpa {\n kubernetes\n}\n",
+            &["cluster.local.", "in-addr.arpa."],
+        ),
+        (
+            "cluster.local:53, example.org:53 {\n kubernetes\n}\n",
+            &["cluster.local.", "example.org."],
+        ),
+        (
+            "cluster.local,\n  example.org {\n kubernetes\n}\n",
+            &["cluster.local.", "example.org."],
+        ),
+        ("cluster.local\n{\n kubernetes\n}\n", &["cluster.local."]),
+        (
+            "10.0.0.0/23 cluster.local {\n kubernetes\n}\n",
+            &[
+                "0.0.10.in-addr.arpa.",
+                "1.0.10.in-addr.arpa.",
+                "cluster.local.",
+            ],
+        ),
+        // Zones written on the directive replace the keys.
+        (
+            ".:53 {\n kubernetes Cluster.Local 10.0.0.0/8 dns://example.org:53\n}\n",
+            &["cluster.local.", "10.in-addr.arpa.", "example.org."],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(zones(&read(text)), *expected, "{text}");
+    }
+}
+
+#[test]
+fn rule_every_kubernetes_option() {
+    let config = read(&with_options(
+        "        endpoint https://10.0.0.1:6443\n\
+         \x20       tls cert.pem key.pem ca.pem\n\
+         \x20       kubeconfig /etc/kube.conf admin\n\
+         \x20       startup_timeout 10s\n\
+         \x20       apiserver_qps 50.5\n\
+         \x20       apiserver_burst 100\n\
+         \x20       apiserver_max_inflight 0\n\
+         \x20       namespaces default kube-system\n\
+         \x20       namespaces default prod\n\
+         \x20       pods verified\n\
+         \x20       endpoint_pod_names\n\
+         \x20       ttl 0\n\
+         \x20       noendpoints\n\
+         \x20       ignore empty_service\n\
+         \x20       fallthrough example.org 10.0.0.0/8\n\
+         \x20       multicluster cluster.local",
+    ));
+    assert_eq!(config.namespaces, ["default", "kube-system", "prod"]);
+    assert_eq!(config.pods, PodMode::Verified);
+    assert!(config.endpoint_pod_names);
+    assert_eq!(config.ttl, 0);
+    assert!(config.noendpoints);
+    assert!(config.ignore_empty_service);
+    assert_eq!(
+        fallthrough_zones(&config),
+        Some(vec![
+            "example.org.".to_owned(),
+            "10.in-addr.arpa.".to_owned()
+        ])
+    );
+    assert_eq!(config.multicluster_zones.len(), 1);
+    assert!(config.not_simulated.is_empty());
+
+    type Check = fn(&Config) -> bool;
+    let cases: &[(&str, Check)] = &[
+        ("pods disabled", |c| c.pods == PodMode::Disabled),
+        ("pods insecure", |c| c.pods == PodMode::Insecure),
+        ("ttl 3600", |c| c.ttl == 3600),
+        ("ttl +30", |c| c.ttl == 30),
+        ("fallthrough", |c| c.fallthrough == Fallthrough::All),
+        ("fallthrough .", |c| c.fallthrough == Fallthrough::All),
+        ("zonal", |c| c.zonal),
+        ("multicluster", |c| c.multicluster_zones.is_empty()),
+        // Repeated options: the last one wins, as in setup.go.
+        ("pods insecure\npods verified", |c| {
+            c.pods == PodMode::Verified
+        }),
+        ("ttl 10\nttl 20", |c| c.ttl == 20),
+        (
+            "fallthrough\nfallthrough in-addr.arpa",
+            |c| matches!(&c.fallthrough, Fallthrough::Zones(z) if z.len() == 1),
+        ),
+        ("", |c| *c == Config::default()),
+    ];
+    for (options, check) in cases {
+        let config = read(&with_options(options));
+        assert!(check(&config), "{options}: {config:?}");
+    }
+}
+
+#[test]
+fn rule_label_selectors_are_accepted_but_not_simulated() {
+    let config = read(&with_options(
+        "        labels environment in (staging, qa),app=nginx\n        labels app=web",
+    ));
+    assert_eq!(
+        not_simulated(&config),
+        vec![(4, "kubernetes/labels".to_owned())]
+    );
+    assert!(config.not_simulated[0].reason.contains("`app=web`"));
+
+    let config = read(&with_options("        namespace_labels team=a"));
+    assert_eq!(
+        not_simulated(&config),
+        vec![(3, "kubernetes/namespace_labels".to_owned())]
+    );
+}
+
+#[test]
+fn rule_one_line_blocks() {
+    // `{ }` on one line is an empty block. A `}` after an option is an error (see
+    // `rule_errors_name_the_line`): CoreDNS reads it as that option's argument.
+    let config = read(".:53 {\n    kubernetes cluster.local { }\n}\n");
+    assert_eq!(zones(&config), ["cluster.local."]);
+    let config = read(".:53 {\n    kubernetes cluster.local {\n    }\n    health { }\n}\n");
+    assert_eq!(config.ttl, 5);
+    // One server block may go without braces; it runs to the end of the file.
+    let config = read("cluster.local\nkubernetes\nforward . 8.8.8.8\n");
+    assert_eq!(zones(&config), ["cluster.local."]);
+}
+
+#[test]
+fn rule_comments_and_quotes() {
+    let config = read(
+        "# a comment\n.:53 { # the root\n  kubernetes \"Cluster.Local\" {# open\n    pods \"insecure\"#x\n    ttl 30#comment\n    labels \"app in (a, b)\"\n  }\n}\n",
+    );
+    assert_eq!(zones(&config), ["cluster.local."]);
+    assert_eq!(config.pods, PodMode::Insecure);
+    assert_eq!(config.ttl, 30);
+    assert!(config.not_simulated[0].reason.contains("`app in (a, b)`"));
+}
+
+#[test]
+fn rule_snippets_are_spliced() {
+    let config = read(
+        "(common) {\n    errors\n    cache 30\n}\n.:53 {\n    import common\n    kubernetes cluster.local\n}\n",
+    );
+    assert_eq!(zones(&config), ["cluster.local."]);
+    // Lines of spliced tokens are those of the snippet, as in Caddy.
+    assert_eq!(not_simulated(&config), vec![(3, "cache".to_owned())]);
+}
+
+#[test]
+fn rule_bind_gives_server_addresses() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("bind 10.0.0.10", &["10.0.0.10"], &[]),
+        (
+            "bind 10.0.0.10 fd00::10\n    bind 10.0.0.11",
+            &["10.0.0.10", "fd00::10", "10.0.0.11"],
+            &[],
+        ),
+        (
+            "bind 10.0.0.10 10.0.0.11 {\n        except 10.0.0.11\n    }",
+            &["10.0.0.10"],
+            &[],
+        ),
+        ("bind eth0 10.0.0.10", &["10.0.0.10"], &["bind"]),
+        ("bind 127.0.0.1", &[], &["bind"]),
+    ];
+    for (bind, addresses, notes) in cases {
+        let config = read(&format!(".:53 {{\n    {bind}\n    kubernetes\n}}\n"));
+        let expected: Vec<IpAddr> = addresses.iter().map(|a| a.parse().unwrap()).collect();
+        assert_eq!(config.server_addresses, expected, "{bind}");
+        let found: Vec<String> = config
+            .not_simulated
+            .iter()
+            .map(|n| n.directive.clone())
+            .collect();
+        assert_eq!(found, *notes, "{bind}");
+    }
+}
+
+#[test]
+fn rule_transfer_block_allows_transfers() {
+    let config =
+        read(".:53 {\n    kubernetes cluster.local\n    transfer {\n        to *\n    }\n}\n");
+    assert!(config.transfer);
+    let config = read(
+        ".:53 {\n    kubernetes cluster.local\n    transfer cluster.local {\n        to 10.0.0.1 [fd00::1]:53\n        source 10.0.0.2\n    }\n}\n",
+    );
+    assert!(config.transfer);
+    let config = read(
+        ".:53 {\n    kubernetes cluster.local\n    transfer example.org {\n        to *\n    }\n}\n",
+    );
+    assert!(!config.transfer);
+    assert_eq!(not_simulated(&config), vec![(3, "transfer".to_owned())]);
+}
+
+#[test]
+fn rule_first_of_several_kubernetes_server_blocks_is_read() {
+    let config = read(
+        "example.org {\n    forward . 8.8.8.8\n}\n\
+         cluster.local {\n    kubernetes {\n        ttl 10\n    }\n}\n\
+         other.local {\n    kubernetes\n}\n",
+    );
+    assert_eq!(zones(&config), ["cluster.local."]);
+    assert_eq!(config.ttl, 10);
+    // The forward of another server block is not recorded: it is not in the chosen block.
+    assert_eq!(not_simulated(&config), vec![(10, "kubernetes".to_owned())]);
+    assert!(config.not_simulated[0].reason.contains("`other.local`"));
+}
+
+#[test]
+fn rule_not_simulated_and_silent_plugins() {
+    let config = read(
+        ".:53 {\n    errors\n    log\n    health\n    ready\n    prometheus :9153\n    reload\n    loop\n    debug\n    pprof\n\
+         \x20   rewrite name foo.example.com foo.default.svc.cluster.local\n    template IN A example.org {\n        answer \"{{ .Name }} 60 IN A 10.0.0.1\"\n    }\n\
+         \x20   autopath @kubernetes\n    hosts {\n        fallthrough\n    }\n    bufsize 1232\n    kubernetes\n}\n",
+    );
+    assert_eq!(
+        not_simulated(&config),
+        vec![
+            (11, "rewrite".to_owned()),
+            (12, "template".to_owned()),
+            (15, "autopath".to_owned()),
+            (16, "hosts".to_owned()),
+            (19, "bufsize".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn rule_errors_name_the_line() {
+    let cases: &[(String, &str)] = &[
+        (
+            with_options("        pods"),
+            "line 3: `pods` takes one argument (disabled, insecure or verified), found none",
+        ),
+        (
+            with_options("        pods secure"),
+            "line 3: `pods` expects one of disabled, insecure or verified, found `secure`",
+        ),
+        (
+            with_options("        pods insecure verified"),
+            "line 3: `pods` takes one argument (disabled, insecure or verified), found 2: `insecure verified`",
+        ),
+        (
+            with_options("        ttl"),
+            "line 3: `ttl` takes one argument (an integer from 0 to 3600), found none",
+        ),
+        (
+            with_options("        ttl 3601"),
+            "line 3: `ttl` expects an integer from 0 to 3600, found `3601`",
+        ),
+        (
+            with_options("        ttl -1"),
+            "line 3: `ttl` expects an integer from 0 to 3600, found `-1`",
+        ),
+        (
+            with_options("        ttl 3s"),
+            "line 3: `ttl` expects an integer from 0 to 3600, found `3s`",
+        ),
+        (
+            with_options("        endpoint_pod_names yes"),
+            "line 3: `endpoint_pod_names` takes no arguments, found 1: `yes`",
+        ),
+        (
+            with_options("        noendpoints\n        zonal"),
+            "line 4: `zonal` needs the endpoint cache, which `noendpoints` turns off: remove one of them",
+        ),
+        (
+            with_options("        ignore empty_services"),
+            "line 3: `ignore` expects empty_service, found `empty_services`",
+        ),
+        (
+            with_options("        ignore"),
+            "line 3: `ignore` takes one argument (empty_service), found none",
+        ),
+        (
+            with_options("        namespaces"),
+            "line 3: `namespaces` takes one or more namespace names, found none",
+        ),
+        (
+            with_options("        tls a b"),
+            "line 3: `tls` takes three arguments (certificate, key and CA certificate files), found 2: `a b`",
+        ),
+        (
+            with_options("        startup_timeout 5"),
+            "line 3: `startup_timeout` expects a duration such as 5s or 1m30s, found `5`",
+        ),
+        (
+            with_options("        apiserver_burst -1"),
+            "line 3: `apiserver_burst` expects an integer, 0 or more, found `-1`",
+        ),
+        (
+            with_options("        multicluster clusterset.local"),
+            "line 3: the multicluster zone `clusterset.local.` is not one of the plugin's zones: expected one of `cluster.local.`",
+        ),
+        (
+            with_options("        namespaces a\n        namespace_labels x=y"),
+            "line 4: `namespaces` and `namespace_labels` cannot both be set",
+        ),
+        (
+            with_options("        upstream"),
+            "line 3: unknown option `upstream` of `kubernetes`: expected one of endpoint, tls, kubeconfig, apiserver_qps, apiserver_burst, apiserver_max_inflight, namespaces, labels, namespace_labels, pods, endpoint_pod_names, ttl, noendpoints, fallthrough, ignore, multicluster, zonal, startup_timeout",
+        ),
+        (
+            ".:53 {\n    kubernetes cluster.local { pods insecure }\n}\n".to_owned(),
+            "line 2: unexpected `}` after `insecure`: a `}` that closes a block must start its own line (CoreDNS would read it as an argument of `pods`)",
+        ),
+        (
+            ".:53 {\n    kubernetes in-addr.arpa\n}\n".to_owned(),
+            "line 2: `kubernetes` needs at least one zone that is not a reverse zone, found only `in-addr.arpa.`",
+        ),
+        (
+            ".:53 {\n    kubernetes\n    kubernetes\n}\n".to_owned(),
+            "line 3: `kubernetes` can only be used once per server block; it is already used on line 2",
+        ),
+        (
+            ".:53 {\n    forward . 8.8.8.8\n}\n".to_owned(),
+            "line 1: no server block has a `kubernetes` directive: expected one to simulate",
+        ),
+        (
+            String::new(),
+            "line 1: no server block has a `kubernetes` directive: expected one to simulate",
+        ),
+        (
+            ".:53 {\n    kubernetes\n    coredns\n}\n".to_owned(),
+            "line 3: unknown directive `coredns`: expected the name of a CoreDNS plugin (see plugin.cfg)",
+        ),
+        (
+            ".:53 { kubernetes }\n".to_owned(),
+            "line 1: unexpected `}` after `kubernetes`: a `}` that closes a block must start its own line (CoreDNS reads a `}` on a directive's line as part of that directive)",
+        ),
+        (
+            ".:53 {\n    kubernetes {\n        pods insecure\n".to_owned(),
+            "line 3: the block of `kubernetes` opened on line 2 is not closed: expected `}`, found the end of the Corefile",
+        ),
+        (
+            ".:53 {\n    kubernetes\n".to_owned(),
+            "line 2: the server block `.:53` opened on line 1 is not closed: expected `}`, found the end of the Corefile",
+        ),
+        (
+            "}\n".to_owned(),
+            "line 1: unexpected `}`: no block is open here",
+        ),
+        (
+            ".:53 {\n    kubernetes \"cluster.local\n}\n".to_owned(),
+            "line 2: a quoted token opened here is never closed: expected a closing `\"`, found the end of the Corefile",
+        ),
+        (
+            "{$ZONE}:53 {\n    kubernetes\n}\n".to_owned(),
+            "line 1: `{$ZONE}` is environment variable substitution, which is not supported: substitute the value before reading the Corefile",
+        ),
+        (
+            ".:53 {\n    import custom/*.override\n    kubernetes\n}\n".to_owned(),
+            "line 2: `import custom/*.override`: no snippet `(custom/*.override)` is defined above, and importing files is not supported",
+        ),
+        (
+            "a.local,b.local {\n    kubernetes\n}\n".to_owned(),
+            "line 1: `a.local,b.local` is a single key to CoreDNS: separate server block keys with spaces or `, `",
+        ),
+        (
+            "example.org: {\n    kubernetes\n}\n".to_owned(),
+            "line 1: server block key: `example.org:` ends with `:`: expected a port number after it",
+        ),
+        (
+            ".:53 {\n    kubernetes\n    bind\n}\n".to_owned(),
+            "line 3: `bind` takes one or more addresses or interface names, found none",
+        ),
+        (
+            ".:53 {\n    kubernetes\n    transfer\n}\n".to_owned(),
+            "line 3: `transfer` needs a block with `to ADDRESS…`, found none",
+        ),
+        (
+            ".:53 {\n    kubernetes\n    transfer {\n        from *\n    }\n}\n".to_owned(),
+            "line 4: unknown option `from` of `transfer`: expected `to` or `source`",
+        ),
+        // Every kubernetes directive is checked, not only the simulated one.
+        (
+            "a.local {\n    kubernetes\n}\nb.local {\n    kubernetes {\n        ttl x\n    }\n}\n"
+                .to_owned(),
+            "line 6: `ttl` expects an integer from 0 to 3600, found `x`",
+        ),
+    ];
+    for (text, expected) in cases {
+        let err = error(text);
+        assert_eq!(err.to_string(), *expected, "{text}");
+    }
+}
+
+#[test]
+fn rule_no_panic_on_odd_input() {
+    let inputs = [
+        "{",
+        "}",
+        "{}",
+        "((",
+        "(a) {",
+        "(a) {\n import a\n}\n.:53 {\n import a\n kubernetes\n}\n",
+        "\"",
+        "import",
+        "import a b",
+        ".:53 {\n kubernetes {\n {\n }\n }\n}\n",
+        "a,",
+        ",",
+        ".:53 {\n kubernetes { pods\n}\n}\n",
+        "\u{0}\u{feff}",
+        "(x) {\n import y\n}\n(y) {\n import x\n}\n.:53 {\n import x\n kubernetes\n}\n",
+        "1.2.3.4/33 {\n kubernetes\n}\n",
+        "::/0 {\n kubernetes\n}\n",
+        ".:53 {\n kubernetes\n}\n}\n",
+    ];
+    for input in inputs {
+        let _ = Config::from_corefile(input);
+    }
+}
+
+mod fuzz {
+    use k8s_dns_sim::Config;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "\n",
+        " ",
+        "\"",
+        "#",
+        "\\",
+        ",",
+        "(s)",
+        "import",
+        "s",
+        "kubernetes",
+        "pods",
+        "insecure",
+        "ttl",
+        "30",
+        "fallthrough",
+        "bind",
+        "10.0.0.1",
+        "transfer",
+        "to",
+        "*",
+        ".:53",
+        "cluster.local",
+        "10.0.0.0/17",
+        "fd00::/7",
+        "{$X}",
+        "forward",
+        "multicluster",
+        "\u{e9}",
+        ":",
+    ];
+
+    proptest! {
+        /// Rule: no input panics; the reader returns a Config or an error naming a line.
+        #[test]
+        fn rule_any_token_soup_reads_or_errors(pieces in prop::collection::vec(0..PIECES.len(), 0..60)) {
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect::<Vec<_>>().join(" ");
+            if let Err(err) = Config::from_corefile(&text) {
+                prop_assert!(err.line >= 1);
+                prop_assert!(err.line <= text.lines().count().max(1));
+            }
+        }
+
+        /// Rule: arbitrary text never panics either.
+        #[test]
+        fn rule_arbitrary_text_never_panics(text in ".{0,200}") {
+            let _ = Config::from_corefile(&text);
+        }
+    }
+}
