@@ -4,12 +4,12 @@
 //! echo the id, the question and RD; refuse what it cannot parse (FORMERR) or does not
 //! implement (NOTIMP); answer an EDNS query with EDNS (and an EDNS version it does not know with
 //! BADVERS); and fit a UDP reply into 512 bytes, or into the payload size the client advertised,
-//! dropping whole records and setting TC when any record was dropped. hickory-proto's
-//! size-limited encoder does that last part, exactly as miekg/dns's `Truncate` does for CoreDNS.
+//! dropping whole records and setting TC when any record was dropped, as miekg/dns's `Truncate`
+//! does for CoreDNS (see [`encode`]).
 
 use hickory_proto::op::{Edns, Message, MessageType, Metadata, OpCode, ResponseCode};
-use hickory_proto::rr::DNSClass;
-use hickory_proto::serialize::binary::{BinEncodable, BinEncoder};
+use hickory_proto::rr::{DNSClass, Record};
+use hickory_proto::serialize::binary::BinEncodable;
 
 use crate::answer::Answer;
 
@@ -82,17 +82,70 @@ pub(crate) fn size_limit(request: &Message, transport: Transport) -> u16 {
     }
 }
 
-/// Encodes `response` within `limit` bytes, dropping whole records and setting TC when it
-/// does not fit.
+/// Encodes `response` within `limit` bytes, the way miekg/dns's `Truncate` does for CoreDNS:
+/// keep the longest prefix of the answer section that fits, then of the authority section,
+/// then of the additional section, and set TC when any record was left out.
+///
+/// hickory-proto's own size-limited encoder cannot be used as is: it writes each name in full
+/// before compressing it, so near the limit it refuses a record whose compressed form would
+/// have fit (28 A records in 512 bytes where CoreDNS sends 29). Here every candidate is encoded
+/// by hickory without a limit and measured, which gives the same cut as CoreDNS.
 pub(crate) fn encode(response: &Message, limit: u16) -> Vec<u8> {
-    let mut buffer = Vec::with_capacity(usize::from(limit.min(4096)));
-    let mut encoder = BinEncoder::new(&mut buffer);
-    encoder.set_max_size(limit);
-    if response.emit(&mut encoder).is_ok() {
-        return buffer;
+    let limit = usize::from(limit);
+    match response.to_vec() {
+        Ok(bytes) if bytes.len() <= limit => return bytes,
+        Ok(_) => {}
+        Err(_) => return response.truncate().to_bytes().unwrap_or_default(),
     }
-    // Not even the question fits with a record: header, question and OPT only, TC set.
-    response.truncate().to_bytes().unwrap_or_default()
+    let mut fitted = response.clone();
+    fitted.answers.clear();
+    fitted.authorities.clear();
+    fitted.additionals.clear();
+    if encoded_len(&fitted).is_none_or(|len| len > limit) {
+        // Not even the header and question fit: header, question and OPT only, TC set.
+        return response.truncate().to_bytes().unwrap_or_default();
+    }
+    fitted.answers = longest_prefix(&fitted, &response.answers, limit, |m| &mut m.answers);
+    fitted.authorities = longest_prefix(&fitted, &response.authorities, limit, |m| {
+        &mut m.authorities
+    });
+    fitted.additionals = longest_prefix(&fitted, &response.additionals, limit, |m| {
+        &mut m.additionals
+    });
+    fitted.metadata.truncation = response.truncation
+        || fitted.answers.len() < response.answers.len()
+        || fitted.authorities.len() < response.authorities.len()
+        || fitted.additionals.len() < response.additionals.len();
+    fitted.to_vec().unwrap_or_default()
+}
+
+/// The longest prefix of `records` that, put into the section `section` of `base`, keeps the
+/// message within `limit` bytes. Binary search: a longer prefix never encodes shorter.
+fn longest_prefix(
+    base: &Message,
+    records: &[Record],
+    limit: usize,
+    section: fn(&mut Message) -> &mut Vec<Record>,
+) -> Vec<Record> {
+    let fits = |count: usize| {
+        let mut candidate = base.clone();
+        section(&mut candidate).extend_from_slice(&records[..count]);
+        encoded_len(&candidate).is_some_and(|len| len <= limit)
+    };
+    let (mut low, mut high) = (0usize, records.len());
+    while low < high {
+        let middle = low + (high - low).div_ceil(2);
+        if fits(middle) {
+            low = middle;
+        } else {
+            high = middle - 1;
+        }
+    }
+    records[..low].to_vec()
+}
+
+fn encoded_len(message: &Message) -> Option<usize> {
+    message.to_vec().ok().map(|bytes| bytes.len())
 }
 
 /// FORMERR for bytes that do not decode: the id and opcode are taken from the header when

@@ -18,7 +18,14 @@ fn headless_with(count: u32) -> ClusterDns {
          addressType: IPv4\nports: [{name: http, port: 80, protocol: TCP}]\nendpoints:\n",
     );
     for i in 0..count {
-        writeln!(yaml, "  - addresses: [\"10.{}.{}.{}\"]", i / 65536, (i / 256) % 256, i % 256).unwrap();
+        writeln!(
+            yaml,
+            "  - addresses: [\"10.{}.{}.{}\"]",
+            i / 65536,
+            (i / 256) % 256,
+            i % 256
+        )
+        .unwrap();
     }
     ClusterDns::new(Cluster::from_yaml(&yaml).unwrap(), Config::default())
 }
@@ -40,15 +47,23 @@ fn with_edns(mut message: Message, payload: u16, version: u8) -> Message {
 
 fn exchange(dns: &ClusterDns, request: &Message, transport: Transport) -> (usize, Message) {
     let bytes = dns.handle_bytes(&request.to_vec().unwrap(), transport);
-    (bytes.len(), Message::from_vec(&bytes).expect("the reply decodes"))
+    (
+        bytes.len(),
+        Message::from_vec(&bytes).expect("the reply decodes"),
+    )
 }
 
 const BIG: &str = "big.default.svc.cluster.local.";
 
 #[test]
 fn udp_without_edns_fits_512_bytes_and_sets_tc() {
-    // 12 header + 33 question + 16 per compressed A record: 29 records would need 524 bytes.
-    let (size, reply) = exchange(&headless_with(100), &query(BIG, RecordType::A), Transport::Udp);
+    // 12 header + 35 question + 16 per compressed A record: 29 records make 511 bytes, as in
+    // CoreDNS (hickory's own limited encoder would stop at 28).
+    let (size, reply) = exchange(
+        &headless_with(100),
+        &query(BIG, RecordType::A),
+        Transport::Udp,
+    );
     assert!(size <= 512, "{size} bytes");
     assert!(reply.truncation, "TC must be set when records were dropped");
     assert_eq!(reply.answers.len(), 29);
@@ -58,13 +73,21 @@ fn udp_without_edns_fits_512_bytes_and_sets_tc() {
 #[test]
 fn udp_with_edns_fits_the_advertised_payload() {
     let dns = headless_with(300);
-    for (payload, expected) in [(1232u16, 73usize), (4096, 252)] {
+    // 1232: 12 header + 35 question + 11 OPT + 73 × 16 = 1226 bytes, as CoreDNS fits them.
+    // 4096: CoreDNS fits 252. hickory-proto compresses at most 120 names per message (its fix
+    // for RUSTSEC-2026-0119), so records after the 119th carry their full owner name (45 bytes
+    // each) and only 166 fit. README "Differences from CoreDNS" documents this.
+    for (payload, expected) in [(1232u16, 73usize), (4096, 166)] {
         let request = with_edns(query(BIG, RecordType::A), payload, 0);
         let (size, reply) = exchange(&dns, &request, Transport::Udp);
         assert!(size <= usize::from(payload), "{size} > {payload}");
         assert!(reply.truncation, "payload {payload}: TC");
         assert_eq!(reply.answers.len(), expected, "payload {payload}");
-        assert_eq!(reply.edns.as_ref().map(Edns::max_payload), Some(payload), "EDNS echoed");
+        assert_eq!(
+            reply.edns.as_ref().map(Edns::max_payload),
+            Some(payload),
+            "EDNS echoed"
+        );
     }
 }
 
@@ -78,7 +101,11 @@ fn udp_reply_that_fits_is_not_truncated() {
 
 #[test]
 fn tcp_is_never_truncated() {
-    let (size, reply) = exchange(&headless_with(300), &query(BIG, RecordType::A), Transport::Tcp);
+    let (size, reply) = exchange(
+        &headless_with(300),
+        &query(BIG, RecordType::A),
+        Transport::Tcp,
+    );
     assert!(size > 512);
     assert!(!reply.truncation);
     assert_eq!(reply.answers.len(), 300);
@@ -95,8 +122,14 @@ fn reply_echoes_id_question_and_rd_and_sets_aa() {
     assert!(!reply.recursion_available);
     assert!(reply.authoritative);
     assert_eq!(reply.queries, request.queries);
-    assert!(reply.queries[0].name().eq_case(request.queries[0].name()), "0x20 case kept");
-    assert!(reply.edns.is_none(), "no EDNS in the reply to a query without EDNS");
+    assert!(
+        reply.queries[0].name().eq_case(request.queries[0].name()),
+        "0x20 case kept"
+    );
+    assert!(
+        reply.edns.is_none(),
+        "no EDNS in the reply to a query without EDNS"
+    );
 }
 
 #[test]
@@ -118,7 +151,10 @@ fn anything_but_one_question_is_formerr() {
     let dns = headless_with(1);
     let none = Message::new(7, MessageType::Query, OpCode::Query);
     let mut two = query(BIG, RecordType::A);
-    two.add_query(Query::query(Name::from_ascii(BIG).unwrap(), RecordType::AAAA));
+    two.add_query(Query::query(
+        Name::from_ascii(BIG).unwrap(),
+        RecordType::AAAA,
+    ));
     for request in [none, two] {
         let (_, reply) = exchange(&dns, &request, Transport::Udp);
         assert_eq!(reply.response_code, ResponseCode::FormErr);
@@ -142,7 +178,11 @@ fn opcodes_other_than_query_are_notimp() {
 fn unknown_edns_version_is_badvers() {
     let request = with_edns(query(BIG, RecordType::A), 1232, 1);
     let (_, reply) = exchange(&headless_with(1), &request, Transport::Udp);
-    assert_eq!(reply.response_code, ResponseCode::BADVERS);
+    // BADVERS and BADSIG share the value 16; hickory decodes 16 as BADSIG.
+    assert_eq!(
+        u16::from(reply.response_code),
+        u16::from(ResponseCode::BADVERS)
+    );
     assert!(reply.edns.is_some());
 }
 

@@ -73,5 +73,10 @@ pub fn check(dns: &ClusterDns, cases: &[Case]) {
         }
         assert!(answer.is_authoritative() || case.rcode == ResponseCode::Refused);
     }
-    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
