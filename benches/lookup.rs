@@ -1,1 +1,116 @@
-fn main() {}
+//! What a query costs, and what loading a large cluster costs.
+//!
+//! `cargo bench --bench lookup` runs:
+//! - `baseline/hickory_decode_encode`: bare hickory-proto, decoding a query and encoding a
+//!   reply with one A record: the floor any bytes-to-bytes server on hickory pays;
+//! - `query/typed_clusterip_a`: `ClusterDns::answer`, no bytes;
+//! - `query/bytes_clusterip_a`: `ClusterDns::handle_bytes` for the same question (target:
+//!   within 2x of the baseline);
+//! - `query/bytes_headless_a_100`: a headless Service with 100 ready endpoints;
+//! - `query/bytes_nxdomain`: an unknown Service (SOA in authority);
+//! - `load/10k_services_150k_endpoints`: `Cluster::from_yaml` over generated manifests.
+
+use std::fmt::Write;
+use std::hint::black_box;
+use std::net::Ipv4Addr;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+use k8s_dns_sim::hickory_proto::rr::rdata::A;
+use k8s_dns_sim::hickory_proto::rr::{Name, RData, Record, RecordType};
+use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
+
+/// `services` Services in namespace `bench`, alternately ClusterIP and headless, each with an
+/// EndpointSlice of `endpoints_per_service` ready endpoints.
+fn generated_manifests(services: usize, endpoints_per_service: usize) -> String {
+    let mut yaml = String::with_capacity(services * (400 + endpoints_per_service * 40));
+    for s in 0..services {
+        let cluster_ip = if s % 2 == 0 {
+            format!("10.{}.{}.{}", 96 + s / 65536, (s / 256) % 256, s % 256)
+        } else {
+            "None".to_owned()
+        };
+        writeln!(
+            yaml,
+            "---\napiVersion: v1\nkind: Service\nmetadata: {{name: svc-{s}, namespace: bench}}\n\
+             spec: {{clusterIP: {cluster_ip}, ports: [{{name: http, port: 80}}]}}\n---\n\
+             apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
+             metadata: {{name: svc-{s}-1, namespace: bench, labels: {{kubernetes.io/service-name: svc-{s}}}}}\n\
+             addressType: IPv4\nports: [{{name: http, port: 8080, protocol: TCP}}]\nendpoints:"
+        )
+        .unwrap();
+        for e in 0..endpoints_per_service {
+            let n = s * endpoints_per_service + e;
+            writeln!(
+                yaml,
+                "  - addresses: [\"{}\"]",
+                Ipv4Addr::from(0x0a00_0000u32 + n as u32)
+            )
+            .unwrap();
+        }
+    }
+    yaml
+}
+
+fn query_bytes(name: &str) -> Vec<u8> {
+    let mut message = Message::new(7, MessageType::Query, OpCode::Query);
+    message.metadata.recursion_desired = true;
+    message.add_query(Query::query(Name::from_ascii(name).unwrap(), RecordType::A));
+    message.to_vec().unwrap()
+}
+
+fn bench_queries(c: &mut Criterion) {
+    let cluster = Cluster::from_yaml(&generated_manifests(200, 100)).unwrap();
+    let dns = ClusterDns::new(cluster, Config::default());
+
+    let clusterip = "svc-0.bench.svc.cluster.local.";
+    let clusterip_query = query_bytes(clusterip);
+    let headless_query = query_bytes("svc-1.bench.svc.cluster.local.");
+    let missing_query = query_bytes("missing.bench.svc.cluster.local.");
+    let clusterip_name = Name::from_ascii(clusterip).unwrap();
+
+    let mut group = c.benchmark_group("baseline");
+    group.bench_function("hickory_decode_encode", |b| {
+        b.iter(|| {
+            let request = Message::from_vec(black_box(&clusterip_query)).unwrap();
+            let mut reply = Message::response(request.id, request.op_code);
+            reply.queries = request.queries.clone();
+            let name = request.queries[0].name().clone();
+            reply.add_answer(Record::from_rdata(
+                name,
+                5,
+                RData::A(A(Ipv4Addr::new(10, 96, 0, 0))),
+            ));
+            black_box(reply.to_vec().unwrap())
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("query");
+    group.bench_function("typed_clusterip_a", |b| {
+        b.iter(|| black_box(dns.answer(black_box(&clusterip_name), RecordType::A)))
+    });
+    group.bench_function("bytes_clusterip_a", |b| {
+        b.iter(|| black_box(dns.handle_bytes(black_box(&clusterip_query), Transport::Udp)))
+    });
+    group.bench_function("bytes_headless_a_100", |b| {
+        b.iter(|| black_box(dns.handle_bytes(black_box(&headless_query), Transport::Tcp)))
+    });
+    group.bench_function("bytes_nxdomain", |b| {
+        b.iter(|| black_box(dns.handle_bytes(black_box(&missing_query), Transport::Udp)))
+    });
+    group.finish();
+}
+
+fn bench_load(c: &mut Criterion) {
+    let yaml = generated_manifests(10_000, 15);
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10);
+    group.bench_function("10k_services_150k_endpoints", |b| {
+        b.iter(|| black_box(Cluster::from_yaml(black_box(&yaml)).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_queries, bench_load);
+criterion_main!(benches);

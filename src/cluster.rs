@@ -415,6 +415,11 @@ impl Linker {
         }
         self.collect_ready_addresses();
         self.diagnose_services();
+        // Report in input order, whatever order linking noticed things in.
+        self.cluster.diagnostics.sort_by_key(|diagnostic| {
+            let location = &diagnostic.location;
+            (location.origin.clone(), location.document, location.item, location.line)
+        });
         Ok(self.cluster)
     }
 
