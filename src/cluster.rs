@@ -35,7 +35,10 @@ impl ClusterBuilder {
     /// # Errors
     /// Cross-object errors.
     pub fn build(self) -> Result<Cluster, LoadErrors> {
-        Ok(Cluster { objects: self.objects, skipped: self.skipped })
+        Ok(Cluster {
+            objects: self.objects,
+            skipped: self.skipped,
+        })
     }
 }
 
@@ -47,7 +50,10 @@ impl Cluster {
     pub fn from_yaml(text: &str) -> Result<Cluster, LoadErrors> {
         let batch = load::parse_manifests(None, text, load::DEFAULT_MAX_INPUT_BYTES)
             .map_err(LoadErrors::new)?;
-        Ok(Cluster { objects: batch.objects, skipped: batch.skipped })
+        Ok(Cluster {
+            objects: batch.objects,
+            skipped: batch.skipped,
+        })
     }
 
     /// Objects of kinds the simulator does not model.
