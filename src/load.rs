@@ -1100,6 +1100,20 @@ metadata: {name: b}
     }
 
     #[test]
+    fn the_size_limit_is_inclusive() {
+        let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n";
+        assert!(parse_manifests(None, text, text.len()).is_ok());
+        let errors = parse_manifests(None, text, text.len() - 1).unwrap_err();
+        assert_eq!(
+            errors[0].kind,
+            LoadErrorKind::TooLarge {
+                size: text.len(),
+                limit: text.len() - 1
+            }
+        );
+    }
+
+    #[test]
     fn serde_messages_lose_their_own_position_and_keep_the_context_line() {
         assert_eq!(
             shift_lines(
