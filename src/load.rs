@@ -23,7 +23,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{Kind, Object, ObjectRef};
-use documents::Document;
+use documents::{Document, Scope};
 use validate::{Checker, quote};
 
 /// The default cap on one input's size: 64 MiB.
@@ -117,16 +117,13 @@ struct Loader {
 /// Where an object sits: its document, and its `items` index inside a List.
 struct Site<'d> {
     document: &'d Document,
+    /// The document's lines.
+    lines: &'d [&'d str],
+    /// The lines the object covers, when known.
+    window: Option<Scope>,
     item: Option<usize>,
     /// The 1-based line where the object starts.
     line: Option<usize>,
-}
-
-impl Site<'_> {
-    /// The object's path within its document's text.
-    fn base(&self) -> String {
-        self.item.map(|i| format!("items[{i}]")).unwrap_or_default()
-    }
 }
 
 impl Loader {
@@ -149,12 +146,25 @@ impl Loader {
         self.location(Some(site.document.number), site.item, site.line)
     }
 
+    fn checker<'d>(&self, site: &Site<'d>, object: Option<ObjectRef>) -> Checker<'d> {
+        Checker::new(
+            site.lines,
+            site.document.first_line,
+            site.window,
+            self.site_location(site),
+            object,
+        )
+    }
+
     fn document(&mut self, document: &Document) {
         let Some(first) = documents::first_content_line(&document.text) else {
             return; // blank or comment-only
         };
+        let lines = documents::lines(&document.text);
         let site = Site {
             document,
+            lines: &lines,
+            window: Some(Scope::whole(&lines)),
             item: None,
             line: Some(document.first_line + first + 1),
         };
@@ -195,8 +205,7 @@ impl Loader {
     /// Reads `apiVersion` and `kind`, reporting them when missing or not strings.
     fn header(&mut self, site: &Site<'_>, map: &Mapping) -> Option<(String, String)> {
         let mut read = |field: &str| {
-            let mut checker =
-                Checker::new(site.document, site.base(), self.site_location(site), None);
+            let mut checker = self.checker(site, None);
             match map.get(field) {
                 Some(Value::String(text)) if !text.is_empty() => return Some(text.clone()),
                 None | Some(Value::Null) | Some(Value::String(_)) => checker.missing(field),
@@ -216,22 +225,24 @@ impl Loader {
             None | Some(Value::Null) => return,
             Some(Value::Sequence(items)) => items,
             Some(other) => {
-                let mut checker =
-                    Checker::new(site.document, String::new(), self.site_location(site), None);
+                let mut checker = self.checker(site, None);
                 checker.invalid("items", "a sequence of objects", describe(other));
                 self.errors.append(&mut checker.errors);
                 return;
             }
         };
-        let lines = item_lines(site.document, items.len());
+        let places = item_places(site.document, site.lines, items.len());
         // A typed list (`ServiceList`) straight from the API may leave `kind` and `apiVersion`
         // out of its items; they are those of the list without the `List` suffix.
         let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
         for (i, item) in items.iter().enumerate() {
+            let (line, window) = places.get(i).copied().unwrap_or((None, None));
             let item_site = Site {
                 document: site.document,
+                lines: site.lines,
+                window,
                 item: Some(i),
-                line: lines.get(i).copied().flatten().or(site.line),
+                line: line.or(site.line),
             };
             let Some(item_map) = item.as_mapping() else {
                 let location = self.site_location(&item_site);
@@ -301,12 +312,7 @@ impl Loader {
                 &name,
             ),
         });
-        let mut checker = Checker::new(
-            site.document,
-            site.base(),
-            self.site_location(site),
-            object_ref,
-        );
+        let mut checker = self.checker(site, object_ref);
         if api_version != expected_version {
             checker.invalid(
                 "apiVersion",
@@ -368,28 +374,31 @@ impl Loader {
     }
 }
 
-/// Start lines (1-based, absolute) of a List document's items, when they can be found: by
-/// walking block YAML, or by the layout of `kubectl get -o json` (used only when the number of
-/// entries found matches).
-fn item_lines(document: &Document, count: usize) -> Vec<Option<usize>> {
+/// Where each of a List document's `count` items starts (1-based, absolute line) and which
+/// lines it covers, when that can be found: by walking block YAML (one walk for all items), or
+/// by the layout of `kubectl get -o json` (lines only). Used only when the number of entries
+/// found matches `count`.
+fn item_places(
+    document: &Document,
+    lines: &[&str],
+    count: usize,
+) -> Vec<(Option<usize>, Option<Scope>)> {
     let absolute = |line: usize| Some(document.first_line + line + 1);
-    let walked: Vec<Option<usize>> = (0..count)
-        .map(|i| {
-            let path = format!("items[{i}]");
-            let segments = documents::segments(&path);
-            documents::locate(&document.text, &segments)
-                .filter(|found| found.depth == segments.len())
-                .and_then(|found| absolute(found.line))
-        })
-        .collect();
-    if walked.iter().all(Option::is_some) {
-        return walked;
+    let walked = documents::entries(lines, &documents::segments("items"));
+    if walked.len() == count {
+        return walked
+            .into_iter()
+            .map(|(found, scope)| (absolute(found.line), Some(scope)))
+            .collect();
     }
     let json = documents::json_item_lines(&document.text);
     if json.len() == count {
-        return json.into_iter().map(absolute).collect();
+        return json
+            .into_iter()
+            .map(|line| (absolute(line), None))
+            .collect();
     }
-    walked
+    Vec::new()
 }
 
 /// Turns a serde_yaml error into a [`LoadError`] at `location`.
