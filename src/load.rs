@@ -23,7 +23,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{Kind, Object, ObjectRef};
-use documents::Document;
+use documents::{Document, Scope};
 use validate::{Checker, quote};
 
 /// The default cap on one input's size: 64 MiB.
@@ -117,16 +117,13 @@ struct Loader {
 /// Where an object sits: its document, and its `items` index inside a List.
 struct Site<'d> {
     document: &'d Document,
+    /// The document's lines.
+    lines: &'d [&'d str],
+    /// The lines the object covers, when known.
+    window: Option<Scope>,
     item: Option<usize>,
     /// The 1-based line where the object starts.
     line: Option<usize>,
-}
-
-impl Site<'_> {
-    /// The object's path within its document's text.
-    fn base(&self) -> String {
-        self.item.map(|i| format!("items[{i}]")).unwrap_or_default()
-    }
 }
 
 impl Loader {
@@ -149,12 +146,25 @@ impl Loader {
         self.location(Some(site.document.number), site.item, site.line)
     }
 
+    fn checker<'d>(&self, site: &Site<'d>, object: Option<ObjectRef>) -> Checker<'d> {
+        Checker::new(
+            site.lines,
+            site.document.first_line,
+            site.window,
+            self.site_location(site),
+            object,
+        )
+    }
+
     fn document(&mut self, document: &Document) {
         let Some(first) = documents::first_content_line(&document.text) else {
             return; // blank or comment-only
         };
+        let lines = documents::lines(&document.text);
         let site = Site {
             document,
+            lines: &lines,
+            window: Some(Scope::whole(&lines)),
             item: None,
             line: Some(document.first_line + first + 1),
         };
@@ -195,8 +205,7 @@ impl Loader {
     /// Reads `apiVersion` and `kind`, reporting them when missing or not strings.
     fn header(&mut self, site: &Site<'_>, map: &Mapping) -> Option<(String, String)> {
         let mut read = |field: &str| {
-            let mut checker =
-                Checker::new(site.document, site.base(), self.site_location(site), None);
+            let mut checker = self.checker(site, None);
             match map.get(field) {
                 Some(Value::String(text)) if !text.is_empty() => return Some(text.clone()),
                 None | Some(Value::Null) | Some(Value::String(_)) => checker.missing(field),
@@ -216,22 +225,24 @@ impl Loader {
             None | Some(Value::Null) => return,
             Some(Value::Sequence(items)) => items,
             Some(other) => {
-                let mut checker =
-                    Checker::new(site.document, String::new(), self.site_location(site), None);
+                let mut checker = self.checker(site, None);
                 checker.invalid("items", "a sequence of objects", describe(other));
                 self.errors.append(&mut checker.errors);
                 return;
             }
         };
-        let lines = item_lines(site.document, items.len());
+        let places = item_places(site.document, site.lines, items.len());
         // A typed list (`ServiceList`) straight from the API may leave `kind` and `apiVersion`
         // out of its items; they are those of the list without the `List` suffix.
         let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
         for (i, item) in items.iter().enumerate() {
+            let (line, window) = places.get(i).copied().unwrap_or((None, None));
             let item_site = Site {
                 document: site.document,
+                lines: site.lines,
+                window,
                 item: Some(i),
-                line: lines.get(i).copied().flatten().or(site.line),
+                line: line.or(site.line),
             };
             let Some(item_map) = item.as_mapping() else {
                 let location = self.site_location(&item_site);
@@ -301,12 +312,7 @@ impl Loader {
                 &name,
             ),
         });
-        let mut checker = Checker::new(
-            site.document,
-            site.base(),
-            self.site_location(site),
-            object_ref,
-        );
+        let mut checker = self.checker(site, object_ref);
         if api_version != expected_version {
             checker.invalid(
                 "apiVersion",
@@ -368,28 +374,31 @@ impl Loader {
     }
 }
 
-/// Start lines (1-based, absolute) of a List document's items, when they can be found: by
-/// walking block YAML, or by the layout of `kubectl get -o json` (used only when the number of
-/// entries found matches).
-fn item_lines(document: &Document, count: usize) -> Vec<Option<usize>> {
+/// Where each of a List document's `count` items starts (1-based, absolute line) and which
+/// lines it covers, when that can be found: by walking block YAML (one walk for all items), or
+/// by the layout of `kubectl get -o json` (lines only). Used only when the number of entries
+/// found matches `count`.
+fn item_places(
+    document: &Document,
+    lines: &[&str],
+    count: usize,
+) -> Vec<(Option<usize>, Option<Scope>)> {
     let absolute = |line: usize| Some(document.first_line + line + 1);
-    let walked: Vec<Option<usize>> = (0..count)
-        .map(|i| {
-            let path = format!("items[{i}]");
-            let segments = documents::segments(&path);
-            documents::locate(&document.text, &segments)
-                .filter(|found| found.depth == segments.len())
-                .and_then(|found| absolute(found.line))
-        })
-        .collect();
-    if walked.iter().all(Option::is_some) {
-        return walked;
+    let walked = documents::entries(lines, &documents::segments("items"));
+    if walked.len() == count {
+        return walked
+            .into_iter()
+            .map(|(found, scope)| (absolute(found.line), Some(scope)))
+            .collect();
     }
     let json = documents::json_item_lines(&document.text);
     if json.len() == count {
-        return json.into_iter().map(absolute).collect();
+        return json
+            .into_iter()
+            .map(|line| (absolute(line), None))
+            .collect();
     }
-    walked
+    Vec::new()
 }
 
 /// Turns a serde_yaml error into a [`LoadError`] at `location`.
@@ -471,5 +480,658 @@ fn describe(value: &Value) -> String {
         Value::Sequence(_) => "a sequence".to_owned(),
         Value::Mapping(_) => "a mapping".to_owned(),
         Value::Tagged(t) => format!("a value tagged {}", t.tag),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::net::IpAddr;
+
+    use super::*;
+    use crate::model::{
+        AddressType, ClusterIpSpec, ContainerPort, EndpointAddress, EndpointConditions,
+        EndpointPort, IpFamily, IpFamilyPolicy, PodPhase, Protocol, Service, ServicePort,
+        ServiceType, TargetPort, TargetRef,
+    };
+
+    fn load(text: &str) -> Batch {
+        match parse_manifests(Some("test.yaml"), text, DEFAULT_MAX_INPUT_BYTES) {
+            Ok(batch) => batch,
+            Err(errors) => panic!("unexpected errors: {errors:#?}"),
+        }
+    }
+
+    fn objects(text: &str) -> Vec<Object> {
+        load(text).objects.into_iter().map(|o| o.object).collect()
+    }
+
+    fn only_service(text: &str) -> Service {
+        match objects(text).as_slice() {
+            [Object::Service(service)] => service.clone(),
+            other => panic!("expected one Service, got {other:#?}"),
+        }
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("test IP")
+    }
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn located(document: usize, item: Option<usize>, line: usize) -> Location {
+        Location {
+            origin: Some("test.yaml".to_owned()),
+            document: Some(document),
+            item,
+            line: Some(line),
+            column: None,
+        }
+    }
+
+    #[test]
+    fn service_gets_the_api_server_defaults() {
+        let service = only_service(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {}\n  ports:\n  - port: 80\n",
+        );
+        let mut meta = crate::model::ObjectMeta::new("default", "web");
+        meta.labels = BTreeMap::new();
+        assert_eq!(
+            service,
+            Service {
+                meta,
+                service_type: ServiceType::ClusterIp,
+                cluster_ip: ClusterIpSpec::Unset,
+                ip_families: vec![],
+                ip_family_policy: None,
+                ports: vec![ServicePort {
+                    name: None,
+                    protocol: Protocol::Tcp,
+                    port: 80,
+                    target_port: None,
+                }],
+                selector: None, // `selector: {}` is stored as nil
+                external_name: None,
+                publish_not_ready_addresses: false,
+            }
+        );
+    }
+
+    #[test]
+    fn service_cluster_ip_forms_map_to_cluster_ip_spec() {
+        let cases: &[(&str, &str, ClusterIpSpec)] = &[
+            (
+                "headless without ports",
+                "spec:\n  clusterIP: None\n",
+                ClusterIpSpec::Headless,
+            ),
+            (
+                "headless through clusterIPs",
+                "spec:\n  clusterIP: None\n  clusterIPs: [None]\n",
+                ClusterIpSpec::Headless,
+            ),
+            (
+                "a single IP",
+                "spec:\n  clusterIP: 10.96.0.10\n  ports: [{port: 53}]\n",
+                ClusterIpSpec::Ips(vec![ip("10.96.0.10")]),
+            ),
+            (
+                "dual stack, primary first",
+                "spec:\n  clusterIP: fd00::10\n  clusterIPs: [fd00::10, 10.96.0.10]\n  ipFamilies: [IPv6, IPv4]\n  ipFamilyPolicy: RequireDualStack\n  ports: [{port: 53}]\n",
+                ClusterIpSpec::Ips(vec![ip("fd00::10"), ip("10.96.0.10")]),
+            ),
+            (
+                "an empty clusterIP is unset",
+                "spec:\n  clusterIP: \"\"\n  ports: [{port: 53}]\n",
+                ClusterIpSpec::Unset,
+            ),
+        ];
+        for (rule, spec, expected) in cases {
+            let text = format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\n{spec}");
+            assert_eq!(&only_service(&text).cluster_ip, expected, "{rule}");
+        }
+    }
+
+    #[test]
+    fn dual_stack_service_keeps_families_and_policy() {
+        let service = only_service(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 10.96.0.10\n  clusterIPs: [10.96.0.10, fd00::10]\n  ipFamilies: [IPv4, IPv6]\n  ipFamilyPolicy: PreferDualStack\n  ports:\n  - {name: dns, port: 53, protocol: UDP, targetPort: 5353}\n  - {name: dns-tcp, port: 53, targetPort: dns-tcp}\n",
+        );
+        assert_eq!(service.ip_families, vec![IpFamily::IPv4, IpFamily::IPv6]);
+        assert_eq!(
+            service.ip_family_policy,
+            Some(IpFamilyPolicy::PreferDualStack)
+        );
+        let ports: Vec<_> = service
+            .ports
+            .iter()
+            .map(|p| (p.name.as_deref(), p.protocol, p.port, p.target_port.clone()))
+            .collect();
+        assert_eq!(
+            ports,
+            vec![
+                (
+                    Some("dns"),
+                    Protocol::Udp,
+                    53,
+                    Some(TargetPort::Number(5353))
+                ),
+                (
+                    Some("dns-tcp"),
+                    Protocol::Tcp,
+                    53,
+                    Some(TargetPort::Name("dns-tcp".to_owned()))
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn external_name_is_stored_without_its_trailing_dot() {
+        let service = only_service(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: prod\nspec:\n  type: ExternalName\n  externalName: db.example.com.\n",
+        );
+        assert_eq!(service.service_type, ServiceType::ExternalName);
+        assert_eq!(service.external_name.as_deref(), Some("db.example.com"));
+        assert_eq!(service.cluster_ip, ClusterIpSpec::Unset);
+        assert_eq!(service.meta.namespace, "prod");
+    }
+
+    const KUBECTL_DUMP: &str = r#"apiVersion: v1
+kind: Service
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: |
+      {"apiVersion":"v1","kind":"Service"}
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  labels:
+    app: web
+  managedFields:
+  - apiVersion: v1
+    fieldsType: FieldsV1
+    fieldsV1:
+      f:spec:
+        f:ports:
+          .: {}
+    manager: kubectl-client-side-apply
+    operation: Update
+    time: "2026-01-01T00:00:00Z"
+  name: web
+  namespace: shop
+  resourceVersion: "1234"
+  uid: 0d6b1e2a-0000-0000-0000-000000000000
+spec:
+  clusterIP: 10.96.12.7
+  clusterIPs:
+  - 10.96.12.7
+  internalTrafficPolicy: Cluster
+  ipFamilies:
+  - IPv4
+  ipFamilyPolicy: SingleStack
+  ports:
+  - name: http
+    port: 80
+    protocol: TCP
+    targetPort: http
+  selector:
+    app: web
+  sessionAffinity: None
+  type: ClusterIP
+status:
+  loadBalancer: {}
+"#;
+
+    #[test]
+    fn kubectl_dump_with_status_and_managed_fields_loads() {
+        let batch = load(&format!("# dumped\n---\n{KUBECTL_DUMP}"));
+        let [loaded] = batch.objects.as_slice() else {
+            panic!("one object expected");
+        };
+        assert_eq!(loaded.location, located(1, None, 3));
+        let Object::Service(service) = &loaded.object else {
+            panic!("a Service expected");
+        };
+        assert_eq!(service.meta.namespace, "shop");
+        assert_eq!(service.meta.labels, map(&[("app", "web")]));
+        assert_eq!(service.selector, Some(map(&[("app", "web")])));
+        assert_eq!(
+            service.cluster_ip,
+            ClusterIpSpec::Ips(vec![ip("10.96.12.7")])
+        );
+        assert_eq!(
+            service.ports[0].target_port,
+            Some(TargetPort::Name("http".to_owned()))
+        );
+    }
+
+    const JSON_LIST: &str = r#"{
+    "apiVersion": "v1",
+    "items": [
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {
+                "managedFields": [
+                    {
+                        "apiVersion": "v1",
+                        "manager": "kubectl"
+                    }
+                ],
+                "name": "web",
+                "namespace": "default"
+            },
+            "spec": {
+                "clusterIP": "10.96.0.20",
+                "ports": [
+                    {
+                        "port": 80,
+                        "protocol": "TCP",
+                        "targetPort": 8080
+                    }
+                ]
+            }
+        },
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {
+                "name": "web"
+            }
+        }
+    ],
+    "kind": "List",
+    "metadata": {
+        "resourceVersion": ""
+    }
+}
+"#;
+
+    #[test]
+    fn json_list_from_kubectl_loads_with_item_lines() {
+        let batch = load(JSON_LIST);
+        let [loaded] = batch.objects.as_slice() else {
+            panic!("one object expected");
+        };
+        assert_eq!(loaded.location, located(1, Some(0), 4));
+        let Object::Service(service) = &loaded.object else {
+            panic!("a Service expected");
+        };
+        assert_eq!(service.ports[0].target_port, Some(TargetPort::Number(8080)));
+        assert_eq!(
+            batch.skipped,
+            vec![SkippedObject {
+                location: located(1, Some(1), 28),
+                api_version: "apps/v1".to_owned(),
+                kind: "Deployment".to_owned(),
+                namespace: None,
+                name: Some("web".to_owned()),
+            }]
+        );
+    }
+
+    #[test]
+    fn yaml_list_items_are_loaded_and_located() {
+        let text = "\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata:
+    name: prod
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: settings
+    namespace: prod
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: web
+    namespace: prod
+  spec:
+    clusterIP: None
+";
+        let batch = load(text);
+        let found: Vec<(Kind, Location)> = batch
+            .objects
+            .iter()
+            .map(|o| (o.object.kind(), o.location.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (Kind::Namespace, located(1, Some(0), 4)),
+                (Kind::Service, located(1, Some(2), 13)),
+            ]
+        );
+        assert_eq!(batch.skipped.len(), 1);
+        assert_eq!(batch.skipped[0].location, located(1, Some(1), 8));
+        assert_eq!(batch.skipped[0].namespace.as_deref(), Some("prod"));
+    }
+
+    #[test]
+    fn typed_list_items_may_leave_out_kind_and_api_version() {
+        let text = "apiVersion: v1\nkind: ServiceList\nitems:\n- metadata:\n    name: a\n  spec:\n    clusterIP: None\n";
+        let objects = objects(text);
+        assert_eq!(objects.len(), 1);
+        assert_eq!(
+            objects[0].object_ref(),
+            ObjectRef::namespaced(Kind::Service, "default", "a")
+        );
+    }
+
+    #[test]
+    fn endpoint_slice_keeps_conditions_ports_and_fqdn_addresses() {
+        let text = "\
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-abcde
+  labels:
+    kubernetes.io/service-name: web
+addressType: IPv4
+endpoints:
+- addresses: [10.0.0.1]
+  conditions: {ready: true, serving: true, terminating: false}
+  hostname: web-0
+  nodeName: node-1
+  zone: z1
+  targetRef: {kind: Pod, name: web-0, namespace: default}
+- addresses: [10.0.0.2]
+  conditions: {ready: false}
+- addresses: [10.0.0.3]
+ports:
+- name: http
+  port: 8080
+  appProtocol: http
+- {}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: ext
+addressType: FQDN
+endpoints:
+- addresses: [db.example.com]
+";
+        let objects = objects(text);
+        let [Object::EndpointSlice(slice), Object::EndpointSlice(fqdn)] = objects.as_slice() else {
+            panic!("two slices expected: {objects:#?}");
+        };
+        assert_eq!(slice.service_name(), Some("web"));
+        assert_eq!(slice.address_type, AddressType::IPv4);
+        let conditions: Vec<_> = slice.endpoints.iter().map(|e| e.conditions).collect();
+        assert_eq!(
+            conditions,
+            vec![
+                EndpointConditions {
+                    ready: Some(true),
+                    serving: Some(true),
+                    terminating: Some(false),
+                },
+                EndpointConditions {
+                    ready: Some(false),
+                    serving: None,
+                    terminating: None,
+                },
+                EndpointConditions::default(),
+            ]
+        );
+        let ready: Vec<bool> = slice.endpoints.iter().map(|e| e.is_ready()).collect();
+        assert_eq!(ready, vec![true, false, true]);
+        let first = &slice.endpoints[0];
+        assert_eq!(first.addresses, vec![ip("10.0.0.1")]);
+        assert_eq!(first.hostname.as_deref(), Some("web-0"));
+        assert_eq!(first.zone.as_deref(), Some("z1"));
+        assert_eq!(
+            first.target_ref,
+            Some(TargetRef {
+                kind: Some("Pod".to_owned()),
+                namespace: Some("default".to_owned()),
+                name: "web-0".to_owned(),
+            })
+        );
+        assert_eq!(
+            slice.ports,
+            vec![
+                EndpointPort {
+                    name: Some("http".to_owned()),
+                    protocol: Protocol::Tcp,
+                    port: Some(8080),
+                    app_protocol: Some("http".to_owned()),
+                },
+                EndpointPort {
+                    name: None,
+                    protocol: Protocol::Tcp,
+                    port: None, // "all ports"
+                    app_protocol: None,
+                },
+            ]
+        );
+        assert_eq!(fqdn.address_type, AddressType::Fqdn);
+        assert!(fqdn.endpoints[0].addresses.is_empty());
+        assert_eq!(fqdn.endpoints[0].fqdn_addresses, vec!["db.example.com"]);
+    }
+
+    #[test]
+    fn endpoints_keep_ready_and_not_ready_addresses() {
+        let text = "\
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: legacy
+subsets:
+- addresses:
+  - ip: 192.0.2.10
+    hostname: a
+  notReadyAddresses:
+  - ip: 2001:db8::1
+  ports:
+  - port: 5432
+";
+        let objects = objects(text);
+        let [Object::Endpoints(endpoints)] = objects.as_slice() else {
+            panic!("one Endpoints expected");
+        };
+        let subset = &endpoints.subsets[0];
+        assert_eq!(
+            subset.addresses,
+            vec![EndpointAddress {
+                ip: ip("192.0.2.10"),
+                hostname: Some("a".to_owned()),
+                node_name: None,
+                target_ref: None,
+            }]
+        );
+        assert_eq!(subset.not_ready_addresses[0].ip, ip("2001:db8::1"));
+        assert_eq!(subset.ports[0].port, Some(5432));
+        assert_eq!(subset.ports[0].protocol, Protocol::Tcp);
+    }
+
+    #[test]
+    fn pod_readiness_termination_and_ports() {
+        let pod = |status: &str, extra_meta: &str| {
+            let text = format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\n{extra_meta}spec:\n  hostname: web-0\n  subdomain: web\n  containers:\n  - name: app\n    ports:\n    - {{name: http, containerPort: 8080}}\n  initContainers:\n  - name: sidecar\n    restartPolicy: Always\n    ports:\n    - {{name: metrics, containerPort: 9090, protocol: UDP}}\n  - name: setup\n    ports:\n    - {{containerPort: 1}}\nstatus:\n{status}"
+            );
+            match objects(&text).as_slice() {
+                [Object::Pod(pod)] => pod.clone(),
+                other => panic!("one Pod expected, got {other:#?}"),
+            }
+        };
+        let cases: &[(&str, &str, &str, Option<bool>, bool)] = &[
+            (
+                "Ready True",
+                "  conditions:\n  - {type: Ready, status: \"True\"}\n",
+                "",
+                Some(true),
+                false,
+            ),
+            (
+                "Ready False",
+                "  conditions:\n  - {type: Initialized, status: \"True\"}\n  - {type: Ready, status: \"False\"}\n",
+                "",
+                Some(false),
+                false,
+            ),
+            (
+                "Ready Unknown",
+                "  conditions:\n  - {type: Ready, status: Unknown}\n",
+                "",
+                None,
+                false,
+            ),
+            ("no conditions", "  phase: Pending\n", "", None, false),
+            (
+                "deletionTimestamp means terminating",
+                "  phase: Running\n",
+                "  deletionTimestamp: \"2026-01-01T00:00:00Z\"\n",
+                None,
+                true,
+            ),
+        ];
+        for (rule, status, extra_meta, ready, terminating) in cases {
+            let pod = pod(status, extra_meta);
+            assert_eq!(pod.ready, *ready, "{rule}");
+            assert_eq!(pod.terminating, *terminating, "{rule}");
+        }
+
+        let pod = pod(
+            "  phase: Running\n  podIP: 10.1.0.5\n  podIPs:\n  - ip: 10.1.0.5\n  - ip: fd00::5\n",
+            "",
+        );
+        assert_eq!(pod.phase, Some(PodPhase::Running));
+        assert_eq!(pod.pod_ips, vec![ip("10.1.0.5"), ip("fd00::5")]);
+        assert_eq!(pod.hostname.as_deref(), Some("web-0"));
+        assert_eq!(pod.subdomain.as_deref(), Some("web"));
+        assert_eq!(
+            pod.container_ports,
+            vec![
+                ContainerPort {
+                    name: Some("http".to_owned()),
+                    port: 8080,
+                    protocol: Protocol::Tcp,
+                },
+                // A restartable init container's port counts; the plain init container's not.
+                ContainerPort {
+                    name: Some("metrics".to_owned()),
+                    port: 9090,
+                    protocol: Protocol::Udp,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn pod_ip_alone_fills_pod_ips() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nstatus: {podIP: 10.1.0.9}\n";
+        let objects = objects(text);
+        let [Object::Pod(pod)] = objects.as_slice() else {
+            panic!("one Pod expected");
+        };
+        assert_eq!(pod.pod_ips, vec![ip("10.1.0.9")]);
+    }
+
+    #[test]
+    fn namespace_is_cluster_scoped() {
+        let text =
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n  namespace: ignored\n";
+        let objects = objects(text);
+        assert_eq!(
+            objects[0].object_ref(),
+            ObjectRef::cluster_scoped(Kind::Namespace, "prod")
+        );
+        assert_eq!(objects[0].meta().namespace, "");
+    }
+
+    #[test]
+    fn documents_are_numbered_as_a_user_counts_them() {
+        let text = "\
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: a}
+---
+# nothing here
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, namespace: a}
+...
+apiVersion: v1
+kind: Namespace
+metadata: {name: b}
+";
+        let batch = load(text);
+        let locations: Vec<Location> = batch.objects.iter().map(|o| o.location.clone()).collect();
+        assert_eq!(locations, vec![located(1, None, 2), located(4, None, 12)]);
+        assert_eq!(
+            batch.skipped,
+            vec![SkippedObject {
+                location: located(3, None, 8),
+                api_version: "apps/v1".to_owned(),
+                kind: "Deployment".to_owned(),
+                namespace: Some("a".to_owned()),
+                name: Some("d".to_owned()),
+            }]
+        );
+    }
+
+    #[test]
+    fn empty_input_and_comment_only_documents_load_nothing() {
+        for text in [
+            "",
+            "\n\n",
+            "# just a comment\n",
+            "---\n---\n# c\n...\n",
+            "~\n",
+        ] {
+            let batch = load(text);
+            assert!(
+                batch.objects.is_empty() && batch.skipped.is_empty(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_object_among_good_ones_fails_the_whole_batch() {
+        let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: good}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: Bad}\n";
+        let errors = parse_manifests(None, text, DEFAULT_MAX_INPUT_BYTES).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].location.document, Some(2));
+    }
+
+    #[test]
+    fn the_size_limit_is_inclusive() {
+        let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n";
+        assert!(parse_manifests(None, text, text.len()).is_ok());
+        let errors = parse_manifests(None, text, text.len() - 1).unwrap_err();
+        assert_eq!(
+            errors[0].kind,
+            LoadErrorKind::TooLarge {
+                size: text.len(),
+                limit: text.len() - 1
+            }
+        );
+    }
+
+    #[test]
+    fn serde_messages_lose_their_own_position_and_keep_the_context_line() {
+        assert_eq!(
+            shift_lines(
+                "did not find expected key, while parsing a block mapping at line 2 column 1",
+                10
+            ),
+            "did not find expected key, while parsing a block mapping at line 12 column 1"
+        );
+        assert!(is_field_path("spec.ports[0].port"));
+        assert!(!is_field_path("invalid type"));
     }
 }

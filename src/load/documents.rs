@@ -147,15 +147,32 @@ pub(crate) fn segments(path: &str) -> Vec<Segment<'_>> {
     out
 }
 
-/// A region of the text: the value of some node.
-#[derive(Debug, Clone, Copy)]
-struct Scope {
+/// A region of a document's lines: the value of some node, or the whole document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Scope {
     /// The first line of the region.
     first: usize,
     /// Where the region starts on its first line (after `- ` for a sequence entry).
     first_column: usize,
     /// One past the last line.
     end: usize,
+}
+
+impl Scope {
+    /// All of `lines`.
+    pub fn whole(lines: &[&str]) -> Self {
+        Scope {
+            first: 0,
+            first_column: 0,
+            end: lines.len(),
+        }
+    }
+}
+
+/// A document's text cut into lines, as [`locate`] and [`entries`] read it. Cut once per
+/// document, so that locating many errors costs no more than walking their own objects.
+pub(crate) fn lines(text: &str) -> Vec<&str> {
+    text.split('\n').collect()
 }
 
 /// A content line inside a scope: its indentation and the text from there on.
@@ -198,21 +215,16 @@ fn after_key<'t>(rest: &'t str, key: &str) -> Option<&'t str> {
     (after.is_empty() || after.starts_with([' ', '\t'])).then_some(after)
 }
 
-/// Finds the line of `path` (see [`segments`]) in the block-YAML `text`.
+/// Finds the line of `path` (see [`segments`]) within `scope` of the block-YAML `lines`.
 ///
 /// Returns `None` when not even the first segment is found.
-pub(crate) fn locate(text: &str, path: &[Segment<'_>]) -> Option<Found> {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mut scope = Scope {
-        first: 0,
-        first_column: 0,
-        end: lines.len(),
-    };
+pub(crate) fn locate(lines: &[&str], scope: Scope, path: &[Segment<'_>]) -> Option<Found> {
+    let mut scope = scope;
     let mut found: Option<Found> = None;
     for (depth, segment) in path.iter().enumerate() {
         let step = match segment {
-            Segment::Key(key) => find_key(&lines, scope, key),
-            Segment::Index(index) => find_entry(&lines, scope, *index),
+            Segment::Key(key) => find_key(lines, scope, key),
+            Segment::Index(index) => all_entries(lines, scope).into_iter().nth(*index),
         };
         match step {
             Some((position, inner)) => {
@@ -226,6 +238,23 @@ pub(crate) fn locate(text: &str, path: &[Segment<'_>]) -> Option<Found> {
         }
     }
     found
+}
+
+/// Every entry of the block sequence at `path`, with the region each entry covers: one walk
+/// for all the items of a List, however many there are.
+pub(crate) fn entries(lines: &[&str], path: &[Segment<'_>]) -> Vec<(Found, Scope)> {
+    let mut scope = Scope::whole(lines);
+    for segment in path {
+        let step = match segment {
+            Segment::Key(key) => find_key(lines, scope, key),
+            Segment::Index(index) => all_entries(lines, scope).into_iter().nth(*index),
+        };
+        match step {
+            Some((_, inner)) => scope = inner,
+            None => return Vec::new(),
+        }
+    }
+    all_entries(lines, scope)
 }
 
 /// The end of the region that belongs to a node at `line` whose own indentation is `indent`:
@@ -284,13 +313,17 @@ fn find_key(lines: &[&str], scope: Scope, key: &str) -> Option<(Found, Scope)> {
     None
 }
 
-fn find_entry(lines: &[&str], scope: Scope, index: usize) -> Option<(Found, Scope)> {
-    let (seq_indent, first_rest) =
-        (scope.first..scope.end).find_map(|i| content(lines, scope, i))?;
+/// The entries of the block sequence that fills `scope`, if it is one.
+fn all_entries(lines: &[&str], scope: Scope) -> Vec<(Found, Scope)> {
+    let Some((seq_indent, first_rest)) =
+        (scope.first..scope.end).find_map(|i| content(lines, scope, i))
+    else {
+        return Vec::new();
+    };
     if !is_entry(first_rest) {
-        return None;
+        return Vec::new();
     }
-    let mut seen = 0;
+    let mut out = Vec::new();
     for i in scope.first..scope.end {
         let Some((indent, rest)) = content(lines, scope, i) else {
             continue;
@@ -301,23 +334,20 @@ fn find_entry(lines: &[&str], scope: Scope, index: usize) -> Option<(Found, Scop
         if indent != seq_indent || !is_entry(rest) {
             continue;
         }
-        if seen == index {
-            let end = region_end(lines, scope, i, indent, true);
-            let inner = Scope {
-                first: i,
-                first_column: indent + 1,
-                end,
-            };
-            let found = Found {
-                line: i,
-                column: indent,
-                depth: 0,
-            };
-            return Some((found, inner));
-        }
-        seen += 1;
+        let end = region_end(lines, scope, i, indent, true);
+        let inner = Scope {
+            first: i,
+            first_column: indent + 1,
+            end,
+        };
+        let found = Found {
+            line: i,
+            column: indent,
+            depth: 0,
+        };
+        out.push((found, inner));
     }
-    None
+    out
 }
 
 /// Best-effort start lines (0-based) of the entries of a JSON document's top-level `items`
@@ -493,8 +523,9 @@ status: {}
         ];
         for (rule, path, expected) in cases {
             let segments = segments(path);
-            let found =
-                locate(SERVICE, &segments).map(|f| (f.line, f.column, f.depth == segments.len()));
+            let lines = lines(SERVICE);
+            let found = locate(&lines, Scope::whole(&lines), &segments)
+                .map(|f| (f.line, f.column, f.depth == segments.len()));
             assert_eq!(&found, expected, "{rule}: {path}");
         }
     }
@@ -514,16 +545,33 @@ items:
   kind: Pod
 kind: List
 ";
-        let line = |path: &str| locate(list, &segments(path)).map(|f| f.line);
+        let lines = lines(list);
+        let line =
+            |path: &str| locate(&lines, Scope::whole(&lines), &segments(path)).map(|f| f.line);
         assert_eq!(line("items[0]"), Some(2));
         assert_eq!(line("items[1]"), Some(8));
         assert_eq!(line("items[1].kind"), Some(9));
         assert_eq!(line("kind"), Some(10));
+        let starts: Vec<usize> = entries(&lines, &segments("items"))
+            .iter()
+            .map(|(found, _)| found.line)
+            .collect();
+        assert_eq!(starts, vec![2, 8]);
+        let (_, second) = entries(&lines, &segments("items"))[1];
+        assert_eq!(
+            locate(&lines, second, &segments("kind")).map(|f| f.line),
+            Some(9),
+            "a walk inside one entry"
+        );
     }
 
     #[test]
     fn locate_gives_up_on_flow_syntax() {
-        assert_eq!(locate("{\"kind\": \"Service\"}\n", &segments("kind")), None);
+        let lines = lines("{\"kind\": \"Service\"}\n");
+        assert_eq!(
+            locate(&lines, Scope::whole(&lines), &segments("kind")),
+            None
+        );
     }
 
     #[test]

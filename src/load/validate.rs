@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 use std::net::IpAddr;
 
-use super::documents::{self, Document};
+use super::documents::{self, Scope};
 use super::raw::{
     Int, IntOrString, RawContainerPort, RawEndpointAddress, RawEndpointPort, RawEndpointSlice,
     RawEndpoints, RawMeta, RawNamespace, RawPod, RawService, RawTargetRef,
@@ -36,10 +36,12 @@ const MAX_ENDPOINT_ADDRESSES: usize = 100;
 
 /// Collects the errors of one object and knows how to locate its fields.
 pub(crate) struct Checker<'d> {
-    /// The document the object is in.
-    document: &'d Document,
-    /// The object's path within the document: empty, or `items[3]` for a List item.
-    base: String,
+    /// The lines of the object's document.
+    lines: &'d [&'d str],
+    /// The 0-based line of the input where the document starts.
+    first_line: usize,
+    /// The part of the document the object covers, when it is known and in block YAML.
+    window: Option<Scope>,
     /// Where the object starts.
     location: Location,
     /// The object, once its kind and name are known.
@@ -49,17 +51,19 @@ pub(crate) struct Checker<'d> {
 }
 
 impl<'d> Checker<'d> {
-    /// A checker for the object at `location` (its first line), at path `base` (`""` or
-    /// `items[i]`) of `document`.
+    /// A checker for the object at `location` (its first line), covering `window` of the
+    /// `lines` of a document that starts at input line `first_line` (0-based).
     pub fn new(
-        document: &'d Document,
-        base: String,
+        lines: &'d [&'d str],
+        first_line: usize,
+        window: Option<Scope>,
         location: Location,
         object: Option<ObjectRef>,
     ) -> Self {
         Checker {
-            document,
-            base,
+            lines,
+            first_line,
+            window,
             location,
             object,
             errors: Vec::new(),
@@ -67,24 +71,19 @@ impl<'d> Checker<'d> {
     }
 
     /// The location of `field` (a path relative to the object), found by walking the
-    /// document's text; the object's own location when the walk finds nothing inside it.
+    /// object's text; the object's own location when the walk finds nothing inside it.
     pub fn locate(&self, field: &str) -> Location {
         let mut location = self.location.clone();
-        let path = if self.base.is_empty() {
-            field.to_owned()
-        } else if field.is_empty() {
-            self.base.clone()
-        } else {
-            format!("{}.{field}", self.base)
+        let segments = documents::segments(field);
+        let Some(window) = self.window else {
+            return location;
         };
-        let segments = documents::segments(&path);
-        let base_depth = documents::segments(&self.base).len();
-        if let Some(found) = documents::locate(&self.document.text, &segments) {
+        if let Some(found) = documents::locate(self.lines, window, &segments) {
             if found.depth == segments.len() {
-                location.line = Some(self.document.first_line + found.line + 1);
+                location.line = Some(self.first_line + found.line + 1);
                 location.column = Some(found.column + 1);
-            } else if found.depth > base_depth {
-                location.line = Some(self.document.first_line + found.line + 1);
+            } else if found.depth > 0 {
+                location.line = Some(self.first_line + found.line + 1);
             }
         }
         location

@@ -1,0 +1,39 @@
+//! The loader never panics, whatever the input: every prefix of realistic manifests (cut
+//! mid-token or mid-indentation, at any character boundary) and random YAML-ish token soup
+//! either loads or returns errors.
+
+use k8s_dns_sim::Cluster;
+use proptest::prelude::*;
+
+const MANIFESTS: &[&str] = &[
+    include_str!("../fixtures/broken/service-port-out-of-range.yaml"),
+    include_str!("../fixtures/broken/slice-ipv6-in-ipv4.yaml"),
+    include_str!("../fixtures/broken/headless-nodeport.yaml"),
+    "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n  spec:\n    clusterIPs: [None]\n    ports:\n    - {port: 80, targetPort: http}\n- kind: Pod\n  apiVersion: v1\n  metadata:\n    name: p\n  status:\n    podIPs:\n    - ip: 10.0.0.1\n...\n%YAML 1.2\n--- &a\nb: *a\n",
+    "{\"apiVersion\": \"v1\", \"kind\": \"ServiceList\", \"items\": [{\"metadata\": {\"name\": \"x\"}, \"spec\": {\"ports\": [{\"port\": 1}]}}]}\n",
+];
+
+#[test]
+fn every_prefix_of_a_manifest_loads_or_fails_cleanly() {
+    for manifest in MANIFESTS {
+        for (end, _) in manifest.char_indices() {
+            let _ = Cluster::from_yaml(&manifest[..end]);
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn token_soup_loads_or_fails_cleanly(tokens in prop::collection::vec(
+        prop::sample::select(vec![
+            "apiVersion: v1\n", "kind: Service\n", "kind: List\n", "items:\n", "- ", "  ", "\n",
+            "metadata:\n", "name: a\n", "spec:\n", "ports:\n", "port: 80\n", "clusterIP: None\n",
+            "---\n", "...\n", "--- ", "&a ", "*a", "*nope", "[", "]", "{", "}", ": ", "\"", "'",
+            "#", "\t", "- port: 99999\n", "addressType: IPv4\n", "endpoints:\n", "é", "\r\n",
+        ]),
+        0..60,
+    )) {
+        let text: String = tokens.concat();
+        let _ = Cluster::from_yaml(&text);
+    }
+}
