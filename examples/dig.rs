@@ -43,7 +43,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--tcp" => transport = Transport::Tcp,
             "--edns" => {
                 let size = args.next().ok_or("--edns needs a size")?;
-                edns = Some(size.parse().map_err(|_| format!("bad EDNS size {size:?}"))?);
+                edns = Some(
+                    size.parse()
+                        .map_err(|_| format!("bad EDNS size {size:?}"))?,
+                );
             }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
@@ -110,7 +113,10 @@ fn request(options: &Options) -> Result<Message, String> {
 
 fn print_reply(options: &Options, reply: &Message, size: usize) {
     let question = &reply.queries;
-    println!("; <<>> k8s-dns-sim dig <<>> {} {}", options.name, options.qtype);
+    println!(
+        "; <<>> k8s-dns-sim dig <<>> {} {}",
+        options.name, options.qtype
+    );
     println!(
         ";; ->>HEADER<<- opcode: {}, status: {}, id: {}",
         format!("{:?}", reply.op_code).to_uppercase(),
@@ -145,7 +151,12 @@ fn print_reply(options: &Options, reply: &Message, size: usize) {
     }
     println!("\n;; QUESTION SECTION:");
     for query in question {
-        println!(";{}\t\t{}\t{}", query.name(), query.query_class(), query.query_type());
+        println!(
+            ";{}\t\t{}\t{}",
+            query.name(),
+            query.query_class(),
+            query.query_type()
+        );
     }
     print_section("ANSWER", &reply.answers);
     print_section("AUTHORITY", &reply.authorities);

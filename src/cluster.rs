@@ -418,7 +418,12 @@ impl Linker {
         // Report in input order, whatever order linking noticed things in.
         self.cluster.diagnostics.sort_by_key(|diagnostic| {
             let location = &diagnostic.location;
-            (location.origin.clone(), location.document, location.item, location.line)
+            (
+                location.origin.clone(),
+                location.document,
+                location.item,
+                location.line,
+            )
         });
         Ok(self.cluster)
     }
