@@ -4,7 +4,7 @@
 //!
 //! 1. **Zone**: the longest configured zone that contains the name; none means REFUSED
 //!    (CoreDNS passes the question on, and with no other plugin that is a refusal).
-//! 2. **Lookup** ([`Found`]): what the name refers to in the cluster, independent of the
+//! 2. **Lookup**: what the name refers to in the cluster, independent of the
 //!    question type. A *name error* (unknown Service or namespace, a name that is not
 //!    service-shaped) becomes NXDOMAIN; a name that exists but holds nothing (the zone apex,
 //!    `svc.<zone>`, `<ns>.svc.<zone>`) is an empty success.

@@ -1,7 +1,35 @@
 //! # k8s-dns-sim
 //!
 //! Kubernetes cluster DNS, answered in-process from plain manifests, the way CoreDNS's
-//! `kubernetes` plugin answers it in a real cluster.
+//! `kubernetes` plugin answers it in a real cluster: no cluster, no network, no containers.
+//!
+//! ```
+//! use k8s_dns_sim::hickory_proto::rr::RecordType;
+//! use k8s_dns_sim::{Cluster, ClusterDns, Config, Outcome};
+//!
+//! let manifests = std::fs::read_to_string("fixtures/clusterip-vs-headless.yaml")?;
+//! let dns = ClusterDns::new(Cluster::from_yaml(&manifests)?, Config::default());
+//!
+//! // A ClusterIP Service answers its one virtual IP...
+//! let web = dns.lookup("web.default.svc.cluster.local", RecordType::A)?;
+//! assert_eq!(web.answer_lines(), ["web.default.svc.cluster.local. 5 IN A 10.96.0.20"]);
+//!
+//! // ...a headless one, an address per ready endpoint.
+//! let headless = dns.lookup("web-headless.default.svc.cluster.local", RecordType::A)?;
+//! assert_eq!(headless.answers.len(), 2);
+//!
+//! // Unknown names are NXDOMAIN, with the zone's SOA in the authority section.
+//! let missing = dns.lookup("nope.default.svc.cluster.local", RecordType::A)?;
+//! assert_eq!(missing.outcome, Outcome::NxDomain);
+//! assert_eq!(missing.authorities.len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The pipeline, one module per stage: [`load`](crate::Cluster::from_yaml) (text to validated
+//! [`model`] objects) → [`cluster`] (linking, ClusterIP allocation, indexes,
+//! [`diagnostic`]s) → `qname` (the name grammar) → [`answer`] (the CoreDNS rules) →
+//! `wire` / [`server`] (messages, bytes, truncation). [`Config`] holds the plugin's options,
+//! read from code or from a Corefile.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 

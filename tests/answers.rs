@@ -665,3 +665,55 @@ fn pod_records_follow_the_pods_mode() {
         ],
     );
 }
+
+#[test]
+fn a_kubeadm_corefile_configures_the_answers() {
+    let corefile = support::fixture("corefiles/kubeadm.Corefile");
+    let config = Config::from_corefile(&corefile).expect("kubeadm's Corefile reads");
+    let dns = dns("golden.yaml", config);
+    check(
+        &dns,
+        &[
+            Case {
+                rule: "Corefile ttl 30 applies to records",
+                name: "web.default.svc.cluster.local.",
+                qtype: A,
+                rcode: NoError,
+                answer: &["web.default.svc.cluster.local. 30 IN A 10.96.0.20"],
+                authority: &[],
+                additional: &[],
+            },
+            Case {
+                rule: "Corefile pods insecure answers pod names",
+                name: "10-1-0-5.default.pod.cluster.local.",
+                qtype: A,
+                rcode: NoError,
+                answer: &["10-1-0-5.default.pod.cluster.local. 30 IN A 10.1.0.5"],
+                authority: &[],
+                additional: &[],
+            },
+            Case {
+                rule: "2 SOA TTL min(30, 300) and minimum 30",
+                name: "nope.default.svc.cluster.local.",
+                qtype: A,
+                rcode: NXDomain,
+                answer: &[],
+                authority: &[
+                    "cluster.local. 30 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 30",
+                ],
+                additional: &[],
+            },
+            Case {
+                rule: "reverse zones are served: non-PTR names in them are NXDOMAIN with their SOA",
+                name: "5.0.1.10.in-addr.arpa.",
+                qtype: A,
+                rcode: NXDomain,
+                answer: &[],
+                authority: &[
+                    "in-addr.arpa. 30 IN SOA ns.dns.in-addr.arpa. hostmaster.in-addr.arpa. 1 7200 1800 86400 30",
+                ],
+                additional: &[],
+            },
+        ],
+    );
+}
