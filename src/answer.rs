@@ -17,7 +17,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, SOA, TXT};
+use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, PTR, SOA, SRV, TXT};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use crate::cluster::{Cluster, ClusterService};
@@ -183,6 +183,8 @@ impl Context<'_> {
             RecordType::SOA => Typed::empty(),
             RecordType::NS if at_apex => self.apex_ns(question),
             RecordType::TXT => self.txt(question, parsed, depth),
+            RecordType::SRV => self.srv(question, parsed),
+            RecordType::PTR => self.ptr(question, parsed),
             RecordType::A | RecordType::AAAA => {
                 self.address_records(question, parsed, qtype, depth)
             }
@@ -283,7 +285,7 @@ impl Context<'_> {
         }
         if headless || endpoint.is_some() {
             let filter = EndpointFilter { endpoint, port };
-            if self.endpoint_addresses(service, filter).next().is_none() {
+            if self.endpoint_entries(service, filter).next().is_none() {
                 return Found::NameError;
             }
             return Found::Items(Items::Endpoints { service, filter });
@@ -298,20 +300,20 @@ impl Context<'_> {
         if !port_matches {
             return Found::NameError;
         }
-        Found::Items(Items::ClusterIps(service))
+        Found::Items(Items::ClusterIps { service, port })
     }
 
     fn has_ready(&self, service: &ClusterService) -> bool {
         !self.config.noendpoints && service.has_ready_endpoints()
     }
 
-    /// The ready addresses of a Service's endpoints that pass `filter`, possibly repeated
-    /// (one per matching port, as CoreDNS lists them).
-    fn endpoint_addresses<'c>(
+    /// The entries of a Service's ready endpoints that pass `filter`, as CoreDNS lists them:
+    /// one per address and matching port, slice by slice.
+    fn endpoint_entries<'c>(
         &'c self,
         service: &'c ClusterService,
         filter: EndpointFilter<'c>,
-    ) -> impl Iterator<Item = IpAddr> + 'c {
+    ) -> impl Iterator<Item = Entry<'c>> + 'c {
         let slices = if self.config.noendpoints {
             &[][..]
         } else {
@@ -322,25 +324,41 @@ impl Context<'_> {
             .iter()
             .map(|&index| self.cluster.endpoint_slices()[index].slice())
             .flat_map(move |slice| {
-                // A slice without ports still answers address queries (CoreDNS gives it a
-                // sentinel port with no name and no protocol).
-                let ports_match = if slice.ports.is_empty() {
-                    port_matches(filter.port, Some(""), "")
-                } else {
-                    slice.ports.iter().any(|port| {
-                        port_matches(filter.port, port.name.as_deref(), port.protocol.as_str())
-                    })
-                };
+                // A slice without ports still answers address queries: CoreDNS gives it one
+                // port with no name, no protocol and number -1.
+                let port_count = slice.ports.len().max(1);
                 slice
                     .endpoints
                     .iter()
-                    .filter(move |endpoint| ports_match && endpoint.is_ready())
+                    .filter(|endpoint| endpoint.is_ready())
                     .flat_map(move |endpoint| {
-                        endpoint.addresses.iter().copied().filter(move |address| {
-                            filter.endpoint.is_none_or(|label| {
-                                endpoint_name_matches(endpoint, address, endpoint_pod_names, label)
+                        endpoint
+                            .addresses
+                            .iter()
+                            .copied()
+                            .filter(move |address| {
+                                filter.endpoint.is_none_or(|label| {
+                                    endpoint_name_matches(
+                                        endpoint,
+                                        address,
+                                        endpoint_pod_names,
+                                        label,
+                                    )
+                                })
                             })
-                        })
+                            .flat_map(move |address| {
+                                (0..port_count).filter_map(move |index| {
+                                    let port = slice.ports.get(index);
+                                    let (name, protocol) = port.map_or((Some(""), ""), |port| {
+                                        (port.name.as_deref(), port.protocol.as_str())
+                                    });
+                                    port_matches(filter.port, name, protocol).then_some(Entry {
+                                        endpoint,
+                                        address,
+                                        port: port.and_then(|port| port.port),
+                                    })
+                                })
+                            })
                     })
             })
     }
@@ -390,7 +408,9 @@ impl Context<'_> {
             }
         };
         match items {
-            Items::ClusterIps(service) => service.cluster_ips().iter().copied().for_each(push),
+            Items::ClusterIps { service, .. } => {
+                service.cluster_ips().iter().copied().for_each(push)
+            }
             Items::Endpoints {
                 service,
                 filter:
@@ -414,7 +434,7 @@ impl Context<'_> {
             },
             Items::Endpoints { service, filter } => {
                 let mut seen: Vec<IpAddr> = Vec::new();
-                for address in self.endpoint_addresses(service, filter) {
+                for Entry { address, .. } in self.endpoint_entries(service, filter) {
                     if !seen.contains(&address) {
                         seen.push(address);
                         push(address);
@@ -479,6 +499,143 @@ impl Context<'_> {
             self.config.ttl,
             RData::CNAME(CNAME(target)),
         ))
+    }
+
+    /// SRV (CoreDNS `plugin.SRV`): one record per distinct (target, port) of the entries,
+    /// priority 0, weight `floor(100 / entries)` counted before duplicates are dropped, and
+    /// the targets' addresses in the additional section.
+    fn srv(&self, question: &Question<'_>, parsed: QueryName<'_>) -> Typed {
+        let items = match self.find(question, parsed) {
+            Found::NameError => return Typed::NameError,
+            Found::Nothing => return Typed::empty(),
+            Found::Items(items) => items,
+        };
+        let zone = question.zone_as_spelled();
+        // (target, port, address); a port of `None` is counted but not answered.
+        let mut entries: Vec<(Name, Option<u16>, IpAddr)> = Vec::new();
+        match items {
+            Items::ClusterIps { service, port } => {
+                let target = service_name(service, &zone);
+                for service_port in &service.service().ports {
+                    let name = service_port.name.as_deref();
+                    if !port_matches(port, name, service_port.protocol.as_str()) {
+                        continue;
+                    }
+                    for &ip in service.cluster_ips() {
+                        entries.push((target.clone(), Some(service_port.port), ip));
+                    }
+                }
+            }
+            Items::Endpoints { service, filter } => {
+                let base = service_name(service, &zone);
+                let pod_names = self.config.endpoint_pod_names;
+                for entry in self.endpoint_entries(service, filter) {
+                    let mut buffer = [0u8; 48];
+                    let label =
+                        endpoint_label(entry.endpoint, &entry.address, pod_names, &mut buffer);
+                    let target = base.prepend_label(label).unwrap_or_else(|_| base.clone());
+                    entries.push((target, entry.port, entry.address));
+                }
+            }
+            // CoreDNS keeps no SRV for ExternalName Services.
+            Items::ExternalName(_) => {}
+            // Pod names and ns.dns.<zone> are entries without a port: port 0, target the name.
+            Items::Pod(address) => entries.push((question.name.to_lowercase(), Some(0), address)),
+            Items::NameServer => {
+                for &address in &self.config.server_addresses {
+                    entries.push((question.name.clone(), Some(0), address));
+                }
+            }
+        }
+        let weight = srv_weight(entries.len());
+        let ttl = self.config.ttl;
+        let mut records: Vec<Record> = Vec::new();
+        let mut additionals: Vec<Record> = Vec::new();
+        let mut seen_records: Vec<(&Name, u16)> = Vec::new();
+        let mut seen_addresses: Vec<(&Name, IpAddr)> = Vec::new();
+        for (target, port, address) in &entries {
+            let Some(port) = *port else { continue };
+            if !seen_records.contains(&(target, port)) {
+                seen_records.push((target, port));
+                let data = SRV::new(0, weight, port, target.clone());
+                records.push(Record::from_rdata(
+                    question.name.clone(),
+                    ttl,
+                    RData::SRV(data),
+                ));
+            }
+            if !seen_addresses.contains(&(target, *address)) {
+                seen_addresses.push((target, *address));
+                let data = match address {
+                    IpAddr::V4(v4) => RData::A(A(*v4)),
+                    IpAddr::V6(v6) => RData::AAAA(AAAA(*v6)),
+                };
+                additionals.push(Record::from_rdata(target.clone(), ttl, data));
+            }
+        }
+        Typed::Records(records, additionals)
+    }
+
+    /// PTR (CoreDNS `reverse.go`): a ClusterIP names its Service (the first one, alone);
+    /// otherwise every ready endpoint with that address names itself under its Service.
+    /// Targets are in the first forward zone as configured.
+    fn ptr(&self, question: &Question<'_>, parsed: QueryName<'_>) -> Typed {
+        let Some(address) = question.reverse_address() else {
+            // Not a complete reverse name: only existence decides NXDOMAIN versus NODATA.
+            return match self.find(question, parsed) {
+                Found::NameError => Typed::NameError,
+                _ => Typed::empty(),
+            };
+        };
+        let Some(zone) = self.config.zones.iter().find(|zone| !is_reverse_zone(zone)) else {
+            return Typed::NameError;
+        };
+        let ttl = self.config.ttl;
+        let restricted = !self.config.namespaces.is_empty();
+        let visible = |namespace: &str| !restricted || self.namespace_exposed(namespace);
+        let ptr =
+            |target: Name| Record::from_rdata(question.name.clone(), ttl, RData::PTR(PTR(target)));
+        if let Some(service) = self
+            .cluster
+            .services_with_cluster_ip(address)
+            .find(|service| visible(&service.service().meta.namespace))
+        {
+            return Typed::one(ptr(service_name(service, zone)));
+        }
+        if self.config.noendpoints {
+            return Typed::NameError;
+        }
+        let mut records: Vec<Record> = Vec::new();
+        for (slice, endpoint) in self.cluster.ready_endpoints_with_address(address) {
+            let slice = slice.slice();
+            let (Some(service), namespace) = (slice.service_name(), &slice.meta.namespace) else {
+                continue;
+            };
+            if !visible(namespace) {
+                continue;
+            }
+            let mut buffer = [0u8; 48];
+            let label = endpoint_label(
+                endpoint,
+                &address,
+                self.config.endpoint_pod_names,
+                &mut buffer,
+            );
+            let Ok(target) = Name::from_labels([label, service, namespace, "svc"])
+                .and_then(|name| name.append_domain(zone))
+            else {
+                continue;
+            };
+            let record = ptr(target);
+            if !records.iter().any(|existing| existing.data == record.data) {
+                records.push(record);
+            }
+        }
+        if records.is_empty() {
+            Typed::NameError
+        } else {
+            Typed::Records(records, Vec::new())
+        }
     }
 
     /// TXT: `dns-version`, ExternalName chasing, and CoreDNS's quirk of answering NXDOMAIN for
@@ -583,6 +740,16 @@ impl Question<'_> {
             })
     }
 
+    /// The address a complete reverse name stands for (`4.3.2.1.in-addr.arpa.` or 32 nibbles
+    /// under `ip6.arpa.`), as CoreDNS's `ExtractAddressFromReverse` reads it.
+    fn reverse_address(&self) -> Option<IpAddr> {
+        if !self.labels_are_reverse() {
+            return None;
+        }
+        let network = self.name.to_lowercase().parse_arpa_name().ok()?;
+        (network.prefix_len() == network.max_prefix_len()).then(|| network.addr())
+    }
+
     /// Whether the name lies under `in-addr.arpa.` or `ip6.arpa.`.
     fn labels_are_reverse(&self) -> bool {
         let n = self.labels.len();
@@ -604,7 +771,10 @@ enum Found<'c> {
 
 /// The kinds of records a name holds.
 enum Items<'c> {
-    ClusterIps(&'c ClusterService),
+    ClusterIps {
+        service: &'c ClusterService,
+        port: Option<PortFilter<'c>>,
+    },
     Endpoints {
         service: &'c ClusterService,
         filter: EndpointFilter<'c>,
@@ -612,6 +782,15 @@ enum Items<'c> {
     ExternalName(&'c str),
     Pod(IpAddr),
     NameServer,
+}
+
+/// One (address × port) entry of a Service's endpoints. `port` is `None` for a slice without
+/// ports (CoreDNS's port -1): counted, never answered.
+#[derive(Clone, Copy)]
+struct Entry<'c> {
+    endpoint: &'c Endpoint,
+    address: IpAddr,
+    port: Option<u16>,
 }
 
 #[derive(Clone, Copy)]
@@ -656,24 +835,60 @@ fn address_rdata(address: IpAddr, qtype: RecordType) -> Option<RData> {
     }
 }
 
-/// Whether `label` names this endpoint address (CoreDNS `endpointHostname`): its hostname;
-/// else, with `endpoint_pod_names`, its Pod's name if shorter than 64; else its dashed IP.
+/// The name of an endpoint address (CoreDNS `endpointHostname`): its hostname; else, with
+/// `endpoint_pod_names`, its Pod's name if shorter than 64; else its dashed IP.
+fn endpoint_label<'e>(
+    endpoint: &'e Endpoint,
+    address: &IpAddr,
+    endpoint_pod_names: bool,
+    buffer: &'e mut [u8; 48],
+) -> &'e str {
+    if let Some(hostname) = &endpoint.hostname {
+        return hostname;
+    }
+    if endpoint_pod_names
+        && let Some(pod) = endpoint.target_ref.as_ref().filter(|r| r.name.len() < 64)
+    {
+        return &pod.name;
+    }
+    dashed_ip(address, buffer)
+}
+
+/// Whether `label` names this endpoint address (see [`endpoint_label`]).
 fn endpoint_name_matches(
     endpoint: &Endpoint,
     address: &IpAddr,
     endpoint_pod_names: bool,
     label: &str,
 ) -> bool {
-    if let Some(hostname) = &endpoint.hostname {
-        return hostname.eq_ignore_ascii_case(label);
-    }
-    if endpoint_pod_names
-        && let Some(pod) = endpoint.target_ref.as_ref().filter(|r| r.name.len() < 64)
-    {
-        return pod.name.eq_ignore_ascii_case(label);
-    }
     let mut buffer = [0u8; 48];
-    dashed_ip(address, &mut buffer).eq_ignore_ascii_case(label)
+    endpoint_label(endpoint, address, endpoint_pod_names, &mut buffer).eq_ignore_ascii_case(label)
+}
+
+/// `<service>.<namespace>.svc.<zone>`.
+fn service_name(service: &ClusterService, zone: &Name) -> Name {
+    let meta = &service.service().meta;
+    Name::from_labels([meta.name.as_str(), meta.namespace.as_str(), "svc"])
+        .and_then(|name| name.append_domain(zone))
+        .unwrap_or_else(|_| zone.clone())
+}
+
+/// CoreDNS's SRV weight: 100 shared by the entries at priority 0, floored, at least 1.
+fn srv_weight(entries: usize) -> u16 {
+    match entries {
+        0 => 100,
+        n => u16::try_from(100 / n).unwrap_or(0).max(1),
+    }
+}
+
+/// Whether a zone is a reverse zone (under `in-addr.arpa.` or `ip6.arpa.`).
+fn is_reverse_zone(zone: &Name) -> bool {
+    let labels: Vec<&[u8]> = zone.iter().collect();
+    matches!(
+        labels.as_slice(),
+        [.., in_addr, arpa] if arpa.eq_ignore_ascii_case(b"arpa")
+            && (in_addr.eq_ignore_ascii_case(b"in-addr") || in_addr.eq_ignore_ascii_case(b"ip6"))
+    )
 }
 
 /// An address with `.` and `:` replaced by `-`, and a `0` added after a trailing `-`

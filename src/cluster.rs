@@ -45,8 +45,8 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, LoadedObject, SkippedObject};
 use crate::model::{
-    ClusterIpSpec, EndpointSlice, Endpoints, IpFamily, IpFamilyPolicy, Kind, Namespace, Object,
-    ObjectRef, Pod, Service, ServiceType,
+    ClusterIpSpec, Endpoint, EndpointSlice, Endpoints, IpFamily, IpFamilyPolicy, Kind, Namespace,
+    Object, ObjectRef, Pod, Service, ServiceType,
 };
 use allocate::Allocator;
 
@@ -60,6 +60,11 @@ pub struct Cluster {
     pods: Vec<(Pod, Location)>,
     diagnostics: Vec<Diagnostic>,
     skipped: Vec<SkippedObject>,
+    /// ClusterIP → the Services holding it, in load order (CoreDNS `SvcIndexReverse`).
+    services_by_cluster_ip: HashMap<IpAddr, Vec<usize>>,
+    /// Ready endpoint address → `(slice, endpoint)` indexes, in slice order, for every slice
+    /// that names a Service (CoreDNS `EpIndexReverse`).
+    endpoints_by_address: HashMap<IpAddr, Vec<(usize, usize)>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -346,6 +351,31 @@ impl Cluster {
         self.pods.iter().map(|(pod, _)| pod)
     }
 
+    /// The Services whose ClusterIPs include `ip`, in load order.
+    pub fn services_with_cluster_ip(&self, ip: IpAddr) -> impl Iterator<Item = &ClusterService> {
+        self.services_by_cluster_ip
+            .get(&ip)
+            .into_iter()
+            .flatten()
+            .map(|&index| &self.services[index])
+    }
+
+    /// The ready endpoints with address `ip`, with their slices, over every slice that names a
+    /// Service (whether or not that Service exists).
+    pub fn ready_endpoints_with_address(
+        &self,
+        ip: IpAddr,
+    ) -> impl Iterator<Item = (&ClusterSlice, &Endpoint)> {
+        self.endpoints_by_address
+            .get(&ip)
+            .into_iter()
+            .flatten()
+            .map(|&(slice, endpoint)| {
+                let slice = &self.slices[slice];
+                (slice, &slice.slice.endpoints[endpoint])
+            })
+    }
+
     /// Everything noticed while linking that changes (or fails to change) DNS.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
@@ -414,6 +444,7 @@ impl Linker {
             self.cluster.endpoints.push((object, location));
         }
         self.collect_ready_addresses();
+        self.index_addresses();
         self.diagnose_services();
         // Report in input order, whatever order linking noticed things in.
         self.cluster.diagnostics.sort_by_key(|diagnostic| {
@@ -673,6 +704,36 @@ impl Linker {
         match candidates.as_slice() {
             [only] => Some((*only).to_owned()),
             _ => None,
+        }
+    }
+
+    /// The reverse indexes PTR answers use.
+    fn index_addresses(&mut self) {
+        for (index, service) in self.cluster.services.iter().enumerate() {
+            for ip in &service.cluster_ips {
+                self.cluster
+                    .services_by_cluster_ip
+                    .entry(*ip)
+                    .or_default()
+                    .push(index);
+            }
+        }
+        for (slice_index, slice) in self.cluster.slices.iter().enumerate() {
+            if slice.slice.service_name().is_none() {
+                continue;
+            }
+            for (endpoint_index, endpoint) in slice.slice.endpoints.iter().enumerate() {
+                if !endpoint.is_ready() {
+                    continue;
+                }
+                for address in &endpoint.addresses {
+                    self.cluster
+                        .endpoints_by_address
+                        .entry(*address)
+                        .or_default()
+                        .push((slice_index, endpoint_index));
+                }
+            }
         }
     }
 
