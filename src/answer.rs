@@ -20,7 +20,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, PTR, SOA, SRV, TXT};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
-use crate::cluster::{Cluster, ClusterService};
+use crate::cluster::{Cluster, ClusterService, ClusterSlice};
 use crate::config::{Config, PodMode};
 use crate::model::{Endpoint, ServiceType};
 use crate::qname::{self, Labels, PortFilter, QueryName};
@@ -181,8 +181,10 @@ impl Context<'_> {
             RecordType::AXFR | RecordType::IXFR => Typed::Refused,
             RecordType::SOA if at_apex => Typed::one(self.soa_record(question)),
             RecordType::SOA => Typed::empty(),
-            RecordType::NS if at_apex => self.apex_ns(question),
-            RecordType::TXT => self.txt(question, parsed, depth),
+            // CoreDNS compares the lower-cased name with the zone as spelled: a mixed-case apex
+            // falls through to the hidden A lookup (NODATA).
+            RecordType::NS if at_apex && question.zone_is_lowercase() => self.apex_ns(question),
+            RecordType::TXT => self.txt(question, parsed),
             RecordType::SRV => self.srv(question, parsed),
             RecordType::PTR => self.ptr(question, parsed),
             RecordType::A | RecordType::AAAA => {
@@ -190,8 +192,9 @@ impl Context<'_> {
             }
             RecordType::CNAME => match self.find(question, parsed) {
                 Found::NameError => Typed::NameError,
+                // No loop check here: CoreDNS's CNAME answer returns even `x CNAME x`.
                 Found::Items(Items::ExternalName(target)) => {
-                    match self.cname_record(question, target) {
+                    match self.cname_record(question, target, false) {
                         Some(record) => Typed::one(record),
                         None => Typed::empty(),
                     }
@@ -442,13 +445,18 @@ impl Context<'_> {
                 }
             }
             Items::Pod(address) => push(address),
-            Items::NameServer => self.config.server_addresses.iter().copied().for_each(push),
+            Items::NameServer => {
+                let zone = question.zone_as_spelled();
+                for (_, address) in self.name_server_addresses(&zone) {
+                    push(address);
+                }
+            }
             Items::ExternalName(target) => return self.chase(question, target, qtype, depth),
         }
         Typed::Records(records, Vec::new())
     }
 
-    /// An ExternalName's CNAME, followed inside the zone (CoreDNS `backend_lookup.go`): the
+    /// An ExternalName's CNAME for A and AAAA, followed inside the zone (CoreDNS `backend_lookup.go`): the
     /// CNAME is kept only when the target yields records; a target outside the zone is left to
     /// the client (no upstream is simulated).
     fn chase(
@@ -458,7 +466,7 @@ impl Context<'_> {
         qtype: RecordType,
         depth: usize,
     ) -> Typed {
-        let Some(cname) = self.cname_record(question, target) else {
+        let Some(cname) = self.cname_record(question, target, true) else {
             return Typed::empty();
         };
         let RData::CNAME(CNAME(target_name)) = &cname.data else {
@@ -487,11 +495,17 @@ impl Context<'_> {
         }
     }
 
-    /// `name CNAME target.`, or `None` for a direct loop (`x CNAME x`) or an invalid target.
-    fn cname_record(&self, question: &Question<'_>, target: &str) -> Option<Record> {
+    /// `name CNAME target.`, or `None` for an invalid target, or for a direct loop
+    /// (`x CNAME x`) when `skip_loop` (the address lookups skip it; the CNAME answer does not).
+    fn cname_record(
+        &self,
+        question: &Question<'_>,
+        target: &str,
+        skip_loop: bool,
+    ) -> Option<Record> {
         let mut target = Name::from_ascii(target).ok()?;
         target.set_fqdn(true);
-        if target == *question.name {
+        if skip_loop && target == *question.name {
             return None;
         }
         Some(Record::from_rdata(
@@ -541,11 +555,8 @@ impl Context<'_> {
             Items::ExternalName(_) => {}
             // Pod names and ns.dns.<zone> are entries without a port: port 0, target the name.
             Items::Pod(address) => entries.push((question.name.to_lowercase(), Some(0), address)),
-            Items::NameServer => {
-                for &address in &self.config.server_addresses {
-                    entries.push((question.name.clone(), Some(0), address));
-                }
-            }
+            // `ns.dns.<zone>` only ever holds A and AAAA records.
+            Items::NameServer => {}
         }
         let weight = srv_weight(entries.len());
         let ttl = self.config.ttl;
@@ -638,9 +649,10 @@ impl Context<'_> {
         }
     }
 
-    /// TXT: `dns-version`, ExternalName chasing, and CoreDNS's quirk of answering NXDOMAIN for
-    /// names that exist but hold no records (the apex, `svc.<zone>`, `<ns>.svc.<zone>`).
-    fn txt(&self, question: &Question<'_>, parsed: QueryName<'_>, depth: usize) -> Typed {
+    /// TXT: `dns-version`, and CoreDNS's quirk of answering NXDOMAIN for names that exist but
+    /// hold no records (the apex, `svc.<zone>`, `<ns>.svc.<zone>`) and NODATA for names with
+    /// records.
+    fn txt(&self, question: &Question<'_>, parsed: QueryName<'_>) -> Typed {
         if parsed == QueryName::DnsVersion {
             let text = TXT::new(vec![DNS_SCHEMA_VERSION.to_owned()]);
             return Typed::one(Record::from_rdata(
@@ -650,39 +662,101 @@ impl Context<'_> {
             ));
         }
         match self.find(question, parsed) {
-            Found::Items(Items::ExternalName(target)) => {
-                self.chase(question, target, RecordType::TXT, depth)
-            }
+            // CoreDNS answers `ns.dns.<zone>` before its record lookup, except for TXT.
+            Found::Items(Items::NameServer) => Typed::NameError,
+            // Any other name with records, ExternalName included (no CNAME is followed for
+            // TXT, whatever backend_lookup.go's TXT would do: kubernetes.go returns first).
             Found::Items(_) => Typed::empty(),
             Found::Nothing | Found::NameError => Typed::NameError,
         }
     }
 
-    /// NS at the apex: `ns.dns.<zone>`, with the server's addresses as glue.
+    /// NS at the apex (CoreDNS `plugin.NS`): one NS per distinct name of
+    /// [`Context::name_server_addresses`], with every address as glue. With no server
+    /// addresses configured: `ns.dns.<zone>` alone.
     fn apex_ns(&self, question: &Question<'_>) -> Typed {
         let zone = question.zone_as_spelled();
-        let Ok(target) = Name::from_ascii("ns.dns").and_then(|ns| ns.append_domain(&zone)) else {
-            return Typed::empty();
-        };
-        let glue = self
-            .config
-            .server_addresses
-            .iter()
-            .filter_map(|&address| {
-                let qtype = match address {
-                    IpAddr::V4(_) => RecordType::A,
-                    IpAddr::V6(_) => RecordType::AAAA,
+        let ttl = self.config.ttl;
+        let mut records: Vec<Record> = Vec::new();
+        let mut glue: Vec<Record> = Vec::new();
+        for (name, address) in self.name_server_addresses(&zone) {
+            let data = match address {
+                IpAddr::V4(v4) => RData::A(A(v4)),
+                IpAddr::V6(v6) => RData::AAAA(AAAA(v6)),
+            };
+            glue.push(Record::from_rdata(name.clone(), ttl, data));
+            let ns = RData::NS(NS(name));
+            if !records.iter().any(|record| record.data == ns) {
+                records.push(Record::from_rdata(question.name.clone(), ttl, ns));
+            }
+        }
+        if records.is_empty() {
+            // A real server always has addresses; a simulated one without any still names
+            // `ns.dns.<zone>`, without glue, rather than answer NODATA.
+            if let Ok(name) = Name::from_ascii("ns.dns").and_then(|ns| ns.append_domain(&zone)) {
+                records.push(Record::from_rdata(
+                    question.name.clone(),
+                    ttl,
+                    RData::NS(NS(name)),
+                ));
+            }
+        }
+        Typed::Records(records, glue)
+    }
+
+    /// The server's names and addresses (CoreDNS `nsAddrs`): for each of its own addresses,
+    /// the EndpointSlices holding it as a ready endpoint, and their Services: a ClusterIP
+    /// Service gives `<svc>.<ns>.svc.<zone>` with each ClusterIP, a headless one
+    /// `<endpoint>.<svc>.<ns>.svc.<zone>` with each ready address of the slice. When no slice
+    /// holds any of them: `ns.dns.<zone>` with the server's addresses.
+    fn name_server_addresses(&self, zone: &Name) -> Vec<(Name, IpAddr)> {
+        let mut found_endpoint = false;
+        let mut pairs: Vec<(Name, IpAddr)> = Vec::new();
+        for &local in &self.config.server_addresses {
+            let mut seen_slices: Vec<*const ClusterSlice> = Vec::new();
+            for (cluster_slice, _) in self.cluster.ready_endpoints_with_address(local) {
+                if seen_slices.contains(&std::ptr::from_ref(cluster_slice)) {
+                    continue;
+                }
+                seen_slices.push(std::ptr::from_ref(cluster_slice));
+                found_endpoint = true;
+                let slice = cluster_slice.slice();
+                let Some(service) = slice
+                    .service_name()
+                    .and_then(|name| self.cluster.find_service(&slice.meta.namespace, name))
+                else {
+                    continue;
                 };
-                address_rdata(address, qtype)
-                    .map(|data| Record::from_rdata(target.clone(), self.config.ttl, data))
-            })
-            .collect();
-        let ns = Record::from_rdata(
-            question.name.clone(),
-            self.config.ttl,
-            RData::NS(NS(target)),
-        );
-        Typed::Records(vec![ns], glue)
+                let base = service_name(service, zone);
+                if service.service().is_headless() {
+                    for endpoint in slice.endpoints.iter().filter(|e| e.is_ready()) {
+                        for address in &endpoint.addresses {
+                            let mut buffer = [0u8; 48];
+                            let label = endpoint_label(
+                                endpoint,
+                                address,
+                                self.config.endpoint_pod_names,
+                                &mut buffer,
+                            );
+                            let name = base.prepend_label(label).unwrap_or_else(|_| base.clone());
+                            pairs.push((name, *address));
+                        }
+                    }
+                } else {
+                    for &ip in service.cluster_ips() {
+                        pairs.push((base.clone(), ip));
+                    }
+                }
+            }
+        }
+        if !found_endpoint
+            && let Ok(name) = Name::from_ascii("ns.dns").and_then(|ns| ns.append_domain(zone))
+        {
+            for &local in &self.config.server_addresses {
+                pairs.push((name.clone(), local));
+            }
+        }
+        pairs
     }
 
     /// The zone's SOA as CoreDNS builds it (`plugin/backend_lookup.go` `SOA`).

@@ -4,7 +4,7 @@ mod support;
 
 use k8s_dns_sim::Config;
 use k8s_dns_sim::hickory_proto::op::ResponseCode::{NXDomain, NoError};
-use k8s_dns_sim::hickory_proto::rr::RecordType::{A, AAAA, PTR, SRV};
+use k8s_dns_sim::hickory_proto::rr::RecordType::{A, AAAA, NS, PTR, SRV, TXT};
 use support::{Case, SOA as ZONE_SOA, check, dns};
 
 const ARPA_SOA: &str =
@@ -41,11 +41,8 @@ fn negative(
     rcode: k8s_dns_sim::hickory_proto::op::ResponseCode,
     soa: &'static str,
 ) -> Case {
-    let authority: &'static [&'static str] = if soa == ARPA_SOA {
-        &[ARPA_SOA]
-    } else {
-        &[ZONE_SOA]
-    };
+    // One small leak per table row keeps the rows `'static` like every other Case.
+    let authority: &'static [&'static str] = Box::leak(Box::new([soa]));
     Case {
         rule,
         name,
@@ -395,5 +392,87 @@ fn ptr_records() {
             .outcome,
         k8s_dns_sim::Outcome::Refused,
         "without reverse zones PTR questions are outside the server's zones"
+    );
+}
+
+#[test]
+fn name_server_records() {
+    let pod_ip: std::net::IpAddr = "10.244.0.2".parse().unwrap();
+    let dns = dns_with(
+        "kube-dns.yaml",
+        Config::default().with_server_addresses([pod_ip]),
+    );
+    check(
+        &dns,
+        &[
+            positive(
+                "24 apex NS: the Service whose endpoints hold the server's address, ClusterIP glue",
+                "cluster.local.",
+                NS,
+                &["cluster.local. 5 IN NS kube-dns.kube-system.svc.cluster.local."],
+                &["kube-dns.kube-system.svc.cluster.local. 5 IN A 10.96.0.10"],
+            ),
+            positive(
+                "22 ns.dns.<zone> answers the same addresses",
+                "ns.dns.cluster.local.",
+                A,
+                &["ns.dns.cluster.local. 5 IN A 10.96.0.10"],
+                &[],
+            ),
+            positive(
+                "22 the name part may be in any case",
+                "NS.DNS.cluster.local.",
+                A,
+                &["NS.DNS.cluster.local. 5 IN A 10.96.0.10"],
+                &[],
+            ),
+            negative(
+                "22 the zone part must be lower case",
+                "ns.dns.Cluster.Local.",
+                A,
+                NXDomain,
+                "Cluster.Local. 5 IN SOA ns.dns.Cluster.Local. hostmaster.Cluster.Local. 1 7200 1800 86400 5",
+            ),
+            negative(
+                "22 ns.dns.<zone> has no AAAA here: NODATA",
+                "ns.dns.cluster.local.",
+                AAAA,
+                NoError,
+                ZONE_SOA,
+            ),
+            negative(
+                "22/10 TXT on ns.dns.<zone> is NXDOMAIN",
+                "ns.dns.cluster.local.",
+                TXT,
+                NXDomain,
+                ZONE_SOA,
+            ),
+        ],
+    );
+    let elsewhere: std::net::IpAddr = "192.0.2.53".parse().unwrap();
+    let standalone = dns_with(
+        "kube-dns.yaml",
+        Config::default().with_server_addresses([elsewhere]),
+    );
+    check(
+        &standalone,
+        &[positive(
+            "24 no slice holds the server's address: ns.dns.<zone> with the address as glue",
+            "cluster.local.",
+            NS,
+            &["cluster.local. 5 IN NS ns.dns.cluster.local."],
+            &["ns.dns.cluster.local. 5 IN A 192.0.2.53"],
+        )],
+    );
+    let unconfigured = dns_with("kube-dns.yaml", Config::default());
+    check(
+        &unconfigured,
+        &[positive(
+            "24 no server address configured: ns.dns.<zone> without glue",
+            "cluster.local.",
+            NS,
+            &["cluster.local. 5 IN NS ns.dns.cluster.local."],
+            &[],
+        )],
     );
 }
