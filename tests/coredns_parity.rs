@@ -1339,3 +1339,118 @@ fn readiness_and_duplicates() {
         ],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// ExternalName chasing (appendix rows "ext CNAME", "ext A"), from backend_lookup.go.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn external_name_chasing() {
+    check(
+        &dns("parity/external-names.yaml", Config::default()),
+        &[
+            ok(
+                "19 in-zone target: CNAME then the ClusterIP [S: BL:38, 46-56]",
+                "to-web.ext.svc.cluster.local.",
+                A,
+                &[
+                    "to-web.ext.svc.cluster.local. 5 IN CNAME web.ext.svc.cluster.local.",
+                    "web.ext.svc.cluster.local. 5 IN A 10.96.0.20",
+                ],
+            ),
+            nodata(
+                "19 in-zone target without AAAA: the CNAME is dropped, NODATA [S: BL:120-130]",
+                "to-web.ext.svc.cluster.local.",
+                AAAA,
+            ),
+            nodata(
+                "10/19 TXT on an ExternalName: NODATA without a CNAME [S: kubernetes.go:114-120]",
+                "to-web.ext.svc.cluster.local.",
+                TXT,
+            ),
+            ok(
+                "19 CNAME query returns the CNAME without chasing [S: BL:330-343]",
+                "to-web.ext.svc.cluster.local.",
+                CNAME,
+                &["to-web.ext.svc.cluster.local. 5 IN CNAME web.ext.svc.cluster.local."],
+            ),
+            ok(
+                "12/19 in-zone target that is headless: CNAME then every ready address [S: BL:46-56]",
+                "to-hdl.ext.svc.cluster.local.",
+                A,
+                &[
+                    "to-hdl.ext.svc.cluster.local. 5 IN CNAME hdl.ext.svc.cluster.local.",
+                    "hdl.ext.svc.cluster.local. 5 IN A 10.1.2.1",
+                    "hdl.ext.svc.cluster.local. 5 IN A 10.1.2.2",
+                ],
+            ),
+            nodata(
+                "10/19 TXT on an ExternalName to dns-version: NODATA, the TXT branch never builds the CNAME [S: kubernetes.go:103-120]",
+                "to-version.ext.svc.cluster.local.",
+                TXT,
+            ),
+            nodata(
+                "6/19 A on an ExternalName to dns-version: the chase is a name error, NODATA [S: BL:46-56, parse.go:73-76]",
+                "to-version.ext.svc.cluster.local.",
+                A,
+            ),
+            nodata(
+                "19 in-zone target that does not exist: NODATA, not NXDOMAIN, no CNAME [S: BL:46-56]",
+                "to-missing.ext.svc.cluster.local.",
+                A,
+            ),
+            ok(
+                "19 CNAME query to a missing in-zone target still gives the CNAME [S: BL:330-343]",
+                "to-missing.ext.svc.cluster.local.",
+                CNAME,
+                &["to-missing.ext.svc.cluster.local. 5 IN CNAME nope.ext.svc.cluster.local."],
+            ),
+            nodata(
+                "19 self-referencing ExternalName, A: the CNAME is skipped, NODATA [S: BL:31-36]",
+                "self.ext.svc.cluster.local.",
+                A,
+            ),
+            ok(
+                "19 self-referencing ExternalName, CNAME query: CNAME() has no loop check [S: BL:330-343]",
+                "self.ext.svc.cluster.local.",
+                CNAME,
+                &["self.ext.svc.cluster.local. 5 IN CNAME self.ext.svc.cluster.local."],
+            ),
+            nodata(
+                "19 target below the queried name counts as a loop: NODATA [S: BL:32, plugin/normalize.go:51-56]",
+                "sub.ext.svc.cluster.local.",
+                A,
+            ),
+            ok(
+                "19 chain of two ExternalNames, then the ClusterIP [S: BL:46-56]",
+                "chain1.ext.svc.cluster.local.",
+                A,
+                &[
+                    "chain1.ext.svc.cluster.local. 5 IN CNAME chain2.ext.svc.cluster.local.",
+                    "chain2.ext.svc.cluster.local. 5 IN CNAME web.ext.svc.cluster.local.",
+                    "web.ext.svc.cluster.local. 5 IN A 10.96.0.20",
+                ],
+            ),
+            nodata(
+                "10/19 TXT on a chain: NODATA [S: kubernetes.go:114-120]",
+                "chain1.ext.svc.cluster.local.",
+                TXT,
+            ),
+            nxdomain(
+                "20 IP-valued externalName, A: NXDOMAIN [S: kubernetes.go:520-527]",
+                "ip-valued.ext.svc.cluster.local.",
+                A,
+            ),
+            nxdomain(
+                "20 IP-valued externalName, CNAME: NXDOMAIN [S: kubernetes.go:520-527]",
+                "ip-valued.ext.svc.cluster.local.",
+                CNAME,
+            ),
+            nxdomain(
+                "10/20 IP-valued externalName, TXT: NXDOMAIN [S: kubernetes.go:115-137, 520-527]",
+                "ip-valued.ext.svc.cluster.local.",
+                TXT,
+            ),
+        ],
+    );
+}
