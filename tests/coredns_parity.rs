@@ -527,6 +527,16 @@ fn serve_dns_rules_derived_from_source() {
                 A,
             ),
             nxdomain(
+                "8 one label left of a ClusterIP service is an endpoint, even `_http` [S: parse.go:98-99, kubernetes.go:555-558]",
+                "_http.svc1.testns.svc.cluster.local.",
+                A,
+            ),
+            nxdomain(
+                "7/23 <ns>.pod.<zone> of a namespace outside `namespaces`: NXDOMAIN [S: kubernetes.go:360-362]",
+                "nsnoexist.pod.cluster.local.",
+                A,
+            ),
+            nxdomain(
                 "8 three labels left of the service: NXDOMAIN [S: parse.go:109-117]",
                 "a.b.c.svc1.testns.svc.cluster.local.",
                 A,
@@ -941,6 +951,28 @@ fn serve_dns_apex() {
                 "10/22 ns.dns.<zone> TXT skips the ns.dns shortcut and fails to parse: NXDOMAIN [S: kubernetes.go:102-137, parse.go:73-76]",
                 "ns.dns.cluster.local.",
                 TXT,
+            ),
+            ok(
+                "21/22 ns.dns.<zone> with upper-case ns.dns and a lower-case zone still matches [S: ns.go:10-12, kubernetes.go:155-160]",
+                "NS.DNS.cluster.local.",
+                A,
+                &["NS.DNS.cluster.local. 5 IN A 127.0.0.1"],
+            ),
+            negative(
+                "21/22 ns.dns.<zone> with a mixed-case zone is not recognised and fails to parse: NXDOMAIN [S: ns.go:10-12, parse.go:73-76]",
+                "ns.dns.Cluster.Local.",
+                A,
+                NXDomain,
+                &[
+                    "Cluster.Local. 5 IN SOA ns.dns.Cluster.Local. hostmaster.Cluster.Local. 1 7200 1800 86400 5",
+                ],
+            ),
+            negative(
+                "3 AXFR below the apex: empty REFUSED too [S: handler.go:50-51]",
+                "svc1.testns.svc.cluster.local.",
+                AXFR,
+                Refused,
+                &[],
             ),
             nodata(
                 "3 ns.dns.<zone> SOA: NODATA [S: handler.go:46-49]",
