@@ -1486,3 +1486,39 @@ fn external_name_chasing() {
         ],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// reverse_test.go: its only non-PTR case (zones as in TestReverse, minus the IPv6 ones).
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn reverse_zone_address_query() {
+    let config = Config::default()
+        .with_ttl(5)
+        .with_zones([
+            "cluster.local.",
+            "0.10.in-addr.arpa.",
+            "168.192.in-addr.arpa.",
+        ])
+        .expect("valid zones");
+    check(
+        &dns(FIXTURE, config),
+        &[
+            negative(
+                "1/18 a service-shaped A query inside a reverse zone is NXDOMAIN, SOA of the reverse zone [T: reverse_test.go svc1.testns.svc.0.10.in-addr.arpa A; S: kubernetes.go:356-358]",
+                "svc1.testns.svc.0.10.in-addr.arpa.",
+                A,
+                NXDomain,
+                &[
+                    "0.10.in-addr.arpa. 5 IN SOA ns.dns.0.10.in-addr.arpa. hostmaster.0.10.in-addr.arpa. 1 7200 1800 86400 5",
+                ],
+            ),
+            ok(
+                "2 the forward zone still answers next to reverse zones [S: handler.go:17-22]",
+                "svc1.testns.svc.cluster.local.",
+                A,
+                &["svc1.testns.svc.cluster.local. 5 IN A 10.0.0.1"],
+            ),
+        ],
+    );
+}
