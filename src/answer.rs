@@ -24,6 +24,7 @@ use crate::cluster::{Cluster, ClusterService, ClusterSlice};
 use crate::config::{Config, PodMode};
 use crate::model::{Endpoint, ServiceType};
 use crate::qname::{self, Labels, PortFilter, QueryName};
+use crate::upstream::UpstreamAnswer;
 
 /// The schema version `dns-version.<zone>` answers (Kubernetes DNS specification 1.1.0).
 pub const DNS_SCHEMA_VERSION: &str = "1.1.0";
@@ -47,6 +48,9 @@ pub struct Answer {
     pub authorities: Vec<Record>,
     /// The additional section.
     pub additionals: Vec<Record>,
+    /// Whether the AA bit is set: on every answer of the plugin; not on one that fell through
+    /// to the [`Upstream`](crate::Upstream), nor on REFUSED.
+    pub authoritative: bool,
 }
 
 /// The kind of answer.
@@ -81,9 +85,9 @@ impl Answer {
         self.outcome.response_code()
     }
 
-    /// Whether the AA bit is set: on every answer from a zone of the server.
+    /// Whether the AA bit is set (see [`Answer::authoritative`]).
     pub fn is_authoritative(&self) -> bool {
-        self.outcome != Outcome::Refused
+        self.authoritative
     }
 
     /// Each answer record in zone-file text (`name ttl IN type data`), in order.
@@ -97,6 +101,23 @@ impl Answer {
             answers: Vec::new(),
             authorities: Vec::new(),
             additionals: Vec::new(),
+            authoritative: false,
+        }
+    }
+
+    /// What the upstream says, passed on unchanged (no SOA, not authoritative).
+    fn from_upstream(answer: UpstreamAnswer) -> Answer {
+        let outcome = match (answer.records.is_empty(), answer.name_exists) {
+            (false, _) => Outcome::Success,
+            (true, true) => Outcome::NoData,
+            (true, false) => Outcome::NxDomain,
+        };
+        Answer {
+            outcome,
+            answers: answer.records,
+            authorities: Vec::new(),
+            additionals: Vec::new(),
+            authoritative: false,
         }
     }
 }
@@ -145,9 +166,14 @@ impl Context<'_> {
             answers: Vec::new(),
             authorities: Vec::new(),
             additionals: Vec::new(),
+            authoritative: true,
         };
         match outcome {
             Typed::Refused => return Answer::refused(),
+            // `fallthrough`: the name error goes on to the rest of the server.
+            Typed::NameError if self.config.falls_through(qname) => {
+                return Answer::from_upstream(self.config.upstream.lookup(qname, qtype));
+            }
             Typed::NameError => answer.outcome = Outcome::NxDomain,
             Typed::Records(records, extra) if records.is_empty() => {
                 answer.outcome = Outcome::NoData;
@@ -456,9 +482,10 @@ impl Context<'_> {
         Typed::Records(records, Vec::new())
     }
 
-    /// An ExternalName's CNAME for A and AAAA, followed inside the zone (CoreDNS `backend_lookup.go`): the
-    /// CNAME is kept only when the target yields records; a target outside the zone is left to
-    /// the client (no upstream is simulated).
+    /// An ExternalName's CNAME for A and AAAA (CoreDNS `backend_lookup.go`). A target inside
+    /// the zone is followed here and the CNAME kept only when it yields records; a target
+    /// outside is asked of the [`Upstream`](crate::Upstream), and the CNAME is kept with
+    /// whatever that returns.
     fn chase(
         &self,
         question: &Question<'_>,
@@ -474,7 +501,13 @@ impl Context<'_> {
         };
         let target_labels = Labels::new(target_name);
         if !question.zone_contains(&target_labels) {
-            return Typed::one(cname);
+            // Asked of the rest of the server: the CNAME stays, followed by whatever the
+            // upstream holds (nothing, when it does not know the name).
+            let upstream = self.config.upstream.lookup(target_name, qtype);
+            let mut records = Vec::with_capacity(upstream.records.len() + 1);
+            records.push(cname);
+            records.extend(upstream.records);
+            return Typed::Records(records, Vec::new());
         }
         if depth >= MAX_CNAME_CHAIN {
             return Typed::empty();

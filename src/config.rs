@@ -17,6 +17,8 @@ use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
+use crate::upstream::Upstream;
+
 /// The default TTL of every record CoreDNS's `kubernetes` plugin serves, in seconds.
 pub const DEFAULT_TTL: u32 = 5;
 
@@ -56,6 +58,10 @@ pub struct Config {
     pub multicluster_zones: Vec<Name>,
     /// `zonal`: answer `<zone>.pin|prefer._zone.<service>` names.
     pub zonal: bool,
+    /// What answers beyond the plugin: out-of-zone ExternalName targets and, with
+    /// `fallthrough`, names the plugin would answer NXDOMAIN. Filled from a Corefile's `hosts`
+    /// block, or through [`Config::with_upstream`].
+    pub upstream: Upstream,
     /// Directives that were read but are not simulated, so the user can see what was not
     /// applied (nothing is silently dropped).
     pub not_simulated: Vec<NotSimulated>,
@@ -112,6 +118,7 @@ impl Default for Config {
             transfer: false,
             multicluster_zones: Vec::new(),
             zonal: false,
+            upstream: Upstream::new(),
             not_simulated: Vec::new(),
         }
     }
@@ -204,6 +211,21 @@ impl Config {
     pub fn with_server_addresses<I: IntoIterator<Item = IpAddr>>(mut self, addresses: I) -> Self {
         self.server_addresses = addresses.into_iter().collect();
         self
+    }
+
+    /// Sets what answers beyond the plugin (see [`Upstream`]).
+    pub fn with_upstream(mut self, upstream: Upstream) -> Self {
+        self.upstream = upstream;
+        self
+    }
+
+    /// Whether `fallthrough` passes NXDOMAIN-class answers for `name` onward.
+    pub fn falls_through(&self, name: &Name) -> bool {
+        match &self.fallthrough {
+            Fallthrough::Off => false,
+            Fallthrough::All => true,
+            Fallthrough::Zones(zones) => zones.iter().any(|zone| zone.zone_of(name)),
+        }
     }
 
     /// Whether a namespace is exposed by the `namespaces` option.

@@ -43,6 +43,7 @@ mod load;
 pub mod model;
 mod qname;
 pub mod server;
+pub mod upstream;
 mod wire;
 
 pub use answer::{Answer, Outcome};
@@ -56,6 +57,7 @@ pub use error::{LoadError, LoadErrorKind, LoadErrors, Location};
 pub use load::{DEFAULT_MAX_INPUT_BYTES, SkippedObject};
 pub use model::{Kind, Object, ObjectRef};
 pub use server::{ClusterDns, NameError};
+pub use upstream::{Upstream, UpstreamAnswer};
 pub use wire::Transport;
 
 /// The `hickory-proto` crate this library speaks, re-exported so users name the same types.

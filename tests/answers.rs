@@ -5,7 +5,7 @@ mod support;
 
 use k8s_dns_sim::hickory_proto::op::ResponseCode::{NXDomain, NoError, Refused};
 use k8s_dns_sim::hickory_proto::rr::RecordType::{
-    A, AAAA, AXFR, CNAME, HINFO, IXFR, MX, NS, SOA, SRV, TXT,
+    A, AAAA, AXFR, CNAME, HINFO, IXFR, MX, NS, PTR, SOA, SRV, TXT,
 };
 use k8s_dns_sim::{Config, PodMode};
 use support::{Case, SOA as ZONE_SOA, check, dns};
@@ -703,17 +703,124 @@ fn a_kubeadm_corefile_configures_the_answers() {
                 ],
                 additional: &[],
             },
+        ],
+    );
+}
+
+#[test]
+fn fallthrough_passes_name_errors_to_the_upstream() {
+    use k8s_dns_sim::{Outcome, Upstream};
+    let corefile = support::fixture("corefiles/kubeadm.Corefile");
+    let kubeadm = dns("golden.yaml", Config::from_corefile(&corefile).unwrap());
+    // kubeadm: `fallthrough in-addr.arpa ip6.arpa`; no upstream record for this address.
+    let unknown = kubeadm.lookup("99.0.1.10.in-addr.arpa.", PTR).unwrap();
+    assert_eq!(
+        unknown.outcome,
+        Outcome::NxDomain,
+        "the upstream does not know it either"
+    );
+    assert!(
+        unknown.authorities.is_empty(),
+        "the upstream's answer carries no plugin SOA"
+    );
+    assert!(
+        !unknown.authoritative,
+        "an answer from beyond the plugin is not authoritative"
+    );
+    // Names the plugin knows never fall through.
+    let known = kubeadm.lookup("20.0.96.10.in-addr.arpa.", PTR).unwrap();
+    assert_eq!(
+        known.answer_lines(),
+        ["20.0.96.10.in-addr.arpa. 30 IN PTR web.default.svc.cluster.local."]
+    );
+    assert!(known.authoritative);
+    // Only the listed zones fall through: cluster.local name errors stay the plugin's.
+    let forward = kubeadm
+        .lookup("nope.default.svc.cluster.local.", A)
+        .unwrap();
+    assert_eq!(forward.outcome, Outcome::NxDomain);
+    assert_eq!(forward.authorities.len(), 1);
+    assert!(forward.authoritative);
+
+    let upstream = Upstream::new()
+        .with_reverse("10.1.0.99".parse().unwrap(), "printer.example.com", 3600)
+        .unwrap();
+    let with_upstream = dns(
+        "golden.yaml",
+        Config::from_corefile(&corefile)
+            .unwrap()
+            .with_upstream(upstream),
+    );
+    let found = with_upstream
+        .lookup("99.0.1.10.in-addr.arpa.", PTR)
+        .unwrap();
+    assert_eq!(
+        found.answer_lines(),
+        ["99.0.1.10.in-addr.arpa. 3600 IN PTR printer.example.com."]
+    );
+    assert!(!found.authoritative);
+}
+
+#[test]
+fn external_names_outside_the_zone_ask_the_upstream() {
+    use k8s_dns_sim::Upstream;
+    let upstream = Upstream::new()
+        .with_address("example.com", "93.184.215.14".parse().unwrap(), 120)
+        .unwrap();
+    let dns = dns("golden.yaml", Config::default().with_upstream(upstream));
+    check(
+        &dns,
+        &[
             Case {
-                rule: "reverse zones are served: non-PTR names in them are NXDOMAIN with their SOA",
-                name: "5.0.1.10.in-addr.arpa.",
+                rule: "19 out-of-zone target: CNAME plus the upstream's records, with their own TTL",
+                name: "ext.default.svc.cluster.local.",
                 qtype: A,
-                rcode: NXDomain,
-                answer: &[],
-                authority: &[
-                    "in-addr.arpa. 30 IN SOA ns.dns.in-addr.arpa. hostmaster.in-addr.arpa. 1 7200 1800 86400 30",
+                rcode: NoError,
+                answer: &[
+                    "ext.default.svc.cluster.local. 5 IN CNAME example.com.",
+                    "example.com. 120 IN A 93.184.215.14",
                 ],
+                authority: &[],
+                additional: &[],
+            },
+            Case {
+                rule: "19 upstream without records of the type: the CNAME alone",
+                name: "ext.default.svc.cluster.local.",
+                qtype: AAAA,
+                rcode: NoError,
+                answer: &["ext.default.svc.cluster.local. 5 IN CNAME example.com."],
+                authority: &[],
                 additional: &[],
             },
         ],
+    );
+}
+
+#[test]
+fn a_corefile_hosts_block_is_the_upstream() {
+    let corefile = ".:53 {\n    hosts {\n        93.184.215.14 example.com\n        ttl 60\n        fallthrough\n    }\n    kubernetes cluster.local\n}\n";
+    let config = Config::from_corefile(corefile).unwrap();
+    assert!(
+        config
+            .not_simulated
+            .iter()
+            .any(|note| note.directive == "hosts"),
+        "what is not simulated about hosts is said"
+    );
+    let dns = dns("golden.yaml", config);
+    check(
+        &dns,
+        &[Case {
+            rule: "19 hosts entries answer out-of-zone ExternalName targets",
+            name: "ext.default.svc.cluster.local.",
+            qtype: A,
+            rcode: NoError,
+            answer: &[
+                "ext.default.svc.cluster.local. 5 IN CNAME example.com.",
+                "example.com. 60 IN A 93.184.215.14",
+            ],
+            authority: &[],
+            additional: &[],
+        }],
     );
 }

@@ -292,6 +292,9 @@ fn rule_not_simulated_and_silent_plugins() {
             (11, "rewrite".to_owned()),
             (12, "template".to_owned()),
             (15, "autopath".to_owned()),
+            // hosts is read now (its inline entries become the upstream); what is not
+            // simulated about it is said twice: the file, and its place before kubernetes.
+            (16, "hosts".to_owned()),
             (16, "hosts".to_owned()),
             (19, "bufsize".to_owned()),
         ]

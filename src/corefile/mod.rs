@@ -7,6 +7,7 @@
 //! answers but are not simulated are listed in [`Config::not_simulated`].
 
 mod address;
+mod hosts;
 mod kubernetes;
 mod lexer;
 mod parser;
@@ -176,6 +177,7 @@ fn apply_other_plugins(
         match plugins::treatment(name) {
             Some(Treatment::Simulated) => match name {
                 "bind" => apply_bind(&stanza::read(directive)?, config)?,
+                "hosts" => hosts::apply(&stanza::read(directive)?, config)?,
                 "transfer" => {
                     let stanza = stanza::read(directive)?;
                     let zones = read_transfer(&stanza, block_zones)?;

@@ -8,7 +8,7 @@
 /// What the simulator does with a plugin found in the chosen server block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Treatment {
-    /// Read by the simulator itself (`kubernetes`, `bind`, `transfer`).
+    /// Read by the simulator itself (`kubernetes`, `bind`, `transfer`, `hosts`).
     Simulated,
     /// Does not change the `kubernetes` plugin's answers: accepted silently.
     Silent,
@@ -94,10 +94,7 @@ const PLUGINS: &[(&str, Treatment)] = {
             N("synthesizes answers from templates for matching names"),
         ),
         ("transfer", Y),
-        (
-            "hosts",
-            N("answers names from a hosts file before the kubernetes plugin"),
-        ),
+        ("hosts", Y),
         ("route53", N("answers zones from AWS Route 53")),
         ("azure", N("answers zones from Azure DNS")),
         ("clouddns", N("answers zones from Google Cloud DNS")),
