@@ -23,7 +23,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 use crate::cluster::{Cluster, ClusterService, ClusterSlice};
 use crate::config::{Config, PodMode};
 use crate::model::{Endpoint, ServiceType};
-use crate::qname::{self, Labels, PortFilter, QueryName};
+use crate::qname::{self, Grammar, Labels, PortFilter, QueryName, Zonal};
 use crate::upstream::UpstreamAnswer;
 
 /// The schema version `dns-version.<zone>` answers (Kubernetes DNS specification 1.1.0).
@@ -127,15 +127,18 @@ impl Answer {
 pub(crate) struct Zone {
     /// Lower-case labels, left to right.
     labels: Vec<Box<[u8]>>,
+    /// Whether it is one of the `multicluster` zones.
+    multicluster: bool,
 }
 
 impl Zone {
-    pub(crate) fn new(name: &Name) -> Zone {
+    pub(crate) fn new(name: &Name, config: &Config) -> Zone {
         Zone {
             labels: name
                 .iter()
                 .map(|label| label.to_ascii_lowercase().into_boxed_slice())
                 .collect(),
+            multicluster: config.multicluster_zones.iter().any(|zone| zone == name),
         }
     }
 }
@@ -152,13 +155,14 @@ impl Context<'_> {
     /// Answers `qname`/`qtype`.
     pub(crate) fn answer(&self, qname: &Name, qtype: RecordType) -> Answer {
         let labels = Labels::new(qname);
-        let Some(zone_labels) = self.matching_zone(&labels) else {
+        let Some(zone) = self.matching_zone(&labels) else {
             return Answer::refused();
         };
         let question = Question {
             name: qname,
             labels: &labels,
-            zone_labels,
+            zone_labels: zone.labels.len(),
+            multicluster: zone.multicluster,
         };
         let outcome = self.lookup_typed(&question, qtype, 0);
         let mut answer = Answer {
@@ -190,18 +194,29 @@ impl Context<'_> {
         answer
     }
 
-    /// The number of labels of the longest zone containing the name.
-    fn matching_zone(&self, labels: &Labels) -> Option<usize> {
+    /// The longest zone containing the name.
+    fn matching_zone(&self, labels: &Labels) -> Option<&Zone> {
         self.zones
             .iter()
             .filter(|zone| labels.ends_with(&zone.labels))
-            .map(|zone| zone.labels.len())
-            .max()
+            .max_by_key(|zone| zone.labels.len())
+    }
+
+    /// The name grammar of the question's zone.
+    fn grammar(&self, question: &Question<'_>) -> Grammar {
+        Grammar {
+            zonal: self.config.zonal,
+            multicluster: question.multicluster,
+        }
     }
 
     /// The per-type dispatch of CoreDNS's `ServeDNS`.
     fn lookup_typed(&self, question: &Question<'_>, qtype: RecordType, depth: usize) -> Typed {
-        let parsed = qname::parse(question.labels, question.zone_labels);
+        let parsed = qname::parse(
+            question.labels,
+            question.zone_labels,
+            self.grammar(question),
+        );
         let at_apex = parsed == QueryName::Apex;
         match qtype {
             RecordType::AXFR | RecordType::IXFR => Typed::Refused,
@@ -273,12 +288,24 @@ impl Context<'_> {
                 }
             }
             QueryName::Pod { namespace, address } => self.find_pod(namespace, address),
+            // ServiceImports are not modelled yet: a multicluster zone holds no service.
+            QueryName::Service { .. } if question.multicluster => Found::NameError,
             QueryName::Service {
                 namespace,
                 service,
                 endpoint,
+                cluster: _,
                 port,
-            } => self.find_service(namespace, service, endpoint, port),
+                zonal,
+            } => self.find_service(
+                namespace,
+                service,
+                EndpointFilter {
+                    endpoint,
+                    port,
+                    zone: zonal,
+                },
+            ),
         }
     }
 
@@ -291,8 +318,7 @@ impl Context<'_> {
         &'c self,
         namespace: &'c str,
         name: &'c str,
-        endpoint: Option<&'c str>,
-        port: Option<PortFilter<'c>>,
+        filter: EndpointFilter<'c>,
     ) -> Found<'c> {
         if !self.namespace_exposed(namespace) {
             return Found::NameError;
@@ -301,24 +327,52 @@ impl Context<'_> {
             return Found::NameError;
         };
         let object = service.service();
+        let headless = object.is_headless();
+        if self.config.ignore_empty_service
+            && object.service_type != ServiceType::ExternalName
+            && !headless
+            && !self.has_ready(service)
+        {
+            return Found::NameError;
+        }
+        // Zonal names exist only for headless Services: a virtual IP has no zone.
+        if filter.zone.is_some() && !headless {
+            return Found::NameError;
+        }
         if object.service_type == ServiceType::ExternalName {
             let target = object.external_name.as_deref().unwrap_or_default();
-            if endpoint.is_some() || port.is_some() || target.parse::<IpAddr>().is_ok() {
+            if filter.endpoint.is_some()
+                || filter.port.is_some()
+                || target.parse::<IpAddr>().is_ok()
+            {
                 return Found::NameError;
             }
             return Found::Items(Items::ExternalName(target));
         }
-        let headless = object.is_headless();
-        if self.config.ignore_empty_service && !headless && !self.has_ready(service) {
-            return Found::NameError;
+        if let Some(zone) = filter.zone {
+            // A zonal name exists whatever its zone holds: nothing there is NODATA. `prefer`
+            // falls back to every endpoint.
+            let in_zone = self.endpoint_entries(service, filter).next().is_some();
+            let filter = match (in_zone, zone.prefer) {
+                (true, _) => filter,
+                (false, true) => EndpointFilter {
+                    zone: None,
+                    ..filter
+                },
+                (false, false) => return Found::Nothing,
+            };
+            if self.endpoint_entries(service, filter).next().is_none() {
+                return Found::Nothing;
+            }
+            return Found::Items(Items::Endpoints { service, filter });
         }
-        if headless || endpoint.is_some() {
-            let filter = EndpointFilter { endpoint, port };
+        if headless || filter.endpoint.is_some() {
             if self.endpoint_entries(service, filter).next().is_none() {
                 return Found::NameError;
             }
             return Found::Items(Items::Endpoints { service, filter });
         }
+        let port = filter.port;
         let port_matches = object.ports.iter().any(|service_port| {
             port_matches(
                 port,
@@ -359,7 +413,15 @@ impl Context<'_> {
                 slice
                     .endpoints
                     .iter()
-                    .filter(|endpoint| endpoint.is_ready())
+                    .filter(move |endpoint| {
+                        endpoint.is_ready()
+                            && filter.zone.is_none_or(|zone| {
+                                endpoint
+                                    .zone
+                                    .as_deref()
+                                    .is_some_and(|value| zone.matches(value))
+                            })
+                    })
                     .flat_map(move |endpoint| {
                         endpoint
                             .addresses
@@ -446,8 +508,9 @@ impl Context<'_> {
                     EndpointFilter {
                         endpoint: None,
                         port: None,
+                        zone: None,
                     },
-            } => match qtype {
+            } if !self.config.noendpoints => match qtype {
                 RecordType::A => service
                     .ready_ipv4()
                     .iter()
@@ -516,6 +579,7 @@ impl Context<'_> {
             name: target_name,
             labels: &target_labels,
             zone_labels: question.zone_labels,
+            multicluster: question.multicluster,
         };
         match self.lookup_typed(&next, qtype, depth + 1) {
             Typed::Records(records, extra) if !records.is_empty() => {
@@ -700,6 +764,10 @@ impl Context<'_> {
             // Any other name with records, ExternalName included (no CNAME is followed for
             // TXT, whatever backend_lookup.go's TXT would do: kubernetes.go returns first).
             Found::Items(_) => Typed::empty(),
+            // A zonal name that exists but holds nothing stays NODATA for TXT too.
+            Found::Nothing if matches!(parsed, QueryName::Service { zonal: Some(_), .. }) => {
+                Typed::empty()
+            }
             Found::Nothing | Found::NameError => Typed::NameError,
         }
     }
@@ -819,6 +887,7 @@ struct Question<'a> {
     name: &'a Name,
     labels: &'a Labels,
     zone_labels: usize,
+    multicluster: bool,
 }
 
 impl Question<'_> {
@@ -904,6 +973,7 @@ struct Entry<'c> {
 struct EndpointFilter<'a> {
     endpoint: Option<&'a str>,
     port: Option<PortFilter<'a>>,
+    zone: Option<Zonal<'a>>,
 }
 
 /// The result of a typed lookup.

@@ -207,6 +207,12 @@ impl Config {
         self
     }
 
+    /// Sets `zonal`: answer `<zone>.pin|prefer._zone.<headless service>` names.
+    pub fn with_zonal(mut self, on: bool) -> Self {
+        self.zonal = on;
+        self
+    }
+
     /// Sets the server's own addresses (`bind`).
     pub fn with_server_addresses<I: IntoIterator<Item = IpAddr>>(mut self, addresses: I) -> Self {
         self.server_addresses = addresses.into_iter().collect();

@@ -102,12 +102,15 @@ pub(crate) enum QueryName<'a> {
     NameServer,
     /// `<ns>.svc.<zone>`.
     Namespace { namespace: &'a str },
-    /// `<svc>.<ns>.svc.<zone>`, optionally with an endpoint label or a port and protocol.
+    /// `<svc>.<ns>.svc.<zone>`, optionally with an endpoint label (and, in a multicluster
+    /// zone, a cluster id), a port and protocol, or a topology zone (`zonal`).
     Service {
         namespace: &'a str,
         service: &'a str,
         endpoint: Option<&'a str>,
+        cluster: Option<&'a str>,
         port: Option<PortFilter<'a>>,
+        zonal: Option<Zonal<'a>>,
     },
     /// `<ns>.pod.<zone>`.
     PodNamespace { namespace: &'a str },
@@ -127,27 +130,102 @@ pub(crate) struct PortFilter<'a> {
     pub(crate) protocol: &'a str,
 }
 
+/// A topology zone in a `zonal` name: `<zone labels…>.pin|prefer._zone.<svc>…`. Kubernetes
+/// zone values may contain dots, so the zone is every label left of the directive.
+#[derive(Clone, Copy)]
+pub(crate) struct Zonal<'a> {
+    labels: &'a Labels,
+    count: usize,
+    /// `prefer`: fall back to every endpoint when none is in the zone (`pin` does not).
+    pub(crate) prefer: bool,
+}
+
+impl Zonal<'_> {
+    /// Whether an endpoint's `zone` is this one (labels compared exactly, lower-case).
+    pub(crate) fn matches(&self, zone: &str) -> bool {
+        zone.split('.')
+            .eq((0..self.count).map(|i| self.labels.text(i)))
+    }
+}
+
+impl PartialEq for Zonal<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.prefer == other.prefer
+            && (0..self.count)
+                .map(|i| self.labels.text(i))
+                .eq((0..other.count).map(|i| other.labels.text(i)))
+    }
+}
+
+impl Eq for Zonal<'_> {}
+
+impl std::fmt::Debug for Zonal<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let zone: Vec<&str> = (0..self.count).map(|i| self.labels.text(i)).collect();
+        let directive = if self.prefer { "prefer" } else { "pin" };
+        write!(f, "Zonal({}.{directive})", zone.join("."))
+    }
+}
+
+/// Options of the zone a name is in that change the grammar.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Grammar {
+    /// `zonal`: `<z>.pin|prefer._zone.<svc>…` names exist.
+    pub(crate) zonal: bool,
+    /// A `multicluster` zone: two labels left of the service are `<endpoint>.<cluster>` unless
+    /// one starts with `_`; zonal names do not exist.
+    pub(crate) multicluster: bool,
+}
+
 /// Parses the labels left of a zone with `zone_labels` labels.
-pub(crate) fn parse(labels: &Labels, zone_labels: usize) -> QueryName<'_> {
+pub(crate) fn parse(labels: &Labels, zone_labels: usize, grammar: Grammar) -> QueryName<'_> {
     let n = labels.len().saturating_sub(zone_labels);
     if n == 0 {
         return QueryName::Apex;
     }
     let label = |i: usize| labels.text(i);
+    let service = |endpoint, cluster, port, zonal| QueryName::Service {
+        namespace: label(n - 2),
+        service: label(n - 3),
+        endpoint,
+        cluster,
+        port,
+        zonal,
+    };
     match (label(n - 1), n) {
         ("svc", 1) => QueryName::ServiceApex,
         ("svc", 2) => QueryName::Namespace {
             namespace: label(0),
         },
-        ("svc", 3..=5) => QueryName::Service {
-            namespace: label(n - 2),
-            service: label(n - 3),
-            endpoint: (n == 4).then(|| label(0)),
-            port: (n == 5).then(|| PortFilter {
+        ("svc", 3) => service(None, None, None, None),
+        ("svc", 4) => service(Some(label(0)), None, None, None),
+        ("svc", 5)
+            if grammar.multicluster && !label(0).starts_with('_') && !label(1).starts_with('_') =>
+        {
+            service(Some(label(0)), Some(label(1)), None, None)
+        }
+        ("svc", 5) => service(
+            None,
+            None,
+            Some(PortFilter {
                 port: strip_underscore(label(0)),
                 protocol: strip_underscore(label(1)),
             }),
-        },
+            None,
+        ),
+        ("svc", 6..)
+            if grammar.zonal
+                && !grammar.multicluster
+                && label(n - 4) == "_zone"
+                && matches!(label(n - 5), "pin" | "prefer") =>
+        {
+            let zonal = Zonal {
+                labels,
+                count: n - 5,
+                prefer: label(n - 5) == "prefer",
+            };
+            service(None, None, None, Some(zonal))
+        }
         ("pod", 1) => QueryName::PodApex,
         ("pod", 2) => QueryName::PodNamespace {
             namespace: label(0),
@@ -173,7 +251,86 @@ mod tests {
     fn parsed(name: &str, check: impl FnOnce(QueryName<'_>)) {
         let name = Name::from_ascii(name).unwrap();
         let labels = Labels::new(&name);
-        check(parse(&labels, 2));
+        check(parse(&labels, 2, Grammar::default()));
+    }
+
+    fn plain(namespace: &'static str, service: &'static str) -> QueryName<'static> {
+        QueryName::Service {
+            namespace,
+            service,
+            endpoint: None,
+            cluster: None,
+            port: None,
+            zonal: None,
+        }
+    }
+
+    #[test]
+    fn zonal_and_multicluster_names_need_their_options() {
+        let name = Name::from_ascii("us-east-1a.pin._zone.db.default.svc.cluster.local.").unwrap();
+        let labels = Labels::new(&name);
+        assert_eq!(parse(&labels, 2, Grammar::default()), QueryName::Invalid);
+        let zonal = Grammar {
+            zonal: true,
+            multicluster: false,
+        };
+        let QueryName::Service {
+            zonal: Some(zone),
+            service: "db",
+            ..
+        } = parse(&labels, 2, zonal)
+        else {
+            panic!("not a zonal name: {:?}", parse(&labels, 2, zonal));
+        };
+        assert!(zone.matches("us-east-1a") && !zone.prefer && !zone.matches("us-east-1b"));
+        let dotted =
+            Name::from_ascii("eu.west.prefer._zone.db.default.svc.cluster.local.").unwrap();
+        let dotted_labels = Labels::new(&dotted);
+        let QueryName::Service {
+            zonal: Some(zone), ..
+        } = parse(&dotted_labels, 2, zonal)
+        else {
+            panic!("a zone value with a dot");
+        };
+        assert!(zone.matches("eu.west") && zone.prefer);
+        let both = Grammar {
+            zonal: true,
+            multicluster: true,
+        };
+        assert_eq!(
+            parse(&labels, 2, both),
+            QueryName::Invalid,
+            "not in multicluster zones"
+        );
+
+        let endpoint = Name::from_ascii("db-0.cluster1.db.default.svc.cluster.local.").unwrap();
+        let endpoint_labels = Labels::new(&endpoint);
+        let multicluster = Grammar {
+            zonal: false,
+            multicluster: true,
+        };
+        assert!(matches!(
+            parse(&endpoint_labels, 2, multicluster),
+            QueryName::Service {
+                endpoint: Some("db-0"),
+                cluster: Some("cluster1"),
+                port: None,
+                ..
+            }
+        ));
+        let port = Name::from_ascii("_http.tcp.db.default.svc.cluster.local.").unwrap();
+        let port_labels = Labels::new(&port);
+        assert!(matches!(
+            parse(&port_labels, 2, multicluster),
+            QueryName::Service {
+                cluster: None,
+                port: Some(PortFilter {
+                    port: "http",
+                    protocol: "tcp"
+                }),
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -191,30 +348,16 @@ mod tests {
                     namespace: "default",
                 },
             ),
-            (
-                "web.default.svc.cluster.local.",
-                Service {
-                    namespace: "default",
-                    service: "web",
-                    endpoint: None,
-                    port: None,
-                },
-            ),
-            (
-                "WEB.Default.SVC.cluster.local.",
-                Service {
-                    namespace: "default",
-                    service: "web",
-                    endpoint: None,
-                    port: None,
-                },
-            ),
+            ("web.default.svc.cluster.local.", plain("default", "web")),
+            ("WEB.Default.SVC.cluster.local.", plain("default", "web")),
             (
                 "db-0.db.default.svc.cluster.local.",
                 Service {
                     namespace: "default",
                     service: "db",
                     endpoint: Some("db-0"),
+                    cluster: None,
+                    zonal: None,
                     port: None,
                 },
             ),
@@ -224,6 +367,8 @@ mod tests {
                     namespace: "default",
                     service: "web",
                     endpoint: None,
+                    cluster: None,
+                    zonal: None,
                     port: Some(PortFilter {
                         port: "http",
                         protocol: "tcp",
@@ -236,6 +381,8 @@ mod tests {
                     namespace: "default",
                     service: "web",
                     endpoint: None,
+                    cluster: None,
+                    zonal: None,
                     port: Some(PortFilter {
                         port: "http",
                         protocol: "tcp",
@@ -265,6 +412,8 @@ mod tests {
                     namespace: "default",
                     service: "*",
                     endpoint: None,
+                    cluster: None,
+                    zonal: None,
                     port: None,
                 },
             ),

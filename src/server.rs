@@ -58,7 +58,11 @@ pub struct NameError {
 impl ClusterDns {
     /// A server answering for `cluster` as configured.
     pub fn new(cluster: Cluster, config: Config) -> Self {
-        let zones = config.zones.iter().map(Zone::new).collect();
+        let zones = config
+            .zones
+            .iter()
+            .map(|zone| Zone::new(zone, &config))
+            .collect();
         ClusterDns {
             cluster,
             config,

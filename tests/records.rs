@@ -476,3 +476,89 @@ fn name_server_records() {
         )],
     );
 }
+
+#[test]
+fn zonal_names() {
+    let dns = dns_with("zonal.yaml", Config::default().with_zonal(true));
+    check(
+        &dns,
+        &[
+            positive(
+                "26 pin: the endpoints in that zone",
+                "us-east-1a.pin._zone.db.default.svc.cluster.local.",
+                A,
+                &[
+                    "us-east-1a.pin._zone.db.default.svc.cluster.local. 5 IN A 10.2.0.1",
+                    "us-east-1a.pin._zone.db.default.svc.cluster.local. 5 IN A 10.2.0.2",
+                ],
+                &[],
+            ),
+            negative(
+                "26 pin: a zone without endpoints is NODATA",
+                "us-east-1c.pin._zone.db.default.svc.cluster.local.",
+                A,
+                NoError,
+                ZONE_SOA,
+            ),
+            positive(
+                "26 prefer: falls back to every endpoint",
+                "us-east-1c.prefer._zone.db.default.svc.cluster.local.",
+                A,
+                &[
+                    "us-east-1c.prefer._zone.db.default.svc.cluster.local. 5 IN A 10.2.0.1",
+                    "us-east-1c.prefer._zone.db.default.svc.cluster.local. 5 IN A 10.2.0.2",
+                    "us-east-1c.prefer._zone.db.default.svc.cluster.local. 5 IN A 10.2.0.3",
+                ],
+                &[],
+            ),
+            positive(
+                "26 prefer: the zone's endpoints when it has some",
+                "us-east-1b.prefer._zone.db.default.svc.cluster.local.",
+                A,
+                &["us-east-1b.prefer._zone.db.default.svc.cluster.local. 5 IN A 10.2.0.3"],
+                &[],
+            ),
+            negative(
+                "26 ClusterIP services have no zonal names",
+                "us-east-1a.pin._zone.web.default.svc.cluster.local.",
+                A,
+                NXDomain,
+                ZONE_SOA,
+            ),
+            negative(
+                "26 unknown directive is NXDOMAIN",
+                "us-east-1a.only._zone.db.default.svc.cluster.local.",
+                A,
+                NXDomain,
+                ZONE_SOA,
+            ),
+            negative(
+                "26 TXT on an empty zonal name is NODATA",
+                "us-east-1c.pin._zone.db.default.svc.cluster.local.",
+                TXT,
+                NoError,
+                ZONE_SOA,
+            ),
+            positive(
+                "26 SRV on a zonal name targets the zone's endpoints",
+                "us-east-1b.pin._zone.db.default.svc.cluster.local.",
+                SRV,
+                &[
+                    "us-east-1b.pin._zone.db.default.svc.cluster.local. 5 IN SRV 0 100 5432 db-2.db.default.svc.cluster.local.",
+                ],
+                &["db-2.db.default.svc.cluster.local. 5 IN A 10.2.0.3"],
+            ),
+        ],
+    );
+    let off = dns_with("zonal.yaml", Config::default());
+    check(
+        &off,
+        &[negative(
+            "8/26 without zonal, three labels left of the service are NXDOMAIN",
+            "us-east-1a.pin._zone.db.default.svc.cluster.local.",
+            A,
+            NXDomain,
+            ZONE_SOA,
+        )],
+    );
+}
