@@ -8,6 +8,9 @@
 //!   within 2x of the baseline);
 //! - `query/bytes_headless_a_100`: a headless Service with 100 ready endpoints;
 //! - `query/bytes_nxdomain`: an unknown Service (SOA in authority);
+//! - `query/bytes_headless_srv_100`: SRV of a headless Service with 100 endpoints (100 SRV
+//!   records, 100 addresses in additional);
+//! - `query/typed_ptr_endpoint`: PTR of an endpoint address (reverse index);
 //! - `load/10k_services_150k_endpoints`: `Cluster::from_yaml` over generated manifests.
 
 use std::fmt::Write;
@@ -53,15 +56,22 @@ fn generated_manifests(services: usize, endpoints_per_service: usize) -> String 
 }
 
 fn query_bytes(name: &str) -> Vec<u8> {
+    query_bytes_of(name, RecordType::A)
+}
+
+fn query_bytes_of(name: &str, qtype: RecordType) -> Vec<u8> {
     let mut message = Message::new(7, MessageType::Query, OpCode::Query);
     message.metadata.recursion_desired = true;
-    message.add_query(Query::query(Name::from_ascii(name).unwrap(), RecordType::A));
+    message.add_query(Query::query(Name::from_ascii(name).unwrap(), qtype));
     message.to_vec().unwrap()
 }
 
 fn bench_queries(c: &mut Criterion) {
     let cluster = Cluster::from_yaml(&generated_manifests(200, 100)).unwrap();
-    let dns = ClusterDns::new(cluster, Config::default());
+    let config = Config::default()
+        .with_zones(["cluster.local", "in-addr.arpa"])
+        .unwrap();
+    let dns = ClusterDns::new(cluster, config);
 
     let clusterip = "svc-0.bench.svc.cluster.local.";
     let clusterip_query = query_bytes(clusterip);
@@ -98,6 +108,16 @@ fn bench_queries(c: &mut Criterion) {
     });
     group.bench_function("bytes_nxdomain", |b| {
         b.iter(|| black_box(dns.handle_bytes(black_box(&missing_query), Transport::Udp)))
+    });
+    let srv_query = query_bytes_of("_http._tcp.svc-1.bench.svc.cluster.local.", RecordType::SRV);
+    group.bench_function("bytes_headless_srv_100", |b| {
+        b.iter(|| black_box(dns.handle_bytes(black_box(&srv_query), Transport::Tcp)))
+    });
+    // svc-1's first endpoint is 10.0.0.100 (endpoint numbers count from service 0).
+    let ptr_name = Name::from_ascii("100.0.0.10.in-addr.arpa.").unwrap();
+    assert_eq!(dns.answer(&ptr_name, RecordType::PTR).answers.len(), 1);
+    group.bench_function("typed_ptr_endpoint", |b| {
+        b.iter(|| black_box(dns.answer(black_box(&ptr_name), RecordType::PTR)))
     });
     group.finish();
 }

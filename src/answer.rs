@@ -14,6 +14,7 @@
 //! The rules and their CoreDNS sources are listed in `shared/reference/coredns-rules.md`; the
 //! tests in `tests/` name the rule each case checks.
 
+use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::op::ResponseCode;
@@ -525,10 +526,9 @@ impl Context<'_> {
                     .for_each(push),
             },
             Items::Endpoints { service, filter } => {
-                let mut seen: Vec<IpAddr> = Vec::new();
+                let mut seen: HashSet<IpAddr> = HashSet::new();
                 for Entry { address, .. } in self.endpoint_entries(service, filter) {
-                    if !seen.contains(&address) {
-                        seen.push(address);
+                    if seen.insert(address) {
                         push(address);
                     }
                 }
@@ -622,63 +622,62 @@ impl Context<'_> {
             Found::Items(items) => items,
         };
         let zone = question.zone_as_spelled();
-        // (target, port, address); a port of `None` is counted but not answered.
-        let mut entries: Vec<(Name, Option<u16>, IpAddr)> = Vec::new();
+        // (target, port, address); a port of `None` is counted but not answered. Targets are
+        // keys until they are answered, so that duplicates are found by hashing small keys
+        // instead of comparing names.
+        let mut entries: Vec<(TargetKey<'_>, Option<u16>, IpAddr)> = Vec::new();
+        let mut base: Option<Name> = None;
         match items {
             Items::ClusterIps { service, port } => {
-                let target = service_name(service, &zone);
+                base = Some(service_name(service, &zone));
                 for service_port in &service.service().ports {
                     let name = service_port.name.as_deref();
                     if !port_matches(port, name, service_port.protocol.as_str()) {
                         continue;
                     }
                     for &ip in service.cluster_ips() {
-                        entries.push((target.clone(), Some(service_port.port), ip));
+                        entries.push((TargetKey::Service, Some(service_port.port), ip));
                     }
                 }
             }
             Items::Endpoints { service, filter } => {
-                let base = service_name(service, &zone);
+                base = Some(service_name(service, &zone));
                 let pod_names = self.config.endpoint_pod_names;
                 for entry in self.endpoint_entries(service, filter) {
-                    let mut buffer = [0u8; 48];
-                    let label =
-                        endpoint_label(entry.endpoint, &entry.address, pod_names, &mut buffer);
-                    let target = base.prepend_label(label).unwrap_or_else(|_| base.clone());
-                    entries.push((target, entry.port, entry.address));
+                    let key = TargetKey::of_endpoint(entry.endpoint, entry.address, pod_names);
+                    entries.push((key, entry.port, entry.address));
                 }
             }
             // CoreDNS keeps no SRV for ExternalName Services.
             Items::ExternalName(_) => {}
-            // Pod names and ns.dns.<zone> are entries without a port: port 0, target the name.
-            Items::Pod(address) => entries.push((question.name.to_lowercase(), Some(0), address)),
+            // Pod names are entries without a port: port 0, target the name.
+            Items::Pod(address) => entries.push((TargetKey::Question, Some(0), address)),
             // `ns.dns.<zone>` only ever holds A and AAAA records.
             Items::NameServer => {}
         }
         let weight = srv_weight(entries.len());
         let ttl = self.config.ttl;
+        let target_of = |key: TargetKey<'_>| key.name(base.as_ref(), question.name);
         let mut records: Vec<Record> = Vec::new();
         let mut additionals: Vec<Record> = Vec::new();
-        let mut seen_records: Vec<(&Name, u16)> = Vec::new();
-        let mut seen_addresses: Vec<(&Name, IpAddr)> = Vec::new();
-        for (target, port, address) in &entries {
-            let Some(port) = *port else { continue };
-            if !seen_records.contains(&(target, port)) {
-                seen_records.push((target, port));
-                let data = SRV::new(0, weight, port, target.clone());
+        let mut seen_records: HashSet<(TargetKey<'_>, u16)> = HashSet::new();
+        let mut seen_addresses: HashSet<(TargetKey<'_>, IpAddr)> = HashSet::new();
+        for &(key, port, address) in &entries {
+            let Some(port) = port else { continue };
+            if seen_records.insert((key, port)) {
+                let data = SRV::new(0, weight, port, target_of(key));
                 records.push(Record::from_rdata(
                     question.name.clone(),
                     ttl,
                     RData::SRV(data),
                 ));
             }
-            if !seen_addresses.contains(&(target, *address)) {
-                seen_addresses.push((target, *address));
+            if seen_addresses.insert((key, address)) {
                 let data = match address {
-                    IpAddr::V4(v4) => RData::A(A(*v4)),
-                    IpAddr::V6(v6) => RData::AAAA(AAAA(*v6)),
+                    IpAddr::V4(v4) => RData::A(A(v4)),
+                    IpAddr::V6(v6) => RData::AAAA(AAAA(v6)),
                 };
-                additionals.push(Record::from_rdata(target.clone(), ttl, data));
+                additionals.push(Record::from_rdata(target_of(key), ttl, data));
             }
         }
         Typed::Records(records, additionals)
@@ -974,6 +973,49 @@ struct EndpointFilter<'a> {
     endpoint: Option<&'a str>,
     port: Option<PortFilter<'a>>,
     zone: Option<Zonal<'a>>,
+}
+
+/// What an SRV target is, before it is spelled out as a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum TargetKey<'c> {
+    /// `<svc>.<ns>.svc.<zone>`.
+    Service,
+    /// `<label>.<svc>.<ns>.svc.<zone>`, the label being a hostname or a pod name.
+    Endpoint(&'c str),
+    /// `<dashed ip>.<svc>.<ns>.svc.<zone>`.
+    Dashed(IpAddr),
+    /// The question's own name, lower-cased (pod names).
+    Question,
+}
+
+impl<'c> TargetKey<'c> {
+    /// The key of an endpoint address's name (see [`endpoint_label`]).
+    fn of_endpoint(endpoint: &'c Endpoint, address: IpAddr, endpoint_pod_names: bool) -> Self {
+        if let Some(hostname) = &endpoint.hostname {
+            return TargetKey::Endpoint(hostname);
+        }
+        if endpoint_pod_names
+            && let Some(pod) = endpoint.target_ref.as_ref().filter(|r| r.name.len() < 64)
+        {
+            return TargetKey::Endpoint(&pod.name);
+        }
+        TargetKey::Dashed(address)
+    }
+
+    /// The name, under `base` (the Service's name) when it has one.
+    fn name(self, base: Option<&Name>, question: &Name) -> Name {
+        let Some(base) = base else {
+            return question.to_lowercase();
+        };
+        let mut buffer = [0u8; 48];
+        let label = match self {
+            TargetKey::Service => return base.clone(),
+            TargetKey::Question => return question.to_lowercase(),
+            TargetKey::Endpoint(label) => label,
+            TargetKey::Dashed(address) => dashed_ip(&address, &mut buffer),
+        };
+        base.prepend_label(label).unwrap_or_else(|_| base.clone())
+    }
 }
 
 /// The result of a typed lookup.
