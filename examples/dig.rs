@@ -5,7 +5,12 @@
 //! cargo run --example dig -- -f fixtures/seed-mysql.yaml mysql-svc.default.svc.cluster.local
 //! cargo run --example dig -- -f fixtures/clusterip-vs-headless.yaml web-headless.default.svc.cluster.local A
 //! cargo run --example dig -- -f a.yaml -f b.yaml --corefile Corefile --tcp --edns 1232 web.default SRV
+//! cargo run --example dig -- -f fixtures/cluster-dump.yaml cart.shop.svc.cluster.local
 //! ```
+//!
+//! Without `--corefile`, a dump that holds the ConfigMap `kube-system/coredns` is answered with
+//! that ConfigMap's Corefile (`ClusterDns::from_cluster`), and the output says so; otherwise
+//! with the plugin's defaults. `--corefile` always wins.
 //!
 //! The question goes through the same path a real client's would: it is encoded to wire bytes,
 //! answered by `ClusterDns::handle_bytes` (UDP by default, so large replies are truncated), and
@@ -79,7 +84,14 @@ fn read(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|error| format!("{path}: {error}"))
 }
 
-fn build_server(options: &Options) -> Result<ClusterDns, String> {
+/// Where the configuration came from, for the output.
+enum ConfigSource {
+    File(String),
+    Embedded(String),
+    Default,
+}
+
+fn build_server(options: &Options) -> Result<(ClusterDns, ConfigSource), String> {
     let mut builder = ClusterBuilder::new();
     for path in &options.manifests {
         builder
@@ -87,13 +99,27 @@ fn build_server(options: &Options) -> Result<ClusterDns, String> {
             .map_err(|errors| errors.to_string())?;
     }
     let cluster = builder.build().map_err(|errors| errors.to_string())?;
-    let config = match &options.corefile {
+    match &options.corefile {
         Some(path) => {
-            Config::from_corefile(&read(path)?).map_err(|error| format!("{path}: {error}"))?
+            let config =
+                Config::from_corefile(&read(path)?).map_err(|error| format!("{path}: {error}"))?;
+            Ok((
+                ClusterDns::new(cluster, config),
+                ConfigSource::File(path.clone()),
+            ))
         }
-        None => Config::default(),
-    };
-    Ok(ClusterDns::new(cluster, config))
+        None => {
+            let source = match cluster.corefile() {
+                Some(corefile) => ConfigSource::Embedded(format!(
+                    "the Corefile of ConfigMap kube-system/coredns ({})",
+                    corefile.location()
+                )),
+                None => ConfigSource::Default,
+            };
+            let dns = ClusterDns::from_cluster(cluster).map_err(|error| error.to_string())?;
+            Ok((dns, source))
+        }
+    }
 }
 
 fn request(options: &Options) -> Result<Message, String> {
@@ -111,7 +137,7 @@ fn request(options: &Options) -> Result<Message, String> {
     Ok(message)
 }
 
-fn print_reply(options: &Options, reply: &Message, size: usize) {
+fn print_reply(options: &Options, source: &ConfigSource, reply: &Message, size: usize) {
     let question = &reply.queries;
     println!(
         "; <<>> k8s-dns-sim dig <<>> {} {}",
@@ -166,6 +192,13 @@ fn print_reply(options: &Options, reply: &Message, size: usize) {
         Transport::Tcp => "TCP",
     };
     println!("\n;; SERVER: k8s-dns-sim (in-process, {transport})");
+    match source {
+        ConfigSource::File(path) => println!(";; CONFIG: {path} (--corefile)"),
+        ConfigSource::Embedded(what) => println!(";; CONFIG: {what}"),
+        ConfigSource::Default => {
+            println!(";; CONFIG: kubernetes plugin defaults (no --corefile, no coredns ConfigMap)");
+        }
+    }
     println!(";; MSG SIZE  rcvd: {size}");
 }
 
@@ -201,12 +234,12 @@ fn print_section(title: &str, records: &[Record]) {
 
 fn run() -> Result<(), String> {
     let options = parse_args(std::env::args().skip(1))?;
-    let dns = build_server(&options)?;
+    let (dns, source) = build_server(&options)?;
     let request = request(&options)?;
     let bytes = request.to_vec().map_err(|error| error.to_string())?;
     let reply_bytes = dns.handle_bytes(&bytes, options.transport);
     let reply = Message::from_vec(&reply_bytes).map_err(|error| error.to_string())?;
-    print_reply(&options, &reply, reply_bytes.len());
+    print_reply(&options, &source, &reply, reply_bytes.len());
 
     let cluster = dns.cluster();
     if !cluster.diagnostics().is_empty() {

@@ -43,7 +43,7 @@ pub use allocate::ServiceCidrs;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
-use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, LoadedObject, SkippedObject};
+use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadedObject, SkippedObject};
 use crate::model::{
     ClusterIpSpec, Endpoint, EndpointSlice, Endpoints, IpFamily, IpFamilyPolicy, Kind, Namespace,
     Object, ObjectRef, Pod, Service, ServiceType,
@@ -60,6 +60,8 @@ pub struct Cluster {
     pods: Vec<(Pod, Location)>,
     diagnostics: Vec<Diagnostic>,
     skipped: Vec<SkippedObject>,
+    /// The Corefile of the ConfigMap `kube-system/coredns`, if the input held it.
+    corefile: Option<EmbeddedCorefile>,
     /// ClusterIP → the Services holding it, in load order (CoreDNS `SvcIndexReverse`).
     services_by_cluster_ip: HashMap<IpAddr, Vec<usize>>,
     /// Ready endpoint address → `(slice, endpoint)` indexes, in slice order, for every slice
@@ -181,6 +183,7 @@ pub struct ClusterBuilder {
     objects: Vec<LoadedObject>,
     identities: HashMap<ObjectRef, Location>,
     skipped: Vec<SkippedObject>,
+    corefile: Option<EmbeddedCorefile>,
     service_cidrs: ServiceCidrs,
     max_input_bytes: usize,
 }
@@ -198,6 +201,7 @@ impl ClusterBuilder {
             objects: Vec::new(),
             identities: HashMap::new(),
             skipped: Vec::new(),
+            corefile: None,
             service_cidrs: ServiceCidrs::default(),
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }
@@ -218,6 +222,9 @@ impl ClusterBuilder {
     /// Adds every object of one YAML or JSON input (several documents, `kind: List`, or a
     /// single object). `origin` names the input in errors, usually its file name.
     ///
+    /// The ConfigMap `kube-system/coredns` is read too: its `data.Corefile` becomes
+    /// [`Cluster::corefile`]. A second one, in this input or an earlier one, is a duplicate.
+    ///
     /// # Errors
     /// Every object that could not be loaded, and every object that repeats the kind, namespace
     /// and name of one already added. On error nothing of this input is added.
@@ -231,8 +238,17 @@ impl ClusterBuilder {
             load::parse_manifests(origin, text, self.max_input_bytes).map_err(LoadErrors::new)?;
         let mut errors = Vec::new();
         let mut seen: HashMap<ObjectRef, Location> = HashMap::new();
-        for loaded in &batch.objects {
-            let identity = loaded.object.object_ref();
+        let identities = batch
+            .objects
+            .iter()
+            .map(|loaded| (loaded.object.object_ref(), &loaded.location))
+            .chain(
+                batch
+                    .corefiles
+                    .iter()
+                    .map(|corefile| (EmbeddedCorefile::object_ref(), corefile.location())),
+            );
+        for (identity, location) in identities {
             let first = self
                 .identities
                 .get(&identity)
@@ -240,7 +256,7 @@ impl ClusterBuilder {
             match first {
                 Some(first) => errors.push(
                     LoadError::new(
-                        loaded.location.clone(),
+                        location.clone(),
                         LoadErrorKind::Duplicate {
                             first: first.clone(),
                         },
@@ -248,16 +264,23 @@ impl ClusterBuilder {
                     .with_object(identity),
                 ),
                 None => {
-                    seen.insert(identity, loaded.location.clone());
+                    seen.insert(identity, location.clone());
                 }
             }
         }
         if !errors.is_empty() {
+            errors.sort_by_key(|error| {
+                let location = &error.location;
+                (location.document, location.item, location.line)
+            });
             return Err(LoadErrors::new(errors));
         }
         self.identities.extend(seen);
         self.objects.extend(batch.objects);
         self.skipped.extend(batch.skipped);
+        if let Some(corefile) = batch.corefiles.into_iter().next() {
+            self.corefile = Some(corefile);
+        }
         Ok(())
     }
 
@@ -267,7 +290,9 @@ impl ClusterBuilder {
     /// A Service that needs a ClusterIP when its service CIDR is full (or not configured for
     /// its family).
     pub fn build(self) -> Result<Cluster, LoadErrors> {
-        Linker::new(self.service_cidrs, self.skipped).link(self.objects)
+        let mut linker = Linker::new(self.service_cidrs, self.skipped);
+        linker.cluster.corefile = self.corefile;
+        linker.link(self.objects)
     }
 }
 
@@ -384,6 +409,13 @@ impl Cluster {
     /// Objects of kinds the simulator does not model, listed rather than loaded.
     pub fn skipped(&self) -> &[SkippedObject] {
         &self.skipped
+    }
+
+    /// The Corefile of the ConfigMap `kube-system/coredns`, when the input held it: the
+    /// configuration of the cluster the manifests were dumped from. See
+    /// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster).
+    pub fn corefile(&self) -> Option<&EmbeddedCorefile> {
+        self.corefile.as_ref()
     }
 }
 

@@ -54,7 +54,7 @@ pub use config::{Config, Fallthrough, NotSimulated, PodMode};
 pub use corefile::CorefileError;
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{LoadError, LoadErrorKind, LoadErrors, Location};
-pub use load::{DEFAULT_MAX_INPUT_BYTES, SkippedObject};
+pub use load::{DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, SkippedObject};
 pub use model::{Kind, Object, ObjectRef};
 pub use server::{ClusterDns, NameError};
 pub use upstream::{Upstream, UpstreamAnswer};

@@ -55,6 +55,77 @@ pub struct SkippedObject {
     pub name: Option<String>,
 }
 
+/// The Corefile of the cluster's own CoreDNS, read from the ConfigMap `kube-system/coredns`
+/// (`data.Corefile`), as a `kubectl get … configmaps -A -o yaml` dump of a real cluster holds it.
+///
+/// Only that one ConfigMap counts: it is the one kubeadm (and most installers) create and the
+/// CoreDNS Deployment mounts. A `coredns` ConfigMap in another namespace, or any other
+/// ConfigMap, is listed as a [`SkippedObject`] like every kind the simulator does not read; so
+/// is `kube-system/coredns` when it has no `data.Corefile`. Use it with
+/// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster).
+///
+/// ```
+/// use k8s_dns_sim::Cluster;
+///
+/// let cluster = Cluster::from_yaml(
+///     "apiVersion: v1
+/// kind: ConfigMap
+/// metadata: {name: coredns, namespace: kube-system}
+/// data:
+///   Corefile: |
+///     .:53 {
+///         kubernetes cluster.local
+///     }
+/// ",
+/// )?;
+/// let corefile = cluster.corefile().expect("read from the ConfigMap");
+/// assert!(corefile.text().starts_with(".:53 {"));
+/// assert_eq!(corefile.location().line, Some(1));
+/// // A literal block scalar keeps its lines: Corefile line 2 is line 7 of the input.
+/// assert_eq!(corefile.input_line(2), Some(7));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbeddedCorefile {
+    text: String,
+    location: Location,
+    /// The input line of the Corefile's first line, when the text is a literal block scalar.
+    first_line: Option<usize>,
+}
+
+impl EmbeddedCorefile {
+    /// The namespace of the ConfigMap that counts.
+    pub const NAMESPACE: &'static str = "kube-system";
+    /// The name of the ConfigMap that counts.
+    pub const NAME: &'static str = "coredns";
+    /// The key of its `data` that holds the Corefile.
+    pub const KEY: &'static str = "Corefile";
+
+    /// The Corefile's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where the ConfigMap is (its first line).
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The line of the input that holds line `corefile_line` (counted from 1) of the Corefile,
+    /// when that can be known: when the Corefile is written as a literal block scalar
+    /// (`Corefile: |`), as `kubectl -o yaml` writes it. `None` for quoted or JSON strings.
+    pub fn input_line(&self, corefile_line: usize) -> Option<usize> {
+        let first = self.first_line?;
+        (corefile_line >= 1 && corefile_line <= self.text.lines().count().max(1))
+            .then(|| first + corefile_line - 1)
+    }
+
+    /// The [`ObjectRef`] of the ConfigMap.
+    pub fn object_ref() -> ObjectRef {
+        ObjectRef::namespaced(Kind::ConfigMap, Self::NAMESPACE, Self::NAME)
+    }
+}
+
 /// The result of reading one input.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Batch {
@@ -62,6 +133,9 @@ pub(crate) struct Batch {
     pub objects: Vec<LoadedObject>,
     /// The objects of other kinds, in input order.
     pub skipped: Vec<SkippedObject>,
+    /// The Corefiles of `kube-system/coredns` ConfigMaps, in input order (more than one is a
+    /// duplicate, reported by the builder).
+    pub corefiles: Vec<EmbeddedCorefile>,
 }
 
 /// Reads every document of `text`. All-or-nothing: any error means no objects.
@@ -292,6 +366,14 @@ impl Loader {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
+        if api_version == "v1"
+            && kind == "ConfigMap"
+            && metadata("namespace").as_deref() == Some(EmbeddedCorefile::NAMESPACE)
+            && metadata("name").as_deref() == Some(EmbeddedCorefile::NAME)
+            && self.corefile(site, map)
+        {
+            return;
+        }
         let Some(&(expected_version, _, model_kind)) = MODELLED.iter().find(|(_, k, _)| *k == kind)
         else {
             let location = self.site_location(site);
@@ -338,12 +420,53 @@ impl Loader {
             Kind::Namespace => self
                 .typed(site, &checker, item)
                 .and_then(|raw| validate::namespace(&mut checker, raw).map(Object::Namespace)),
+            // Not in MODELLED: read by `corefile` above, never an Object.
+            Kind::ConfigMap => None,
         };
         self.errors.append(&mut checker.errors);
         if let Some(object) = object {
             let location = self.site_location(site);
             self.batch.objects.push(LoadedObject { object, location });
         }
+    }
+
+    /// Reads `data.Corefile` of the ConfigMap `kube-system/coredns`. False when it has none
+    /// (the ConfigMap is then listed as skipped).
+    fn corefile(&mut self, site: &Site<'_>, map: &Mapping) -> bool {
+        let field = "data.Corefile";
+        let Some(value) = map
+            .get("data")
+            .and_then(|data| data.get(EmbeddedCorefile::KEY))
+        else {
+            return false;
+        };
+        let mut checker = self.checker(site, Some(EmbeddedCorefile::object_ref()));
+        let Value::String(text) = value else {
+            if !value.is_null() {
+                checker.invalid(
+                    field,
+                    "a string (ConfigMap data values are strings)",
+                    describe(value),
+                );
+                self.errors.append(&mut checker.errors);
+            }
+            return false;
+        };
+        // `Corefile: |` (what kubectl writes): the text's lines are the following lines.
+        let key = checker.locate(field);
+        let first_line = key.line.filter(|_| key.column.is_some()).and_then(|line| {
+            let text_line = site
+                .lines
+                .get(line.checked_sub(site.document.first_line + 1)?)?;
+            let (_, after) = text_line.split_once(':')?;
+            after.trim_start().starts_with('|').then_some(line + 1)
+        });
+        self.batch.corefiles.push(EmbeddedCorefile {
+            text: text.clone(),
+            location: self.site_location(site),
+            first_line,
+        });
+        true
     }
 
     /// Deserializes the object into its raw struct, reporting a type error.

@@ -29,6 +29,9 @@ pub enum Kind {
     Pod,
     /// `v1 Namespace`.
     Namespace,
+    /// `v1 ConfigMap`: only `kube-system/coredns`, whose `data.Corefile` configures the
+    /// simulator (see [`crate::EmbeddedCorefile`]). Never an [`Object`].
+    ConfigMap,
 }
 
 impl Kind {
@@ -40,6 +43,7 @@ impl Kind {
             Kind::EndpointSlice => "EndpointSlice",
             Kind::Pod => "Pod",
             Kind::Namespace => "Namespace",
+            Kind::ConfigMap => "ConfigMap",
         }
     }
 }

@@ -30,6 +30,7 @@ use hickory_proto::rr::{Name, RecordType};
 use crate::answer::{Answer, Context, Zone};
 use crate::cluster::Cluster;
 use crate::config::Config;
+use crate::corefile::CorefileError;
 use crate::wire::{self, Screened, Transport};
 
 /// The SOA serial the simulator reports. CoreDNS uses the time of the last cluster change,
@@ -68,6 +69,45 @@ impl ClusterDns {
             config,
             zones,
         }
+    }
+
+    /// A server configured the way the cluster itself is: by the Corefile of its ConfigMap
+    /// `kube-system/coredns` ([`Cluster::corefile`]) when the manifests hold it, as a dump of
+    /// a real cluster does; by [`Config::default`] otherwise. [`ClusterDns::new`] takes an
+    /// explicit configuration instead, whatever the manifests hold.
+    ///
+    /// ```
+    /// use k8s_dns_sim::{Cluster, ClusterDns};
+    ///
+    /// let cluster = Cluster::from_yaml(
+    ///     "apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata: {name: coredns, namespace: kube-system}
+    /// data:
+    ///   Corefile: |
+    ///     .:53 {
+    ///         kubernetes cluster.local {
+    ///             ttl 30
+    ///         }
+    ///     }
+    /// ",
+    /// )?;
+    /// let dns = ClusterDns::from_cluster(cluster)?;
+    /// assert_eq!(dns.config().ttl, 30);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`CorefileError`] when the embedded Corefile cannot be read, with
+    /// [`CorefileError::embedded`] giving the ConfigMap's location (and the input line of the
+    /// bad Corefile line when it is known).
+    pub fn from_cluster(cluster: Cluster) -> Result<ClusterDns, CorefileError> {
+        let config = match cluster.corefile() {
+            Some(corefile) => Config::from_corefile(corefile.text())
+                .map_err(|error| error.embedded_in(corefile))?,
+            None => Config::default(),
+        };
+        Ok(ClusterDns::new(cluster, config))
     }
 
     /// The cluster.

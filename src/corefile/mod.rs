@@ -14,11 +14,14 @@ mod parser;
 mod plugins;
 mod stanza;
 
+use std::fmt;
 use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
 use crate::config::{Config, NotSimulated};
+use crate::error::Location;
+use crate::load::EmbeddedCorefile;
 use parser::ServerBlock;
 use plugins::Treatment;
 
@@ -35,14 +38,26 @@ use plugins::Treatment;
 ///     "line 3: `ttl` expects an integer from 0 to 3600, found `4000`"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
+///
+/// When the Corefile came from the manifests (the ConfigMap `kube-system/coredns`, read by
+/// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster)), [`CorefileError::embedded`]
+/// says where in them, and the message names the ConfigMap too:
+///
+/// ```text
+/// dump.yaml: document 1, items[3], line 52: ConfigMap kube-system/coredns: data.Corefile line 6: `ttl` expects an integer from 0 to 3600, found `4000`
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CorefileError {
-    /// The line, counted from 1.
+    /// The line, counted from 1 within the Corefile.
     pub line: usize,
     /// What is wrong: what was expected and what was found.
     pub message: String,
+    /// For a Corefile embedded in the manifests: the ConfigMap's location, its line moved to
+    /// the input line of [`CorefileError::line`] when that is known (see
+    /// [`EmbeddedCorefile::input_line`](crate::EmbeddedCorefile::input_line)). `None` for a
+    /// Corefile read on its own.
+    pub embedded: Option<Location>,
 }
 
 impl CorefileError {
@@ -50,9 +65,39 @@ impl CorefileError {
         CorefileError {
             line,
             message: message.into(),
+            embedded: None,
+        }
+    }
+
+    /// Places the error inside the manifests that embed the Corefile.
+    pub(crate) fn embedded_in(mut self, corefile: &EmbeddedCorefile) -> Self {
+        let mut location = corefile.location().clone();
+        if let Some(line) = corefile.input_line(self.line) {
+            location.line = Some(line);
+            location.column = None;
+        }
+        self.embedded = Some(location);
+        self
+    }
+}
+
+impl fmt::Display for CorefileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.embedded {
+            None => write!(f, "line {}: {}", self.line, self.message),
+            Some(location) => write!(
+                f,
+                "{location}: {}: data.{} line {}: {}",
+                EmbeddedCorefile::object_ref(),
+                EmbeddedCorefile::KEY,
+                self.line,
+                self.message
+            ),
         }
     }
 }
+
+impl std::error::Error for CorefileError {}
 
 impl Config {
     /// Reads the server block of a Corefile that holds the `kubernetes` plugin.
