@@ -97,20 +97,29 @@ impl ClusterDns {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
+    /// The server's own address (which decides the apex NS record and `ns.dns.<zone>`) is the
+    /// Corefile's `bind` address when it has one; otherwise, like a CoreDNS replica whose pod
+    /// IP is an endpoint of its Service, the first ready endpoint of `kube-system/kube-dns`.
+    ///
     /// # Errors
     /// A [`CorefileError`] when the embedded Corefile cannot be read, with
     /// [`CorefileError::embedded`] giving the ConfigMap's location (and the input line of the
     /// bad Corefile line when it is known).
     pub fn from_cluster(cluster: Cluster) -> Result<ClusterDns, CorefileError> {
-        let config = match cluster.corefile() {
+        let mut config = match cluster.corefile() {
             Some(corefile) => Config::from_corefile(corefile.text())
                 .map_err(|error| error.embedded_in(corefile))?,
             None => Config::default(),
         };
+        if config.server_addresses.is_empty() {
+            config.server_addresses = own_address_in(&cluster);
+        }
         Ok(ClusterDns::new(cluster, config))
     }
 
     /// The cluster.
+    ///
+    /// (See [`ClusterDns::from_cluster`] for how a dump gives the server its own address.)
     pub fn cluster(&self) -> &Cluster {
         &self.cluster
     }
@@ -181,4 +190,27 @@ impl ClusterDns {
             Err(_) => wire::format_error(request),
         }
     }
+}
+
+/// The address a CoreDNS replica of a dumped cluster would have: the first ready endpoint of
+/// `kube-system/kube-dns`, the Service kubeadm and most distributions put in front of CoreDNS.
+///
+/// A real replica learns its addresses from its network interfaces (its pod IP), and every
+/// replica is an endpoint of that Service, so any one of them gives the same apex NS and
+/// `ns.dns.<zone>` answers. Empty when there is no such Service or it has no ready endpoint.
+fn own_address_in(cluster: &Cluster) -> Vec<std::net::IpAddr> {
+    let Some(service) = cluster.service("kube-system", "kube-dns") else {
+        return Vec::new();
+    };
+    let first = service
+        .ready_ipv4()
+        .first()
+        .map(|&v4| std::net::IpAddr::V4(v4))
+        .or_else(|| {
+            service
+                .ready_ipv6()
+                .first()
+                .map(|&v6| std::net::IpAddr::V6(v6))
+        });
+    first.into_iter().collect()
 }

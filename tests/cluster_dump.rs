@@ -93,10 +93,12 @@ fn the_coredns_configmap_is_read_not_skipped_and_other_configmaps_are_skipped() 
 #[test]
 fn from_cluster_reads_the_embedded_corefile() {
     let dns = from_cluster(dump());
-    assert_eq!(
-        dns.config(),
-        &Config::from_corefile(&fixture("corefiles/kubeadm.Corefile")).unwrap()
-    );
+    // The Corefile's settings, plus the server's own address taken from kube-dns's endpoints
+    // (kubeadm's Corefile has no `bind`).
+    let expected = Config::from_corefile(&fixture("corefiles/kubeadm.Corefile"))
+        .unwrap()
+        .with_server_addresses(["10.244.0.2".parse().unwrap()]);
+    assert_eq!(dns.config(), &expected);
     assert_eq!(dns.config().ttl, 30);
     assert_eq!(dns.config().pods, PodMode::Insecure);
     assert_eq!(
@@ -346,5 +348,29 @@ fn two_coredns_configmaps_are_a_duplicate() {
     assert_eq!(
         cluster.corefile().unwrap().location().origin.as_deref(),
         Some("a.yaml")
+    );
+}
+
+#[test]
+fn a_dump_names_its_dns_service_as_the_name_server() {
+    use k8s_dns_sim::hickory_proto::rr::RecordType;
+    let cluster = k8s_dns_sim::Cluster::from_yaml(&support::fixture("cluster-dump.yaml")).unwrap();
+    let dns = k8s_dns_sim::ClusterDns::from_cluster(cluster).unwrap();
+    // Rule 24: the server's own address (a CoreDNS pod, an endpoint of kube-dns) makes the
+    // apex NS name kube-dns, with its ClusterIP as glue; ns.dns.<zone> answers that IP.
+    let ns = dns.lookup("cluster.local.", RecordType::NS).unwrap();
+    assert_eq!(
+        ns.answer_lines(),
+        ["cluster.local. 30 IN NS kube-dns.kube-system.svc.cluster.local."]
+    );
+    let glue: Vec<String> = ns.additionals.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        glue,
+        ["kube-dns.kube-system.svc.cluster.local. 30 IN A 10.96.0.10"]
+    );
+    let a = dns.lookup("ns.dns.cluster.local.", RecordType::A).unwrap();
+    assert_eq!(
+        a.answer_lines(),
+        ["ns.dns.cluster.local. 30 IN A 10.96.0.10"]
     );
 }

@@ -350,15 +350,6 @@ fn section_2_4_records_for_a_headless_service() {
                 additional: &[],
             },
             Case {
-                rule: "§2.4.3 no PTR for a not-ready endpoint",
-                name: "103.0.3.10.in-addr.arpa.",
-                qtype: RecordType::PTR,
-                rcode: ResponseCode::NXDomain,
-                answer: &[],
-                authority: &[SOA_IN_ADDR],
-                additional: &[],
-            },
-            Case {
                 rule: "§2.4.3 PTR of a ready IPv6 endpoint with a hostname, reversed nibbles",
                 name: ip6!("0.0.1.0"),
                 qtype: RecordType::PTR,
@@ -408,4 +399,31 @@ fn section_2_5_records_for_external_name_services() {
             },
         ],
     );
+}
+
+#[test]
+fn section_2_4_3_no_ptr_for_a_not_ready_endpoint() {
+    // The plugin has no PTR for it; kubeadm's `fallthrough in-addr.arpa ip6.arpa` then passes
+    // the name error to the rest of the server, which (with no upstream record) says NXDOMAIN
+    // without the plugin's SOA and without AA.
+    let answer = dns()
+        .lookup("103.0.3.10.in-addr.arpa.", RecordType::PTR)
+        .unwrap();
+    assert_eq!(answer.response_code(), ResponseCode::NXDomain);
+    assert!(answer.answers.is_empty());
+    assert!(answer.authorities.is_empty());
+    assert!(!answer.authoritative);
+    // Without fallthrough the plugin's own NXDOMAIN carries the reverse zone's SOA.
+    let strict = k8s_dns_sim::ClusterDns::new(
+        k8s_dns_sim::Cluster::from_yaml(&fixture("spec.yaml")).unwrap(),
+        Config::from_corefile(&fixture("corefiles/kubeadm.Corefile"))
+            .unwrap()
+            .with_fallthrough(k8s_dns_sim::Fallthrough::Off),
+    );
+    let answer = strict
+        .lookup("103.0.3.10.in-addr.arpa.", RecordType::PTR)
+        .unwrap();
+    assert_eq!(answer.response_code(), ResponseCode::NXDomain);
+    assert_eq!(answer.authorities.len(), 1);
+    assert_eq!(answer.authorities[0].to_string(), SOA_IN_ADDR);
 }
