@@ -43,6 +43,8 @@ mod load;
 pub mod model;
 mod qname;
 pub mod server;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 pub mod upstream;
 mod wire;
 

@@ -1,0 +1,207 @@
+//! Properties that hold for every valid cluster and every question (proptest, through the
+//! public `strategies` module).
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+use k8s_dns_sim::hickory_proto::rr::{Name, RData, RecordType};
+use k8s_dns_sim::strategies::{
+    ClusterShape, GeneratedCluster, GeneratedService, ServiceKind, cluster, cluster_with_questions,
+};
+use k8s_dns_sim::{Answer, Cluster, ClusterDns, Config, Outcome, Transport};
+use proptest::prelude::*;
+
+fn shape() -> ClusterShape {
+    ClusterShape::default()
+}
+
+/// The answer records' types and data, lower-cased (synthesised names such as SOA and SRV
+/// targets follow the question's spelling of the zone, rule 21).
+fn data_of(answer: &Answer) -> BTreeSet<String> {
+    answer
+        .answers
+        .iter()
+        .map(|record| format!("{} {}", record.record_type(), record.data).to_lowercase())
+        .collect()
+}
+
+fn addresses(answer: &Answer) -> BTreeSet<IpAddr> {
+    answer
+        .answers
+        .iter()
+        .filter_map(|record| match &record.data {
+            RData::A(a) => Some(IpAddr::V4(a.0)),
+            RData::AAAA(aaaa) => Some(IpAddr::V6(aaaa.0)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What a Service's own name must answer for A or AAAA.
+fn expected_addresses(service: &GeneratedService, v6: bool) -> Option<BTreeSet<IpAddr>> {
+    let of_family = |ip: &&IpAddr| ip.is_ipv6() == v6;
+    match service.kind {
+        ServiceKind::ClusterIp | ServiceKind::DualStack => Some(
+            service
+                .cluster_ips
+                .iter()
+                .filter(of_family)
+                .copied()
+                .collect(),
+        ),
+        ServiceKind::Headless => {
+            let ready: Vec<IpAddr> = service
+                .endpoints
+                .iter()
+                .filter(|endpoint| endpoint.is_ready())
+                .map(|endpoint| endpoint.address)
+                .collect();
+            // No ready endpoint at all: NXDOMAIN (None).
+            (!ready.is_empty()).then(|| ready.iter().filter(of_family).copied().collect())
+        }
+        ServiceKind::ExternalName => Some(BTreeSet::new()),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Rule 1/2: a negative answer carries exactly the zone's SOA; a positive one none.
+    #[test]
+    fn negative_answers_carry_one_soa_and_positive_ones_none((generated, questions) in cluster_with_questions(shape())) {
+        for question in &questions {
+            let answer = generated.dns().answer(&question.name, question.qtype);
+            match answer.outcome {
+                Outcome::Success => {
+                    prop_assert!(!answer.answers.is_empty());
+                    prop_assert!(answer.authorities.is_empty(), "{question:?}");
+                    prop_assert_eq!(answer.response_code(), ResponseCode::NoError);
+                }
+                Outcome::NoData | Outcome::NxDomain => {
+                    prop_assert!(answer.answers.is_empty(), "{question:?}");
+                    prop_assert_eq!(answer.authorities.len(), 1, "{:?}", question);
+                    prop_assert_eq!(answer.authorities[0].record_type(), RecordType::SOA);
+                    prop_assert!(answer.authorities[0].name.zone_of(&question.name));
+                }
+                Outcome::Refused => {
+                    let zone = Name::from_ascii("cluster.local.").unwrap();
+                    prop_assert!(!zone.zone_of(&question.name) || matches!(question.qtype, RecordType::AXFR | RecordType::IXFR));
+                }
+                _ => prop_assert!(false, "unexpected outcome {:?}", answer.outcome),
+            }
+        }
+    }
+
+    /// Rule 21: matching ignores case; only the owner names' case follows the question. (The
+    /// one exception is CoreDNS's: NS at the apex and `ns.dns.<zone>` need the zone in lower
+    /// case, rule 22, so NS is left out here and tested in the tables.)
+    #[test]
+    fn answers_do_not_depend_on_the_question_case((generated, questions) in cluster_with_questions(shape())) {
+        for question in questions.iter().filter(|question| question.qtype != RecordType::NS) {
+            let asked = generated.dns().answer(&question.name, question.qtype);
+            let lower = generated.dns().answer(&question.name.to_lowercase(), question.qtype);
+            prop_assert_eq!(asked.outcome, lower.outcome, "{:?}", question);
+            prop_assert_eq!(data_of(&asked), data_of(&lower), "{:?}", question);
+            for record in &asked.answers {
+                if record.record_type() != RecordType::CNAME || record.name == question.name {
+                    prop_assert!(record.name.eq_case(&question.name) || record.name != question.name);
+                }
+            }
+        }
+    }
+
+    /// Rules 11/12: a ClusterIP Service answers its ClusterIPs of the family; a headless one
+    /// its ready endpoints (NXDOMAIN with none ready); an ExternalName its CNAME alone.
+    #[test]
+    fn service_names_answer_what_the_manifests_say(generated in cluster(shape())) {
+        for service in &generated.services {
+            for (qtype, v6) in [(RecordType::A, false), (RecordType::AAAA, true)] {
+                let answer = generated.dns().answer(&service.fqdn(), qtype);
+                match expected_addresses(service, v6) {
+                    None => prop_assert_eq!(answer.outcome, Outcome::NxDomain, "{:?}", service),
+                    Some(expected) => {
+                        prop_assert_eq!(addresses(&answer), expected.clone(), "{:?} {:?}", service, qtype);
+                        let outcome = if service.kind == ServiceKind::ExternalName || !expected.is_empty() {
+                            Outcome::Success
+                        } else {
+                            Outcome::NoData
+                        };
+                        prop_assert_eq!(answer.outcome, outcome, "{:?} {:?}", service, qtype);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Loading the same manifests in the reverse document order answers the same.
+    #[test]
+    fn document_order_does_not_change_answers((generated, questions) in cluster_with_questions(shape())) {
+        let mut documents: Vec<&str> = generated.manifests.split("---\n").collect();
+        documents.reverse();
+        let reversed = ClusterDns::new(Cluster::from_yaml(&documents.join("---\n")).unwrap(), Config::default());
+        for question in &questions {
+            let first = generated.dns().answer(&question.name, question.qtype);
+            let second = reversed.answer(&question.name, question.qtype);
+            prop_assert_eq!(first.outcome, second.outcome, "{:?}", question);
+            prop_assert_eq!(data_of(&first), data_of(&second), "{:?}", question);
+        }
+    }
+
+    /// The wire: a UDP reply fits 512 bytes, sets TC exactly when records were left out, and
+    /// the TCP reply carries what `handle` answers.
+    #[test]
+    fn wire_replies_fit_and_match((generated, questions) in cluster_with_questions(shape())) {
+        for question in &questions {
+            let mut request = Message::new(0x5151, MessageType::Query, OpCode::Query);
+            request.add_query(Query::query(question.name.clone(), question.qtype));
+            let bytes = request.to_vec().unwrap();
+            let udp = generated.dns().handle_bytes(&bytes, Transport::Udp);
+            let tcp = Message::from_vec(&generated.dns().handle_bytes(&bytes, Transport::Tcp)).unwrap();
+            prop_assert!(udp.len() <= 512);
+            let udp = Message::from_vec(&udp).unwrap();
+            prop_assert_eq!(udp.id, 0x5151);
+            prop_assert_eq!(&udp.queries, &request.queries);
+            let complete = udp.answers.len() == tcp.answers.len()
+                && udp.authorities.len() == tcp.authorities.len()
+                && udp.additionals.len() == tcp.additionals.len();
+            prop_assert_eq!(udp.truncation, !complete);
+            prop_assert!(!tcp.truncation);
+            let direct = generated.dns().handle(&request);
+            prop_assert_eq!(&direct.answers, &tcp.answers);
+            prop_assert_eq!(direct.response_code, tcp.response_code);
+        }
+    }
+
+    /// Any bytes get a decodable reply, never a panic.
+    #[test]
+    fn any_bytes_get_a_decodable_reply(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let dns = empty_dns();
+        for transport in [Transport::Udp, Transport::Tcp] {
+            let reply = dns.handle_bytes(&bytes, transport);
+            prop_assert!(Message::from_vec(&reply).is_ok());
+        }
+    }
+}
+
+fn empty_dns() -> ClusterDns {
+    ClusterDns::new(Cluster::default(), Config::default())
+}
+
+#[test]
+fn the_generator_produces_every_kind_of_service() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut kinds = BTreeSet::new();
+    for _ in 0..64 {
+        let generated: GeneratedCluster = cluster(shape()).new_tree(&mut runner).unwrap().current();
+        kinds.extend(
+            generated
+                .services
+                .iter()
+                .map(|service| format!("{:?}", service.kind)),
+        );
+    }
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+}
