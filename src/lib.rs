@@ -28,7 +28,8 @@
 //! The pipeline, one module per stage: [`load`](crate::Cluster::from_yaml) (text to validated
 //! [`model`] objects) → [`cluster`] (linking, ClusterIP allocation, indexes,
 //! [`diagnostic`]s) → `qname` (the name grammar) → [`answer`] (the CoreDNS rules) →
-//! `wire` / [`server`] (messages, bytes, truncation). [`Config`] holds the plugin's options,
+//! `wire` / [`server`] (messages, bytes, truncation); [`zone`] lists a whole zone, as a
+//! zone transfer sends it. [`Config`] holds the plugin's options,
 //! read from code or from a Corefile.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -44,6 +45,7 @@ pub mod model;
 mod qname;
 pub mod server;
 mod wire;
+pub mod zone;
 
 pub use answer::{Answer, Outcome};
 pub use cluster::{
@@ -57,6 +59,7 @@ pub use load::{DEFAULT_MAX_INPUT_BYTES, SkippedObject};
 pub use model::{Kind, Object, ObjectRef};
 pub use server::{ClusterDns, NameError};
 pub use wire::Transport;
+pub use zone::ZoneError;
 
 /// The `hickory-proto` crate this library speaks, re-exported so users name the same types.
 pub use hickory_proto;
