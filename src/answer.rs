@@ -60,7 +60,7 @@ pub enum Outcome {
     /// NXDOMAIN: the name does not exist.
     NxDomain,
     /// REFUSED: the name is outside every zone of the server, or a zone transfer was asked
-    /// for and transfers are not enabled.
+    /// for and transfers are not enabled or the name is not a zone apex.
     Refused,
 }
 
