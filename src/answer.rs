@@ -65,7 +65,7 @@ pub enum Outcome {
     /// NXDOMAIN: the name does not exist.
     NxDomain,
     /// REFUSED: the name is outside every zone of the server, or a zone transfer was asked
-    /// for and transfers are not enabled.
+    /// for and transfers are not enabled or the name is not a zone apex.
     Refused,
 }
 
@@ -220,6 +220,14 @@ impl Context<'_> {
         );
         let at_apex = parsed == QueryName::Apex;
         match qtype {
+            // A transfer needs the `transfer` plugin and the zone apex; the listing is the
+            // whole zone in CoreDNS's order (see `crate::zone`). An IXFR gets the same full
+            // listing: the plugin keeps no journal (the up-to-date IXFR case needs the
+            // request's SOA and is handled in `ClusterDns::handle`).
+            RecordType::AXFR | RecordType::IXFR if at_apex && self.config.transfer => {
+                let zone = question.zone_as_spelled().to_lowercase();
+                Typed::Records(crate::zone::listing(self, &zone), Vec::new())
+            }
             RecordType::AXFR | RecordType::IXFR => Typed::Refused,
             RecordType::SOA if at_apex => Typed::one(self.soa_record(question)),
             RecordType::SOA => Typed::empty(),
@@ -310,7 +318,7 @@ impl Context<'_> {
         }
     }
 
-    fn namespace_exposed(&self, namespace: &str) -> bool {
+    pub(crate) fn namespace_exposed(&self, namespace: &str) -> bool {
         self.config.exposes_namespace(namespace) && self.cluster.has_namespace_lowercase(namespace)
     }
 
@@ -775,11 +783,16 @@ impl Context<'_> {
     /// [`Context::name_server_addresses`], with every address as glue. With no server
     /// addresses configured: `ns.dns.<zone>` alone.
     fn apex_ns(&self, question: &Question<'_>) -> Typed {
-        let zone = question.zone_as_spelled();
+        let (records, glue) = self.apex_ns_records(question.name, &question.zone_as_spelled());
+        Typed::Records(records, glue)
+    }
+
+    /// The apex NS records, owned by `owner`, and their glue (see [`Context::apex_ns`]).
+    pub(crate) fn apex_ns_records(&self, owner: &Name, zone: &Name) -> (Vec<Record>, Vec<Record>) {
         let ttl = self.config.ttl;
         let mut records: Vec<Record> = Vec::new();
         let mut glue: Vec<Record> = Vec::new();
-        for (name, address) in self.name_server_addresses(&zone) {
+        for (name, address) in self.name_server_addresses(zone) {
             let data = match address {
                 IpAddr::V4(v4) => RData::A(A(v4)),
                 IpAddr::V6(v6) => RData::AAAA(AAAA(v6)),
@@ -787,21 +800,17 @@ impl Context<'_> {
             glue.push(Record::from_rdata(name.clone(), ttl, data));
             let ns = RData::NS(NS(name));
             if !records.iter().any(|record| record.data == ns) {
-                records.push(Record::from_rdata(question.name.clone(), ttl, ns));
+                records.push(Record::from_rdata(owner.clone(), ttl, ns));
             }
         }
         if records.is_empty() {
             // A real server always has addresses; a simulated one without any still names
             // `ns.dns.<zone>`, without glue, rather than answer NODATA.
-            if let Ok(name) = Name::from_ascii("ns.dns").and_then(|ns| ns.append_domain(&zone)) {
-                records.push(Record::from_rdata(
-                    question.name.clone(),
-                    ttl,
-                    RData::NS(NS(name)),
-                ));
+            if let Ok(name) = Name::from_ascii("ns.dns").and_then(|ns| ns.append_domain(zone)) {
+                records.push(Record::from_rdata(owner.clone(), ttl, RData::NS(NS(name))));
             }
         }
-        Typed::Records(records, glue)
+        (records, glue)
     }
 
     /// The server's names and addresses (CoreDNS `nsAddrs`): for each of its own addresses,
@@ -809,7 +818,7 @@ impl Context<'_> {
     /// Service gives `<svc>.<ns>.svc.<zone>` with each ClusterIP, a headless one
     /// `<endpoint>.<svc>.<ns>.svc.<zone>` with each ready address of the slice. When no slice
     /// holds any of them: `ns.dns.<zone>` with the server's addresses.
-    fn name_server_addresses(&self, zone: &Name) -> Vec<(Name, IpAddr)> {
+    pub(crate) fn name_server_addresses(&self, zone: &Name) -> Vec<(Name, IpAddr)> {
         let mut found_endpoint = false;
         let mut pairs: Vec<(Name, IpAddr)> = Vec::new();
         for &local in &self.config.server_addresses {
@@ -861,7 +870,11 @@ impl Context<'_> {
 
     /// The zone's SOA as CoreDNS builds it (`plugin/backend_lookup.go` `SOA`).
     fn soa_record(&self, question: &Question<'_>) -> Record {
-        let zone = question.zone_as_spelled();
+        self.zone_soa(question.zone_as_spelled())
+    }
+
+    /// The SOA of `zone`, owned by `zone` as given (see [`Context::soa_record`]).
+    pub(crate) fn zone_soa(&self, zone: Name) -> Record {
         let under_zone = |label: &str| {
             Name::from_ascii(label)
                 .and_then(|prefix| prefix.append_domain(&zone))
@@ -1046,7 +1059,7 @@ fn port_matches(filter: Option<PortFilter<'_>>, name: Option<&str>, protocol: &s
 }
 
 /// The record data for an address, when it is of the question's family.
-fn address_rdata(address: IpAddr, qtype: RecordType) -> Option<RData> {
+pub(crate) fn address_rdata(address: IpAddr, qtype: RecordType) -> Option<RData> {
     match (address, qtype) {
         (IpAddr::V4(v4), RecordType::A) => Some(RData::A(A(v4))),
         (IpAddr::V6(v6), RecordType::AAAA) => Some(RData::AAAA(AAAA(v6))),
@@ -1056,7 +1069,7 @@ fn address_rdata(address: IpAddr, qtype: RecordType) -> Option<RData> {
 
 /// The name of an endpoint address (CoreDNS `endpointHostname`): its hostname; else, with
 /// `endpoint_pod_names`, its Pod's name if shorter than 64; else its dashed IP.
-fn endpoint_label<'e>(
+pub(crate) fn endpoint_label<'e>(
     endpoint: &'e Endpoint,
     address: &IpAddr,
     endpoint_pod_names: bool,
@@ -1085,7 +1098,7 @@ fn endpoint_name_matches(
 }
 
 /// `<service>.<namespace>.svc.<zone>`.
-fn service_name(service: &ClusterService, zone: &Name) -> Name {
+pub(crate) fn service_name(service: &ClusterService, zone: &Name) -> Name {
     let meta = &service.service().meta;
     Name::from_labels([meta.name.as_str(), meta.namespace.as_str(), "svc"])
         .and_then(|name| name.append_domain(zone))
@@ -1093,7 +1106,7 @@ fn service_name(service: &ClusterService, zone: &Name) -> Name {
 }
 
 /// CoreDNS's SRV weight: 100 shared by the entries at priority 0, floored, at least 1.
-fn srv_weight(entries: usize) -> u16 {
+pub(crate) fn srv_weight(entries: usize) -> u16 {
     match entries {
         0 => 100,
         n => u16::try_from(100 / n).unwrap_or(0).max(1),
@@ -1101,7 +1114,7 @@ fn srv_weight(entries: usize) -> u16 {
 }
 
 /// Whether a zone is a reverse zone (under `in-addr.arpa.` or `ip6.arpa.`).
-fn is_reverse_zone(zone: &Name) -> bool {
+pub(crate) fn is_reverse_zone(zone: &Name) -> bool {
     let labels: Vec<&[u8]> = zone.iter().collect();
     matches!(
         labels.as_slice(),

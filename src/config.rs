@@ -234,6 +234,13 @@ impl Config {
         }
     }
 
+    /// Sets whether zone transfers (AXFR/IXFR) are allowed, as a `transfer { to * }` block
+    /// covering the plugin's zones does.
+    pub fn with_transfer(mut self, on: bool) -> Self {
+        self.transfer = on;
+        self
+    }
+
     /// Whether a namespace is exposed by the `namespaces` option.
     pub fn exposes_namespace(&self, namespace: &str) -> bool {
         self.namespaces.is_empty()

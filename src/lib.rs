@@ -28,7 +28,8 @@
 //! The pipeline, one module per stage: [`load`](crate::Cluster::from_yaml) (text to validated
 //! [`model`] objects) → [`cluster`] (linking, ClusterIP allocation, indexes,
 //! [`diagnostic`]s) → `qname` (the name grammar) → [`answer`] (the CoreDNS rules) →
-//! `wire` / [`server`] (messages, bytes, truncation). [`Config`] holds the plugin's options,
+//! `wire` / [`server`] (messages, bytes, truncation); [`zone`] lists a whole zone, as a
+//! zone transfer sends it. [`Config`] holds the plugin's options,
 //! read from code or from a Corefile.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -47,6 +48,7 @@ pub mod server;
 pub mod strategies;
 pub mod upstream;
 mod wire;
+pub mod zone;
 
 pub use answer::{Answer, Outcome};
 pub use cluster::{
@@ -61,6 +63,7 @@ pub use model::{Kind, Object, ObjectRef};
 pub use server::{ClusterDns, NameError};
 pub use upstream::{Upstream, UpstreamAnswer};
 pub use wire::Transport;
+pub use zone::ZoneError;
 
 /// The `hickory-proto` crate this library speaks, re-exported so users name the same types.
 pub use hickory_proto;

@@ -6,6 +6,9 @@
 //! - [`ClusterDns::handle`]: a `hickory_proto` request message, a response message back.
 //! - [`ClusterDns::handle_bytes`]: wire bytes in, wire bytes out, with UDP truncation.
 //!
+//! And one view of a whole zone: [`ClusterDns::zone_records`] / [`ClusterDns::zone_file`], the
+//! records a zone transfer sends (see [`crate::zone`]).
+//!
 //! ```
 //! use k8s_dns_sim::{Cluster, ClusterDns, Config, Outcome};
 //! use hickory_proto::rr::RecordType;
@@ -24,14 +27,15 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use hickory_proto::op::Message;
-use hickory_proto::rr::{Name, RecordType};
+use hickory_proto::op::{Message, Query, ResponseCode};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
 
-use crate::answer::{Answer, Context, Zone};
+use crate::answer::{Answer, Context, Outcome, Zone, is_reverse_zone};
 use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::corefile::CorefileError;
 use crate::wire::{self, Screened, Transport};
+use crate::zone::{self, ZoneError};
 
 /// The SOA serial the simulator reports. CoreDNS uses the time of the last cluster change,
 /// which no test can predict; a fixed value keeps answers reproducible.
@@ -163,16 +167,95 @@ impl ClusterDns {
     /// FORMERR for a message that is not a query or does not hold exactly one question, NOTIMP
     /// for an opcode other than QUERY, BADVERS for an EDNS version other than 0, REFUSED for a
     /// class other than IN.
+    ///
+    /// A zone transfer (AXFR, IXFR) is answered as over TCP, in one message holding the whole
+    /// listing; see [`ClusterDns::handle_bytes_stream`] for the rules and for the split into
+    /// several messages.
     pub fn handle(&self, request: &Message) -> Message {
+        let mut messages = self.respond(request, None).into_iter();
+        let Some(mut first) = messages.next() else {
+            return wire::reply(request, ResponseCode::ServFail);
+        };
+        for rest in messages {
+            first.answers.extend(rest.answers);
+        }
+        first
+    }
+
+    /// The responses to `request`: one message, or several for a zone transfer over TCP.
+    /// `transport` is `None` for [`ClusterDns::handle`]: no transport, no split.
+    fn respond(&self, request: &Message, transport: Option<Transport>) -> Vec<Message> {
         match wire::screen(request) {
-            Screened::Reject(code) => wire::reply(request, code),
+            Screened::Reject(code) => vec![wire::reply(request, code)],
             Screened::Query(query) => {
+                if let Some(messages) = self.transfer(request, query, transport) {
+                    return messages;
+                }
                 let answer = self.answer(query.name(), query.query_type());
                 let mut response = wire::reply(request, answer.response_code());
                 wire::fill(&mut response, answer);
-                response
+                vec![response]
             }
         }
+    }
+
+    /// What CoreDNS's `transfer` plugin does before (and around) the listing, or `None` when the
+    /// request goes to the ordinary answer path (which refuses transfers it does not serve and
+    /// lists the zone for those it does).
+    fn transfer(
+        &self,
+        request: &Message,
+        query: &Query,
+        transport: Option<Transport>,
+    ) -> Option<Vec<Message>> {
+        let qtype = query.query_type();
+        if !matches!(qtype, RecordType::AXFR | RecordType::IXFR) {
+            return None;
+        }
+        // transfer.go refuses every transfer that does not come over TCP.
+        if transport == Some(Transport::Udp) {
+            return Some(vec![wire::reply(request, ResponseCode::Refused)]);
+        }
+        let zone = query.name().to_lowercase();
+        if !self.config.transfer || !self.config.zones.contains(&zone) {
+            return None;
+        }
+        if qtype == RecordType::IXFR {
+            // The client's serial is the SOA in the authority section; without exactly one SOA
+            // there, transfer.go answers SERVFAIL.
+            let serial = match request.authorities.as_slice() {
+                [record] => match &record.data {
+                    RData::SOA(soa) => soa.serial,
+                    _ => return Some(vec![wire::reply(request, ResponseCode::ServFail)]),
+                },
+                _ => return Some(vec![wire::reply(request, ResponseCode::ServFail)]),
+            };
+            // Up to date (xfr.go compares for equality only): the SOA alone, in a reply
+            // without AA (transfer.go builds it with SetReply only).
+            if serial != 0 && serial == SOA_SERIAL {
+                let mut response = wire::reply(request, ResponseCode::NoError);
+                response.answers = vec![self.context().zone_soa(zone)];
+                return Some(vec![response]);
+            }
+        }
+        let answer = self.answer(query.name(), qtype);
+        if answer.outcome != Outcome::Success {
+            return None;
+        }
+        let batches = match transport {
+            Some(_) => zone::batches(answer.answers),
+            None => vec![answer.answers],
+        };
+        let messages = batches
+            .into_iter()
+            .map(|batch| {
+                let mut response = wire::reply(request, ResponseCode::NoError);
+                response.metadata.authoritative = true;
+                response.answers = batch;
+                response
+            })
+            .collect();
+        Some(messages)
     }
 
     /// The response to a request in wire format, as wire bytes.
@@ -181,14 +264,160 @@ impl ClusterDns {
     /// request advertises; records that do not fit are dropped and TC is set. Over
     /// [`Transport::Tcp`] nothing is dropped. Bytes that do not decode get a FORMERR reply that
     /// echoes whatever id they carry.
+    ///
+    /// A zone transfer over TCP whose records exceed [`zone::TRANSFER_BATCH_BYTES`] takes
+    /// several messages, as in CoreDNS; this returns the first. Use
+    /// [`ClusterDns::handle_bytes_stream`] to get them all.
     pub fn handle_bytes(&self, request: &[u8], transport: Transport) -> Vec<u8> {
+        self.handle_bytes_stream(request, transport)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// Every message the server sends in response to a request in wire format: one, except for
+    /// a zone transfer over TCP, which takes as many as CoreDNS's `transfer` plugin sends.
+    ///
+    /// Zone transfers (AXFR and IXFR), as CoreDNS answers them:
+    /// - over [`Transport::Udp`]: REFUSED (the `transfer` plugin serves TCP only);
+    /// - without [`Config::transfer`], or for a name that is not the apex of a zone of the
+    ///   server: REFUSED;
+    /// - AXFR: the zone's listing ([`ClusterDns::zone_records`]), SOA first and last, split into
+    ///   messages before each would exceed [`zone::TRANSFER_BATCH_BYTES`] bytes of records
+    ///   (counted uncompressed); every message echoes the question and has AA set;
+    /// - IXFR: the request must carry exactly one SOA in its authority section (else SERVFAIL).
+    ///   If its serial is [`SOA_SERIAL`], the zone is up to date: one message with the SOA
+    ///   alone. Any other serial gets the full AXFR-style listing: CoreDNS keeps no journal of
+    ///   changes, so it never sends an incremental difference.
+    ///
+    /// ```
+    /// use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+    /// use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
+    /// use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
+    ///
+    /// let cluster = Cluster::from_yaml(
+    ///     "apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: web, namespace: default}
+    /// spec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}
+    /// ",
+    /// )?;
+    /// let dns = ClusterDns::new(cluster, Config::default().with_transfer(true));
+    ///
+    /// let mut axfr = Message::new(1, MessageType::Query, OpCode::Query);
+    /// axfr.add_query(Query::query(Name::from_ascii("cluster.local.")?, RecordType::AXFR));
+    /// let request = axfr.to_vec()?;
+    ///
+    /// let udp = Message::from_vec(&dns.handle_bytes(&request, Transport::Udp))?;
+    /// assert_eq!(udp.metadata.response_code, ResponseCode::Refused);
+    ///
+    /// let tcp = dns.handle_bytes_stream(&request, Transport::Tcp);
+    /// assert_eq!(tcp.len(), 1);
+    /// let reply = Message::from_vec(&tcp[0])?;
+    /// assert_eq!(reply.answers.len(), 5); // SOA, NS, A, SRV, SOA
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn handle_bytes_stream(&self, request: &[u8], transport: Transport) -> Vec<Vec<u8>> {
         match Message::from_vec(request) {
             Ok(request) => {
-                let response = self.handle(&request);
-                wire::encode(&response, wire::size_limit(&request, transport))
+                let limit = wire::size_limit(&request, transport);
+                self.respond(&request, Some(transport))
+                    .iter()
+                    .map(|response| wire::encode(response, limit))
+                    .collect()
             }
-            Err(_) => wire::format_error(request),
+            Err(_) => vec![wire::format_error(request)],
         }
+    }
+
+    /// Every record the server serves in `zone`, one of its forward zones, in the order a
+    /// zone transfer (AXFR) sends them: SOA, NS and glue, each Service's records by Service
+    /// name, SOA again (see [`crate::zone`] for the rules, after CoreDNS's `xfr.go`).
+    ///
+    /// This is the teaching and diffing view of a cluster's DNS: it does not depend on
+    /// [`Config::transfer`] (that only decides whether AXFR questions are answered). The zone
+    /// is matched case-insensitively; owner names are lower-case.
+    ///
+    /// # Errors
+    /// [`ZoneError::InvalidName`] when `zone` is not a domain name, [`ZoneError::NotServed`]
+    /// when it is not one of [`Config::zones`] or is a reverse zone.
+    ///
+    /// ```
+    /// use k8s_dns_sim::{Cluster, ClusterDns, Config};
+    ///
+    /// let yaml = "apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: db, namespace: default}
+    /// spec: {type: ExternalName, externalName: db.example.com}
+    /// ";
+    /// let dns = ClusterDns::new(Cluster::from_yaml(yaml)?, Config::default());
+    /// let records = dns.zone_records("cluster.local")?;
+    /// assert_eq!(records.len(), 4); // SOA, NS, CNAME, SOA
+    /// assert_eq!(
+    ///     records[2].to_string(),
+    ///     "db.default.svc.cluster.local. 5 IN CNAME db.example.com."
+    /// );
+    /// assert!(dns.zone_records("example.com").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn zone_records(&self, zone: &str) -> Result<Vec<Record>, ZoneError> {
+        let mut name = Name::from_ascii(zone).map_err(|error| NameError {
+            name: zone.to_owned(),
+            reason: error.to_string(),
+        })?;
+        name.set_fqdn(true);
+        let name = name.to_lowercase();
+        let forward = |configured: &&Name| !is_reverse_zone(configured);
+        if !self.config.zones.iter().filter(forward).any(|z| *z == name) {
+            let configured: Vec<String> = self
+                .config
+                .zones
+                .iter()
+                .filter(forward)
+                .map(ToString::to_string)
+                .collect();
+            return Err(ZoneError::NotServed {
+                zone: zone.to_owned(),
+                configured: configured.join(" "),
+            });
+        }
+        Ok(zone::listing(&self.context(), &name))
+    }
+
+    /// [`ClusterDns::zone_records`] as zone-file text: one record per line
+    /// (`name ttl IN type data`), each line ending in a newline.
+    ///
+    /// Made for diffs: list the zone of two versions of a cluster and compare the texts line by
+    /// line; the lines that differ are exactly the DNS records that changed.
+    ///
+    /// # Errors
+    /// As [`ClusterDns::zone_records`].
+    ///
+    /// ```
+    /// use k8s_dns_sim::{Cluster, ClusterDns, Config};
+    ///
+    /// let before = "apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: web, namespace: default}
+    /// spec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}
+    /// ";
+    /// let after = before.replace("10.96.0.20", "10.96.0.21");
+    /// let listing = |yaml: &str| -> Result<String, Box<dyn std::error::Error>> {
+    ///     let dns = ClusterDns::new(Cluster::from_yaml(yaml)?, Config::default());
+    ///     Ok(dns.zone_file("cluster.local")?)
+    /// };
+    /// let (old, new) = (listing(before)?, listing(&after)?);
+    /// let changed: Vec<&str> = new.lines().filter(|line| !old.lines().any(|l| l == *line)).collect();
+    /// assert_eq!(changed, ["web.default.svc.cluster.local. 5 IN A 10.96.0.21"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn zone_file(&self, zone: &str) -> Result<String, ZoneError> {
+        let mut text = String::new();
+        for record in self.zone_records(zone)? {
+            text.push_str(&record.to_string());
+            text.push('\n');
+        }
+        Ok(text)
     }
 }
 

@@ -1,0 +1,81 @@
+//! What listing a large zone costs.
+//!
+//! `cargo bench --bench zone` runs:
+//! - `zone/records_10k_services`: `ClusterDns::zone_records` over 10,000 Services (half
+//!   ClusterIP, half headless with 15 ready endpoints each): about 240,000 records;
+//! - `zone/file_10k_services`: `ClusterDns::zone_file`, the same listing as text;
+//! - `zone/axfr_tcp_10k_services`: `ClusterDns::handle_bytes_stream` for an AXFR over TCP:
+//!   the listing split into messages and encoded.
+
+use std::fmt::Write;
+use std::hint::black_box;
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
+use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
+
+/// `services` Services in namespace `bench`, alternately ClusterIP and headless, each with an
+/// EndpointSlice of `endpoints_per_service` ready endpoints (as in `benches/lookup.rs`).
+fn generated_manifests(services: usize, endpoints_per_service: usize) -> String {
+    let mut yaml = String::with_capacity(services * (400 + endpoints_per_service * 40));
+    for s in 0..services {
+        let cluster_ip = if s % 2 == 0 {
+            format!("10.{}.{}.{}", 96 + s / 65536, (s / 256) % 256, s % 256)
+        } else {
+            "None".to_owned()
+        };
+        writeln!(
+            yaml,
+            "---\napiVersion: v1\nkind: Service\nmetadata: {{name: svc-{s}, namespace: bench}}\n\
+             spec: {{clusterIP: {cluster_ip}, ports: [{{name: http, port: 80}}]}}\n---\n\
+             apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
+             metadata: {{name: svc-{s}-1, namespace: bench, labels: {{kubernetes.io/service-name: svc-{s}}}}}\n\
+             addressType: IPv4\nports: [{{name: http, port: 8080, protocol: TCP}}]\nendpoints:"
+        )
+        .unwrap();
+        for e in 0..endpoints_per_service {
+            let n = s * endpoints_per_service + e;
+            writeln!(
+                yaml,
+                "  - addresses: [\"{}\"]",
+                Ipv4Addr::from(0x0a00_0000u32 + n as u32)
+            )
+            .unwrap();
+        }
+    }
+    yaml
+}
+
+fn bench_zone(c: &mut Criterion) {
+    let cluster = Cluster::from_yaml(&generated_manifests(10_000, 15)).unwrap();
+    let dns = ClusterDns::new(cluster, Config::default().with_transfer(true));
+    let records = dns.zone_records("cluster.local").unwrap().len();
+    eprintln!("zone/10k_services: {records} records");
+
+    let mut axfr = Message::new(1, MessageType::Query, OpCode::Query);
+    axfr.add_query(Query::query(
+        Name::from_ascii("cluster.local.").unwrap(),
+        RecordType::AXFR,
+    ));
+    let axfr = axfr.to_vec().unwrap();
+
+    let mut group = c.benchmark_group("zone");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("records_10k_services", |b| {
+        b.iter(|| dns.zone_records(black_box("cluster.local")).unwrap())
+    });
+    group.bench_function("file_10k_services", |b| {
+        b.iter(|| dns.zone_file(black_box("cluster.local")).unwrap())
+    });
+    group.bench_function("axfr_tcp_10k_services", |b| {
+        b.iter(|| dns.handle_bytes_stream(black_box(&axfr), Transport::Tcp))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_zone);
+criterion_main!(benches);
