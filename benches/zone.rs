@@ -7,47 +7,16 @@
 //! - `zone/axfr_tcp_10k_services`: `ClusterDns::handle_bytes_stream` for an AXFR over TCP:
 //!   the listing split into messages and encoded.
 
-use std::fmt::Write;
+mod support;
+
 use std::hint::black_box;
-use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
 use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
 use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
-
-/// `services` Services in namespace `bench`, alternately ClusterIP and headless, each with an
-/// EndpointSlice of `endpoints_per_service` ready endpoints (as in `benches/lookup.rs`).
-fn generated_manifests(services: usize, endpoints_per_service: usize) -> String {
-    let mut yaml = String::with_capacity(services * (400 + endpoints_per_service * 40));
-    for s in 0..services {
-        let cluster_ip = if s % 2 == 0 {
-            format!("10.{}.{}.{}", 96 + s / 65536, (s / 256) % 256, s % 256)
-        } else {
-            "None".to_owned()
-        };
-        writeln!(
-            yaml,
-            "---\napiVersion: v1\nkind: Service\nmetadata: {{name: svc-{s}, namespace: bench}}\n\
-             spec: {{clusterIP: {cluster_ip}, ports: [{{name: http, port: 80}}]}}\n---\n\
-             apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
-             metadata: {{name: svc-{s}-1, namespace: bench, labels: {{kubernetes.io/service-name: svc-{s}}}}}\n\
-             addressType: IPv4\nports: [{{name: http, port: 8080, protocol: TCP}}]\nendpoints:"
-        )
-        .unwrap();
-        for e in 0..endpoints_per_service {
-            let n = s * endpoints_per_service + e;
-            writeln!(
-                yaml,
-                "  - addresses: [\"{}\"]",
-                Ipv4Addr::from(0x0a00_0000u32 + n as u32)
-            )
-            .unwrap();
-        }
-    }
-    yaml
-}
+use support::generated_manifests;
 
 fn bench_zone(c: &mut Criterion) {
     let cluster = Cluster::from_yaml(&generated_manifests(10_000, 15)).unwrap();

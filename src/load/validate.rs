@@ -591,22 +591,7 @@ fn service_ports(
     let mut ports = Vec::new();
     for (i, port) in raw.into_iter().enumerate() {
         let field = |name: &str| format!("spec.ports[{i}].{name}");
-        let name = match port.name.filter(|n| !n.is_empty()) {
-            None => {
-                if many {
-                    check.missing(&field("name"));
-                }
-                None
-            }
-            Some(name) => {
-                if check.name(&field("name"), &name, NameRule::Dns1123Label)
-                    && !names.insert(name.clone())
-                {
-                    check.invalid(&field("name"), "a name no other port has", quote(&name));
-                }
-                Some(name)
-            }
-        };
+        let name = port_name(check, &field("name"), port.name, many, &mut names);
         let protocol = check.protocol(&field("protocol"), port.protocol.as_deref());
         let number = match port.port {
             None => {
@@ -754,22 +739,7 @@ fn endpoint_ports(
     let mut out = Vec::new();
     for (p, port) in raw.into_iter().enumerate() {
         let field = |name: &str| format!("{prefix}[{p}].{name}");
-        let name = match port.name.filter(|n| !n.is_empty()) {
-            None => {
-                if legacy && many {
-                    check.missing(&field("name"));
-                }
-                None
-            }
-            Some(name) => {
-                if check.name(&field("name"), &name, NameRule::Dns1123Label)
-                    && !names.insert(name.clone())
-                {
-                    check.invalid(&field("name"), "a name no other port has", quote(&name));
-                }
-                Some(name)
-            }
-        };
+        let name = port_name(check, &field("name"), port.name, legacy && many, &mut names);
         let protocol = check.protocol(&field("protocol"), port.protocol.as_deref());
         let number = match port.port {
             None if legacy => {
@@ -1049,6 +1019,31 @@ fn pod_ports(
 pub(crate) fn namespace(check: &mut Checker<'_>, raw: RawNamespace) -> Option<Namespace> {
     let meta = check.meta(raw.metadata, Kind::Namespace, NameRule::Dns1123Label);
     check.ok().then_some(Namespace { meta })
+}
+
+/// A port's `name`: required when `required` (several ports), a DNS-1123 label, unique among
+/// `names`.
+fn port_name(
+    check: &mut Checker<'_>,
+    field: &str,
+    name: Option<String>,
+    required: bool,
+    names: &mut HashSet<String>,
+) -> Option<String> {
+    match name.filter(|name| !name.is_empty()) {
+        None => {
+            if required {
+                check.missing(field);
+            }
+            None
+        }
+        Some(name) => {
+            if check.name(field, &name, NameRule::Dns1123Label) && !names.insert(name.clone()) {
+                check.invalid(field, "a name no other port has", quote(&name));
+            }
+            Some(name)
+        }
+    }
 }
 
 #[cfg(test)]
