@@ -762,3 +762,55 @@ fn imports_are_linked_and_diagnosed() {
         ]
     );
 }
+
+#[test]
+fn odd_cluster_ids_and_long_names_never_panic() {
+    let long = "a".repeat(63);
+    let mut yaml = format!(
+        "apiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata: {{name: {long}, namespace: {long}}}\nspec:\n  type: Headless\n  ports:\n  - {{name: http, port: 80}}\n"
+    );
+    for (i, cluster) in [
+        "\"\"",
+        "a.b",
+        "\"bad label!\"",
+        &"c".repeat(70),
+        "\"..\"",
+        "UPPER",
+    ]
+    .iter()
+    .enumerate()
+    {
+        yaml.push_str(&format!(
+            "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s{i}\n  namespace: {long}\n  labels:\n    multicluster.kubernetes.io/service-name: {long}\n    multicluster.kubernetes.io/source-cluster: {cluster}\naddressType: IPv6\nendpoints:\n- addresses: [\"fd00::{i}\"]\n  hostname: {long}\n- addresses: [\"fd00::1:{i}\"]\nports:\n- {{name: http, port: 80}}\n"
+        ));
+    }
+    let cluster = Cluster::from_yaml(&yaml).unwrap();
+    let dns = k8s_dns_sim::ClusterDns::new(
+        cluster,
+        Config::default()
+            .with_zones(["clusterset.local", "ip6.arpa"])
+            .and_then(|config| config.with_multicluster_zones(["clusterset.local"]))
+            .unwrap(),
+    );
+    let service = format!("{long}.{long}.svc.clusterset.local.");
+    let names = [
+        service.clone(),
+        format!("_http._tcp.{service}"),
+        format!("{long}.a.{service}"),
+        format!("{long}.upper.{service}"),
+        format!("fd00--1-1.{service}"),
+        format!("x.y.{service}"),
+        "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa.".to_owned(),
+    ];
+    for name in &names {
+        for qtype in [A, AAAA, SRV, TXT, PTR, CNAME] {
+            let answer = dns.lookup(name, qtype);
+            assert!(answer.is_ok(), "{name} {qtype}");
+        }
+    }
+    // The cluster id matches case-insensitively whatever the name's length.
+    let answer = dns
+        .lookup(&format!("{long}.upper.{service}"), AAAA)
+        .unwrap();
+    assert_eq!(answer.answers.len(), 1);
+}
