@@ -21,7 +21,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, PTR, SOA, SRV, TXT};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
-use crate::cluster::{Cluster, ClusterService, ClusterSlice};
+use crate::cluster::{Cluster, ClusterImport, ClusterService, ClusterSlice};
 use crate::config::{Config, PodMode};
 use crate::model::{Endpoint, ServiceType};
 use crate::qname::{self, Grammar, Labels, PortFilter, QueryName, Zonal};
@@ -128,7 +128,8 @@ impl Answer {
 pub(crate) struct Zone {
     /// Lower-case labels, left to right.
     labels: Vec<Box<[u8]>>,
-    /// Whether it is one of the `multicluster` zones.
+    /// Whether it is a `multicluster` zone: one of them, or a zone below one (CoreDNS's
+    /// `isMultiClusterZone` matches the zone against them as it matches a question).
     multicluster: bool,
 }
 
@@ -139,7 +140,10 @@ impl Zone {
                 .iter()
                 .map(|label| label.to_ascii_lowercase().into_boxed_slice())
                 .collect(),
-            multicluster: config.multicluster_zones.iter().any(|zone| zone == name),
+            multicluster: config
+                .multicluster_zones
+                .iter()
+                .any(|zone| zone.zone_of(name)),
         }
     }
 }
@@ -297,8 +301,23 @@ impl Context<'_> {
                 }
             }
             QueryName::Pod { namespace, address } => self.find_pod(namespace, address),
-            // ServiceImports are not modelled yet: a multicluster zone holds no service.
-            QueryName::Service { .. } if question.multicluster => Found::NameError,
+            // A multicluster zone answers ServiceImports, never Services.
+            QueryName::Service {
+                namespace,
+                service,
+                endpoint,
+                cluster,
+                port,
+                zonal: _,
+            } if question.multicluster => self.find_multicluster_service(
+                namespace,
+                service,
+                ImportFilter {
+                    endpoint,
+                    cluster,
+                    port,
+                },
+            ),
             QueryName::Service {
                 namespace,
                 service,
@@ -393,6 +412,114 @@ impl Context<'_> {
             return Found::NameError;
         }
         Found::Items(Items::ClusterIps { service, port })
+    }
+
+    /// CoreDNS `findMultiClusterServices`: `findServices` over ServiceImports and the slices
+    /// labelled `multicluster.kubernetes.io/service-name`, where an endpoint is named with its
+    /// cluster id. (`noendpoints` does not apply: CoreDNS watches those slices regardless.)
+    fn find_multicluster_service<'c>(
+        &'c self,
+        namespace: &'c str,
+        name: &'c str,
+        filter: ImportFilter<'c>,
+    ) -> Found<'c> {
+        if !self.namespace_exposed(namespace) {
+            return Found::NameError;
+        }
+        let Some(import) = self.cluster.find_service_import(namespace, name) else {
+            return Found::NameError;
+        };
+        let object = import.import();
+        if self.config.ignore_empty_service
+            && !object.is_headless()
+            && !import.has_ready_endpoints()
+        {
+            return Found::NameError;
+        }
+        if object.is_headless() || filter.endpoint.is_some() {
+            if self.import_entries(import, filter).next().is_none() {
+                return Found::NameError;
+            }
+            return Found::Items(Items::ImportEndpoints { import, filter });
+        }
+        // A ClusterSetIP import exists through its ports: none matching (or none at all) is a
+        // name error; a match with no `spec.ips` is a name without addresses.
+        let port_matches = object.ports.iter().any(|import_port| {
+            port_matches(
+                filter.port,
+                import_port.name.as_deref(),
+                import_port.protocol.as_str(),
+            )
+        });
+        if !port_matches {
+            return Found::NameError;
+        }
+        Found::Items(Items::ImportIps {
+            import,
+            port: filter.port,
+        })
+    }
+
+    /// The entries of a ServiceImport's ready endpoints that pass `filter`, each with the
+    /// cluster id of its slice: one per address and matching port, slice by slice.
+    fn import_entries<'c>(
+        &'c self,
+        import: &'c ClusterImport,
+        filter: ImportFilter<'c>,
+    ) -> impl Iterator<Item = (Entry<'c>, &'c str)> + 'c {
+        let endpoint_pod_names = self.config.endpoint_pod_names;
+        import
+            .slice_indexes()
+            .iter()
+            .map(|&index| &self.cluster.endpoint_slices()[index])
+            .flat_map(move |cluster_slice| {
+                let cluster = cluster_slice.cluster_id();
+                let slice = cluster_slice.slice();
+                let port_count = slice.ports.len().max(1);
+                // An endpoint name holds a cluster id (empty for a one-label name), which must
+                // be the slice's.
+                let named = filter.endpoint.is_none()
+                    || filter
+                        .cluster
+                        .unwrap_or_default()
+                        .eq_ignore_ascii_case(cluster);
+                slice
+                    .endpoints
+                    .iter()
+                    .filter(move |endpoint| named && endpoint.is_ready())
+                    .flat_map(move |endpoint| {
+                        endpoint
+                            .addresses
+                            .iter()
+                            .copied()
+                            .filter(move |address| {
+                                filter.endpoint.is_none_or(|label| {
+                                    endpoint_name_matches(
+                                        endpoint,
+                                        address,
+                                        endpoint_pod_names,
+                                        label,
+                                    )
+                                })
+                            })
+                            .flat_map(move |address| {
+                                (0..port_count).filter_map(move |index| {
+                                    let port = slice.ports.get(index);
+                                    let (name, protocol) = port.map_or((Some(""), ""), |port| {
+                                        (port.name.as_deref(), port.protocol.as_str())
+                                    });
+                                    port_matches(filter.port, name, protocol).then_some((
+                                        Entry {
+                                            endpoint,
+                                            address,
+                                            port: port.and_then(|port| port.port),
+                                        },
+                                        cluster,
+                                    ))
+                                })
+                            })
+                    })
+            })
     }
 
     fn has_ready(&self, service: &ClusterService) -> bool {
@@ -541,6 +668,15 @@ impl Context<'_> {
                     }
                 }
             }
+            Items::ImportIps { import, .. } => import.import().ips.iter().copied().for_each(push),
+            Items::ImportEndpoints { import, filter } => {
+                let mut seen: HashSet<IpAddr> = HashSet::new();
+                for (Entry { address, .. }, _) in self.import_entries(import, filter) {
+                    if seen.insert(address) {
+                        push(address);
+                    }
+                }
+            }
             Items::Pod(address) => push(address),
             Items::NameServer => {
                 let zone = question.zone_as_spelled();
@@ -653,6 +789,27 @@ impl Context<'_> {
                 let pod_names = self.config.endpoint_pod_names;
                 for entry in self.endpoint_entries(service, filter) {
                     let key = TargetKey::of_endpoint(entry.endpoint, entry.address, pod_names);
+                    entries.push((key, entry.port, entry.address));
+                }
+            }
+            Items::ImportIps { import, port } => {
+                base = Some(import_name(import, &zone));
+                for import_port in &import.import().ports {
+                    let name = import_port.name.as_deref();
+                    if !port_matches(port, name, import_port.protocol.as_str()) {
+                        continue;
+                    }
+                    for &ip in &import.import().ips {
+                        entries.push((TargetKey::Service, Some(import_port.port), ip));
+                    }
+                }
+            }
+            Items::ImportEndpoints { import, filter } => {
+                base = Some(import_name(import, &zone));
+                let pod_names = self.config.endpoint_pod_names;
+                for (entry, cluster) in self.import_entries(import, filter) {
+                    let key = TargetKey::of_endpoint(entry.endpoint, entry.address, pod_names)
+                        .in_cluster(cluster);
                     entries.push((key, entry.port, entry.address));
                 }
             }
@@ -970,6 +1127,16 @@ enum Items<'c> {
     ExternalName(&'c str),
     Pod(IpAddr),
     NameServer,
+    /// A ClusterSetIP ServiceImport's `spec.ips` (multicluster zones).
+    ImportIps {
+        import: &'c ClusterImport,
+        port: Option<PortFilter<'c>>,
+    },
+    /// A ServiceImport's endpoints: headless, or an endpoint name (multicluster zones).
+    ImportEndpoints {
+        import: &'c ClusterImport,
+        filter: ImportFilter<'c>,
+    },
 }
 
 /// One (address × port) entry of a Service's endpoints. `port` is `None` for a slice without
@@ -988,6 +1155,16 @@ struct EndpointFilter<'a> {
     zone: Option<Zonal<'a>>,
 }
 
+/// What a multicluster name asks of a ServiceImport's endpoints.
+#[derive(Clone, Copy)]
+struct ImportFilter<'a> {
+    endpoint: Option<&'a str>,
+    /// The cluster id of `<endpoint>.<cluster>.<svc>…`; `None` (matching an empty cluster id)
+    /// for a one-label endpoint name.
+    cluster: Option<&'a str>,
+    port: Option<PortFilter<'a>>,
+}
+
 /// What an SRV target is, before it is spelled out as a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum TargetKey<'c> {
@@ -999,6 +1176,10 @@ enum TargetKey<'c> {
     Dashed(IpAddr),
     /// The question's own name, lower-cased (pod names).
     Question,
+    /// `<label>.<cluster>.<svc>.<ns>.svc.<zone>` (multicluster zones).
+    ClusterEndpoint(&'c str, &'c str),
+    /// `<dashed ip>.<cluster>.<svc>.<ns>.svc.<zone>` (multicluster zones).
+    ClusterDashed(&'c str, IpAddr),
 }
 
 impl<'c> TargetKey<'c> {
@@ -1015,6 +1196,17 @@ impl<'c> TargetKey<'c> {
         TargetKey::Dashed(address)
     }
 
+    /// The same endpoint under a cluster id (CoreDNS's multicluster key). An empty id, from a
+    /// slice without a source cluster, adds no label: CoreDNS would write an empty one, a
+    /// name it cannot send.
+    fn in_cluster(self, cluster: &'c str) -> Self {
+        match self {
+            TargetKey::Endpoint(label) => TargetKey::ClusterEndpoint(cluster, label),
+            TargetKey::Dashed(address) => TargetKey::ClusterDashed(cluster, address),
+            other => other,
+        }
+    }
+
     /// The name, under `base` (the Service's name) when it has one.
     fn name(self, base: Option<&Name>, question: &Name) -> Name {
         let Some(base) = base else {
@@ -1026,6 +1218,12 @@ impl<'c> TargetKey<'c> {
             TargetKey::Question => return question.to_lowercase(),
             TargetKey::Endpoint(label) => label,
             TargetKey::Dashed(address) => dashed_ip(&address, &mut buffer),
+            TargetKey::ClusterEndpoint(cluster, label) => {
+                return under_cluster(base, cluster, label);
+            }
+            TargetKey::ClusterDashed(cluster, address) => {
+                return under_cluster(base, cluster, dashed_ip(&address, &mut buffer));
+            }
         };
         base.prepend_label(label).unwrap_or_else(|_| base.clone())
     }
@@ -1103,6 +1301,27 @@ pub(crate) fn service_name(service: &ClusterService, zone: &Name) -> Name {
     Name::from_labels([meta.name.as_str(), meta.namespace.as_str(), "svc"])
         .and_then(|name| name.append_domain(zone))
         .unwrap_or_else(|_| zone.clone())
+}
+
+/// `<import>.<namespace>.svc.<zone>`.
+fn import_name(import: &ClusterImport, zone: &Name) -> Name {
+    let meta = &import.import().meta;
+    Name::from_labels([meta.name.as_str(), meta.namespace.as_str(), "svc"])
+        .and_then(|name| name.append_domain(zone))
+        .unwrap_or_else(|_| zone.clone())
+}
+
+/// `<label>.<cluster>.<base>`, the cluster id spelled as its label holds it (a dotted value
+/// makes several labels, as CoreDNS joins it); no cluster label for an empty id.
+fn under_cluster(base: &Name, cluster: &str, label: &str) -> Name {
+    let parent = if cluster.is_empty() {
+        base.clone()
+    } else {
+        Name::from_ascii(cluster)
+            .and_then(|cluster| cluster.append_domain(base))
+            .unwrap_or_else(|_| base.clone())
+    };
+    parent.prepend_label(label).unwrap_or(parent)
 }
 
 /// CoreDNS's SRV weight: 100 shared by the entries at priority 0, floored, at least 1.

@@ -10,6 +10,10 @@
 //! - **Endpoints** reach DNS only through the EndpointSlice mirroring controller: for a
 //!   selectorless Service of the same name (see the `mirror` module). When the input already
 //!   holds the mirrored slices (a `kubectl get -o yaml` dump), they are not mirrored twice.
+//! - **ServiceImports** (the Multi-Cluster Services API) own the EndpointSlices labelled
+//!   `multicluster.kubernetes.io/service-name` with their name; each such slice's cluster id is
+//!   its `multicluster.kubernetes.io/source-cluster` label. They answer only in `multicluster`
+//!   zones.
 //! - An endpoint is **ready** unless `conditions.ready` is `false`.
 //! - A **namespace exists** when a Namespace object names it or any object lives in it.
 //!
@@ -46,7 +50,7 @@ use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadedObject, SkippedObject};
 use crate::model::{
     ClusterIpSpec, Endpoint, EndpointSlice, Endpoints, IpFamily, IpFamilyPolicy, Kind, Namespace,
-    Object, ObjectRef, Pod, Service, ServiceType,
+    Object, ObjectRef, Pod, Service, ServiceImport, ServiceType,
 };
 use allocate::Allocator;
 
@@ -54,6 +58,7 @@ use allocate::Allocator;
 #[derive(Debug, Clone, Default)]
 pub struct Cluster {
     services: Vec<ClusterService>,
+    imports: Vec<ClusterImport>,
     namespaces: HashMap<Box<str>, NamespaceEntry>,
     slices: Vec<ClusterSlice>,
     endpoints: Vec<(Endpoints, Location)>,
@@ -75,6 +80,8 @@ struct NamespaceEntry {
     object: Option<(Namespace, Location)>,
     /// Service name → index into `Cluster::services`.
     services: HashMap<Box<str>, usize>,
+    /// ServiceImport name → index into `Cluster::imports`.
+    imports: HashMap<Box<str>, usize>,
 }
 
 /// A Service as DNS sees it: the object, its effective ClusterIPs and its ready endpoints.
@@ -126,6 +133,38 @@ impl ClusterService {
     }
 }
 
+/// A ServiceImport as DNS sees it in a `multicluster` zone: the object and the EndpointSlices
+/// labelled `multicluster.kubernetes.io/service-name` with its name.
+#[derive(Debug, Clone)]
+pub struct ClusterImport {
+    import: ServiceImport,
+    location: Location,
+    slices: Vec<usize>,
+    ready_addresses: usize,
+}
+
+impl ClusterImport {
+    /// The ServiceImport object.
+    pub fn import(&self) -> &ServiceImport {
+        &self.import
+    }
+
+    /// Where it was loaded from.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// Indexes of its EndpointSlices in [`Cluster::endpoint_slices`].
+    pub fn slice_indexes(&self) -> &[usize] {
+        &self.slices
+    }
+
+    /// Whether any endpoint of its slices is ready.
+    pub fn has_ready_endpoints(&self) -> bool {
+        self.ready_addresses > 0
+    }
+}
+
 /// Where an EndpointSlice of the cluster came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -143,6 +182,7 @@ pub struct ClusterSlice {
     origin: SliceOrigin,
     location: Location,
     service: Option<usize>,
+    import: Option<usize>,
 }
 
 impl ClusterSlice {
@@ -164,6 +204,18 @@ impl ClusterSlice {
     /// Whether it belongs to an existing Service.
     pub fn is_linked(&self) -> bool {
         self.service.is_some()
+    }
+
+    /// Whether it belongs to an existing ServiceImport.
+    pub fn is_imported(&self) -> bool {
+        self.import.is_some()
+    }
+
+    /// The cluster id of its endpoints in `multicluster` zones: the
+    /// `multicluster.kubernetes.io/source-cluster` label, empty when it has none (as CoreDNS
+    /// reads it).
+    pub fn cluster_id(&self) -> &str {
+        self.slice.source_cluster().unwrap_or_default()
     }
 }
 
@@ -328,6 +380,39 @@ impl Cluster {
         entry.services.get(name).map(|&index| &self.services[index])
     }
 
+    /// The ServiceImport `namespace/name` (case-insensitive).
+    pub fn service_import(&self, namespace: &str, name: &str) -> Option<&ClusterImport> {
+        let mut namespace_buffer = [0u8; 253];
+        let mut name_buffer = [0u8; 253];
+        self.find_service_import(
+            lowercase(namespace.as_bytes(), &mut namespace_buffer)?,
+            lowercase(name.as_bytes(), &mut name_buffer)?,
+        )
+    }
+
+    /// The ServiceImport `namespace/name`, both already lower-case. The answer path's lookup.
+    pub(crate) fn find_service_import(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&ClusterImport> {
+        let entry = self.namespaces.get(namespace)?;
+        entry.imports.get(name).map(|&index| &self.imports[index])
+    }
+
+    /// Every ServiceImport, in load order.
+    pub fn service_imports(&self) -> &[ClusterImport] {
+        &self.imports
+    }
+
+    /// The EndpointSlices of a ServiceImport.
+    pub fn slices_of_import<'a>(
+        &'a self,
+        import: &'a ClusterImport,
+    ) -> impl Iterator<Item = &'a ClusterSlice> + 'a {
+        import.slices.iter().map(|&index| &self.slices[index])
+    }
+
     /// Whether the namespace exists (case-insensitive): a Namespace object names it or an
     /// object lives in it.
     pub fn has_namespace(&self, namespace: &str) -> bool {
@@ -465,6 +550,7 @@ impl Linker {
                     let name = namespace.meta.name.clone();
                     self.namespace_entry(&name).object = Some((namespace, location));
                 }
+                Object::ServiceImport(import) => self.add_import(import, location),
             }
         }
         self.assign_cluster_ips()?;
@@ -478,6 +564,7 @@ impl Linker {
         self.collect_ready_addresses();
         self.index_addresses();
         self.diagnose_services();
+        self.diagnose_imports();
         // Report in input order, whatever order linking noticed things in.
         self.cluster.diagnostics.sort_by_key(|diagnostic| {
             let location = &diagnostic.location;
@@ -508,6 +595,20 @@ impl Linker {
             slices: Vec::new(),
             ready_ipv4: Vec::new(),
             ready_ipv6: Vec::new(),
+        });
+    }
+
+    fn add_import(&mut self, import: ServiceImport, location: Location) {
+        let index = self.cluster.imports.len();
+        let name: Box<str> = import.meta.name.as_str().into();
+        self.namespace_entry(&import.meta.namespace)
+            .imports
+            .insert(name, index);
+        self.cluster.imports.push(ClusterImport {
+            import,
+            location,
+            slices: Vec::new(),
+            ready_addresses: 0,
         });
     }
 
@@ -589,10 +690,13 @@ impl Linker {
     fn add_loaded_slice(&mut self, slice: EndpointSlice, location: Location) {
         let object =
             ObjectRef::namespaced(Kind::EndpointSlice, &slice.meta.namespace, &slice.meta.name);
+        let imported = slice.multicluster_service_name();
         let problem = if slice.address_type == crate::model::AddressType::Fqdn {
             Some(DiagnosticKind::FqdnSliceNotServed)
         } else {
             match slice.service_name() {
+                // A slice of a ServiceImport needs no Service.
+                None if imported.is_some() => None,
                 None => Some(DiagnosticKind::SliceWithoutServiceLabel),
                 Some(service)
                     if self
@@ -607,9 +711,26 @@ impl Linker {
                 Some(_) => None,
             }
         };
-        if let Some(kind) = problem {
+        let mut problems: Vec<DiagnosticKind> = problem.into_iter().collect();
+        if let Some(import) = imported
+            && slice.address_type != crate::model::AddressType::Fqdn
+        {
+            if self
+                .cluster
+                .find_service_import(&slice.meta.namespace, import)
+                .is_none()
+            {
+                problems.push(DiagnosticKind::MulticlusterSliceWithoutImport {
+                    import: import.to_owned(),
+                });
+            }
+            if slice.source_cluster().is_none() {
+                problems.push(DiagnosticKind::MulticlusterSliceWithoutSourceCluster);
+            }
+        }
+        for kind in problems {
             self.cluster.diagnostics.push(Diagnostic {
-                object,
+                object: object.clone(),
                 location: location.clone(),
                 kind,
             });
@@ -632,11 +753,33 @@ impl Linker {
         if let Some(service) = service {
             self.cluster.services[service].slices.push(index);
         }
+        let import = if slice.address_type == crate::model::AddressType::Fqdn {
+            None
+        } else {
+            slice.multicluster_service_name().and_then(|name| {
+                self.cluster
+                    .namespaces
+                    .get(slice.meta.namespace.as_str())
+                    .and_then(|entry| entry.imports.get(name).copied())
+            })
+        };
+        if let Some(import) = import {
+            let ready: usize = slice
+                .endpoints
+                .iter()
+                .filter(|endpoint| endpoint.is_ready())
+                .map(|endpoint| endpoint.addresses.len())
+                .sum();
+            let entry = &mut self.cluster.imports[import];
+            entry.slices.push(index);
+            entry.ready_addresses += ready;
+        }
         self.cluster.slices.push(ClusterSlice {
             slice,
             origin,
             location,
             service,
+            import,
         });
     }
 
@@ -809,6 +952,34 @@ impl Linker {
                 self.cluster.diagnostics.push(Diagnostic {
                     object: service_ref(&service.service),
                     location: service.location.clone(),
+                    kind,
+                });
+            }
+        }
+    }
+}
+
+impl Linker {
+    fn diagnose_imports(&mut self) {
+        for import in &self.cluster.imports {
+            let object = &import.import;
+            let kind = if object.is_headless() && !import.has_ready_endpoints() {
+                Some(DiagnosticKind::HeadlessImportWithoutReadyEndpoints)
+            } else if !object.is_headless() && object.ports.is_empty() {
+                Some(DiagnosticKind::ClusterSetIpImportWithoutPorts)
+            } else if !object.is_headless() && object.ips.is_empty() {
+                Some(DiagnosticKind::ClusterSetIpImportWithoutIps)
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
+                self.cluster.diagnostics.push(Diagnostic {
+                    object: ObjectRef::namespaced(
+                        Kind::ServiceImport,
+                        &object.meta.namespace,
+                        &object.meta.name,
+                    ),
+                    location: import.location.clone(),
                     kind,
                 });
             }

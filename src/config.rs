@@ -161,6 +161,40 @@ impl Config {
         Ok(self)
     }
 
+    /// Sets the `multicluster` zones: in these zones (and zones below them) names are answered
+    /// from ServiceImports and their EndpointSlices instead of Services. Set
+    /// [`Config::with_zones`] first: each must be one of the zones.
+    ///
+    /// ```
+    /// use k8s_dns_sim::Config;
+    ///
+    /// let config = Config::default()
+    ///     .with_zones(["cluster.local", "clusterset.local"])?
+    ///     .with_multicluster_zones(["clusterset.local"])?;
+    /// assert_eq!(config.multicluster_zones[0].to_string(), "clusterset.local.");
+    /// assert!(Config::default().with_multicluster_zones(["clusterset.local"]).is_err());
+    /// # Ok::<(), String>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The first zone that is not a valid name or not one of [`Config::zones`] (CoreDNS refuses
+    /// such a Corefile).
+    pub fn with_multicluster_zones<I, S>(mut self, zones: I) -> Result<Self, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut parsed = Vec::new();
+        for zone in zones {
+            match normalize_zone(zone.as_ref()) {
+                Some(name) if self.zones.contains(&name) => parsed.push(name),
+                _ => return Err(zone.as_ref().to_owned()),
+            }
+        }
+        self.multicluster_zones = parsed;
+        Ok(self)
+    }
+
     /// Sets `ttl`, clamped to 0–3600 as CoreDNS allows.
     pub fn with_ttl(mut self, ttl: u32) -> Self {
         self.ttl = ttl.min(MAX_TTL);

@@ -111,6 +111,37 @@ pub enum DiagnosticKind {
         "headless Service with no ready endpoints: its name answers NXDOMAIN until an endpoint is ready"
     )]
     HeadlessWithoutReadyEndpoints,
+    /// An EndpointSlice labelled `multicluster.kubernetes.io/service-name` names no ServiceImport
+    /// in its namespace.
+    #[error(
+        "labelled multicluster.kubernetes.io/service-name={import:?}, but there is no such ServiceImport in this namespace, so no multicluster name answers with these endpoints"
+    )]
+    MulticlusterSliceWithoutImport {
+        /// The label's value.
+        import: String,
+    },
+    /// A slice of a ServiceImport without the `multicluster.kubernetes.io/source-cluster`
+    /// label: CoreDNS gives its endpoints an empty cluster id.
+    #[error(
+        "has no multicluster.kubernetes.io/source-cluster label, so its endpoints have an empty cluster id: they answer as <endpoint>.<svc>.<ns>.svc.<zone> in a multicluster zone, never as <endpoint>.<cluster>.<svc>…, and CoreDNS cannot send SRV targets naming them (an empty label)"
+    )]
+    MulticlusterSliceWithoutSourceCluster,
+    /// A headless ServiceImport with no ready endpoint: its name answers NXDOMAIN.
+    #[error(
+        "headless ServiceImport with no ready endpoints (in slices labelled multicluster.kubernetes.io/service-name): its name answers NXDOMAIN in multicluster zones until an endpoint is ready"
+    )]
+    HeadlessImportWithoutReadyEndpoints,
+    /// A `ClusterSetIP` ServiceImport without `spec.ips`: its name exists with no address.
+    #[error(
+        "ClusterSetIP ServiceImport without spec.ips: its name answers A and AAAA with no records (NODATA) in multicluster zones"
+    )]
+    ClusterSetIpImportWithoutIps,
+    /// A `ClusterSetIP` ServiceImport without `spec.ports`: CoreDNS finds such an import only
+    /// through a port, so its name does not exist.
+    #[error(
+        "ClusterSetIP ServiceImport without spec.ports: CoreDNS answers a ClusterSetIP import only through its ports, so its name answers NXDOMAIN in multicluster zones"
+    )]
+    ClusterSetIpImportWithoutPorts,
     /// An ExternalName Service whose externalName is an IP address: CoreDNS ignores it.
     #[error(
         "externalName {external_name:?} is an IP address; cluster DNS makes no CNAME for it and the name answers NXDOMAIN"

@@ -179,7 +179,18 @@ const MODELLED: &[(&str, &str, Kind)] = &[
     ("discovery.k8s.io/v1", "EndpointSlice", Kind::EndpointSlice),
     ("v1", "Pod", Kind::Pod),
     ("v1", "Namespace", Kind::Namespace),
+    (
+        "multicluster.x-k8s.io/v1alpha1",
+        "ServiceImport",
+        Kind::ServiceImport,
+    ),
 ];
+
+/// The group of an `apiVersion`: `discovery.k8s.io` of `discovery.k8s.io/v1`, empty for the
+/// core group (`v1`).
+fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
 
 /// The state of one [`parse_manifests`] call.
 struct Loader {
@@ -374,7 +385,12 @@ impl Loader {
         {
             return;
         }
-        let Some(&(expected_version, _, model_kind)) = MODELLED.iter().find(|(_, k, _)| *k == kind)
+        // A kind of the same name in another API group is another kind (Submariner's own
+        // `lighthouse.submariner.io` ServiceImport, say): listed, not loaded. Another version
+        // of a modelled group is an error.
+        let Some(&(expected_version, _, model_kind)) = MODELLED
+            .iter()
+            .find(|(version, k, _)| *k == kind && api_group(version) == api_group(api_version))
         else {
             let location = self.site_location(site);
             self.batch.skipped.push(SkippedObject {
@@ -420,6 +436,9 @@ impl Loader {
             Kind::Namespace => self
                 .typed(site, &checker, item)
                 .and_then(|raw| validate::namespace(&mut checker, raw).map(Object::Namespace)),
+            Kind::ServiceImport => self.typed(site, &checker, item).and_then(|raw| {
+                validate::service_import(&mut checker, raw).map(Object::ServiceImport)
+            }),
             // Not in MODELLED: read by `corefile` above, never an Object.
             Kind::ConfigMap => None,
         };

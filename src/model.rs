@@ -32,6 +32,9 @@ pub enum Kind {
     /// `v1 ConfigMap`: only `kube-system/coredns`, whose `data.Corefile` configures the
     /// simulator (see [`crate::EmbeddedCorefile`]). Never an [`Object`].
     ConfigMap,
+    /// `multicluster.x-k8s.io/v1alpha1 ServiceImport` (the Multi-Cluster Services API), answered
+    /// in the `multicluster` zones.
+    ServiceImport,
 }
 
 impl Kind {
@@ -44,6 +47,7 @@ impl Kind {
             Kind::Pod => "Pod",
             Kind::Namespace => "Namespace",
             Kind::ConfigMap => "ConfigMap",
+            Kind::ServiceImport => "ServiceImport",
         }
     }
 }
@@ -362,10 +366,34 @@ pub struct EndpointSlice {
 /// The label that links an EndpointSlice to its Service.
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 
+/// The label that links an EndpointSlice to its [`ServiceImport`] (Multi-Cluster Services API).
+pub const MULTICLUSTER_SERVICE_NAME_LABEL: &str = "multicluster.kubernetes.io/service-name";
+
+/// The label naming the cluster an imported EndpointSlice's endpoints run in: the cluster id
+/// of `<endpoint>.<clusterid>.<svc>.<ns>.svc.<zone>` names.
+pub const SOURCE_CLUSTER_LABEL: &str = "multicluster.kubernetes.io/source-cluster";
+
 impl EndpointSlice {
     /// The Service this slice belongs to: its `kubernetes.io/service-name` label.
     pub fn service_name(&self) -> Option<&str> {
         self.meta.labels.get(SERVICE_NAME_LABEL).map(String::as_str)
+    }
+
+    /// The ServiceImport this slice belongs to: its `multicluster.kubernetes.io/service-name`
+    /// label. A slice may carry both labels and then serves both.
+    pub fn multicluster_service_name(&self) -> Option<&str> {
+        self.meta
+            .labels
+            .get(MULTICLUSTER_SERVICE_NAME_LABEL)
+            .map(String::as_str)
+    }
+
+    /// The cluster its endpoints run in: its `multicluster.kubernetes.io/source-cluster` label.
+    pub fn source_cluster(&self) -> Option<&str> {
+        self.meta
+            .labels
+            .get(SOURCE_CLUSTER_LABEL)
+            .map(String::as_str)
     }
 }
 
@@ -432,6 +460,67 @@ pub struct EndpointPort {
     pub protocol: Protocol,
     /// `port`. `None` only in an EndpointSlice, where it means "all ports".
     pub port: Option<u16>,
+    /// `appProtocol`.
+    pub app_protocol: Option<String>,
+}
+
+// ------------------------------------------------------------------------------------------
+// ServiceImport
+// ------------------------------------------------------------------------------------------
+
+/// A `multicluster.x-k8s.io/v1alpha1 ServiceImport`: a Service exported by the clusters of a
+/// ClusterSet, as the Multi-Cluster Services API (KEP-1645) describes it. CoreDNS answers it,
+/// instead of Services, in the zones of its `multicluster` option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceImport {
+    /// Name, namespace, labels, annotations.
+    pub meta: ObjectMeta,
+    /// `spec.type`.
+    pub import_type: ServiceImportType,
+    /// `spec.ips`: the ClusterSet IPs (at most two). CoreDNS answers them for a `ClusterSetIP`
+    /// import and ignores them for a headless one.
+    pub ips: Vec<IpAddr>,
+    /// `spec.ports`.
+    pub ports: Vec<ServiceImportPort>,
+}
+
+impl ServiceImport {
+    /// Whether the import is `Headless`.
+    pub fn is_headless(&self) -> bool {
+        self.import_type == ServiceImportType::Headless
+    }
+}
+
+/// `spec.type` of a ServiceImport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServiceImportType {
+    /// `ClusterSetIP`: reached through the ClusterSet IPs in `spec.ips`.
+    ClusterSetIp,
+    /// `Headless`: the endpoints of every cluster are answered directly.
+    Headless,
+}
+
+impl ServiceImportType {
+    /// The type as written in a manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceImportType::ClusterSetIp => "ClusterSetIP",
+            ServiceImportType::Headless => "Headless",
+        }
+    }
+}
+
+/// One entry of a ServiceImport's `spec.ports`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceImportPort {
+    /// `name`; required when the import has more than one port.
+    pub name: Option<String>,
+    /// `protocol`, defaulted to TCP.
+    pub protocol: Protocol,
+    /// `port`, 1–65535.
+    pub port: u16,
     /// `appProtocol`.
     pub app_protocol: Option<String>,
 }
@@ -513,6 +602,8 @@ pub enum Object {
     Pod(Pod),
     /// A Namespace.
     Namespace(Namespace),
+    /// A ServiceImport.
+    ServiceImport(ServiceImport),
 }
 
 impl Object {
@@ -524,6 +615,7 @@ impl Object {
             Object::EndpointSlice(o) => &o.meta,
             Object::Pod(o) => &o.meta,
             Object::Namespace(o) => &o.meta,
+            Object::ServiceImport(o) => &o.meta,
         }
     }
 
@@ -535,6 +627,7 @@ impl Object {
             Object::EndpointSlice(_) => Kind::EndpointSlice,
             Object::Pod(_) => Kind::Pod,
             Object::Namespace(_) => Kind::Namespace,
+            Object::ServiceImport(_) => Kind::ServiceImport,
         }
     }
 

@@ -11,6 +11,8 @@
 //! <svc>.<ns>.svc.<zone>                    a Service
 //! <endpoint>.<svc>.<ns>.svc.<zone>         one endpoint (hostname or dashed IP)
 //! <_port>.<_proto>.<svc>.<ns>.svc.<zone>   a port (leading underscores optional)
+//! <endpoint>.<cluster>.<svc>.<ns>.svc.<zone>  in a multicluster zone, when neither label
+//!                                          starts with `_`: an endpoint of one cluster
 //! <ns>.pod.<zone>                          a namespace's pod names (NODATA)
 //! [x.[y.]]<a-b-c-d>.<ns>.pod.<zone>       a pod by dashed IP; up to two labels left are ignored
 //! anything else in the zone                NXDOMAIN

@@ -433,3 +433,96 @@ fn broken_fixtures_each_report_their_one_fault() {
         assert_eq!(errors.to_string(), *expected, "{name}");
     }
 }
+
+/// A ServiceImport `web` in `default` with the given `spec` lines.
+fn service_import(spec: &str) -> String {
+    format!(
+        "apiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata:\n  name: web\nspec:\n{spec}"
+    )
+}
+
+#[test]
+fn bad_service_imports_are_reported_like_services() {
+    let cases: Vec<(&str, String, String)> = vec![
+        (
+            "the name is a DNS-1035 label, as a Service's",
+            "apiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata:\n  name: 1web\nspec:\n  type: Headless\n".into(),
+            format!("document 1, line 4, column 9: ServiceImport default/1web: metadata.name: expected {DNS1035}, found \"1web\""),
+        ),
+        (
+            "spec.type is required",
+            service_import("  ports:\n  - port: 80\n"),
+            "document 1, line 5: ServiceImport default/web: spec.type: required field is missing".into(),
+        ),
+        (
+            "spec.type is ClusterSetIP or Headless",
+            service_import("  type: ClusterIP\n"),
+            "document 1, line 6, column 9: ServiceImport default/web: spec.type: expected ClusterSetIP or Headless, found \"ClusterIP\"".into(),
+        ),
+        (
+            "spec.ips are IP addresses",
+            service_import("  type: ClusterSetIP\n  ips: [10.0.0.256]\n  ports:\n  - port: 80\n"),
+            "document 1, line 7: ServiceImport default/web: spec.ips[0]: expected an IP address, found \"10.0.0.256\"".into(),
+        ),
+        (
+            "at most two spec.ips",
+            service_import("  type: ClusterSetIP\n  ips:\n  - 10.0.0.1\n  - fd00::1\n  - 10.0.0.2\n  ports:\n  - port: 80\n"),
+            "document 1, line 7, column 3: ServiceImport default/web: spec.ips: expected at most 2 addresses, found [\"10.0.0.1\", \"fd00::1\", \"10.0.0.2\"]".into(),
+        ),
+        (
+            "ports are in range",
+            service_import("  type: ClusterSetIP\n  ips: [10.0.0.1]\n  ports:\n  - port: 0\n"),
+            "document 1, line 9, column 11: ServiceImport default/web: spec.ports[0].port: expected an integer from 1 to 65535, found 0".into(),
+        ),
+        (
+            "a port needs its number",
+            service_import("  type: Headless\n  ports:\n  - name: http\n"),
+            "document 1, line 8: ServiceImport default/web: spec.ports[0].port: required field is missing".into(),
+        ),
+        (
+            "several ports need names",
+            service_import("  type: Headless\n  ports:\n  - port: 80\n  - {name: https, port: 443}\n"),
+            "document 1, line 8: ServiceImport default/web: spec.ports[0].name: required field is missing".into(),
+        ),
+        (
+            "port names are DNS-1123 labels and unique",
+            service_import("  type: Headless\n  ports:\n  - {name: http, port: 80}\n  - {name: http, port: 81}\n"),
+            "document 1, line 9: ServiceImport default/web: spec.ports[1].name: expected a name no other port has, found \"http\"".into(),
+        ),
+        (
+            "protocols are TCP, UDP or SCTP",
+            service_import("  type: Headless\n  ports:\n  - {port: 53, protocol: dns}\n"),
+            "document 1, line 8: ServiceImport default/web: spec.ports[0].protocol: expected TCP, UDP or SCTP, found \"dns\"".into(),
+        ),
+        (
+            "a type error keeps serde's field path",
+            service_import("  type: ClusterSetIP\n  ips: 10.0.0.1\n"),
+            "document 1, line 7, column 8: ServiceImport default/web: spec.ips: invalid type: string \"10.0.0.1\", expected a sequence".into(),
+        ),
+        (
+            "another version of the Multi-Cluster Services API",
+            "apiVersion: multicluster.x-k8s.io/v1beta1\nkind: ServiceImport\nmetadata:\n  name: web\nspec:\n  type: Headless\n".into(),
+            "document 1, line 1, column 13: ServiceImport default/web: apiVersion: expected multicluster.x-k8s.io/v1alpha1 (the version of ServiceImport the simulator models), found \"multicluster.x-k8s.io/v1beta1\"".into(),
+        ),
+    ];
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(rule, text, expected)| {
+            let got = load_error(text).to_string();
+            (got != *expected).then(|| format!("[{rule}]\n  want: {expected}\n  got:  {got}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_service_import_of_another_api_group_is_skipped_not_refused() {
+    let text = "apiVersion: lighthouse.submariner.io/v2alpha1\nkind: ServiceImport\nmetadata:\n  name: web\n  namespace: shop\n";
+    let cluster = Cluster::from_yaml(text).expect("another group's kind is listed, not loaded");
+    assert!(cluster.service_imports().is_empty());
+    let [skipped] = cluster.skipped() else {
+        panic!("one skipped object expected: {:?}", cluster.skipped());
+    };
+    assert_eq!(skipped.api_version, "lighthouse.submariner.io/v2alpha1");
+    assert_eq!(skipped.kind, "ServiceImport");
+}

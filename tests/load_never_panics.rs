@@ -10,6 +10,7 @@ const MANIFESTS: &[&str] = &[
     include_str!("../fixtures/broken/slice-ipv6-in-ipv4.yaml"),
     include_str!("../fixtures/broken/headless-nodeport.yaml"),
     "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n  spec:\n    clusterIPs: [None]\n    ports:\n    - {port: 80, targetPort: http}\n- kind: Pod\n  apiVersion: v1\n  metadata:\n    name: p\n  status:\n    podIPs:\n    - ip: 10.0.0.1\n...\n%YAML 1.2\n--- &a\nb: *a\n",
+    "apiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata: {name: db, namespace: shop}\nspec:\n  type: ClusterSetIP\n  ips: [10.0.0.1, \"fd00::1\"]\n  ports:\n  - {name: sql, protocol: TCP, port: 5432, appProtocol: postgresql}\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: db-east\n  namespace: shop\n  labels:\n    multicluster.kubernetes.io/service-name: db\n    multicluster.kubernetes.io/source-cluster: east\naddressType: IPv4\nendpoints:\n- addresses: [10.1.0.5]\n  hostname: db-0\n",
     "{\"apiVersion\": \"v1\", \"kind\": \"ServiceList\", \"items\": [{\"metadata\": {\"name\": \"x\"}, \"spec\": {\"ports\": [{\"port\": 1}]}}]}\n",
 ];
 

@@ -1,4 +1,4 @@
-//! The shape of the five modelled kinds as they appear in a manifest.
+//! The shape of the modelled kinds as they appear in a manifest.
 //!
 //! These structs hold only what [`crate::model`] needs, in the API's own spelling. Every field
 //! is optional and unknown fields are ignored, so anything `kubectl get -o yaml` prints
@@ -208,6 +208,34 @@ pub(crate) struct RawPodCondition {
 #[serde(default)]
 pub(crate) struct RawNamespace {
     pub metadata: Option<RawMeta>,
+}
+
+/// `multicluster.x-k8s.io/v1alpha1 ServiceImport`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawServiceImport {
+    pub metadata: Option<RawMeta>,
+    pub spec: Option<RawServiceImportSpec>,
+}
+
+/// `ServiceImport.spec`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawServiceImportSpec {
+    #[serde(rename = "type")]
+    pub import_type: Option<String>,
+    pub ips: Option<Vec<String>>,
+    pub ports: Option<Vec<RawServiceImportPort>>,
+}
+
+/// An entry of `ServiceImport.spec.ports`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawServiceImportPort {
+    pub name: Option<String>,
+    pub protocol: Option<String>,
+    pub port: Option<Int>,
+    pub app_protocol: Option<String>,
 }
 
 /// An integer of any size YAML gives, range-checked later.

@@ -19,14 +19,14 @@ use std::net::IpAddr;
 use super::documents::{self, Scope};
 use super::raw::{
     Int, IntOrString, RawContainerPort, RawEndpointAddress, RawEndpointPort, RawEndpointSlice,
-    RawEndpoints, RawMeta, RawNamespace, RawPod, RawService, RawTargetRef,
+    RawEndpoints, RawMeta, RawNamespace, RawPod, RawService, RawServiceImport, RawTargetRef,
 };
 use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{
     AddressType, ClusterIpSpec, ContainerPort, Endpoint, EndpointAddress, EndpointConditions,
     EndpointPort, EndpointSlice, EndpointSubset, Endpoints, IpFamily, IpFamilyPolicy, Kind,
-    Namespace, ObjectMeta, ObjectRef, Pod, PodPhase, Protocol, Service, ServicePort, ServiceType,
-    TargetPort, TargetRef,
+    Namespace, ObjectMeta, ObjectRef, Pod, PodPhase, Protocol, Service, ServiceImport,
+    ServiceImportPort, ServiceImportType, ServicePort, ServiceType, TargetPort, TargetRef,
 };
 
 /// The most endpoints an EndpointSlice may hold.
@@ -585,30 +585,17 @@ fn service_ports(
     if raw.is_empty() && !ports_optional {
         check.missing("spec.ports");
     }
-    let many = raw.len() > 1;
-    let mut names = HashSet::new();
-    let mut pairs = HashSet::new();
+    let mut seen = PortsSeen::new(raw.len());
     let mut ports = Vec::new();
     for (i, port) in raw.into_iter().enumerate() {
         let field = |name: &str| format!("spec.ports[{i}].{name}");
-        let name = port_name(check, &field("name"), port.name, many, &mut names);
-        let protocol = check.protocol(&field("protocol"), port.protocol.as_deref());
-        let number = match port.port {
-            None => {
-                check.missing(&field("port"));
-                None
-            }
-            Some(value) => check.port(&field("port"), value),
-        };
-        if let Some(number) = number
-            && !pairs.insert((protocol, number))
-        {
-            check.invalid(
-                &field("port"),
-                "a port and protocol no other port has",
-                format!("{number}/{protocol}"),
-            );
-        }
+        let (name, protocol, number) = seen.check(
+            check,
+            &field,
+            port.name,
+            port.protocol.as_deref(),
+            port.port,
+        );
         let target_port = match port.target_port {
             // The API server defaults an unset, 0 or "" targetPort to the port itself.
             None | Some(IntOrString::Int(0)) => None,
@@ -631,6 +618,70 @@ fn service_ports(
         }
     }
     ports
+}
+
+/// The checks every entry of a `spec.ports` list shares: a name (required when there are
+/// several, a DNS-1123 label, unique), a protocol, a port number, and a unique port and
+/// protocol pair.
+struct PortsSeen {
+    many: bool,
+    names: HashSet<String>,
+    pairs: HashSet<(Protocol, u16)>,
+}
+
+impl PortsSeen {
+    fn new(count: usize) -> Self {
+        PortsSeen {
+            many: count > 1,
+            names: HashSet::new(),
+            pairs: HashSet::new(),
+        }
+    }
+
+    /// Checks one entry; `field` spells the path of one of its fields.
+    fn check(
+        &mut self,
+        check: &mut Checker<'_>,
+        field: &dyn Fn(&str) -> String,
+        name: Option<String>,
+        protocol: Option<&str>,
+        port: Option<Int>,
+    ) -> (Option<String>, Protocol, Option<u16>) {
+        let name = match name.filter(|n| !n.is_empty()) {
+            None => {
+                if self.many {
+                    check.missing(&field("name"));
+                }
+                None
+            }
+            Some(name) => {
+                if check.name(&field("name"), &name, NameRule::Dns1123Label)
+                    && !self.names.insert(name.clone())
+                {
+                    check.invalid(&field("name"), "a name no other port has", quote(&name));
+                }
+                Some(name)
+            }
+        };
+        let protocol = check.protocol(&field("protocol"), protocol);
+        let number = match port {
+            None => {
+                check.missing(&field("port"));
+                None
+            }
+            Some(value) => check.port(&field("port"), value),
+        };
+        if let Some(number) = number
+            && !self.pairs.insert((protocol, number))
+        {
+            check.invalid(
+                &field("port"),
+                "a port and protocol no other port has",
+                format!("{number}/{protocol}"),
+            );
+        }
+        (name, protocol, number)
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -859,6 +910,82 @@ pub(crate) fn endpoint_slice(
         ports,
     };
     check.ok().then_some(slice)
+}
+
+// ------------------------------------------------------------------------------------------
+// ServiceImport
+// ------------------------------------------------------------------------------------------
+
+/// The most addresses `spec.ips` of a ServiceImport may hold (the API's `MaxItems`).
+const MAX_IMPORT_IPS: usize = 2;
+
+/// Validates a `multicluster.x-k8s.io/v1alpha1 ServiceImport`.
+///
+/// The CustomResourceDefinition itself checks little (the type is `ClusterSetIP` or
+/// `Headless`, a port has a number); the controllers that write ServiceImports copy them
+/// from exported Services, so the name and the ports follow the Service rules here, and each
+/// of `spec.ips` must be an address, since CoreDNS answers them as such.
+pub(crate) fn service_import(
+    check: &mut Checker<'_>,
+    raw: RawServiceImport,
+) -> Option<ServiceImport> {
+    let meta = check.meta(raw.metadata, Kind::ServiceImport, NameRule::Dns1035Label);
+    let spec = raw.spec.unwrap_or_default();
+    let import_type = match spec.import_type.as_deref() {
+        None | Some("") => {
+            check.missing("spec.type");
+            None
+        }
+        Some("ClusterSetIP") => Some(ServiceImportType::ClusterSetIp),
+        Some("Headless") => Some(ServiceImportType::Headless),
+        Some(other) => {
+            check.invalid("spec.type", "ClusterSetIP or Headless", quote(other));
+            None
+        }
+    };
+    let raw_ips = spec.ips.unwrap_or_default();
+    if raw_ips.len() > MAX_IMPORT_IPS {
+        check.invalid(
+            "spec.ips",
+            format!("at most {MAX_IMPORT_IPS} addresses"),
+            quote_list(&raw_ips),
+        );
+    }
+    let mut ips = Vec::new();
+    for (i, value) in raw_ips.iter().enumerate() {
+        match value.parse::<IpAddr>() {
+            Ok(ip) => ips.push(ip),
+            Err(_) => check.invalid(&format!("spec.ips[{i}]"), "an IP address", quote(value)),
+        }
+    }
+    let raw_ports = spec.ports.unwrap_or_default();
+    let mut seen = PortsSeen::new(raw_ports.len());
+    let mut ports = Vec::new();
+    for (i, port) in raw_ports.into_iter().enumerate() {
+        let field = |name: &str| format!("spec.ports[{i}].{name}");
+        let (name, protocol, number) = seen.check(
+            check,
+            &field,
+            port.name,
+            port.protocol.as_deref(),
+            port.port,
+        );
+        if let Some(number) = number {
+            ports.push(ServiceImportPort {
+                name,
+                protocol,
+                port: number,
+                app_protocol: port.app_protocol.filter(|a| !a.is_empty()),
+            });
+        }
+    }
+    let import = ServiceImport {
+        meta,
+        import_type: import_type.unwrap_or(ServiceImportType::ClusterSetIp),
+        ips,
+        ports,
+    };
+    check.ok().then_some(import)
 }
 
 // ------------------------------------------------------------------------------------------
