@@ -26,9 +26,11 @@
 //!    - ExternalName: a CNAME to the external name, unless it is an IP address;
 //! 4. the SOA again, which ends a transfer.
 //!
-//! `ignore empty_service` does not act on the listing (xfr.go does not read it). In a
-//! `multicluster` zone CoreDNS lists ServiceImports, which the simulator does not load: such a
-//! zone lists its SOA, NS and glue only.
+//! `ignore empty_service` does not act on the listing (xfr.go does not read it). A
+//! `multicluster` zone lists ServiceImports instead (xfr.go `transferMultiClusterServices`),
+//! sorted by name: an import with ClusterSet IPs as a ClusterIP Service, any other through its
+//! multicluster EndpointSlices as a headless Service, endpoint names *without* the cluster id
+//! (unlike the query answers).
 //!
 //! Owner names are lower-case: CoreDNS builds the transfer from the lower-cased question.
 //! Two records differ from what the plugin's query answers give: the glue's TTL (0 instead of
@@ -68,8 +70,8 @@ use hickory_proto::rr::rdata::{CNAME, SRV};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use crate::answer::{Context, address_rdata, endpoint_label, service_name, srv_weight};
-use crate::cluster::ClusterService;
-use crate::model::ServiceType;
+use crate::cluster::{ClusterImport, ClusterService};
+use crate::model::{EndpointSlice, ServiceType};
 use crate::server::NameError;
 
 /// CoreDNS's `transfer` plugin starts a new message before the records of the current one
@@ -111,7 +113,21 @@ pub(crate) fn listing(context: &Context<'_>, zone: &Name) -> Vec<Record> {
         .multicluster_zones
         .iter()
         .any(|multicluster| multicluster.zone_of(zone));
-    if !multicluster {
+    if multicluster {
+        let mut imports: Vec<&ClusterImport> = context
+            .cluster
+            .service_imports()
+            .iter()
+            .filter(|import| context.namespace_exposed(&import.import().meta.namespace))
+            .collect();
+        // xfr.go sorts imports by name only; ties keep load order.
+        imports.sort_by(|a, b| a.import().meta.name.cmp(&b.import().meta.name));
+        let mut out = Out { records, ttl };
+        for import in imports {
+            list_import(context, zone, import, &mut out);
+        }
+        records = out.records;
+    } else {
         let mut services: Vec<&ClusterService> = context
             .cluster
             .services()
@@ -202,42 +218,76 @@ fn list_service(context: &Context<'_>, zone: &Name, service: &ClusterService, ou
     if context.config.noendpoints {
         return;
     }
-    let endpoint_pod_names = context.config.endpoint_pod_names;
     for &index in service.slice_indexes() {
-        let Some(cluster_slice) = context.cluster.endpoint_slices().get(index) else {
-            continue;
-        };
-        let slice = cluster_slice.slice();
-        let ready = || {
-            slice
-                .endpoints
-                .iter()
-                .filter(|endpoint| endpoint.is_ready())
-        };
-        let weight = srv_weight(ready().map(|endpoint| endpoint.addresses.len()).sum());
-        // The named ports, with their SRV owner names; a port without a number is CoreDNS's
-        // -1, which becomes 65535 in the record.
-        let ports: Vec<(Name, u16)> = slice
-            .ports
+        if let Some(cluster_slice) = context.cluster.endpoint_slices().get(index) {
+            list_slice_endpoints(context, &base, cluster_slice.slice(), out);
+        }
+    }
+}
+
+/// One ServiceImport's records (xfr.go `transferMultiClusterServices`, one iteration).
+fn list_import(context: &Context<'_>, zone: &Name, import: &ClusterImport, out: &mut Out) {
+    let object = import.import();
+    let meta = &object.meta;
+    let Ok(base) = Name::from_labels([meta.name.as_str(), meta.namespace.as_str(), "svc"])
+        .and_then(|name| name.append_domain(zone))
+    else {
+        return;
+    };
+    if !object.ips.is_empty() {
+        for &ip in &object.ips {
+            out.address(&base, ip);
+        }
+        for port in &object.ports {
+            out.srv(base.clone(), 100, port.port, &base);
+            let Some(name) = port.name.as_deref().filter(|name| !name.is_empty()) else {
+                continue;
+            };
+            if let Some(owner) = port_name(&base, name, port.protocol.as_str()) {
+                out.srv(owner, 100, port.port, &base);
+            }
+        }
+        return;
+    }
+    for cluster_slice in context.cluster.slices_of_import(import) {
+        list_slice_endpoints(context, &base, cluster_slice.slice(), out);
+    }
+}
+
+/// The ready endpoints of one slice under `base`: an address record on `base` and on the
+/// endpoint's name, and per named port an SRV on `_<port>._<proto>.<base>` weighted
+/// `floor(100/N)`, N the slice's ready addresses.
+fn list_slice_endpoints(context: &Context<'_>, base: &Name, slice: &EndpointSlice, out: &mut Out) {
+    let endpoint_pod_names = context.config.endpoint_pod_names;
+    let ready = || {
+        slice
+            .endpoints
             .iter()
-            .filter_map(|port| {
-                let name = port.name.as_deref().filter(|name| !name.is_empty())?;
-                let owner = port_name(&base, name, port.protocol.as_str())?;
-                Some((owner, port.port.unwrap_or(u16::MAX)))
-            })
-            .collect();
-        for endpoint in ready() {
-            for address in &endpoint.addresses {
-                out.address(&base, *address);
-                let mut buffer = [0u8; 48];
-                let label = endpoint_label(endpoint, address, endpoint_pod_names, &mut buffer);
-                let Ok(host) = base.prepend_label(label) else {
-                    continue;
-                };
-                out.address(&host, *address);
-                for (owner, port) in &ports {
-                    out.srv(owner.clone(), weight, *port, &host);
-                }
+            .filter(|endpoint| endpoint.is_ready())
+    };
+    let weight = srv_weight(ready().map(|endpoint| endpoint.addresses.len()).sum());
+    // The named ports, with their SRV owner names; a port without a number is CoreDNS's
+    // -1, which becomes 65535 in the record.
+    let ports: Vec<(Name, u16)> = slice
+        .ports
+        .iter()
+        .filter_map(|port| {
+            let name = port.name.as_deref().filter(|name| !name.is_empty())?;
+            let owner = port_name(base, name, port.protocol.as_str())?;
+            Some((owner, port.port.unwrap_or(u16::MAX)))
+        })
+        .collect();
+    for endpoint in ready() {
+        for address in &endpoint.addresses {
+            out.address(base, *address);
+            let mut buffer = [0u8; 48];
+            let label = endpoint_label(endpoint, address, endpoint_pod_names, &mut buffer);
+            let Ok(host) = base.prepend_label(label) else {
+                continue;
+            };
+            out.address(&host, *address);
+            for (owner, port) in &ports {
+                out.srv(owner.clone(), weight, *port, &host);
             }
         }
     }

@@ -382,3 +382,52 @@ fn a_large_transfer_is_split_as_transfer_go_splits_it() {
     // `handle` has no transport: one message with everything.
     assert_eq!(dns.handle(&decode(&axfr)).answers, listing);
 }
+
+#[test]
+fn multicluster_zones_list_service_imports_without_cluster_ids() {
+    // xfr.go transferMultiClusterServices: imports sorted by name; ClusterSet IPs like a
+    // ClusterIP Service; others through their multicluster slices, endpoint names without the
+    // cluster id, SRV weight per slice; plain Services are not listed.
+    let config = Config::default()
+        .with_zones(["cluster.local", "clusterset.local"])
+        .unwrap()
+        .with_multicluster_zones(["clusterset.local"])
+        .unwrap();
+    let dns = dns("multicluster.yaml", config);
+    let text = dns.zone_file("clusterset.local").unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let must = [
+        "svc1.testns.svc.clusterset.local. 5 IN A 10.0.0.1",
+        "svc1.testns.svc.clusterset.local. 5 IN SRV 0 100 80 svc1.testns.svc.clusterset.local.",
+        "_http._tcp.svc1.testns.svc.clusterset.local. 5 IN SRV 0 100 80 svc1.testns.svc.clusterset.local.",
+        "hdls1.testns.svc.clusterset.local. 5 IN A 172.0.0.4",
+        "dup-name.hdls1.testns.svc.clusterset.local. 5 IN A 172.0.0.4",
+        "_http._tcp.hdls1.testns.svc.clusterset.local. 5 IN SRV 0 25 80 dup-name.hdls1.testns.svc.clusterset.local.",
+        "_http._tcp.hdls1.testns.svc.clusterset.local. 5 IN SRV 0 50 80 5678-abcd--1.hdls1.testns.svc.clusterset.local.",
+    ];
+    for line in must {
+        assert!(lines.contains(&line), "missing {line:?} in\n{text}");
+    }
+    assert!(
+        !text.contains("plain.testns"),
+        "plain Services are not in a multicluster zone:\n{text}"
+    );
+    assert!(
+        !text.contains("cluster1"),
+        "no cluster id in transferred names:\n{text}"
+    );
+    let first = |name: &str| {
+        lines
+            .iter()
+            .position(|line| line.starts_with(name))
+            .unwrap()
+    };
+    assert!(
+        first("hdls1.") < first("svc1."),
+        "imports are sorted by name"
+    );
+    // The plain zone still lists Services, not imports.
+    let plain = dns.zone_file("cluster.local").unwrap();
+    assert!(plain.contains("plain.testns.svc.cluster.local."));
+    assert!(!plain.contains("hdls1"));
+}
