@@ -468,58 +468,49 @@ impl Context<'_> {
         filter: ImportFilter<'c>,
     ) -> impl Iterator<Item = (Entry<'c>, &'c str)> + 'c {
         let endpoint_pod_names = self.config.endpoint_pod_names;
-        import
-            .slice_indexes()
-            .iter()
-            .map(|&index| &self.cluster.endpoint_slices()[index])
-            .flat_map(move |cluster_slice| {
-                let cluster = cluster_slice.cluster_id();
-                let slice = cluster_slice.slice();
-                let port_count = slice.ports.len().max(1);
-                // An endpoint name holds a cluster id (empty for a one-label name), which must
-                // be the slice's.
-                let named = filter.endpoint.is_none()
-                    || filter
-                        .cluster
-                        .unwrap_or_default()
-                        .eq_ignore_ascii_case(cluster);
-                slice
-                    .endpoints
-                    .iter()
-                    .filter(move |endpoint| named && endpoint.is_ready())
-                    .flat_map(move |endpoint| {
-                        endpoint
-                            .addresses
-                            .iter()
-                            .copied()
-                            .filter(move |address| {
-                                filter.endpoint.is_none_or(|label| {
-                                    endpoint_name_matches(
+        import.slices().flat_map(move |cluster_slice| {
+            let cluster = cluster_slice.cluster_id();
+            let slice = cluster_slice.slice();
+            let port_count = slice.ports.len().max(1);
+            // An endpoint name holds a cluster id (empty for a one-label name), which must
+            // be the slice's.
+            let named = filter.endpoint.is_none()
+                || filter
+                    .cluster
+                    .unwrap_or_default()
+                    .eq_ignore_ascii_case(cluster);
+            slice
+                .endpoints
+                .iter()
+                .filter(move |endpoint| named && endpoint.is_ready())
+                .flat_map(move |endpoint| {
+                    endpoint
+                        .addresses
+                        .iter()
+                        .copied()
+                        .filter(move |address| {
+                            filter.endpoint.is_none_or(|label| {
+                                endpoint_name_matches(endpoint, address, endpoint_pod_names, label)
+                            })
+                        })
+                        .flat_map(move |address| {
+                            (0..port_count).filter_map(move |index| {
+                                let port = slice.ports.get(index);
+                                let (name, protocol) = port.map_or((Some(""), ""), |port| {
+                                    (port.name.as_deref(), port.protocol.as_str())
+                                });
+                                port_matches(filter.port, name, protocol).then_some((
+                                    Entry {
                                         endpoint,
                                         address,
-                                        endpoint_pod_names,
-                                        label,
-                                    )
-                                })
+                                        port: port.and_then(|port| port.port),
+                                    },
+                                    cluster,
+                                ))
                             })
-                            .flat_map(move |address| {
-                                (0..port_count).filter_map(move |index| {
-                                    let port = slice.ports.get(index);
-                                    let (name, protocol) = port.map_or((Some(""), ""), |port| {
-                                        (port.name.as_deref(), port.protocol.as_str())
-                                    });
-                                    port_matches(filter.port, name, protocol).then_some((
-                                        Entry {
-                                            endpoint,
-                                            address,
-                                            port: port.and_then(|port| port.port),
-                                        },
-                                        cluster,
-                                    ))
-                                })
-                            })
-                    })
-            })
+                        })
+                })
+        })
     }
 
     fn has_ready(&self, service: &ClusterService) -> bool {
@@ -533,61 +524,54 @@ impl Context<'_> {
         service: &'c ClusterService,
         filter: EndpointFilter<'c>,
     ) -> impl Iterator<Item = Entry<'c>> + 'c {
-        let slices = if self.config.noendpoints {
-            &[][..]
+        // `noendpoints`: the plugin never learns of any endpoint.
+        let slices = service.slices().take(if self.config.noendpoints {
+            0
         } else {
-            service.slice_indexes()
-        };
+            usize::MAX
+        });
         let endpoint_pod_names = self.config.endpoint_pod_names;
-        slices
-            .iter()
-            .map(|&index| self.cluster.endpoint_slices()[index].slice())
-            .flat_map(move |slice| {
-                // A slice without ports still answers address queries: CoreDNS gives it one
-                // port with no name, no protocol and number -1.
-                let port_count = slice.ports.len().max(1);
-                slice
-                    .endpoints
-                    .iter()
-                    .filter(move |endpoint| {
-                        endpoint.is_ready()
-                            && filter.zone.is_none_or(|zone| {
-                                endpoint
-                                    .zone
-                                    .as_deref()
-                                    .is_some_and(|value| zone.matches(value))
+        slices.map(ClusterSlice::slice).flat_map(move |slice| {
+            // A slice without ports still answers address queries: CoreDNS gives it one
+            // port with no name, no protocol and number -1.
+            let port_count = slice.ports.len().max(1);
+            slice
+                .endpoints
+                .iter()
+                .filter(move |endpoint| {
+                    endpoint.is_ready()
+                        && filter.zone.is_none_or(|zone| {
+                            endpoint
+                                .zone
+                                .as_deref()
+                                .is_some_and(|value| zone.matches(value))
+                        })
+                })
+                .flat_map(move |endpoint| {
+                    endpoint
+                        .addresses
+                        .iter()
+                        .copied()
+                        .filter(move |address| {
+                            filter.endpoint.is_none_or(|label| {
+                                endpoint_name_matches(endpoint, address, endpoint_pod_names, label)
                             })
-                    })
-                    .flat_map(move |endpoint| {
-                        endpoint
-                            .addresses
-                            .iter()
-                            .copied()
-                            .filter(move |address| {
-                                filter.endpoint.is_none_or(|label| {
-                                    endpoint_name_matches(
-                                        endpoint,
-                                        address,
-                                        endpoint_pod_names,
-                                        label,
-                                    )
+                        })
+                        .flat_map(move |address| {
+                            (0..port_count).filter_map(move |index| {
+                                let port = slice.ports.get(index);
+                                let (name, protocol) = port.map_or((Some(""), ""), |port| {
+                                    (port.name.as_deref(), port.protocol.as_str())
+                                });
+                                port_matches(filter.port, name, protocol).then_some(Entry {
+                                    endpoint,
+                                    address,
+                                    port: port.and_then(|port| port.port),
                                 })
                             })
-                            .flat_map(move |address| {
-                                (0..port_count).filter_map(move |index| {
-                                    let port = slice.ports.get(index);
-                                    let (name, protocol) = port.map_or((Some(""), ""), |port| {
-                                        (port.name.as_deref(), port.protocol.as_str())
-                                    });
-                                    port_matches(filter.port, name, protocol).then_some(Entry {
-                                        endpoint,
-                                        address,
-                                        port: port.and_then(|port| port.port),
-                                    })
-                                })
-                            })
-                    })
-            })
+                        })
+                })
+        })
     }
 
     /// CoreDNS `findPods`.
@@ -599,11 +583,10 @@ impl Context<'_> {
             return Found::NameError;
         };
         if self.config.pods == PodMode::Verified {
-            let exists = self.cluster.pods().any(|pod| {
-                pod.meta.namespace == namespace
-                    && !pod.terminating
-                    && pod.pod_ips.first() == Some(&address)
-            });
+            let exists = self
+                .cluster
+                .pods_with_ip(address)
+                .any(|pod| pod.meta.namespace == namespace && !pod.terminating);
             if !exists {
                 return Found::NameError;
             }

@@ -1,8 +1,8 @@
 //! The model cluster: loaded objects, linked the way a modern cluster links them, and indexed
 //! for DNS lookups.
 //!
-//! Building a [`Cluster`] does, once, everything the controllers of a real cluster would have
-//! done before DNS ever sees the objects:
+//! Loading objects into a [`Cluster`] does everything the controllers of a real cluster would
+//! have done before DNS ever sees the objects:
 //!
 //! - **ClusterIPs** are allocated for Services that need one and have none (see
 //!   [`ServiceCidrs`]).
@@ -18,7 +18,13 @@
 //! - A **namespace exists** when a Namespace object names it or any object lives in it.
 //!
 //! What DNS needs per Service (its ready addresses by family) is computed here, so answering a
-//! query is two hash lookups and a copy.
+//! query is a hash lookup and a copy.
+//!
+//! A `Cluster` is an immutable snapshot: every map in it is persistent (structurally shared),
+//! so cloning one is a few reference-count increments and it can be shared across threads.
+//! [`Cluster::apply`] makes the next snapshot from a batch of [`Change`]s, relinking only what
+//! the changed objects touch; loading from scratch is the same operation on an empty cluster,
+//! which is why the two always agree.
 //!
 //! ```
 //! use k8s_dns_sim::Cluster;
@@ -38,72 +44,124 @@
 //! ```
 
 mod allocate;
+mod diagnose;
+mod link;
 mod mirror;
+mod update;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::{Arc, OnceLock};
 
 pub use allocate::ServiceCidrs;
+pub use update::{Change, UpdateError, UpdateErrorKind, UpdateErrors};
 
-use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::diagnostic::Diagnostic;
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadedObject, SkippedObject};
 use crate::model::{
-    ClusterIpSpec, Endpoint, EndpointSlice, Endpoints, IpFamily, IpFamilyPolicy, Kind, Namespace,
-    Object, ObjectRef, Pod, Service, ServiceImport, ServiceType,
+    Endpoint, EndpointSlice, Endpoints, Namespace, ObjectRef, Pod, Service, ServiceImport,
 };
-use allocate::Allocator;
 
-/// A loaded, linked and indexed cluster. Immutable; cheap to query.
-#[derive(Debug, Clone, Default)]
-pub struct Cluster {
-    services: Vec<ClusterService>,
-    imports: Vec<ClusterImport>,
-    namespaces: HashMap<Box<str>, NamespaceEntry>,
-    slices: Vec<ClusterSlice>,
-    endpoints: Vec<(Endpoints, Location)>,
-    pods: Vec<(Pod, Location)>,
-    diagnostics: Vec<Diagnostic>,
-    skipped: Vec<SkippedObject>,
-    /// The Corefile of the ConfigMap `kube-system/coredns`, if the input held it.
-    corefile: Option<EmbeddedCorefile>,
-    /// ClusterIP → the Services holding it, in load order (CoreDNS `SvcIndexReverse`).
-    services_by_cluster_ip: HashMap<IpAddr, Vec<usize>>,
-    /// Ready endpoint address → `(slice, endpoint)` indexes, in slice order, for every slice
-    /// that names a Service (CoreDNS `EpIndexReverse`).
-    endpoints_by_address: HashMap<IpAddr, Vec<(usize, usize)>>,
+/// A persistent hash map: cloning shares the structure, changing copies one path.
+pub(crate) type Map<K, V> = rpds::HashTrieMapSync<K, V>;
+/// A persistent ordered set.
+pub(crate) type Set<T> = rpds::RedBlackTreeSetSync<T>;
+/// The key of a namespaced object: `namespace/name`, lower-case as Kubernetes names are.
+pub(crate) type Key = Arc<str>;
+
+/// `namespace/name`.
+pub(crate) fn key(namespace: &str, name: &str) -> Key {
+    let mut text = String::with_capacity(namespace.len() + name.len() + 1);
+    text.push_str(namespace);
+    text.push('/');
+    text.push_str(name);
+    text.into()
 }
 
-#[derive(Debug, Clone, Default)]
-struct NamespaceEntry {
-    /// Whether a Namespace object names it (otherwise it exists because objects live in it).
-    object: Option<(Namespace, Location)>,
-    /// Service name → index into `Cluster::services`.
-    services: HashMap<Box<str>, usize>,
-    /// ServiceImport name → index into `Cluster::imports`.
-    imports: HashMap<Box<str>, usize>,
+/// An object with where it was read from.
+#[derive(Debug, Clone)]
+pub(crate) struct Sourced<T> {
+    pub(crate) object: T,
+    pub(crate) location: Location,
+}
+
+/// A loaded, linked and indexed cluster: an immutable snapshot, cheap to clone and to query.
+#[derive(Clone)]
+pub struct Cluster {
+    pub(crate) cidrs: Arc<ServiceCidrs>,
+    /// Increases with every applied batch of changes; the SOA serial.
+    pub(crate) serial: u32,
+    // The objects, as loaded or changed since.
+    pub(crate) service_sources: Map<Key, Arc<Sourced<Service>>>,
+    pub(crate) endpoints_sources: Map<Key, Arc<Sourced<Endpoints>>>,
+    pub(crate) slice_sources: Map<Key, Arc<Sourced<EndpointSlice>>>,
+    pub(crate) import_sources: Map<Key, Arc<Sourced<ServiceImport>>>,
+    pub(crate) pods: Map<Key, Arc<Sourced<Pod>>>,
+    pub(crate) namespace_objects: Map<Key, Arc<Sourced<Namespace>>>,
+    pub(crate) skipped: Arc<Vec<SkippedObject>>,
+    pub(crate) corefile: Option<Arc<EmbeddedCorefile>>,
+    // What linking derives from them.
+    /// How many namespaced objects live in each namespace.
+    pub(crate) namespace_use: Map<Key, u32>,
+    pub(crate) services: Map<Key, Arc<ClusterService>>,
+    pub(crate) imports: Map<Key, Arc<ClusterImport>>,
+    /// Every effective EndpointSlice (loaded, mirrored), by slice id.
+    pub(crate) slices: Map<Key, Arc<ClusterSlice>>,
+    /// Loaded slices by their `kubernetes.io/service-name` Service.
+    pub(crate) slices_by_service: Map<Key, Set<Key>>,
+    /// Loaded slices by their `multicluster.kubernetes.io/service-name` ServiceImport.
+    pub(crate) slices_by_import: Map<Key, Set<Key>>,
+    /// ClusterIP → the Services holding it (CoreDNS `SvcIndexReverse`).
+    pub(crate) ip_owners: Map<IpAddr, Set<Key>>,
+    /// Ready endpoint address → (slice id, endpoint index), for every effective slice that
+    /// names a Service (CoreDNS `EpIndexReverse`).
+    pub(crate) endpoints_by_address: Map<IpAddr, Set<(Key, u32)>>,
+    /// A Pod's primary IP → the Pods with it.
+    pub(crate) pods_by_ip: Map<IpAddr, Set<Key>>,
+    /// Computed on first use for each snapshot.
+    pub(crate) diagnostics: Arc<OnceLock<Vec<Diagnostic>>>,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster::empty(ServiceCidrs::default())
+    }
+}
+
+impl fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cluster")
+            .field("serial", &self.serial)
+            .field("services", &self.services.size())
+            .field("service_imports", &self.imports.size())
+            .field("endpoint_slices", &self.slices.size())
+            .field("pods", &self.pods.size())
+            .field("namespaces", &self.namespaces().len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A Service as DNS sees it: the object, its effective ClusterIPs and its ready endpoints.
 #[derive(Debug, Clone)]
 pub struct ClusterService {
-    service: Service,
-    location: Location,
-    cluster_ips: Vec<IpAddr>,
-    slices: Vec<usize>,
-    ready_ipv4: Vec<Ipv4Addr>,
-    ready_ipv6: Vec<Ipv6Addr>,
+    pub(crate) source: Arc<Sourced<Service>>,
+    pub(crate) cluster_ips: Vec<IpAddr>,
+    pub(crate) slices: Vec<Arc<ClusterSlice>>,
+    pub(crate) ready_ipv4: Vec<Ipv4Addr>,
+    pub(crate) ready_ipv6: Vec<Ipv6Addr>,
 }
 
 impl ClusterService {
     /// The Service object.
     pub fn service(&self) -> &Service {
-        &self.service
+        &self.source.object
     }
 
     /// Where it was loaded from.
     pub fn location(&self) -> &Location {
-        &self.location
+        &self.source.location
     }
 
     /// Its ClusterIPs, primary first: those the manifest gave, or those allocated for it. Empty
@@ -112,12 +170,12 @@ impl ClusterService {
         &self.cluster_ips
     }
 
-    /// The distinct ready IPv4 endpoint addresses, in the order first seen.
+    /// The distinct ready IPv4 endpoint addresses, in slice order.
     pub fn ready_ipv4(&self) -> &[Ipv4Addr] {
         &self.ready_ipv4
     }
 
-    /// The distinct ready IPv6 endpoint addresses, in the order first seen.
+    /// The distinct ready IPv6 endpoint addresses, in slice order.
     pub fn ready_ipv6(&self) -> &[Ipv6Addr] {
         &self.ready_ipv6
     }
@@ -127,36 +185,35 @@ impl ClusterService {
         !self.ready_ipv4.is_empty() || !self.ready_ipv6.is_empty()
     }
 
-    /// Indexes of its EndpointSlices in [`Cluster::endpoint_slices`].
-    pub fn slice_indexes(&self) -> &[usize] {
-        &self.slices
+    /// Its EndpointSlices: loaded ones, then mirrored ones, each sorted by name.
+    pub fn slices(&self) -> impl Iterator<Item = &ClusterSlice> {
+        self.slices.iter().map(AsRef::as_ref)
     }
 }
 
-/// A ServiceImport as DNS sees it in a `multicluster` zone: the object and the EndpointSlices
-/// labelled `multicluster.kubernetes.io/service-name` with its name.
+/// A ServiceImport as DNS sees it in a `multicluster` zone: the object and its EndpointSlices.
 #[derive(Debug, Clone)]
 pub struct ClusterImport {
-    import: ServiceImport,
-    location: Location,
-    slices: Vec<usize>,
-    ready_addresses: usize,
+    pub(crate) source: Arc<Sourced<ServiceImport>>,
+    pub(crate) slices: Vec<Arc<ClusterSlice>>,
+    pub(crate) ready_addresses: usize,
 }
 
 impl ClusterImport {
     /// The ServiceImport object.
     pub fn import(&self) -> &ServiceImport {
-        &self.import
+        &self.source.object
     }
 
     /// Where it was loaded from.
     pub fn location(&self) -> &Location {
-        &self.location
+        &self.source.location
     }
 
-    /// Indexes of its EndpointSlices in [`Cluster::endpoint_slices`].
-    pub fn slice_indexes(&self) -> &[usize] {
-        &self.slices
+    /// Its EndpointSlices (those labelled `multicluster.kubernetes.io/service-name` with its
+    /// name), sorted by name.
+    pub fn slices(&self) -> impl Iterator<Item = &ClusterSlice> {
+        self.slices.iter().map(AsRef::as_ref)
     }
 
     /// Whether any endpoint of its slices is ready.
@@ -178,11 +235,9 @@ pub enum SliceOrigin {
 /// An EndpointSlice of the cluster, loaded or mirrored.
 #[derive(Debug, Clone)]
 pub struct ClusterSlice {
-    slice: EndpointSlice,
-    origin: SliceOrigin,
-    location: Location,
-    service: Option<usize>,
-    import: Option<usize>,
+    pub(crate) slice: EndpointSlice,
+    pub(crate) origin: SliceOrigin,
+    pub(crate) location: Location,
 }
 
 impl ClusterSlice {
@@ -201,19 +256,14 @@ impl ClusterSlice {
         &self.location
     }
 
-    /// Whether it belongs to an existing Service.
-    pub fn is_linked(&self) -> bool {
-        self.service.is_some()
-    }
-
-    /// Whether it belongs to an existing ServiceImport.
+    /// Whether it belongs to a ServiceImport (it carries the
+    /// `multicluster.kubernetes.io/service-name` label).
     pub fn is_imported(&self) -> bool {
-        self.import.is_some()
+        self.slice.multicluster_service_name().is_some()
     }
 
-    /// The cluster id of its endpoints in `multicluster` zones: the
-    /// `multicluster.kubernetes.io/source-cluster` label, empty when it has none (as CoreDNS
-    /// reads it).
+    /// The cluster id of a multicluster slice: its `multicluster.kubernetes.io/source-cluster`
+    /// label, or empty.
     pub fn cluster_id(&self) -> &str {
         self.slice.source_cluster().unwrap_or_default()
     }
@@ -342,13 +392,41 @@ impl ClusterBuilder {
     /// A Service that needs a ClusterIP when its service CIDR is full (or not configured for
     /// its family).
     pub fn build(self) -> Result<Cluster, LoadErrors> {
-        let mut linker = Linker::new(self.service_cidrs, self.skipped);
-        linker.cluster.corefile = self.corefile;
-        linker.link(self.objects)
+        let mut cluster = Cluster::empty(self.service_cidrs);
+        cluster.skipped = Arc::new(self.skipped);
+        cluster.corefile = self.corefile.map(Arc::new);
+        cluster.change_objects(self.objects, Vec::new())?;
+        Ok(cluster)
     }
 }
 
 impl Cluster {
+    /// A cluster with no object.
+    pub(crate) fn empty(cidrs: ServiceCidrs) -> Cluster {
+        Cluster {
+            cidrs: Arc::new(cidrs),
+            serial: 1,
+            service_sources: Map::new_sync(),
+            endpoints_sources: Map::new_sync(),
+            slice_sources: Map::new_sync(),
+            import_sources: Map::new_sync(),
+            pods: Map::new_sync(),
+            namespace_objects: Map::new_sync(),
+            skipped: Arc::new(Vec::new()),
+            corefile: None,
+            namespace_use: Map::new_sync(),
+            services: Map::new_sync(),
+            imports: Map::new_sync(),
+            slices: Map::new_sync(),
+            slices_by_service: Map::new_sync(),
+            slices_by_import: Map::new_sync(),
+            ip_owners: Map::new_sync(),
+            endpoints_by_address: Map::new_sync(),
+            pods_by_ip: Map::new_sync(),
+            diagnostics: Arc::new(OnceLock::new()),
+        }
+    }
+
     /// Loads a cluster from one YAML or JSON input with the default options.
     ///
     /// # Errors
@@ -364,6 +442,11 @@ impl Cluster {
         ClusterBuilder::new()
     }
 
+    /// The SOA serial: 1 for a freshly loaded cluster, one more after every applied batch.
+    pub fn serial(&self) -> u32 {
+        self.serial
+    }
+
     /// The Service `namespace/name` (case-insensitive).
     pub fn service(&self, namespace: &str, name: &str) -> Option<&ClusterService> {
         let mut namespace_buffer = [0u8; 253];
@@ -374,10 +457,12 @@ impl Cluster {
         )
     }
 
-    /// The Service `namespace/name`, both already lower-case. The answer path's lookup.
+    /// The Service `namespace/name`, both already lower-case. The answer path's lookup: the
+    /// key is written into a stack buffer, so nothing is allocated.
     pub(crate) fn find_service(&self, namespace: &str, name: &str) -> Option<&ClusterService> {
-        let entry = self.namespaces.get(namespace)?;
-        entry.services.get(name).map(|&index| &self.services[index])
+        let mut buffer = [0u8; 512];
+        let key = stack_key(namespace, name, &mut buffer)?;
+        self.services.get(key).map(AsRef::as_ref)
     }
 
     /// The ServiceImport `namespace/name` (case-insensitive).
@@ -390,19 +475,25 @@ impl Cluster {
         )
     }
 
-    /// The ServiceImport `namespace/name`, both already lower-case. The answer path's lookup.
+    /// The ServiceImport `namespace/name`, both already lower-case.
     pub(crate) fn find_service_import(
         &self,
         namespace: &str,
         name: &str,
     ) -> Option<&ClusterImport> {
-        let entry = self.namespaces.get(namespace)?;
-        entry.imports.get(name).map(|&index| &self.imports[index])
+        let mut buffer = [0u8; 512];
+        let key = stack_key(namespace, name, &mut buffer)?;
+        self.imports.get(key).map(AsRef::as_ref)
     }
 
-    /// Every ServiceImport, in load order.
-    pub fn service_imports(&self) -> &[ClusterImport] {
-        &self.imports
+    /// Every ServiceImport, sorted by namespace and name.
+    pub fn service_imports(&self) -> Vec<&ClusterImport> {
+        let mut imports: Vec<&ClusterImport> = self.imports.values().map(AsRef::as_ref).collect();
+        imports.sort_by(|a, b| {
+            let (a, b) = (&a.import().meta, &b.import().meta);
+            (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+        });
+        imports
     }
 
     /// The EndpointSlices of a ServiceImport.
@@ -410,7 +501,7 @@ impl Cluster {
         &'a self,
         import: &'a ClusterImport,
     ) -> impl Iterator<Item = &'a ClusterSlice> + 'a {
-        import.slices.iter().map(|&index| &self.slices[index])
+        import.slices()
     }
 
     /// Whether the namespace exists (case-insensitive): a Namespace object names it or an
@@ -418,29 +509,46 @@ impl Cluster {
     pub fn has_namespace(&self, namespace: &str) -> bool {
         let mut buffer = [0u8; 253];
         lowercase(namespace.as_bytes(), &mut buffer)
-            .is_some_and(|namespace| self.namespaces.contains_key(namespace))
+            .is_some_and(|namespace| self.has_namespace_lowercase(namespace))
     }
 
     /// Whether the namespace exists; `namespace` already lower-case.
     pub(crate) fn has_namespace_lowercase(&self, namespace: &str) -> bool {
-        self.namespaces.contains_key(namespace)
+        self.namespace_use.contains_key(namespace) || self.namespace_objects.contains_key(namespace)
     }
 
     /// Every namespace, sorted.
     pub fn namespaces(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.namespaces.keys().map(AsRef::as_ref).collect();
+        let mut names: Vec<&str> = self
+            .namespace_use
+            .keys()
+            .chain(self.namespace_objects.keys())
+            .map(AsRef::as_ref)
+            .collect();
         names.sort_unstable();
+        names.dedup();
         names
     }
 
-    /// Every Service, in load order.
-    pub fn services(&self) -> &[ClusterService] {
-        &self.services
+    /// Every Service, sorted by namespace and name.
+    pub fn services(&self) -> Vec<&ClusterService> {
+        let mut services: Vec<&ClusterService> =
+            self.services.values().map(AsRef::as_ref).collect();
+        services.sort_by(|a, b| {
+            let (a, b) = (&a.service().meta, &b.service().meta);
+            (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+        });
+        services
     }
 
-    /// Every EndpointSlice: loaded ones in load order, then mirrored ones.
-    pub fn endpoint_slices(&self) -> &[ClusterSlice] {
-        &self.slices
+    /// Every EndpointSlice, loaded and mirrored, sorted by namespace and name.
+    pub fn endpoint_slices(&self) -> Vec<&ClusterSlice> {
+        let mut slices: Vec<&ClusterSlice> = self.slices.values().map(AsRef::as_ref).collect();
+        slices.sort_by(|a, b| {
+            let (a, b) = (&a.slice.meta, &b.slice.meta);
+            (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+        });
+        slices
     }
 
     /// The EndpointSlices of a Service.
@@ -448,26 +556,43 @@ impl Cluster {
         &'a self,
         service: &'a ClusterService,
     ) -> impl Iterator<Item = &'a ClusterSlice> + 'a {
-        service.slices.iter().map(|&index| &self.slices[index])
+        service.slices()
+    }
+
+    /// The Service a slice belongs to, if it names one that exists.
+    pub fn service_of(&self, slice: &ClusterSlice) -> Option<&ClusterService> {
+        let name = slice.slice.service_name()?;
+        self.find_service(&slice.slice.meta.namespace, name)
     }
 
     /// Every loaded Endpoints object.
     pub fn endpoints(&self) -> impl Iterator<Item = &Endpoints> {
-        self.endpoints.iter().map(|(endpoints, _)| endpoints)
+        self.endpoints_sources.values().map(|source| &source.object)
     }
 
     /// Every loaded Pod.
     pub fn pods(&self) -> impl Iterator<Item = &Pod> {
-        self.pods.iter().map(|(pod, _)| pod)
+        self.pods.values().map(|source| &source.object)
     }
 
-    /// The Services whose ClusterIPs include `ip`, in load order.
-    pub fn services_with_cluster_ip(&self, ip: IpAddr) -> impl Iterator<Item = &ClusterService> {
-        self.services_by_cluster_ip
+    /// The Pods whose primary IP is `ip`.
+    pub(crate) fn pods_with_ip(&self, ip: IpAddr) -> impl Iterator<Item = &Pod> {
+        self.pods_by_ip
             .get(&ip)
             .into_iter()
-            .flatten()
-            .map(|&index| &self.services[index])
+            .flat_map(|keys| keys.iter())
+            .filter_map(|key| self.pods.get(key))
+            .map(|source| &source.object)
+    }
+
+    /// The Services whose ClusterIPs include `ip`, sorted by namespace and name.
+    pub fn services_with_cluster_ip(&self, ip: IpAddr) -> impl Iterator<Item = &ClusterService> {
+        self.ip_owners
+            .get(&ip)
+            .into_iter()
+            .flat_map(|keys| keys.iter())
+            .filter_map(|key| self.services.get(key))
+            .map(AsRef::as_ref)
     }
 
     /// The ready endpoints with address `ip`, with their slices, over every slice that names a
@@ -479,16 +604,18 @@ impl Cluster {
         self.endpoints_by_address
             .get(&ip)
             .into_iter()
-            .flatten()
-            .map(|&(slice, endpoint)| {
-                let slice = &self.slices[slice];
-                (slice, &slice.slice.endpoints[endpoint])
+            .flat_map(|entries| entries.iter())
+            .filter_map(|(slice, endpoint)| {
+                let slice = self.slices.get(slice)?;
+                let endpoint = slice.slice.endpoints.get(*endpoint as usize)?;
+                Some((slice.as_ref(), endpoint))
             })
     }
 
-    /// Everything noticed while linking that changes (or fails to change) DNS.
+    /// Everything about the objects that changes (or fails to change) DNS, in input order.
+    /// Worked out on first use for each snapshot.
     pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
+        self.diagnostics.get_or_init(|| diagnose::diagnose(self))
     }
 
     /// Objects of kinds the simulator does not model, listed rather than loaded.
@@ -500,8 +627,18 @@ impl Cluster {
     /// configuration of the cluster the manifests were dumped from. See
     /// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster).
     pub fn corefile(&self) -> Option<&EmbeddedCorefile> {
-        self.corefile.as_ref()
+        self.corefile.as_deref()
     }
+}
+
+/// `namespace/name` written into `buffer`.
+fn stack_key<'b>(namespace: &str, name: &str, buffer: &'b mut [u8; 512]) -> Option<&'b str> {
+    let length = namespace.len() + 1 + name.len();
+    let target = buffer.get_mut(..length)?;
+    target[..namespace.len()].copy_from_slice(namespace.as_bytes());
+    target[namespace.len()] = b'/';
+    target[namespace.len() + 1..].copy_from_slice(name.as_bytes());
+    std::str::from_utf8(target).ok()
 }
 
 /// Lower-cases ASCII into `buffer`; `None` when it does not fit or is not UTF-8.
@@ -511,517 +648,4 @@ pub(crate) fn lowercase<'b>(text: &[u8], buffer: &'b mut [u8]) -> Option<&'b str
         *out = byte.to_ascii_lowercase();
     }
     std::str::from_utf8(target).ok()
-}
-
-// ------------------------------------------------------------------------------------------
-// Linking
-// ------------------------------------------------------------------------------------------
-
-/// The one-shot work of [`ClusterBuilder::build`].
-struct Linker {
-    cidrs: ServiceCidrs,
-    cluster: Cluster,
-}
-
-impl Linker {
-    fn new(cidrs: ServiceCidrs, skipped: Vec<SkippedObject>) -> Self {
-        Linker {
-            cidrs,
-            cluster: Cluster {
-                skipped,
-                ..Cluster::default()
-            },
-        }
-    }
-
-    fn link(mut self, objects: Vec<LoadedObject>) -> Result<Cluster, LoadErrors> {
-        let mut endpoints = Vec::new();
-        let mut slices = Vec::new();
-        for LoadedObject { object, location } in objects {
-            if !matches!(object, Object::Namespace(_)) {
-                self.namespace_entry(&object.meta().namespace);
-            }
-            match object {
-                Object::Service(service) => self.add_service(service, location),
-                Object::Endpoints(object) => endpoints.push((object, location)),
-                Object::EndpointSlice(slice) => slices.push((slice, location)),
-                Object::Pod(pod) => self.cluster.pods.push((pod, location)),
-                Object::Namespace(namespace) => {
-                    let name = namespace.meta.name.clone();
-                    self.namespace_entry(&name).object = Some((namespace, location));
-                }
-                Object::ServiceImport(import) => self.add_import(import, location),
-            }
-        }
-        self.assign_cluster_ips()?;
-        for (slice, location) in slices {
-            self.add_loaded_slice(slice, location);
-        }
-        for (object, location) in endpoints {
-            self.mirror_endpoints(&object, &location);
-            self.cluster.endpoints.push((object, location));
-        }
-        self.collect_ready_addresses();
-        self.index_addresses();
-        self.diagnose_services();
-        self.diagnose_imports();
-        // Report in input order, whatever order linking noticed things in.
-        self.cluster.diagnostics.sort_by_key(|diagnostic| {
-            let location = &diagnostic.location;
-            (
-                location.origin.clone(),
-                location.document,
-                location.item,
-                location.line,
-            )
-        });
-        Ok(self.cluster)
-    }
-
-    fn namespace_entry(&mut self, namespace: &str) -> &mut NamespaceEntry {
-        self.cluster.namespaces.entry(namespace.into()).or_default()
-    }
-
-    fn add_service(&mut self, service: Service, location: Location) {
-        let index = self.cluster.services.len();
-        let name: Box<str> = service.meta.name.as_str().into();
-        self.namespace_entry(&service.meta.namespace)
-            .services
-            .insert(name, index);
-        self.cluster.services.push(ClusterService {
-            service,
-            location,
-            cluster_ips: Vec::new(),
-            slices: Vec::new(),
-            ready_ipv4: Vec::new(),
-            ready_ipv6: Vec::new(),
-        });
-    }
-
-    fn add_import(&mut self, import: ServiceImport, location: Location) {
-        let index = self.cluster.imports.len();
-        let name: Box<str> = import.meta.name.as_str().into();
-        self.namespace_entry(&import.meta.namespace)
-            .imports
-            .insert(name, index);
-        self.cluster.imports.push(ClusterImport {
-            import,
-            location,
-            slices: Vec::new(),
-            ready_addresses: 0,
-        });
-    }
-
-    /// Explicit ClusterIPs first (reserving them), then allocation in name order.
-    fn assign_cluster_ips(&mut self) -> Result<(), LoadErrors> {
-        let mut taken: HashSet<IpAddr> = HashSet::new();
-        let mut owner: HashMap<IpAddr, usize> = HashMap::new();
-        for index in 0..self.cluster.services.len() {
-            let entry = &self.cluster.services[index];
-            if let ClusterIpSpec::Ips(ips) = &entry.service.cluster_ip {
-                let ips = ips.clone();
-                for ip in &ips {
-                    taken.insert(*ip);
-                    if let Some(&other) = owner.get(ip) {
-                        self.diagnose_duplicate_ip(index, other, *ip);
-                    } else {
-                        owner.insert(*ip, index);
-                    }
-                }
-                self.cluster.services[index].cluster_ips = ips;
-            }
-        }
-        let mut order: Vec<usize> = (0..self.cluster.services.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (
-                &self.cluster.services[a].service.meta,
-                &self.cluster.services[b].service.meta,
-            );
-            (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
-        });
-        let mut errors = Vec::new();
-        let mut allocator = Allocator::new(&mut taken);
-        for index in order {
-            let entry = &self.cluster.services[index];
-            let wanted = families_to_allocate(&entry.service, &entry.cluster_ips, &self.cidrs);
-            for family in wanted {
-                let meta = &self.cluster.services[index].service.meta;
-                let allocated = self
-                    .cidrs
-                    .range(family)
-                    .and_then(|range| allocator.allocate(range, &meta.namespace, &meta.name));
-                match allocated {
-                    Some(ip) => self.cluster.services[index].cluster_ips.push(ip),
-                    None => {
-                        let entry = &self.cluster.services[index];
-                        let cidr = self.cidrs.range(family).map_or_else(
-                            || format!("(no {family} range configured)"),
-                            |r| r.to_string(),
-                        );
-                        errors.push(
-                            LoadError::new(
-                                entry.location.clone(),
-                                LoadErrorKind::ServiceCidrExhausted { cidr },
-                            )
-                            .with_object(service_ref(&entry.service))
-                            .with_field("spec.clusterIP"),
-                        );
-                    }
-                }
-            }
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(LoadErrors::new(errors))
-        }
-    }
-
-    fn diagnose_duplicate_ip(&mut self, index: usize, other: usize, ip: IpAddr) {
-        let entry = &self.cluster.services[index];
-        let other = service_ref(&self.cluster.services[other].service);
-        self.cluster.diagnostics.push(Diagnostic {
-            object: service_ref(&entry.service),
-            location: entry.location.clone(),
-            kind: DiagnosticKind::DuplicateClusterIp { ip, other },
-        });
-    }
-
-    fn add_loaded_slice(&mut self, slice: EndpointSlice, location: Location) {
-        let object =
-            ObjectRef::namespaced(Kind::EndpointSlice, &slice.meta.namespace, &slice.meta.name);
-        let imported = slice.multicluster_service_name();
-        let problem = if slice.address_type == crate::model::AddressType::Fqdn {
-            Some(DiagnosticKind::FqdnSliceNotServed)
-        } else {
-            match slice.service_name() {
-                // A slice of a ServiceImport needs no Service.
-                None if imported.is_some() => None,
-                None => Some(DiagnosticKind::SliceWithoutServiceLabel),
-                Some(service)
-                    if self
-                        .cluster
-                        .find_service(&slice.meta.namespace, service)
-                        .is_none() =>
-                {
-                    Some(DiagnosticKind::SliceWithoutService {
-                        service: service.to_owned(),
-                    })
-                }
-                Some(_) => None,
-            }
-        };
-        let mut problems: Vec<DiagnosticKind> = problem.into_iter().collect();
-        if let Some(import) = imported
-            && slice.address_type != crate::model::AddressType::Fqdn
-        {
-            if self
-                .cluster
-                .find_service_import(&slice.meta.namespace, import)
-                .is_none()
-            {
-                problems.push(DiagnosticKind::MulticlusterSliceWithoutImport {
-                    import: import.to_owned(),
-                });
-            }
-            if slice.source_cluster().is_none() {
-                problems.push(DiagnosticKind::MulticlusterSliceWithoutSourceCluster);
-            }
-        }
-        for kind in problems {
-            self.cluster.diagnostics.push(Diagnostic {
-                object: object.clone(),
-                location: location.clone(),
-                kind,
-            });
-        }
-        self.push_slice(slice, SliceOrigin::Loaded, location);
-    }
-
-    fn push_slice(&mut self, slice: EndpointSlice, origin: SliceOrigin, location: Location) {
-        let index = self.cluster.slices.len();
-        let service = if slice.address_type == crate::model::AddressType::Fqdn {
-            None
-        } else {
-            slice.service_name().and_then(|name| {
-                self.cluster
-                    .namespaces
-                    .get(slice.meta.namespace.as_str())
-                    .and_then(|entry| entry.services.get(name).copied())
-            })
-        };
-        if let Some(service) = service {
-            self.cluster.services[service].slices.push(index);
-        }
-        let import = if slice.address_type == crate::model::AddressType::Fqdn {
-            None
-        } else {
-            slice.multicluster_service_name().and_then(|name| {
-                self.cluster
-                    .namespaces
-                    .get(slice.meta.namespace.as_str())
-                    .and_then(|entry| entry.imports.get(name).copied())
-            })
-        };
-        if let Some(import) = import {
-            let ready: usize = slice
-                .endpoints
-                .iter()
-                .filter(|endpoint| endpoint.is_ready())
-                .map(|endpoint| endpoint.addresses.len())
-                .sum();
-            let entry = &mut self.cluster.imports[import];
-            entry.slices.push(index);
-            entry.ready_addresses += ready;
-        }
-        self.cluster.slices.push(ClusterSlice {
-            slice,
-            origin,
-            location,
-            service,
-            import,
-        });
-    }
-
-    fn mirror_endpoints(&mut self, endpoints: &Endpoints, location: &Location) {
-        let namespace = endpoints.meta.namespace.as_str();
-        let name = endpoints.meta.name.as_str();
-        let object = ObjectRef::namespaced(Kind::Endpoints, namespace, name);
-        let diagnose = |kind| Diagnostic {
-            object: object.clone(),
-            location: location.clone(),
-            kind,
-        };
-        let Some(service) = self.cluster.find_service(namespace, name) else {
-            let suggestion = self.suggest_service_for(namespace);
-            self.cluster
-                .diagnostics
-                .push(diagnose(DiagnosticKind::EndpointsWithoutService {
-                    name: name.to_owned(),
-                    suggestion,
-                }));
-            return;
-        };
-        if service.service.selector.is_some() {
-            // A dump of a real cluster holds the controller's own Endpoints next to its slices:
-            // nothing to tell. Hand-written Endpoints beside a selector are a classic mistake.
-            if service.slices.is_empty() {
-                self.cluster
-                    .diagnostics
-                    .push(diagnose(DiagnosticKind::EndpointsBesideSelector {
-                        service: name.to_owned(),
-                    }));
-            }
-            return;
-        }
-        match mirror::refusal(endpoints) {
-            Some(mirror::MirrorRefusal::SkipMirrorLabel) => {
-                self.cluster
-                    .diagnostics
-                    .push(diagnose(DiagnosticKind::EndpointsSkipMirror));
-                return;
-            }
-            Some(mirror::MirrorRefusal::LeaderElection) => {
-                self.cluster
-                    .diagnostics
-                    .push(diagnose(DiagnosticKind::EndpointsLeaderElection));
-                return;
-            }
-            None => {}
-        }
-        let already_mirrored = self.cluster.slices_of(service).any(|slice| {
-            slice
-                .slice
-                .meta
-                .labels
-                .get(mirror::MANAGED_BY_LABEL)
-                .map(String::as_str)
-                == Some(mirror::MIRRORING_CONTROLLER)
-        });
-        if already_mirrored {
-            return;
-        }
-        let mirrored = mirror::mirror(endpoints);
-        for (subset, total, dropped) in mirrored.truncated {
-            self.cluster
-                .diagnostics
-                .push(diagnose(DiagnosticKind::EndpointsTruncated {
-                    subset,
-                    total,
-                    dropped,
-                }));
-        }
-        for slice in mirrored.slices {
-            self.push_slice(
-                slice,
-                SliceOrigin::MirroredFrom(name.to_owned()),
-                location.clone(),
-            );
-        }
-    }
-
-    /// A selectorless, non-ExternalName Service in `namespace` with no slices yet: what an
-    /// Endpoints object with a non-matching name was most likely meant for.
-    fn suggest_service_for(&self, namespace: &str) -> Option<String> {
-        let entry = self.cluster.namespaces.get(namespace)?;
-        let mut candidates: Vec<&str> = entry
-            .services
-            .values()
-            .map(|&index| &self.cluster.services[index])
-            .filter(|service| {
-                service.service.selector.is_none()
-                    && service.service.service_type != ServiceType::ExternalName
-                    && service.slices.is_empty()
-            })
-            .map(|service| service.service.meta.name.as_str())
-            .collect();
-        candidates.sort_unstable();
-        match candidates.as_slice() {
-            [only] => Some((*only).to_owned()),
-            _ => None,
-        }
-    }
-
-    /// The reverse indexes PTR answers use.
-    fn index_addresses(&mut self) {
-        for (index, service) in self.cluster.services.iter().enumerate() {
-            for ip in &service.cluster_ips {
-                self.cluster
-                    .services_by_cluster_ip
-                    .entry(*ip)
-                    .or_default()
-                    .push(index);
-            }
-        }
-        for (slice_index, slice) in self.cluster.slices.iter().enumerate() {
-            if slice.slice.service_name().is_none() {
-                continue;
-            }
-            for (endpoint_index, endpoint) in slice.slice.endpoints.iter().enumerate() {
-                if !endpoint.is_ready() {
-                    continue;
-                }
-                for address in &endpoint.addresses {
-                    self.cluster
-                        .endpoints_by_address
-                        .entry(*address)
-                        .or_default()
-                        .push((slice_index, endpoint_index));
-                }
-            }
-        }
-    }
-
-    fn collect_ready_addresses(&mut self) {
-        for service in &mut self.cluster.services {
-            let mut seen: HashSet<IpAddr> = HashSet::new();
-            for &index in &service.slices {
-                let slice = &self.cluster.slices[index].slice;
-                for endpoint in slice.endpoints.iter().filter(|e| e.is_ready()) {
-                    for &address in &endpoint.addresses {
-                        if !seen.insert(address) {
-                            continue;
-                        }
-                        match address {
-                            IpAddr::V4(v4) => service.ready_ipv4.push(v4),
-                            IpAddr::V6(v6) => service.ready_ipv6.push(v6),
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn diagnose_services(&mut self) {
-        for service in &self.cluster.services {
-            let kind = match &service.service.external_name {
-                Some(name)
-                    if service.service.service_type == ServiceType::ExternalName
-                        && name.parse::<IpAddr>().is_ok() =>
-                {
-                    Some(DiagnosticKind::ExternalNameIsIp {
-                        external_name: name.clone(),
-                    })
-                }
-                _ if service.service.is_headless() && !service.has_ready_endpoints() => {
-                    Some(DiagnosticKind::HeadlessWithoutReadyEndpoints)
-                }
-                _ => None,
-            };
-            if let Some(kind) = kind {
-                self.cluster.diagnostics.push(Diagnostic {
-                    object: service_ref(&service.service),
-                    location: service.location.clone(),
-                    kind,
-                });
-            }
-        }
-    }
-}
-
-impl Linker {
-    fn diagnose_imports(&mut self) {
-        for import in &self.cluster.imports {
-            let object = &import.import;
-            let kind = if object.is_headless() && !import.has_ready_endpoints() {
-                Some(DiagnosticKind::HeadlessImportWithoutReadyEndpoints)
-            } else if !object.is_headless() && object.ports.is_empty() {
-                Some(DiagnosticKind::ClusterSetIpImportWithoutPorts)
-            } else if !object.is_headless() && object.ips.is_empty() {
-                Some(DiagnosticKind::ClusterSetIpImportWithoutIps)
-            } else {
-                None
-            };
-            if let Some(kind) = kind {
-                self.cluster.diagnostics.push(Diagnostic {
-                    object: ObjectRef::namespaced(
-                        Kind::ServiceImport,
-                        &object.meta.namespace,
-                        &object.meta.name,
-                    ),
-                    location: import.location.clone(),
-                    kind,
-                });
-            }
-        }
-    }
-}
-
-/// Which families a Service still needs an allocated ClusterIP for.
-fn families_to_allocate(service: &Service, have: &[IpAddr], cidrs: &ServiceCidrs) -> Vec<IpFamily> {
-    if service.service_type == ServiceType::ExternalName || service.is_headless() {
-        return Vec::new();
-    }
-    let dual = matches!(
-        service.ip_family_policy,
-        Some(IpFamilyPolicy::PreferDualStack | IpFamilyPolicy::RequireDualStack)
-    );
-    let primary = have
-        .first()
-        .map(IpFamily::of)
-        .or_else(|| service.ip_families.first().copied())
-        .unwrap_or_else(|| cidrs.primary_family());
-    let mut wanted = vec![primary];
-    if dual {
-        let secondary = service
-            .ip_families
-            .get(1)
-            .copied()
-            .unwrap_or(match primary {
-                IpFamily::IPv4 => IpFamily::IPv6,
-                IpFamily::IPv6 => IpFamily::IPv4,
-            });
-        let required = service.ip_family_policy == Some(IpFamilyPolicy::RequireDualStack);
-        if required || cidrs.range(secondary).is_some() {
-            wanted.push(secondary);
-        }
-    }
-    wanted
-        .into_iter()
-        .filter(|family| !have.iter().any(|ip| IpFamily::of(ip) == *family))
-        .collect()
-}
-
-fn service_ref(service: &Service) -> ObjectRef {
-    ObjectRef::namespaced(Kind::Service, &service.meta.namespace, &service.meta.name)
 }

@@ -52,7 +52,8 @@ pub mod zone;
 
 pub use answer::{Answer, Outcome};
 pub use cluster::{
-    Cluster, ClusterBuilder, ClusterService, ClusterSlice, ServiceCidrs, SliceOrigin,
+    Change, Cluster, ClusterBuilder, ClusterService, ClusterSlice, ServiceCidrs, SliceOrigin,
+    UpdateError, UpdateErrorKind, UpdateErrors,
 };
 pub use config::{Config, Fallthrough, NotSimulated, PodMode};
 pub use corefile::CorefileError;

@@ -37,8 +37,9 @@ use crate::corefile::CorefileError;
 use crate::wire::{self, Screened, Transport};
 use crate::zone::{self, ZoneError};
 
-/// The SOA serial the simulator reports. CoreDNS uses the time of the last cluster change,
-/// which no test can predict; a fixed value keeps answers reproducible.
+/// The SOA serial of a freshly loaded cluster. CoreDNS uses the time of the last cluster
+/// change, which no test can predict; the simulator counts changes instead: 1 after loading,
+/// one more after every batch of [`Change`](crate::Change)s (see [`Cluster::serial`]).
 pub const SOA_SERIAL: u32 = 1;
 
 /// A simulated cluster DNS server: CoreDNS's `kubernetes` plugin over a [`Cluster`].
@@ -128,6 +129,47 @@ impl ClusterDns {
         &self.cluster
     }
 
+    /// Applies a batch of changes to the cluster: later answers see all of them, and a clone
+    /// taken before (a snapshot another thread may be answering from) sees none.
+    ///
+    /// ```
+    /// use k8s_dns_sim::hickory_proto::rr::RecordType;
+    /// use k8s_dns_sim::{Change, Cluster, ClusterDns, Config, Outcome};
+    ///
+    /// let mut dns = ClusterDns::new(
+    ///     Cluster::from_yaml(
+    ///         "apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: db, namespace: default}
+    /// spec: {clusterIP: None, ports: [{port: 5432}]}
+    /// ---
+    /// apiVersion: discovery.k8s.io/v1
+    /// kind: EndpointSlice
+    /// metadata: {name: db-1, namespace: default, labels: {kubernetes.io/service-name: db}}
+    /// addressType: IPv4
+    /// endpoints: [{addresses: [10.1.0.5], conditions: {ready: false}}]
+    /// ",
+    ///     )?,
+    ///     Config::default(),
+    /// );
+    /// let before = dns.clone();
+    /// dns.apply([Change::endpoint_ready("default", "db-1", "10.1.0.5".parse()?, true)])?;
+    /// let name = "db.default.svc.cluster.local";
+    /// assert_eq!(before.lookup(name, RecordType::A)?.outcome, Outcome::NxDomain);
+    /// assert_eq!(dns.lookup(name, RecordType::A)?.outcome, Outcome::Success);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Every change that cannot be applied; then none is.
+    pub fn apply(
+        &mut self,
+        changes: impl IntoIterator<Item = crate::Change>,
+    ) -> Result<(), crate::UpdateErrors> {
+        self.cluster = self.cluster.apply(changes)?;
+        Ok(())
+    }
+
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
@@ -138,7 +180,7 @@ impl ClusterDns {
             cluster: &self.cluster,
             config: &self.config,
             zones: &self.zones,
-            serial: SOA_SERIAL,
+            serial: self.cluster.serial(),
         }
     }
 
@@ -182,6 +224,14 @@ impl ClusterDns {
         first
     }
 
+    /// The response to a well-formed query that is not a zone transfer.
+    fn respond_to_query(&self, request: &Message, query: &Query) -> Message {
+        let answer = self.answer(query.name(), query.query_type());
+        let mut response = wire::reply(request, answer.response_code());
+        wire::fill(&mut response, answer);
+        response
+    }
+
     /// The responses to `request`: one message, or several for a zone transfer over TCP.
     /// `transport` is `None` for [`ClusterDns::handle`]: no transport, no split.
     fn respond(&self, request: &Message, transport: Option<Transport>) -> Vec<Message> {
@@ -191,10 +241,7 @@ impl ClusterDns {
                 if let Some(messages) = self.transfer(request, query, transport) {
                     return messages;
                 }
-                let answer = self.answer(query.name(), query.query_type());
-                let mut response = wire::reply(request, answer.response_code());
-                wire::fill(&mut response, answer);
-                vec![response]
+                vec![self.respond_to_query(request, query)]
             }
         }
     }
@@ -232,7 +279,7 @@ impl ClusterDns {
             };
             // Up to date (xfr.go compares for equality only): the SOA alone, in a reply
             // without AA (transfer.go builds it with SetReply only).
-            if serial != 0 && serial == SOA_SERIAL {
+            if serial != 0 && serial == self.cluster.serial() {
                 let mut response = wire::reply(request, ResponseCode::NoError);
                 response.answers = vec![self.context().zone_soa(zone)];
                 return Some(vec![response]);
@@ -269,10 +316,20 @@ impl ClusterDns {
     /// several messages, as in CoreDNS; this returns the first. Use
     /// [`ClusterDns::handle_bytes_stream`] to get them all.
     pub fn handle_bytes(&self, request: &[u8], transport: Transport) -> Vec<u8> {
-        self.handle_bytes_stream(request, transport)
-            .into_iter()
-            .next()
-            .unwrap_or_default()
+        let Ok(message) = Message::from_vec(request) else {
+            return wire::format_error(request);
+        };
+        let limit = wire::size_limit(&message, transport);
+        match wire::screen(&message) {
+            Screened::Query(query) if !is_transfer(query) => {
+                wire::encode(&self.respond_to_query(&message, query), limit)
+            }
+            _ => self
+                .respond(&message, Some(transport))
+                .first()
+                .map(|response| wire::encode(response, limit))
+                .unwrap_or_default(),
+        }
     }
 
     /// Every message the server sends in response to a request in wire format: one, except for
@@ -286,7 +343,7 @@ impl ClusterDns {
     ///   messages before each would exceed [`zone::TRANSFER_BATCH_BYTES`] bytes of records
     ///   (counted uncompressed); every message echoes the question and has AA set;
     /// - IXFR: the request must carry exactly one SOA in its authority section (else SERVFAIL).
-    ///   If its serial is [`SOA_SERIAL`], the zone is up to date: one message with the SOA
+    ///   If its serial is the cluster's ([`Cluster::serial`]), the zone is up to date: one message with the SOA
     ///   alone. Any other serial gets the full AXFR-style listing: CoreDNS keeps no journal of
     ///   changes, so it never sends an incremental difference.
     ///
@@ -442,4 +499,9 @@ fn own_address_in(cluster: &Cluster) -> Vec<std::net::IpAddr> {
                 .map(|&v6| std::net::IpAddr::V6(v6))
         });
     first.into_iter().collect()
+}
+
+/// Whether a question asks for a zone transfer.
+fn is_transfer(query: &Query) -> bool {
+    matches!(query.query_type(), RecordType::AXFR | RecordType::IXFR)
 }

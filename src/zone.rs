@@ -117,10 +117,10 @@ pub(crate) fn listing(context: &Context<'_>, zone: &Name) -> Vec<Record> {
         let mut imports: Vec<&ClusterImport> = context
             .cluster
             .service_imports()
-            .iter()
+            .into_iter()
             .filter(|import| context.namespace_exposed(&import.import().meta.namespace))
             .collect();
-        // xfr.go sorts imports by name only; ties keep load order.
+        // xfr.go sorts imports by name only; ties stay in namespace order.
         imports.sort_by(|a, b| a.import().meta.name.cmp(&b.import().meta.name));
         let mut out = Out { records, ttl };
         for import in imports {
@@ -131,7 +131,7 @@ pub(crate) fn listing(context: &Context<'_>, zone: &Name) -> Vec<Record> {
         let mut services: Vec<&ClusterService> = context
             .cluster
             .services()
-            .iter()
+            .into_iter()
             .filter(|service| context.namespace_exposed(&service.service().meta.namespace))
             .collect();
         services.sort_by(|a, b| {
@@ -218,10 +218,8 @@ fn list_service(context: &Context<'_>, zone: &Name, service: &ClusterService, ou
     if context.config.noendpoints {
         return;
     }
-    for &index in service.slice_indexes() {
-        if let Some(cluster_slice) = context.cluster.endpoint_slices().get(index) {
-            list_slice_endpoints(context, &base, cluster_slice.slice(), out);
-        }
+    for cluster_slice in service.slices() {
+        list_slice_endpoints(context, &base, cluster_slice.slice(), out);
     }
 }
 

@@ -736,7 +736,7 @@ fn imports_are_linked_and_diagnosed() {
     assert!(
         cluster
             .slices_of_import(db)
-            .all(|s| s.is_imported() && !s.is_linked())
+            .all(|s| s.is_imported() && cluster.service_of(s).is_none())
     );
     let svc1 = cluster.service_import("testns", "svc1").unwrap();
     assert_eq!(

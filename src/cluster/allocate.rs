@@ -12,7 +12,6 @@
 //! real cluster gives to `default/kubernetes` (and so does this allocator, when that Service is
 //! loaded without an IP). For IPv4 the broadcast address is skipped too.
 
-use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -62,36 +61,28 @@ impl ServiceCidrs {
     }
 }
 
-/// Hands out addresses from one range, avoiding every address already taken.
-pub(crate) struct Allocator<'a> {
-    taken: &'a mut HashSet<IpAddr>,
-}
-
-impl<'a> Allocator<'a> {
-    pub(crate) fn new(taken: &'a mut HashSet<IpAddr>) -> Self {
-        Allocator { taken }
-    }
-
-    /// Allocates an address in `range` for the Service `namespace/name`, or `None` when the
-    /// range is full.
-    pub(crate) fn allocate(&mut self, range: IpNet, namespace: &str, name: &str) -> Option<IpAddr> {
-        let (first, last) = usable_offsets(range)?;
-        if namespace == "default" && name == "kubernetes" {
-            let ip = address_at(range, 1);
-            if self.taken.insert(ip) {
-                return Some(ip);
-            }
+/// An address in `range` for the Service `namespace/name` that `is_taken` does not report,
+/// or `None` when the range is full.
+pub(crate) fn allocate(
+    range: IpNet,
+    namespace: &str,
+    name: &str,
+    is_taken: impl Fn(&IpAddr) -> bool,
+) -> Option<IpAddr> {
+    let (first, last) = usable_offsets(range)?;
+    if namespace == "default" && name == "kubernetes" {
+        let ip = address_at(range, 1);
+        if !is_taken(&ip) {
+            return Some(ip);
         }
-        let span = last - first + 1;
-        let start = fnv1a(namespace, name) as u128 % span;
-        for step in 0..span {
-            let ip = address_at(range, first + (start + step) % span);
-            if self.taken.insert(ip) {
-                return Some(ip);
-            }
-        }
-        None
     }
+    let span = last - first + 1;
+    let start = fnv1a(namespace, name) as u128 % span;
+    // A full probe of a large range would take long; a range this full is reported as full.
+    let budget = span.min(1 << 20);
+    (0..budget)
+        .map(|step| address_at(range, first + (start + step) % span))
+        .find(|ip| !is_taken(ip))
 }
 
 /// The first and last offsets handed out by hashing (inclusive).
@@ -139,6 +130,8 @@ fn fnv1a(namespace: &str, name: &str) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     fn net(text: &str) -> IpNet {
@@ -148,14 +141,8 @@ mod tests {
     #[test]
     fn allocation_is_deterministic_and_stays_inside_the_range() {
         let range = net("10.96.0.0/12");
-        let mut taken = HashSet::new();
-        let first = Allocator::new(&mut taken)
-            .allocate(range, "default", "web")
-            .unwrap();
-        let mut taken = HashSet::new();
-        let again = Allocator::new(&mut taken)
-            .allocate(range, "default", "web")
-            .unwrap();
+        let first = allocate(range, "default", "web", |_| false).unwrap();
+        let again = allocate(range, "default", "web", |_| false).unwrap();
         assert_eq!(first, again);
         assert!(range.contains(&first));
         assert_ne!(first, address_at(range, 0));
@@ -164,8 +151,7 @@ mod tests {
 
     #[test]
     fn kubernetes_service_gets_the_first_address() {
-        let mut taken = HashSet::new();
-        let ip = Allocator::new(&mut taken).allocate(net("10.96.0.0/12"), "default", "kubernetes");
+        let ip = allocate(net("10.96.0.0/12"), "default", "kubernetes", |_| false);
         assert_eq!(ip, Some("10.96.0.1".parse().unwrap()));
     }
 
@@ -173,22 +159,19 @@ mod tests {
     fn a_taken_address_is_never_handed_out_and_a_full_range_says_so() {
         // A /29 has offsets 2..=6 usable: five addresses.
         let range = net("192.168.0.0/29");
-        let mut taken = HashSet::new();
-        let mut allocator = Allocator::new(&mut taken);
         let mut seen = HashSet::new();
         for i in 0..5 {
-            let ip = allocator.allocate(range, "ns", &format!("svc{i}")).unwrap();
+            let ip = allocate(range, "ns", &format!("svc{i}"), |ip| seen.contains(ip)).unwrap();
             assert!(seen.insert(ip), "{ip} handed out twice");
         }
-        assert_eq!(allocator.allocate(range, "ns", "one-too-many"), None);
+        assert_eq!(
+            allocate(range, "ns", "one-too-many", |ip| seen.contains(ip)),
+            None
+        );
     }
 
     #[test]
     fn ranges_too_small_to_hold_a_service_allocate_nothing() {
-        let mut taken = HashSet::new();
-        assert_eq!(
-            Allocator::new(&mut taken).allocate(net("10.0.0.0/31"), "a", "b"),
-            None
-        );
+        assert_eq!(allocate(net("10.0.0.0/31"), "a", "b", |_| false), None);
     }
 }

@@ -54,24 +54,17 @@ pub(crate) fn refusal(endpoints: &Endpoints) -> Option<MirrorRefusal> {
 /// The result of mirroring one Endpoints object.
 pub(crate) struct Mirrored {
     pub slices: Vec<EndpointSlice>,
-    /// `(subset index, total addresses, dropped)` for each subset over the cap.
-    pub truncated: Vec<(usize, usize, usize)>,
 }
 
 /// Mirrors an Endpoints object into EndpointSlices, as the controller would.
 pub(crate) fn mirror(endpoints: &Endpoints) -> Mirrored {
     let mut slices = Vec::new();
-    let mut truncated = Vec::new();
     for (index, subset) in endpoints.subsets.iter().enumerate() {
         let ready = subset.addresses.iter().map(|address| (address, true));
         let not_ready = subset
             .not_ready_addresses
             .iter()
             .map(|address| (address, false));
-        let total = subset.addresses.len() + subset.not_ready_addresses.len();
-        if total > MAX_MIRRORED_PER_SUBSET {
-            truncated.push((index, total, total - MAX_MIRRORED_PER_SUBSET));
-        }
         let kept: Vec<(&EndpointAddress, bool)> = ready
             .chain(not_ready)
             .take(MAX_MIRRORED_PER_SUBSET)
@@ -96,7 +89,7 @@ pub(crate) fn mirror(endpoints: &Endpoints) -> Mirrored {
             });
         }
     }
-    Mirrored { slices, truncated }
+    Mirrored { slices }
 }
 
 fn mirrored_meta(endpoints: &Endpoints, subset: usize, family: IpFamily) -> ObjectMeta {

@@ -1,0 +1,233 @@
+//! Diagnostics, worked out from a snapshot when first asked for.
+//!
+//! They describe the whole cluster (an Endpoints object is only "without a Service" relative to
+//! every Service), so they are computed from scratch for a snapshot rather than maintained
+//! through changes; [`Cluster::diagnostics`] caches the result per snapshot. Reported in input
+//! order.
+
+use std::net::IpAddr;
+
+use super::mirror::{self, MAX_MIRRORED_PER_SUBSET, MirrorRefusal};
+use super::{Cluster, ClusterService};
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::error::Location;
+use crate::model::{AddressType, Kind, ObjectRef, ServiceType};
+
+/// Every diagnostic of `cluster`, in input order.
+pub(super) fn diagnose(cluster: &Cluster) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    services(cluster, &mut diagnostics);
+    endpoints(cluster, &mut diagnostics);
+    slices(cluster, &mut diagnostics);
+    imports(cluster, &mut diagnostics);
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            let location = &d.location;
+            (
+                location.origin.clone(),
+                location.document,
+                location.item,
+                location.line,
+            )
+        };
+        key(a).cmp(&key(b)).then_with(|| a.object.cmp(&b.object))
+    });
+    diagnostics
+}
+
+fn push(
+    diagnostics: &mut Vec<Diagnostic>,
+    object: ObjectRef,
+    location: &Location,
+    kind: DiagnosticKind,
+) {
+    diagnostics.push(Diagnostic {
+        object,
+        location: location.clone(),
+        kind,
+    });
+}
+
+fn service_ref(service: &ClusterService) -> ObjectRef {
+    let meta = &service.service().meta;
+    ObjectRef::namespaced(Kind::Service, &meta.namespace, &meta.name)
+}
+
+fn services(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
+    for service in cluster.services() {
+        let object = service.service();
+        let kind = match &object.external_name {
+            Some(name)
+                if object.service_type == ServiceType::ExternalName
+                    && name.parse::<IpAddr>().is_ok() =>
+            {
+                Some(DiagnosticKind::ExternalNameIsIp {
+                    external_name: name.clone(),
+                })
+            }
+            _ if object.is_headless() && !service.has_ready_endpoints() => {
+                Some(DiagnosticKind::HeadlessWithoutReadyEndpoints)
+            }
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            push(diagnostics, service_ref(service), service.location(), kind);
+        }
+        // Two Services with one ClusterIP: the later one (in name order) is told about the
+        // first.
+        for ip in service.cluster_ips() {
+            let first = cluster
+                .services_with_cluster_ip(*ip)
+                .next()
+                .filter(|first| !std::ptr::eq(*first, service));
+            if let Some(first) = first {
+                let kind = DiagnosticKind::DuplicateClusterIp {
+                    ip: *ip,
+                    other: service_ref(first),
+                };
+                push(diagnostics, service_ref(service), service.location(), kind);
+            }
+        }
+    }
+}
+
+fn endpoints(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
+    for source in cluster.endpoints_sources.values() {
+        let endpoints = &source.object;
+        let (namespace, name) = (&endpoints.meta.namespace, &endpoints.meta.name);
+        let object = ObjectRef::namespaced(Kind::Endpoints, namespace, name);
+        let Some(service) = cluster.find_service(namespace, name) else {
+            let kind = DiagnosticKind::EndpointsWithoutService {
+                name: name.clone(),
+                suggestion: suggest_service_for(cluster, namespace),
+            };
+            push(diagnostics, object, &source.location, kind);
+            continue;
+        };
+        if service.service().selector.is_some() {
+            // A dump of a real cluster holds the controller's own Endpoints next to its slices:
+            // nothing to tell. Hand-written Endpoints beside a selector are a classic mistake.
+            if service.slices.is_empty() {
+                let kind = DiagnosticKind::EndpointsBesideSelector {
+                    service: name.clone(),
+                };
+                push(diagnostics, object, &source.location, kind);
+            }
+            continue;
+        }
+        match mirror::refusal(endpoints) {
+            Some(MirrorRefusal::SkipMirrorLabel) => {
+                push(
+                    diagnostics,
+                    object,
+                    &source.location,
+                    DiagnosticKind::EndpointsSkipMirror,
+                );
+                continue;
+            }
+            Some(MirrorRefusal::LeaderElection) => {
+                let kind = DiagnosticKind::EndpointsLeaderElection;
+                push(diagnostics, object, &source.location, kind);
+                continue;
+            }
+            None => {}
+        }
+        for (subset, addresses) in endpoints.subsets.iter().enumerate() {
+            let total = addresses.addresses.len() + addresses.not_ready_addresses.len();
+            if total > MAX_MIRRORED_PER_SUBSET {
+                let kind = DiagnosticKind::EndpointsTruncated {
+                    subset,
+                    total,
+                    dropped: total - MAX_MIRRORED_PER_SUBSET,
+                };
+                push(diagnostics, object.clone(), &source.location, kind);
+            }
+        }
+    }
+}
+
+/// A selectorless, non-ExternalName Service in `namespace` with no slices: what an Endpoints
+/// object with a non-matching name was most likely meant for (only when there is one).
+fn suggest_service_for(cluster: &Cluster, namespace: &str) -> Option<String> {
+    let candidates: Vec<&str> = cluster
+        .services()
+        .into_iter()
+        .filter(|service| {
+            let object = service.service();
+            object.meta.namespace == namespace
+                && object.selector.is_none()
+                && object.service_type != ServiceType::ExternalName
+                && service.slices.is_empty()
+        })
+        .map(|service| service.service().meta.name.as_str())
+        .collect();
+    match candidates.as_slice() {
+        [only] => Some((*only).to_owned()),
+        _ => None,
+    }
+}
+
+fn slices(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
+    for source in cluster.slice_sources.values() {
+        let slice = &source.object;
+        let namespace = &slice.meta.namespace;
+        let object = ObjectRef::namespaced(Kind::EndpointSlice, namespace, &slice.meta.name);
+        if slice.address_type == AddressType::Fqdn {
+            push(
+                diagnostics,
+                object,
+                &source.location,
+                DiagnosticKind::FqdnSliceNotServed,
+            );
+            continue;
+        }
+        let imported = slice.multicluster_service_name();
+        match slice.service_name() {
+            // A slice of a ServiceImport needs no Service.
+            None if imported.is_some() => {}
+            None => {
+                let kind = DiagnosticKind::SliceWithoutServiceLabel;
+                push(diagnostics, object.clone(), &source.location, kind);
+            }
+            Some(service) if cluster.find_service(namespace, service).is_none() => {
+                let kind = DiagnosticKind::SliceWithoutService {
+                    service: service.to_owned(),
+                };
+                push(diagnostics, object.clone(), &source.location, kind);
+            }
+            Some(_) => {}
+        }
+        if let Some(import) = imported {
+            if cluster.find_service_import(namespace, import).is_none() {
+                let kind = DiagnosticKind::MulticlusterSliceWithoutImport {
+                    import: import.to_owned(),
+                };
+                push(diagnostics, object.clone(), &source.location, kind);
+            }
+            if slice.source_cluster().is_none() {
+                let kind = DiagnosticKind::MulticlusterSliceWithoutSourceCluster;
+                push(diagnostics, object, &source.location, kind);
+            }
+        }
+    }
+}
+
+fn imports(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
+    for import in cluster.service_imports() {
+        let object = import.import();
+        let kind = if object.is_headless() && !import.has_ready_endpoints() {
+            Some(DiagnosticKind::HeadlessImportWithoutReadyEndpoints)
+        } else if !object.is_headless() && object.ports.is_empty() {
+            Some(DiagnosticKind::ClusterSetIpImportWithoutPorts)
+        } else if !object.is_headless() && object.ips.is_empty() {
+            Some(DiagnosticKind::ClusterSetIpImportWithoutIps)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            let meta = &object.meta;
+            let reference = ObjectRef::namespaced(Kind::ServiceImport, &meta.namespace, &meta.name);
+            push(diagnostics, reference, import.location(), kind);
+        }
+    }
+}

@@ -1,0 +1,563 @@
+//! Incremental linking: what a batch of object changes does to the derived state.
+//!
+//! Every change goes through [`Cluster::change_objects`]: loading from scratch is the same
+//! call on an empty cluster with every object as an insert. A change records which Services and
+//! ServiceImports it may have affected ("dirty" keys) and only those are linked again:
+//!
+//! - a Service: itself;
+//! - an Endpoints object: the Service of its name (mirroring);
+//! - an EndpointSlice: the Service (or ServiceImport) its label names, before and after;
+//! - a Pod, a Namespace: nothing beyond its own indexes.
+//!
+//! Linking a Service drops what it derived before (its ClusterIP ownership, its mirrored
+//! slices and their index entries), then works out its ClusterIPs, its slices and its ready
+//! addresses again. The cost of a change is therefore the size of the objects it touches, not
+//! the size of the cluster: every map is persistent, so updating one entry copies one path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
+
+use super::allocate::allocate;
+use super::mirror;
+use super::{
+    Cluster, ClusterImport, ClusterService, ClusterSlice, Key, Map, ServiceCidrs, Set, SliceOrigin,
+    Sourced, key,
+};
+use crate::error::{LoadError, LoadErrorKind, LoadErrors};
+use crate::load::LoadedObject;
+use crate::model::{
+    AddressType, ClusterIpSpec, EndpointSlice, IpFamily, IpFamilyPolicy, Kind, Object, ObjectRef,
+    Service, ServiceType,
+};
+
+/// What a batch may have affected.
+#[derive(Default)]
+struct Dirty {
+    services: BTreeSet<Key>,
+    imports: BTreeSet<Key>,
+}
+
+impl Cluster {
+    /// Removes `removals`, then inserts (or replaces) `upserts`, and links again whatever they
+    /// touch.
+    ///
+    /// # Errors
+    /// A Service that needs a ClusterIP its service CIDR cannot give. The cluster is then left
+    /// half-changed: callers change a clone and drop it on error.
+    pub(crate) fn change_objects(
+        &mut self,
+        upserts: Vec<LoadedObject>,
+        removals: Vec<ObjectRef>,
+    ) -> Result<(), LoadErrors> {
+        let mut dirty = Dirty::default();
+        for reference in &removals {
+            self.remove_object(reference, &mut dirty);
+        }
+        for loaded in upserts {
+            self.remove_object(&loaded.object.object_ref(), &mut dirty);
+            self.insert_object(loaded, &mut dirty);
+        }
+        self.link_imports(&dirty.imports);
+        let result = self.link_services(&dirty.services);
+        self.diagnostics = Arc::new(OnceLock::new());
+        result
+    }
+
+    /// Whether an object with this identity is loaded.
+    pub(crate) fn contains(&self, reference: &ObjectRef) -> bool {
+        let key = object_key(reference);
+        match reference.kind {
+            Kind::Service => self.service_sources.contains_key(&key),
+            Kind::Endpoints => self.endpoints_sources.contains_key(&key),
+            Kind::EndpointSlice => self.slice_sources.contains_key(&key),
+            Kind::Pod => self.pods.contains_key(&key),
+            Kind::Namespace => self.namespace_objects.contains_key(&key),
+            Kind::ServiceImport => self.import_sources.contains_key(&key),
+            _ => false,
+        }
+    }
+
+    fn remove_object(&mut self, reference: &ObjectRef, dirty: &mut Dirty) {
+        let key = object_key(reference);
+        let removed = match reference.kind {
+            Kind::Service => self.service_sources.remove_mut(&key),
+            Kind::Endpoints => self.endpoints_sources.remove_mut(&key),
+            Kind::EndpointSlice => match self.slice_sources.get(&key).cloned() {
+                Some(source) => {
+                    self.slice_sources.remove_mut(&key);
+                    self.drop_loaded_slice(&key, &source.object, dirty);
+                    true
+                }
+                None => false,
+            },
+            Kind::Pod => match self.pods.get(&key).cloned() {
+                Some(source) => {
+                    self.pods.remove_mut(&key);
+                    if let Some(ip) = source.object.pod_ips.first() {
+                        remove_from(&mut self.pods_by_ip, ip, &key);
+                    }
+                    true
+                }
+                None => false,
+            },
+            Kind::Namespace => {
+                self.namespace_objects.remove_mut(&key);
+                false
+            }
+            Kind::ServiceImport => self.import_sources.remove_mut(&key),
+            _ => false,
+        };
+        if !removed {
+            return;
+        }
+        match reference.kind {
+            Kind::Service | Kind::Endpoints => {
+                dirty.services.insert(key);
+            }
+            Kind::ServiceImport => {
+                dirty.imports.insert(key);
+            }
+            _ => {}
+        }
+        if let Some(namespace) = &reference.namespace {
+            self.use_namespace(namespace, false);
+        }
+    }
+
+    fn insert_object(&mut self, loaded: LoadedObject, dirty: &mut Dirty) {
+        let LoadedObject { object, location } = loaded;
+        let reference = object.object_ref();
+        let key = object_key(&reference);
+        if let Some(namespace) = &reference.namespace {
+            self.use_namespace(namespace, true);
+        }
+        match object {
+            Object::Service(object) => {
+                self.service_sources
+                    .insert_mut(key.clone(), Arc::new(Sourced { object, location }));
+                dirty.services.insert(key);
+            }
+            Object::Endpoints(object) => {
+                self.endpoints_sources
+                    .insert_mut(key.clone(), Arc::new(Sourced { object, location }));
+                dirty.services.insert(key);
+            }
+            Object::EndpointSlice(slice) => {
+                self.add_loaded_slice(&key, slice, location, dirty);
+            }
+            Object::Pod(pod) => {
+                if let Some(ip) = pod.pod_ips.first() {
+                    add_to(&mut self.pods_by_ip, *ip, key.clone());
+                }
+                self.pods.insert_mut(
+                    key,
+                    Arc::new(Sourced {
+                        object: pod,
+                        location,
+                    }),
+                );
+            }
+            Object::Namespace(object) => {
+                self.namespace_objects
+                    .insert_mut(key, Arc::new(Sourced { object, location }));
+            }
+            Object::ServiceImport(object) => {
+                self.import_sources
+                    .insert_mut(key.clone(), Arc::new(Sourced { object, location }));
+                dirty.imports.insert(key);
+            }
+        }
+    }
+
+    /// Counts an object in or out of its namespace, which exists while any object lives in it.
+    fn use_namespace(&mut self, namespace: &str, added: bool) {
+        let count = self.namespace_use.get(namespace).copied().unwrap_or(0);
+        let count = if added {
+            count + 1
+        } else {
+            count.saturating_sub(1)
+        };
+        if count == 0 {
+            self.namespace_use.remove_mut(namespace);
+        } else {
+            self.namespace_use.insert_mut(namespace.into(), count);
+        }
+    }
+
+    fn add_loaded_slice(
+        &mut self,
+        key: &Key,
+        slice: EndpointSlice,
+        location: crate::error::Location,
+        dirty: &mut Dirty,
+    ) {
+        let id = loaded_slice_id(key);
+        let namespace = slice.meta.namespace.clone();
+        if slice.address_type != AddressType::Fqdn {
+            if let Some(service) = slice.service_name() {
+                let service = super::key(&namespace, service);
+                add_to(&mut self.slices_by_service, service.clone(), id.clone());
+                dirty.services.insert(service);
+            }
+            if let Some(import) = slice.multicluster_service_name() {
+                let import = super::key(&namespace, import);
+                add_to(&mut self.slices_by_import, import.clone(), id.clone());
+                dirty.imports.insert(import);
+            }
+        }
+        self.index_slice(&id, &slice);
+        self.slice_sources.insert_mut(
+            key.clone(),
+            Arc::new(Sourced {
+                object: slice.clone(),
+                location: location.clone(),
+            }),
+        );
+        self.slices.insert_mut(
+            id,
+            Arc::new(ClusterSlice {
+                slice,
+                origin: SliceOrigin::Loaded,
+                location,
+            }),
+        );
+    }
+
+    fn drop_loaded_slice(&mut self, key: &Key, slice: &EndpointSlice, dirty: &mut Dirty) {
+        let id = loaded_slice_id(key);
+        let namespace = &slice.meta.namespace;
+        if let Some(service) = slice.service_name() {
+            let service = super::key(namespace, service);
+            remove_from(&mut self.slices_by_service, &service, &id);
+            dirty.services.insert(service);
+        }
+        if let Some(import) = slice.multicluster_service_name() {
+            let import = super::key(namespace, import);
+            remove_from(&mut self.slices_by_import, &import, &id);
+            dirty.imports.insert(import);
+        }
+        self.unindex_slice(&id, slice);
+        self.slices.remove_mut(&id);
+    }
+
+    /// Adds a slice's ready addresses to the reverse index (only slices naming a Service count,
+    /// as in CoreDNS).
+    fn index_slice(&mut self, id: &Key, slice: &EndpointSlice) {
+        if slice.service_name().is_none() {
+            return;
+        }
+        for (index, endpoint) in slice.endpoints.iter().enumerate() {
+            if !endpoint.is_ready() {
+                continue;
+            }
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            for address in &endpoint.addresses {
+                add_to(
+                    &mut self.endpoints_by_address,
+                    *address,
+                    (id.clone(), index),
+                );
+            }
+        }
+    }
+
+    fn unindex_slice(&mut self, id: &Key, slice: &EndpointSlice) {
+        for (index, endpoint) in slice.endpoints.iter().enumerate() {
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            for address in &endpoint.addresses {
+                remove_from(
+                    &mut self.endpoints_by_address,
+                    address,
+                    &(id.clone(), index),
+                );
+            }
+        }
+    }
+
+    fn link_imports(&mut self, dirty: &BTreeSet<Key>) {
+        for key in dirty {
+            let Some(source) = self.import_sources.get(key).cloned() else {
+                self.imports.remove_mut(key);
+                continue;
+            };
+            let slices = self.loaded_slices(&self.slices_by_import, key);
+            let ready_addresses = slices
+                .iter()
+                .flat_map(|slice| slice.slice.endpoints.iter())
+                .filter(|endpoint| endpoint.is_ready())
+                .map(|endpoint| endpoint.addresses.len())
+                .sum();
+            self.imports.insert_mut(
+                key.clone(),
+                Arc::new(ClusterImport {
+                    source,
+                    slices,
+                    ready_addresses,
+                }),
+            );
+        }
+    }
+
+    /// The loaded slices `index` lists under `key`, sorted by name.
+    fn loaded_slices(&self, index: &Map<Key, Set<Key>>, key: &Key) -> Vec<Arc<ClusterSlice>> {
+        index
+            .get(key)
+            .into_iter()
+            .flat_map(|ids| ids.iter())
+            .filter_map(|id| self.slices.get(id).cloned())
+            .collect()
+    }
+
+    /// Links the dirty Services again: explicit ClusterIPs are claimed first, then Services in
+    /// key order keep or allocate theirs, so that a batch allocates as a fresh load would.
+    fn link_services(&mut self, dirty: &BTreeSet<Key>) -> Result<(), LoadErrors> {
+        let mut previous: BTreeMap<Key, Arc<ClusterService>> = BTreeMap::new();
+        for key in dirty {
+            if let Some(old) = self.services.get(key).cloned() {
+                self.unlink_service(key, &old);
+                previous.insert(key.clone(), old);
+            }
+        }
+        for key in dirty {
+            if let Some(source) = self.service_sources.get(key).cloned()
+                && let ClusterIpSpec::Ips(ips) = &source.object.cluster_ip
+            {
+                for ip in ips {
+                    add_to(&mut self.ip_owners, *ip, key.clone());
+                }
+            }
+        }
+        let mut errors = Vec::new();
+        for key in dirty {
+            let Some(source) = self.service_sources.get(key).cloned() else {
+                continue;
+            };
+            let cluster_ips = match self.cluster_ips(key, &source, previous.get(key)) {
+                Ok(ips) => ips,
+                Err(error) => {
+                    errors.push(*error);
+                    Vec::new()
+                }
+            };
+            let slices = self.link_slices(key, &source);
+            let mut service = ClusterService {
+                source,
+                cluster_ips,
+                slices,
+                ready_ipv4: Vec::new(),
+                ready_ipv6: Vec::new(),
+            };
+            collect_ready_addresses(&mut service);
+            self.services.insert_mut(key.clone(), Arc::new(service));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(LoadErrors::new(errors))
+        }
+    }
+
+    /// Drops what a Service derived: its ClusterIP ownership and its mirrored slices.
+    fn unlink_service(&mut self, key: &Key, old: &ClusterService) {
+        for slice in &old.slices {
+            if slice.origin != SliceOrigin::Loaded {
+                let id = mirrored_slice_id(&slice.slice);
+                self.unindex_slice(&id, &slice.slice);
+                self.slices.remove_mut(&id);
+            }
+        }
+        for ip in &old.cluster_ips {
+            remove_from(&mut self.ip_owners, ip, key);
+        }
+        self.services.remove_mut(key);
+    }
+
+    /// The ClusterIPs of a Service: those it states; otherwise those it had, while they are of
+    /// a family it still wants; otherwise newly allocated. Explicit ones are already claimed.
+    fn cluster_ips(
+        &mut self,
+        key: &Key,
+        source: &Sourced<Service>,
+        previous: Option<&Arc<ClusterService>>,
+    ) -> Result<Vec<IpAddr>, Box<LoadError>> {
+        let service = &source.object;
+        let mut ips = match &service.cluster_ip {
+            ClusterIpSpec::Ips(ips) => ips.clone(),
+            _ => Vec::new(),
+        };
+        for family in families_to_allocate(service, &ips, &self.cidrs) {
+            let kept = previous.and_then(|previous| {
+                previous.cluster_ips.iter().copied().find(|ip| {
+                    IpFamily::of(ip) == family
+                        && self
+                            .ip_owners
+                            .get(ip)
+                            .is_none_or(|owners| owners.is_empty())
+                })
+            });
+            let meta = &service.meta;
+            let owners = &self.ip_owners;
+            let is_taken = |ip: &IpAddr| owners.get(ip).is_some_and(|owners| !owners.is_empty());
+            let allocated = kept.or_else(|| {
+                self.cidrs
+                    .range(family)
+                    .and_then(|range| allocate(range, &meta.namespace, &meta.name, is_taken))
+            });
+            let Some(ip) = allocated else {
+                let cidr = self.cidrs.range(family).map_or_else(
+                    || format!("(no {family} range configured)"),
+                    |range| range.to_string(),
+                );
+                return Err(Box::new(
+                    LoadError::new(
+                        source.location.clone(),
+                        LoadErrorKind::ServiceCidrExhausted { cidr },
+                    )
+                    .with_object(ObjectRef::namespaced(
+                        Kind::Service,
+                        &meta.namespace,
+                        &meta.name,
+                    ))
+                    .with_field("spec.clusterIP"),
+                ));
+            };
+            add_to(&mut self.ip_owners, ip, key.clone());
+            ips.push(ip);
+        }
+        Ok(ips)
+    }
+
+    /// The slices of a Service: those labelled with its name, then, for a selectorless
+    /// Service, the mirror of its Endpoints (unless the input already holds that mirror).
+    fn link_slices(&mut self, key: &Key, source: &Sourced<Service>) -> Vec<Arc<ClusterSlice>> {
+        let mut slices = self.loaded_slices(&self.slices_by_service, key);
+        let service = &source.object;
+        if service.selector.is_some() {
+            return slices;
+        }
+        let Some(endpoints) = self.endpoints_sources.get(key).cloned() else {
+            return slices;
+        };
+        let already_mirrored = slices.iter().any(|slice| {
+            slice
+                .slice
+                .meta
+                .labels
+                .get(mirror::MANAGED_BY_LABEL)
+                .map(String::as_str)
+                == Some(mirror::MIRRORING_CONTROLLER)
+        });
+        if already_mirrored || mirror::refusal(&endpoints.object).is_some() {
+            return slices;
+        }
+        for slice in mirror::mirror(&endpoints.object).slices {
+            let id = mirrored_slice_id(&slice);
+            self.index_slice(&id, &slice);
+            let mirrored = Arc::new(ClusterSlice {
+                slice,
+                origin: SliceOrigin::MirroredFrom(endpoints.object.meta.name.clone()),
+                location: endpoints.location.clone(),
+            });
+            self.slices.insert_mut(id, mirrored.clone());
+            slices.push(mirrored);
+        }
+        slices
+    }
+}
+
+/// The key of an object: `namespace/name`, or the name of a cluster-scoped one.
+pub(crate) fn object_key(reference: &ObjectRef) -> Key {
+    match &reference.namespace {
+        Some(namespace) => key(namespace, &reference.name),
+        None => reference.name.as_str().into(),
+    }
+}
+
+/// The id of a loaded slice in [`Cluster::slices`].
+fn loaded_slice_id(key: &Key) -> Key {
+    format!("L {key}").into()
+}
+
+/// The id of a mirrored slice (its generated name is unique per Endpoints object).
+fn mirrored_slice_id(slice: &EndpointSlice) -> Key {
+    format!("M {}/{}", slice.meta.namespace, slice.meta.name).into()
+}
+
+fn add_to<K, T>(index: &mut Map<K, Set<T>>, key: K, value: T)
+where
+    K: std::hash::Hash + Eq + Clone,
+    T: Ord,
+{
+    let set = index.get(&key).cloned().unwrap_or_else(Set::new_sync);
+    index.insert_mut(key, set.insert(value));
+}
+
+fn remove_from<K, T>(index: &mut Map<K, Set<T>>, key: &K, value: &T)
+where
+    K: std::hash::Hash + Eq + Clone,
+    T: Ord,
+{
+    let Some(set) = index.get(key) else {
+        return;
+    };
+    let set = set.remove(value);
+    if set.is_empty() {
+        index.remove_mut(key);
+    } else {
+        index.insert_mut(key.clone(), set);
+    }
+}
+
+/// The distinct ready addresses of a Service's slices, by family, in slice order.
+fn collect_ready_addresses(service: &mut ClusterService) {
+    let mut seen = std::collections::HashSet::new();
+    for slice in &service.slices {
+        for endpoint in slice.slice.endpoints.iter().filter(|e| e.is_ready()) {
+            for &address in &endpoint.addresses {
+                if !seen.insert(address) {
+                    continue;
+                }
+                match address {
+                    IpAddr::V4(v4) => service.ready_ipv4.push(v4),
+                    IpAddr::V6(v6) => service.ready_ipv6.push(v6),
+                }
+            }
+        }
+    }
+}
+
+/// Which families a Service still needs an allocated ClusterIP for.
+fn families_to_allocate(service: &Service, have: &[IpAddr], cidrs: &ServiceCidrs) -> Vec<IpFamily> {
+    if service.service_type == ServiceType::ExternalName || service.is_headless() {
+        return Vec::new();
+    }
+    let dual = matches!(
+        service.ip_family_policy,
+        Some(IpFamilyPolicy::PreferDualStack | IpFamilyPolicy::RequireDualStack)
+    );
+    let primary = have
+        .first()
+        .map(IpFamily::of)
+        .or_else(|| service.ip_families.first().copied())
+        .unwrap_or_else(|| cidrs.primary_family());
+    let mut wanted = vec![primary];
+    if dual {
+        let secondary = service
+            .ip_families
+            .get(1)
+            .copied()
+            .unwrap_or(match primary {
+                IpFamily::IPv4 => IpFamily::IPv6,
+                IpFamily::IPv6 => IpFamily::IPv4,
+            });
+        let required = service.ip_family_policy == Some(IpFamilyPolicy::RequireDualStack);
+        if required || cidrs.range(secondary).is_some() {
+            wanted.push(secondary);
+        }
+    }
+    wanted
+        .into_iter()
+        .filter(|family| !have.iter().any(|ip| IpFamily::of(ip) == *family))
+        .collect()
+}
