@@ -118,6 +118,8 @@ impl GeneratedService {
 pub struct GeneratedCluster {
     /// The manifests, as YAML.
     pub manifests: String,
+    /// The namespaces (each has a Namespace object).
+    pub namespaces: Vec<String>,
     /// What the manifests describe.
     pub services: Vec<GeneratedService>,
     dns: ClusterDns,
@@ -248,12 +250,13 @@ pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
             (Just(namespaces), services)
         })
         .prop_map(|(namespaces, services)| {
-            let manifests = manifests(&namespaces, &services);
+            let manifests = render(&namespaces, &services);
             let cluster = Cluster::from_yaml(&manifests).unwrap_or_else(|errors| {
                 panic!("generated manifests must load:\n{errors}\n{manifests}")
             });
             GeneratedCluster {
                 manifests,
+                namespaces,
                 services,
                 dns: ClusterDns::new(cluster, Config::default()),
             }
@@ -274,8 +277,9 @@ fn cluster_ip(ordinal: usize, v6: bool) -> IpAddr {
     }
 }
 
-/// The manifests of generated Services.
-fn manifests(namespaces: &[String], services: &[GeneratedService]) -> String {
+/// The manifests of namespaces and Services: a Namespace object each; per Service the Service
+/// and one EndpointSlice per address family, named `<service>-ipv4` and `<service>-ipv6`.
+pub fn render(namespaces: &[String], services: &[GeneratedService]) -> String {
     let mut yaml = String::new();
     for namespace in namespaces {
         let _ = write!(

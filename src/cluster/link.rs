@@ -55,7 +55,14 @@ impl Cluster {
             self.remove_object(reference, &mut dirty);
         }
         for loaded in upserts {
-            self.remove_object(&loaded.object.object_ref(), &mut dirty);
+            let reference = loaded.object.object_ref();
+            if reference.kind == Kind::EndpointSlice
+                && let Some(old) = self.slice_sources.get(&object_key(&reference)).cloned()
+            {
+                self.replace_loaded_slice(&reference, &old.object, loaded, &mut dirty);
+                continue;
+            }
+            self.remove_object(&reference, &mut dirty);
             self.insert_object(loaded, &mut dirty);
         }
         self.link_imports(&dirty.imports);
@@ -241,6 +248,66 @@ impl Cluster {
         self.slices.remove_mut(&id);
     }
 
+    /// Replaces a loaded slice, touching only the index entries that differ (a readiness flip
+    /// changes one address, whatever the size of the slice or the cluster).
+    fn replace_loaded_slice(
+        &mut self,
+        reference: &ObjectRef,
+        old: &EndpointSlice,
+        loaded: LoadedObject,
+        dirty: &mut Dirty,
+    ) {
+        let Object::EndpointSlice(new) = loaded.object else {
+            return;
+        };
+        let key = object_key(reference);
+        if old.meta.labels != new.meta.labels || old.address_type != new.address_type {
+            // Relinked to other owners: the plain way.
+            self.remove_object(reference, dirty);
+            self.insert_object(
+                LoadedObject {
+                    object: Object::EndpointSlice(new),
+                    location: loaded.location,
+                },
+                dirty,
+            );
+            return;
+        }
+        let id = loaded_slice_id(&key);
+        let before = index_entries(&id, old);
+        let after = index_entries(&id, &new);
+        for (address, entry) in before.difference(&after) {
+            remove_from(&mut self.endpoints_by_address, address, entry);
+        }
+        for (address, entry) in after.difference(&before) {
+            add_to(&mut self.endpoints_by_address, *address, entry.clone());
+        }
+        let namespace = &new.meta.namespace;
+        if new.address_type != AddressType::Fqdn {
+            if let Some(service) = new.service_name() {
+                dirty.services.insert(super::key(namespace, service));
+            }
+            if let Some(import) = new.multicluster_service_name() {
+                dirty.imports.insert(super::key(namespace, import));
+            }
+        }
+        self.slice_sources.insert_mut(
+            key,
+            Arc::new(Sourced {
+                object: new.clone(),
+                location: loaded.location.clone(),
+            }),
+        );
+        self.slices.insert_mut(
+            id,
+            Arc::new(ClusterSlice {
+                slice: new,
+                origin: SliceOrigin::Loaded,
+                location: loaded.location,
+            }),
+        );
+    }
+
     /// Adds a slice's ready addresses to the reverse index (only slices naming a Service count,
     /// as in CoreDNS).
     fn index_slice(&mut self, id: &Key, slice: &EndpointSlice) {
@@ -313,13 +380,23 @@ impl Cluster {
     /// key order keep or allocate theirs, so that a batch allocates as a fresh load would.
     fn link_services(&mut self, dirty: &BTreeSet<Key>) -> Result<(), LoadErrors> {
         let mut previous: BTreeMap<Key, Arc<ClusterService>> = BTreeMap::new();
+        // Services whose object is the same as before (only their endpoints changed) keep their
+        // ClusterIPs without touching the ownership index.
+        let mut unchanged: BTreeSet<Key> = BTreeSet::new();
         for key in dirty {
             if let Some(old) = self.services.get(key).cloned() {
-                self.unlink_service(key, &old);
+                let same = self
+                    .service_sources
+                    .get(key)
+                    .is_some_and(|source| Arc::ptr_eq(source, &old.source));
+                self.unlink_service(key, &old, !same);
+                if same {
+                    unchanged.insert(key.clone());
+                }
                 previous.insert(key.clone(), old);
             }
         }
-        for key in dirty {
+        for key in dirty.difference(&unchanged) {
             if let Some(source) = self.service_sources.get(key).cloned()
                 && let ClusterIpSpec::Ips(ips) = &source.object.cluster_ip
             {
@@ -333,7 +410,15 @@ impl Cluster {
             let Some(source) = self.service_sources.get(key).cloned() else {
                 continue;
             };
-            let cluster_ips = match self.cluster_ips(key, &source, previous.get(key)) {
+            let kept = unchanged
+                .contains(key)
+                .then(|| previous.get(key).map(|old| old.cluster_ips.clone()))
+                .flatten();
+            let cluster_ips = match kept {
+                Some(ips) => Ok(ips),
+                None => self.cluster_ips(key, &source, previous.get(key)),
+            };
+            let cluster_ips = match cluster_ips {
                 Ok(ips) => ips,
                 Err(error) => {
                     errors.push(*error);
@@ -358,8 +443,9 @@ impl Cluster {
         }
     }
 
-    /// Drops what a Service derived: its ClusterIP ownership and its mirrored slices.
-    fn unlink_service(&mut self, key: &Key, old: &ClusterService) {
+    /// Drops what a Service derived: its mirrored slices and (with `release_ips`) its
+    /// ClusterIP ownership.
+    fn unlink_service(&mut self, key: &Key, old: &ClusterService, release_ips: bool) {
         for slice in &old.slices {
             if slice.origin != SliceOrigin::Loaded {
                 let id = mirrored_slice_id(&slice.slice);
@@ -367,8 +453,10 @@ impl Cluster {
                 self.slices.remove_mut(&id);
             }
         }
-        for ip in &old.cluster_ips {
-            remove_from(&mut self.ip_owners, ip, key);
+        if release_ips {
+            for ip in &old.cluster_ips {
+                remove_from(&mut self.ip_owners, ip, key);
+            }
         }
         self.services.remove_mut(key);
     }
@@ -472,6 +560,25 @@ pub(crate) fn object_key(reference: &ObjectRef) -> Key {
         Some(namespace) => key(namespace, &reference.name),
         None => reference.name.as_str().into(),
     }
+}
+
+/// The reverse-index entries of a slice: each ready address with (slice id, endpoint index).
+/// Only slices that name a Service are indexed, as in CoreDNS.
+fn index_entries(id: &Key, slice: &EndpointSlice) -> BTreeSet<(IpAddr, (Key, u32))> {
+    if slice.service_name().is_none() {
+        return BTreeSet::new();
+    }
+    let mut entries = BTreeSet::new();
+    for (index, endpoint) in slice.endpoints.iter().enumerate() {
+        if !endpoint.is_ready() {
+            continue;
+        }
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        for address in &endpoint.addresses {
+            entries.insert((*address, (id.clone(), index)));
+        }
+    }
+    entries
 }
 
 /// The id of a loaded slice in [`Cluster::slices`].

@@ -1,0 +1,353 @@
+//! Live updates: changes make a new snapshot, whole or not at all, and a sequence of changes
+//! answers exactly as loading the final state from scratch (issue 4).
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use k8s_dns_sim::hickory_proto::rr::RecordType;
+use k8s_dns_sim::model::ServiceType;
+use k8s_dns_sim::strategies::{
+    ClusterShape, GeneratedCluster, ServiceKind, cluster, questions_for, render,
+};
+use k8s_dns_sim::{
+    Answer, Change, Cluster, ClusterDns, Config, Kind, ObjectRef, Outcome, UpdateErrorKind,
+};
+use proptest::prelude::*;
+use support::fixture;
+
+fn lines(answer: &Answer) -> BTreeSet<String> {
+    answer.answers.iter().map(ToString::to_string).collect()
+}
+
+fn service(namespace: &str, name: &str) -> ObjectRef {
+    ObjectRef::namespaced(Kind::Service, namespace, name)
+}
+
+#[test]
+fn snapshots_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Cluster>();
+    assert_send_sync::<ClusterDns>();
+}
+
+#[test]
+fn readiness_flips_show_in_the_next_snapshot_only() {
+    let before = Cluster::from_yaml(&fixture("unready-endpoints.yaml")).unwrap();
+    let after = before
+        .apply([
+            Change::endpoint_ready("jobs", "queue-x1", "10.244.4.2".parse().unwrap(), true),
+            Change::endpoint_ready("jobs", "queue-x1", "10.244.4.1".parse().unwrap(), false),
+        ])
+        .unwrap();
+    let ready = |cluster: &Cluster| -> Vec<String> {
+        let queue = cluster.service("jobs", "queue").unwrap();
+        queue.ready_ipv4().iter().map(ToString::to_string).collect()
+    };
+    assert_eq!(ready(&before), ["10.244.4.1", "10.244.4.3"]);
+    assert_eq!(ready(&after), ["10.244.4.2", "10.244.4.3"]);
+    assert_eq!(after.serial(), before.serial() + 1);
+}
+
+#[test]
+fn the_soa_serial_counts_batches() {
+    let config = Config::default();
+    let mut dns = ClusterDns::new(Cluster::from_yaml(&fixture("golden.yaml")).unwrap(), config);
+    let serial = |dns: &ClusterDns| {
+        let answer = dns.lookup("cluster.local.", RecordType::SOA).unwrap();
+        answer.answers[0].to_string()
+    };
+    assert!(serial(&dns).contains(" 1 7200 "), "{}", serial(&dns));
+    dns.apply([Change::Delete(service("default", "empty"))])
+        .unwrap();
+    dns.apply([Change::Delete(service("default", "ext"))])
+        .unwrap();
+    assert!(serial(&dns).contains(" 3 7200 "), "{}", serial(&dns));
+}
+
+#[test]
+fn a_deleted_service_stops_answering_and_its_endpoints_are_orphaned() {
+    let mut dns = ClusterDns::new(
+        Cluster::from_yaml(&fixture("golden.yaml")).unwrap(),
+        Config::default()
+            .with_zones(["cluster.local", "in-addr.arpa"])
+            .unwrap(),
+    );
+    dns.apply([Change::Delete(service("default", "db"))])
+        .unwrap();
+    let a = dns
+        .lookup("db.default.svc.cluster.local.", RecordType::A)
+        .unwrap();
+    assert_eq!(a.outcome, Outcome::NxDomain);
+    // CoreDNS still answers PTR from the slice, which names the (now missing) Service.
+    let ptr = dns
+        .lookup("5.0.1.10.in-addr.arpa.", RecordType::PTR)
+        .unwrap();
+    assert_eq!(
+        lines(&ptr),
+        BTreeSet::from([
+            "5.0.1.10.in-addr.arpa. 5 IN PTR db-0.db.default.svc.cluster.local.".to_owned()
+        ])
+    );
+    let diagnostics: Vec<String> = dns
+        .cluster()
+        .diagnostics()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.contains("EndpointSlice default/db-1") && d.contains("no such Service")),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn apply_creates_and_replaces_like_kubectl_apply() {
+    let mut dns = ClusterDns::new(
+        Cluster::from_yaml(&fixture("golden.yaml")).unwrap(),
+        Config::default(),
+    );
+    dns.apply([Change::apply_yaml(
+        "change.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n\
+         spec: {clusterIP: 10.96.0.21, ports: [{name: http, port: 80}]}\n---\n\
+         apiVersion: v1\nkind: Service\nmetadata: {name: new, namespace: default}\n\
+         spec: {clusterIP: 10.96.0.99, ports: [{port: 80}]}\n",
+    )])
+    .unwrap();
+    let web = dns
+        .lookup("web.default.svc.cluster.local.", RecordType::A)
+        .unwrap();
+    assert_eq!(
+        web.answer_lines(),
+        ["web.default.svc.cluster.local. 5 IN A 10.96.0.21"]
+    );
+    let new = dns
+        .lookup("new.default.svc.cluster.local.", RecordType::A)
+        .unwrap();
+    assert_eq!(
+        new.answer_lines(),
+        ["new.default.svc.cluster.local. 5 IN A 10.96.0.99"]
+    );
+}
+
+#[test]
+fn a_selector_change_stops_or_starts_mirroring() {
+    let mut dns = ClusterDns::new(
+        Cluster::from_yaml(&fixture("linking.yaml")).unwrap(),
+        Config::default(),
+    );
+    let name = "selected.links.svc.cluster.local.";
+    assert_eq!(
+        dns.lookup(name, RecordType::A).unwrap().outcome,
+        Outcome::NxDomain
+    );
+    // Dropping the selector lets the mirroring controller publish the hand-written Endpoints.
+    dns.apply([Change::SetSelector {
+        namespace: "links".into(),
+        name: "selected".into(),
+        selector: None,
+    }])
+    .unwrap();
+    assert_eq!(
+        dns.lookup(name, RecordType::A).unwrap().answer_lines(),
+        [format!("{name} 5 IN A 192.0.2.30")]
+    );
+    let selector = [("app".to_owned(), "selected".to_owned())]
+        .into_iter()
+        .collect();
+    dns.apply([Change::SetSelector {
+        namespace: "links".into(),
+        name: "selected".into(),
+        selector: Some(selector),
+    }])
+    .unwrap();
+    assert_eq!(
+        dns.lookup(name, RecordType::A).unwrap().outcome,
+        Outcome::NxDomain
+    );
+}
+
+#[test]
+fn a_type_change_to_external_name_and_back() {
+    let mut dns = ClusterDns::new(
+        Cluster::from_yaml(&fixture("golden.yaml")).unwrap(),
+        Config::default(),
+    );
+    let name = "web.default.svc.cluster.local.";
+    dns.apply([Change::SetServiceType {
+        namespace: "default".into(),
+        name: "web".into(),
+        service_type: ServiceType::ExternalName,
+        external_name: Some("example.org".into()),
+    }])
+    .unwrap();
+    assert_eq!(
+        dns.lookup(name, RecordType::CNAME).unwrap().answer_lines(),
+        [format!("{name} 5 IN CNAME example.org.")]
+    );
+    dns.apply([Change::SetServiceType {
+        namespace: "default".into(),
+        name: "web".into(),
+        service_type: ServiceType::ClusterIp,
+        external_name: None,
+    }])
+    .unwrap();
+    let answer = dns.lookup(name, RecordType::A).unwrap();
+    assert_eq!(
+        answer.outcome,
+        Outcome::Success,
+        "a ClusterIP is allocated again"
+    );
+    let range: ipnet::IpNet = "10.96.0.0/12".parse().unwrap();
+    let web = dns.cluster().service("default", "web").unwrap();
+    assert!(range.contains(&web.cluster_ips()[0]));
+}
+
+#[test]
+fn a_failed_batch_changes_nothing() {
+    let before = Cluster::from_yaml(&fixture("golden.yaml")).unwrap();
+    let errors = before
+        .apply([
+            Change::Delete(service("default", "web")),
+            Change::pod_ready("default", "no-such-pod", true),
+            Change::apply_yaml(
+                "bad.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 0}]}\n",
+            ),
+            Change::SetServiceType {
+                namespace: "default".into(),
+                name: "db".into(),
+                service_type: ServiceType::NodePort,
+                external_name: None,
+            },
+        ])
+        .unwrap_err();
+    let kinds: Vec<usize> = errors.errors().iter().map(|error| error.change).collect();
+    assert_eq!(kinds, [1, 2, 3], "{errors}");
+    assert!(matches!(
+        errors.errors()[0].kind,
+        UpdateErrorKind::NotFound(_)
+    ));
+    assert!(matches!(errors.errors()[1].kind, UpdateErrorKind::Load(_)));
+    assert_eq!(
+        errors.errors()[2].to_string(),
+        "change 3: Service default/db: a NodePort Service may not be headless"
+    );
+    assert!(
+        before.service("default", "web").is_some(),
+        "the snapshot is untouched"
+    );
+    assert_eq!(before.serial(), 1);
+}
+
+/// An edit of a generated cluster, applied both as a Change and to the model.
+#[derive(Debug, Clone)]
+enum Edit {
+    FlipReady { service: usize, endpoint: usize },
+    DeleteService { service: usize },
+}
+
+fn edits() -> impl Strategy<Value = Vec<Edit>> {
+    let edit = prop_oneof![
+        (any::<usize>(), any::<usize>())
+            .prop_map(|(service, endpoint)| Edit::FlipReady { service, endpoint }),
+        any::<usize>().prop_map(|service| Edit::DeleteService { service }),
+    ];
+    proptest::collection::vec(proptest::collection::vec(edit, 1..4), 1..5)
+        .prop_map(|batches| batches.into_iter().flatten().collect())
+}
+
+/// The Change for an edit, and the model after it.
+fn apply_edit(model: &mut GeneratedCluster, edit: &Edit) -> Option<Vec<Change>> {
+    if model.services.is_empty() {
+        return None;
+    }
+    match *edit {
+        Edit::FlipReady { service, endpoint } => {
+            let count = model.services.len();
+            let service = &mut model.services[service % count];
+            if service.endpoints.is_empty() || service.kind == ServiceKind::ExternalName {
+                return None;
+            }
+            let index = endpoint % service.endpoints.len();
+            let endpoint = &mut service.endpoints[index];
+            let ready = !endpoint.is_ready();
+            endpoint.ready = Some(ready);
+            let family = if endpoint.address.is_ipv6() {
+                "ipv6"
+            } else {
+                "ipv4"
+            };
+            Some(vec![Change::endpoint_ready(
+                service.namespace.clone(),
+                format!("{}-{family}", service.name),
+                endpoint.address,
+                ready,
+            )])
+        }
+        Edit::DeleteService { service } => {
+            let removed = model.services.remove(service % model.services.len());
+            let mut changes = vec![Change::Delete(ObjectRef::namespaced(
+                Kind::Service,
+                &removed.namespace,
+                &removed.name,
+            ))];
+            for (family, v6) in [("ipv4", false), ("ipv6", true)] {
+                if removed.kind != ServiceKind::ExternalName
+                    && removed.endpoints.iter().any(|e| e.address.is_ipv6() == v6)
+                {
+                    changes.push(Change::Delete(ObjectRef::namespaced(
+                        Kind::EndpointSlice,
+                        &removed.namespace,
+                        &format!("{}-{family}", removed.name),
+                    )));
+                }
+            }
+            Some(changes)
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Applying any sequence of changes answers exactly as loading the final state.
+    #[test]
+    fn changes_answer_as_a_fresh_load_of_the_final_state(
+        (generated, questions) in cluster(ClusterShape::default()).prop_flat_map(|generated| {
+            let questions = questions_for(&generated);
+            (Just(generated), questions)
+        }),
+        edits in edits(),
+    ) {
+        let mut model = generated.clone();
+        let mut live = generated.dns().clone();
+        for edit in &edits {
+            if let Some(changes) = apply_edit(&mut model, edit) {
+                live.apply(changes).unwrap();
+            }
+        }
+        let fresh = ClusterDns::new(
+            Cluster::from_yaml(&render(&model.namespaces, &model.services)).unwrap(),
+            Config::default(),
+        );
+        // SOA answers differ by design: the live cluster's serial counts its batches.
+        for question in questions.iter().filter(|question| question.qtype != RecordType::SOA) {
+            let (a, b) = (live.answer(&question.name, question.qtype), fresh.answer(&question.name, question.qtype));
+            prop_assert_eq!(a.outcome, b.outcome, "{:?}", question);
+            prop_assert_eq!(lines(&a), lines(&b), "{:?}", question);
+            prop_assert_eq!(
+                a.additionals.iter().map(ToString::to_string).collect::<BTreeSet<_>>(),
+                b.additionals.iter().map(ToString::to_string).collect::<BTreeSet<_>>()
+            );
+        }
+        // The same findings (locations differ: the live cluster keeps the original lines).
+        let diagnostics = |dns: &ClusterDns| {
+            dns.cluster().diagnostics().iter().map(|d| format!("{}: {}", d.object, d.kind)).collect::<BTreeSet<_>>()
+        };
+        prop_assert_eq!(diagnostics(&live), diagnostics(&fresh));
+    }
+}
