@@ -34,7 +34,6 @@ pub(crate) fn fnv1a64(parts: &[&str]) -> u64 {
 
 /// FNV-1a (32 bit), the hash the Deployment and DaemonSet controllers use for template
 /// hashes (`controller.ComputeHash`).
-#[allow(dead_code)] // used by the workload expansion (next commit)
 pub(crate) fn fnv1a32(parts: &[&str]) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
     for part in parts {
@@ -61,7 +60,6 @@ pub(crate) fn suffix(parts: &[&str]) -> String {
 
 /// `rand.SafeEncodeString` of a 32-bit hash's decimal form: each digit byte mapped onto the
 /// safe alphabet, giving the 8–10 character `pod-template-hash` / revision hash shape.
-#[allow(dead_code)] // used by the workload expansion (next commit)
 pub(crate) fn safe_encode(hash: u32) -> String {
     hash.to_string()
         .bytes()
