@@ -201,47 +201,54 @@ fn address_types_for_service(service: &Service) -> Vec<IpFamily> {
     families
 }
 
-/// The families the API server stores in `spec.ipFamilies` for a Service that states none
-/// (`pkg/registry/core/service/ipallocator`-side defaulting, `initIPFamilyFields` in
-/// `pkg/registry/core/service/storage/alloc.go`): the families of its stated ClusterIPs, or
-/// the cluster's primary family, or — for `PreferDualStack` / `RequireDualStack` on a
-/// dual-stack cluster — both, primary first. `cluster_families` lists the families the
-/// cluster's service CIDRs cover, primary first. A Service that states families keeps them.
+/// The families the API server stores in `spec.ipFamilies` when it creates `service`
+/// (`initIPFamilyFields` in `pkg/registry/core/service/storage/alloc.go`), given the families
+/// the cluster's service CIDRs cover, primary first.
+///
+/// - The policy defaults to `RequireDualStack` for a headless Service without a selector and
+///   to `SingleStack` otherwise.
+/// - Families not stated are inferred from the stated ClusterIPs.
+/// - A headless selectorless Service gets the primary family if none is known, plus the other
+///   family unless `SingleStack` (even on a single-stack cluster).
+/// - Any other Service gets the primary family if none is known, plus the other one when the
+///   policy is not `SingleStack` and the cluster is dual-stack.
+///
+/// ExternalName Services get none.
 #[allow(dead_code)] // for the integration: defaulting before `endpoint_slices_for`
 pub(crate) fn defaulted_ip_families(
     service: &Service,
     cluster_families: &[IpFamily],
 ) -> Vec<IpFamily> {
-    if !service.ip_families.is_empty() {
-        return service.ip_families.clone();
-    }
     if service.service_type == ServiceType::ExternalName {
         return Vec::new();
     }
-    if let ClusterIpSpec::Ips(ips) = &service.cluster_ip
-        && !ips.is_empty()
-    {
-        let mut families: Vec<IpFamily> = Vec::new();
-        for ip in ips {
-            let family = IpFamily::of(ip);
-            if !families.contains(&family) {
-                families.push(family);
+    let other = |family: IpFamily| match family {
+        IpFamily::IPv4 => IpFamily::IPv6,
+        IpFamily::IPv6 => IpFamily::IPv4,
+    };
+    let selectorless = service.selector.as_ref().is_none_or(BTreeMap::is_empty);
+    let headless_selectorless = service.is_headless() && selectorless;
+    let single_stack = match service.ip_family_policy {
+        Some(policy) => policy == IpFamilyPolicy::SingleStack,
+        None => !headless_selectorless,
+    };
+    let primary = cluster_families.first().copied().unwrap_or(IpFamily::IPv4);
+
+    let mut families = service.ip_families.clone();
+    if let ClusterIpSpec::Ips(ips) = &service.cluster_ip {
+        for (i, ip) in ips.iter().enumerate() {
+            if i >= families.len() {
+                families.push(IpFamily::of(ip));
             }
         }
-        return families;
     }
-    let Some(primary) = cluster_families.first().copied() else {
-        return Vec::new();
-    };
-    let dual = matches!(
-        service.ip_family_policy,
-        Some(IpFamilyPolicy::PreferDualStack | IpFamilyPolicy::RequireDualStack)
-    ) || (service.is_headless()
-        && service.selector.as_ref().is_none_or(BTreeMap::is_empty)
-        && service.ip_family_policy.is_none());
-    let mut families = vec![primary];
-    if dual && let Some(second) = cluster_families.iter().find(|f| **f != primary) {
-        families.push(*second);
+    if families.is_empty() {
+        families.push(primary);
+    }
+    let cluster_is_dual =
+        cluster_families.contains(&IpFamily::IPv4) && cluster_families.contains(&IpFamily::IPv6);
+    if families.len() == 1 && !single_stack && (headless_selectorless || cluster_is_dual) {
+        families.push(other(families[0]));
     }
     families
 }

@@ -476,54 +476,97 @@ fn a_pod_selected_by_two_services_is_in_both() {
 #[test]
 fn defaulted_families_follow_the_api_server() {
     // initIPFamilyFields (pkg/registry/core/service/storage/alloc.go).
-    let dual = [IpFamily::IPv4, IpFamily::IPv6];
-    let single = [IpFamily::IPv6];
-    let mut stated = web();
-    stated.ip_families = vec![IpFamily::IPv6];
-    let mut headless = web();
-    headless.ip_families.clear();
-    let mut prefer = headless.clone();
-    prefer.ip_family_policy = Some(IpFamilyPolicy::PreferDualStack);
-    let mut selectorless = service("web", &[]);
-    selectorless.ip_families.clear();
-    let mut with_ip = headless.clone();
-    with_ip.cluster_ip = ClusterIpSpec::Ips(vec!["fd00::10".parse().unwrap()]);
-    let cases: Vec<(&str, &Service, &[IpFamily], Vec<IpFamily>)> = vec![
-        ("stated families kept", &stated, &dual, vec![IpFamily::IPv6]),
+    use IpFamily::{IPv4, IPv6};
+    let dual = [IPv4, IPv6];
+    let v4 = [IPv4];
+    let v6 = [IPv6];
+    let make = |headless: bool,
+                selector: bool,
+                families: &[IpFamily],
+                ips: &[&str],
+                policy: Option<IpFamilyPolicy>| {
+        let mut s = if selector { web() } else { service("web", &[]) };
+        s.ip_families = families.to_vec();
+        s.ip_family_policy = policy;
+        s.cluster_ip = if headless {
+            ClusterIpSpec::Headless
+        } else if ips.is_empty() {
+            ClusterIpSpec::Unset
+        } else {
+            ClusterIpSpec::Ips(ips.iter().map(|ip| ip.parse().unwrap()).collect())
+        };
+        s
+    };
+    let prefer = Some(IpFamilyPolicy::PreferDualStack);
+    let single = Some(IpFamilyPolicy::SingleStack);
+    let cases: Vec<(&str, Service, &[IpFamily], Vec<IpFamily>)> = vec![
         (
             "headless with selector: primary",
-            &headless,
+            make(true, true, &[], &[], None),
             &dual,
-            vec![IpFamily::IPv4],
+            vec![IPv4],
         ),
         (
-            "PreferDualStack on dual stack",
-            &prefer,
+            "IPv6-primary cluster",
+            make(true, true, &[], &[], None),
+            &[IPv6, IPv4],
+            vec![IPv6],
+        ),
+        (
+            "stated families kept",
+            make(true, true, &[IPv6], &[], None),
+            &dual,
+            vec![IPv6],
+        ),
+        (
+            "PreferDualStack, dual cluster",
+            make(false, true, &[], &[], prefer),
             &dual,
             dual.to_vec(),
         ),
         (
-            "PreferDualStack on single stack",
-            &prefer,
-            &single,
-            vec![IpFamily::IPv6],
+            "PreferDualStack, single cluster",
+            make(false, true, &[], &[], prefer),
+            &v6,
+            vec![IPv6],
+        ),
+        (
+            "PreferDualStack extends a stated family",
+            make(false, true, &[IPv6], &[], prefer),
+            &dual,
+            vec![IPv6, IPv4],
         ),
         (
             "headless selectorless: dual",
-            &selectorless,
+            make(true, false, &[], &[], None),
             &dual,
             dual.to_vec(),
         ),
         (
-            "the stated ClusterIP's family",
-            &with_ip,
+            "headless selectorless: dual even on one stack",
+            make(true, false, &[], &[], None),
+            &v4,
+            dual.to_vec(),
+        ),
+        (
+            "headless selectorless SingleStack",
+            make(true, false, &[], &[], single),
             &dual,
-            vec![IpFamily::IPv6],
+            vec![IPv4],
+        ),
+        (
+            "the stated ClusterIP's family",
+            make(false, true, &[], &["fd00::10"], None),
+            &dual,
+            vec![IPv6],
         ),
     ];
     for (case, svc, cluster, want) in cases {
-        assert_eq!(defaulted_ip_families(svc, cluster), want, "{case}");
+        assert_eq!(defaulted_ip_families(&svc, cluster), want, "{case}");
     }
+    let mut external = web();
+    external.service_type = ServiceType::ExternalName;
+    assert!(defaulted_ip_families(&external, &dual).is_empty());
 }
 
 #[test]

@@ -12,7 +12,7 @@
 //! The hashed first choice falls within the first 65,536 addresses of the subnet, which keeps
 //! IPv6 addresses short (`fd00:10:244::1a2b`); probing may go past it. When a node's subnet is
 //! full, the whole cluster range is used instead, so a single simulated node can hold more Pods
-//! than a real one would.
+//! than a real one would (the default `/16` holds 65,533; configure a larger range for more).
 
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -104,11 +104,17 @@ impl Default for PodCidrs {
 pub(crate) struct PodIpAllocator<'a> {
     cidrs: &'a PodCidrs,
     taken: HashSet<IpAddr>,
+    /// Subnets found full, never probed again (keeps a full range from costing a scan per Pod).
+    full: HashSet<IpNet>,
 }
 
 impl<'a> PodIpAllocator<'a> {
     pub(crate) fn new(cidrs: &'a PodCidrs, taken: HashSet<IpAddr>) -> Self {
-        PodIpAllocator { cidrs, taken }
+        PodIpAllocator {
+            cidrs,
+            taken,
+            full: HashSet::new(),
+        }
     }
 
     /// One address per configured family (primary first) for the Pod `namespace/name` on the
@@ -135,6 +141,9 @@ impl<'a> PodIpAllocator<'a> {
 
     fn pick(&mut self, subnet: IpNet, hash: u64) -> Option<IpAddr> {
         const WINDOW: u128 = 1 << 16;
+        if self.full.contains(&subnet) {
+            return None;
+        }
         let (first, last) = usable_offsets(subnet)?;
         let span = last - first + 1;
         let start = u128::from(hash) % span.min(WINDOW);
@@ -146,6 +155,7 @@ impl<'a> PodIpAllocator<'a> {
             }
             step += 1;
         }
+        self.full.insert(subnet);
         None
     }
 }

@@ -477,3 +477,69 @@ fn generated_names_avoid_names_in_use_and_odd_inputs_do_not_panic() {
     assert!(out.pods.iter().all(|p| p.meta.name.len() == 63));
     assert_eq!(out.unaddressed.len(), 1, "a /30 holds one Pod");
 }
+
+#[test]
+fn a_stateful_set_behind_a_headless_service_gives_hostname_endpoints() {
+    // The chain the integration builds: initIdentity, then podToEndpoint/ShouldSetHostname.
+    use crate::controller::{DEFAULT_MAX_ENDPOINTS_PER_SLICE, endpoint_slices_for};
+    use crate::model::{ClusterIpSpec, IpFamily, Service, ServicePort, ServiceType};
+    let service = Service {
+        meta: ObjectMeta::new("default", "nginx"),
+        service_type: ServiceType::ClusterIp,
+        cluster_ip: ClusterIpSpec::Headless,
+        ip_families: vec![IpFamily::IPv4],
+        ip_family_policy: None,
+        ports: vec![ServicePort {
+            name: Some("web".to_owned()),
+            protocol: Protocol::Tcp,
+            port: 80,
+            target_port: Some(crate::model::TargetPort::Name("http".to_owned())),
+        }],
+        selector: Some(labels(&[("app", "web")])),
+        external_name: None,
+        publish_not_ready_addresses: false,
+    };
+    let Workload::StatefulSet(mut set) = sts(2) else {
+        unreachable!()
+    };
+    set.readiness = Readiness::First(1);
+    let out = run(
+        &[Workload::StatefulSet(set)],
+        &[],
+        &WorkloadConfig::default(),
+    );
+    let pods: Vec<&Pod> = out.pods.iter().collect();
+    let slices = endpoint_slices_for(&service, &pods, DEFAULT_MAX_ENDPOINTS_PER_SLICE);
+    assert_eq!(slices.len(), 1);
+    let got: Vec<(Option<&str>, Option<bool>)> = slices[0]
+        .endpoints
+        .iter()
+        .map(|e| (e.hostname.as_deref(), e.conditions.ready))
+        .collect();
+    assert_eq!(
+        got,
+        [(Some("web-0"), Some(true)), (Some("web-1"), Some(false))]
+    );
+    assert_eq!(
+        slices[0].ports[0].port,
+        Some(8080),
+        "named targetPort from the template"
+    );
+}
+
+#[test]
+fn many_pods_on_one_node_spill_over_without_a_scan_per_pod() {
+    let mut rs = ReplicaSet::new("default", "big");
+    rs.replicas = 2_000;
+    let started = std::time::Instant::now();
+    let out = run(&[Workload::ReplicaSet(rs)], &[], &WorkloadConfig::default());
+    assert_eq!(out.pods.len(), 2_000);
+    assert!(out.unaddressed.is_empty());
+    let ips: HashSet<&IpAddr> = out.pods.iter().flat_map(|p| &p.pod_ips).collect();
+    assert_eq!(ips.len(), 2_000);
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "took {:?}",
+        started.elapsed()
+    );
+}
