@@ -9,8 +9,8 @@
 //! addresses whatever order they are loaded in, and a Pod keeps its address when its workload
 //! scales. Addresses the input states anywhere are taken up front and never handed out.
 //!
-//! The hashed first choice falls within the first 65,536 addresses of the subnet, which keeps
-//! IPv6 addresses short (`fd00:10:244::1a2b`); probing may go past it. When a node's subnet is
+//! For IPv6 the hashed first choice falls within the low 32 bits of the subnet, which keeps
+//! addresses short (`fd00:10:244::9c1:2b7f`); probing may go past it. When a node's subnet is
 //! full, the whole cluster range is used instead, so a single simulated node can hold more Pods
 //! than a real one would (the default `/16` holds 65,533; configure a larger range for more).
 
@@ -140,13 +140,17 @@ impl<'a> PodIpAllocator<'a> {
     }
 
     fn pick(&mut self, subnet: IpNet, hash: u64) -> Option<IpAddr> {
-        const WINDOW: u128 = 1 << 16;
         if self.full.contains(&subnet) {
             return None;
         }
         let (first, last) = usable_offsets(subnet)?;
         let span = last - first + 1;
-        let start = u128::from(hash) % span.min(WINDOW);
+        // IPv6 first choices stay in the low 32 bits, so addresses stay short.
+        let window = match subnet {
+            IpNet::V4(_) => span,
+            IpNet::V6(_) => span.min(1 << 32),
+        };
+        let start = u128::from(hash) % window;
         let mut step: u128 = 0;
         while step < span {
             let ip = address_at(subnet, first + (start + step) % span);
