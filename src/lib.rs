@@ -37,6 +37,7 @@
 pub mod answer;
 pub mod cluster;
 pub mod config;
+pub(crate) mod controller;
 mod corefile;
 pub mod diagnostic;
 pub mod error;
@@ -48,6 +49,7 @@ pub mod server;
 pub mod strategies;
 pub mod upstream;
 mod wire;
+pub mod workload;
 pub mod zone;
 
 pub use answer::{Answer, Outcome};

@@ -1,0 +1,269 @@
+//! Pod IPs for the Pods workloads expand into.
+//!
+//! In a cluster, kube-controller-manager's node IPAM gives every Node a slice of the cluster's
+//! pod CIDR (`--node-cidr-mask-size`: /24 for IPv4, /64 for IPv6) and the CNI plugin on the
+//! node hands out addresses from it, skipping the network address and the gateway (`.1`, the
+//! node's bridge). The simulator keeps that shape, so a Pod's address tells which node it runs
+//! on, as in a real cluster, but replaces "next free address" with a hash of the Pod's
+//! namespace and name (probing forward on collision), so the same manifests always give the same
+//! addresses whatever order they are loaded in, and a Pod keeps its address when its workload
+//! scales. Addresses the input states anywhere are taken up front and never handed out.
+//!
+//! For IPv6 the hashed first choice falls within the low 32 bits of the subnet, which keeps
+//! addresses short (`fd00:10:244::9c1:2b7f`); probing may go past it. When a node's subnet is
+//! full, the whole cluster range is used instead, so a single simulated node can hold more Pods
+//! than a real one would (the default `/16` holds 65,533; configure a larger range for more).
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
+use super::names::fnv1a64;
+use crate::model::IpFamily;
+
+/// The pod CIDRs workload Pods get their addresses from, and the per-node mask sizes.
+///
+/// The default is single-stack IPv4 `10.244.0.0/16` (kubeadm's and flannel's customary range,
+/// and kind's default), because a default kind or kubeadm cluster is single-stack.
+/// [`PodCidrs::dual_stack`] adds IPv6 `fd00:10:244::/56` (kind's IPv6 default); with both
+/// ranges set every workload Pod gets one address of each family, IPv4 first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PodCidrs {
+    /// The IPv4 range, if Pods get IPv4 addresses.
+    pub ipv4: Option<Ipv4Net>,
+    /// The IPv6 range, if Pods get IPv6 addresses.
+    pub ipv6: Option<Ipv6Net>,
+    /// The prefix length of each node's IPv4 subnet (`--node-cidr-mask-size-ipv4`, 24).
+    pub node_mask_ipv4: u8,
+    /// The prefix length of each node's IPv6 subnet (`--node-cidr-mask-size-ipv6`, 64).
+    pub node_mask_ipv6: u8,
+}
+
+impl PodCidrs {
+    /// The default IPv4 range, `10.244.0.0/16`.
+    pub fn default_ipv4() -> Ipv4Net {
+        Ipv4Net::new(Ipv4Addr::new(10, 244, 0, 0), 16).unwrap_or_default()
+    }
+
+    /// The default IPv6 range, `fd00:10:244::/56`.
+    pub fn default_ipv6() -> Ipv6Net {
+        Ipv6Net::new(Ipv6Addr::new(0xfd00, 0x10, 0x244, 0, 0, 0, 0, 0), 56).unwrap_or_default()
+    }
+
+    /// Both default ranges: dual-stack Pods, IPv4 primary.
+    pub fn dual_stack() -> Self {
+        PodCidrs {
+            ipv6: Some(Self::default_ipv6()),
+            ..Self::default()
+        }
+    }
+
+    /// IPv6 only, from the default IPv6 range.
+    pub fn ipv6_only() -> Self {
+        PodCidrs {
+            ipv4: None,
+            ipv6: Some(Self::default_ipv6()),
+            ..Self::default()
+        }
+    }
+
+    /// The families Pods get, primary first.
+    pub fn families(&self) -> Vec<IpFamily> {
+        let mut families = Vec::new();
+        if self.ipv4.is_some() {
+            families.push(IpFamily::IPv4);
+        }
+        if self.ipv6.is_some() {
+            families.push(IpFamily::IPv6);
+        }
+        families
+    }
+
+    fn range(&self, family: IpFamily) -> Option<(IpNet, u8)> {
+        match family {
+            IpFamily::IPv4 => self.ipv4.map(|n| (IpNet::V4(n), self.node_mask_ipv4)),
+            IpFamily::IPv6 => self.ipv6.map(|n| (IpNet::V6(n), self.node_mask_ipv6)),
+        }
+    }
+}
+
+impl Default for PodCidrs {
+    fn default() -> Self {
+        PodCidrs {
+            ipv4: Some(Self::default_ipv4()),
+            ipv6: None,
+            node_mask_ipv4: 24,
+            node_mask_ipv6: 64,
+        }
+    }
+}
+
+/// Hands out pod IPs, never one in `taken`.
+pub(crate) struct PodIpAllocator<'a> {
+    cidrs: &'a PodCidrs,
+    taken: HashSet<IpAddr>,
+    /// Subnets found full, never probed again (keeps a full range from costing a scan per Pod).
+    full: HashSet<IpNet>,
+}
+
+impl<'a> PodIpAllocator<'a> {
+    pub(crate) fn new(cidrs: &'a PodCidrs, taken: HashSet<IpAddr>) -> Self {
+        PodIpAllocator {
+            cidrs,
+            taken,
+            full: HashSet::new(),
+        }
+    }
+
+    /// One address per configured family (primary first) for the Pod `namespace/name` on the
+    /// node at `node_index`; a family whose range is full is left out.
+    pub(crate) fn allocate(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        node_index: usize,
+    ) -> Vec<IpAddr> {
+        let mut out = Vec::new();
+        for family in self.cidrs.families() {
+            let Some((range, mask)) = self.cidrs.range(family) else {
+                continue;
+            };
+            let hash = fnv1a64(&[namespace, name]);
+            let ip = node_subnet(range, mask, node_index)
+                .and_then(|subnet| self.pick(subnet, hash))
+                .or_else(|| self.pick(range, hash));
+            out.extend(ip);
+        }
+        out
+    }
+
+    fn pick(&mut self, subnet: IpNet, hash: u64) -> Option<IpAddr> {
+        if self.full.contains(&subnet) {
+            return None;
+        }
+        let (first, last) = usable_offsets(subnet)?;
+        let span = last - first + 1;
+        // IPv6 first choices stay in the low 32 bits, so addresses stay short.
+        let window = match subnet {
+            IpNet::V4(_) => span,
+            IpNet::V6(_) => span.min(1 << 32),
+        };
+        let start = u128::from(hash) % window;
+        let mut step: u128 = 0;
+        while step < span {
+            let ip = address_at(subnet, first + (start + step) % span);
+            if self.taken.insert(ip) {
+                return Some(ip);
+            }
+            step += 1;
+        }
+        self.full.insert(subnet);
+        None
+    }
+}
+
+/// The `node_index`-th subnet of size `mask` in `range`, wrapping when there are more nodes
+/// than subnets; the whole range when it is no bigger than one subnet.
+fn node_subnet(range: IpNet, mask: u8, node_index: usize) -> Option<IpNet> {
+    let prefix = range.prefix_len();
+    if mask <= prefix || mask > range.max_prefix_len() {
+        return Some(range);
+    }
+    let subnet_bits = u32::from(mask - prefix).min(32);
+    let count = 1u128 << subnet_bits;
+    let index = (node_index as u128) % count;
+    let host_bits = u32::from(range.max_prefix_len() - mask);
+    let base = address_at(range, index << host_bits);
+    IpNet::new(base, mask).ok()
+}
+
+/// The first and last host offsets handed out: the network address and the gateway (`.1`) are
+/// skipped, and for IPv4 the broadcast address.
+fn usable_offsets(range: IpNet) -> Option<(u128, u128)> {
+    let host_bits = u32::from(range.max_prefix_len() - range.prefix_len());
+    let size: u128 = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        1u128 << host_bits
+    };
+    let last = match range {
+        IpNet::V4(_) => size.checked_sub(2)?,
+        IpNet::V6(_) => size.checked_sub(1)?,
+    };
+    (last >= 2).then_some((2, last))
+}
+
+fn address_at(range: IpNet, offset: u128) -> IpAddr {
+    match range {
+        IpNet::V4(net) => {
+            let base = u32::from(net.network());
+            IpAddr::V4(Ipv4Addr::from(base.wrapping_add(offset as u32)))
+        }
+        IpNet::V6(net) => {
+            let base = u128::from(net.network());
+            IpAddr::V6(Ipv6Addr::from(base.wrapping_add(offset)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(text: &str) -> IpNet {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn node_subnets_follow_the_node_cidr_mask() {
+        // node IPAM (pkg/controller/nodeipam, cidrset.go): node i gets the i-th /24 or /64.
+        let cases: Vec<(&str, u8, usize, &str)> = vec![
+            ("10.244.0.0/16", 24, 0, "10.244.0.0/24"),
+            ("10.244.0.0/16", 24, 3, "10.244.3.0/24"),
+            ("10.244.0.0/16", 24, 256, "10.244.0.0/24"),
+            ("fd00:10:244::/56", 64, 1, "fd00:10:244:1::/64"),
+            ("10.0.0.0/26", 24, 5, "10.0.0.0/26"),
+        ];
+        for (range, mask, index, want) in cases {
+            assert_eq!(
+                node_subnet(net(range), mask, index),
+                Some(net(want)),
+                "{range} #{index}"
+            );
+        }
+    }
+
+    #[test]
+    fn addresses_are_deterministic_inside_the_node_subnet_and_avoid_taken_ones() {
+        let cidrs = PodCidrs::dual_stack();
+        let first = PodIpAllocator::new(&cidrs, HashSet::new()).allocate("default", "web-0", 1);
+        let again = PodIpAllocator::new(&cidrs, HashSet::new()).allocate("default", "web-0", 1);
+        assert_eq!(first, again);
+        assert_eq!(first.len(), 2);
+        assert!(net("10.244.1.0/24").contains(&first[0]), "{first:?}");
+        assert!(net("fd00:10:244:1::/64").contains(&first[1]), "{first:?}");
+
+        let taken: HashSet<IpAddr> = first.iter().copied().collect();
+        let moved = PodIpAllocator::new(&cidrs, taken.clone()).allocate("default", "web-0", 1);
+        assert!(moved.iter().all(|ip| !taken.contains(ip)), "{moved:?}");
+    }
+
+    #[test]
+    fn a_full_node_subnet_spills_into_the_cluster_range_and_a_full_range_gives_nothing() {
+        let cidrs = PodCidrs {
+            ipv4: Some("192.168.0.0/29".parse().unwrap()),
+            node_mask_ipv4: 30, // a /30 has one usable offset (2)
+            ..PodCidrs::default()
+        };
+        let mut allocator = PodIpAllocator::new(&cidrs, HashSet::new());
+        let mut seen = HashSet::new();
+        for i in 0..5 {
+            let ips = allocator.allocate("ns", &format!("p{i}"), 0);
+            assert_eq!(ips.len(), 1, "pod {i}");
+            assert!(seen.insert(ips[0]));
+        }
+        assert!(allocator.allocate("ns", "one-too-many", 0).is_empty());
+    }
+}
