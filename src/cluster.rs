@@ -63,6 +63,7 @@ use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadedObject,
 use crate::model::{
     Endpoint, EndpointSlice, Endpoints, Namespace, ObjectRef, Pod, Service, ServiceImport,
 };
+use crate::workload::{Workload, WorkloadConfig};
 
 /// A persistent hash map: cloning shares the structure, changing copies one path.
 pub(crate) type Map<K, V> = rpds::HashTrieMapSync<K, V>;
@@ -78,6 +79,11 @@ pub(crate) fn key(namespace: &str, name: &str) -> Key {
     text.push('/');
     text.push_str(name);
     text.into()
+}
+
+/// The key of a namespace in the per-namespace indexes.
+pub(crate) fn key_of_namespace(namespace: &str) -> Key {
+    namespace.into()
 }
 
 /// An object with where it was read from.
@@ -120,6 +126,20 @@ pub struct Cluster {
     pub(crate) endpoints_by_address: Map<IpAddr, Set<(Key, u32)>>,
     /// A Pod's primary IP → the Pods with it.
     pub(crate) pods_by_ip: Map<IpAddr, Set<Key>>,
+    /// Namespace → its Pods.
+    pub(crate) pods_by_namespace: Map<Key, Set<Key>>,
+    /// Namespace → its Services that have a selector.
+    pub(crate) selector_services: Map<Key, Set<Key>>,
+    /// Service → the Pods its selector matches (the EndpointSlice controller's input).
+    pub(crate) members: Map<Key, Set<Key>>,
+    /// Workloads (StatefulSets, Deployments, ReplicaSets, DaemonSets), by `Kind ns/name`.
+    pub(crate) workload_sources: Map<Key, Arc<Sourced<Workload>>>,
+    /// Namespace → its workloads.
+    pub(crate) workloads_by_namespace: Map<Key, Set<Key>>,
+    /// Namespace → the Pods its workloads made (the others come from the input).
+    pub(crate) generated_pods: Map<Key, Set<Key>>,
+    /// Where workload Pods run and which addresses they get.
+    pub(crate) workload_config: Arc<WorkloadConfig>,
     /// Computed on first use for each snapshot.
     pub(crate) diagnostics: Arc<OnceLock<Vec<Diagnostic>>>,
 }
@@ -185,7 +205,7 @@ impl ClusterService {
         !self.ready_ipv4.is_empty() || !self.ready_ipv6.is_empty()
     }
 
-    /// Its EndpointSlices: loaded ones, then mirrored ones, each sorted by name.
+    /// Its EndpointSlices: loaded ones, then mirrored or Pod-derived ones, each sorted by name.
     pub fn slices(&self) -> impl Iterator<Item = &ClusterSlice> {
         self.slices.iter().map(AsRef::as_ref)
     }
@@ -230,6 +250,9 @@ pub enum SliceOrigin {
     Loaded,
     /// Made by the mirroring controller from the Endpoints object of this name.
     MirroredFrom(String),
+    /// Made by the EndpointSlice controller from the Pods the Service's selector matches (the
+    /// input carried no EndpointSlice for it).
+    FromPods,
 }
 
 /// An EndpointSlice of the cluster, loaded or mirrored.
@@ -287,6 +310,7 @@ pub struct ClusterBuilder {
     skipped: Vec<SkippedObject>,
     corefile: Option<EmbeddedCorefile>,
     service_cidrs: ServiceCidrs,
+    workload_config: WorkloadConfig,
     max_input_bytes: usize,
 }
 
@@ -305,8 +329,15 @@ impl ClusterBuilder {
             skipped: Vec::new(),
             corefile: None,
             service_cidrs: ServiceCidrs::default(),
+            workload_config: WorkloadConfig::default(),
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }
+    }
+
+    /// Sets the nodes and pod CIDRs workload Pods are placed on (see [`WorkloadConfig`]).
+    pub fn workload_config(&mut self, config: WorkloadConfig) -> &mut Self {
+        self.workload_config = config;
+        self
     }
 
     /// Sets the ranges ClusterIPs are allocated from.
@@ -393,6 +424,7 @@ impl ClusterBuilder {
     /// its family).
     pub fn build(self) -> Result<Cluster, LoadErrors> {
         let mut cluster = Cluster::empty(self.service_cidrs);
+        cluster.workload_config = Arc::new(self.workload_config);
         cluster.skipped = Arc::new(self.skipped);
         cluster.corefile = self.corefile.map(Arc::new);
         cluster.change_objects(self.objects, Vec::new())?;
@@ -423,6 +455,13 @@ impl Cluster {
             ip_owners: Map::new_sync(),
             endpoints_by_address: Map::new_sync(),
             pods_by_ip: Map::new_sync(),
+            pods_by_namespace: Map::new_sync(),
+            selector_services: Map::new_sync(),
+            members: Map::new_sync(),
+            workload_sources: Map::new_sync(),
+            workloads_by_namespace: Map::new_sync(),
+            generated_pods: Map::new_sync(),
+            workload_config: Arc::new(WorkloadConfig::default()),
             diagnostics: Arc::new(OnceLock::new()),
         }
     }
@@ -570,7 +609,20 @@ impl Cluster {
         self.endpoints_sources.values().map(|source| &source.object)
     }
 
-    /// Every loaded Pod.
+    /// Every workload (StatefulSet, Deployment, ReplicaSet, DaemonSet).
+    pub fn workloads(&self) -> impl Iterator<Item = &Workload> {
+        self.workload_sources.values().map(|source| &source.object)
+    }
+
+    /// Whether a Pod was made by a workload rather than loaded.
+    pub fn is_generated(&self, pod: &Pod) -> bool {
+        let namespace: Key = pod.meta.namespace.as_str().into();
+        self.generated_pods
+            .get(&namespace)
+            .is_some_and(|pods| pods.contains(&key(&pod.meta.namespace, &pod.meta.name)))
+    }
+
+    /// Every Pod: loaded ones and those workloads made.
     pub fn pods(&self) -> impl Iterator<Item = &Pod> {
         self.pods.values().map(|source| &source.object)
     }

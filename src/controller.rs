@@ -77,7 +77,6 @@ use crate::model::{
 use crate::workload::names;
 
 /// The default of kube-controller-manager's `--max-endpoints-per-slice`.
-#[allow(dead_code)] // the value the integration passes
 pub(crate) const DEFAULT_MAX_ENDPOINTS_PER_SLICE: usize = 100;
 
 /// The most `--max-endpoints-per-slice` accepts (and the API's limit per slice).
@@ -97,7 +96,6 @@ pub(crate) const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
 ///
 /// Returns nothing for a selectorless or ExternalName Service. `max_endpoints_per_slice` is
 /// clamped to 1–1000, the range kube-controller-manager accepts.
-#[allow(dead_code)] // called by the cluster builder once the integration lands
 pub(crate) fn endpoint_slices_for(
     service: &Service,
     pods: &[&Pod],
@@ -214,7 +212,6 @@ fn address_types_for_service(service: &Service) -> Vec<IpFamily> {
 ///   policy is not `SingleStack` and the cluster is dual-stack.
 ///
 /// ExternalName Services get none.
-#[allow(dead_code)] // for the integration: defaulting before `endpoint_slices_for`
 pub(crate) fn defaulted_ip_families(
     service: &Service,
     cluster_families: &[IpFamily],
@@ -473,7 +470,6 @@ fn describe(seen: &BTreeSet<Seen>) -> String {
 ///
 /// Endpoint order, slice names, slice boundaries, `serving`/`terminating`, node names and
 /// empty (placeholder) slices are not compared: none of them changes an answer.
-#[allow(dead_code)] // for the cluster builder's diagnostics once the integration lands
 pub(crate) fn slice_disagreement(
     derived: &[EndpointSlice],
     loaded: &[&EndpointSlice],

@@ -106,6 +106,15 @@ pub enum DiagnosticKind {
         /// The other Service.
         other: ObjectRef,
     },
+    /// The input's EndpointSlices for a Service (a dump) disagree with what its Pods would
+    /// make: DNS answers from the slices, as the cluster did when it was dumped.
+    #[error(
+        "its EndpointSlices in the input disagree with the Pods its selector matches (DNS answers from the slices): {detail}"
+    )]
+    SlicesDisagreeWithPods {
+        /// The differences.
+        detail: String,
+    },
     /// A headless Service with no ready endpoint: its name answers NXDOMAIN.
     #[error(
         "headless Service with no ready endpoints: its name answers NXDOMAIN until an endpoint is ready"

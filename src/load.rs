@@ -38,7 +38,7 @@ pub(crate) struct LoadedObject {
     pub location: Location,
 }
 
-/// An object of a kind the simulator does not model (Deployment, ConfigMap, …): listed, not
+/// An object of a kind the simulator does not model (Job, ConfigMap, CRDs, …): listed, not
 /// loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -184,6 +184,10 @@ const MODELLED: &[(&str, &str, Kind)] = &[
         "ServiceImport",
         Kind::ServiceImport,
     ),
+    ("apps/v1", "StatefulSet", Kind::StatefulSet),
+    ("apps/v1", "Deployment", Kind::Deployment),
+    ("apps/v1", "ReplicaSet", Kind::ReplicaSet),
+    ("apps/v1", "DaemonSet", Kind::DaemonSet),
 ];
 
 /// The group of an `apiVersion`: `discovery.k8s.io` of `discovery.k8s.io/v1`, empty for the
@@ -439,6 +443,11 @@ impl Loader {
             Kind::ServiceImport => self.typed(site, &checker, item).and_then(|raw| {
                 validate::service_import(&mut checker, raw).map(Object::ServiceImport)
             }),
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+                self.typed(site, &checker, item).and_then(|raw| {
+                    validate::workload(&mut checker, model_kind, raw).map(Object::Workload)
+                })
+            }
             // Not in MODELLED: read by `corefile` above, never an Object.
             Kind::ConfigMap => None,
         };
@@ -879,8 +888,8 @@ status:
             }
         },
         {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
+            "apiVersion": "batch/v1",
+            "kind": "Job",
             "metadata": {
                 "name": "web"
             }
@@ -908,8 +917,8 @@ status:
             batch.skipped,
             vec![SkippedObject {
                 location: located(1, Some(1), 28),
-                api_version: "apps/v1".to_owned(),
-                kind: "Deployment".to_owned(),
+                api_version: "batch/v1".to_owned(),
+                kind: "Job".to_owned(),
                 namespace: None,
                 name: Some("web".to_owned()),
             }]
@@ -1202,8 +1211,8 @@ metadata: {name: a}
 ---
 # nothing here
 ---
-apiVersion: apps/v1
-kind: Deployment
+apiVersion: batch/v1
+kind: Job
 metadata: {name: d, namespace: a}
 ...
 apiVersion: v1
@@ -1217,8 +1226,8 @@ metadata: {name: b}
             batch.skipped,
             vec![SkippedObject {
                 location: located(3, None, 8),
-                api_version: "apps/v1".to_owned(),
-                kind: "Deployment".to_owned(),
+                api_version: "batch/v1".to_owned(),
+                kind: "Job".to_owned(),
                 namespace: Some("a".to_owned()),
                 name: Some("d".to_owned()),
             }]

@@ -35,6 +35,14 @@ pub enum Kind {
     /// `multicluster.x-k8s.io/v1alpha1 ServiceImport` (the Multi-Cluster Services API), answered
     /// in the `multicluster` zones.
     ServiceImport,
+    /// `apps/v1 StatefulSet`, expanded into Pods (see [`crate::workload`]).
+    StatefulSet,
+    /// `apps/v1 Deployment`, expanded into a ReplicaSet's Pods.
+    Deployment,
+    /// `apps/v1 ReplicaSet`, expanded into Pods.
+    ReplicaSet,
+    /// `apps/v1 DaemonSet`, expanded into one Pod per node.
+    DaemonSet,
 }
 
 impl Kind {
@@ -48,6 +56,10 @@ impl Kind {
             Kind::Namespace => "Namespace",
             Kind::ConfigMap => "ConfigMap",
             Kind::ServiceImport => "ServiceImport",
+            Kind::StatefulSet => "StatefulSet",
+            Kind::Deployment => "Deployment",
+            Kind::ReplicaSet => "ReplicaSet",
+            Kind::DaemonSet => "DaemonSet",
         }
     }
 }
@@ -604,6 +616,8 @@ pub enum Object {
     Namespace(Namespace),
     /// A ServiceImport.
     ServiceImport(ServiceImport),
+    /// A StatefulSet, Deployment, ReplicaSet or DaemonSet.
+    Workload(crate::workload::Workload),
 }
 
 impl Object {
@@ -616,6 +630,7 @@ impl Object {
             Object::Pod(o) => &o.meta,
             Object::Namespace(o) => &o.meta,
             Object::ServiceImport(o) => &o.meta,
+            Object::Workload(o) => o.meta(),
         }
     }
 
@@ -628,6 +643,7 @@ impl Object {
             Object::Pod(_) => Kind::Pod,
             Object::Namespace(_) => Kind::Namespace,
             Object::ServiceImport(_) => Kind::ServiceImport,
+            Object::Workload(o) => o.kind(),
         }
     }
 

@@ -384,6 +384,37 @@ impl Workload {
         }
     }
 
+    /// The workload's kind.
+    pub fn kind(&self) -> crate::model::Kind {
+        match self {
+            Workload::StatefulSet(_) => crate::model::Kind::StatefulSet,
+            Workload::Deployment(_) => crate::model::Kind::Deployment,
+            Workload::ReplicaSet(_) => crate::model::Kind::ReplicaSet,
+            Workload::DaemonSet(_) => crate::model::Kind::DaemonSet,
+        }
+    }
+
+    /// The number of Pods it asks for (`spec.replicas`; a DaemonSet's is its node count).
+    pub fn replicas(&self) -> Option<u32> {
+        match self {
+            Workload::StatefulSet(w) => Some(w.replicas),
+            Workload::Deployment(w) => Some(w.replicas),
+            Workload::ReplicaSet(w) => Some(w.replicas),
+            Workload::DaemonSet(_) => None,
+        }
+    }
+
+    /// Sets `spec.replicas`; false for a DaemonSet, which has none.
+    pub(crate) fn set_replicas(&mut self, replicas: u32) -> bool {
+        match self {
+            Workload::StatefulSet(w) => w.replicas = replicas,
+            Workload::Deployment(w) => w.replicas = replicas,
+            Workload::ReplicaSet(w) => w.replicas = replicas,
+            Workload::DaemonSet(_) => return false,
+        }
+        true
+    }
+
     /// The `kind` as written in a manifest.
     pub fn kind_str(&self) -> &'static str {
         match self {
@@ -431,14 +462,13 @@ pub(crate) struct Expansion {
 /// Expands workloads into the Pods their controllers would create.
 ///
 /// `existing` are the Pods the input states (never duplicated, see the module docs);
-/// `taken` are the addresses stated anywhere in the input (Pod IPs, endpoint addresses,
+/// `is_taken` reports the addresses stated anywhere in the input (Pod IPs, endpoint addresses,
 /// ClusterIPs that fall in a pod CIDR, …), which are never handed out. The Pods of `existing`
 /// are taken too. The result depends only on the arguments, not on their order.
-#[allow(dead_code)] // called by the cluster builder once the integration lands
 pub(crate) fn expand(
     workloads: &[&Workload],
     existing: &[&Pod],
-    taken: &HashSet<IpAddr>,
+    is_taken: &dyn Fn(&IpAddr) -> bool,
     config: &WorkloadConfig,
 ) -> Expansion {
     let mut planner = Planner {
@@ -514,9 +544,11 @@ pub(crate) fn expand(
     pods.sort_by(|a, b| {
         (&a.pod.meta.namespace, &a.pod.meta.name).cmp(&(&b.pod.meta.namespace, &b.pod.meta.name))
     });
-    let mut taken = taken.clone();
-    taken.extend(existing.iter().flat_map(|p| p.pod_ips.iter().copied()));
-    let mut allocator = ipam::PodIpAllocator::new(&config.pod_cidrs, taken);
+    let taken: HashSet<IpAddr> = existing
+        .iter()
+        .flat_map(|p| p.pod_ips.iter().copied())
+        .collect();
+    let mut allocator = ipam::PodIpAllocator::new(&config.pod_cidrs, taken, is_taken);
     let families = config.pod_cidrs.families().len();
     let mut unaddressed = Vec::new();
     let pods = pods

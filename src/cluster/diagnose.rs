@@ -8,7 +8,8 @@
 use std::net::IpAddr;
 
 use super::mirror::{self, MAX_MIRRORED_PER_SUBSET, MirrorRefusal};
-use super::{Cluster, ClusterService};
+use super::{Cluster, ClusterService, SliceOrigin};
+use crate::controller;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::Location;
 use crate::model::{AddressType, Kind, ObjectRef, ServiceType};
@@ -73,6 +74,9 @@ fn services(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
         if let Some(kind) = kind {
             push(diagnostics, service_ref(service), service.location(), kind);
         }
+        if let Some(kind) = disagreement_with_pods(cluster, service) {
+            push(diagnostics, service_ref(service), service.location(), kind);
+        }
         // Two Services with one ClusterIP: the later one (in name order) is told about the
         // first.
         for ip in service.cluster_ips() {
@@ -91,6 +95,49 @@ fn services(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// For a Service with a selector whose EndpointSlices come from the input (a dump), whether
+/// they tell a different story from the loaded Pods it selects. Only checked when some Pod is
+/// selected: a dump without Pods says nothing about them.
+fn disagreement_with_pods(cluster: &Cluster, service: &ClusterService) -> Option<DiagnosticKind> {
+    let object = service.service();
+    object.selector.as_ref()?;
+    let loaded: Vec<&crate::model::EndpointSlice> = service
+        .slices()
+        .filter(|slice| *slice.origin() == SliceOrigin::Loaded)
+        .map(|slice| slice.slice())
+        .collect();
+    if loaded.is_empty() {
+        return None;
+    }
+    let key = super::key(&object.meta.namespace, &object.meta.name);
+    let members = cluster.members.get(&key)?;
+    if members.is_empty() {
+        return None;
+    }
+    // Only loaded Pods say anything about the cluster the slices came from; Pods a workload of
+    // the dump was expanded into are the simulator's own.
+    let pods: Vec<&crate::model::Pod> = members
+        .iter()
+        .filter_map(|pod| cluster.pods.get(pod))
+        .map(|source| &source.object)
+        .filter(|pod| !cluster.is_generated(pod))
+        .collect();
+    if pods.is_empty() {
+        return None;
+    }
+    let mut defaulted = object.clone();
+    if !service.cluster_ips().is_empty() {
+        defaulted.cluster_ip = crate::model::ClusterIpSpec::Ips(service.cluster_ips().to_vec());
+    }
+    let derived = controller::endpoint_slices_for(
+        &defaulted,
+        &pods,
+        controller::DEFAULT_MAX_ENDPOINTS_PER_SLICE,
+    );
+    controller::slice_disagreement(&derived, &loaded)
+        .map(|detail| DiagnosticKind::SlicesDisagreeWithPods { detail })
+}
+
 fn endpoints(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
     for source in cluster.endpoints_sources.values() {
         let endpoints = &source.object;
@@ -107,7 +154,10 @@ fn endpoints(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
         if service.service().selector.is_some() {
             // A dump of a real cluster holds the controller's own Endpoints next to its slices:
             // nothing to tell. Hand-written Endpoints beside a selector are a classic mistake.
-            if service.slices.is_empty() {
+            if !service
+                .slices()
+                .any(|slice| *slice.origin() == SliceOrigin::Loaded)
+            {
                 let kind = DiagnosticKind::EndpointsBesideSelector {
                     service: name.clone(),
                 };

@@ -24,18 +24,22 @@ use super::{
     Cluster, ClusterImport, ClusterService, ClusterSlice, Key, Map, ServiceCidrs, Set, SliceOrigin,
     Sourced, key,
 };
+use crate::controller;
 use crate::error::{LoadError, LoadErrorKind, LoadErrors};
 use crate::load::LoadedObject;
 use crate::model::{
     AddressType, ClusterIpSpec, EndpointSlice, IpFamily, IpFamilyPolicy, Kind, Object, ObjectRef,
-    Service, ServiceType,
+    Pod, Service, ServiceType,
 };
+use crate::workload::{self, Workload};
 
 /// What a batch may have affected.
 #[derive(Default)]
 struct Dirty {
     services: BTreeSet<Key>,
     imports: BTreeSet<Key>,
+    /// Namespaces whose workloads must be expanded again.
+    workloads: BTreeSet<Key>,
 }
 
 impl Cluster {
@@ -62,8 +66,22 @@ impl Cluster {
                 self.replace_loaded_slice(&reference, &old.object, loaded, &mut dirty);
                 continue;
             }
+            if let Object::Pod(pod) = &loaded.object
+                && self.is_generated_key(&reference)
+            {
+                // A workload's Pod changed (its readiness, say): the workload still wants it,
+                // so it is replaced without expanding the workload again.
+                let key = object_key(&reference);
+                self.remove_pod(&key, &mut dirty);
+                self.insert_pod(key, pod.clone(), loaded.location, &mut dirty);
+                continue;
+            }
             self.remove_object(&reference, &mut dirty);
             self.insert_object(loaded, &mut dirty);
+        }
+        let namespaces = std::mem::take(&mut dirty.workloads);
+        for namespace in &namespaces {
+            self.expand_workloads(namespace, &mut dirty);
         }
         self.link_imports(&dirty.imports);
         let result = self.link_services(&dirty.services);
@@ -81,6 +99,9 @@ impl Cluster {
             Kind::Pod => self.pods.contains_key(&key),
             Kind::Namespace => self.namespace_objects.contains_key(&key),
             Kind::ServiceImport => self.import_sources.contains_key(&key),
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+                self.workload_sources.contains_key(&key)
+            }
             _ => false,
         }
     }
@@ -88,7 +109,16 @@ impl Cluster {
     fn remove_object(&mut self, reference: &ObjectRef, dirty: &mut Dirty) {
         let key = object_key(reference);
         let removed = match reference.kind {
-            Kind::Service => self.service_sources.remove_mut(&key),
+            Kind::Service => match self.service_sources.get(&key).cloned() {
+                Some(source) => {
+                    self.service_sources.remove_mut(&key);
+                    let namespace = super::key_of_namespace(&source.object.meta.namespace);
+                    remove_from(&mut self.selector_services, &namespace, &key);
+                    self.members.remove_mut(&key);
+                    true
+                }
+                None => false,
+            },
             Kind::Endpoints => self.endpoints_sources.remove_mut(&key),
             Kind::EndpointSlice => match self.slice_sources.get(&key).cloned() {
                 Some(source) => {
@@ -98,16 +128,23 @@ impl Cluster {
                 }
                 None => false,
             },
-            Kind::Pod => match self.pods.get(&key).cloned() {
-                Some(source) => {
-                    self.pods.remove_mut(&key);
-                    if let Some(ip) = source.object.pod_ips.first() {
-                        remove_from(&mut self.pods_by_ip, ip, &key);
-                    }
-                    true
+            Kind::Pod => {
+                let removed = self.remove_pod(&key, dirty);
+                if removed {
+                    // Deleting a workload's Pod: its controller makes it again.
+                    self.workloads_changed(reference.namespace.as_deref(), dirty);
                 }
-                None => false,
-            },
+                removed
+            }
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+                let removed = self.workload_sources.remove_mut(&key);
+                if removed && let Some(namespace) = &reference.namespace {
+                    let namespace = super::key_of_namespace(namespace);
+                    remove_from(&mut self.workloads_by_namespace, &namespace, &key);
+                    dirty.workloads.insert(namespace);
+                }
+                removed
+            }
             Kind::Namespace => {
                 self.namespace_objects.remove_mut(&key);
                 false
@@ -141,6 +178,13 @@ impl Cluster {
         }
         match object {
             Object::Service(object) => {
+                if object.selector.is_some() {
+                    add_to(
+                        &mut self.selector_services,
+                        super::key_of_namespace(&object.meta.namespace),
+                        key.clone(),
+                    );
+                }
                 self.service_sources
                     .insert_mut(key.clone(), Arc::new(Sourced { object, location }));
                 dirty.services.insert(key);
@@ -154,16 +198,25 @@ impl Cluster {
                 self.add_loaded_slice(&key, slice, location, dirty);
             }
             Object::Pod(pod) => {
-                if let Some(ip) = pod.pod_ips.first() {
-                    add_to(&mut self.pods_by_ip, *ip, key.clone());
-                }
-                self.pods.insert_mut(
+                let namespace = pod.meta.namespace.clone();
+                self.insert_pod(key, pod, location, dirty);
+                self.workloads_changed(Some(&namespace), dirty);
+            }
+            Object::Workload(workload) => {
+                let namespace = super::key_of_namespace(&workload.meta().namespace);
+                add_to(
+                    &mut self.workloads_by_namespace,
+                    namespace.clone(),
+                    key.clone(),
+                );
+                self.workload_sources.insert_mut(
                     key,
                     Arc::new(Sourced {
-                        object: pod,
+                        object: workload,
                         location,
                     }),
                 );
+                dirty.workloads.insert(namespace);
             }
             Object::Namespace(object) => {
                 self.namespace_objects
@@ -175,6 +228,176 @@ impl Cluster {
                 dirty.imports.insert(key);
             }
         }
+    }
+
+    fn insert_pod(
+        &mut self,
+        key: Key,
+        pod: Pod,
+        location: crate::error::Location,
+        dirty: &mut Dirty,
+    ) {
+        if let Some(ip) = pod.pod_ips.first() {
+            add_to(&mut self.pods_by_ip, *ip, key.clone());
+        }
+        let namespace = super::key_of_namespace(&pod.meta.namespace);
+        add_to(&mut self.pods_by_namespace, namespace.clone(), key.clone());
+        for service in self.selecting(&namespace, &pod) {
+            add_to(&mut self.members, service.clone(), key.clone());
+            dirty.services.insert(service);
+        }
+        self.pods.insert_mut(
+            key,
+            Arc::new(Sourced {
+                object: pod,
+                location,
+            }),
+        );
+    }
+
+    fn remove_pod(&mut self, key: &Key, dirty: &mut Dirty) -> bool {
+        let Some(source) = self.pods.get(key).cloned() else {
+            return false;
+        };
+        self.pods.remove_mut(key);
+        if let Some(ip) = source.object.pod_ips.first() {
+            remove_from(&mut self.pods_by_ip, ip, key);
+        }
+        let namespace = super::key_of_namespace(&source.object.meta.namespace);
+        remove_from(&mut self.pods_by_namespace, &namespace, key);
+        for service in self.selecting(&namespace, &source.object) {
+            remove_from(&mut self.members, &service, key);
+            dirty.services.insert(service);
+        }
+        true
+    }
+
+    /// Whether a Pod was made by a workload.
+    fn is_generated_key(&self, reference: &ObjectRef) -> bool {
+        let Some(namespace) = reference.namespace.as_deref() else {
+            return false;
+        };
+        self.generated_pods
+            .get(namespace)
+            .is_some_and(|pods| pods.contains(&object_key(reference)))
+    }
+
+    /// An input Pod changed in `namespace`: its workloads may adopt or release it.
+    fn workloads_changed(&self, namespace: Option<&str>, dirty: &mut Dirty) {
+        if let Some(namespace) = namespace
+            && self.workloads_by_namespace.contains_key(namespace)
+        {
+            dirty.workloads.insert(namespace.into());
+        }
+    }
+
+    /// Expands the workloads of a namespace again and applies the difference to its Pods:
+    /// Pods that stay the same are not touched, so a change costs the namespace's workload
+    /// Pods, not the cluster.
+    fn expand_workloads(&mut self, namespace: &Key, dirty: &mut Dirty) {
+        let old: Set<Key> = self
+            .generated_pods
+            .get(namespace)
+            .cloned()
+            .unwrap_or_else(Set::new_sync);
+        let workloads: Vec<Arc<Sourced<Workload>>> = self
+            .workloads_by_namespace
+            .get(namespace)
+            .into_iter()
+            .flat_map(|keys| keys.iter())
+            .filter_map(|key| self.workload_sources.get(key).cloned())
+            .collect();
+        let existing: Vec<Arc<Sourced<Pod>>> = self
+            .pods_by_namespace
+            .get(namespace)
+            .into_iter()
+            .flat_map(|keys| keys.iter())
+            .filter(|key| !old.contains(*key))
+            .filter_map(|key| self.pods.get(key).cloned())
+            .collect();
+        let expansion = {
+            let workload_refs: Vec<&Workload> = workloads.iter().map(|w| &w.object).collect();
+            let existing_refs: Vec<&Pod> = existing.iter().map(|p| &p.object).collect();
+            // Every address stated elsewhere is taken; this namespace's own workload Pods are
+            // being made again and keep theirs by determinism.
+            let is_taken = |ip: &IpAddr| {
+                self.ip_owners.contains_key(ip)
+                    || self
+                        .pods_by_ip
+                        .get(ip)
+                        .is_some_and(|pods| pods.iter().any(|pod| !old.contains(pod)))
+                    || self
+                        .endpoints_by_address
+                        .get(ip)
+                        .is_some_and(|entries| entries.iter().any(|(id, _)| id.starts_with("L ")))
+            };
+            workload::expand(
+                &workload_refs,
+                &existing_refs,
+                &is_taken,
+                &self.workload_config,
+            )
+        };
+        let locations: BTreeMap<(String, String), crate::error::Location> = workloads
+            .iter()
+            .map(|w| {
+                let meta = w.object.meta();
+                (
+                    (meta.namespace.clone(), meta.name.clone()),
+                    w.location.clone(),
+                )
+            })
+            .collect();
+        let mut new = Set::new_sync();
+        for mut pod in expansion.pods {
+            let key = super::key(&pod.meta.namespace, &pod.meta.name);
+            new.insert_mut(key.clone());
+            // Status belongs to the Pod, not its workload: a Pod made before keeps its
+            // readiness and termination (the readiness annotations set them at creation).
+            if old.contains(&key)
+                && let Some(existing) = self.pods.get(&key)
+            {
+                pod.ready = existing.object.ready;
+                pod.terminating = existing.object.terminating;
+            }
+            if self
+                .pods
+                .get(&key)
+                .is_some_and(|existing| existing.object == pod)
+            {
+                continue;
+            }
+            self.remove_pod(&key, dirty);
+            let location = owner_location(&pod, &locations);
+            self.insert_pod(key, pod, location, dirty);
+        }
+        for key in old.iter() {
+            if !new.contains(key) {
+                self.remove_pod(key, dirty);
+            }
+        }
+        if new.is_empty() {
+            self.generated_pods.remove_mut(namespace);
+        } else {
+            self.generated_pods.insert_mut(namespace.clone(), new);
+        }
+    }
+
+    /// The Services of `namespace` whose selector matches `pod`.
+    fn selecting(&self, namespace: &Key, pod: &Pod) -> Vec<Key> {
+        self.selector_services
+            .get(namespace)
+            .into_iter()
+            .flat_map(|services| services.iter())
+            .filter(|service| {
+                self.service_sources.get(*service).is_some_and(|source| {
+                    source.object.selector.as_ref().is_some_and(|selector| {
+                        controller::selector_matches(selector, &pod.meta.labels)
+                    })
+                })
+            })
+            .cloned()
+            .collect()
     }
 
     /// Counts an object in or out of its namespace, which exists while any object lives in it.
@@ -425,7 +648,10 @@ impl Cluster {
                     Vec::new()
                 }
             };
-            let slices = self.link_slices(key, &source);
+            if !unchanged.contains(key) {
+                self.recompute_members(key, &source.object);
+            }
+            let slices = self.link_slices(key, &source, &cluster_ips);
             let mut service = ClusterService {
                 source,
                 cluster_ips,
@@ -448,7 +674,7 @@ impl Cluster {
     fn unlink_service(&mut self, key: &Key, old: &ClusterService, release_ips: bool) {
         for slice in &old.slices {
             if slice.origin != SliceOrigin::Loaded {
-                let id = mirrored_slice_id(&slice.slice);
+                let id = derived_slice_id(&slice.slice);
                 self.unindex_slice(&id, &slice.slice);
                 self.slices.remove_mut(&id);
             }
@@ -516,12 +742,46 @@ impl Cluster {
         Ok(ips)
     }
 
-    /// The slices of a Service: those labelled with its name, then, for a selectorless
-    /// Service, the mirror of its Endpoints (unless the input already holds that mirror).
-    fn link_slices(&mut self, key: &Key, source: &Sourced<Service>) -> Vec<Arc<ClusterSlice>> {
+    /// The Pods a Service's selector matches, found by scanning its namespace (only when the
+    /// Service itself changed; Pod changes keep the set up to date one Pod at a time).
+    fn recompute_members(&mut self, key: &Key, service: &Service) {
+        let Some(selector) = &service.selector else {
+            self.members.remove_mut(key);
+            return;
+        };
+        let namespace = super::key_of_namespace(&service.meta.namespace);
+        let mut members = Set::new_sync();
+        for pod in self
+            .pods_by_namespace
+            .get(&namespace)
+            .into_iter()
+            .flat_map(|pods| pods.iter())
+        {
+            if self.pods.get(pod).is_some_and(|source| {
+                controller::selector_matches(selector, &source.object.meta.labels)
+            }) {
+                members.insert_mut(pod.clone());
+            }
+        }
+        self.members.insert_mut(key.clone(), members);
+    }
+
+    /// The slices of a Service: those labelled with its name; then, for a selectorless
+    /// Service, the mirror of its Endpoints (unless the input already holds that mirror); for
+    /// one with a selector and no slice in the input, what the EndpointSlice controller makes
+    /// of the Pods it selects.
+    fn link_slices(
+        &mut self,
+        key: &Key,
+        source: &Sourced<Service>,
+        cluster_ips: &[IpAddr],
+    ) -> Vec<Arc<ClusterSlice>> {
         let mut slices = self.loaded_slices(&self.slices_by_service, key);
         let service = &source.object;
         if service.selector.is_some() {
+            if slices.is_empty() {
+                slices = self.derive_slices(key, source, cluster_ips);
+            }
             return slices;
         }
         let Some(endpoints) = self.endpoints_sources.get(key).cloned() else {
@@ -540,7 +800,7 @@ impl Cluster {
             return slices;
         }
         for slice in mirror::mirror(&endpoints.object).slices {
-            let id = mirrored_slice_id(&slice);
+            let id = derived_slice_id(&slice);
             self.index_slice(&id, &slice);
             let mirrored = Arc::new(ClusterSlice {
                 slice,
@@ -554,12 +814,88 @@ impl Cluster {
     }
 }
 
-/// The key of an object: `namespace/name`, or the name of a cluster-scoped one.
-pub(crate) fn object_key(reference: &ObjectRef) -> Key {
-    match &reference.namespace {
-        Some(namespace) => key(namespace, &reference.name),
-        None => reference.name.as_str().into(),
+impl Cluster {
+    /// The EndpointSlice controller's slices for a Service, from the Pods it selects.
+    fn derive_slices(
+        &mut self,
+        key: &Key,
+        source: &Sourced<Service>,
+        cluster_ips: &[IpAddr],
+    ) -> Vec<Arc<ClusterSlice>> {
+        let mut service = source.object.clone();
+        if !cluster_ips.is_empty() {
+            service.cluster_ip = ClusterIpSpec::Ips(cluster_ips.to_vec());
+        }
+        service.ip_families = controller::defaulted_ip_families(&service, &self.cluster_families());
+        let members: Vec<Arc<Sourced<Pod>>> = self
+            .members
+            .get(key)
+            .into_iter()
+            .flat_map(|members| members.iter())
+            .filter_map(|pod| self.pods.get(pod).cloned())
+            .collect();
+        let pods: Vec<&Pod> = members.iter().map(|source| &source.object).collect();
+        let derived = controller::endpoint_slices_for(
+            &service,
+            &pods,
+            controller::DEFAULT_MAX_ENDPOINTS_PER_SLICE,
+        );
+        let mut slices = Vec::with_capacity(derived.len());
+        for slice in derived {
+            let id = derived_slice_id(&slice);
+            self.index_slice(&id, &slice);
+            let derived = Arc::new(ClusterSlice {
+                slice,
+                origin: SliceOrigin::FromPods,
+                location: source.location.clone(),
+            });
+            self.slices.insert_mut(id, derived.clone());
+            slices.push(derived);
+        }
+        slices
     }
+
+    /// The families the service CIDRs cover, primary first.
+    fn cluster_families(&self) -> Vec<IpFamily> {
+        let primary = self.cidrs.primary_family();
+        let mut families = vec![primary];
+        let other = match primary {
+            IpFamily::IPv4 => IpFamily::IPv6,
+            IpFamily::IPv6 => IpFamily::IPv4,
+        };
+        if self.cidrs.range(other).is_some() {
+            families.push(other);
+        }
+        families
+    }
+}
+
+/// The key of an object: `namespace/name`, or the name of a cluster-scoped one; workloads,
+/// which share one map, are prefixed with their kind.
+pub(crate) fn object_key(reference: &ObjectRef) -> Key {
+    match (&reference.namespace, reference.kind) {
+        (
+            Some(namespace),
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet,
+        ) => format!("{} {namespace}/{}", reference.kind, reference.name).into(),
+        (Some(namespace), _) => key(namespace, &reference.name),
+        (None, _) => reference.name.as_str().into(),
+    }
+}
+
+/// Where a workload's Pod comes from: its workload's location (a Pod named `<owner>-…`).
+fn owner_location(
+    pod: &Pod,
+    locations: &BTreeMap<(String, String), crate::error::Location>,
+) -> crate::error::Location {
+    locations
+        .iter()
+        .filter(|((namespace, name), _)| {
+            *namespace == pod.meta.namespace && pod.meta.name.starts_with(name.as_str())
+        })
+        .max_by_key(|((_, name), _)| name.len())
+        .map(|(_, location)| location.clone())
+        .unwrap_or_default()
 }
 
 /// The reverse-index entries of a slice: each ready address with (slice id, endpoint index).
@@ -586,9 +922,10 @@ fn loaded_slice_id(key: &Key) -> Key {
     format!("L {key}").into()
 }
 
-/// The id of a mirrored slice (its generated name is unique per Endpoints object).
-fn mirrored_slice_id(slice: &EndpointSlice) -> Key {
-    format!("M {}/{}", slice.meta.namespace, slice.meta.name).into()
+/// The id of a slice the simulator made (mirrored or derived from Pods); generated names are
+/// unique per Service.
+fn derived_slice_id(slice: &EndpointSlice) -> Key {
+    format!("D {}/{}", slice.meta.namespace, slice.meta.name).into()
 }
 
 fn add_to<K, T>(index: &mut Map<K, Set<T>>, key: K, value: T)

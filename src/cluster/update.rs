@@ -87,6 +87,17 @@ pub enum Change {
         /// The new `externalName`.
         external_name: Option<String>,
     },
+    /// Scale a StatefulSet, Deployment or ReplicaSet (`spec.replicas`).
+    Scale {
+        /// The workload's kind.
+        kind: Kind,
+        /// Its namespace.
+        namespace: String,
+        /// Its name.
+        name: String,
+        /// The new replica count.
+        replicas: u32,
+    },
     /// Replace a Service's selector (`None`, or an empty map: selectorless).
     SetSelector {
         /// The Service's namespace.
@@ -113,6 +124,21 @@ impl Change {
             namespace: namespace.into(),
             name: name.into(),
             ready,
+        }
+    }
+
+    /// [`Change::Scale`].
+    pub fn scale(
+        kind: Kind,
+        namespace: impl Into<String>,
+        name: impl Into<String>,
+        replicas: u32,
+    ) -> Change {
+        Change::Scale {
+            kind,
+            namespace: namespace.into(),
+            name: name.into(),
+            replicas,
         }
     }
 
@@ -292,6 +318,22 @@ impl Cluster {
                 };
                 set_service_type(service, service_type, external_name)
             }),
+            Change::Scale {
+                kind,
+                namespace,
+                name,
+                replicas,
+            } => self.patch(kind, &namespace, &name, |object| {
+                let scaled = match object {
+                    Object::Workload(workload) => workload.set_replicas(replicas),
+                    _ => false,
+                };
+                if scaled {
+                    Ok(())
+                } else {
+                    Err(format!("a {kind} cannot be scaled"))
+                }
+            }),
             Change::SetSelector {
                 namespace,
                 name,
@@ -394,6 +436,10 @@ impl Cluster {
                     Object::ServiceImport(source.object.clone()),
                     &source.location,
                 )
+            }
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+                let source = self.workload_sources.get(&key)?;
+                (Object::Workload(source.object.clone()), &source.location)
             }
             _ => return None,
         };

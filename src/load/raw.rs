@@ -303,3 +303,45 @@ impl Visitor<'_> for IntOrStringVisitor {
         Ok(IntOrString::String(v.to_owned()))
     }
 }
+
+/// `apps/v1` StatefulSet, Deployment, ReplicaSet or DaemonSet: what their Pods look like.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawWorkload {
+    pub metadata: Option<RawMeta>,
+    pub spec: Option<RawWorkloadSpec>,
+}
+
+/// The `spec` of a workload.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawWorkloadSpec {
+    pub replicas: Option<Int>,
+    pub selector: Option<RawLabelSelector>,
+    pub template: Option<RawPodTemplate>,
+    pub service_name: Option<String>,
+    pub ordinals: Option<RawOrdinals>,
+}
+
+/// A label selector.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawLabelSelector {
+    pub match_labels: Option<BTreeMap<String, String>>,
+    pub match_expressions: Option<serde_yaml::Value>,
+}
+
+/// A Pod template.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawPodTemplate {
+    pub metadata: Option<RawMeta>,
+    pub spec: Option<RawPodSpec>,
+}
+
+/// A StatefulSet's `spec.ordinals`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RawOrdinals {
+    pub start: Option<Int>,
+}

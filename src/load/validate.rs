@@ -13,13 +13,14 @@
 //!
 //! Every check reports to a [`Checker`] and carries on, so one object can yield several errors.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;
 
 use super::documents::{self, Scope};
 use super::raw::{
-    Int, IntOrString, RawContainerPort, RawEndpointAddress, RawEndpointPort, RawEndpointSlice,
-    RawEndpoints, RawMeta, RawNamespace, RawPod, RawService, RawServiceImport, RawTargetRef,
+    Int, IntOrString, RawContainer, RawContainerPort, RawEndpointAddress, RawEndpointPort,
+    RawEndpointSlice, RawEndpoints, RawMeta, RawNamespace, RawPod, RawService, RawServiceImport,
+    RawTargetRef, RawWorkload,
 };
 use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{
@@ -27,6 +28,9 @@ use crate::model::{
     EndpointPort, EndpointSlice, EndpointSubset, Endpoints, IpFamily, IpFamilyPolicy, Kind,
     Namespace, ObjectMeta, ObjectRef, Pod, PodPhase, Protocol, Service, ServiceImport,
     ServiceImportPort, ServiceImportType, ServicePort, ServiceType, TargetPort, TargetRef,
+};
+use crate::workload::{
+    DaemonSet, Deployment, PodTemplate, Readiness, ReplicaSet, StatefulSet, Workload,
 };
 
 /// The most endpoints an EndpointSlice may hold.
@@ -1003,29 +1007,7 @@ pub(crate) fn pod(check: &mut Checker<'_>, raw: RawPod) -> Option<Pod> {
     let hostname = check.optional_name("spec.hostname", spec.hostname, NameRule::Dns1123Label);
     let subdomain = check.optional_name("spec.subdomain", spec.subdomain, NameRule::Dns1123Label);
 
-    let mut container_ports = Vec::new();
-    for (c, container) in spec.containers.unwrap_or_default().into_iter().enumerate() {
-        container_ports.extend(pod_ports(
-            check,
-            &format!("spec.containers[{c}].ports"),
-            container.ports.unwrap_or_default(),
-        ));
-    }
-    for (c, container) in spec
-        .init_containers
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-    {
-        // Only restartable init containers ("sidecars") serve traffic.
-        if container.restart_policy.as_deref() == Some("Always") {
-            container_ports.extend(pod_ports(
-                check,
-                &format!("spec.initContainers[{c}].ports"),
-                container.ports.unwrap_or_default(),
-            ));
-        }
-    }
+    let container_ports = container_ports(check, "spec", spec.containers, spec.init_containers);
 
     let status = raw.status.unwrap_or_default();
     let phase = match status.phase.as_deref() {
@@ -1112,6 +1094,186 @@ pub(crate) fn pod(check: &mut Checker<'_>, raw: RawPod) -> Option<Pod> {
         terminating,
     };
     check.ok().then_some(pod)
+}
+
+/// The ports of a Pod spec's containers and restartable init containers ("sidecars", the only
+/// init containers that serve traffic), under `prefix` (`spec`, `spec.template.spec`).
+fn container_ports(
+    check: &mut Checker<'_>,
+    prefix: &str,
+    containers: Option<Vec<RawContainer>>,
+    init_containers: Option<Vec<RawContainer>>,
+) -> Vec<ContainerPort> {
+    let mut ports = Vec::new();
+    for (c, container) in containers.unwrap_or_default().into_iter().enumerate() {
+        let field = format!("{prefix}.containers[{c}].ports");
+        ports.extend(pod_ports(
+            check,
+            &field,
+            container.ports.unwrap_or_default(),
+        ));
+    }
+    for (c, container) in init_containers.unwrap_or_default().into_iter().enumerate() {
+        if container.restart_policy.as_deref() == Some("Always") {
+            let field = format!("{prefix}.initContainers[{c}].ports");
+            ports.extend(pod_ports(
+                check,
+                &field,
+                container.ports.unwrap_or_default(),
+            ));
+        }
+    }
+    ports
+}
+
+/// An `apps/v1` workload (`kind` is StatefulSet, Deployment, ReplicaSet or DaemonSet), checked
+/// as the API server does where it matters to the Pods: a `matchLabels` selector that the
+/// template's labels satisfy, a replica count, the template's hostname, subdomain and ports.
+pub(crate) fn workload(check: &mut Checker<'_>, kind: Kind, raw: RawWorkload) -> Option<Workload> {
+    let meta = check.meta(raw.metadata, kind, NameRule::Dns1123Subdomain);
+    let spec = raw.spec.unwrap_or_default();
+    let replicas = match spec.replicas {
+        None => 1,
+        Some(value) => match u32::try_from(value.0) {
+            Ok(replicas) => replicas,
+            Err(_) => {
+                check.invalid(
+                    "spec.replicas",
+                    "an integer of at least 0",
+                    value.0.to_string(),
+                );
+                0
+            }
+        },
+    };
+    let selector = match spec.selector {
+        None => {
+            check.missing("spec.selector");
+            BTreeMap::new()
+        }
+        Some(selector) => {
+            if selector
+                .match_expressions
+                .as_ref()
+                .is_some_and(|e| !e.is_null())
+            {
+                check.invalid(
+                    "spec.selector.matchExpressions",
+                    "matchLabels only (matchExpressions are not simulated)",
+                    "matchExpressions",
+                );
+            }
+            let labels = selector.match_labels.unwrap_or_default();
+            if labels.is_empty() {
+                check.missing("spec.selector.matchLabels");
+            }
+            labels
+        }
+    };
+    let template = spec.template.unwrap_or_default();
+    let labels = template
+        .metadata
+        .and_then(|metadata| metadata.labels)
+        .unwrap_or_default();
+    if !selector.is_empty()
+        && !selector
+            .iter()
+            .all(|(key, value)| labels.get(key) == Some(value))
+    {
+        check.invalid(
+            "spec.template.metadata.labels",
+            "labels that `spec.selector` matches",
+            format!("{labels:?}"),
+        );
+    }
+    let pod_spec = template.spec.unwrap_or_default();
+    let hostname = check.optional_name(
+        "spec.template.spec.hostname",
+        pod_spec.hostname,
+        NameRule::Dns1123Label,
+    );
+    let subdomain = check.optional_name(
+        "spec.template.spec.subdomain",
+        pod_spec.subdomain,
+        NameRule::Dns1123Label,
+    );
+    let ports = container_ports(
+        check,
+        "spec.template.spec",
+        pod_spec.containers,
+        pod_spec.init_containers,
+    );
+    let readiness = match Readiness::from_annotations(&meta.annotations) {
+        Ok(readiness) => readiness,
+        Err(error) => {
+            check.invalid(
+                &format!("metadata.annotations[{}]", error.annotation),
+                error.expected,
+                quote(&error.value),
+            );
+            Readiness::All
+        }
+    };
+    let mut template = PodTemplate::with_labels(labels);
+    template.hostname = hostname;
+    template.subdomain = subdomain;
+    template.container_ports = ports;
+    let workload = match kind {
+        Kind::StatefulSet => {
+            let service_name = check.optional_name(
+                "spec.serviceName",
+                spec.service_name,
+                NameRule::Dns1123Label,
+            );
+            let start = match spec.ordinals.and_then(|ordinals| ordinals.start) {
+                None => 0,
+                Some(value) => u32::try_from(value.0).unwrap_or_else(|_| {
+                    check.invalid(
+                        "spec.ordinals.start",
+                        "an integer of at least 0",
+                        value.0.to_string(),
+                    );
+                    0
+                }),
+            };
+            let mut set = StatefulSet::new(&meta.namespace, &meta.name);
+            set.replicas = replicas;
+            set.selector = selector;
+            set.template = template;
+            set.service_name = service_name;
+            set.ordinals_start = start;
+            set.readiness = readiness;
+            set.meta = meta;
+            Workload::StatefulSet(set)
+        }
+        Kind::Deployment => {
+            let mut deployment = Deployment::new(&meta.namespace, &meta.name);
+            deployment.replicas = replicas;
+            deployment.selector = selector;
+            deployment.template = template;
+            deployment.readiness = readiness;
+            deployment.meta = meta;
+            Workload::Deployment(deployment)
+        }
+        Kind::ReplicaSet => {
+            let mut set = ReplicaSet::new(&meta.namespace, &meta.name);
+            set.replicas = replicas;
+            set.selector = selector;
+            set.template = template;
+            set.readiness = readiness;
+            set.meta = meta;
+            Workload::ReplicaSet(set)
+        }
+        _ => {
+            let mut set = DaemonSet::new(&meta.namespace, &meta.name);
+            set.selector = selector;
+            set.template = template;
+            set.readiness = readiness;
+            set.meta = meta;
+            Workload::DaemonSet(set)
+        }
+    };
+    check.ok().then_some(workload)
 }
 
 fn pod_ports(

@@ -100,19 +100,25 @@ impl Default for PodCidrs {
     }
 }
 
-/// Hands out pod IPs, never one in `taken`.
+/// Hands out pod IPs, never one in `taken` nor one `is_taken` reports.
 pub(crate) struct PodIpAllocator<'a> {
     cidrs: &'a PodCidrs,
     taken: HashSet<IpAddr>,
+    is_taken: &'a dyn Fn(&IpAddr) -> bool,
     /// Subnets found full, never probed again (keeps a full range from costing a scan per Pod).
     full: HashSet<IpNet>,
 }
 
 impl<'a> PodIpAllocator<'a> {
-    pub(crate) fn new(cidrs: &'a PodCidrs, taken: HashSet<IpAddr>) -> Self {
+    pub(crate) fn new(
+        cidrs: &'a PodCidrs,
+        taken: HashSet<IpAddr>,
+        is_taken: &'a dyn Fn(&IpAddr) -> bool,
+    ) -> Self {
         PodIpAllocator {
             cidrs,
             taken,
+            is_taken,
             full: HashSet::new(),
         }
     }
@@ -154,7 +160,7 @@ impl<'a> PodIpAllocator<'a> {
         let mut step: u128 = 0;
         while step < span {
             let ip = address_at(subnet, first + (start + step) % span);
-            if self.taken.insert(ip) {
+            if !(self.is_taken)(&ip) && self.taken.insert(ip) {
                 return Some(ip);
             }
             step += 1;
@@ -238,15 +244,18 @@ mod tests {
     #[test]
     fn addresses_are_deterministic_inside_the_node_subnet_and_avoid_taken_ones() {
         let cidrs = PodCidrs::dual_stack();
-        let first = PodIpAllocator::new(&cidrs, HashSet::new()).allocate("default", "web-0", 1);
-        let again = PodIpAllocator::new(&cidrs, HashSet::new()).allocate("default", "web-0", 1);
+        let first =
+            PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false).allocate("default", "web-0", 1);
+        let again =
+            PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false).allocate("default", "web-0", 1);
         assert_eq!(first, again);
         assert_eq!(first.len(), 2);
         assert!(net("10.244.1.0/24").contains(&first[0]), "{first:?}");
         assert!(net("fd00:10:244:1::/64").contains(&first[1]), "{first:?}");
 
         let taken: HashSet<IpAddr> = first.iter().copied().collect();
-        let moved = PodIpAllocator::new(&cidrs, taken.clone()).allocate("default", "web-0", 1);
+        let moved =
+            PodIpAllocator::new(&cidrs, taken.clone(), &|_| false).allocate("default", "web-0", 1);
         assert!(moved.iter().all(|ip| !taken.contains(ip)), "{moved:?}");
     }
 
@@ -257,7 +266,7 @@ mod tests {
             node_mask_ipv4: 30, // a /30 has one usable offset (2)
             ..PodCidrs::default()
         };
-        let mut allocator = PodIpAllocator::new(&cidrs, HashSet::new());
+        let mut allocator = PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false);
         let mut seen = HashSet::new();
         for i in 0..5 {
             let ips = allocator.allocate("ns", &format!("p{i}"), 0);

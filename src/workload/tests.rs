@@ -59,7 +59,7 @@ fn daemon_set() -> Workload {
 fn run(workloads: &[Workload], existing: &[Pod], config: &WorkloadConfig) -> Expansion {
     let workloads: Vec<&Workload> = workloads.iter().collect();
     let existing: Vec<&Pod> = existing.iter().collect();
-    expand(&workloads, &existing, &HashSet::new(), config)
+    expand(&workloads, &existing, &|_| false, config)
 }
 
 fn names(expansion: &Expansion) -> Vec<&str> {
@@ -288,7 +288,12 @@ fn pod_ips_are_deterministic_unique_and_avoid_stated_ones() {
     // Every address the first run chose is now stated by the input: all must move.
     let taken: HashSet<IpAddr> = ips.iter().copied().collect();
     let refs: Vec<&Workload> = workloads.iter().collect();
-    let second = expand(&refs, &[], &taken, &WorkloadConfig::default());
+    let second = expand(
+        &refs,
+        &[],
+        &|ip| taken.contains(ip),
+        &WorkloadConfig::default(),
+    );
     assert!(
         second
             .pods
