@@ -248,6 +248,33 @@ fn run() -> Result<(), String> {
             println!(";;   {diagnostic}");
         }
     }
+    let mut generated: Vec<String> = cluster
+        .pods()
+        .filter(|pod| cluster.is_generated(pod))
+        .map(|pod| {
+            let addresses: Vec<String> = pod.pod_ips.iter().map(ToString::to_string).collect();
+            let ready = if pod.ready == Some(false) {
+                ", not ready"
+            } else {
+                ""
+            };
+            format!(
+                "{}/{} ({}{ready})",
+                pod.meta.namespace,
+                pod.meta.name,
+                addresses.join(" ")
+            )
+        })
+        .collect();
+    generated.sort();
+    if !generated.is_empty() {
+        println!(
+            "\n;; Pods the workloads were expanded into (their endpoints come from the EndpointSlice controller):"
+        );
+        for pod in generated {
+            println!(";;   {pod}");
+        }
+    }
     if !cluster.skipped().is_empty() {
         println!("\n;; Objects of kinds cluster DNS does not read (skipped):");
         for skipped in cluster.skipped() {
