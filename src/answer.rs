@@ -23,7 +23,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use crate::cluster::{Cluster, ClusterImport, ClusterService, ClusterSlice};
 use crate::config::{Config, PodMode};
-use crate::model::{Endpoint, ServiceType};
+use crate::model::{Endpoint, EndpointSlice, ServiceType};
 use crate::qname::{self, Grammar, Labels, PortFilter, QueryName, Zonal};
 use crate::upstream::UpstreamAnswer;
 
@@ -470,8 +470,6 @@ impl Context<'_> {
         let endpoint_pod_names = self.config.endpoint_pod_names;
         import.slices().flat_map(move |cluster_slice| {
             let cluster = cluster_slice.cluster_id();
-            let slice = cluster_slice.slice();
-            let port_count = slice.ports.len().max(1);
             // An endpoint name holds a cluster id (empty for a one-label name), which must
             // be the slice's.
             let named = filter.endpoint.is_none()
@@ -479,37 +477,15 @@ impl Context<'_> {
                     .cluster
                     .unwrap_or_default()
                     .eq_ignore_ascii_case(cluster);
-            slice
-                .endpoints
-                .iter()
-                .filter(move |endpoint| named && endpoint.is_ready())
-                .flat_map(move |endpoint| {
-                    endpoint
-                        .addresses
-                        .iter()
-                        .copied()
-                        .filter(move |address| {
-                            filter.endpoint.is_none_or(|label| {
-                                endpoint_name_matches(endpoint, address, endpoint_pod_names, label)
-                            })
-                        })
-                        .flat_map(move |address| {
-                            (0..port_count).filter_map(move |index| {
-                                let port = slice.ports.get(index);
-                                let (name, protocol) = port.map_or((Some(""), ""), |port| {
-                                    (port.name.as_deref(), port.protocol.as_str())
-                                });
-                                port_matches(filter.port, name, protocol).then_some((
-                                    Entry {
-                                        endpoint,
-                                        address,
-                                        port: port.and_then(|port| port.port),
-                                    },
-                                    cluster,
-                                ))
-                            })
-                        })
-                })
+            let slice_filter = SliceFilter {
+                endpoint: filter.endpoint,
+                port: filter.port,
+                zone: None,
+                endpoint_pod_names,
+            };
+            slice_entries(cluster_slice.slice(), slice_filter)
+                .filter(move |_| named)
+                .map(move |entry| (entry, cluster))
         })
     }
 
@@ -530,48 +506,13 @@ impl Context<'_> {
         } else {
             usize::MAX
         });
-        let endpoint_pod_names = self.config.endpoint_pod_names;
-        slices.map(ClusterSlice::slice).flat_map(move |slice| {
-            // A slice without ports still answers address queries: CoreDNS gives it one
-            // port with no name, no protocol and number -1.
-            let port_count = slice.ports.len().max(1);
-            slice
-                .endpoints
-                .iter()
-                .filter(move |endpoint| {
-                    endpoint.is_ready()
-                        && filter.zone.is_none_or(|zone| {
-                            endpoint
-                                .zone
-                                .as_deref()
-                                .is_some_and(|value| zone.matches(value))
-                        })
-                })
-                .flat_map(move |endpoint| {
-                    endpoint
-                        .addresses
-                        .iter()
-                        .copied()
-                        .filter(move |address| {
-                            filter.endpoint.is_none_or(|label| {
-                                endpoint_name_matches(endpoint, address, endpoint_pod_names, label)
-                            })
-                        })
-                        .flat_map(move |address| {
-                            (0..port_count).filter_map(move |index| {
-                                let port = slice.ports.get(index);
-                                let (name, protocol) = port.map_or((Some(""), ""), |port| {
-                                    (port.name.as_deref(), port.protocol.as_str())
-                                });
-                                port_matches(filter.port, name, protocol).then_some(Entry {
-                                    endpoint,
-                                    address,
-                                    port: port.and_then(|port| port.port),
-                                })
-                            })
-                        })
-                })
-        })
+        let slice_filter = SliceFilter {
+            endpoint: filter.endpoint,
+            port: filter.port,
+            zone: filter.zone,
+            endpoint_pod_names: self.config.endpoint_pod_names,
+        };
+        slices.flat_map(move |slice| slice_entries(slice.slice(), slice_filter))
     }
 
     /// CoreDNS `findPods`.
@@ -1120,6 +1061,62 @@ enum Items<'c> {
         import: &'c ClusterImport,
         filter: ImportFilter<'c>,
     },
+}
+
+/// What [`slice_entries`] keeps.
+#[derive(Clone, Copy)]
+struct SliceFilter<'a> {
+    endpoint: Option<&'a str>,
+    port: Option<PortFilter<'a>>,
+    zone: Option<Zonal<'a>>,
+    endpoint_pod_names: bool,
+}
+
+/// One slice's entries as CoreDNS lists them: per ready endpoint (in the topology zone, when
+/// one is asked for) and address (named `filter.endpoint`, when given), one per matching port.
+/// A slice without ports still answers address queries: CoreDNS gives it one port with no
+/// name, no protocol and number -1.
+fn slice_entries<'c>(
+    slice: &'c EndpointSlice,
+    filter: SliceFilter<'c>,
+) -> impl Iterator<Item = Entry<'c>> + 'c {
+    let port_count = slice.ports.len().max(1);
+    slice
+        .endpoints
+        .iter()
+        .filter(move |endpoint| {
+            endpoint.is_ready()
+                && filter.zone.is_none_or(|zone| {
+                    endpoint
+                        .zone
+                        .as_deref()
+                        .is_some_and(|value| zone.matches(value))
+                })
+        })
+        .flat_map(move |endpoint| {
+            endpoint
+                .addresses
+                .iter()
+                .copied()
+                .filter(move |address| {
+                    filter.endpoint.is_none_or(|label| {
+                        endpoint_name_matches(endpoint, address, filter.endpoint_pod_names, label)
+                    })
+                })
+                .flat_map(move |address| {
+                    (0..port_count).filter_map(move |index| {
+                        let port = slice.ports.get(index);
+                        let (name, protocol) = port.map_or((Some(""), ""), |port| {
+                            (port.name.as_deref(), port.protocol.as_str())
+                        });
+                        port_matches(filter.port, name, protocol).then_some(Entry {
+                            endpoint,
+                            address,
+                            port: port.and_then(|port| port.port),
+                        })
+                    })
+                })
+        })
 }
 
 /// One (address × port) entry of a Service's endpoints. `port` is `None` for a slice without

@@ -43,7 +43,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod allocate;
+pub(crate) mod allocate;
 mod diagnose;
 mod link;
 mod mirror;

@@ -17,6 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::model::IpFamily;
+use crate::workload::names::fnv1a64;
 
 /// The service CIDRs ClusterIPs are allocated from.
 ///
@@ -77,7 +78,8 @@ pub(crate) fn allocate(
         }
     }
     let span = last - first + 1;
-    let start = fnv1a(namespace, name) as u128 % span;
+    // FNV-1a: stable across platforms and Rust versions, unlike `std`'s hasher.
+    let start = u128::from(fnv1a64(&[namespace, name])) % span;
     // A full probe of a large range would take long; a range this full is reported as full.
     let budget = span.min(1 << 20);
     (0..budget)
@@ -85,8 +87,10 @@ pub(crate) fn allocate(
         .find(|ip| !is_taken(ip))
 }
 
-/// The first and last offsets handed out by hashing (inclusive).
-fn usable_offsets(range: IpNet) -> Option<(u128, u128)> {
+/// The first and last offsets handed out by hashing (inclusive): the network address and the
+/// first address after it (the gateway, or `default/kubernetes`) are skipped, and for IPv4 the
+/// broadcast address. Shared with the pod-address allocator.
+pub(crate) fn usable_offsets(range: IpNet) -> Option<(u128, u128)> {
     let host_bits = u32::from(range.max_prefix_len() - range.prefix_len());
     let size: u128 = if host_bits >= 128 {
         u128::MAX
@@ -100,7 +104,8 @@ fn usable_offsets(range: IpNet) -> Option<(u128, u128)> {
     (last >= 2).then_some((2, last))
 }
 
-fn address_at(range: IpNet, offset: u128) -> IpAddr {
+/// The address `offset` hosts into `range`.
+pub(crate) fn address_at(range: IpNet, offset: u128) -> IpAddr {
     match range {
         IpNet::V4(net) => {
             let base = u32::from(net.network());
@@ -111,21 +116,6 @@ fn address_at(range: IpNet, offset: u128) -> IpAddr {
             IpAddr::V6(Ipv6Addr::from(base.wrapping_add(offset)))
         }
     }
-}
-
-/// FNV-1a over `namespace/name`: tiny, stable across platforms and Rust versions (unlike
-/// `std`'s hasher, whose output is not guaranteed), which is what determinism needs.
-fn fnv1a(namespace: &str, name: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in namespace
-        .bytes()
-        .chain(std::iter::once(b'/'))
-        .chain(name.bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
 }
 
 #[cfg(test)]

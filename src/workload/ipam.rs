@@ -17,6 +17,7 @@
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::cluster::allocate::{address_at, usable_offsets};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use super::names::fnv1a64;
@@ -183,35 +184,6 @@ fn node_subnet(range: IpNet, mask: u8, node_index: usize) -> Option<IpNet> {
     let host_bits = u32::from(range.max_prefix_len() - mask);
     let base = address_at(range, index << host_bits);
     IpNet::new(base, mask).ok()
-}
-
-/// The first and last host offsets handed out: the network address and the gateway (`.1`) are
-/// skipped, and for IPv4 the broadcast address.
-fn usable_offsets(range: IpNet) -> Option<(u128, u128)> {
-    let host_bits = u32::from(range.max_prefix_len() - range.prefix_len());
-    let size: u128 = if host_bits >= 128 {
-        u128::MAX
-    } else {
-        1u128 << host_bits
-    };
-    let last = match range {
-        IpNet::V4(_) => size.checked_sub(2)?,
-        IpNet::V6(_) => size.checked_sub(1)?,
-    };
-    (last >= 2).then_some((2, last))
-}
-
-fn address_at(range: IpNet, offset: u128) -> IpAddr {
-    match range {
-        IpNet::V4(net) => {
-            let base = u32::from(net.network());
-            IpAddr::V4(Ipv4Addr::from(base.wrapping_add(offset as u32)))
-        }
-        IpNet::V6(net) => {
-            let base = u128::from(net.network());
-            IpAddr::V6(Ipv6Addr::from(base.wrapping_add(offset)))
-        }
-    }
 }
 
 #[cfg(test)]
