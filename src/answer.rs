@@ -753,20 +753,27 @@ impl Context<'_> {
         let mut seen_addresses: HashSet<(TargetKey<'_>, IpAddr)> = HashSet::new();
         for &(key, port, address) in &entries {
             let Some(port) = port else { continue };
-            if seen_records.insert((key, port)) {
-                let data = SRV::new(0, weight, port, target_of(key));
+            let new_record = seen_records.insert((key, port));
+            let new_address = seen_addresses.insert((key, address));
+            if !new_record && !new_address {
+                continue;
+            }
+            // Spelled out once per entry that adds something.
+            let target = target_of(key);
+            if new_record {
+                let data = SRV::new(0, weight, port, target.clone());
                 records.push(Record::from_rdata(
                     question.name.clone(),
                     ttl,
                     RData::SRV(data),
                 ));
             }
-            if seen_addresses.insert((key, address)) {
+            if new_address {
                 let data = match address {
                     IpAddr::V4(v4) => RData::A(A(v4)),
                     IpAddr::V6(v6) => RData::AAAA(AAAA(v6)),
                 };
-                additionals.push(Record::from_rdata(target_of(key), ttl, data));
+                additionals.push(Record::from_rdata(target, ttl, data));
             }
         }
         Typed::Records(records, additionals)
