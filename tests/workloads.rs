@@ -336,3 +336,67 @@ fn input_pods_a_workload_owns_are_not_duplicated() {
         "no address collision"
     );
 }
+
+#[test]
+fn a_pod_selected_by_two_services_is_an_endpoint_of_each() {
+    let manifests = format!(
+        "{}---\napiVersion: v1\nkind: Service\nmetadata: {{name: nginx-all}}\n\
+         spec: {{clusterIP: None, selector: {{app: nginx}}, ports: [{{name: web, port: 80}}]}}\n",
+        fixture("statefulset.yaml")
+    );
+    let dns = ClusterDns::new(
+        Cluster::from_yaml(&manifests).unwrap(),
+        Config::default()
+            .with_zones(["cluster.local", "in-addr.arpa"])
+            .unwrap(),
+    );
+    let ip = pod_ip(&dns, "web-0");
+    assert!(addresses(&dns, "nginx-all.default.svc.cluster.local.", A).contains(&ip.to_string()));
+    // One PTR per Service: the hostname under `nginx` (its subdomain), the dashed IP under the other.
+    let reverse = k8s_dns_sim::hickory_proto::rr::Name::from(ip).to_string();
+    let ptr: BTreeSet<String> = dns
+        .lookup(&reverse, PTR)
+        .unwrap()
+        .answers
+        .iter()
+        .map(|r| r.data.to_string())
+        .collect();
+    let dashed = ip.to_string().replace('.', "-");
+    assert_eq!(
+        ptr,
+        BTreeSet::from([
+            "web-0.nginx.default.svc.cluster.local.".to_owned(),
+            format!("{dashed}.nginx-all.default.svc.cluster.local."),
+        ])
+    );
+}
+
+#[test]
+fn slices_in_the_input_win_over_pods_and_disagreement_is_diagnosed() {
+    let manifests = "apiVersion: v1\nkind: Service\nmetadata: {name: db}\n\
+        spec: {clusterIP: None, selector: {app: db}, ports: [{name: pg, port: 5432}]}\n---\n\
+        apiVersion: v1\nkind: Pod\nmetadata: {name: db-a, labels: {app: db}}\n\
+        status: {phase: Running, podIP: 10.244.7.1, conditions: [{type: Ready, status: \"True\"}]}\n---\n\
+        apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
+        metadata: {name: db-x, labels: {kubernetes.io/service-name: db}}\n\
+        addressType: IPv4\nports: [{name: pg, port: 5432, protocol: TCP}]\n\
+        endpoints: [{addresses: [10.244.7.99]}]\n";
+    let dns = dns(manifests);
+    assert_eq!(
+        addresses(&dns, "db.default.svc.cluster.local.", A),
+        BTreeSet::from(["10.244.7.99".to_owned()]),
+        "the input's EndpointSlice is the truth"
+    );
+    let diagnostics: Vec<String> = dns
+        .cluster()
+        .diagnostics()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.contains("Service default/db") && d.contains("disagree with the Pods")),
+        "{diagnostics:#?}"
+    );
+}
