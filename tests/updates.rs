@@ -246,8 +246,18 @@ fn a_failed_batch_changes_nothing() {
 /// An edit of a generated cluster, applied both as a Change and to the model.
 #[derive(Debug, Clone)]
 enum Edit {
-    FlipReady { service: usize, endpoint: usize },
-    DeleteService { service: usize },
+    FlipReady {
+        service: usize,
+        endpoint: usize,
+    },
+    DeleteService {
+        service: usize,
+    },
+    /// Re-apply a Service (and its slices) with another IPv4 ClusterIP, as `kubectl apply`.
+    Readdress {
+        service: usize,
+        last: u8,
+    },
 }
 
 fn edits() -> impl Strategy<Value = Vec<Edit>> {
@@ -255,6 +265,7 @@ fn edits() -> impl Strategy<Value = Vec<Edit>> {
         (any::<usize>(), any::<usize>())
             .prop_map(|(service, endpoint)| Edit::FlipReady { service, endpoint }),
         any::<usize>().prop_map(|service| Edit::DeleteService { service }),
+        (any::<usize>(), any::<u8>()).prop_map(|(service, last)| Edit::Readdress { service, last }),
     ];
     proptest::collection::vec(proptest::collection::vec(edit, 1..4), 1..5)
         .prop_map(|batches| batches.into_iter().flatten().collect())
@@ -287,6 +298,20 @@ fn apply_edit(model: &mut GeneratedCluster, edit: &Edit) -> Option<Vec<Change>> 
                 endpoint.address,
                 ready,
             )])
+        }
+        Edit::Readdress { service, last } => {
+            let count = model.services.len();
+            let service = &mut model.services[service % count];
+            if service.kind != ServiceKind::ClusterIp && service.kind != ServiceKind::DualStack {
+                return None;
+            }
+            // 10.97.0.0/16 is outside every generated address (two readdressed Services may
+            // share one: both then own it, live and fresh alike).
+            let index = (service.name.len() * 7 + usize::from(last)) % 250;
+            let ip: std::net::IpAddr = format!("10.97.{}.{}", index, last).parse().unwrap();
+            service.cluster_ips[0] = ip;
+            let manifests = render(&[], std::slice::from_ref(service));
+            Some(vec![Change::apply_yaml("readdress.yaml", manifests)])
         }
         Edit::DeleteService { service } => {
             let removed = model.services.remove(service % model.services.len());
