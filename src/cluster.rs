@@ -24,7 +24,8 @@
 //! so cloning one is a few reference-count increments and it can be shared across threads.
 //! [`Cluster::apply`] makes the next snapshot from a batch of [`Change`]s, relinking only what
 //! the changed objects touch; loading from scratch is the same operation on an empty cluster,
-//! which is why the two always agree.
+//! which is why the two agree (except for which address an allocated ClusterIP or a workload
+//! Pod got: those stay with their object across changes, as in a real cluster).
 //!
 //! ```
 //! use k8s_dns_sim::Cluster;

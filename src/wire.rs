@@ -41,11 +41,12 @@ pub(crate) fn screen(request: &Message) -> Screened<'_> {
     let [query] = request.queries.as_slice() else {
         return Screened::Reject(ResponseCode::FormErr);
     };
-    if request.edns.as_ref().is_some_and(|edns| edns.version() > 0) {
-        return Screened::Reject(ResponseCode::BADVERS);
-    }
+    // CoreDNS's server refuses other classes before it looks at EDNS (server.go).
     if query.query_class() != DNSClass::IN {
         return Screened::Reject(ResponseCode::Refused);
+    }
+    if request.edns.as_ref().is_some_and(|edns| edns.version() > 0) {
+        return Screened::Reject(ResponseCode::BADVERS);
     }
     Screened::Query(query)
 }

@@ -376,3 +376,16 @@ proptest! {
         prop_assert_eq!(diagnostics(&live), diagnostics(&fresh));
     }
 }
+
+#[test]
+fn applying_a_skipped_object_again_lists_it_once() {
+    let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n";
+    let cluster = Cluster::from_yaml(config_map).unwrap();
+    let cluster = cluster
+        .apply([Change::apply_yaml("again.yaml", config_map)])
+        .unwrap();
+    let cluster = cluster
+        .apply([Change::apply_yaml("again.yaml", config_map)])
+        .unwrap();
+    assert_eq!(cluster.skipped().len(), 1);
+}

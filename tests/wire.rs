@@ -208,3 +208,19 @@ fn negative_reply_carries_the_soa_on_the_wire() {
     assert_eq!(reply.authorities.len(), 1);
     assert_eq!(reply.authorities[0].record_type(), RecordType::SOA);
 }
+
+#[test]
+fn other_classes_are_refused_before_edns_is_looked_at() {
+    use k8s_dns_sim::hickory_proto::rr::DNSClass;
+    let mut query = Query::query(Name::from_ascii("version.bind.").unwrap(), RecordType::TXT);
+    query.set_query_class(DNSClass::CH);
+    let mut request = Message::new(9, MessageType::Query, OpCode::Query);
+    request.add_query(query);
+    let request = with_edns(request, 1232, 1);
+    let (_, reply) = exchange(&headless_with(1), &request, Transport::Udp);
+    assert_eq!(
+        reply.response_code,
+        ResponseCode::Refused,
+        "CoreDNS server.go checks the class first"
+    );
+}

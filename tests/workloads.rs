@@ -400,3 +400,32 @@ fn slices_in_the_input_win_over_pods_and_disagreement_is_diagnosed() {
         "{diagnostics:#?}"
     );
 }
+
+#[test]
+fn deleting_a_workload_pod_recreates_it_and_keeps_the_namespace() {
+    // Regression: workload Pods were not counted in their namespace, so deleting them made the
+    // namespace (and every Service in it) disappear.
+    let manifests = fixture("statefulset.yaml")
+        .replace("  name: nginx\n", "  name: nginx\n  namespace: shop\n")
+        .replace("  name: web\n", "  name: web\n  namespace: shop\n");
+    let mut dns = dns(&manifests);
+    for pod in ["web-0", "web-1"] {
+        dns.apply([Change::Delete(k8s_dns_sim::ObjectRef::namespaced(
+            Kind::Pod,
+            "shop",
+            pod,
+        ))])
+        .unwrap();
+    }
+    assert_eq!(dns.cluster().namespaces(), ["shop"]);
+    assert_eq!(
+        addresses(&dns, "nginx.shop.svc.cluster.local.", A).len(),
+        3,
+        "the StatefulSet made them again"
+    );
+    let fresh = ClusterDns::new(Cluster::from_yaml(&manifests).unwrap(), Config::default());
+    assert_eq!(
+        addresses(&dns, "nginx.shop.svc.cluster.local.", A),
+        addresses(&fresh, "nginx.shop.svc.cluster.local.", A)
+    );
+}

@@ -4,9 +4,11 @@
 //! Service gets depends on the order objects were created in. A simulator wants the opposite:
 //! the same manifests always give the same IPs, whatever order they are loaded in, and adding a
 //! Service does not move the others. So each Service's first choice is a hash of its namespace
-//! and name, probing forward on collision; Services are placed in name order so that even
-//! collisions resolve the same way every time. Addresses given explicitly are reserved first and
-//! never handed out.
+//! and name, probing forward on collision; within one load, Services are placed in name order
+//! so that even collisions resolve the same way every time. Addresses given explicitly are
+//! reserved first and never handed out. Once allocated, an address stays with its Service
+//! across later changes (as in a real cluster), so a Service added later that collides probes
+//! on, where a fresh load of the final manifests might have placed the two the other way round.
 //!
 //! Two offsets are never used: the network address, and the first address after it, which a
 //! real cluster gives to `default/kubernetes` (and so does this allocator, when that Service is

@@ -7,7 +7,16 @@
 //! - a Service: itself;
 //! - an Endpoints object: the Service of its name (mirroring);
 //! - an EndpointSlice: the Service (or ServiceImport) its label names, before and after;
-//! - a Pod, a Namespace: nothing beyond its own indexes.
+//! - a Pod: the Services whose selector matches it, before and after, and (for a Pod from the
+//!   input) its namespace's workloads, which may adopt or release it;
+//! - a workload: its namespace's workloads, expanded again;
+//! - a Namespace: nothing beyond its own index.
+//!
+//! Addresses handed out (allocated ClusterIPs, workload Pod IPs) stay with their object across
+//! changes, as in a real cluster; a live cluster and a fresh load of its final manifests can
+//! therefore differ in which address a Service or workload Pod got, when a later change states
+//! an address that was handed out, changes a stated ClusterIP to none, or makes two allocations
+//! collide in another order. Everything else agrees (`tests/updates.rs`).
 //!
 //! Linking a Service drops what it derived before (its ClusterIP ownership, its mirrored
 //! slices and their index entries), then works out its ClusterIPs, its slices and its ready
@@ -164,7 +173,10 @@ impl Cluster {
             }
             _ => {}
         }
-        if let Some(namespace) = &reference.namespace {
+        // Pods count themselves (in `remove_pod`), workload-made ones included.
+        if let Some(namespace) = &reference.namespace
+            && reference.kind != Kind::Pod
+        {
             self.use_namespace(namespace, false);
         }
     }
@@ -173,7 +185,9 @@ impl Cluster {
         let LoadedObject { object, location } = loaded;
         let reference = object.object_ref();
         let key = object_key(&reference);
-        if let Some(namespace) = &reference.namespace {
+        if let Some(namespace) = &reference.namespace
+            && reference.kind != Kind::Pod
+        {
             self.use_namespace(namespace, true);
         }
         match object {
@@ -237,6 +251,7 @@ impl Cluster {
         location: crate::error::Location,
         dirty: &mut Dirty,
     ) {
+        self.use_namespace(&pod.meta.namespace, true);
         if let Some(ip) = pod.pod_ips.first() {
             add_to(&mut self.pods_by_ip, *ip, key.clone());
         }
@@ -260,6 +275,7 @@ impl Cluster {
             return false;
         };
         self.pods.remove_mut(key);
+        self.use_namespace(&source.object.meta.namespace, false);
         if let Some(ip) = source.object.pod_ips.first() {
             remove_from(&mut self.pods_by_ip, ip, key);
         }
@@ -531,8 +547,9 @@ impl Cluster {
         );
     }
 
-    /// Adds a slice's ready addresses to the reverse index (only slices naming a Service count,
-    /// as in CoreDNS).
+    /// Adds a slice's ready addresses to the reverse index. Only slices naming a Service are
+    /// indexed: CoreDNS indexes every slice, but for one without the label it would build a
+    /// PTR name with an empty label, which it cannot send; the simulator answers NXDOMAIN.
     fn index_slice(&mut self, id: &Key, slice: &EndpointSlice) {
         if slice.service_name().is_none() {
             return;
@@ -600,7 +617,8 @@ impl Cluster {
     }
 
     /// Links the dirty Services again: explicit ClusterIPs are claimed first, then Services in
-    /// key order keep or allocate theirs, so that a batch allocates as a fresh load would.
+    /// key order keep or allocate theirs, so that a first load allocates the same way every
+    /// time (later batches keep what was allocated, see the module documentation).
     fn link_services(&mut self, dirty: &BTreeSet<Key>) -> Result<(), LoadErrors> {
         let mut previous: BTreeMap<Key, Arc<ClusterService>> = BTreeMap::new();
         // Services whose object is the same as before (only their endpoints changed) keep their
@@ -899,7 +917,7 @@ fn owner_location(
 }
 
 /// The reverse-index entries of a slice: each ready address with (slice id, endpoint index).
-/// Only slices that name a Service are indexed, as in CoreDNS.
+/// Only slices that name a Service are indexed (see [`Cluster::index_slice`]).
 fn index_entries(id: &Key, slice: &EndpointSlice) -> BTreeSet<(IpAddr, (Key, u32))> {
     if slice.service_name().is_none() {
         return BTreeSet::new();

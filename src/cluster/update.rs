@@ -30,7 +30,7 @@ use std::sync::Arc;
 use super::Cluster;
 use super::link::object_key;
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
-use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, LoadedObject};
+use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, LoadedObject, SkippedObject};
 use crate::model::{ClusterIpSpec, Kind, Object, ObjectRef, ServiceType};
 
 /// One change to a cluster.
@@ -374,7 +374,21 @@ impl Cluster {
             return Err(UpdateErrorKind::Load(LoadErrors::new(duplicates)));
         }
         if !batch.skipped.is_empty() {
-            Arc::make_mut(&mut self.skipped).extend(batch.skipped);
+            // Applied again, a skipped object replaces itself rather than being listed twice.
+            let skipped = Arc::make_mut(&mut self.skipped);
+            for object in batch.skipped {
+                let same = |listed: &SkippedObject| {
+                    listed.api_version == object.api_version
+                        && listed.kind == object.kind
+                        && listed.namespace == object.namespace
+                        && listed.name == object.name
+                        && listed.name.is_some()
+                };
+                match skipped.iter_mut().find(|listed| same(listed)) {
+                    Some(listed) => *listed = object,
+                    None => skipped.push(object),
+                }
+            }
         }
         if let Some(corefile) = batch.corefiles.into_iter().next() {
             self.corefile = Some(Arc::new(corefile));

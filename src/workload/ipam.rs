@@ -7,7 +7,9 @@
 //! on, as in a real cluster, but replaces "next free address" with a hash of the Pod's
 //! namespace and name (probing forward on collision), so the same manifests always give the same
 //! addresses whatever order they are loaded in, and a Pod keeps its address when its workload
-//! scales. Addresses the input states anywhere are taken up front and never handed out.
+//! scales. Addresses the input states anywhere are taken up front and never handed out; an
+//! address stated by a later change is not taken back from the Pod that already has it (as in a
+//! real cluster), so the two then share it.
 //!
 //! For IPv6 the hashed first choice falls within the low 32 bits of the subnet, which keeps
 //! addresses short (`fd00:10:244::9c1:2b7f`); probing may go past it. When a node's subnet is
