@@ -10,10 +10,10 @@
 
 mod support;
 
-use k8s_dns_sim::hickory_proto::op::ResponseCode::{self, NXDomain, NoError};
-use k8s_dns_sim::hickory_proto::rr::RecordType::{self, A, AAAA, CNAME, PTR, SOA, SRV, TXT};
+use k8s_dns_sim::hickory_proto::op::ResponseCode::{NXDomain, NoError};
+use k8s_dns_sim::hickory_proto::rr::RecordType::{A, AAAA, CNAME, PTR, SOA, SRV, TXT};
 use k8s_dns_sim::{Cluster, Config};
-use support::{Case, SOA as CLUSTER_SOA, check, dns, fixture};
+use support::{SOA as CLUSTER_SOA, check, dns, fixture, negative, positive};
 
 const MC_SOA: &str = "clusterset.local. 5 IN SOA ns.dns.clusterset.local. hostmaster.clusterset.local. 1 7200 1800 86400 5";
 const ARPA_SOA: &str =
@@ -25,43 +25,6 @@ fn multicluster() -> Config {
         .with_zones(["cluster.local", "clusterset.local", "in-addr.arpa"])
         .and_then(|config| config.with_multicluster_zones(["clusterset.local"]))
         .unwrap()
-}
-
-fn positive(
-    rule: &'static str,
-    name: &'static str,
-    qtype: RecordType,
-    answer: &'static [&'static str],
-    additional: &'static [&'static str],
-) -> Case {
-    Case {
-        rule,
-        name,
-        qtype,
-        rcode: NoError,
-        answer,
-        authority: &[],
-        additional,
-    }
-}
-
-fn negative(
-    rule: &'static str,
-    name: &'static str,
-    qtype: RecordType,
-    rcode: ResponseCode,
-    soa: &'static str,
-) -> Case {
-    let authority: &'static [&'static str] = Box::leak(Box::new([soa]));
-    Case {
-        rule,
-        name,
-        qtype,
-        rcode,
-        answer: &[],
-        authority,
-        additional: &[],
-    }
 }
 
 #[test]

@@ -5,7 +5,7 @@ mod support;
 use k8s_dns_sim::Config;
 use k8s_dns_sim::hickory_proto::op::ResponseCode::{NXDomain, NoError};
 use k8s_dns_sim::hickory_proto::rr::RecordType::{A, AAAA, NS, PTR, SRV, TXT};
-use support::{Case, SOA as ZONE_SOA, check, dns};
+use support::{SOA as ZONE_SOA, check, dns, negative, positive};
 
 const ARPA_SOA: &str =
     "in-addr.arpa. 5 IN SOA ns.dns.in-addr.arpa. hostmaster.in-addr.arpa. 1 7200 1800 86400 5";
@@ -14,44 +14,6 @@ fn with_reverse_zones() -> Config {
     Config::default()
         .with_zones(["cluster.local", "in-addr.arpa", "ip6.arpa"])
         .unwrap()
-}
-
-fn positive(
-    rule: &'static str,
-    name: &'static str,
-    qtype: k8s_dns_sim::hickory_proto::rr::RecordType,
-    answer: &'static [&'static str],
-    additional: &'static [&'static str],
-) -> Case {
-    Case {
-        rule,
-        name,
-        qtype,
-        rcode: NoError,
-        answer,
-        authority: &[],
-        additional,
-    }
-}
-
-fn negative(
-    rule: &'static str,
-    name: &'static str,
-    qtype: k8s_dns_sim::hickory_proto::rr::RecordType,
-    rcode: k8s_dns_sim::hickory_proto::op::ResponseCode,
-    soa: &'static str,
-) -> Case {
-    // One small leak per table row keeps the rows `'static` like every other Case.
-    let authority: &'static [&'static str] = Box::leak(Box::new([soa]));
-    Case {
-        rule,
-        name,
-        qtype,
-        rcode,
-        answer: &[],
-        authority,
-        additional: &[],
-    }
 }
 
 #[test]

@@ -32,6 +32,46 @@ pub struct Case {
     pub additional: &'static [&'static str],
 }
 
+/// A positive row: NOERROR with these answer and additional records, no authority.
+pub fn positive(
+    rule: &'static str,
+    name: &'static str,
+    qtype: RecordType,
+    answer: &'static [&'static str],
+    additional: &'static [&'static str],
+) -> Case {
+    Case {
+        rule,
+        name,
+        qtype,
+        rcode: ResponseCode::NoError,
+        answer,
+        authority: &[],
+        additional,
+    }
+}
+
+/// A negative row: no answer, `soa` in authority (NODATA with NOERROR, or NXDOMAIN).
+pub fn negative(
+    rule: &'static str,
+    name: &'static str,
+    qtype: RecordType,
+    rcode: ResponseCode,
+    soa: &'static str,
+) -> Case {
+    // One small leak per table row keeps the rows `'static` like every other Case.
+    let authority: &'static [&'static str] = Box::leak(Box::new([soa]));
+    Case {
+        rule,
+        name,
+        qtype,
+        rcode,
+        answer: &[],
+        authority,
+        additional: &[],
+    }
+}
+
 /// The SOA of `cluster.local` with the default TTL, as every negative answer carries it.
 pub const SOA: &str =
     "cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 5";
