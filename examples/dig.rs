@@ -21,16 +21,19 @@ use std::str::FromStr;
 
 use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use k8s_dns_sim::hickory_proto::rr::{Name, Record, RecordType};
+use k8s_dns_sim::resolver::{ResolvConf, StubResolver};
 use k8s_dns_sim::{ClusterBuilder, ClusterDns, Config, Transport};
 
 const USAGE: &str = "usage: dig -f <manifests.yaml> [-f <more.yaml>...] [--corefile <Corefile>] \
-[--tcp] [--edns <size>] <name> [type]";
+[--tcp] [--edns <size>] [--pod-namespace <ns> [--resolver glibc|musl|go]] <name> [type]";
 
 struct Options {
     manifests: Vec<String>,
     corefile: Option<String>,
     transport: Transport,
     edns: Option<u16>,
+    pod_namespace: Option<String>,
+    resolver: StubResolver,
     name: String,
     qtype: RecordType,
 }
@@ -40,6 +43,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let mut corefile = None;
     let mut transport = Transport::Udp;
     let mut edns = None;
+    let mut pod_namespace = None;
+    let mut resolver = StubResolver::Glibc;
     let mut positional = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -52,6 +57,17 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
                     size.parse()
                         .map_err(|_| format!("bad EDNS size {size:?}"))?,
                 );
+            }
+            "--pod-namespace" => {
+                pod_namespace = Some(args.next().ok_or("--pod-namespace needs a namespace")?);
+            }
+            "--resolver" => {
+                resolver = match args.next().as_deref() {
+                    Some("glibc") => StubResolver::Glibc,
+                    Some("musl") => StubResolver::Musl,
+                    Some("go") => StubResolver::Go,
+                    other => return Err(format!("--resolver: glibc, musl or go, not {other:?}")),
+                };
             }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
@@ -75,6 +91,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         corefile,
         transport,
         edns,
+        pod_namespace,
+        resolver,
         name,
         qtype,
     })
@@ -232,9 +250,39 @@ fn print_section(title: &str, records: &[Record]) {
     }
 }
 
+/// Walks the search list of a Pod in `namespace`, prints the walk, and returns the name that
+/// ended it.
+fn walk(dns: &ClusterDns, options: &Options, namespace: &str) -> Result<String, String> {
+    let zone = dns
+        .config()
+        .zones
+        .first()
+        .map_or_else(|| "cluster.local".to_owned(), ToString::to_string);
+    let pod = ResolvConf::cluster_first(namespace, &zone).map_err(|error| error.to_string())?;
+    let resolution = dns
+        .resolve(&pod, options.resolver, &options.name, options.qtype)
+        .map_err(|error| error.to_string())?;
+    println!(
+        ";; Search-list walk ({:?}, a Pod in namespace {namespace}, ndots:{}):",
+        options.resolver, pod.ndots
+    );
+    for line in resolution.to_string().lines() {
+        println!(";;   {line}");
+    }
+    println!();
+    resolution
+        .attempts
+        .last()
+        .map(|attempt| attempt.name.to_string())
+        .ok_or_else(|| "no name to try".to_owned())
+}
+
 fn run() -> Result<(), String> {
-    let options = parse_args(std::env::args().skip(1))?;
+    let mut options = parse_args(std::env::args().skip(1))?;
     let (dns, source) = build_server(&options)?;
+    if let Some(namespace) = options.pod_namespace.clone() {
+        options.name = walk(&dns, &options, &namespace)?;
+    }
     let request = request(&options)?;
     let bytes = request.to_vec().map_err(|error| error.to_string())?;
     let reply_bytes = dns.handle_bytes(&bytes, options.transport);

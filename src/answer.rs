@@ -107,7 +107,7 @@ impl Answer {
     }
 
     /// What the upstream says, passed on unchanged (no SOA, not authoritative).
-    fn from_upstream(answer: UpstreamAnswer) -> Answer {
+    pub(crate) fn from_upstream(answer: UpstreamAnswer) -> Answer {
         let outcome = match (answer.records.is_empty(), answer.name_exists) {
             (false, _) => Outcome::Success,
             (true, true) => Outcome::NoData,

@@ -44,6 +44,7 @@ pub mod error;
 mod load;
 pub mod model;
 mod qname;
+pub mod resolver;
 pub mod server;
 #[cfg(feature = "proptest")]
 pub mod strategies;

@@ -203,6 +203,45 @@ impl ClusterDns {
         self.context().answer(name, qtype)
     }
 
+    /// Resolves `name` as a Pod's stub resolver would: each candidate of its search list in
+    /// turn (see [`crate::resolver`]), until one answers or the resolver gives up. Names outside
+    /// the server's zones are answered by the [`Upstream`](crate::Upstream), as a Corefile's
+    /// `forward` would send them on.
+    ///
+    /// # Errors
+    /// [`NameError`] when `name` is not a domain name.
+    pub fn resolve(
+        &self,
+        conf: &crate::resolver::ResolvConf,
+        resolver: crate::resolver::StubResolver,
+        name: &str,
+        qtype: RecordType,
+    ) -> Result<crate::resolver::Resolution, NameError> {
+        let candidates = conf.candidates(resolver, name);
+        if candidates.is_empty() {
+            return Err(NameError {
+                name: name.to_owned(),
+                reason: "not a domain name".to_owned(),
+            });
+        }
+        let mut attempts = Vec::new();
+        for candidate in candidates {
+            let mut answer = self.answer(&candidate, qtype);
+            if answer.outcome == Outcome::Refused {
+                answer = Answer::from_upstream(self.config.upstream.lookup(&candidate, qtype));
+            }
+            let outcome = answer.outcome;
+            attempts.push(crate::resolver::Attempt {
+                name: candidate,
+                answer,
+            });
+            if !crate::resolver::goes_on(resolver, outcome) {
+                break;
+            }
+        }
+        Ok(crate::resolver::Resolution { attempts })
+    }
+
     /// The response to a request message, with no size limit (see
     /// [`ClusterDns::handle_bytes`] for UDP truncation).
     ///

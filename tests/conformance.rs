@@ -7,8 +7,9 @@
 //! `dig +short` output exactly. Each row below asserts both: non-empty over UDP and over TCP, and
 //! the exact answer CoreDNS gives.
 //!
-//! Not yet covered (they resolve only through the pod's search list, a later issue: the
-//! pod-side resolver), each queried by the e2e tests:
+//! The partial names below resolve only through the pod's search list; `tests/resolver.rs`
+//! resolves them with `ClusterDns::resolve` (glibc, musl and Go), except where noted. Each is
+//! queried by the e2e tests:
 //! - "should resolve DNS of partial qualified names for the cluster": `kubernetes.default` A,
 //!   `kubernetes.default.svc` A;
 //! - "should resolve DNS of partial qualified names for services": `dns-test-service`,

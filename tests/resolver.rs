@@ -1,0 +1,130 @@
+//! The pod side: search-list walks of glibc, musl and Go over the simulated server
+//! (`shared/reference/k8s-dns-behaviour.md` §3), including the partial names the Kubernetes
+//! conformance tests resolve.
+
+mod support;
+
+use k8s_dns_sim::hickory_proto::rr::RecordType::{A, AAAA, SRV};
+use k8s_dns_sim::resolver::{ResolvConf, StubResolver};
+use k8s_dns_sim::{Cluster, ClusterDns, Config, Outcome, Upstream};
+use support::fixture;
+
+fn kubeadm(fixture_name: &str) -> ClusterDns {
+    let config = Config::from_corefile(&fixture("corefiles/kubeadm.Corefile")).unwrap();
+    ClusterDns::new(Cluster::from_yaml(&fixture(fixture_name)).unwrap(), config)
+}
+
+fn tried(
+    dns: &ClusterDns,
+    conf: &ResolvConf,
+    resolver: StubResolver,
+    name: &str,
+    qtype: k8s_dns_sim::hickory_proto::rr::RecordType,
+) -> (Vec<String>, bool) {
+    let resolution = dns.resolve(conf, resolver, name, qtype).unwrap();
+    let names = resolution
+        .attempts
+        .iter()
+        .map(|attempt| attempt.name.to_string())
+        .collect();
+    (names, resolution.found())
+}
+
+#[test]
+fn conformance_partial_names_resolve_through_the_search_list() {
+    // e2e "should resolve DNS of partial qualified names for services" and "... for the cluster".
+    let dns = kubeadm("conformance.yaml");
+    let pod = ResolvConf::cluster_first("dns-8137", "cluster.local").unwrap();
+    for (name, qtype) in [
+        ("dns-test-service", A),
+        ("dns-test-service.dns-8137", A),
+        ("dns-test-service.dns-8137.svc", A),
+        ("_http._tcp.dns-test-service.dns-8137.svc", SRV),
+        ("_http._tcp.test-service-2.dns-8137.svc", SRV),
+        ("kubernetes.default", A),
+        ("kubernetes.default.svc", A),
+    ] {
+        for resolver in [StubResolver::Glibc, StubResolver::Musl, StubResolver::Go] {
+            let (names, found) = tried(&dns, &pod, resolver, name, qtype);
+            assert!(found, "{resolver:?} {name}: tried {names:?}");
+        }
+    }
+}
+
+#[test]
+fn kubernetes_default_costs_one_nxdomain_first() {
+    // §3.5: from a pod in `default`, `kubernetes.default` is first tried as
+    // kubernetes.default.default.svc.cluster.local (NXDOMAIN).
+    let dns = kubeadm("conformance.yaml");
+    let pod = ResolvConf::cluster_first("default", "cluster.local").unwrap();
+    let (names, found) = tried(&dns, &pod, StubResolver::Glibc, "kubernetes.default", A);
+    assert!(found);
+    assert_eq!(
+        names,
+        [
+            "kubernetes.default.default.svc.cluster.local.",
+            "kubernetes.default.svc.cluster.local."
+        ]
+    );
+}
+
+#[test]
+fn an_external_name_walks_the_whole_search_list_first() {
+    // ndots:5 amplification (kubernetes#14051): three search domains, then the name itself,
+    // answered by the upstream (the server's `forward`).
+    let upstream = Upstream::new()
+        .with_address("api.github.com", "140.82.121.6".parse().unwrap(), 60)
+        .unwrap();
+    let config = Config::default().with_upstream(upstream);
+    let dns = ClusterDns::new(Cluster::from_yaml(&fixture("golden.yaml")).unwrap(), config);
+    let pod = ResolvConf::cluster_first("default", "cluster.local").unwrap();
+    let (names, found) = tried(&dns, &pod, StubResolver::Glibc, "api.github.com", A);
+    assert!(found);
+    assert_eq!(names.len(), 4, "{names:?}");
+    // A trailing dot skips the walk.
+    let (names, found) = tried(&dns, &pod, StubResolver::Glibc, "api.github.com.", A);
+    assert!(found);
+    assert_eq!(names, ["api.github.com."]);
+}
+
+#[test]
+fn musl_stops_on_nodata_where_glibc_goes_on() {
+    // k3s#6561: an AAAA question for a name whose first candidate exists without AAAA records.
+    let dns = ClusterDns::new(
+        Cluster::from_yaml(&fixture("golden.yaml")).unwrap(),
+        Config::default(),
+    );
+    let pod = ResolvConf::cluster_first("default", "cluster.local").unwrap();
+    let musl = dns.resolve(&pod, StubResolver::Musl, "web", AAAA).unwrap();
+    assert_eq!(musl.attempts.len(), 1, "musl: NODATA ends the walk");
+    assert_eq!(musl.answer().unwrap().outcome, Outcome::NoData);
+    let glibc = dns.resolve(&pod, StubResolver::Glibc, "web", AAAA).unwrap();
+    assert_eq!(
+        glibc.attempts.len(),
+        4,
+        "glibc: NODATA goes on through the list and the name itself"
+    );
+    assert!(!glibc.found());
+}
+
+#[test]
+fn a_namespace_named_like_a_tld_captures_external_names() {
+    // kubernetes#60534: with a namespace `com` holding a Service `yahoo`, every pod's
+    // `yahoo.com` resolves to that Service through `svc.cluster.local`.
+    let manifests = "apiVersion: v1\nkind: Service\nmetadata: {name: yahoo, namespace: com}\n\
+                     spec: {clusterIP: 10.96.7.77, ports: [{port: 80}]}\n";
+    let dns = ClusterDns::new(Cluster::from_yaml(manifests).unwrap(), Config::default());
+    let pod = ResolvConf::cluster_first("default", "cluster.local").unwrap();
+    let resolution = dns
+        .resolve(&pod, StubResolver::Glibc, "yahoo.com", A)
+        .unwrap();
+    assert!(resolution.found());
+    assert_eq!(
+        resolution.attempts.last().unwrap().name.to_string(),
+        "yahoo.com.svc.cluster.local."
+    );
+    assert_eq!(
+        resolution.answer().unwrap().answer_lines(),
+        ["yahoo.com.svc.cluster.local. 5 IN A 10.96.7.77"]
+    );
+}
