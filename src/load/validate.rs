@@ -159,15 +159,44 @@ impl<'d> Checker<'d> {
 
     /// A protocol, defaulted to TCP.
     fn protocol(&mut self, field: &str, value: Option<&str>) -> Protocol {
-        match value {
-            None | Some("") | Some("TCP") => Protocol::Tcp,
-            Some("UDP") => Protocol::Udp,
-            Some("SCTP") => Protocol::Sctp,
-            Some(other) => {
-                self.invalid(field, "TCP, UDP or SCTP", quote(other));
-                Protocol::Tcp
+        let choices = [
+            ("TCP", Protocol::Tcp),
+            ("UDP", Protocol::Udp),
+            ("SCTP", Protocol::Sctp),
+        ];
+        self.choice(field, value, false, &choices)
+            .unwrap_or(Protocol::Tcp)
+    }
+
+    /// One of a fixed set of values (`addressType: IPv4`, `status.phase: Running`): `None` when
+    /// unset (reported missing when `required`) or not one of `choices` (reported invalid,
+    /// listing them).
+    fn choice<T: Copy>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        required: bool,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
+        let value = value.filter(|value| !value.is_empty());
+        let Some(value) = value else {
+            if required {
+                self.missing(field);
             }
+            return None;
+        };
+        if let Some((_, choice)) = choices.iter().find(|(name, _)| *name == value) {
+            return Some(*choice);
         }
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+        let expected = match names.as_slice() {
+            [.., last] if names.len() > 1 => {
+                format!("{} or {last}", names[..names.len() - 1].join(", "))
+            }
+            _ => names.join(""),
+        };
+        self.invalid(field, expected, quote(value));
+        None
     }
 
     /// A required IP address.
@@ -318,20 +347,19 @@ pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Servic
     let meta = check.meta(raw.metadata, Kind::Service, NameRule::Dns1035Label);
     let spec = raw.spec.unwrap_or_default();
 
-    let service_type = match spec.service_type.as_deref() {
-        None | Some("") | Some("ClusterIP") => ServiceType::ClusterIp,
-        Some("NodePort") => ServiceType::NodePort,
-        Some("LoadBalancer") => ServiceType::LoadBalancer,
-        Some("ExternalName") => ServiceType::ExternalName,
-        Some(other) => {
-            check.invalid(
-                "spec.type",
-                "ClusterIP, NodePort, LoadBalancer or ExternalName",
-                quote(other),
-            );
-            ServiceType::ClusterIp
-        }
-    };
+    let service_type = check
+        .choice(
+            "spec.type",
+            spec.service_type.as_deref(),
+            false,
+            &[
+                ("ClusterIP", ServiceType::ClusterIp),
+                ("NodePort", ServiceType::NodePort),
+                ("LoadBalancer", ServiceType::LoadBalancer),
+                ("ExternalName", ServiceType::ExternalName),
+            ],
+        )
+        .unwrap_or_default();
 
     let cluster_ip = spec.cluster_ip.unwrap_or_default();
     let cluster_ips = spec.cluster_ips.unwrap_or_default();
@@ -828,19 +856,16 @@ pub(crate) fn endpoint_slice(
         Kind::EndpointSlice,
         NameRule::Dns1123Subdomain,
     );
-    let address_type = match raw.address_type.as_deref() {
-        None | Some("") => {
-            check.missing("addressType");
-            None
-        }
-        Some("IPv4") => Some(AddressType::IPv4),
-        Some("IPv6") => Some(AddressType::IPv6),
-        Some("FQDN") => Some(AddressType::Fqdn),
-        Some(other) => {
-            check.invalid("addressType", "IPv4, IPv6 or FQDN", quote(other));
-            None
-        }
-    };
+    let address_type = check.choice(
+        "addressType",
+        raw.address_type.as_deref(),
+        true,
+        &[
+            ("IPv4", AddressType::IPv4),
+            ("IPv6", AddressType::IPv6),
+            ("FQDN", AddressType::Fqdn),
+        ],
+    );
     let raw_endpoints = raw.endpoints.unwrap_or_default();
     if raw_endpoints.len() > MAX_SLICE_ENDPOINTS {
         check.invalid(
@@ -935,18 +960,15 @@ pub(crate) fn service_import(
 ) -> Option<ServiceImport> {
     let meta = check.meta(raw.metadata, Kind::ServiceImport, NameRule::Dns1035Label);
     let spec = raw.spec.unwrap_or_default();
-    let import_type = match spec.import_type.as_deref() {
-        None | Some("") => {
-            check.missing("spec.type");
-            None
-        }
-        Some("ClusterSetIP") => Some(ServiceImportType::ClusterSetIp),
-        Some("Headless") => Some(ServiceImportType::Headless),
-        Some(other) => {
-            check.invalid("spec.type", "ClusterSetIP or Headless", quote(other));
-            None
-        }
-    };
+    let import_type = check.choice(
+        "spec.type",
+        spec.import_type.as_deref(),
+        true,
+        &[
+            ("ClusterSetIP", ServiceImportType::ClusterSetIp),
+            ("Headless", ServiceImportType::Headless),
+        ],
+    );
     let raw_ips = spec.ips.unwrap_or_default();
     if raw_ips.len() > MAX_IMPORT_IPS {
         check.invalid(
@@ -1010,22 +1032,18 @@ pub(crate) fn pod(check: &mut Checker<'_>, raw: RawPod) -> Option<Pod> {
     let container_ports = container_ports(check, "spec", spec.containers, spec.init_containers);
 
     let status = raw.status.unwrap_or_default();
-    let phase = match status.phase.as_deref() {
-        None | Some("") => None,
-        Some("Pending") => Some(PodPhase::Pending),
-        Some("Running") => Some(PodPhase::Running),
-        Some("Succeeded") => Some(PodPhase::Succeeded),
-        Some("Failed") => Some(PodPhase::Failed),
-        Some("Unknown") => Some(PodPhase::Unknown),
-        Some(other) => {
-            check.invalid(
-                "status.phase",
-                "Pending, Running, Succeeded, Failed or Unknown",
-                quote(other),
-            );
-            None
-        }
-    };
+    let phase = check.choice(
+        "status.phase",
+        status.phase.as_deref(),
+        false,
+        &[
+            ("Pending", PodPhase::Pending),
+            ("Running", PodPhase::Running),
+            ("Succeeded", PodPhase::Succeeded),
+            ("Failed", PodPhase::Failed),
+            ("Unknown", PodPhase::Unknown),
+        ],
+    );
 
     let pod_ip = match status.pod_ip.as_deref() {
         None | Some("") => None,
