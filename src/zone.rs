@@ -71,7 +71,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use crate::answer::{Context, address_rdata, endpoint_label, service_name, srv_weight};
 use crate::cluster::{ClusterImport, ClusterService};
-use crate::model::{EndpointSlice, ServiceType};
+use crate::model::{EndpointSlice, Protocol, ServiceType};
 use crate::server::NameError;
 
 /// CoreDNS's `transfer` plugin starts a new message before the records of the current one
@@ -167,6 +167,29 @@ impl Out {
         }
     }
 
+    /// A Service (or ServiceImport) reached through virtual IPs: an address record per IP,
+    /// then per port an SRV on the name and, for a named port, one on `_<port>._<proto>`, all
+    /// of weight 100 and targeting the name.
+    fn virtual_ip<'p>(
+        &mut self,
+        base: &Name,
+        ips: &[IpAddr],
+        ports: impl Iterator<Item = (Option<&'p str>, Protocol, u16)>,
+    ) {
+        for &ip in ips {
+            self.address(base, ip);
+        }
+        for (name, protocol, port) in ports {
+            self.srv(base.clone(), 100, port, base);
+            let Some(name) = name.filter(|name| !name.is_empty()) else {
+                continue;
+            };
+            if let Some(owner) = port_name(base, name, protocol.as_str()) {
+                self.srv(owner, 100, port, base);
+            }
+        }
+    }
+
     fn srv(&mut self, owner: Name, weight: u16, port: u16, target: &Name) {
         let data = SRV::new(0, weight, port, target.clone());
         self.records
@@ -200,18 +223,11 @@ fn list_service(context: &Context<'_>, zone: &Name, service: &ClusterService, ou
         return;
     }
     if !service.cluster_ips().is_empty() {
-        for &ip in service.cluster_ips() {
-            out.address(&base, ip);
-        }
-        for port in &object.ports {
-            out.srv(base.clone(), 100, port.port, &base);
-            let Some(name) = port.name.as_deref().filter(|name| !name.is_empty()) else {
-                continue;
-            };
-            if let Some(owner) = port_name(&base, name, port.protocol.as_str()) {
-                out.srv(owner, 100, port.port, &base);
-            }
-        }
+        let ports = object
+            .ports
+            .iter()
+            .map(|port| (port.name.as_deref(), port.protocol, port.port));
+        out.virtual_ip(&base, service.cluster_ips(), ports);
         return;
     }
     // Headless: the endpoints, slice by slice (none at all with `noendpoints`).
@@ -233,18 +249,11 @@ fn list_import(context: &Context<'_>, zone: &Name, import: &ClusterImport, out: 
         return;
     };
     if !object.ips.is_empty() {
-        for &ip in &object.ips {
-            out.address(&base, ip);
-        }
-        for port in &object.ports {
-            out.srv(base.clone(), 100, port.port, &base);
-            let Some(name) = port.name.as_deref().filter(|name| !name.is_empty()) else {
-                continue;
-            };
-            if let Some(owner) = port_name(&base, name, port.protocol.as_str()) {
-                out.srv(owner, 100, port.port, &base);
-            }
-        }
+        let ports = object
+            .ports
+            .iter()
+            .map(|port| (port.name.as_deref(), port.protocol, port.port));
+        out.virtual_ip(&base, &object.ips, ports);
         return;
     }
     for cluster_slice in context.cluster.slices_of_import(import) {
