@@ -26,11 +26,13 @@
 //! ```
 //!
 //! The pipeline, one module per stage: [`load`](crate::Cluster::from_yaml) (text to validated
-//! [`model`] objects) → [`cluster`] (linking, ClusterIP allocation, indexes,
-//! [`diagnostic`]s) → `qname` (the name grammar) → [`answer`] (the CoreDNS rules) →
-//! `wire` / [`server`] (messages, bytes, truncation); [`zone`] lists a whole zone, as a
-//! zone transfer sends it. [`Config`] holds the plugin's options,
-//! read from code or from a Corefile.
+//! [`model`] objects) → [`cluster`] (snapshots and incremental linking: ClusterIP allocation,
+//! mirroring, the EndpointSlice controller, [`workload`]s expanded into Pods, indexes,
+//! [`diagnostic`]s, [`Change`]s) → `qname` (the name grammar) → [`answer`] (the CoreDNS
+//! rules, with the [`upstream`] past the plugin) → `wire` / [`server`] (messages, bytes,
+//! truncation). [`zone`] lists a whole zone as a zone transfer sends it; [`resolver`] walks a
+//! Pod's search list. [`Config`] holds the plugin's options, read from code or from a
+//! Corefile. With the `proptest` feature, `strategies` generates valid clusters and questions.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
