@@ -438,7 +438,7 @@ impl Cluster {
     pub(crate) fn empty(cidrs: ServiceCidrs) -> Cluster {
         Cluster {
             cidrs: Arc::new(cidrs),
-            serial: 1,
+            serial: crate::server::SOA_SERIAL,
             service_sources: Map::new_sync(),
             endpoints_sources: Map::new_sync(),
             slice_sources: Map::new_sync(),
