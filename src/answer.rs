@@ -96,6 +96,17 @@ impl Answer {
         self.answers.iter().map(ToString::to_string).collect()
     }
 
+    /// A positive, authoritative answer.
+    pub(crate) fn success(answers: Vec<Record>) -> Answer {
+        Answer {
+            outcome: Outcome::Success,
+            answers,
+            authorities: Vec::new(),
+            additionals: Vec::new(),
+            authoritative: true,
+        }
+    }
+
     fn refused() -> Answer {
         Answer {
             outcome: Outcome::Refused,
@@ -224,14 +235,8 @@ impl Context<'_> {
         );
         let at_apex = parsed == QueryName::Apex;
         match qtype {
-            // A transfer needs the `transfer` plugin and the zone apex; the listing is the
-            // whole zone in CoreDNS's order (see `crate::zone`). An IXFR gets the same full
-            // listing: the plugin keeps no journal (the up-to-date IXFR case needs the
-            // request's SOA and is handled in `ClusterDns::handle`).
-            RecordType::AXFR | RecordType::IXFR if at_apex && self.config.transfer => {
-                let zone = question.zone_as_spelled().to_lowercase();
-                Typed::Records(crate::zone::listing(self, &zone), Vec::new())
-            }
+            // The plugin refuses transfers: the server answers those it serves (the `transfer`
+            // plugin, at a zone apex) before they reach the plugin (see `crate::server`).
             RecordType::AXFR | RecordType::IXFR => Typed::Refused,
             RecordType::SOA if at_apex => Typed::one(self.soa_record(question)),
             RecordType::SOA => Typed::empty(),

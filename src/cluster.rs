@@ -61,10 +61,16 @@ pub use update::{Change, UpdateError, UpdateErrorKind, UpdateErrors};
 use crate::diagnostic::Diagnostic;
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadedObject, SkippedObject};
+use crate::model::Workload;
 use crate::model::{
     Endpoint, EndpointSlice, Endpoints, Namespace, ObjectRef, Pod, Service, ServiceImport,
 };
-use crate::workload::{Workload, WorkloadConfig};
+use crate::workload::WorkloadConfig;
+
+/// The SOA serial of a freshly loaded cluster. CoreDNS uses the time of the last cluster
+/// change, which no test can predict; the simulator counts changes instead: 1 after loading,
+/// one more after every batch of [`Change`]s (see [`Cluster::serial`]).
+pub const SOA_SERIAL: u32 = 1;
 
 /// A persistent hash map: cloning shares the structure, changing copies one path.
 pub(crate) type Map<K, V> = rpds::HashTrieMapSync<K, V>;
@@ -438,7 +444,7 @@ impl Cluster {
     pub(crate) fn empty(cidrs: ServiceCidrs) -> Cluster {
         Cluster {
             cidrs: Arc::new(cidrs),
-            serial: crate::server::SOA_SERIAL,
+            serial: SOA_SERIAL,
             service_sources: Map::new_sync(),
             endpoints_sources: Map::new_sync(),
             slice_sources: Map::new_sync(),

@@ -69,12 +69,13 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
+use crate::generated;
+
 use crate::model::{
     AddressType, ClusterIpSpec, Endpoint, EndpointConditions, EndpointPort, EndpointSlice,
-    IpFamily, IpFamilyPolicy, ObjectMeta, Pod, PodPhase, SERVICE_NAME_LABEL, Service, ServiceType,
-    TargetPort, TargetRef,
+    IpFamily, IpFamilyPolicy, ObjectMeta, Pod, PodPhase, SERVICE_NAME_LABEL, Selector, Service,
+    ServiceType, TargetPort, TargetRef,
 };
-use crate::workload::names;
 
 /// The default of kube-controller-manager's `--max-endpoints-per-slice`.
 pub(crate) const DEFAULT_MAX_ENDPOINTS_PER_SLICE: usize = 100;
@@ -113,7 +114,7 @@ pub(crate) fn endpoint_slices_for(
         .iter()
         .copied()
         .filter(|pod| pod.meta.namespace == service.meta.namespace)
-        .filter(|pod| selector_matches(selector, &pod.meta.labels))
+        .filter(|pod| selector.matches(&pod.meta.labels))
         .filter(|pod| should_pod_be_in_endpoints(pod))
         .collect();
     members.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
@@ -161,16 +162,6 @@ pub(crate) fn endpoint_slices_for(
         }
     }
     slices
-}
-
-/// Whether a Service's equality selector matches a Pod's labels (`labels.SelectorFromSet`).
-pub(crate) fn selector_matches(
-    selector: &BTreeMap<String, String>,
-    labels: &BTreeMap<String, String>,
-) -> bool {
-    selector
-        .iter()
-        .all(|(key, value)| labels.get(key) == Some(value))
 }
 
 /// `ShouldPodBeInEndpoints(pod, includeTerminating = true)`: not terminal, and has an IP.
@@ -223,7 +214,7 @@ pub(crate) fn defaulted_ip_families(
         IpFamily::IPv4 => IpFamily::IPv6,
         IpFamily::IPv6 => IpFamily::IPv4,
     };
-    let selectorless = service.selector.as_ref().is_none_or(BTreeMap::is_empty);
+    let selectorless = service.selector.as_ref().is_none_or(Selector::is_empty);
     let headless_selectorless = service.is_headless() && selectorless;
     let single_stack = match service.ip_family_policy {
         Some(policy) => policy == IpFamilyPolicy::SingleStack,
@@ -342,7 +333,7 @@ fn new_slice(
     chunk: usize,
     used_names: &mut HashSet<String>,
 ) -> EndpointSlice {
-    let prefix = names::generate_name_prefix(&service.meta.name);
+    let prefix = generated::generate_name_prefix(&service.meta.name);
     let ports_text = port_key(&ports)
         .iter()
         .map(|(name, protocol, port)| {
@@ -360,7 +351,7 @@ fn new_slice(
         let attempt_text = attempt.to_string();
         let candidate = format!(
             "{prefix}{}",
-            names::suffix(&[
+            generated::suffix(&[
                 &service.meta.namespace,
                 &service.meta.name,
                 family_name(family),

@@ -183,6 +183,18 @@ pub enum LoadErrorKind {
     },
 }
 
+/// A text that is not a valid domain name (a DNS *name error*, NXDOMAIN, is an answer, not
+/// an error: see [`crate::Outcome::NxDomain`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected a domain name, found {name:?}: {reason}")]
+#[non_exhaustive]
+pub struct InvalidNameError {
+    /// The text given.
+    pub name: String,
+    /// Why it is not a domain name.
+    pub reason: String,
+}
+
 /// All the errors of one batch: loading stops nothing at the first bad object, so a user sees
 /// every problem at once. A batch with any error changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -37,12 +37,14 @@
 #![forbid(unsafe_code)]
 
 pub mod answer;
+mod cidr;
 pub mod cluster;
 pub mod config;
 pub(crate) mod controller;
 mod corefile;
 pub mod diagnostic;
 pub mod error;
+mod generated;
 mod load;
 pub mod model;
 mod qname;
@@ -63,10 +65,10 @@ pub use cluster::{
 pub use config::{Config, Fallthrough, NotSimulated, PodMode};
 pub use corefile::CorefileError;
 pub use diagnostic::{Diagnostic, DiagnosticKind};
-pub use error::{LoadError, LoadErrorKind, LoadErrors, Location};
+pub use error::{InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location};
 pub use load::{DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, SkippedObject};
 pub use model::{Kind, Object, ObjectRef};
-pub use server::{ClusterDns, NameError};
+pub use server::ClusterDns;
 pub use upstream::{Upstream, UpstreamAnswer};
 pub use wire::Transport;
 pub use zone::ZoneError;

@@ -849,7 +849,7 @@ status:
         };
         assert_eq!(service.meta.namespace, "shop");
         assert_eq!(service.meta.labels, map(&[("app", "web")]));
-        assert_eq!(service.selector, Some(map(&[("app", "web")])));
+        assert_eq!(service.selector, Some(map(&[("app", "web")]).into()));
         assert_eq!(
             service.cluster_ip,
             ClusterIpSpec::Ips(vec![ip("10.96.12.7")])

@@ -24,6 +24,21 @@
 
 use hickory_proto::rr::Name;
 
+use crate::error::InvalidNameError;
+
+/// `text` as an absolute name (a missing trailing dot is added), case kept.
+///
+/// # Errors
+/// [`InvalidNameError`] when it is not a domain name.
+pub(crate) fn absolute(text: &str) -> Result<Name, InvalidNameError> {
+    let mut name = Name::from_ascii(text).map_err(|error| InvalidNameError {
+        name: text.to_owned(),
+        reason: error.to_string(),
+    })?;
+    name.set_fqdn(true);
+    Ok(name)
+}
+
 /// The lower-cased labels of a name, stored inline (a DNS name is at most 255 bytes).
 pub(crate) struct Labels {
     bytes: [u8; 255],

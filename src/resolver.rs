@@ -57,9 +57,11 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use hickory_proto::rr::Name;
+use hickory_proto::rr::{Name, RecordType};
 
 use crate::answer::{Answer, Outcome};
+use crate::error::InvalidNameError;
+use crate::server::ClusterDns;
 
 /// glibc's and musl's cap on `ndots`.
 const MAX_NDOTS: u8 = 15;
@@ -276,8 +278,49 @@ impl fmt::Display for Resolution {
     }
 }
 
+impl ClusterDns {
+    /// Resolves `name` as a Pod's stub resolver would: each candidate of its search list in
+    /// turn (see [`crate::resolver`]), until one answers or the resolver gives up. Names outside
+    /// the server's zones are answered by the [`Upstream`](crate::Upstream), as a Corefile's
+    /// `forward` would send them on.
+    ///
+    /// # Errors
+    /// [`InvalidNameError`] when `name` is not a domain name.
+    pub fn resolve(
+        &self,
+        conf: &ResolvConf,
+        resolver: StubResolver,
+        name: &str,
+        qtype: RecordType,
+    ) -> Result<Resolution, InvalidNameError> {
+        let candidates = conf.candidates(resolver, name);
+        if candidates.is_empty() {
+            return Err(InvalidNameError {
+                name: name.to_owned(),
+                reason: "no search-list candidate is a domain name".to_owned(),
+            });
+        }
+        let mut attempts = Vec::new();
+        for candidate in candidates {
+            let mut answer = self.answer(&candidate, qtype);
+            if answer.outcome == Outcome::Refused {
+                answer = Answer::from_upstream(self.config().upstream.lookup(&candidate, qtype));
+            }
+            let outcome = answer.outcome;
+            attempts.push(Attempt {
+                name: candidate,
+                answer,
+            });
+            if !goes_on(resolver, outcome) {
+                break;
+            }
+        }
+        Ok(Resolution { attempts })
+    }
+}
+
 /// Whether `resolver` goes on to the next candidate after `outcome`.
-pub(crate) fn goes_on(resolver: StubResolver, outcome: Outcome) -> bool {
+fn goes_on(resolver: StubResolver, outcome: Outcome) -> bool {
     match (resolver, outcome) {
         (_, Outcome::Success) => false,
         (_, Outcome::NxDomain) => true,

@@ -34,13 +34,10 @@ use crate::answer::{Answer, Context, Outcome, Zone, is_reverse_zone};
 use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::corefile::CorefileError;
+use crate::error::InvalidNameError;
+use crate::qname;
 use crate::wire::{self, Screened, Transport};
 use crate::zone::{self, ZoneError};
-
-/// The SOA serial of a freshly loaded cluster. CoreDNS uses the time of the last cluster
-/// change, which no test can predict; the simulator counts changes instead: 1 after loading,
-/// one more after every batch of [`Change`](crate::Change)s (see [`Cluster::serial`]).
-pub const SOA_SERIAL: u32 = 1;
 
 /// A simulated cluster DNS server: CoreDNS's `kubernetes` plugin over a [`Cluster`].
 #[derive(Debug, Clone)]
@@ -48,17 +45,6 @@ pub struct ClusterDns {
     cluster: Cluster,
     config: Config,
     zones: Vec<Zone>,
-}
-
-/// A name that is not a valid domain name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{name:?} is not a valid domain name: {reason}")]
-#[non_exhaustive]
-pub struct NameError {
-    /// The text given.
-    pub name: String,
-    /// Why it is not valid.
-    pub reason: String,
 }
 
 impl ClusterDns {
@@ -187,59 +173,34 @@ impl ClusterDns {
     /// Answers `name` (absolute or not: it is taken as absolute) for `qtype`.
     ///
     /// # Errors
-    /// [`NameError`] when `name` is not a valid domain name.
-    pub fn lookup(&self, name: &str, qtype: RecordType) -> Result<Answer, NameError> {
-        let mut parsed = Name::from_ascii(name).map_err(|error| NameError {
-            name: name.to_owned(),
-            reason: error.to_string(),
-        })?;
-        parsed.set_fqdn(true);
-        Ok(self.answer(&parsed, qtype))
+    /// [`InvalidNameError`] when `name` is not a valid domain name.
+    pub fn lookup(&self, name: &str, qtype: RecordType) -> Result<Answer, InvalidNameError> {
+        Ok(self.answer(&qname::absolute(name)?, qtype))
     }
 
     /// Answers an absolute name for `qtype`. Owner names in the answer are `name` exactly as
     /// given, case included.
+    ///
+    /// An AXFR or IXFR of a zone apex, with [`Config::transfer`], is the whole zone in
+    /// CoreDNS's order (see [`crate::zone`]); an IXFR gets the same full listing, since the
+    /// plugin keeps no journal (the up-to-date IXFR case needs the request's SOA and is handled
+    /// by [`ClusterDns::handle`]). Every other transfer is REFUSED.
     pub fn answer(&self, name: &Name, qtype: RecordType) -> Answer {
+        if is_transfer_type(qtype) && self.config.transfer && self.is_zone_apex(name) {
+            let mut zone = name.to_lowercase();
+            zone.set_fqdn(true);
+            return Answer::success(zone::listing(&self.context(), &zone));
+        }
         self.context().answer(name, qtype)
     }
 
-    /// Resolves `name` as a Pod's stub resolver would: each candidate of its search list in
-    /// turn (see [`crate::resolver`]), until one answers or the resolver gives up. Names outside
-    /// the server's zones are answered by the [`Upstream`](crate::Upstream), as a Corefile's
-    /// `forward` would send them on.
-    ///
-    /// # Errors
-    /// [`NameError`] when `name` is not a domain name.
-    pub fn resolve(
-        &self,
-        conf: &crate::resolver::ResolvConf,
-        resolver: crate::resolver::StubResolver,
-        name: &str,
-        qtype: RecordType,
-    ) -> Result<crate::resolver::Resolution, NameError> {
-        let candidates = conf.candidates(resolver, name);
-        if candidates.is_empty() {
-            return Err(NameError {
-                name: name.to_owned(),
-                reason: "not a domain name".to_owned(),
-            });
-        }
-        let mut attempts = Vec::new();
-        for candidate in candidates {
-            let mut answer = self.answer(&candidate, qtype);
-            if answer.outcome == Outcome::Refused {
-                answer = Answer::from_upstream(self.config.upstream.lookup(&candidate, qtype));
-            }
-            let outcome = answer.outcome;
-            attempts.push(crate::resolver::Attempt {
-                name: candidate,
-                answer,
-            });
-            if !crate::resolver::goes_on(resolver, outcome) {
-                break;
-            }
-        }
-        Ok(crate::resolver::Resolution { attempts })
+    /// Whether `name` is one of the server's zones (labels compared case-insensitively).
+    fn is_zone_apex(&self, name: &Name) -> bool {
+        let labels = name.iter().count();
+        self.config
+            .zones
+            .iter()
+            .any(|zone| zone.iter().count() == labels && zone.zone_of(name))
     }
 
     /// The response to a request message, with no size limit (see
@@ -295,7 +256,7 @@ impl ClusterDns {
         transport: Option<Transport>,
     ) -> Option<Vec<Message>> {
         let qtype = query.query_type();
-        if !matches!(qtype, RecordType::AXFR | RecordType::IXFR) {
+        if !is_transfer_type(qtype) {
             return None;
         }
         // transfer.go refuses every transfer that does not come over TCP.
@@ -457,12 +418,7 @@ impl ClusterDns {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn zone_records(&self, zone: &str) -> Result<Vec<Record>, ZoneError> {
-        let mut name = Name::from_ascii(zone).map_err(|error| NameError {
-            name: zone.to_owned(),
-            reason: error.to_string(),
-        })?;
-        name.set_fqdn(true);
-        let name = name.to_lowercase();
+        let name = qname::absolute(zone)?.to_lowercase();
         let forward = |configured: &&Name| !is_reverse_zone(configured);
         if !self.config.zones.iter().filter(forward).any(|z| *z == name) {
             let configured: Vec<String> = self
@@ -542,5 +498,9 @@ fn own_address_in(cluster: &Cluster) -> Vec<std::net::IpAddr> {
 
 /// Whether a question asks for a zone transfer.
 fn is_transfer(query: &Query) -> bool {
-    matches!(query.query_type(), RecordType::AXFR | RecordType::IXFR)
+    is_transfer_type(query.query_type())
+}
+
+fn is_transfer_type(qtype: RecordType) -> bool {
+    matches!(qtype, RecordType::AXFR | RecordType::IXFR)
 }

@@ -23,7 +23,8 @@ use std::net::IpAddr;
 use hickory_proto::rr::rdata::{A, AAAA, CNAME, PTR};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
-use crate::server::NameError;
+use crate::error::InvalidNameError;
+use crate::qname::absolute;
 
 /// CNAME chains inside the upstream are followed at most this deep.
 const MAX_CHAIN: usize = 10;
@@ -69,8 +70,13 @@ impl Upstream {
     /// Adds an A or AAAA record for `name`.
     ///
     /// # Errors
-    /// [`NameError`] when `name` is not a domain name.
-    pub fn with_address(self, name: &str, address: IpAddr, ttl: u32) -> Result<Self, NameError> {
+    /// [`InvalidNameError`] when `name` is not a domain name.
+    pub fn with_address(
+        self,
+        name: &str,
+        address: IpAddr,
+        ttl: u32,
+    ) -> Result<Self, InvalidNameError> {
         let name = absolute(name)?;
         Ok(self.with_record(Record::from_rdata(name, ttl, address_rdata(address))))
     }
@@ -78,8 +84,8 @@ impl Upstream {
     /// Adds a CNAME from `name` to `target`.
     ///
     /// # Errors
-    /// [`NameError`] when either is not a domain name.
-    pub fn with_cname(self, name: &str, target: &str, ttl: u32) -> Result<Self, NameError> {
+    /// [`InvalidNameError`] when either is not a domain name.
+    pub fn with_cname(self, name: &str, target: &str, ttl: u32) -> Result<Self, InvalidNameError> {
         let data = RData::CNAME(CNAME(absolute(target)?));
         Ok(self.with_record(Record::from_rdata(absolute(name)?, ttl, data)))
     }
@@ -87,8 +93,13 @@ impl Upstream {
     /// Adds the PTR record of `address` pointing at `name`.
     ///
     /// # Errors
-    /// [`NameError`] when `name` is not a domain name.
-    pub fn with_reverse(self, address: IpAddr, name: &str, ttl: u32) -> Result<Self, NameError> {
+    /// [`InvalidNameError`] when `name` is not a domain name.
+    pub fn with_reverse(
+        self,
+        address: IpAddr,
+        name: &str,
+        ttl: u32,
+    ) -> Result<Self, InvalidNameError> {
         let data = RData::PTR(PTR(absolute(name)?));
         Ok(self.with_record(Record::from_rdata(Name::from(address), ttl, data)))
     }
@@ -131,15 +142,6 @@ impl Upstream {
     fn holds(&self, name: &Name) -> bool {
         self.records.iter().any(|record| record.name == *name)
     }
-}
-
-fn absolute(text: &str) -> Result<Name, NameError> {
-    let mut name = Name::from_ascii(text).map_err(|error| NameError {
-        name: text.to_owned(),
-        reason: error.to_string(),
-    })?;
-    name.set_fqdn(true);
-    Ok(name)
 }
 
 fn address_rdata(address: IpAddr) -> RData {

@@ -37,11 +37,12 @@
 //! # Where the simulator differs, and why
 //!
 //! - Random parts (the five-character suffixes, template hashes) are stable hashes over the
-//!   safe alphabet `bcdfghjklmnpqrstvwxz2456789` instead (see `names`), so the same manifests
-//!   give the same names. Hash values therefore differ from a real cluster's.
-//! - Pods are `Running` at once, with the `Ready` condition set by [`Readiness`], which the
-//!   user chooses with the annotations [`READY_ANNOTATION`] and [`READY_REPLICAS_ANNOTATION`]
-//!   on the workload.
+//!   safe alphabet `bcdfghjklmnpqrstvwxz2456789` instead (see `crate::generated`), so the same
+//!   manifests give the same names. Hash values therefore differ from a real cluster's.
+//! - Pods are `Running` at once, with the `Ready` condition set by
+//!   [`Readiness`](crate::model::Readiness), which the user chooses with the annotations
+//!   [`READY_ANNOTATION`](crate::model::READY_ANNOTATION) and
+//!   [`READY_REPLICAS_ANNOTATION`](crate::model::READY_REPLICAS_ANNOTATION) on the workload.
 //! - Nodes are a list of names ([`WorkloadConfig::nodes`], default one node, `node-1`); Pods
 //!   are placed round-robin (ordinal or creation index modulo the node count) rather than by
 //!   the scheduler.
@@ -67,24 +68,14 @@
 //! Input Pods are never removed or changed, even when there are more than `replicas`.
 
 pub(crate) mod ipam;
-pub(crate) mod names;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::fmt;
+use std::collections::{BTreeSet, HashSet};
 use std::net::IpAddr;
 
 pub use ipam::PodCidrs;
 
-use crate::controller::selector_matches;
-use crate::model::{ContainerPort, ObjectMeta, Pod, PodPhase};
-
-/// The workload annotation that sets whether its Pods are Ready: `"true"` (the default) or
-/// `"false"`.
-pub const READY_ANNOTATION: &str = "k8s-dns-sim.io/ready";
-
-/// The workload annotation that makes only the first N of the Pods it creates Ready (by
-/// ordinal for a StatefulSet, by node order for a DaemonSet, by creation order otherwise).
-pub const READY_REPLICAS_ANNOTATION: &str = "k8s-dns-sim.io/ready-replicas";
+use crate::generated;
+use crate::model::{ObjectMeta, Pod, PodPhase, PodTemplate, Selector, Workload, WorkloadSpec};
 
 /// The label the StatefulSet controller puts on each Pod with its name.
 pub const STATEFULSET_POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -101,329 +92,30 @@ pub const POD_TEMPLATE_HASH_LABEL: &str = "pod-template-hash";
 /// The label with the DaemonSet template generation of a Pod.
 pub const POD_TEMPLATE_GENERATION_LABEL: &str = "pod-template-generation";
 
-/// Which of a workload's Pods are Ready.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Readiness {
-    /// All of them (the default, as in a healthy cluster).
-    #[default]
-    All,
-    /// None of them (`k8s-dns-sim.io/ready: "false"`).
-    None,
-    /// The first N (`k8s-dns-sim.io/ready-replicas: "N"`).
-    First(u32),
-}
-
-impl Readiness {
-    /// Reads [`READY_ANNOTATION`] and [`READY_REPLICAS_ANNOTATION`] from a workload's
-    /// annotations. Neither gives [`Readiness::All`]; both at once is an error.
-    pub fn from_annotations(
-        annotations: &BTreeMap<String, String>,
-    ) -> Result<Readiness, ReadinessError> {
-        let ready = annotations.get(READY_ANNOTATION);
-        let replicas = annotations.get(READY_REPLICAS_ANNOTATION);
-        match (ready, replicas) {
-            (Some(_), Some(_)) => Err(ReadinessError {
-                annotation: READY_REPLICAS_ANNOTATION,
-                value: replicas.cloned().unwrap_or_default(),
-                expected: "absent when k8s-dns-sim.io/ready is given",
-            }),
-            (Some(value), None) => match value.as_str() {
-                "true" => Ok(Readiness::All),
-                "false" => Ok(Readiness::None),
-                _ => Err(ReadinessError {
-                    annotation: READY_ANNOTATION,
-                    value: value.clone(),
-                    expected: "\"true\" or \"false\"",
-                }),
-            },
-            (None, Some(value)) => {
-                value
-                    .parse::<u32>()
-                    .map(Readiness::First)
-                    .map_err(|_| ReadinessError {
-                        annotation: READY_REPLICAS_ANNOTATION,
-                        value: value.clone(),
-                        expected: "a non-negative integer",
-                    })
-            }
-            (None, None) => Ok(Readiness::All),
-        }
+/// The template hash (`controller.ComputeHash` with collision count 0, in shape): a stable
+/// hash of the template's labels, hostname, subdomain and ports.
+fn template_hash(template: &PodTemplate) -> String {
+    let mut text = String::new();
+    for (key, value) in &template.labels {
+        text.push_str(key);
+        text.push('=');
+        text.push_str(value);
+        text.push(',');
     }
-
-    /// Whether the Pod at `index` (0-based, in the workload's own order) is Ready.
-    pub fn is_ready(self, index: u64) -> bool {
-        match self {
-            Readiness::All => true,
-            Readiness::None => false,
-            Readiness::First(n) => index < u64::from(n),
-        }
+    text.push('|');
+    text.push_str(template.hostname.as_deref().unwrap_or(""));
+    text.push('|');
+    text.push_str(template.subdomain.as_deref().unwrap_or(""));
+    text.push('|');
+    for port in &template.container_ports {
+        text.push_str(&format!(
+            "{}:{}/{},",
+            port.name.as_deref().unwrap_or(""),
+            port.port,
+            port.protocol
+        ));
     }
-}
-
-/// A readiness annotation with a value the simulator does not understand.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ReadinessError {
-    /// The annotation's key.
-    pub annotation: &'static str,
-    /// Its value.
-    pub value: String,
-    /// What was expected instead.
-    pub expected: &'static str,
-}
-
-impl fmt::Display for ReadinessError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "annotation {} must be {}, not {:?}",
-            self.annotation, self.expected, self.value
-        )
-    }
-}
-
-impl std::error::Error for ReadinessError {}
-
-/// The parts of `spec.template` that DNS depends on.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct PodTemplate {
-    /// `metadata.labels`.
-    pub labels: BTreeMap<String, String>,
-    /// `spec.hostname`.
-    pub hostname: Option<String>,
-    /// `spec.subdomain`.
-    pub subdomain: Option<String>,
-    /// The containers' ports (and those of restartable init containers).
-    pub container_ports: Vec<ContainerPort>,
-}
-
-impl PodTemplate {
-    /// A template with these labels and nothing else.
-    pub fn with_labels(labels: BTreeMap<String, String>) -> Self {
-        PodTemplate {
-            labels,
-            ..PodTemplate::default()
-        }
-    }
-
-    /// A stable text of the template, the input of the template hashes.
-    fn canonical(&self) -> String {
-        let mut text = String::new();
-        for (key, value) in &self.labels {
-            text.push_str(key);
-            text.push('=');
-            text.push_str(value);
-            text.push(',');
-        }
-        text.push('|');
-        text.push_str(self.hostname.as_deref().unwrap_or(""));
-        text.push('|');
-        text.push_str(self.subdomain.as_deref().unwrap_or(""));
-        text.push('|');
-        for port in &self.container_ports {
-            text.push_str(&format!(
-                "{}:{}/{},",
-                port.name.as_deref().unwrap_or(""),
-                port.port,
-                port.protocol
-            ));
-        }
-        text
-    }
-
-    /// The template hash (`controller.ComputeHash` with collision count 0, in shape).
-    fn hash(&self) -> String {
-        names::safe_encode(names::fnv1a32(&[&self.canonical()]))
-    }
-}
-
-/// An `apps/v1 StatefulSet`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct StatefulSet {
-    /// Name, namespace, labels, annotations.
-    pub meta: ObjectMeta,
-    /// `spec.replicas`, defaulted to 1.
-    pub replicas: u32,
-    /// `spec.selector.matchLabels`.
-    pub selector: BTreeMap<String, String>,
-    /// `spec.template`.
-    pub template: PodTemplate,
-    /// `spec.serviceName`: the governing (headless) Service, which becomes each Pod's
-    /// `subdomain`.
-    pub service_name: Option<String>,
-    /// `spec.ordinals.start`, defaulted to 0.
-    pub ordinals_start: u32,
-    /// Which Pods are Ready (from the readiness annotations).
-    pub readiness: Readiness,
-}
-
-impl StatefulSet {
-    /// A StatefulSet with one replica, no selector, an empty template and no Service.
-    pub fn new(namespace: &str, name: &str) -> Self {
-        StatefulSet {
-            meta: ObjectMeta::new(namespace, name),
-            replicas: 1,
-            selector: BTreeMap::new(),
-            template: PodTemplate::default(),
-            service_name: None,
-            ordinals_start: 0,
-            readiness: Readiness::All,
-        }
-    }
-}
-
-/// An `apps/v1 Deployment`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Deployment {
-    /// Name, namespace, labels, annotations.
-    pub meta: ObjectMeta,
-    /// `spec.replicas`, defaulted to 1.
-    pub replicas: u32,
-    /// `spec.selector.matchLabels`.
-    pub selector: BTreeMap<String, String>,
-    /// `spec.template`.
-    pub template: PodTemplate,
-    /// Which Pods are Ready (from the readiness annotations).
-    pub readiness: Readiness,
-}
-
-impl Deployment {
-    /// A Deployment with one replica, no selector and an empty template.
-    pub fn new(namespace: &str, name: &str) -> Self {
-        Deployment {
-            meta: ObjectMeta::new(namespace, name),
-            replicas: 1,
-            selector: BTreeMap::new(),
-            template: PodTemplate::default(),
-            readiness: Readiness::All,
-        }
-    }
-}
-
-/// An `apps/v1 ReplicaSet`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ReplicaSet {
-    /// Name, namespace, labels, annotations.
-    pub meta: ObjectMeta,
-    /// `spec.replicas`, defaulted to 1.
-    pub replicas: u32,
-    /// `spec.selector.matchLabels`.
-    pub selector: BTreeMap<String, String>,
-    /// `spec.template`.
-    pub template: PodTemplate,
-    /// Which Pods are Ready (from the readiness annotations).
-    pub readiness: Readiness,
-}
-
-impl ReplicaSet {
-    /// A ReplicaSet with one replica, no selector and an empty template.
-    pub fn new(namespace: &str, name: &str) -> Self {
-        ReplicaSet {
-            meta: ObjectMeta::new(namespace, name),
-            replicas: 1,
-            selector: BTreeMap::new(),
-            template: PodTemplate::default(),
-            readiness: Readiness::All,
-        }
-    }
-}
-
-/// An `apps/v1 DaemonSet`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DaemonSet {
-    /// Name, namespace, labels, annotations.
-    pub meta: ObjectMeta,
-    /// `spec.selector.matchLabels`.
-    pub selector: BTreeMap<String, String>,
-    /// `spec.template`.
-    pub template: PodTemplate,
-    /// Which Pods are Ready (from the readiness annotations).
-    pub readiness: Readiness,
-}
-
-impl DaemonSet {
-    /// A DaemonSet with no selector and an empty template.
-    pub fn new(namespace: &str, name: &str) -> Self {
-        DaemonSet {
-            meta: ObjectMeta::new(namespace, name),
-            selector: BTreeMap::new(),
-            template: PodTemplate::default(),
-            readiness: Readiness::All,
-        }
-    }
-}
-
-/// Any workload.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Workload {
-    /// A StatefulSet.
-    StatefulSet(StatefulSet),
-    /// A Deployment.
-    Deployment(Deployment),
-    /// A ReplicaSet.
-    ReplicaSet(ReplicaSet),
-    /// A DaemonSet.
-    DaemonSet(DaemonSet),
-}
-
-impl Workload {
-    /// The workload's metadata.
-    pub fn meta(&self) -> &ObjectMeta {
-        match self {
-            Workload::StatefulSet(w) => &w.meta,
-            Workload::Deployment(w) => &w.meta,
-            Workload::ReplicaSet(w) => &w.meta,
-            Workload::DaemonSet(w) => &w.meta,
-        }
-    }
-
-    /// The workload's kind.
-    pub fn kind(&self) -> crate::model::Kind {
-        match self {
-            Workload::StatefulSet(_) => crate::model::Kind::StatefulSet,
-            Workload::Deployment(_) => crate::model::Kind::Deployment,
-            Workload::ReplicaSet(_) => crate::model::Kind::ReplicaSet,
-            Workload::DaemonSet(_) => crate::model::Kind::DaemonSet,
-        }
-    }
-
-    /// The number of Pods it asks for (`spec.replicas`; a DaemonSet's is its node count).
-    pub fn replicas(&self) -> Option<u32> {
-        match self {
-            Workload::StatefulSet(w) => Some(w.replicas),
-            Workload::Deployment(w) => Some(w.replicas),
-            Workload::ReplicaSet(w) => Some(w.replicas),
-            Workload::DaemonSet(_) => None,
-        }
-    }
-
-    /// Sets `spec.replicas`; false for a DaemonSet, which has none.
-    pub(crate) fn set_replicas(&mut self, replicas: u32) -> bool {
-        match self {
-            Workload::StatefulSet(w) => w.replicas = replicas,
-            Workload::Deployment(w) => w.replicas = replicas,
-            Workload::ReplicaSet(w) => w.replicas = replicas,
-            Workload::DaemonSet(_) => return false,
-        }
-        true
-    }
-
-    /// The `kind` as written in a manifest.
-    pub fn kind_str(&self) -> &'static str {
-        match self {
-            Workload::StatefulSet(_) => "StatefulSet",
-            Workload::Deployment(_) => "Deployment",
-            Workload::ReplicaSet(_) => "ReplicaSet",
-            Workload::DaemonSet(_) => "DaemonSet",
-        }
-    }
+    generated::safe_encode(generated::fnv1a32(&[&text]))
 }
 
 /// Where workload Pods run and which addresses they get.
@@ -453,7 +145,7 @@ pub(crate) struct Expansion {
     /// repeated here.
     pub(crate) pods: Vec<Pod>,
     /// The ReplicaSets Deployments create, sorted by namespace and name.
-    pub(crate) replica_sets: Vec<ReplicaSet>,
+    pub(crate) replica_sets: Vec<Workload>,
     /// Pods left without an address of some family because its range is full, for a
     /// diagnostic: `(namespace, name)`.
     pub(crate) unaddressed: Vec<(String, String)>,
@@ -481,41 +173,31 @@ pub(crate) fn expand(
         planned: Vec::new(),
     };
 
-    let mut sorted: Vec<&Workload> = workloads.to_vec();
-    sorted.sort_by(|a, b| {
+    let identity = |w: &Workload| {
         (
-            a.meta().namespace.as_str(),
-            a.kind_str(),
-            a.meta().name.as_str(),
+            w.meta.namespace.clone(),
+            w.kind().as_str(),
+            w.meta.name.clone(),
         )
-            .cmp(&(
-                b.meta().namespace.as_str(),
-                b.kind_str(),
-                b.meta().name.as_str(),
-            ))
-    });
-    sorted.dedup_by(|a, b| {
-        a.kind_str() == b.kind_str()
-            && a.meta().namespace == b.meta().namespace
-            && a.meta().name == b.meta().name
-    });
+    };
+    let mut sorted: Vec<&Workload> = workloads.to_vec();
+    sorted.sort_by_key(|w| identity(w));
+    sorted.dedup_by_key(|w| identity(w));
 
     // Deployments first: they add ReplicaSets.
-    let input_replica_sets: Vec<&ReplicaSet> = sorted
+    let input_replica_sets: Vec<&Workload> = sorted
         .iter()
-        .filter_map(|w| match w {
-            Workload::ReplicaSet(rs) => Some(rs),
-            _ => None,
-        })
+        .copied()
+        .filter(|w| matches!(w.spec, WorkloadSpec::ReplicaSet { .. }))
         .collect();
-    let mut replica_sets: Vec<(ReplicaSet, u32)> = input_replica_sets
+    let mut replica_sets: Vec<(Workload, u32)> = input_replica_sets
         .iter()
         .map(|rs| ((*rs).clone(), 0))
         .collect();
     let mut created_replica_sets = Vec::new();
     for workload in &sorted {
-        if let Workload::Deployment(deployment) = workload
-            && let Some(planned) = planner.replica_set_for(deployment, &input_replica_sets)
+        if let WorkloadSpec::Deployment { replicas } = workload.spec
+            && let Some(planned) = planner.replica_set_for(workload, replicas, &input_replica_sets)
         {
             created_replica_sets.push(planned.0.clone());
             replica_sets.push(planned);
@@ -529,10 +211,14 @@ pub(crate) fn expand(
     });
 
     for workload in &sorted {
-        match workload {
-            Workload::StatefulSet(set) => planner.stateful_set(set),
-            Workload::DaemonSet(set) => planner.daemon_set(set),
-            Workload::Deployment(_) | Workload::ReplicaSet(_) => {}
+        match &workload.spec {
+            WorkloadSpec::StatefulSet {
+                replicas,
+                service_name,
+                ordinals_start,
+            } => planner.stateful_set(workload, *replicas, service_name, *ordinals_start),
+            WorkloadSpec::DaemonSet => planner.daemon_set(workload),
+            WorkloadSpec::Deployment { .. } | WorkloadSpec::ReplicaSet { .. } => {}
         }
     }
     for (rs, already) in &replica_sets {
@@ -599,7 +285,7 @@ fn is_active(pod: &Pod) -> bool {
 
 impl Planner<'_> {
     /// Active input Pods of `namespace` matching a non-empty `selector`.
-    fn matching(&self, namespace: &str, selector: &BTreeMap<String, String>) -> Vec<&Pod> {
+    fn matching(&self, namespace: &str, selector: &Selector) -> Vec<&Pod> {
         if selector.is_empty() {
             return Vec::new();
         }
@@ -607,7 +293,7 @@ impl Planner<'_> {
             .iter()
             .copied()
             .filter(|p| p.meta.namespace == namespace && is_active(p))
-            .filter(|p| selector_matches(selector, &p.meta.labels))
+            .filter(|p| selector.matches(&p.meta.labels))
             .collect()
     }
 
@@ -626,8 +312,10 @@ impl Planner<'_> {
         self.planned.push(Planned { pod, node_index });
     }
 
-    /// A Pod from a template, Running, with the given name, labels and readiness.
-    fn pod(template: &PodTemplate, meta: ObjectMeta, ready: bool, node: Option<String>) -> Pod {
+    /// A Pod of `workload`'s template, Running, with the given name and labels, Ready as the
+    /// workload says for the Pod at `index`.
+    fn pod(workload: &Workload, meta: ObjectMeta, index: u64, node: Option<String>) -> Pod {
+        let template = &workload.template;
         Pod {
             meta,
             hostname: template.hostname.clone().filter(|h| !h.is_empty()),
@@ -636,21 +324,21 @@ impl Planner<'_> {
             container_ports: template.container_ports.clone(),
             phase: Some(PodPhase::Running),
             pod_ips: Vec::new(),
-            ready: Some(ready),
+            ready: Some(workload.readiness.is_ready(index)),
             terminating: false,
         }
     }
 
     /// A free `generateName`-style name `<owner>-<5 chars>` in `namespace`.
     fn generated_name(&self, namespace: &str, owner: &str, index: u64) -> String {
-        let prefix = names::generate_name_prefix(owner);
+        let prefix = generated::generate_name_prefix(owner);
         let index = index.to_string();
         let mut attempt = 0u64;
         loop {
             let attempt_text = attempt.to_string();
             let name = format!(
                 "{prefix}{}",
-                names::suffix(&[namespace, owner, &index, &attempt_text])
+                generated::suffix(&[namespace, owner, &index, &attempt_text])
             );
             if !self.names.contains(&(namespace.to_owned(), name.clone())) {
                 return name;
@@ -660,11 +348,17 @@ impl Planner<'_> {
     }
 
     /// `newStatefulSetPod` for each missing ordinal.
-    fn stateful_set(&mut self, set: &StatefulSet) {
+    fn stateful_set(
+        &mut self,
+        set: &Workload,
+        replicas: u32,
+        service_name: &Option<String>,
+        ordinals_start: u32,
+    ) {
         let namespace = set.meta.namespace.as_str();
-        let revision = format!("{}-{}", set.meta.name, set.template.hash());
-        for i in 0..u64::from(set.replicas) {
-            let ordinal = u64::from(set.ordinals_start) + i;
+        let revision = format!("{}-{}", set.meta.name, template_hash(&set.template));
+        for i in 0..u64::from(replicas) {
+            let ordinal = u64::from(ordinals_start) + i;
             let name = format!("{}-{ordinal}", set.meta.name);
             if self.names.contains(&(namespace.to_owned(), name.clone())) {
                 continue; // the input has it: the StatefulSet owns it
@@ -678,10 +372,10 @@ impl Planner<'_> {
             meta.labels
                 .insert(CONTROLLER_REVISION_HASH_LABEL.to_owned(), revision.clone());
             let (node, node_index) = self.node(ordinal);
-            let mut pod = Self::pod(&set.template, meta, set.readiness.is_ready(i), node);
+            let mut pod = Self::pod(set, meta, i, node);
             // initIdentity overrides whatever the template says.
             pod.hostname = Some(name);
-            pod.subdomain = set.service_name.clone().filter(|s| !s.is_empty());
+            pod.subdomain = service_name.clone().filter(|s| !s.is_empty());
             self.push(pod, node_index);
         }
     }
@@ -690,19 +384,19 @@ impl Planner<'_> {
     /// input already has; `None` when it adopts an input ReplicaSet.
     fn replica_set_for(
         &self,
-        deployment: &Deployment,
-        input: &[&ReplicaSet],
-    ) -> Option<(ReplicaSet, u32)> {
+        deployment: &Workload,
+        replicas: u32,
+        input: &[&Workload],
+    ) -> Option<(Workload, u32)> {
         let namespace = deployment.meta.namespace.as_str();
         let adopts = !deployment.selector.is_empty()
             && input.iter().any(|rs| {
-                rs.meta.namespace == namespace
-                    && selector_matches(&deployment.selector, &rs.meta.labels)
+                rs.meta.namespace == namespace && deployment.selector.matches(&rs.meta.labels)
             });
         if adopts {
             return None;
         }
-        let hash = deployment.template.hash();
+        let hash = template_hash(&deployment.template);
         let name = format!("{}-{hash}", deployment.meta.name);
         if input
             .iter()
@@ -710,51 +404,48 @@ impl Planner<'_> {
         {
             return None;
         }
-        let mut template = deployment.template.clone();
-        template
+        let mut replica_set =
+            Workload::new(WorkloadSpec::ReplicaSet { replicas }, namespace, &name);
+        replica_set.template = deployment.template.clone();
+        replica_set
+            .template
             .labels
             .insert(POD_TEMPLATE_HASH_LABEL.to_owned(), hash.clone());
-        let mut selector = deployment.selector.clone();
-        selector.insert(POD_TEMPLATE_HASH_LABEL.to_owned(), hash);
-        let mut meta = ObjectMeta::new(namespace, &name);
-        meta.labels = template.labels.clone();
+        replica_set.selector = deployment.selector.clone();
+        replica_set
+            .selector
+            .insert(POD_TEMPLATE_HASH_LABEL.to_owned(), hash);
+        replica_set.meta.labels = replica_set.template.labels.clone();
+        replica_set.readiness = deployment.readiness;
         let already = self
             .matching(namespace, &deployment.selector)
             .iter()
             .filter(|p| p.meta.labels.contains_key(POD_TEMPLATE_HASH_LABEL))
             .count();
-        Some((
-            ReplicaSet {
-                meta,
-                replicas: deployment.replicas,
-                selector,
-                template,
-                readiness: deployment.readiness,
-            },
-            u32::try_from(already).unwrap_or(u32::MAX),
-        ))
+        Some((replica_set, u32::try_from(already).unwrap_or(u32::MAX)))
     }
 
     /// `manageReplicas`: create the Pods the ReplicaSet lacks.
-    fn replica_set(&mut self, rs: &ReplicaSet, already: u32) {
+    fn replica_set(&mut self, rs: &Workload, already: u32) {
         let namespace = rs.meta.namespace.as_str();
         let adopted =
             u32::try_from(self.matching(namespace, &rs.selector).len()).unwrap_or(u32::MAX);
-        let missing = rs.replicas.saturating_sub(adopted.saturating_add(already));
+        let replicas = rs.replicas().unwrap_or(0);
+        let missing = replicas.saturating_sub(adopted.saturating_add(already));
         for index in 0..u64::from(missing) {
             let name = self.generated_name(namespace, &rs.meta.name, index);
             let mut meta = ObjectMeta::new(namespace, &name);
             meta.labels = rs.template.labels.clone();
             let (node, node_index) = self.node(index);
-            let pod = Self::pod(&rs.template, meta, rs.readiness.is_ready(index), node);
+            let pod = Self::pod(rs, meta, index, node);
             self.push(pod, node_index);
         }
     }
 
     /// `syncNodes`: one Pod per node that has none.
-    fn daemon_set(&mut self, set: &DaemonSet) {
+    fn daemon_set(&mut self, set: &Workload) {
         let namespace = set.meta.namespace.as_str();
-        let hash = set.template.hash();
+        let hash = template_hash(&set.template);
         let nodes = self.config.nodes.clone();
         for (index, node) in nodes.iter().enumerate() {
             let covered = self
@@ -772,12 +463,7 @@ impl Planner<'_> {
                 .insert(CONTROLLER_REVISION_HASH_LABEL.to_owned(), hash.clone());
             meta.labels
                 .insert(POD_TEMPLATE_GENERATION_LABEL.to_owned(), "1".to_owned());
-            let pod = Self::pod(
-                &set.template,
-                meta,
-                set.readiness.is_ready(index),
-                Some(node.clone()),
-            );
+            let pod = Self::pod(set, meta, index, Some(node.clone()));
             self.push(pod, index as usize);
         }
     }

@@ -71,8 +71,8 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use crate::answer::{Context, address_rdata, endpoint_label, service_name, srv_weight};
 use crate::cluster::{ClusterImport, ClusterService};
+use crate::error::InvalidNameError;
 use crate::model::{EndpointSlice, Protocol, ServiceType};
-use crate::server::NameError;
 
 /// CoreDNS's `transfer` plugin starts a new message before the records of the current one
 /// would exceed this many bytes (counted uncompressed, as miekg/dns's `Len` does).
@@ -84,7 +84,7 @@ pub const TRANSFER_BATCH_BYTES: usize = 63000;
 pub enum ZoneError {
     /// The zone is not a valid domain name.
     #[error(transparent)]
-    InvalidName(#[from] NameError),
+    InvalidName(#[from] InvalidNameError),
     /// The zone is not one of the configuration's forward zones.
     #[error("{zone:?} is not a forward zone of this server (its forward zones: {configured})")]
     NotServed {

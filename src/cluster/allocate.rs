@@ -18,8 +18,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
+use crate::cidr::{address_at, usable_offsets};
+use crate::generated::fnv1a64;
 use crate::model::IpFamily;
-use crate::workload::names::fnv1a64;
 
 /// The service CIDRs ClusterIPs are allocated from.
 ///
@@ -87,37 +88,6 @@ pub(crate) fn allocate(
     (0..budget)
         .map(|step| address_at(range, first + (start + step) % span))
         .find(|ip| !is_taken(ip))
-}
-
-/// The first and last offsets handed out by hashing (inclusive): the network address and the
-/// first address after it (the gateway, or `default/kubernetes`) are skipped, and for IPv4 the
-/// broadcast address. Shared with the pod-address allocator.
-pub(crate) fn usable_offsets(range: IpNet) -> Option<(u128, u128)> {
-    let host_bits = u32::from(range.max_prefix_len() - range.prefix_len());
-    let size: u128 = if host_bits >= 128 {
-        u128::MAX
-    } else {
-        1u128 << host_bits
-    };
-    let last = match range {
-        IpNet::V4(_) => size.checked_sub(2)?, // skip broadcast
-        IpNet::V6(_) => size.checked_sub(1)?,
-    };
-    (last >= 2).then_some((2, last))
-}
-
-/// The address `offset` hosts into `range`.
-pub(crate) fn address_at(range: IpNet, offset: u128) -> IpAddr {
-    match range {
-        IpNet::V4(net) => {
-            let base = u32::from(net.network());
-            IpAddr::V4(Ipv4Addr::from(base.wrapping_add(offset as u32)))
-        }
-        IpNet::V6(net) => {
-            let base = u128::from(net.network());
-            IpAddr::V6(Ipv6Addr::from(base.wrapping_add(offset)))
-        }
-    }
 }
 
 #[cfg(test)]

@@ -36,11 +36,12 @@ use super::{
 use crate::controller;
 use crate::error::{LoadError, LoadErrorKind, LoadErrors};
 use crate::load::LoadedObject;
+use crate::model::Workload;
 use crate::model::{
     AddressType, ClusterIpSpec, EndpointSlice, IpFamily, IpFamilyPolicy, Kind, Object, ObjectRef,
     Pod, Service, ServiceType,
 };
-use crate::workload::{self, Workload};
+use crate::workload;
 
 /// What a batch may have affected.
 #[derive(Default)]
@@ -217,7 +218,7 @@ impl Cluster {
                 self.workloads_changed(Some(&namespace), dirty);
             }
             Object::Workload(workload) => {
-                let namespace = super::key_of_namespace(&workload.meta().namespace);
+                let namespace = super::key_of_namespace(&workload.meta.namespace);
                 add_to(
                     &mut self.workloads_by_namespace,
                     namespace.clone(),
@@ -357,7 +358,7 @@ impl Cluster {
         let locations: BTreeMap<(String, String), crate::error::Location> = workloads
             .iter()
             .map(|w| {
-                let meta = w.object.meta();
+                let meta = &w.object.meta;
                 (
                     (meta.namespace.clone(), meta.name.clone()),
                     w.location.clone(),
@@ -407,9 +408,11 @@ impl Cluster {
             .flat_map(|services| services.iter())
             .filter(|service| {
                 self.service_sources.get(*service).is_some_and(|source| {
-                    source.object.selector.as_ref().is_some_and(|selector| {
-                        controller::selector_matches(selector, &pod.meta.labels)
-                    })
+                    source
+                        .object
+                        .selector
+                        .as_ref()
+                        .is_some_and(|selector| selector.matches(&pod.meta.labels))
                 })
             })
             .cloned()
@@ -775,9 +778,11 @@ impl Cluster {
             .into_iter()
             .flat_map(|pods| pods.iter())
         {
-            if self.pods.get(pod).is_some_and(|source| {
-                controller::selector_matches(selector, &source.object.meta.labels)
-            }) {
+            if self
+                .pods
+                .get(pod)
+                .is_some_and(|source| selector.matches(&source.object.meta.labels))
+            {
                 members.insert_mut(pod.clone());
             }
         }

@@ -22,7 +22,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -31,7 +31,7 @@ use super::Cluster;
 use super::link::object_key;
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, LoadedObject, SkippedObject};
-use crate::model::{ClusterIpSpec, Kind, Object, ObjectRef, ServiceType};
+use crate::model::{ClusterIpSpec, Kind, Object, ObjectRef, Selector, ServiceType};
 
 /// One change to a cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +105,7 @@ pub enum Change {
         /// The Service's name.
         name: String,
         /// The new selector.
-        selector: Option<BTreeMap<String, String>>,
+        selector: Option<Selector>,
     },
 }
 

@@ -27,7 +27,7 @@ fn service(name: &str, selector: &[(&str, &str)]) -> Service {
             port: 80,
             target_port: None,
         }],
-        selector: (!selector.is_empty()).then(|| labels(selector)),
+        selector: (!selector.is_empty()).then(|| labels(selector).into()),
         external_name: None,
         publish_not_ready_addresses: false,
     }
@@ -609,7 +609,7 @@ fn disagreement_names_what_differs() {
 fn no_panic_on_odd_inputs() {
     let mut svc = web();
     svc.ip_families = vec![IpFamily::IPv4, IpFamily::IPv4];
-    svc.selector = Some(BTreeMap::new());
+    svc.selector = Some(Selector::default());
     assert!(
         derive(&svc, &[pod("a", "10.0.0.1")]).is_empty(),
         "empty selector = nil"

@@ -26,11 +26,9 @@ use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{
     AddressType, ClusterIpSpec, ContainerPort, Endpoint, EndpointAddress, EndpointConditions,
     EndpointPort, EndpointSlice, EndpointSubset, Endpoints, IpFamily, IpFamilyPolicy, Kind,
-    Namespace, ObjectMeta, ObjectRef, Pod, PodPhase, Protocol, Service, ServiceImport,
-    ServiceImportPort, ServiceImportType, ServicePort, ServiceType, TargetPort, TargetRef,
-};
-use crate::workload::{
-    DaemonSet, Deployment, PodTemplate, Readiness, ReplicaSet, StatefulSet, Workload,
+    Namespace, ObjectMeta, ObjectRef, Pod, PodPhase, PodTemplate, Protocol, Readiness, Selector,
+    Service, ServiceImport, ServiceImportPort, ServiceImportType, ServicePort, ServiceType,
+    TargetPort, TargetRef, Workload, WorkloadSpec,
 };
 
 /// The most endpoints an EndpointSlice may hold.
@@ -435,7 +433,7 @@ pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Servic
         ip_families,
         ip_family_policy,
         ports,
-        selector: spec.selector.filter(|s| !s.is_empty()),
+        selector: spec.selector.filter(|s| !s.is_empty()).map(Selector::new),
         external_name,
         publish_not_ready_addresses: spec.publish_not_ready_addresses.unwrap_or(false),
     };
@@ -1193,11 +1191,7 @@ pub(crate) fn workload(check: &mut Checker<'_>, kind: Kind, raw: RawWorkload) ->
         .metadata
         .and_then(|metadata| metadata.labels)
         .unwrap_or_default();
-    if !selector.is_empty()
-        && !selector
-            .iter()
-            .all(|(key, value)| labels.get(key) == Some(value))
-    {
+    if !selector.is_empty() && !Selector::new(selector.clone()).matches(&labels) {
         check.invalid(
             "spec.template.metadata.labels",
             "labels that `spec.selector` matches",
@@ -1236,14 +1230,14 @@ pub(crate) fn workload(check: &mut Checker<'_>, kind: Kind, raw: RawWorkload) ->
     template.hostname = hostname;
     template.subdomain = subdomain;
     template.container_ports = ports;
-    let workload = match kind {
+    let spec = match kind {
         Kind::StatefulSet => {
             let service_name = check.optional_name(
                 "spec.serviceName",
                 spec.service_name,
                 NameRule::Dns1123Label,
             );
-            let start = match spec.ordinals.and_then(|ordinals| ordinals.start) {
+            let ordinals_start = match spec.ordinals.and_then(|ordinals| ordinals.start) {
                 None => 0,
                 Some(value) => u32::try_from(value.0).unwrap_or_else(|_| {
                     check.invalid(
@@ -1254,42 +1248,22 @@ pub(crate) fn workload(check: &mut Checker<'_>, kind: Kind, raw: RawWorkload) ->
                     0
                 }),
             };
-            let mut set = StatefulSet::new(&meta.namespace, &meta.name);
-            set.replicas = replicas;
-            set.selector = selector;
-            set.template = template;
-            set.service_name = service_name;
-            set.ordinals_start = start;
-            set.readiness = readiness;
-            set.meta = meta;
-            Workload::StatefulSet(set)
+            WorkloadSpec::StatefulSet {
+                replicas,
+                service_name,
+                ordinals_start,
+            }
         }
-        Kind::Deployment => {
-            let mut deployment = Deployment::new(&meta.namespace, &meta.name);
-            deployment.replicas = replicas;
-            deployment.selector = selector;
-            deployment.template = template;
-            deployment.readiness = readiness;
-            deployment.meta = meta;
-            Workload::Deployment(deployment)
-        }
-        Kind::ReplicaSet => {
-            let mut set = ReplicaSet::new(&meta.namespace, &meta.name);
-            set.replicas = replicas;
-            set.selector = selector;
-            set.template = template;
-            set.readiness = readiness;
-            set.meta = meta;
-            Workload::ReplicaSet(set)
-        }
-        _ => {
-            let mut set = DaemonSet::new(&meta.namespace, &meta.name);
-            set.selector = selector;
-            set.template = template;
-            set.readiness = readiness;
-            set.meta = meta;
-            Workload::DaemonSet(set)
-        }
+        Kind::Deployment => WorkloadSpec::Deployment { replicas },
+        Kind::ReplicaSet => WorkloadSpec::ReplicaSet { replicas },
+        _ => WorkloadSpec::DaemonSet,
+    };
+    let workload = Workload {
+        meta,
+        spec,
+        selector: Selector::new(selector),
+        template,
+        readiness,
     };
     check.ok().then_some(workload)
 }

@@ -19,10 +19,10 @@
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::cluster::allocate::{address_at, usable_offsets};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use super::names::fnv1a64;
+use crate::cidr::{address_at, usable_offsets};
+use crate::generated::fnv1a64;
 use crate::model::IpFamily;
 
 /// The pod CIDRs workload Pods get their addresses from, and the per-node mask sizes.

@@ -4,8 +4,12 @@
 // Table tests spell their row types out.
 #![allow(clippy::type_complexity)]
 
+use std::collections::BTreeMap;
+
 use super::*;
-use crate::model::Protocol;
+use crate::model::{
+    ContainerPort, Protocol, READY_ANNOTATION, READY_REPLICAS_ANNOTATION, Readiness,
+};
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
@@ -24,36 +28,50 @@ fn template() -> PodTemplate {
     template
 }
 
-fn sts(replicas: u32) -> Workload {
-    let mut set = StatefulSet::new("default", "web");
-    set.replicas = replicas;
-    set.selector = labels(&[("app", "web")]);
+fn selector(pairs: &[(&str, &str)]) -> Selector {
+    Selector::new(labels(pairs))
+}
+
+/// A StatefulSet `default/web` of the `nginx` Service, starting at ordinal `ordinals_start`.
+fn sts_from(replicas: u32, service_name: Option<&str>, ordinals_start: u32) -> Workload {
+    let spec = WorkloadSpec::StatefulSet {
+        replicas,
+        service_name: service_name.map(str::to_owned),
+        ordinals_start,
+    };
+    let mut set = Workload::new(spec, "default", "web");
+    set.selector = selector(&[("app", "web")]);
     set.template = template();
-    set.service_name = Some("nginx".to_owned());
-    Workload::StatefulSet(set)
+    set
+}
+
+fn sts(replicas: u32) -> Workload {
+    sts_from(replicas, Some("nginx"), 0)
 }
 
 fn deployment(replicas: u32) -> Workload {
-    let mut d = Deployment::new("default", "api");
-    d.replicas = replicas;
-    d.selector = labels(&[("app", "web")]);
+    let mut d = Workload::new(WorkloadSpec::Deployment { replicas }, "default", "api");
+    d.selector = selector(&[("app", "web")]);
     d.template = template();
-    Workload::Deployment(d)
+    d
+}
+
+fn replica_set_named(name: &str, replicas: u32) -> Workload {
+    Workload::new(WorkloadSpec::ReplicaSet { replicas }, "default", name)
 }
 
 fn replica_set(replicas: u32) -> Workload {
-    let mut rs = ReplicaSet::new("default", "front");
-    rs.replicas = replicas;
-    rs.selector = labels(&[("app", "web")]);
+    let mut rs = replica_set_named("front", replicas);
+    rs.selector = selector(&[("app", "web")]);
     rs.template = template();
-    Workload::ReplicaSet(rs)
+    rs
 }
 
 fn daemon_set() -> Workload {
-    let mut ds = DaemonSet::new("kube-system", "agent");
-    ds.selector = labels(&[("app", "agent")]);
+    let mut ds = Workload::new(WorkloadSpec::DaemonSet, "kube-system", "agent");
+    ds.selector = selector(&[("app", "agent")]);
     ds.template = PodTemplate::with_labels(labels(&[("app", "agent")]));
-    Workload::DaemonSet(ds)
+    ds
 }
 
 fn run(workloads: &[Workload], existing: &[Pod], config: &WorkloadConfig) -> Expansion {
@@ -88,8 +106,10 @@ fn input_pod(namespace: &str, name: &str, pod_labels: &[(&str, &str)], ip: &str)
 
 fn is_generated(name: &str, prefix: &str) -> bool {
     name.strip_prefix(prefix).is_some_and(|suffix| {
-        suffix.len() == names::SUFFIX_LEN
-            && suffix.bytes().all(|b| names::SAFE_ALPHABET.contains(&b))
+        suffix.len() == generated::SUFFIX_LEN
+            && suffix
+                .bytes()
+                .all(|b| generated::SAFE_ALPHABET.contains(&b))
     })
 }
 
@@ -124,17 +144,9 @@ fn stateful_set_pods_have_ordinal_names_hostnames_and_the_service_subdomain() {
     }
 
     // spec.ordinals.start, and a template hostname that initIdentity overrides.
-    let Workload::StatefulSet(mut set) = sts(2) else {
-        unreachable!()
-    };
-    set.ordinals_start = 5;
+    let mut set = sts_from(2, None, 5);
     set.template.hostname = Some("ignored".to_owned());
-    set.service_name = None;
-    let out = run(
-        &[Workload::StatefulSet(set)],
-        &[],
-        &WorkloadConfig::default(),
-    );
+    let out = run(&[set], &[], &WorkloadConfig::default());
     assert_eq!(names(&out), ["web-5", "web-6"]);
     assert_eq!(out.pods[0].hostname.as_deref(), Some("web-5"));
     assert_eq!(out.pods[0].subdomain, None);
@@ -152,10 +164,14 @@ fn deployments_make_a_hashed_replica_set_whose_pods_have_generated_names() {
         .strip_prefix("api-")
         .expect("<deployment>-<hash>");
     assert!(
-        (1..=10).contains(&hash.len()) && hash.bytes().all(|b| names::SAFE_ALPHABET.contains(&b))
+        (1..=10).contains(&hash.len())
+            && hash.bytes().all(|b| generated::SAFE_ALPHABET.contains(&b))
     );
     assert_eq!(
-        rs.selector.get(POD_TEMPLATE_HASH_LABEL).map(String::as_str),
+        rs.selector
+            .labels()
+            .get(POD_TEMPLATE_HASH_LABEL)
+            .map(String::as_str),
         Some(hash)
     );
     assert_eq!(
@@ -378,15 +394,9 @@ fn readiness_annotations_override_pod_readiness() {
             assert!(error.to_string().contains("k8s-dns-sim.io/"), "{error}");
         }
         let Ok(readiness) = parsed else { continue };
-        let Workload::StatefulSet(mut set) = sts(3) else {
-            unreachable!()
-        };
+        let mut set = sts(3);
         set.readiness = readiness;
-        let out = run(
-            &[Workload::StatefulSet(set)],
-            &[],
-            &WorkloadConfig::default(),
-        );
+        let out = run(&[set], &[], &WorkloadConfig::default());
         let got: Vec<bool> = out.pods.iter().map(|p| p.ready == Some(true)).collect();
         assert_eq!(got, ready, "{annotations:?}");
     }
@@ -440,16 +450,11 @@ fn pods_the_input_has_are_not_duplicated() {
     assert_eq!(out.pods.len(), 1, "Deployment counts its dumped Pods");
 
     // A dump with Deployment + ReplicaSet + Pods: nothing new.
-    let mut rs = ReplicaSet::new("default", "api-5d4f8");
-    rs.replicas = 1;
-    rs.selector = labels(&[("app", "web"), (POD_TEMPLATE_HASH_LABEL, "5d4f8")]);
-    rs.meta.labels = rs.selector.clone();
-    rs.template = PodTemplate::with_labels(rs.selector.clone());
-    let out = run(
-        &[deployment(1), Workload::ReplicaSet(rs)],
-        &[dumped],
-        &WorkloadConfig::default(),
-    );
+    let mut rs = replica_set_named("api-5d4f8", 1);
+    rs.selector = selector(&[("app", "web"), (POD_TEMPLATE_HASH_LABEL, "5d4f8")]);
+    rs.meta.labels = rs.selector.labels().clone();
+    rs.template = PodTemplate::with_labels(rs.selector.labels().clone());
+    let out = run(&[deployment(1), rs], &[dumped], &WorkloadConfig::default());
     assert!(
         out.pods.is_empty() && out.replica_sets.is_empty(),
         "{:?}",
@@ -473,11 +478,10 @@ fn generated_names_avoid_names_in_use_and_odd_inputs_do_not_panic() {
     assert_ne!(out.pods[0].meta.name, taken_name);
 
     // Long names are truncated like generateName; empty selectors adopt nothing; a full range.
-    let mut rs = ReplicaSet::new("default", &"r".repeat(63));
-    rs.replicas = 2;
+    let rs = replica_set_named(&"r".repeat(63), 2);
     let mut config = WorkloadConfig::default();
     config.pod_cidrs.ipv4 = Some("10.0.0.0/30".parse().unwrap());
-    let out = run(&[Workload::ReplicaSet(rs), sts(0)], &[], &config);
+    let out = run(&[rs, sts(0)], &[], &config);
     assert_eq!(out.pods.len(), 2);
     assert!(out.pods.iter().all(|p| p.meta.name.len() == 63));
     assert_eq!(out.unaddressed.len(), 1, "a /30 holds one Pod");
@@ -500,19 +504,13 @@ fn a_stateful_set_behind_a_headless_service_gives_hostname_endpoints() {
             port: 80,
             target_port: Some(crate::model::TargetPort::Name("http".to_owned())),
         }],
-        selector: Some(labels(&[("app", "web")])),
+        selector: Some(selector(&[("app", "web")])),
         external_name: None,
         publish_not_ready_addresses: false,
     };
-    let Workload::StatefulSet(mut set) = sts(2) else {
-        unreachable!()
-    };
+    let mut set = sts(2);
     set.readiness = Readiness::First(1);
-    let out = run(
-        &[Workload::StatefulSet(set)],
-        &[],
-        &WorkloadConfig::default(),
-    );
+    let out = run(&[set], &[], &WorkloadConfig::default());
     let pods: Vec<&Pod> = out.pods.iter().collect();
     let slices = endpoint_slices_for(&service, &pods, DEFAULT_MAX_ENDPOINTS_PER_SLICE);
     assert_eq!(slices.len(), 1);
@@ -534,10 +532,9 @@ fn a_stateful_set_behind_a_headless_service_gives_hostname_endpoints() {
 
 #[test]
 fn many_pods_on_one_node_spill_over_without_a_scan_per_pod() {
-    let mut rs = ReplicaSet::new("default", "big");
-    rs.replicas = 2_000;
+    let rs = replica_set_named("big", 2_000);
     let started = std::time::Instant::now();
-    let out = run(&[Workload::ReplicaSet(rs)], &[], &WorkloadConfig::default());
+    let out = run(&[rs], &[], &WorkloadConfig::default());
     assert_eq!(out.pods.len(), 2_000);
     assert!(out.unaddressed.is_empty());
     let ips: HashSet<&IpAddr> = out.pods.iter().flat_map(|p| &p.pod_ips).collect();

@@ -11,9 +11,16 @@
 //! answer or a diagnostic; everything else in a manifest (status conditions of a Service,
 //! `managedFields`, `uid`, container images, …) is accepted by the loader and then dropped.
 
+mod workload;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
+
+pub use workload::{
+    PodTemplate, READY_ANNOTATION, READY_REPLICAS_ANNOTATION, Readiness, ReadinessError, Workload,
+    WorkloadSpec,
+};
 
 /// The kinds of object the simulator models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -139,6 +146,69 @@ impl ObjectMeta {
     }
 }
 
+/// An equality-based label selector (`matchLabels`, or a Service's `spec.selector`): it
+/// matches every object whose labels include all of its pairs (`labels.SelectorFromSet`).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use k8s_dns_sim::model::Selector;
+///
+/// let selector: Selector = [("app", "web")].into_iter().collect();
+/// let labels = BTreeMap::from([("app".to_owned(), "web".to_owned()), ("tier".to_owned(), "1".to_owned())]);
+/// assert!(selector.matches(&labels));
+/// assert!(!selector.matches(&BTreeMap::new()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Selector {
+    labels: BTreeMap<String, String>,
+}
+
+impl Selector {
+    /// A selector of these pairs.
+    pub fn new(labels: BTreeMap<String, String>) -> Self {
+        Selector { labels }
+    }
+
+    /// Its pairs.
+    pub fn labels(&self) -> &BTreeMap<String, String> {
+        &self.labels
+    }
+
+    /// Whether it has no pair (an empty selector matches everything).
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Whether `labels` hold every pair of the selector.
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.labels
+            .iter()
+            .all(|(key, value)| labels.get(key) == Some(value))
+    }
+
+    /// Adds a pair.
+    pub(crate) fn insert(&mut self, key: String, value: String) {
+        self.labels.insert(key, value);
+    }
+}
+
+impl From<BTreeMap<String, String>> for Selector {
+    fn from(labels: BTreeMap<String, String>) -> Self {
+        Selector { labels }
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Selector {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        Selector {
+            labels: pairs
+                .into_iter()
+                .map(|(key, value)| (key.into(), value.into()))
+                .collect(),
+        }
+    }
+}
+
 /// An L4 protocol of a port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Protocol {
@@ -218,7 +288,7 @@ pub struct Service {
     pub ports: Vec<ServicePort>,
     /// `spec.selector`. `None` for a selectorless Service (an empty map counts as none, as the
     /// API server stores it).
-    pub selector: Option<BTreeMap<String, String>>,
+    pub selector: Option<Selector>,
     /// `spec.externalName` without a trailing dot, for `type: ExternalName`.
     pub external_name: Option<String>,
     /// `spec.publishNotReadyAddresses`.
@@ -617,7 +687,7 @@ pub enum Object {
     /// A ServiceImport.
     ServiceImport(ServiceImport),
     /// A StatefulSet, Deployment, ReplicaSet or DaemonSet.
-    Workload(crate::workload::Workload),
+    Workload(Workload),
 }
 
 impl Object {
@@ -630,7 +700,7 @@ impl Object {
             Object::Pod(o) => &o.meta,
             Object::Namespace(o) => &o.meta,
             Object::ServiceImport(o) => &o.meta,
-            Object::Workload(o) => o.meta(),
+            Object::Workload(o) => &o.meta,
         }
     }
 
