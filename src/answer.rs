@@ -23,7 +23,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use crate::cluster::{Cluster, ClusterImport, ClusterService, ClusterSlice};
 use crate::config::{Config, PodMode};
-use crate::model::{Endpoint, EndpointSlice, ServiceType};
+use crate::model::{Endpoint, EndpointSlice};
 use crate::qname::{self, Grammar, Labels, PortFilter, QueryName, Zonal};
 use crate::upstream::UpstreamAnswer;
 
@@ -362,7 +362,7 @@ impl Context<'_> {
         let object = service.service();
         let headless = object.is_headless();
         if self.config.ignore_empty_service
-            && object.service_type != ServiceType::ExternalName
+            && !object.service_type.is_external_name()
             && !headless
             && !self.has_ready(service)
         {
@@ -372,15 +372,13 @@ impl Context<'_> {
         if filter.zone.is_some() && !headless {
             return Found::NameError;
         }
-        if object.service_type == ServiceType::ExternalName {
-            let target = object.external_name.as_deref().unwrap_or_default();
-            if filter.endpoint.is_some()
-                || filter.port.is_some()
-                || target.parse::<IpAddr>().is_ok()
-            {
-                return Found::NameError;
-            }
-            return Found::Items(Items::ExternalName(target));
+        if object.service_type.is_external_name() {
+            return match object.cname_target() {
+                Some(target) if filter.endpoint.is_none() && filter.port.is_none() => {
+                    Found::Items(Items::ExternalName(target))
+                }
+                _ => Found::NameError,
+            };
         }
         if let Some(zone) = filter.zone {
             // A zonal name exists whatever its zone holds: nothing there is NODATA. `prefer`

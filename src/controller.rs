@@ -74,7 +74,7 @@ use crate::generated;
 use crate::model::{
     AddressType, ClusterIpSpec, Endpoint, EndpointConditions, EndpointPort, EndpointSlice,
     IpFamily, IpFamilyPolicy, ObjectMeta, Pod, PodPhase, SERVICE_NAME_LABEL, Selector, Service,
-    ServiceType, TargetPort, TargetRef,
+    TargetPort, TargetRef,
 };
 
 /// The default of kube-controller-manager's `--max-endpoints-per-slice`.
@@ -105,7 +105,7 @@ pub(crate) fn endpoint_slices_for(
     let Some(selector) = service.selector.as_ref().filter(|s| !s.is_empty()) else {
         return Vec::new();
     };
-    if service.service_type == ServiceType::ExternalName {
+    if service.service_type.is_external_name() {
         return Vec::new();
     }
     let max = max_endpoints_per_slice.clamp(1, MAX_ENDPOINTS_PER_SLICE_LIMIT);
@@ -207,7 +207,7 @@ pub(crate) fn defaulted_ip_families(
     service: &Service,
     cluster_families: &[IpFamily],
 ) -> Vec<IpFamily> {
-    if service.service_type == ServiceType::ExternalName {
+    if service.service_type.is_external_name() {
         return Vec::new();
     }
     let other = |family: IpFamily| match family {

@@ -17,6 +17,7 @@
 mod documents;
 mod raw;
 mod validate;
+pub(crate) use validate::external_name;
 
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
@@ -707,7 +708,6 @@ mod tests {
                     target_port: None,
                 }],
                 selector: None, // `selector: {}` is stored as nil
-                external_name: None,
                 publish_not_ready_addresses: false,
             }
         );
@@ -787,8 +787,11 @@ mod tests {
         let service = only_service(
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: prod\nspec:\n  type: ExternalName\n  externalName: db.example.com.\n",
         );
-        assert_eq!(service.service_type, ServiceType::ExternalName);
-        assert_eq!(service.external_name.as_deref(), Some("db.example.com"));
+        assert_eq!(
+            service.service_type,
+            ServiceType::ExternalName("db.example.com".to_owned())
+        );
+        assert_eq!(service.external_name(), Some("db.example.com"));
         assert_eq!(service.cluster_ip, ClusterIpSpec::Unset);
         assert_eq!(service.meta.namespace, "prod");
     }

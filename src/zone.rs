@@ -72,7 +72,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 use crate::answer::{Context, address_rdata, endpoint_label, service_name, srv_weight};
 use crate::cluster::{ClusterImport, ClusterService};
 use crate::error::InvalidNameError;
-use crate::model::{EndpointSlice, Protocol, ServiceType};
+use crate::model::{EndpointSlice, Protocol};
 
 /// CoreDNS's `transfer` plugin starts a new message before the records of the current one
 /// would exceed this many bytes (counted uncompressed, as miekg/dns's `Len` does).
@@ -210,11 +210,10 @@ fn port_name(base: &Name, name: &str, protocol: &str) -> Option<Name> {
 fn list_service(context: &Context<'_>, zone: &Name, service: &ClusterService, out: &mut Out) {
     let object = service.service();
     let base = service_name(service, zone);
-    if object.service_type == ServiceType::ExternalName {
-        let target = object.external_name.as_deref().unwrap_or_default();
-        if target.parse::<IpAddr>().is_ok() {
+    if object.service_type.is_external_name() {
+        let Some(target) = object.cname_target() else {
             return;
-        }
+        };
         if let Ok(mut target) = Name::from_ascii(target) {
             target.set_fqdn(true);
             let data = RData::CNAME(CNAME(target));

@@ -145,25 +145,15 @@ fn a_selector_change_stops_or_starts_mirroring() {
         Outcome::NxDomain
     );
     // Dropping the selector lets the mirroring controller publish the hand-written Endpoints.
-    dns.apply([Change::SetSelector {
-        namespace: "links".into(),
-        name: "selected".into(),
-        selector: None,
-    }])
-    .unwrap();
+    dns.apply([Change::selector("links", "selected", None)])
+        .unwrap();
     assert_eq!(
         dns.lookup(name, RecordType::A).unwrap().answer_lines(),
         [format!("{name} 5 IN A 192.0.2.30")]
     );
-    let selector = [("app".to_owned(), "selected".to_owned())]
-        .into_iter()
-        .collect();
-    dns.apply([Change::SetSelector {
-        namespace: "links".into(),
-        name: "selected".into(),
-        selector: Some(selector),
-    }])
-    .unwrap();
+    let selector = [("app", "selected")].into_iter().collect();
+    dns.apply([Change::selector("links", "selected", Some(selector))])
+        .unwrap();
     assert_eq!(
         dns.lookup(name, RecordType::A).unwrap().outcome,
         Outcome::NxDomain
@@ -177,23 +167,21 @@ fn a_type_change_to_external_name_and_back() {
         Config::default(),
     );
     let name = "web.default.svc.cluster.local.";
-    dns.apply([Change::SetServiceType {
-        namespace: "default".into(),
-        name: "web".into(),
-        service_type: ServiceType::ExternalName,
-        external_name: Some("example.org".into()),
-    }])
+    dns.apply([Change::service_type(
+        "default",
+        "web",
+        ServiceType::ExternalName("example.org".into()),
+    )])
     .unwrap();
     assert_eq!(
         dns.lookup(name, RecordType::CNAME).unwrap().answer_lines(),
         [format!("{name} 5 IN CNAME example.org.")]
     );
-    dns.apply([Change::SetServiceType {
-        namespace: "default".into(),
-        name: "web".into(),
-        service_type: ServiceType::ClusterIp,
-        external_name: None,
-    }])
+    dns.apply([Change::service_type(
+        "default",
+        "web",
+        ServiceType::ClusterIp,
+    )])
     .unwrap();
     let answer = dns.lookup(name, RecordType::A).unwrap();
     assert_eq!(
@@ -217,12 +205,7 @@ fn a_failed_batch_changes_nothing() {
                 "bad.yaml",
                 "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 0}]}\n",
             ),
-            Change::SetServiceType {
-                namespace: "default".into(),
-                name: "db".into(),
-                service_type: ServiceType::NodePort,
-                external_name: None,
-            },
+            Change::service_type("default", "db", ServiceType::NodePort),
         ])
         .unwrap_err();
     let kinds: Vec<usize> = errors.errors().iter().map(|error| error.change).collect();
@@ -260,6 +243,39 @@ enum Edit {
     },
 }
 
+#[test]
+fn a_change_is_checked_like_the_api_server_checks_the_object_it_makes() {
+    let before = Cluster::from_yaml(&fixture("golden.yaml")).unwrap();
+    let errors = before
+        .apply([
+            // A change about a Pod, given a reference to a Service.
+            Change::SetPodReady {
+                pod: service("default", "web"),
+                ready: false,
+            },
+            // DaemonSets have no replicas.
+            Change::scale(Kind::DaemonSet, "default", "agent", 2),
+            // The loader's rule for spec.externalName applies to a type change too.
+            Change::service_type(
+                "default",
+                "web",
+                ServiceType::ExternalName("Not_A.Subdomain".into()),
+            ),
+        ])
+        .unwrap_err();
+    let texts: Vec<String> = errors.errors().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        texts,
+        [
+            "change 0: Service default/web: expected a reference to a Pod, found one to a Service",
+            "change 1: DaemonSet default/agent: expected a reference to a StatefulSet or \
+             Deployment or ReplicaSet, found one to a DaemonSet",
+            "change 2: Service default/web: spec.externalName: expected a DNS-1123 subdomain, \
+             optionally with one trailing dot, found \"Not_A.Subdomain\"",
+        ]
+    );
+}
+
 fn edits() -> impl Strategy<Value = Vec<Edit>> {
     let edit = prop_oneof![
         (any::<usize>(), any::<usize>())
@@ -293,8 +309,8 @@ fn apply_edit(model: &mut GeneratedCluster, edit: &Edit) -> Option<Vec<Change>> 
                 "ipv4"
             };
             Some(vec![Change::endpoint_ready(
-                service.namespace.clone(),
-                format!("{}-{family}", service.name),
+                &service.namespace,
+                &format!("{}-{family}", service.name),
                 endpoint.address,
                 ready,
             )])

@@ -122,12 +122,8 @@ fn readiness_flips_add_and_remove_names() {
 #[test]
 fn terminating_pods_stop_answering() {
     let mut dns = dns(&fixture("statefulset.yaml"));
-    dns.apply([Change::SetPodTerminating {
-        namespace: "default".into(),
-        name: "web-2".into(),
-        terminating: true,
-    }])
-    .unwrap();
+    dns.apply([Change::pod_terminating("default", "web-2", true)])
+        .unwrap();
     // ready = publishNotReadyAddresses || (Ready && !terminating)
     assert_eq!(
         dns.lookup("web-2.nginx.default.svc.cluster.local.", A)
@@ -161,12 +157,8 @@ fn publish_not_ready_addresses_answers_unready_and_terminating_pods() {
         addresses(&dns, "nginx.default.svc.cluster.local.", A).len(),
         3
     );
-    dns.apply([Change::SetPodTerminating {
-        namespace: "default".into(),
-        name: "web-0".into(),
-        terminating: true,
-    }])
-    .unwrap();
+    dns.apply([Change::pod_terminating("default", "web-0", true)])
+        .unwrap();
     assert_eq!(
         addresses(&dns, "web-0.nginx.default.svc.cluster.local.", A),
         set(&[pod_ip(&dns, "web-0")])

@@ -5,14 +5,12 @@
 //! through changes; [`Cluster::diagnostics`] caches the result per snapshot. Reported in input
 //! order.
 
-use std::net::IpAddr;
-
 use super::mirror::{self, MAX_MIRRORED_PER_SUBSET, MirrorRefusal};
 use super::{Cluster, ClusterService, SliceOrigin};
 use crate::controller;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::Location;
-use crate::model::{AddressType, Kind, ObjectRef, ServiceType};
+use crate::model::{AddressType, Kind, ObjectRef};
 
 /// Every diagnostic of `cluster`, in input order.
 pub(super) fn diagnose(cluster: &Cluster) -> Vec<Diagnostic> {
@@ -57,13 +55,10 @@ fn service_ref(service: &ClusterService) -> ObjectRef {
 fn services(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
     for service in cluster.services() {
         let object = service.service();
-        let kind = match &object.external_name {
-            Some(name)
-                if object.service_type == ServiceType::ExternalName
-                    && name.parse::<IpAddr>().is_ok() =>
-            {
+        let kind = match object.external_name() {
+            Some(name) if object.cname_target().is_none() => {
                 Some(DiagnosticKind::ExternalNameIsIp {
-                    external_name: name.clone(),
+                    external_name: name.to_owned(),
                 })
             }
             _ if object.is_headless() && !service.has_ready_endpoints() => {
@@ -206,7 +201,7 @@ fn suggest_service_for(cluster: &Cluster, namespace: &str) -> Option<String> {
             let object = service.service();
             object.meta.namespace == namespace
                 && object.selector.is_none()
-                && object.service_type != ServiceType::ExternalName
+                && !object.service_type.is_external_name()
                 && service.slices.is_empty()
         })
         .map(|service| service.service().meta.name.as_str())

@@ -39,7 +39,7 @@ use crate::load::LoadedObject;
 use crate::model::Workload;
 use crate::model::{
     AddressType, ClusterIpSpec, EndpointSlice, IpFamily, IpFamilyPolicy, Kind, Object, ObjectRef,
-    Pod, Service, ServiceType,
+    Pod, Service,
 };
 use crate::workload;
 
@@ -996,7 +996,7 @@ fn collect_ready_addresses(service: &mut ClusterService) {
 
 /// Which families a Service still needs an allocated ClusterIP for.
 fn families_to_allocate(service: &Service, have: &[IpAddr], cidrs: &ServiceCidrs) -> Vec<IpFamily> {
-    if service.service_type == ServiceType::ExternalName || service.is_headless() {
+    if service.service_type.is_external_name() || service.is_headless() {
         return Vec::new();
     }
     let dual = matches!(

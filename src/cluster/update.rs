@@ -34,6 +34,9 @@ use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, LoadedObject, SkippedObject};
 use crate::model::{ClusterIpSpec, Kind, Object, ObjectRef, Selector, ServiceType};
 
 /// One change to a cluster.
+///
+/// Every variant but [`Change::Apply`] names its object with an [`ObjectRef`]; each has a
+/// constructor that builds the reference from a namespace and a name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Change {
@@ -48,62 +51,46 @@ pub enum Change {
     Delete(ObjectRef),
     /// Set the `Ready` condition of a Pod.
     SetPodReady {
-        /// The Pod's namespace.
-        namespace: String,
-        /// The Pod's name.
-        name: String,
+        /// The Pod.
+        pod: ObjectRef,
         /// Ready or not.
         ready: bool,
     },
     /// Mark a Pod terminating (`metadata.deletionTimestamp` set), or not.
     SetPodTerminating {
-        /// The Pod's namespace.
-        namespace: String,
-        /// The Pod's name.
-        name: String,
+        /// The Pod.
+        pod: ObjectRef,
         /// Terminating or not.
         terminating: bool,
     },
     /// Set `conditions.ready` of every endpoint with `address` in a loaded EndpointSlice.
     SetEndpointReady {
-        /// The slice's namespace.
-        namespace: String,
-        /// The slice's name.
-        slice: String,
+        /// The EndpointSlice.
+        slice: ObjectRef,
         /// The endpoint address.
         address: IpAddr,
         /// Ready or not.
         ready: bool,
     },
-    /// Change a Service's type. `external_name` is required for (and only used by)
-    /// `ExternalName`; a Service leaving `ExternalName` gets a ClusterIP allocated.
+    /// Change a Service's type (an `ExternalName` type carries its target); a Service leaving
+    /// `ExternalName` gets a ClusterIP allocated.
     SetServiceType {
-        /// The Service's namespace.
-        namespace: String,
-        /// The Service's name.
-        name: String,
+        /// The Service.
+        service: ObjectRef,
         /// The new type.
         service_type: ServiceType,
-        /// The new `externalName`.
-        external_name: Option<String>,
     },
     /// Scale a StatefulSet, Deployment or ReplicaSet (`spec.replicas`).
     Scale {
-        /// The workload's kind.
-        kind: Kind,
-        /// Its namespace.
-        namespace: String,
-        /// Its name.
-        name: String,
+        /// The workload.
+        workload: ObjectRef,
         /// The new replica count.
         replicas: u32,
     },
-    /// Replace a Service's selector (`None`, or an empty map: selectorless).
+    /// Replace a Service's selector (`None`, or an empty selector: selectorless).
     SetSelector {
-        /// The Service's namespace.
-        namespace: String,
-        /// The Service's name.
-        name: String,
+        /// The Service.
+        service: ObjectRef,
         /// The new selector.
         selector: Option<Selector>,
     },
@@ -118,42 +105,58 @@ impl Change {
         }
     }
 
+    /// [`Change::Delete`] of the namespaced object `kind namespace/name` (use
+    /// [`ObjectRef::cluster_scoped`] with [`Change::Delete`] for a Namespace).
+    pub fn delete(kind: Kind, namespace: &str, name: &str) -> Change {
+        Change::Delete(ObjectRef::namespaced(kind, namespace, name))
+    }
+
     /// [`Change::SetPodReady`].
-    pub fn pod_ready(namespace: impl Into<String>, name: impl Into<String>, ready: bool) -> Change {
+    pub fn pod_ready(namespace: &str, name: &str, ready: bool) -> Change {
         Change::SetPodReady {
-            namespace: namespace.into(),
-            name: name.into(),
+            pod: ObjectRef::namespaced(Kind::Pod, namespace, name),
             ready,
         }
     }
 
-    /// [`Change::Scale`].
-    pub fn scale(
-        kind: Kind,
-        namespace: impl Into<String>,
-        name: impl Into<String>,
-        replicas: u32,
-    ) -> Change {
-        Change::Scale {
-            kind,
-            namespace: namespace.into(),
-            name: name.into(),
-            replicas,
+    /// [`Change::SetPodTerminating`].
+    pub fn pod_terminating(namespace: &str, name: &str, terminating: bool) -> Change {
+        Change::SetPodTerminating {
+            pod: ObjectRef::namespaced(Kind::Pod, namespace, name),
+            terminating,
         }
     }
 
     /// [`Change::SetEndpointReady`].
-    pub fn endpoint_ready(
-        namespace: impl Into<String>,
-        slice: impl Into<String>,
-        address: IpAddr,
-        ready: bool,
-    ) -> Change {
+    pub fn endpoint_ready(namespace: &str, slice: &str, address: IpAddr, ready: bool) -> Change {
         Change::SetEndpointReady {
-            namespace: namespace.into(),
-            slice: slice.into(),
+            slice: ObjectRef::namespaced(Kind::EndpointSlice, namespace, slice),
             address,
             ready,
+        }
+    }
+
+    /// [`Change::SetServiceType`].
+    pub fn service_type(namespace: &str, name: &str, service_type: ServiceType) -> Change {
+        Change::SetServiceType {
+            service: ObjectRef::namespaced(Kind::Service, namespace, name),
+            service_type,
+        }
+    }
+
+    /// [`Change::Scale`].
+    pub fn scale(kind: Kind, namespace: &str, name: &str, replicas: u32) -> Change {
+        Change::Scale {
+            workload: ObjectRef::namespaced(kind, namespace, name),
+            replicas,
+        }
+    }
+
+    /// [`Change::SetSelector`].
+    pub fn selector(namespace: &str, name: &str, selector: Option<Selector>) -> Change {
+        Change::SetSelector {
+            service: ObjectRef::namespaced(Kind::Service, namespace, name),
+            selector,
         }
     }
 }
@@ -265,32 +268,25 @@ impl Cluster {
                 self.change_objects(Vec::new(), vec![reference])
                     .map_err(UpdateErrorKind::Load)
             }
-            Change::SetPodReady {
-                namespace,
-                name,
-                ready,
-            } => self.patch(Kind::Pod, &namespace, &name, |object| {
+            Change::SetPodReady { pod, ready } => self.patch(pod, &[Kind::Pod], |object| {
                 if let Object::Pod(pod) = object {
                     pod.ready = Some(ready);
                 }
                 Ok(())
             }),
-            Change::SetPodTerminating {
-                namespace,
-                name,
-                terminating,
-            } => self.patch(Kind::Pod, &namespace, &name, |object| {
-                if let Object::Pod(pod) = object {
-                    pod.terminating = terminating;
-                }
-                Ok(())
-            }),
+            Change::SetPodTerminating { pod, terminating } => {
+                self.patch(pod, &[Kind::Pod], |object| {
+                    if let Object::Pod(pod) = object {
+                        pod.terminating = terminating;
+                    }
+                    Ok(())
+                })
+            }
             Change::SetEndpointReady {
-                namespace,
                 slice,
                 address,
                 ready,
-            } => self.patch(Kind::EndpointSlice, &namespace, &slice, |object| {
+            } => self.patch(slice, &[Kind::EndpointSlice], |object| {
                 let Object::EndpointSlice(slice) = object else {
                     return Ok(());
                 };
@@ -308,42 +304,31 @@ impl Cluster {
                 }
             }),
             Change::SetServiceType {
-                namespace,
-                name,
+                service,
                 service_type,
-                external_name,
-            } => self.patch(Kind::Service, &namespace, &name, |object| {
+            } => self.patch(service, &[Kind::Service], |object| {
                 let Object::Service(service) = object else {
                     return Ok(());
                 };
-                set_service_type(service, service_type, external_name)
+                set_service_type(service, service_type)
             }),
-            Change::Scale {
-                kind,
-                namespace,
-                name,
-                replicas,
-            } => self.patch(kind, &namespace, &name, |object| {
-                let scaled = match object {
-                    Object::Workload(workload) => workload.set_replicas(replicas),
-                    _ => false,
-                };
-                if scaled {
+            Change::Scale { workload, replicas } => {
+                let scalable = [Kind::StatefulSet, Kind::Deployment, Kind::ReplicaSet];
+                self.patch(workload, &scalable, |object| {
+                    if let Object::Workload(workload) = object {
+                        workload.set_replicas(replicas);
+                    }
                     Ok(())
-                } else {
-                    Err(format!("a {kind} cannot be scaled"))
-                }
-            }),
-            Change::SetSelector {
-                namespace,
-                name,
-                selector,
-            } => self.patch(Kind::Service, &namespace, &name, |object| {
-                if let Object::Service(service) = object {
-                    service.selector = selector.filter(|selector| !selector.is_empty());
-                }
-                Ok(())
-            }),
+                })
+            }
+            Change::SetSelector { service, selector } => {
+                self.patch(service, &[Kind::Service], |object| {
+                    if let Object::Service(service) = object {
+                        service.selector = selector.filter(|selector| !selector.is_empty());
+                    }
+                    Ok(())
+                })
+            }
         }
     }
 
@@ -397,15 +382,24 @@ impl Cluster {
             .map_err(UpdateErrorKind::Load)
     }
 
-    /// Replaces an object by a changed copy of itself.
+    /// Replaces an object, which must be of one of the `kinds`, by a changed copy of itself.
     fn patch(
         &mut self,
-        kind: Kind,
-        namespace: &str,
-        name: &str,
+        reference: ObjectRef,
+        kinds: &[Kind],
         change: impl FnOnce(&mut Object) -> Result<(), String>,
     ) -> Result<(), UpdateErrorKind> {
-        let reference = ObjectRef::namespaced(kind, namespace, name);
+        if !kinds.contains(&reference.kind) {
+            let names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+            return Err(UpdateErrorKind::Invalid {
+                reason: format!(
+                    "expected a reference to a {}, found one to a {}",
+                    names.join(" or "),
+                    reference.kind
+                ),
+                object: reference,
+            });
+        }
         let Some(loaded) = self.loaded(&reference) else {
             return Err(UpdateErrorKind::NotFound(reference));
         };
@@ -468,21 +462,16 @@ impl Cluster {
 fn set_service_type(
     service: &mut crate::model::Service,
     service_type: ServiceType,
-    external_name: Option<String>,
 ) -> Result<(), String> {
-    match service_type {
-        ServiceType::ExternalName => {
-            let Some(target) = external_name.map(|name| name.trim_end_matches('.').to_owned())
-            else {
-                return Err("type ExternalName needs an externalName".to_owned());
-            };
-            if target.is_empty() || hickory_proto::rr::Name::from_ascii(&target).is_err() {
-                return Err(format!("externalName {target:?} is not a domain name"));
-            }
-            service.external_name = Some(target);
+    let service_type = match service_type {
+        ServiceType::ExternalName(target) => {
+            let target = load::external_name(&target).map_err(|expected| {
+                format!("spec.externalName: expected {expected}, found {target:?}")
+            })?;
             service.cluster_ip = ClusterIpSpec::Unset;
             service.ip_families.clear();
             service.ip_family_policy = None;
+            ServiceType::ExternalName(target)
         }
         other => {
             if other != ServiceType::ClusterIp && service.is_headless() {
@@ -491,9 +480,9 @@ fn set_service_type(
             if !service.is_headless() && service.ports.is_empty() {
                 return Err(format!("a {} Service needs ports", other.as_str()));
             }
-            service.external_name = None;
+            other
         }
-    }
+    };
     service.service_type = service_type;
     Ok(())
 }

@@ -5,7 +5,7 @@
 #![allow(clippy::type_complexity)]
 
 use super::*;
-use crate::model::{ContainerPort, Protocol, ServicePort};
+use crate::model::{ContainerPort, Protocol, ServicePort, ServiceType};
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
@@ -28,7 +28,6 @@ fn service(name: &str, selector: &[(&str, &str)]) -> Service {
             target_port: None,
         }],
         selector: (!selector.is_empty()).then(|| labels(selector).into()),
-        external_name: None,
         publish_not_ready_addresses: false,
     }
 }
@@ -96,7 +95,7 @@ fn membership_follows_the_selector_and_namespace() {
             "ExternalName",
             {
                 let mut s = web();
-                s.service_type = ServiceType::ExternalName;
+                s.service_type = ServiceType::ExternalName("db.example.com".to_owned());
                 s
             },
             vec![],
@@ -565,7 +564,7 @@ fn defaulted_families_follow_the_api_server() {
         assert_eq!(defaulted_ip_families(&svc, cluster), want, "{case}");
     }
     let mut external = web();
-    external.service_type = ServiceType::ExternalName;
+    external.service_type = ServiceType::ExternalName("db.example.com".to_owned());
     assert!(defaulted_ip_families(&external, &dual).is_empty());
 }
 

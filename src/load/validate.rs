@@ -169,7 +169,7 @@ impl<'d> Checker<'d> {
     /// One of a fixed set of values (`addressType: IPv4`, `status.phase: Running`): `None` when
     /// unset (reported missing when `required`) or not one of `choices` (reported invalid,
     /// listing them).
-    fn choice<T: Copy>(
+    fn choice<T: Clone>(
         &mut self,
         field: &str,
         value: Option<&str>,
@@ -184,7 +184,7 @@ impl<'d> Checker<'d> {
             return None;
         };
         if let Some((_, choice)) = choices.iter().find(|(name, _)| *name == value) {
-            return Some(*choice);
+            return Some(choice.clone());
         }
         let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
         let expected = match names.as_slice() {
@@ -340,6 +340,17 @@ fn quote_list(values: &[String]) -> String {
 // Service
 // ------------------------------------------------------------------------------------------
 
+/// `spec.externalName` as the API server accepts it (a DNS-1123 subdomain, optionally with
+/// one trailing dot), stored without the dot; `Err` says what is expected instead.
+pub(crate) fn external_name(name: &str) -> Result<String, &'static str> {
+    let bare = name.strip_suffix('.').unwrap_or(name);
+    if NameRule::Dns1123Subdomain.accepts(bare) {
+        Ok(bare.to_owned())
+    } else {
+        Err("a DNS-1123 subdomain, optionally with one trailing dot")
+    }
+}
+
 /// Validates a Service. `None` when it has errors (they are in the checker).
 pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Service> {
     let meta = check.meta(raw.metadata, Kind::Service, NameRule::Dns1035Label);
@@ -354,7 +365,7 @@ pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Servic
                 ("ClusterIP", ServiceType::ClusterIp),
                 ("NodePort", ServiceType::NodePort),
                 ("LoadBalancer", ServiceType::LoadBalancer),
-                ("ExternalName", ServiceType::ExternalName),
+                ("ExternalName", ServiceType::ExternalName(String::new())),
             ],
         )
         .unwrap_or_default();
@@ -363,8 +374,8 @@ pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Servic
     let cluster_ips = spec.cluster_ips.unwrap_or_default();
     let ip_families_raw = spec.ip_families.unwrap_or_default();
 
-    let (external_name, cluster_ip_spec, ip_families, ip_family_policy) =
-        if service_type == ServiceType::ExternalName {
+    let (service_type, cluster_ip_spec, ip_families, ip_family_policy) =
+        if let ServiceType::ExternalName(_) = service_type {
             let unset = "no value for an ExternalName Service";
             if !cluster_ip.is_empty() {
                 check.invalid("spec.clusterIP", unset, quote(&cluster_ip));
@@ -378,24 +389,25 @@ pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Servic
             if let Some(policy) = &spec.ip_family_policy {
                 check.invalid("spec.ipFamilyPolicy", unset, quote(policy));
             }
-            let external_name = match spec.external_name.as_deref() {
+            let target = match spec.external_name.as_deref() {
                 None | Some("") => {
                     check.missing("spec.externalName");
-                    None
+                    String::new()
                 }
-                Some(name) => {
-                    let bare = name.strip_suffix('.').unwrap_or(name);
-                    if !NameRule::Dns1123Subdomain.accepts(bare) {
-                        check.invalid(
-                            "spec.externalName",
-                            "a DNS-1123 subdomain, optionally with one trailing dot",
-                            quote(name),
-                        );
+                Some(name) => match external_name(name) {
+                    Ok(target) => target,
+                    Err(expected) => {
+                        check.invalid("spec.externalName", expected, quote(name));
+                        String::new()
                     }
-                    Some(bare.to_owned())
-                }
+                },
             };
-            (external_name, ClusterIpSpec::Unset, Vec::new(), None)
+            (
+                ServiceType::ExternalName(target),
+                ClusterIpSpec::Unset,
+                Vec::new(),
+                None,
+            )
         } else {
             let ip_families = ip_families(check, &ip_families_raw);
             let policy = ip_family_policy(check, spec.ip_family_policy.as_deref());
@@ -416,14 +428,14 @@ pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Servic
                     quote("None"),
                 );
             }
-            (None, cluster_ip_spec, ip_families, policy)
+            (service_type, cluster_ip_spec, ip_families, policy)
         };
 
     let headless = cluster_ip_spec == ClusterIpSpec::Headless;
     let ports = service_ports(
         check,
         spec.ports.unwrap_or_default(),
-        headless || service_type == ServiceType::ExternalName,
+        headless || service_type.is_external_name(),
     );
 
     let service = Service {
@@ -434,7 +446,6 @@ pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Servic
         ip_family_policy,
         ports,
         selector: spec.selector.filter(|s| !s.is_empty()).map(Selector::new),
-        external_name,
         publish_not_ready_addresses: spec.publish_not_ready_addresses.unwrap_or(false),
     };
     check.ok().then_some(service)

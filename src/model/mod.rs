@@ -289,8 +289,6 @@ pub struct Service {
     /// `spec.selector`. `None` for a selectorless Service (an empty map counts as none, as the
     /// API server stores it).
     pub selector: Option<Selector>,
-    /// `spec.externalName` without a trailing dot, for `type: ExternalName`.
-    pub external_name: Option<String>,
     /// `spec.publishNotReadyAddresses`.
     pub publish_not_ready_addresses: bool,
 }
@@ -300,10 +298,26 @@ impl Service {
     pub fn is_headless(&self) -> bool {
         matches!(self.cluster_ip, ClusterIpSpec::Headless)
     }
+
+    /// `spec.externalName` of an `ExternalName` Service, without its trailing dot.
+    pub fn external_name(&self) -> Option<&str> {
+        match &self.service_type {
+            ServiceType::ExternalName(target) => Some(target),
+            _ => None,
+        }
+    }
+
+    /// The name an `ExternalName` Service's CNAME points at: its `externalName`, unless that is
+    /// an IP address, which CoreDNS ignores (no CNAME, NXDOMAIN) though the API server accepts
+    /// it (an IPv4 address is a valid DNS-1123 subdomain).
+    pub fn cname_target(&self) -> Option<&str> {
+        self.external_name()
+            .filter(|target| target.parse::<IpAddr>().is_err())
+    }
 }
 
 /// `spec.type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ServiceType {
     /// `ClusterIP` (the default).
     #[default]
@@ -312,19 +326,25 @@ pub enum ServiceType {
     NodePort,
     /// `LoadBalancer`.
     LoadBalancer,
-    /// `ExternalName`.
-    ExternalName,
+    /// `ExternalName`, with `spec.externalName` (a DNS-1123 subdomain, stored without its
+    /// trailing dot).
+    ExternalName(String),
 }
 
 impl ServiceType {
     /// The type as written in a manifest.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             ServiceType::ClusterIp => "ClusterIP",
             ServiceType::NodePort => "NodePort",
             ServiceType::LoadBalancer => "LoadBalancer",
-            ServiceType::ExternalName => "ExternalName",
+            ServiceType::ExternalName(_) => "ExternalName",
         }
+    }
+
+    /// Whether it is `ExternalName`.
+    pub fn is_external_name(&self) -> bool {
+        matches!(self, ServiceType::ExternalName(_))
     }
 }
 

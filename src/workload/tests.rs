@@ -505,7 +505,6 @@ fn a_stateful_set_behind_a_headless_service_gives_hostname_endpoints() {
             target_port: Some(crate::model::TargetPort::Name("http".to_owned())),
         }],
         selector: Some(selector(&[("app", "web")])),
-        external_name: None,
         publish_not_ready_addresses: false,
     };
     let mut set = sts(2);
