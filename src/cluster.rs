@@ -63,7 +63,8 @@ use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadedObject, SkippedObject};
 use crate::model::Workload;
 use crate::model::{
-    Endpoint, EndpointSlice, Endpoints, Namespace, ObjectRef, Pod, Service, ServiceImport,
+    Endpoint, EndpointSlice, Endpoints, Namespace, ObjectMeta, ObjectRef, Pod, Protocol, Service,
+    ServiceImport,
 };
 use crate::workload::WorkloadConfig;
 
@@ -175,9 +176,7 @@ impl fmt::Debug for Cluster {
 pub struct ClusterService {
     pub(crate) source: Arc<Sourced<Service>>,
     pub(crate) cluster_ips: Vec<IpAddr>,
-    pub(crate) slices: Vec<Arc<ClusterSlice>>,
-    pub(crate) ready_ipv4: Vec<Ipv4Addr>,
-    pub(crate) ready_ipv6: Vec<Ipv6Addr>,
+    pub(crate) linked: LinkedSlices,
 }
 
 impl ClusterService {
@@ -199,22 +198,22 @@ impl ClusterService {
 
     /// The distinct ready IPv4 endpoint addresses, in slice order.
     pub fn ready_ipv4(&self) -> &[Ipv4Addr] {
-        &self.ready_ipv4
+        &self.linked.ready_ipv4
     }
 
     /// The distinct ready IPv6 endpoint addresses, in slice order.
     pub fn ready_ipv6(&self) -> &[Ipv6Addr] {
-        &self.ready_ipv6
+        &self.linked.ready_ipv6
     }
 
     /// Whether any endpoint is ready.
     pub fn has_ready_endpoints(&self) -> bool {
-        !self.ready_ipv4.is_empty() || !self.ready_ipv6.is_empty()
+        self.linked.has_ready()
     }
 
     /// Its EndpointSlices: loaded ones, then mirrored or Pod-derived ones, each sorted by name.
     pub fn slices(&self) -> impl Iterator<Item = &ClusterSlice> {
-        self.slices.iter().map(AsRef::as_ref)
+        self.linked.slices.iter().map(AsRef::as_ref)
     }
 }
 
@@ -222,8 +221,7 @@ impl ClusterService {
 #[derive(Debug, Clone)]
 pub struct ClusterImport {
     pub(crate) source: Arc<Sourced<ServiceImport>>,
-    pub(crate) slices: Vec<Arc<ClusterSlice>>,
-    pub(crate) ready_addresses: usize,
+    pub(crate) linked: LinkedSlices,
 }
 
 impl ClusterImport {
@@ -240,12 +238,141 @@ impl ClusterImport {
     /// Its EndpointSlices (those labelled `multicluster.kubernetes.io/service-name` with its
     /// name), sorted by name.
     pub fn slices(&self) -> impl Iterator<Item = &ClusterSlice> {
-        self.slices.iter().map(AsRef::as_ref)
+        self.linked.slices.iter().map(AsRef::as_ref)
+    }
+
+    /// The distinct ready IPv4 endpoint addresses of its slices, in slice order.
+    pub fn ready_ipv4(&self) -> &[Ipv4Addr] {
+        &self.linked.ready_ipv4
+    }
+
+    /// The distinct ready IPv6 endpoint addresses of its slices, in slice order.
+    pub fn ready_ipv6(&self) -> &[Ipv6Addr] {
+        &self.linked.ready_ipv6
     }
 
     /// Whether any endpoint of its slices is ready.
     pub fn has_ready_endpoints(&self) -> bool {
-        self.ready_addresses > 0
+        self.linked.has_ready()
+    }
+}
+
+/// The EndpointSlices linked to a Service or ServiceImport and, worked out once when they are
+/// linked, their distinct ready addresses by family, in slice order: what a headless name
+/// answers, so that answering it is a copy.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LinkedSlices {
+    pub(crate) slices: Vec<Arc<ClusterSlice>>,
+    pub(crate) ready_ipv4: Vec<Ipv4Addr>,
+    pub(crate) ready_ipv6: Vec<Ipv6Addr>,
+}
+
+impl LinkedSlices {
+    pub(crate) fn new(slices: Vec<Arc<ClusterSlice>>) -> Self {
+        let mut linked = LinkedSlices {
+            slices,
+            ready_ipv4: Vec::new(),
+            ready_ipv6: Vec::new(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for slice in &linked.slices {
+            for endpoint in slice.slice.endpoints.iter().filter(|e| e.is_ready()) {
+                for &address in &endpoint.addresses {
+                    if !seen.insert(address) {
+                        continue;
+                    }
+                    match address {
+                        IpAddr::V4(v4) => linked.ready_ipv4.push(v4),
+                        IpAddr::V6(v6) => linked.ready_ipv6.push(v6),
+                    }
+                }
+            }
+        }
+        linked
+    }
+
+    pub(crate) fn has_ready(&self) -> bool {
+        !self.ready_ipv4.is_empty() || !self.ready_ipv6.is_empty()
+    }
+}
+
+/// One view of the two things a `<name>.<namespace>.svc.<zone>` name can stand for: a Service,
+/// in an ordinary zone, or a ServiceImport, in a `multicluster` zone. Every DNS rule that
+/// applies to both (headless or not, virtual IPs, ports, slices, ready addresses) is written
+/// once against this view; what differs is asked of it ([`ServiceView::cluster_id`],
+/// [`ServiceView::service`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ServiceView<'c> {
+    /// A Service.
+    Service(&'c ClusterService),
+    /// A ServiceImport (Multi-Cluster Services API).
+    Import(&'c ClusterImport),
+}
+
+impl<'c> ServiceView<'c> {
+    /// Name, namespace, labels.
+    pub(crate) fn meta(self) -> &'c ObjectMeta {
+        match self {
+            ServiceView::Service(service) => &service.service().meta,
+            ServiceView::Import(import) => &import.import().meta,
+        }
+    }
+
+    /// The Service, for the rules only Services have (ExternalName, `noendpoints`).
+    pub(crate) fn service(self) -> Option<&'c Service> {
+        match self {
+            ServiceView::Service(service) => Some(service.service()),
+            ServiceView::Import(_) => None,
+        }
+    }
+
+    /// Headless: `clusterIP: None`, or an import of type `Headless`.
+    pub(crate) fn is_headless(self) -> bool {
+        match self {
+            ServiceView::Service(service) => service.service().is_headless(),
+            ServiceView::Import(import) => import.import().is_headless(),
+        }
+    }
+
+    /// The virtual IPs: a Service's ClusterIPs, an import's ClusterSet IPs (`spec.ips`).
+    pub(crate) fn virtual_ips(self) -> &'c [IpAddr] {
+        match self {
+            ServiceView::Service(service) => service.cluster_ips(),
+            ServiceView::Import(import) => &import.import().ips,
+        }
+    }
+
+    /// `spec.ports`, as (name, protocol, port).
+    pub(crate) fn ports(self) -> impl Iterator<Item = (Option<&'c str>, Protocol, u16)> + 'c {
+        let (service, import) = match self {
+            ServiceView::Service(service) => (service.service().ports.as_slice(), &[][..]),
+            ServiceView::Import(import) => (&[][..], import.import().ports.as_slice()),
+        };
+        service
+            .iter()
+            .map(|port| (port.name.as_deref(), port.protocol, port.port))
+            .chain(
+                import
+                    .iter()
+                    .map(|port| (port.name.as_deref(), port.protocol, port.port)),
+            )
+    }
+
+    /// The linked EndpointSlices and their ready addresses.
+    pub(crate) fn linked(self) -> &'c LinkedSlices {
+        match self {
+            ServiceView::Service(service) => &service.linked,
+            ServiceView::Import(import) => &import.linked,
+        }
+    }
+
+    /// The cluster id an endpoint of `slice` is named with (`<endpoint>.<cluster>.<svc>…`):
+    /// for an import, the slice's source cluster; a Service's endpoints have none.
+    pub(crate) fn cluster_id(self, slice: &'c ClusterSlice) -> Option<&'c str> {
+        match self {
+            ServiceView::Service(_) => None,
+            ServiceView::Import(_) => Some(slice.cluster_id()),
+        }
     }
 }
 

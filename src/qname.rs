@@ -119,15 +119,11 @@ pub(crate) enum QueryName<'a> {
     NameServer,
     /// `<ns>.svc.<zone>`.
     Namespace { namespace: &'a str },
-    /// `<svc>.<ns>.svc.<zone>`, optionally with an endpoint label (and, in a multicluster
-    /// zone, a cluster id), a port and protocol, or a topology zone (`zonal`).
+    /// `<svc>.<ns>.svc.<zone>`, or a part of it: an endpoint, a port, a topology zone.
     Service {
         namespace: &'a str,
         service: &'a str,
-        endpoint: Option<&'a str>,
-        cluster: Option<&'a str>,
-        port: Option<PortFilter<'a>>,
-        zonal: Option<Zonal<'a>>,
+        part: ServicePart<'a>,
     },
     /// `<ns>.pod.<zone>`.
     PodNamespace { namespace: &'a str },
@@ -138,6 +134,42 @@ pub(crate) enum QueryName<'a> {
     },
     /// Not a name the plugin serves (wrong shape, or too many labels): NXDOMAIN.
     Invalid,
+}
+
+/// Which part of a Service a name asks for: the labels left of `<svc>.<ns>.svc.<zone>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ServicePart<'a> {
+    /// `<svc>.<ns>.svc.<zone>` itself.
+    Whole,
+    /// `<endpoint>.<svc>…`: the endpoint of that name (hostname, pod name or dashed IP); in a
+    /// multicluster zone `<endpoint>.<cluster>.<svc>…`, with the cluster id (`None` for the
+    /// one-label form, which matches an empty cluster id).
+    Endpoint {
+        label: &'a str,
+        cluster: Option<&'a str>,
+    },
+    /// `_<port>._<proto>.<svc>…`.
+    Port(PortFilter<'a>),
+    /// `<zone>.pin|prefer._zone.<svc>…` (the `zonal` option).
+    Zonal(Zonal<'a>),
+}
+
+impl<'a> ServicePart<'a> {
+    /// The endpoint label asked for, if any.
+    pub(crate) fn endpoint(self) -> Option<&'a str> {
+        match self {
+            ServicePart::Endpoint { label, .. } => Some(label),
+            _ => None,
+        }
+    }
+
+    /// The port asked for, if any.
+    pub(crate) fn port(self) -> Option<PortFilter<'a>> {
+        match self {
+            ServicePart::Port(port) => Some(port),
+            _ => None,
+        }
+    }
 }
 
 /// `_port._proto`: the port name and protocol, underscores removed.
@@ -201,35 +233,33 @@ pub(crate) fn parse(labels: &Labels, zone_labels: usize, grammar: Grammar) -> Qu
         return QueryName::Apex;
     }
     let label = |i: usize| labels.text(i);
-    let service = |endpoint, cluster, port, zonal| QueryName::Service {
+    let service = |part| QueryName::Service {
         namespace: label(n - 2),
         service: label(n - 3),
-        endpoint,
-        cluster,
-        port,
-        zonal,
+        part,
     };
     match (label(n - 1), n) {
         ("svc", 1) => QueryName::ServiceApex,
         ("svc", 2) => QueryName::Namespace {
             namespace: label(0),
         },
-        ("svc", 3) => service(None, None, None, None),
-        ("svc", 4) => service(Some(label(0)), None, None, None),
+        ("svc", 3) => service(ServicePart::Whole),
+        ("svc", 4) => service(ServicePart::Endpoint {
+            label: label(0),
+            cluster: None,
+        }),
         ("svc", 5)
             if grammar.multicluster && !label(0).starts_with('_') && !label(1).starts_with('_') =>
         {
-            service(Some(label(0)), Some(label(1)), None, None)
+            service(ServicePart::Endpoint {
+                label: label(0),
+                cluster: Some(label(1)),
+            })
         }
-        ("svc", 5) => service(
-            None,
-            None,
-            Some(PortFilter {
-                port: strip_underscore(label(0)),
-                protocol: strip_underscore(label(1)),
-            }),
-            None,
-        ),
+        ("svc", 5) => service(ServicePart::Port(PortFilter {
+            port: strip_underscore(label(0)),
+            protocol: strip_underscore(label(1)),
+        })),
         ("svc", 6..)
             if grammar.zonal
                 && !grammar.multicluster
@@ -241,7 +271,7 @@ pub(crate) fn parse(labels: &Labels, zone_labels: usize, grammar: Grammar) -> Qu
                 count: n - 5,
                 prefer: label(n - 5) == "prefer",
             };
-            service(None, None, None, Some(zonal))
+            service(ServicePart::Zonal(zonal))
         }
         ("pod", 1) => QueryName::PodApex,
         ("pod", 2) => QueryName::PodNamespace {
@@ -275,10 +305,7 @@ mod tests {
         QueryName::Service {
             namespace,
             service,
-            endpoint: None,
-            cluster: None,
-            port: None,
-            zonal: None,
+            part: ServicePart::Whole,
         }
     }
 
@@ -292,7 +319,7 @@ mod tests {
             multicluster: false,
         };
         let QueryName::Service {
-            zonal: Some(zone),
+            part: ServicePart::Zonal(zone),
             service: "db",
             ..
         } = parse(&labels, 2, zonal)
@@ -304,7 +331,8 @@ mod tests {
             Name::from_ascii("eu.west.prefer._zone.db.default.svc.cluster.local.").unwrap();
         let dotted_labels = Labels::new(&dotted);
         let QueryName::Service {
-            zonal: Some(zone), ..
+            part: ServicePart::Zonal(zone),
+            ..
         } = parse(&dotted_labels, 2, zonal)
         else {
             panic!("a zone value with a dot");
@@ -329,9 +357,10 @@ mod tests {
         assert!(matches!(
             parse(&endpoint_labels, 2, multicluster),
             QueryName::Service {
-                endpoint: Some("db-0"),
-                cluster: Some("cluster1"),
-                port: None,
+                part: ServicePart::Endpoint {
+                    label: "db-0",
+                    cluster: Some("cluster1"),
+                },
                 ..
             }
         ));
@@ -340,8 +369,7 @@ mod tests {
         assert!(matches!(
             parse(&port_labels, 2, multicluster),
             QueryName::Service {
-                cluster: None,
-                port: Some(PortFilter {
+                part: ServicePart::Port(PortFilter {
                     port: "http",
                     protocol: "tcp"
                 }),
@@ -372,10 +400,10 @@ mod tests {
                 Service {
                     namespace: "default",
                     service: "db",
-                    endpoint: Some("db-0"),
-                    cluster: None,
-                    zonal: None,
-                    port: None,
+                    part: ServicePart::Endpoint {
+                        label: "db-0",
+                        cluster: None,
+                    },
                 },
             ),
             (
@@ -383,10 +411,7 @@ mod tests {
                 Service {
                     namespace: "default",
                     service: "web",
-                    endpoint: None,
-                    cluster: None,
-                    zonal: None,
-                    port: Some(PortFilter {
+                    part: ServicePart::Port(PortFilter {
                         port: "http",
                         protocol: "tcp",
                     }),
@@ -397,10 +422,7 @@ mod tests {
                 Service {
                     namespace: "default",
                     service: "web",
-                    endpoint: None,
-                    cluster: None,
-                    zonal: None,
-                    port: Some(PortFilter {
+                    part: ServicePart::Port(PortFilter {
                         port: "http",
                         protocol: "tcp",
                     }),
@@ -428,10 +450,7 @@ mod tests {
                 Service {
                     namespace: "default",
                     service: "*",
-                    endpoint: None,
-                    cluster: None,
-                    zonal: None,
-                    port: None,
+                    part: ServicePart::Whole,
                 },
             ),
         ];

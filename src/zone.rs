@@ -67,12 +67,13 @@
 use std::net::IpAddr;
 
 use hickory_proto::rr::rdata::{CNAME, SRV};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::rr::{Name, RData, Record};
 
-use crate::answer::{Context, address_rdata, endpoint_label, service_name, srv_weight};
-use crate::cluster::{ClusterImport, ClusterService};
+use crate::answer::names::{EndpointName, port_name, service_name};
+use crate::answer::{Context, srv_weight};
+use crate::cluster::{ClusterSlice, ServiceView};
 use crate::error::InvalidNameError;
-use crate::model::{EndpointSlice, Protocol};
+use crate::model::Protocol;
 
 /// CoreDNS's `transfer` plugin starts a new message before the records of the current one
 /// would exceed this many bytes (counted uncompressed, as miekg/dns's `Len` does).
@@ -98,13 +99,15 @@ pub enum ZoneError {
 /// The listing of `zone` (lower-case, absolute, a configured zone), in xfr.go's order.
 pub(crate) fn listing(context: &Context<'_>, zone: &Name) -> Vec<Record> {
     let config = context.config;
-    let ttl = config.ttl;
     let soa = context.zone_soa(zone.clone());
-    let mut records = vec![soa.clone()];
+    let mut out = Out {
+        records: vec![soa.clone()],
+        ttl: config.ttl,
+    };
 
     let (ns, glue) = context.apex_ns_records(zone, zone);
-    records.extend(ns);
-    records.extend(glue.into_iter().map(|mut record| {
+    out.records.extend(ns);
+    out.records.extend(glue.into_iter().map(|mut record| {
         record.ttl = 0;
         record
     }));
@@ -113,40 +116,23 @@ pub(crate) fn listing(context: &Context<'_>, zone: &Name) -> Vec<Record> {
         .multicluster_zones
         .iter()
         .any(|multicluster| multicluster.zone_of(zone));
-    if multicluster {
-        let mut imports: Vec<&ClusterImport> = context
-            .cluster
-            .service_imports()
-            .into_iter()
-            .filter(|import| context.namespace_exposed(&import.import().meta.namespace))
-            .collect();
-        // xfr.go sorts imports by name only; ties stay in namespace order.
-        imports.sort_by(|a, b| a.import().meta.name.cmp(&b.import().meta.name));
-        let mut out = Out { records, ttl };
-        for import in imports {
-            list_import(context, zone, import, &mut out);
-        }
-        records = out.records;
+    // xfr.go sorts by name only; ties stay in namespace order (both lists come sorted by
+    // namespace and name).
+    let mut views: Vec<ServiceView<'_>> = if multicluster {
+        let imports = context.cluster.service_imports().into_iter();
+        imports.map(ServiceView::Import).collect()
     } else {
-        let mut services: Vec<&ClusterService> = context
-            .cluster
-            .services()
-            .into_iter()
-            .filter(|service| context.namespace_exposed(&service.service().meta.namespace))
-            .collect();
-        services.sort_by(|a, b| {
-            let (a, b) = (&a.service().meta, &b.service().meta);
-            (a.name.as_str(), a.namespace.as_str()).cmp(&(b.name.as_str(), b.namespace.as_str()))
-        });
-        let mut out = Out { records, ttl };
-        for service in services {
-            list_service(context, zone, service, &mut out);
-        }
-        records = out.records;
+        let services = context.cluster.services().into_iter();
+        services.map(ServiceView::Service).collect()
+    };
+    views.retain(|view| context.namespace_exposed(&view.meta().namespace));
+    views.sort_by(|a, b| a.meta().name.cmp(&b.meta().name));
+    for view in views {
+        list_service(context, zone, view, &mut out);
     }
 
-    records.push(soa);
-    records
+    out.records.push(soa);
+    out.records
 }
 
 /// The records being listed.
@@ -157,14 +143,11 @@ struct Out {
 
 impl Out {
     fn address(&mut self, owner: &Name, address: IpAddr) {
-        let qtype = match address {
-            IpAddr::V4(_) => RecordType::A,
-            IpAddr::V6(_) => RecordType::AAAA,
-        };
-        if let Some(data) = address_rdata(address, qtype) {
-            self.records
-                .push(Record::from_rdata(owner.clone(), self.ttl, data));
-        }
+        self.records.push(Record::from_rdata(
+            owner.clone(),
+            self.ttl,
+            RData::from(address),
+        ));
     }
 
     /// A Service (or ServiceImport) reached through virtual IPs: an address record per IP,
@@ -197,73 +180,42 @@ impl Out {
     }
 }
 
-/// `_<name>._<proto>.<base>`, lower-case, or `None` when that is not a valid name.
-fn port_name(base: &Name, name: &str, protocol: &str) -> Option<Name> {
-    let name = format!("_{}", name.to_ascii_lowercase());
-    let protocol = format!("_{}", protocol.to_ascii_lowercase());
-    base.prepend_label(protocol.as_str())
-        .and_then(|with_protocol| with_protocol.prepend_label(name.as_str()))
-        .ok()
-}
-
-/// One Service's records (xfr.go `transferServices`, one iteration).
-fn list_service(context: &Context<'_>, zone: &Name, service: &ClusterService, out: &mut Out) {
-    let object = service.service();
-    let base = service_name(service, zone);
-    if object.service_type.is_external_name() {
-        let Some(target) = object.cname_target() else {
-            return;
-        };
-        if let Ok(mut target) = Name::from_ascii(target) {
+/// One Service's or ServiceImport's records (xfr.go `transferServices` and
+/// `transferMultiClusterServices`, one iteration). A name too long for DNS (a very long zone)
+/// has no records.
+fn list_service(context: &Context<'_>, zone: &Name, view: ServiceView<'_>, out: &mut Out) {
+    let Some(base) = service_name(view.meta(), zone) else {
+        return;
+    };
+    if let Some(service) = view.service()
+        && service.service_type.is_external_name()
+    {
+        // An IP-valued externalName is ignored.
+        if let Some(target) = service.cname_target()
+            && let Ok(mut target) = Name::from_ascii(target)
+        {
             target.set_fqdn(true);
             let data = RData::CNAME(CNAME(target));
             out.records.push(Record::from_rdata(base, out.ttl, data));
         }
         return;
     }
-    if !service.cluster_ips().is_empty() {
-        let ports = object
-            .ports
-            .iter()
-            .map(|port| (port.name.as_deref(), port.protocol, port.port));
-        out.virtual_ip(&base, service.cluster_ips(), ports);
+    if !view.virtual_ips().is_empty() {
+        out.virtual_ip(&base, view.virtual_ips(), view.ports());
         return;
     }
-    // Headless: the endpoints, slice by slice (none at all with `noendpoints`).
-    if context.config.noendpoints {
-        return;
-    }
-    for cluster_slice in service.slices() {
-        list_slice_endpoints(context, &base, cluster_slice.slice(), out);
-    }
-}
-
-/// One ServiceImport's records (xfr.go `transferMultiClusterServices`, one iteration).
-fn list_import(context: &Context<'_>, zone: &Name, import: &ClusterImport, out: &mut Out) {
-    let object = import.import();
-    let meta = &object.meta;
-    let Ok(base) = Name::from_labels([meta.name.as_str(), meta.namespace.as_str(), "svc"])
-        .and_then(|name| name.append_domain(zone))
-    else {
-        return;
-    };
-    if !object.ips.is_empty() {
-        let ports = object
-            .ports
-            .iter()
-            .map(|port| (port.name.as_deref(), port.protocol, port.port));
-        out.virtual_ip(&base, &object.ips, ports);
-        return;
-    }
-    for cluster_slice in context.cluster.slices_of_import(import) {
-        list_slice_endpoints(context, &base, cluster_slice.slice(), out);
+    // Headless: the endpoints, slice by slice (none of a Service's with `noendpoints`).
+    for slice in context.visible_slices(view) {
+        list_slice_endpoints(context, &base, slice, out);
     }
 }
 
 /// The ready endpoints of one slice under `base`: an address record on `base` and on the
-/// endpoint's name, and per named port an SRV on `_<port>._<proto>.<base>` weighted
-/// `floor(100/N)`, N the slice's ready addresses.
-fn list_slice_endpoints(context: &Context<'_>, base: &Name, slice: &EndpointSlice, out: &mut Out) {
+/// endpoint's name (*without* a cluster id in a multicluster zone, unlike the query answers),
+/// and per named port an SRV on `_<port>._<proto>.<base>` weighted `floor(100/N)`, N the
+/// slice's ready addresses.
+fn list_slice_endpoints(context: &Context<'_>, base: &Name, slice: &ClusterSlice, out: &mut Out) {
+    let slice = slice.slice();
     let endpoint_pod_names = context.config.endpoint_pod_names;
     let ready = || {
         slice
@@ -284,14 +236,13 @@ fn list_slice_endpoints(context: &Context<'_>, base: &Name, slice: &EndpointSlic
         })
         .collect();
     for endpoint in ready() {
-        for address in &endpoint.addresses {
-            out.address(base, *address);
-            let mut buffer = [0u8; 48];
-            let label = endpoint_label(endpoint, address, endpoint_pod_names, &mut buffer);
-            let Ok(host) = base.prepend_label(label) else {
+        for &address in &endpoint.addresses {
+            out.address(base, address);
+            let name = EndpointName::of(endpoint, address, endpoint_pod_names);
+            let Some(host) = name.under(base, None) else {
                 continue;
             };
-            out.address(&host, *address);
+            out.address(&host, address);
             for (owner, port) in &ports {
                 out.srv(owner.clone(), weight, *port, &host);
             }

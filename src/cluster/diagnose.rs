@@ -202,7 +202,7 @@ fn suggest_service_for(cluster: &Cluster, namespace: &str) -> Option<String> {
             object.meta.namespace == namespace
                 && object.selector.is_none()
                 && !object.service_type.is_external_name()
-                && service.slices.is_empty()
+                && service.linked.slices.is_empty()
         })
         .map(|service| service.service().meta.name.as_str())
         .collect();

@@ -30,8 +30,8 @@ use std::sync::{Arc, OnceLock};
 use super::allocate::allocate;
 use super::mirror;
 use super::{
-    Cluster, ClusterImport, ClusterService, ClusterSlice, Key, Map, ServiceCidrs, Set, SliceOrigin,
-    Sourced, key,
+    Cluster, ClusterImport, ClusterService, ClusterSlice, Key, LinkedSlices, Map, ServiceCidrs,
+    Set, SliceOrigin, Sourced, key,
 };
 use crate::controller;
 use crate::error::{LoadError, LoadErrorKind, LoadErrors};
@@ -592,18 +592,11 @@ impl Cluster {
                 continue;
             };
             let slices = self.loaded_slices(&self.slices_by_import, key);
-            let ready_addresses = slices
-                .iter()
-                .flat_map(|slice| slice.slice.endpoints.iter())
-                .filter(|endpoint| endpoint.is_ready())
-                .map(|endpoint| endpoint.addresses.len())
-                .sum();
             self.imports.insert_mut(
                 key.clone(),
                 Arc::new(ClusterImport {
                     source,
-                    slices,
-                    ready_addresses,
+                    linked: LinkedSlices::new(slices),
                 }),
             );
         }
@@ -673,14 +666,11 @@ impl Cluster {
                 self.recompute_members(key, &source.object);
             }
             let slices = self.link_slices(key, &source, &cluster_ips);
-            let mut service = ClusterService {
+            let service = ClusterService {
                 source,
                 cluster_ips,
-                slices,
-                ready_ipv4: Vec::new(),
-                ready_ipv6: Vec::new(),
+                linked: LinkedSlices::new(slices),
             };
-            collect_ready_addresses(&mut service);
             self.services.insert_mut(key.clone(), Arc::new(service));
         }
         if errors.is_empty() {
@@ -693,7 +683,7 @@ impl Cluster {
     /// Drops what a Service derived: its mirrored slices and (with `release_ips`) its
     /// ClusterIP ownership.
     fn unlink_service(&mut self, key: &Key, old: &ClusterService, release_ips: bool) {
-        for slice in &old.slices {
+        for slice in &old.linked.slices {
             if slice.origin != SliceOrigin::Loaded {
                 let id = derived_slice_id(&slice.slice);
                 self.unindex_slice(&id, &slice.slice);
@@ -973,24 +963,6 @@ where
         index.remove_mut(key);
     } else {
         index.insert_mut(key.clone(), set);
-    }
-}
-
-/// The distinct ready addresses of a Service's slices, by family, in slice order.
-fn collect_ready_addresses(service: &mut ClusterService) {
-    let mut seen = std::collections::HashSet::new();
-    for slice in &service.slices {
-        for endpoint in slice.slice.endpoints.iter().filter(|e| e.is_ready()) {
-            for &address in &endpoint.addresses {
-                if !seen.insert(address) {
-                    continue;
-                }
-                match address {
-                    IpAddr::V4(v4) => service.ready_ipv4.push(v4),
-                    IpAddr::V6(v6) => service.ready_ipv6.push(v6),
-                }
-            }
-        }
     }
 }
 
