@@ -46,6 +46,7 @@
 
 pub(crate) mod allocate;
 mod diagnose;
+mod index;
 mod link;
 mod mirror;
 mod update;
@@ -58,12 +59,14 @@ use std::sync::{Arc, OnceLock};
 pub use allocate::ServiceCidrs;
 pub use update::{Change, UpdateError, UpdateErrorKind, UpdateErrors};
 
+use index::{Index, Linked, Objects};
+
 use crate::diagnostic::Diagnostic;
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadedObject, SkippedObject};
 use crate::model::Workload;
 use crate::model::{
-    Endpoint, EndpointSlice, Endpoints, Namespace, ObjectMeta, ObjectRef, Pod, Protocol, Service,
+    Endpoint, EndpointSlice, Endpoints, ObjectMeta, ObjectRef, Pod, Protocol, Service,
     ServiceImport,
 };
 use crate::workload::WorkloadConfig;
@@ -104,50 +107,22 @@ pub(crate) struct Sourced<T> {
 /// A loaded, linked and indexed cluster: an immutable snapshot, cheap to clone and to query.
 #[derive(Clone)]
 pub struct Cluster {
-    pub(crate) cidrs: Arc<ServiceCidrs>,
+    /// The objects, as loaded or changed since.
+    pub(crate) objects: Objects,
+    /// What linking derives from them.
+    pub(crate) linked: Linked,
+    /// Lookups other than by key, changed only through [`Index`]'s methods.
+    pub(crate) index: Index,
     /// Increases with every applied batch of changes; the SOA serial.
     pub(crate) serial: u32,
-    // The objects, as loaded or changed since.
-    pub(crate) service_sources: Map<Key, Arc<Sourced<Service>>>,
-    pub(crate) endpoints_sources: Map<Key, Arc<Sourced<Endpoints>>>,
-    pub(crate) slice_sources: Map<Key, Arc<Sourced<EndpointSlice>>>,
-    pub(crate) import_sources: Map<Key, Arc<Sourced<ServiceImport>>>,
-    pub(crate) pods: Map<Key, Arc<Sourced<Pod>>>,
-    pub(crate) namespace_objects: Map<Key, Arc<Sourced<Namespace>>>,
-    pub(crate) skipped: Arc<Vec<SkippedObject>>,
-    pub(crate) corefile: Option<Arc<EmbeddedCorefile>>,
-    // What linking derives from them.
-    /// How many namespaced objects live in each namespace.
-    pub(crate) namespace_use: Map<Key, u32>,
-    pub(crate) services: Map<Key, Arc<ClusterService>>,
-    pub(crate) imports: Map<Key, Arc<ClusterImport>>,
-    /// Every effective EndpointSlice (loaded, mirrored), by slice id.
-    pub(crate) slices: Map<Key, Arc<ClusterSlice>>,
-    /// Loaded slices by their `kubernetes.io/service-name` Service.
-    pub(crate) slices_by_service: Map<Key, Set<Key>>,
-    /// Loaded slices by their `multicluster.kubernetes.io/service-name` ServiceImport.
-    pub(crate) slices_by_import: Map<Key, Set<Key>>,
-    /// ClusterIP → the Services holding it (CoreDNS `SvcIndexReverse`).
-    pub(crate) ip_owners: Map<IpAddr, Set<Key>>,
-    /// Ready endpoint address → (slice id, endpoint index), for every effective slice that
-    /// names a Service (CoreDNS `EpIndexReverse`).
-    pub(crate) endpoints_by_address: Map<IpAddr, Set<(Key, u32)>>,
-    /// A Pod's primary IP → the Pods with it.
-    pub(crate) pods_by_ip: Map<IpAddr, Set<Key>>,
-    /// Namespace → its Pods.
-    pub(crate) pods_by_namespace: Map<Key, Set<Key>>,
-    /// Namespace → its Services that have a selector.
-    pub(crate) selector_services: Map<Key, Set<Key>>,
-    /// Service → the Pods its selector matches (the EndpointSlice controller's input).
-    pub(crate) members: Map<Key, Set<Key>>,
-    /// Workloads (StatefulSets, Deployments, ReplicaSets, DaemonSets), by `Kind ns/name`.
-    pub(crate) workload_sources: Map<Key, Arc<Sourced<Workload>>>,
-    /// Namespace → its workloads.
-    pub(crate) workloads_by_namespace: Map<Key, Set<Key>>,
-    /// Namespace → the Pods its workloads made (the others come from the input).
-    pub(crate) generated_pods: Map<Key, Set<Key>>,
+    /// Where ClusterIPs come from.
+    pub(crate) cidrs: Arc<ServiceCidrs>,
     /// Where workload Pods run and which addresses they get.
     pub(crate) workload_config: Arc<WorkloadConfig>,
+    /// Objects of kinds the simulator does not model, listed.
+    pub(crate) skipped: Arc<Vec<SkippedObject>>,
+    /// The Corefile of the ConfigMap `kube-system/coredns`, when the input held it.
+    pub(crate) corefile: Option<Arc<EmbeddedCorefile>>,
     /// Computed on first use for each snapshot.
     pub(crate) diagnostics: Arc<OnceLock<Vec<Diagnostic>>>,
 }
@@ -162,10 +137,10 @@ impl fmt::Debug for Cluster {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cluster")
             .field("serial", &self.serial)
-            .field("services", &self.services.size())
-            .field("service_imports", &self.imports.size())
-            .field("endpoint_slices", &self.slices.size())
-            .field("pods", &self.pods.size())
+            .field("services", &self.linked.services.size())
+            .field("service_imports", &self.linked.imports.size())
+            .field("endpoint_slices", &self.linked.slices.size())
+            .field("pods", &self.objects.pods.size())
             .field("namespaces", &self.namespaces().len())
             .finish_non_exhaustive()
     }
@@ -426,6 +401,16 @@ impl ClusterSlice {
     }
 }
 
+/// Indexes of a [`Cluster`] that disagree with its objects (see
+/// [`Cluster::check_consistency`]): a bug in this crate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the cluster's indexes disagree with its objects:\n  {}", problems.join("\n  "))]
+#[non_exhaustive]
+pub struct ConsistencyError {
+    /// What disagrees, one line each.
+    pub problems: Vec<String>,
+}
+
 /// Builds a [`Cluster`] from several inputs, with options.
 ///
 /// ```
@@ -570,32 +555,26 @@ impl Cluster {
     /// A cluster with no object.
     pub(crate) fn empty(cidrs: ServiceCidrs) -> Cluster {
         Cluster {
-            cidrs: Arc::new(cidrs),
+            objects: Objects {
+                services: Map::new_sync(),
+                endpoints: Map::new_sync(),
+                slices: Map::new_sync(),
+                imports: Map::new_sync(),
+                pods: Map::new_sync(),
+                namespaces: Map::new_sync(),
+                workloads: Map::new_sync(),
+            },
+            linked: Linked {
+                services: Map::new_sync(),
+                imports: Map::new_sync(),
+                slices: Map::new_sync(),
+            },
+            index: Index::new(),
             serial: SOA_SERIAL,
-            service_sources: Map::new_sync(),
-            endpoints_sources: Map::new_sync(),
-            slice_sources: Map::new_sync(),
-            import_sources: Map::new_sync(),
-            pods: Map::new_sync(),
-            namespace_objects: Map::new_sync(),
+            cidrs: Arc::new(cidrs),
+            workload_config: Arc::new(WorkloadConfig::default()),
             skipped: Arc::new(Vec::new()),
             corefile: None,
-            namespace_use: Map::new_sync(),
-            services: Map::new_sync(),
-            imports: Map::new_sync(),
-            slices: Map::new_sync(),
-            slices_by_service: Map::new_sync(),
-            slices_by_import: Map::new_sync(),
-            ip_owners: Map::new_sync(),
-            endpoints_by_address: Map::new_sync(),
-            pods_by_ip: Map::new_sync(),
-            pods_by_namespace: Map::new_sync(),
-            selector_services: Map::new_sync(),
-            members: Map::new_sync(),
-            workload_sources: Map::new_sync(),
-            workloads_by_namespace: Map::new_sync(),
-            generated_pods: Map::new_sync(),
-            workload_config: Arc::new(WorkloadConfig::default()),
             diagnostics: Arc::new(OnceLock::new()),
         }
     }
@@ -635,7 +614,7 @@ impl Cluster {
     pub(crate) fn find_service(&self, namespace: &str, name: &str) -> Option<&ClusterService> {
         let mut buffer = [0u8; 512];
         let key = stack_key(namespace, name, &mut buffer)?;
-        self.services.get(key).map(AsRef::as_ref)
+        self.linked.services.get(key).map(AsRef::as_ref)
     }
 
     /// The ServiceImport `namespace/name` (case-insensitive).
@@ -656,12 +635,13 @@ impl Cluster {
     ) -> Option<&ClusterImport> {
         let mut buffer = [0u8; 512];
         let key = stack_key(namespace, name, &mut buffer)?;
-        self.imports.get(key).map(AsRef::as_ref)
+        self.linked.imports.get(key).map(AsRef::as_ref)
     }
 
     /// Every ServiceImport, sorted by namespace and name.
     pub fn service_imports(&self) -> Vec<&ClusterImport> {
-        let mut imports: Vec<&ClusterImport> = self.imports.values().map(AsRef::as_ref).collect();
+        let mut imports: Vec<&ClusterImport> =
+            self.linked.imports.values().map(AsRef::as_ref).collect();
         imports.sort_by(|a, b| {
             let (a, b) = (&a.import().meta, &b.import().meta);
             (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
@@ -687,15 +667,15 @@ impl Cluster {
 
     /// Whether the namespace exists; `namespace` already lower-case.
     pub(crate) fn has_namespace_lowercase(&self, namespace: &str) -> bool {
-        self.namespace_use.contains_key(namespace) || self.namespace_objects.contains_key(namespace)
+        self.index.namespace_in_use(namespace) || self.objects.namespaces.contains_key(namespace)
     }
 
     /// Every namespace, sorted.
     pub fn namespaces(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self
-            .namespace_use
-            .keys()
-            .chain(self.namespace_objects.keys())
+            .index
+            .namespaces_in_use()
+            .chain(self.objects.namespaces.keys())
             .map(AsRef::as_ref)
             .collect();
         names.sort_unstable();
@@ -706,7 +686,7 @@ impl Cluster {
     /// Every Service, sorted by namespace and name.
     pub fn services(&self) -> Vec<&ClusterService> {
         let mut services: Vec<&ClusterService> =
-            self.services.values().map(AsRef::as_ref).collect();
+            self.linked.services.values().map(AsRef::as_ref).collect();
         services.sort_by(|a, b| {
             let (a, b) = (&a.service().meta, &b.service().meta);
             (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
@@ -716,7 +696,8 @@ impl Cluster {
 
     /// Every EndpointSlice, loaded and mirrored, sorted by namespace and name.
     pub fn endpoint_slices(&self) -> Vec<&ClusterSlice> {
-        let mut slices: Vec<&ClusterSlice> = self.slices.values().map(AsRef::as_ref).collect();
+        let mut slices: Vec<&ClusterSlice> =
+            self.linked.slices.values().map(AsRef::as_ref).collect();
         slices.sort_by(|a, b| {
             let (a, b) = (&a.slice.meta, &b.slice.meta);
             (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
@@ -740,44 +721,43 @@ impl Cluster {
 
     /// Every loaded Endpoints object.
     pub fn endpoints(&self) -> impl Iterator<Item = &Endpoints> {
-        self.endpoints_sources.values().map(|source| &source.object)
+        self.objects.endpoints.values().map(|source| &source.object)
     }
 
     /// Every workload (StatefulSet, Deployment, ReplicaSet, DaemonSet).
     pub fn workloads(&self) -> impl Iterator<Item = &Workload> {
-        self.workload_sources.values().map(|source| &source.object)
+        self.objects.workloads.values().map(|source| &source.object)
     }
 
     /// Whether a Pod was made by a workload rather than loaded.
     pub fn is_generated(&self, pod: &Pod) -> bool {
         let namespace: Key = pod.meta.namespace.as_str().into();
-        self.generated_pods
-            .get(&namespace)
+        self.index
+            .generated_pods
+            .set(&namespace)
             .is_some_and(|pods| pods.contains(&key(&pod.meta.namespace, &pod.meta.name)))
     }
 
     /// Every Pod: loaded ones and those workloads made.
     pub fn pods(&self) -> impl Iterator<Item = &Pod> {
-        self.pods.values().map(|source| &source.object)
+        self.objects.pods.values().map(|source| &source.object)
     }
 
     /// The Pods whose primary IP is `ip`.
     pub(crate) fn pods_with_ip(&self, ip: IpAddr) -> impl Iterator<Item = &Pod> {
-        self.pods_by_ip
+        self.index
+            .pods_by_ip
             .get(&ip)
-            .into_iter()
-            .flat_map(|keys| keys.iter())
-            .filter_map(|key| self.pods.get(key))
+            .filter_map(|key| self.objects.pods.get(key))
             .map(|source| &source.object)
     }
 
     /// The Services whose ClusterIPs include `ip`, sorted by namespace and name.
     pub fn services_with_cluster_ip(&self, ip: IpAddr) -> impl Iterator<Item = &ClusterService> {
-        self.ip_owners
+        self.index
+            .ip_owners
             .get(&ip)
-            .into_iter()
-            .flat_map(|keys| keys.iter())
-            .filter_map(|key| self.services.get(key))
+            .filter_map(|key| self.linked.services.get(key))
             .map(AsRef::as_ref)
     }
 
@@ -787,12 +767,11 @@ impl Cluster {
         &self,
         ip: IpAddr,
     ) -> impl Iterator<Item = (&ClusterSlice, &Endpoint)> {
-        self.endpoints_by_address
+        self.index
+            .endpoints_by_address
             .get(&ip)
-            .into_iter()
-            .flat_map(|entries| entries.iter())
             .filter_map(|(slice, endpoint)| {
-                let slice = self.slices.get(slice)?;
+                let slice = self.linked.slices.get(slice)?;
                 let endpoint = slice.slice.endpoints.get(*endpoint as usize)?;
                 Some((slice.as_ref(), endpoint))
             })
@@ -802,6 +781,22 @@ impl Cluster {
     /// Worked out on first use for each snapshot.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         self.diagnostics.get_or_init(|| diagnose::diagnose(self))
+    }
+
+    /// Checks that every index of the snapshot agrees with the objects it derives from, by
+    /// rebuilding the indexes: the invariant that makes an incrementally changed cluster answer
+    /// like a fresh load. A test aid (this crate's change-sequence property calls it after
+    /// every sequence); it costs a full rebuild.
+    ///
+    /// # Errors
+    /// [`ConsistencyError`] listing every index that disagrees.
+    pub fn check_consistency(&self) -> Result<(), ConsistencyError> {
+        let problems = index::check(self);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConsistencyError { problems })
+        }
     }
 
     /// Objects of kinds the simulator does not model, listed rather than loaded.

@@ -12,6 +12,12 @@ use k8s_dns_sim::workload::{PodCidrs, WorkloadConfig};
 use k8s_dns_sim::{Change, Cluster, ClusterDns, Config, Kind, Outcome};
 use support::fixture;
 
+/// Applies one change, and checks that the snapshot's indexes agree with its objects.
+fn apply(dns: &mut ClusterDns, change: Change) {
+    dns.apply([change]).unwrap();
+    dns.cluster().check_consistency().unwrap();
+}
+
 fn dns(manifests: &str) -> ClusterDns {
     ClusterDns::new(Cluster::from_yaml(manifests).unwrap(), Config::default())
 }
@@ -102,8 +108,7 @@ fn the_same_manifests_give_the_same_pod_addresses() {
 #[test]
 fn readiness_flips_add_and_remove_names() {
     let mut dns = dns(&fixture("statefulset.yaml"));
-    dns.apply([Change::pod_ready("default", "web-1", false)])
-        .unwrap();
+    apply(&mut dns, Change::pod_ready("default", "web-1", false));
     let web1 = "web-1.nginx.default.svc.cluster.local.";
     assert_eq!(
         dns.lookup(web1, A).unwrap().outcome,
@@ -114,16 +119,14 @@ fn readiness_flips_add_and_remove_names() {
         addresses(&dns, "nginx.default.svc.cluster.local.", A).len(),
         2
     );
-    dns.apply([Change::pod_ready("default", "web-1", true)])
-        .unwrap();
+    apply(&mut dns, Change::pod_ready("default", "web-1", true));
     assert_eq!(addresses(&dns, web1, A), set(&[pod_ip(&dns, "web-1")]));
 }
 
 #[test]
 fn terminating_pods_stop_answering() {
     let mut dns = dns(&fixture("statefulset.yaml"));
-    dns.apply([Change::pod_terminating("default", "web-2", true)])
-        .unwrap();
+    apply(&mut dns, Change::pod_terminating("default", "web-2", true));
     // ready = publishNotReadyAddresses || (Ready && !terminating)
     assert_eq!(
         dns.lookup("web-2.nginx.default.svc.cluster.local.", A)
@@ -157,8 +160,7 @@ fn publish_not_ready_addresses_answers_unready_and_terminating_pods() {
         addresses(&dns, "nginx.default.svc.cluster.local.", A).len(),
         3
     );
-    dns.apply([Change::pod_terminating("default", "web-0", true)])
-        .unwrap();
+    apply(&mut dns, Change::pod_terminating("default", "web-0", true));
     assert_eq!(
         addresses(&dns, "web-0.nginx.default.svc.cluster.local.", A),
         set(&[pod_ip(&dns, "web-0")])
@@ -169,8 +171,10 @@ fn publish_not_ready_addresses_answers_unready_and_terminating_pods() {
 fn scaling_down_removes_names_and_up_brings_them_back() {
     let mut dns = dns(&fixture("statefulset.yaml"));
     let web0 = pod_ip(&dns, "web-0");
-    dns.apply([Change::scale(Kind::StatefulSet, "default", "web", 1)])
-        .unwrap();
+    apply(
+        &mut dns,
+        Change::scale(Kind::StatefulSet, "default", "web", 1),
+    );
     for name in ["web-1", "web-2"] {
         let fqdn = format!("{name}.nginx.default.svc.cluster.local.");
         assert_eq!(
@@ -184,8 +188,10 @@ fn scaling_down_removes_names_and_up_brings_them_back() {
         set(&[web0]),
         "web-0 kept its address"
     );
-    dns.apply([Change::scale(Kind::StatefulSet, "default", "web", 3)])
-        .unwrap();
+    apply(
+        &mut dns,
+        Change::scale(Kind::StatefulSet, "default", "web", 3),
+    );
     assert_eq!(
         addresses(&dns, "nginx.default.svc.cluster.local.", A).len(),
         3
@@ -402,12 +408,10 @@ fn deleting_a_workload_pod_recreates_it_and_keeps_the_namespace() {
         .replace("  name: web\n", "  name: web\n  namespace: shop\n");
     let mut dns = dns(&manifests);
     for pod in ["web-0", "web-1"] {
-        dns.apply([Change::Delete(k8s_dns_sim::ObjectRef::namespaced(
-            Kind::Pod,
-            "shop",
-            pod,
-        ))])
-        .unwrap();
+        apply(
+            &mut dns,
+            Change::Delete(k8s_dns_sim::ObjectRef::namespaced(Kind::Pod, "shop", pod)),
+        );
     }
     assert_eq!(dns.cluster().namespaces(), ["shop"]);
     assert_eq!(

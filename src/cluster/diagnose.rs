@@ -105,7 +105,7 @@ fn disagreement_with_pods(cluster: &Cluster, service: &ClusterService) -> Option
         return None;
     }
     let key = super::key(&object.meta.namespace, &object.meta.name);
-    let members = cluster.members.get(&key)?;
+    let members = cluster.index.members.set(&key)?;
     if members.is_empty() {
         return None;
     }
@@ -113,7 +113,7 @@ fn disagreement_with_pods(cluster: &Cluster, service: &ClusterService) -> Option
     // the dump was expanded into are the simulator's own.
     let pods: Vec<&crate::model::Pod> = members
         .iter()
-        .filter_map(|pod| cluster.pods.get(pod))
+        .filter_map(|pod| cluster.objects.pods.get(pod))
         .map(|source| &source.object)
         .filter(|pod| !cluster.is_generated(pod))
         .collect();
@@ -134,7 +134,7 @@ fn disagreement_with_pods(cluster: &Cluster, service: &ClusterService) -> Option
 }
 
 fn endpoints(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
-    for source in cluster.endpoints_sources.values() {
+    for source in cluster.objects.endpoints.values() {
         let endpoints = &source.object;
         let (namespace, name) = (&endpoints.meta.namespace, &endpoints.meta.name);
         let object = ObjectRef::namespaced(Kind::Endpoints, namespace, name);
@@ -213,7 +213,7 @@ fn suggest_service_for(cluster: &Cluster, namespace: &str) -> Option<String> {
 }
 
 fn slices(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
-    for source in cluster.slice_sources.values() {
+    for source in cluster.objects.slices.values() {
         let slice = &source.object;
         let namespace = &slice.meta.namespace;
         let object = ObjectRef::namespaced(Kind::EndpointSlice, namespace, &slice.meta.name);

@@ -420,33 +420,33 @@ impl Cluster {
         let key = object_key(reference);
         let (object, location) = match reference.kind {
             Kind::Service => {
-                let source = self.service_sources.get(&key)?;
+                let source = self.objects.services.get(&key)?;
                 (Object::Service(source.object.clone()), &source.location)
             }
             Kind::Endpoints => {
-                let source = self.endpoints_sources.get(&key)?;
+                let source = self.objects.endpoints.get(&key)?;
                 (Object::Endpoints(source.object.clone()), &source.location)
             }
             Kind::EndpointSlice => {
-                let source = self.slice_sources.get(&key)?;
+                let source = self.objects.slices.get(&key)?;
                 (
                     Object::EndpointSlice(source.object.clone()),
                     &source.location,
                 )
             }
             Kind::Pod => {
-                let source = self.pods.get(&key)?;
+                let source = self.objects.pods.get(&key)?;
                 (Object::Pod(source.object.clone()), &source.location)
             }
             Kind::ServiceImport => {
-                let source = self.import_sources.get(&key)?;
+                let source = self.objects.imports.get(&key)?;
                 (
                     Object::ServiceImport(source.object.clone()),
                     &source.location,
                 )
             }
             Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
-                let source = self.workload_sources.get(&key)?;
+                let source = self.objects.workloads.get(&key)?;
                 (Object::Workload(source.object.clone()), &source.location)
             }
             _ => return None,

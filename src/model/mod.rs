@@ -248,6 +248,14 @@ pub enum IpFamily {
 }
 
 impl IpFamily {
+    /// The other family.
+    pub fn other(self) -> Self {
+        match self {
+            IpFamily::IPv4 => IpFamily::IPv6,
+            IpFamily::IPv6 => IpFamily::IPv4,
+        }
+    }
+
     /// The family of an address.
     pub fn of(ip: &IpAddr) -> Self {
         match ip {

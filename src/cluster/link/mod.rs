@@ -1,0 +1,294 @@
+//! Incremental linking: what a batch of object changes does to the derived state.
+//!
+//! Every change goes through [`Cluster::change_objects`]: loading from scratch is the same
+//! call on an empty cluster with every object as an insert. A change records which Services and
+//! ServiceImports it may have affected ("dirty" keys) and only those are linked again:
+//!
+//! - a Service: itself;
+//! - an Endpoints object: the Service of its name (mirroring);
+//! - an EndpointSlice: the Service (or ServiceImport) its label names, before and after;
+//! - a Pod: the Services whose selector matches it, before and after, and (for a Pod from the
+//!   input) its namespace's workloads, which may adopt or release it;
+//! - a workload: its namespace's workloads, expanded again;
+//! - a Namespace: nothing beyond its own index.
+//!
+//! Addresses handed out (allocated ClusterIPs, workload Pod IPs) stay with their object across
+//! changes, as in a real cluster; a live cluster and a fresh load of its final manifests can
+//! therefore differ in which address a Service or workload Pod got, when a later change states
+//! an address that was handed out, changes a stated ClusterIP to none, or makes two allocations
+//! collide in another order. Everything else agrees (`tests/updates.rs`).
+//!
+//! Linking a Service drops what it derived before (its ClusterIP ownership, its mirrored
+//! slices and their index entries), then works out its ClusterIPs, its slices and its ready
+//! addresses again (`services`, `slices`); a workload change expands its namespace's workloads
+//! again and applies the difference to their Pods (`workloads`). The cost of a change is
+//! therefore the size of the objects it touches, not the size of the cluster: every map is
+//! persistent, so updating one entry copies one path. Every index changes through
+//! [`Index`](super::index::Index)'s methods only.
+
+mod services;
+mod slices;
+mod workloads;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+use super::{Cluster, Key, Sourced, key};
+use crate::error::{LoadErrors, Location};
+use crate::load::LoadedObject;
+use crate::model::{EndpointSlice, Kind, Object, ObjectRef, Pod};
+
+/// What a batch may have affected.
+#[derive(Default)]
+struct Dirty {
+    services: BTreeSet<Key>,
+    imports: BTreeSet<Key>,
+    /// Namespaces whose workloads must be expanded again.
+    workloads: BTreeSet<Key>,
+}
+
+impl Dirty {
+    /// The owners a slice's labels name are linked again.
+    fn owners(&mut self, (service, import): (Option<Key>, Option<Key>)) {
+        self.services.extend(service);
+        self.imports.extend(import);
+    }
+}
+
+impl Cluster {
+    /// Removes `removals`, then inserts (or replaces) `upserts`, and links again whatever they
+    /// touch.
+    ///
+    /// # Errors
+    /// A Service that needs a ClusterIP its service CIDR cannot give. The cluster is then left
+    /// half-changed: callers change a clone and drop it on error.
+    pub(crate) fn change_objects(
+        &mut self,
+        upserts: Vec<LoadedObject>,
+        removals: Vec<ObjectRef>,
+    ) -> Result<(), LoadErrors> {
+        let mut dirty = Dirty::default();
+        for reference in &removals {
+            self.remove_object(reference, &mut dirty);
+        }
+        for loaded in upserts {
+            let reference = loaded.object.object_ref();
+            if reference.kind == Kind::EndpointSlice
+                && let Some(old) = self.objects.slices.get(&object_key(&reference)).cloned()
+            {
+                self.replace_loaded_slice(&reference, &old.object, loaded, &mut dirty);
+                continue;
+            }
+            if let Object::Pod(pod) = &loaded.object
+                && self.is_generated_key(&reference)
+            {
+                // A workload's Pod changed (its readiness, say): the workload still wants it,
+                // so it is replaced without expanding the workload again.
+                let key = object_key(&reference);
+                self.remove_pod(&key, &mut dirty);
+                self.insert_pod(key, pod.clone(), loaded.location, &mut dirty);
+                continue;
+            }
+            self.remove_object(&reference, &mut dirty);
+            self.insert_object(loaded, &mut dirty);
+        }
+        let namespaces = std::mem::take(&mut dirty.workloads);
+        for namespace in &namespaces {
+            self.expand_workloads(namespace, &mut dirty);
+        }
+        self.link_imports(&dirty.imports);
+        let result = self.link_services(&dirty.services);
+        self.diagnostics = Arc::new(OnceLock::new());
+        result
+    }
+
+    /// Whether an object with this identity is loaded.
+    pub(crate) fn contains(&self, reference: &ObjectRef) -> bool {
+        let key = object_key(reference);
+        let objects = &self.objects;
+        match reference.kind {
+            Kind::Service => objects.services.contains_key(&key),
+            Kind::Endpoints => objects.endpoints.contains_key(&key),
+            Kind::EndpointSlice => objects.slices.contains_key(&key),
+            Kind::Pod => objects.pods.contains_key(&key),
+            Kind::Namespace => objects.namespaces.contains_key(&key),
+            Kind::ServiceImport => objects.imports.contains_key(&key),
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+                objects.workloads.contains_key(&key)
+            }
+            _ => false,
+        }
+    }
+
+    fn remove_object(&mut self, reference: &ObjectRef, dirty: &mut Dirty) {
+        let key = object_key(reference);
+        match reference.kind {
+            Kind::Service => {
+                if let Some(source) = self.objects.services.get(&key).cloned() {
+                    self.objects.services.remove_mut(&key);
+                    self.index.remove_service(&key, &source.object);
+                    dirty.services.insert(key);
+                }
+            }
+            Kind::Endpoints => {
+                if let Some(source) = self.objects.endpoints.get(&key).cloned() {
+                    self.objects.endpoints.remove_mut(&key);
+                    self.index
+                        .count_in_namespace(&source.object.meta.namespace, false);
+                    dirty.services.insert(key);
+                }
+            }
+            Kind::EndpointSlice => {
+                if let Some(source) = self.objects.slices.get(&key).cloned() {
+                    self.objects.slices.remove_mut(&key);
+                    self.drop_loaded_slice(&key, &source.object, dirty);
+                }
+            }
+            // Deleting a workload's Pod: its controller makes it again.
+            Kind::Pod if self.remove_pod(&key, dirty) => {
+                self.workloads_changed(reference.namespace.as_deref(), dirty);
+            }
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+                if let Some(source) = self.objects.workloads.get(&key).cloned() {
+                    self.objects.workloads.remove_mut(&key);
+                    let namespace = &source.object.meta.namespace;
+                    self.index.remove_workload(&key, namespace);
+                    dirty.workloads.insert(super::key_of_namespace(namespace));
+                }
+            }
+            Kind::Namespace => {
+                self.objects.namespaces.remove_mut(&key);
+            }
+            Kind::ServiceImport => {
+                if let Some(source) = self.objects.imports.get(&key).cloned() {
+                    self.objects.imports.remove_mut(&key);
+                    self.index
+                        .count_in_namespace(&source.object.meta.namespace, false);
+                    dirty.imports.insert(key);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn insert_object(&mut self, loaded: LoadedObject, dirty: &mut Dirty) {
+        let LoadedObject { object, location } = loaded;
+        let key = object_key(&object.object_ref());
+        match object {
+            Object::Service(object) => {
+                self.index.add_service(&key, &object);
+                self.objects
+                    .services
+                    .insert_mut(key.clone(), Arc::new(Sourced { object, location }));
+                dirty.services.insert(key);
+            }
+            Object::Endpoints(object) => {
+                self.index.count_in_namespace(&object.meta.namespace, true);
+                self.objects
+                    .endpoints
+                    .insert_mut(key.clone(), Arc::new(Sourced { object, location }));
+                dirty.services.insert(key);
+            }
+            Object::EndpointSlice(slice) => {
+                self.add_loaded_slice(&key, slice, location, dirty);
+            }
+            Object::Pod(pod) => {
+                let namespace = pod.meta.namespace.clone();
+                self.insert_pod(key, pod, location, dirty);
+                self.workloads_changed(Some(&namespace), dirty);
+            }
+            Object::Workload(workload) => {
+                let namespace = super::key_of_namespace(&workload.meta.namespace);
+                self.index.add_workload(&key, &namespace);
+                let source = Arc::new(Sourced {
+                    object: workload,
+                    location,
+                });
+                self.objects.workloads.insert_mut(key, source);
+                dirty.workloads.insert(namespace);
+            }
+            Object::Namespace(object) => {
+                self.objects
+                    .namespaces
+                    .insert_mut(key, Arc::new(Sourced { object, location }));
+            }
+            Object::ServiceImport(object) => {
+                self.index.count_in_namespace(&object.meta.namespace, true);
+                self.objects
+                    .imports
+                    .insert_mut(key.clone(), Arc::new(Sourced { object, location }));
+                dirty.imports.insert(key);
+            }
+        }
+    }
+
+    fn insert_pod(&mut self, key: Key, pod: Pod, location: Location, dirty: &mut Dirty) {
+        self.index.add_pod(&key, &pod);
+        let namespace = super::key_of_namespace(&pod.meta.namespace);
+        for service in self.selecting(&namespace, &pod) {
+            self.index.add_member(&service, &key);
+            dirty.services.insert(service);
+        }
+        let source = Arc::new(Sourced {
+            object: pod,
+            location,
+        });
+        self.objects.pods.insert_mut(key, source);
+    }
+
+    fn remove_pod(&mut self, key: &Key, dirty: &mut Dirty) -> bool {
+        let Some(source) = self.objects.pods.get(key).cloned() else {
+            return false;
+        };
+        self.objects.pods.remove_mut(key);
+        self.index.remove_pod(key, &source.object);
+        let namespace = super::key_of_namespace(&source.object.meta.namespace);
+        for service in self.selecting(&namespace, &source.object) {
+            self.index.remove_member(&service, key);
+            dirty.services.insert(service);
+        }
+        true
+    }
+
+    /// The Services of `namespace` whose selector matches `pod`.
+    fn selecting(&self, namespace: &Key, pod: &Pod) -> Vec<Key> {
+        self.index
+            .selector_services
+            .get(namespace)
+            .filter(|service| {
+                self.objects.services.get(*service).is_some_and(|source| {
+                    source
+                        .object
+                        .selector
+                        .as_ref()
+                        .is_some_and(|selector| selector.matches(&pod.meta.labels))
+                })
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+/// The key of an object: `namespace/name`, or the name of a cluster-scoped one; workloads,
+/// which share one map, are prefixed with their kind.
+pub(crate) fn object_key(reference: &ObjectRef) -> Key {
+    match (&reference.namespace, reference.kind) {
+        (
+            Some(namespace),
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet,
+        ) => format!("{} {namespace}/{}", reference.kind, reference.name).into(),
+        (Some(namespace), _) => key(namespace, &reference.name),
+        (None, _) => reference.name.as_str().into(),
+    }
+}
+
+/// The id of a loaded slice among the effective slices.
+pub(crate) fn loaded_slice_id(key: &Key) -> Key {
+    format!("L {key}").into()
+}
+
+/// The id of a slice the simulator made (mirrored or derived from Pods); generated names are
+/// unique per Service.
+pub(crate) fn derived_slice_id(slice: &EndpointSlice) -> Key {
+    format!("D {}/{}", slice.meta.namespace, slice.meta.name).into()
+}
