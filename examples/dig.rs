@@ -205,11 +205,10 @@ fn print_reply(options: &Options, source: &ConfigSource, reply: &Message, size: 
     print_section("ANSWER", &reply.answers);
     print_section("AUTHORITY", &reply.authorities);
     print_section("ADDITIONAL", &reply.additionals);
-    let transport = match options.transport {
-        Transport::Udp => "UDP",
-        Transport::Tcp => "TCP",
-    };
-    println!("\n;; SERVER: k8s-dns-sim (in-process, {transport})");
+    println!(
+        "\n;; SERVER: k8s-dns-sim (in-process, {})",
+        options.transport
+    );
     match source {
         ConfigSource::File(path) => println!(";; CONFIG: {path} (--corefile)"),
         ConfigSource::Embedded(what) => println!(";; CONFIG: {what}"),

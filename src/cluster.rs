@@ -536,17 +536,33 @@ impl ClusterBuilder {
         Ok(())
     }
 
-    /// Links and indexes everything added.
+    /// Links and indexes everything added, taking it out of the builder: the builder keeps its
+    /// options and is ready for the inputs of another cluster. All setters take `&mut self`
+    /// too, so a builder chains from a temporary:
+    ///
+    /// ```
+    /// use k8s_dns_sim::{Cluster, ServiceCidrs};
+    ///
+    /// let cidrs = ServiceCidrs { ipv4: Some("10.43.0.0/16".parse()?), ipv6: None };
+    /// let cluster = Cluster::builder()
+    ///     .service_cidrs(cidrs)
+    ///     .add_yaml("web.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n")?
+    ///     .build()?;
+    /// let web = cluster.service("default", "web").expect("loaded");
+    /// assert!("10.43.0.0/16".parse::<ipnet::IpNet>()?.contains(&web.cluster_ips()[0]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// A Service that needs a ClusterIP when its service CIDR is full (or not configured for
     /// its family).
-    pub fn build(self) -> Result<Cluster, LoadErrors> {
-        let mut cluster = Cluster::empty(self.service_cidrs);
-        cluster.workload_config = Arc::new(self.workload_config);
-        cluster.skipped = Arc::new(self.skipped);
-        cluster.corefile = self.corefile.map(Arc::new);
-        cluster.change_objects(self.objects, Vec::new())?;
+    pub fn build(&mut self) -> Result<Cluster, LoadErrors> {
+        let mut cluster = Cluster::empty(self.service_cidrs.clone());
+        cluster.workload_config = Arc::new(self.workload_config.clone());
+        cluster.skipped = Arc::new(std::mem::take(&mut self.skipped));
+        cluster.corefile = self.corefile.take().map(Arc::new);
+        self.identities.clear();
+        cluster.change_objects(std::mem::take(&mut self.objects), Vec::new())?;
         Ok(cluster)
     }
 }

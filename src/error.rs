@@ -69,7 +69,11 @@ impl fmt::Display for Location {
 }
 
 /// One object, document or input that could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Printed as `<location>: <object>: <field>: <what is wrong>`, the object and field when
+/// they are known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {}{}{kind}", prefix(object), prefix(field))]
 #[non_exhaustive]
 pub struct LoadError {
     /// Where in the input.
@@ -84,7 +88,7 @@ pub struct LoadError {
 
 impl LoadError {
     /// An error of `kind` at `location`, with no object or field yet.
-    pub fn new(location: Location, kind: LoadErrorKind) -> Self {
+    pub(crate) fn new(location: Location, kind: LoadErrorKind) -> Self {
         LoadError {
             location,
             object: None,
@@ -94,32 +98,24 @@ impl LoadError {
     }
 
     /// Sets the object the error is about.
-    pub fn with_object(mut self, object: ObjectRef) -> Self {
+    pub(crate) fn with_object(mut self, object: ObjectRef) -> Self {
         self.object = Some(object);
         self
     }
 
     /// Sets the field path.
-    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+    pub(crate) fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
     }
 }
 
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.location)?;
-        if let Some(object) = &self.object {
-            write!(f, "{object}: ")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
-        }
-        write!(f, "{}", self.kind)
-    }
+/// `"<part>: "`, or nothing for a part that is not known.
+fn prefix(part: &Option<impl fmt::Display>) -> String {
+    part.as_ref()
+        .map(|part| format!("{part}: "))
+        .unwrap_or_default()
 }
-
-impl std::error::Error for LoadError {}
 
 /// What is wrong with the input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -195,52 +191,71 @@ pub struct InvalidNameError {
     pub reason: String,
 }
 
-/// All the errors of one batch: loading stops nothing at the first bad object, so a user sees
-/// every problem at once. A batch with any error changes nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadErrors {
-    errors: Vec<LoadError>,
+/// Every error of one batch: a batch stops at no error, so a user sees every problem at once,
+/// and a batch with any error changes nothing.
+///
+/// One error prints alone; several print as a count and one error a line:
+///
+/// ```text
+/// 2 errors; nothing was loaded:
+///   cluster.yaml: document 1, line 7: Service default/web: spec.ports[0].name: required field is missing
+///   cluster.yaml: document 3, line 18, column 9: Namespace Bad: metadata.name: expected …, found "Bad"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", summary(errors))]
+pub struct Errors<E: BatchError> {
+    errors: Vec<E>,
 }
 
-impl LoadErrors {
+/// An error of one item of a batch ([`Errors`]).
+pub trait BatchError: fmt::Display + fmt::Debug {
+    /// What a failed batch of these did not do: `loaded`, `changed`.
+    const NOT_DONE: &'static str;
+}
+
+impl BatchError for LoadError {
+    const NOT_DONE: &'static str = "loaded";
+}
+
+/// The errors of an input that could not be loaded.
+pub type LoadErrors = Errors<LoadError>;
+
+impl<E: BatchError> Errors<E> {
     /// Wraps a non-empty list of errors.
-    pub fn new(errors: Vec<LoadError>) -> Self {
-        debug_assert!(!errors.is_empty(), "LoadErrors without an error");
-        LoadErrors { errors }
+    pub(crate) fn new(errors: Vec<E>) -> Self {
+        debug_assert!(!errors.is_empty(), "a batch error without an error");
+        Errors { errors }
     }
 
     /// The errors, in input order.
-    pub fn errors(&self) -> &[LoadError] {
+    pub fn errors(&self) -> &[E] {
         &self.errors
     }
 
     /// Consumes the list.
-    pub fn into_errors(self) -> Vec<LoadError> {
+    pub fn into_errors(self) -> Vec<E> {
         self.errors
     }
 }
 
-impl From<LoadError> for LoadErrors {
-    fn from(error: LoadError) -> Self {
-        LoadErrors {
+impl<E: BatchError> From<E> for Errors<E> {
+    fn from(error: E) -> Self {
+        Errors {
             errors: vec![error],
         }
     }
 }
 
-impl fmt::Display for LoadErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.errors.as_slice() {
-            [one] => write!(f, "{one}"),
-            many => {
-                write!(f, "{} errors; nothing was loaded:", many.len())?;
-                for error in many {
-                    write!(f, "\n  {error}")?;
-                }
-                Ok(())
+fn summary<E: BatchError>(errors: &[E]) -> String {
+    match errors {
+        [one] => one.to_string(),
+        many => {
+            let mut text = format!("{} errors; nothing was {}:", many.len(), E::NOT_DONE);
+            for error in many {
+                text.push_str("\n  ");
+                text.push_str(&error.to_string());
             }
+            text
         }
     }
 }
-
-impl std::error::Error for LoadErrors {}

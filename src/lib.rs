@@ -65,7 +65,9 @@ pub use cluster::{
 pub use config::{Config, Fallthrough, NotSimulated, PodMode};
 pub use corefile::CorefileError;
 pub use diagnostic::{Diagnostic, DiagnosticKind};
-pub use error::{InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location};
+pub use error::{
+    BatchError, Errors, InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location,
+};
 pub use load::{DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, SkippedObject};
 pub use model::{Kind, Object, ObjectRef};
 pub use server::ClusterDns;

@@ -15,11 +15,21 @@ use crate::answer::Answer;
 
 /// How a message travels, which decides the size limit of the reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Transport {
     /// UDP: at most 512 bytes, or the EDNS payload size the query advertises.
     Udp,
     /// TCP: up to 65535 bytes, never truncated.
     Tcp,
+}
+
+impl std::fmt::Display for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Transport::Udp => "UDP",
+            Transport::Tcp => "TCP",
+        })
+    }
 }
 
 /// What to do with a decoded request before any lookup.
@@ -93,17 +103,20 @@ pub(crate) fn size_limit(request: &Message, transport: Transport) -> u16 {
 /// by hickory without a limit and measured, which gives the same cut as CoreDNS.
 pub(crate) fn encode(response: &Message, limit: u16) -> Vec<u8> {
     let limit = usize::from(limit);
-    match response.to_vec() {
-        Ok(bytes) if bytes.len() <= limit => return bytes,
-        Ok(_) => {}
-        Err(_) => return response.truncate().to_bytes().unwrap_or_default(),
+    // A message that does not encode whole is over 65535 bytes (hickory's limit, and DNS's):
+    // it is cut to fit like any other.
+    if let Ok(bytes) = response.to_vec()
+        && bytes.len() <= limit
+    {
+        return bytes;
     }
     let mut fitted = response.clone();
     fitted.answers.clear();
     fitted.authorities.clear();
     fitted.additionals.clear();
     if encoded_len(&fitted).is_none_or(|len| len > limit) {
-        // Not even the header and question fit: header, question and OPT only, TC set.
+        // Not even the header and question fit: header, question and OPT only, TC set. (A
+        // question is a decoded name and always encodes; an empty reply would be a bug.)
         return response.truncate().to_bytes().unwrap_or_default();
     }
     fitted.answers = longest_prefix(&fitted, &response.answers, limit, |m| &mut m.answers);
@@ -117,6 +130,7 @@ pub(crate) fn encode(response: &Message, limit: u16) -> Vec<u8> {
         || fitted.answers.len() < response.answers.len()
         || fitted.authorities.len() < response.authorities.len()
         || fitted.additionals.len() < response.additionals.len();
+    // Every section was measured to fit, so the message encodes.
     fitted.to_vec().unwrap_or_default()
 }
 
@@ -161,5 +175,6 @@ pub(crate) fn format_error(bytes: &[u8]) -> Vec<u8> {
         .map_or(OpCode::Query, |flags| OpCode::from_u8((flags >> 3) & 0x0f));
     let mut response = Message::error_msg(id, op_code, ResponseCode::FormErr);
     response.metadata.recursion_desired = bytes.get(2).is_some_and(|flags| flags & 1 == 1);
+    // A header alone always encodes.
     response.to_bytes().unwrap_or_default()
 }

@@ -100,7 +100,23 @@ fn udp_reply_that_fits_is_not_truncated() {
 }
 
 #[test]
-fn tcp_is_never_truncated() {
+fn tcp_replies_over_65535_bytes_are_cut_to_fit_and_set_tc() {
+    // CoreDNS's request.Scrub truncates a TCP reply to dns.MaxMsgSize (65535) as it truncates
+    // a UDP one (rule 34): 1000 SRV records and their glue take more than that.
+    let (size, reply) = exchange(
+        &headless_with(1000),
+        &query(BIG, RecordType::SRV),
+        Transport::Tcp,
+    );
+    assert!(size <= 65535, "{size} bytes");
+    assert!(size > 60000, "as much as fits: {size} bytes");
+    assert!(reply.truncation);
+    assert!(!reply.answers.is_empty());
+    assert!(reply.answers.len() + reply.additionals.len() < 2000);
+}
+
+#[test]
+fn tcp_is_not_truncated_below_65535_bytes() {
     let (size, reply) = exchange(
         &headless_with(300),
         &query(BIG, RecordType::A),

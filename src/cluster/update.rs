@@ -23,13 +23,12 @@
 //! ```
 
 use std::collections::HashMap;
-use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::Cluster;
 use super::link::object_key;
-use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
+use crate::error::{BatchError, Errors, LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, LoadedObject, SkippedObject};
 use crate::model::{ClusterIpSpec, Kind, Object, ObjectRef, Selector, ServiceType};
 
@@ -162,7 +161,8 @@ impl Change {
 }
 
 /// A change that could not be applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("change {change}: {kind}")]
 #[non_exhaustive]
 pub struct UpdateError {
     /// Which change of the batch, counted from 0.
@@ -171,13 +171,12 @@ pub struct UpdateError {
     pub kind: UpdateErrorKind,
 }
 
-impl fmt::Display for UpdateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "change {}: {}", self.change, self.kind)
-    }
+impl BatchError for UpdateError {
+    const NOT_DONE: &'static str = "changed";
 }
 
-impl std::error::Error for UpdateError {}
+/// The errors of a batch of changes that was not applied.
+pub type UpdateErrors = Errors<UpdateError>;
 
 /// What is wrong with a change.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -198,36 +197,6 @@ pub enum UpdateErrorKind {
         reason: String,
     },
 }
-
-/// The errors of a batch that was not applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdateErrors {
-    errors: Vec<UpdateError>,
-}
-
-impl UpdateErrors {
-    /// The errors, in change order.
-    pub fn errors(&self) -> &[UpdateError] {
-        &self.errors
-    }
-}
-
-impl fmt::Display for UpdateErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.errors.as_slice() {
-            [one] => write!(f, "{one}; nothing was changed"),
-            many => {
-                write!(f, "{} changes failed; nothing was changed:", many.len())?;
-                for error in many {
-                    write!(f, "\n  {error}")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl std::error::Error for UpdateErrors {}
 
 impl Cluster {
     /// The snapshot after `changes`, applied in order; `self` is left as it was.
@@ -252,7 +221,7 @@ impl Cluster {
             }
         }
         if !errors.is_empty() {
-            return Err(UpdateErrors { errors });
+            return Err(Errors::new(errors));
         }
         next.serial = self.serial.wrapping_add(1);
         Ok(next)
