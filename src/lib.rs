@@ -63,7 +63,7 @@ pub use cluster::{
     UpdateError, UpdateErrorKind, UpdateErrors,
 };
 pub use config::{Config, Fallthrough, NotSimulated, PodMode};
-pub use corefile::CorefileError;
+pub use corefile::{CorefileError, CorefileErrorKind};
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location};
 pub use load::{DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, SkippedObject};
