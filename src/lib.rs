@@ -62,7 +62,7 @@ pub use cluster::{
     Change, Cluster, ClusterBuilder, ClusterService, ClusterSlice, ServiceCidrs, SliceOrigin,
     UpdateError, UpdateErrorKind, UpdateErrors,
 };
-pub use config::{Config, Fallthrough, NotSimulated, PodMode};
+pub use config::{Config, Fallthrough, NotSimulated, PodMode, ZoneConfigError};
 pub use corefile::{CorefileError, CorefileErrorKind};
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location};
