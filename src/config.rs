@@ -146,16 +146,33 @@ impl Config {
 
     /// Replaces the zones. Each is made lower-case and absolute.
     ///
+    /// ```
+    /// use k8s_dns_sim::{Config, ZoneConfigError};
+    ///
+    /// let config = Config::default().with_zones(["Cluster.Local", "in-addr.arpa"])?;
+    /// assert_eq!(config.zones[0].to_string(), "cluster.local.");
+    ///
+    /// let err = Config::default().with_zones(["cluster..local"]).unwrap_err();
+    /// assert_eq!(err.zone(), "cluster..local");
+    /// assert_eq!(err.to_string(), r#"expected a domain name, found "cluster..local""#);
+    /// # Ok::<(), ZoneConfigError>(())
+    /// ```
+    ///
     /// # Errors
-    /// Returns the offending text when a zone is not a valid domain name.
-    pub fn with_zones<I, S>(mut self, zones: I) -> Result<Self, String>
+    /// [`ZoneConfigError::NotADomainName`] for the first zone that is not a domain name.
+    pub fn with_zones<I, S>(mut self, zones: I) -> Result<Self, ZoneConfigError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
         let mut parsed = Vec::new();
         for zone in zones {
-            parsed.push(normalize_zone(zone.as_ref()).ok_or_else(|| zone.as_ref().to_owned())?);
+            let zone = zone.as_ref();
+            parsed.push(
+                normalize_zone(zone).ok_or_else(|| ZoneConfigError::NotADomainName {
+                    zone: zone.to_owned(),
+                })?,
+            );
         }
         self.zones = parsed;
         Ok(self)
@@ -166,29 +183,46 @@ impl Config {
     /// [`Config::with_zones`] first: each must be one of the zones.
     ///
     /// ```
-    /// use k8s_dns_sim::Config;
+    /// use k8s_dns_sim::{Config, ZoneConfigError};
     ///
     /// let config = Config::default()
     ///     .with_zones(["cluster.local", "clusterset.local"])?
     ///     .with_multicluster_zones(["clusterset.local"])?;
     /// assert_eq!(config.multicluster_zones[0].to_string(), "clusterset.local.");
-    /// assert!(Config::default().with_multicluster_zones(["clusterset.local"]).is_err());
-    /// # Ok::<(), String>(())
+    ///
+    /// let err = Config::default().with_multicluster_zones(["clusterset.local"]).unwrap_err();
+    /// assert!(matches!(err, ZoneConfigError::NotAConfiguredZone { .. }));
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     r#"expected one of the configured zones (cluster.local.), found "clusterset.local""#
+    /// );
+    /// # Ok::<(), ZoneConfigError>(())
     /// ```
     ///
     /// # Errors
-    /// The first zone that is not a valid name or not one of [`Config::zones`] (CoreDNS refuses
-    /// such a Corefile).
-    pub fn with_multicluster_zones<I, S>(mut self, zones: I) -> Result<Self, String>
+    /// A [`ZoneConfigError`] for the first zone that is not a domain name or not one of
+    /// [`Config::zones`] (CoreDNS refuses such a Corefile).
+    pub fn with_multicluster_zones<I, S>(mut self, zones: I) -> Result<Self, ZoneConfigError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
         let mut parsed = Vec::new();
         for zone in zones {
-            match normalize_zone(zone.as_ref()) {
+            let zone = zone.as_ref();
+            match normalize_zone(zone) {
                 Some(name) if self.zones.contains(&name) => parsed.push(name),
-                _ => return Err(zone.as_ref().to_owned()),
+                Some(_) => {
+                    return Err(ZoneConfigError::NotAConfiguredZone {
+                        zone: zone.to_owned(),
+                        configured: self.zones.clone(),
+                    });
+                }
+                None => {
+                    return Err(ZoneConfigError::NotADomainName {
+                        zone: zone.to_owned(),
+                    });
+                }
             }
         }
         self.multicluster_zones = parsed;
@@ -282,6 +316,40 @@ impl Config {
                 .namespaces
                 .iter()
                 .any(|exposed| exposed.eq_ignore_ascii_case(namespace))
+    }
+}
+
+/// A zone given to [`Config::with_zones`] or [`Config::with_multicluster_zones`] that cannot be
+/// used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ZoneConfigError {
+    /// The text is not a domain name.
+    #[error("expected a domain name, found {zone:?}")]
+    NotADomainName {
+        /// The zone as given.
+        zone: String,
+    },
+    /// A multicluster zone that is not one of [`Config::zones`].
+    #[error(
+        "expected one of the configured zones ({}), found {zone:?}",
+        configured.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    NotAConfiguredZone {
+        /// The zone as given.
+        zone: String,
+        /// The zones configured when it was given.
+        configured: Vec<Name>,
+    },
+}
+
+impl ZoneConfigError {
+    /// The zone as given.
+    pub fn zone(&self) -> &str {
+        match self {
+            ZoneConfigError::NotADomainName { zone }
+            | ZoneConfigError::NotAConfiguredZone { zone, .. } => zone,
+        }
     }
 }
 

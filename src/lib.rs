@@ -62,8 +62,8 @@ pub use cluster::{
     Change, Cluster, ClusterBuilder, ClusterService, ClusterSlice, ServiceCidrs, SliceOrigin,
     UpdateError, UpdateErrorKind, UpdateErrors,
 };
-pub use config::{Config, Fallthrough, NotSimulated, PodMode};
-pub use corefile::CorefileError;
+pub use config::{Config, Fallthrough, NotSimulated, PodMode, ZoneConfigError};
+pub use corefile::{CorefileError, CorefileErrorKind};
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{
     BatchError, Errors, InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location,

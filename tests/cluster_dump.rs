@@ -231,7 +231,7 @@ fn a_broken_embedded_corefile_is_a_located_error() {
     assert_eq!(
         error.to_string(),
         format!(
-            "cluster-dump.yaml: document 1, items[{CONFIGMAP_ITEM}], line {}: ConfigMap kube-system/coredns: data.Corefile line 10: `ttl` expects an integer from 0 to 3600, found `4000`",
+            "cluster-dump.yaml: document 1, items[{CONFIGMAP_ITEM}], line {}: ConfigMap kube-system/coredns: data.Corefile line 10: `ttl`: expected an integer from 0 to 3600, found `4000`",
             COREFILE_FIRST_LINE + 9
         )
     );

@@ -306,35 +306,35 @@ fn rule_errors_name_the_line() {
     let cases: &[(String, &str)] = &[
         (
             with_options("        pods"),
-            "line 3: `pods` takes one argument (disabled, insecure or verified), found none",
+            "line 3: `pods`: expected one argument (disabled, insecure or verified), found none",
         ),
         (
             with_options("        pods secure"),
-            "line 3: `pods` expects one of disabled, insecure or verified, found `secure`",
+            "line 3: `pods`: expected one of disabled, insecure or verified, found `secure`",
         ),
         (
             with_options("        pods insecure verified"),
-            "line 3: `pods` takes one argument (disabled, insecure or verified), found 2: `insecure verified`",
+            "line 3: `pods`: expected one argument (disabled, insecure or verified), found 2: `insecure verified`",
         ),
         (
             with_options("        ttl"),
-            "line 3: `ttl` takes one argument (an integer from 0 to 3600), found none",
+            "line 3: `ttl`: expected one argument (an integer from 0 to 3600), found none",
         ),
         (
             with_options("        ttl 3601"),
-            "line 3: `ttl` expects an integer from 0 to 3600, found `3601`",
+            "line 3: `ttl`: expected an integer from 0 to 3600, found `3601`",
         ),
         (
             with_options("        ttl -1"),
-            "line 3: `ttl` expects an integer from 0 to 3600, found `-1`",
+            "line 3: `ttl`: expected an integer from 0 to 3600, found `-1`",
         ),
         (
             with_options("        ttl 3s"),
-            "line 3: `ttl` expects an integer from 0 to 3600, found `3s`",
+            "line 3: `ttl`: expected an integer from 0 to 3600, found `3s`",
         ),
         (
             with_options("        endpoint_pod_names yes"),
-            "line 3: `endpoint_pod_names` takes no arguments, found 1: `yes`",
+            "line 3: `endpoint_pod_names`: expected no arguments, found 1: `yes`",
         ),
         (
             with_options("        noendpoints\n        zonal"),
@@ -342,31 +342,31 @@ fn rule_errors_name_the_line() {
         ),
         (
             with_options("        ignore empty_services"),
-            "line 3: `ignore` expects empty_service, found `empty_services`",
+            "line 3: `ignore`: expected empty_service, found `empty_services`",
         ),
         (
             with_options("        ignore"),
-            "line 3: `ignore` takes one argument (empty_service), found none",
+            "line 3: `ignore`: expected one argument (empty_service), found none",
         ),
         (
             with_options("        namespaces"),
-            "line 3: `namespaces` takes one or more namespace names, found none",
+            "line 3: `namespaces`: expected one or more namespace names, found none",
         ),
         (
             with_options("        tls a b"),
-            "line 3: `tls` takes three arguments (certificate, key and CA certificate files), found 2: `a b`",
+            "line 3: `tls`: expected three arguments (certificate, key and CA certificate files), found 2: `a b`",
         ),
         (
             with_options("        startup_timeout 5"),
-            "line 3: `startup_timeout` expects a duration such as 5s or 1m30s, found `5`",
+            "line 3: `startup_timeout`: expected a duration such as 5s or 1m30s, found `5`",
         ),
         (
             with_options("        apiserver_burst -1"),
-            "line 3: `apiserver_burst` expects an integer, 0 or more, found `-1`",
+            "line 3: `apiserver_burst`: expected an integer, 0 or more, found `-1`",
         ),
         (
             with_options("        multicluster clusterset.local"),
-            "line 3: the multicluster zone `clusterset.local.` is not one of the plugin's zones: expected one of `cluster.local.`",
+            "line 3: `multicluster`: expected one of the plugin's zones (`cluster.local.`), found `clusterset.local.`",
         ),
         (
             with_options("        namespaces a\n        namespace_labels x=y"),
@@ -382,7 +382,7 @@ fn rule_errors_name_the_line() {
         ),
         (
             ".:53 {\n    kubernetes in-addr.arpa\n}\n".to_owned(),
-            "line 2: `kubernetes` needs at least one zone that is not a reverse zone, found only `in-addr.arpa.`",
+            "line 2: `kubernetes`: expected at least one zone that is not a reverse zone, found only `in-addr.arpa.`",
         ),
         (
             ".:53 {\n    kubernetes\n    kubernetes\n}\n".to_owned(),
@@ -434,15 +434,15 @@ fn rule_errors_name_the_line() {
         ),
         (
             "example.org: {\n    kubernetes\n}\n".to_owned(),
-            "line 1: server block key: `example.org:` ends with `:`: expected a port number after it",
+            "line 1: server block key: expected a port number after `:`, found `example.org:`",
         ),
         (
             ".:53 {\n    kubernetes\n    bind\n}\n".to_owned(),
-            "line 3: `bind` takes one or more addresses or interface names, found none",
+            "line 3: `bind`: expected one or more addresses or interface names, found none",
         ),
         (
             ".:53 {\n    kubernetes\n    transfer\n}\n".to_owned(),
-            "line 3: `transfer` needs a block with `to ADDRESS…`, found none",
+            "line 3: `transfer`: expected a block with `to ADDRESS…`, found none",
         ),
         (
             ".:53 {\n    kubernetes\n    transfer {\n        from *\n    }\n}\n".to_owned(),
@@ -452,7 +452,7 @@ fn rule_errors_name_the_line() {
         (
             "a.local {\n    kubernetes\n}\nb.local {\n    kubernetes {\n        ttl x\n    }\n}\n"
                 .to_owned(),
-            "line 6: `ttl` expects an integer from 0 to 3600, found `x`",
+            "line 6: `ttl`: expected an integer from 0 to 3600, found `x`",
         ),
     ];
     for (text, expected) in cases {

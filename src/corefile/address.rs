@@ -24,8 +24,8 @@ const SCHEMES: &[&str] = &[
 /// The zones a key or zone argument stands for, in order.
 ///
 /// # Errors
-/// A message saying what is wrong with `text`.
-pub(crate) fn zones(text: &str) -> Result<Vec<Name>, String> {
+/// What `text` should have been (the `expected` of "expected …, found `text`").
+pub(crate) fn zones(text: &str) -> Result<Vec<Name>, &'static str> {
     let mut host = text;
     if let Some(scheme) = SCHEMES.iter().find(|scheme| host.starts_with(**scheme)) {
         host = &host[scheme.len()..];
@@ -33,26 +33,21 @@ pub(crate) fn zones(text: &str) -> Result<Vec<Name>, String> {
     if let Some(colon) = host.rfind(':') {
         let port = &host[colon + 1..];
         if port.is_empty() {
-            return Err(format!(
-                "`{text}` ends with `:`: expected a port number after it"
-            ));
+            return Err("a port number after `:`");
         }
         if port.parse::<i64>().is_ok() {
             host = &host[..colon];
         }
     }
     if host.len() > 255 {
-        return Err(format!(
-            "`{text}` is too long for a zone: {} characters, at most 255",
-            host.len()
-        ));
+        return Err("a zone name of at most 255 characters");
     }
     if let Some(reverse) = cidr_zones(host) {
-        return reverse.map_err(|()| format!("`{text}` is not a valid CIDR for a reverse zone"));
+        return reverse.map_err(|()| "a valid CIDR for a reverse zone");
     }
     normalize_zone(host)
         .map(|zone| vec![zone])
-        .ok_or_else(|| format!("`{text}` is not a valid zone name"))
+        .ok_or("a zone name")
 }
 
 /// `Some` when `host` is written as a CIDR: its reverse zones, or `Err` when CoreDNS refuses it.

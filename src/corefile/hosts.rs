@@ -8,8 +8,8 @@
 
 use std::net::IpAddr;
 
-use super::CorefileError;
 use super::stanza::Stanza;
+use super::{CorefileError, CorefileErrorKind};
 use crate::config::{Config, NotSimulated};
 
 /// The `hosts` plugin's default TTL.
@@ -40,20 +40,12 @@ pub(super) fn apply(stanza: &Stanza, config: &mut Config) -> Result<(), Corefile
         match option.name.text.as_str() {
             "ttl" => {
                 let [value] = option.args.as_slice() else {
-                    return Err(CorefileError::new(
-                        option.line(),
-                        "`ttl` of `hosts` takes one number of seconds",
-                    ));
+                    return Err(option.wrong_count("hosts", "one argument (a number of seconds)"));
                 };
-                ttl = value.text.parse().map_err(|_| {
-                    CorefileError::new(
-                        option.line(),
-                        format!(
-                            "`ttl` of `hosts`: expected a number of seconds, found `{}`",
-                            value.text
-                        ),
-                    )
-                })?;
+                ttl = value
+                    .text
+                    .parse()
+                    .map_err(|_| option.invalid("hosts", "a number of seconds", &value.text))?;
             }
             "no_reverse" => reverse = false,
             "reload" | "fallthrough" => {}
@@ -73,16 +65,13 @@ pub(super) fn apply(stanza: &Stanza, config: &mut Config) -> Result<(), Corefile
             },
         }
     }
+    let invalid = |error| CorefileError::new(line, CorefileErrorKind::InvalidHostsEntry { error });
     let mut upstream = std::mem::take(&mut config.upstream);
     for (ip, names) in entries {
         for name in &names {
-            upstream = upstream
-                .with_address(name, ip, ttl)
-                .map_err(|error| CorefileError::new(line, format!("`hosts` entry: {error}")))?;
+            upstream = upstream.with_address(name, ip, ttl).map_err(invalid)?;
             if reverse {
-                upstream = upstream
-                    .with_reverse(ip, name, ttl)
-                    .map_err(|error| CorefileError::new(line, format!("`hosts` entry: {error}")))?;
+                upstream = upstream.with_reverse(ip, name, ttl).map_err(invalid)?;
             }
         }
     }

@@ -2,11 +2,14 @@
 
 use hickory_proto::rr::Name;
 
-use super::CorefileError;
 use super::address;
+use super::error::zone_list;
 use super::lexer::Token;
 use super::stanza::{Option_, Stanza};
+use super::{CorefileError, CorefileErrorKind};
 use crate::config::{Config, Fallthrough, MAX_TTL, NotSimulated, PodMode};
+
+const KUBERNETES: &str = "kubernetes";
 
 /// Applies a `kubernetes` stanza to `config`. `block_zones` are the server block's zones, which
 /// the plugin takes when the directive names none.
@@ -21,15 +24,14 @@ pub(crate) fn apply(
     config.zones = if stanza.args.is_empty() {
         block_zones.to_vec()
     } else {
-        zones_of(&stanza.args)?
+        zones_of(KUBERNETES, KUBERNETES, &stanza.args)?
     };
     if config.zones.iter().all(is_reverse) {
         return Err(CorefileError::new(
             stanza.line(),
-            format!(
-                "`kubernetes` needs at least one zone that is not a reverse zone, found only {}",
-                list(&config.zones)
-            ),
+            CorefileErrorKind::OnlyReverseZones {
+                zones: config.zones.clone(),
+            },
         ));
     }
 
@@ -122,7 +124,7 @@ pub(crate) fn apply(
                 });
             }
             "fallthrough" => {
-                let zones = zones_of(&option.args)?;
+                let zones = zones_of(KUBERNETES, name, &option.args)?;
                 config.fallthrough = if option.args.is_empty() || zones.iter().any(Name::is_root) {
                     Fallthrough::All
                 } else {
@@ -163,7 +165,7 @@ pub(crate) fn apply(
             }
             "multicluster" => {
                 // CoreDNS accepts `multicluster` without zones: then no zone is multicluster.
-                config.multicluster_zones = zones_of(&option.args)?;
+                config.multicluster_zones = zones_of(KUBERNETES, name, &option.args)?;
                 multicluster_line = option.line();
             }
             "startup_timeout" => {
@@ -194,14 +196,12 @@ pub(crate) fn apply(
                 }
             }
             _ => {
-                return Err(CorefileError::new(
-                    option.line(),
-                    format!(
-                        "unknown option `{name}` of `kubernetes`: expected one of endpoint, tls, kubeconfig, \
-                         apiserver_qps, apiserver_burst, apiserver_max_inflight, namespaces, labels, \
-                         namespace_labels, pods, endpoint_pod_names, ttl, noendpoints, fallthrough, ignore, \
-                         multicluster, zonal, startup_timeout"
-                    ),
+                return Err(option.unknown(
+                    KUBERNETES,
+                    "one of endpoint, tls, kubeconfig, apiserver_qps, apiserver_burst, \
+                     apiserver_max_inflight, namespaces, labels, namespace_labels, pods, \
+                     endpoint_pod_names, ttl, noendpoints, fallthrough, ignore, multicluster, zonal, \
+                     startup_timeout",
                 ));
             }
         }
@@ -210,7 +210,10 @@ pub(crate) fn apply(
     if let (Some(namespaces), Some(labels)) = (namespaces_line, namespace_labels_line) {
         return Err(CorefileError::new(
             namespaces.max(labels),
-            "`namespaces` and `namespace_labels` cannot both be set",
+            CorefileErrorKind::ConflictingOptions {
+                first: "namespaces".to_owned(),
+                second: "namespace_labels".to_owned(),
+            },
         ));
     }
     if let Some(zone) = config
@@ -220,10 +223,12 @@ pub(crate) fn apply(
     {
         return Err(CorefileError::new(
             multicluster_line,
-            format!(
-                "the multicluster zone `{zone}` is not one of the plugin's zones: expected one of {}",
-                list(&config.zones)
-            ),
+            CorefileErrorKind::InvalidValue {
+                directive: KUBERNETES.to_owned(),
+                option: "multicluster".to_owned(),
+                expected: format!("one of the plugin's zones ({})", zone_list(&config.zones)),
+                found: zone.to_string(),
+            },
         ));
     }
     if let Some(line) = zonal_line
@@ -231,17 +236,33 @@ pub(crate) fn apply(
     {
         return Err(CorefileError::new(
             line,
-            "`zonal` needs the endpoint cache, which `noendpoints` turns off: remove one of them",
+            CorefileErrorKind::ZonalWithoutEndpoints,
         ));
     }
     Ok(())
 }
 
-/// The zones written as arguments, each lower-case and absolute (CIDRs become reverse zones).
-pub(crate) fn zones_of(args: &[Token]) -> Result<Vec<Name>, CorefileError> {
+/// The zones written as arguments of `option` of `directive`, each lower-case and absolute
+/// (CIDRs become reverse zones).
+pub(crate) fn zones_of(
+    directive: &str,
+    option: &str,
+    args: &[Token],
+) -> Result<Vec<Name>, CorefileError> {
     let mut zones = Vec::new();
     for arg in args {
-        zones.extend(address::zones(&arg.text).map_err(|m| CorefileError::new(arg.line, m))?);
+        let expanded = address::zones(&arg.text).map_err(|expected| {
+            CorefileError::new(
+                arg.line,
+                CorefileErrorKind::InvalidValue {
+                    directive: directive.to_owned(),
+                    option: option.to_owned(),
+                    expected: expected.to_owned(),
+                    found: arg.text.clone(),
+                },
+            )
+        })?;
+        zones.extend(expanded);
     }
     Ok(zones)
 }
@@ -252,15 +273,6 @@ fn is_reverse(zone: &Name) -> bool {
         .any(|reverse| Name::from_ascii(reverse).is_ok_and(|reverse| reverse.zone_of(zone)))
 }
 
-fn list(zones: &[Name]) -> String {
-    let names: Vec<String> = zones.iter().map(|z| format!("`{z}`")).collect();
-    if names.is_empty() {
-        "none".to_owned()
-    } else {
-        names.join(", ")
-    }
-}
-
 fn no_args(option: &Option_) -> Result<(), CorefileError> {
     if option.args.is_empty() {
         Ok(())
@@ -269,23 +281,14 @@ fn no_args(option: &Option_) -> Result<(), CorefileError> {
     }
 }
 
-/// "`ttl` takes one argument (…), found 2: `30 40`".
+/// "`ttl`: expected one argument (…), found 2: `30 40`".
 fn arg_count(option: &Option_, expected: &str) -> CorefileError {
-    let found = match option.args.len() {
-        0 => "none".to_owned(),
-        n => format!("{n}: `{}`", option.texts().join(" ")),
-    };
-    CorefileError::new(
-        option.line(),
-        format!("`{}` takes {expected}, found {found}", option.name.text),
-    )
+    option.wrong_count(KUBERNETES, expected)
 }
 
+/// "`ttl`: expected an integer from 0 to 3600, found `x`".
 fn bad_value(option: &Option_, expected: &str, found: &str) -> CorefileError {
-    CorefileError::new(
-        option.line(),
-        format!("`{}` expects {expected}, found `{found}`", option.name.text),
-    )
+    option.invalid(KUBERNETES, expected, found)
 }
 
 /// Whether Go's `time.ParseDuration` accepts `text`: `0`, or signed numbers with units.

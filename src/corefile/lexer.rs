@@ -6,7 +6,7 @@
 //! other backslash is kept as written. Braces are not special here: `{` and `}` only open and
 //! close blocks when they are tokens of their own.
 
-use super::CorefileError;
+use super::{CorefileError, CorefileErrorKind};
 
 /// One token and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,10 +82,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, CorefileError> {
                     escaped = false;
                 }
                 if !closed {
-                    return Err(CorefileError::new(
-                        start,
-                        "a quoted token opened here is never closed: expected a closing `\"`, found the end of the Corefile",
-                    ));
+                    return Err(CorefileError::new(start, CorefileErrorKind::UnclosedQuote));
                 }
                 // Caddy ends a quoted token at its closing quote, even when more text follows.
                 tokens.push(Token {
@@ -148,6 +145,7 @@ mod tests {
     fn unterminated_quote() {
         let err = tokenize("a\n\"b c").unwrap_err();
         assert_eq!(err.line, 2);
+        assert_eq!(*err.kind, CorefileErrorKind::UnclosedQuote);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! answers but are not simulated are listed in [`Config::not_simulated`].
 
 mod address;
+mod error;
 mod hosts;
 mod kubernetes;
 mod lexer;
@@ -14,90 +15,14 @@ mod parser;
 mod plugins;
 mod stanza;
 
-use std::fmt;
 use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
 use crate::config::{Config, NotSimulated};
-use crate::error::Location;
-use crate::load::EmbeddedCorefile;
+pub use error::{CorefileError, CorefileErrorKind};
 use parser::ServerBlock;
 use plugins::Treatment;
-
-/// A Corefile that cannot be read.
-///
-/// ```
-/// use k8s_dns_sim::Config;
-///
-/// let err = Config::from_corefile(".:53 {\n    kubernetes {\n        ttl 4000\n    }\n}\n")
-///     .unwrap_err();
-/// assert_eq!(err.line, 3);
-/// assert_eq!(
-///     err.to_string(),
-///     "line 3: `ttl` expects an integer from 0 to 3600, found `4000`"
-/// );
-/// ```
-///
-/// When the Corefile came from the manifests (the ConfigMap `kube-system/coredns`, read by
-/// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster)), [`CorefileError::embedded`]
-/// says where in them, and the message names the ConfigMap too:
-///
-/// ```text
-/// dump.yaml: document 1, items[3], line 52: ConfigMap kube-system/coredns: data.Corefile line 6: `ttl` expects an integer from 0 to 3600, found `4000`
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CorefileError {
-    /// The line, counted from 1 within the Corefile.
-    pub line: usize,
-    /// What is wrong: what was expected and what was found.
-    pub message: String,
-    /// For a Corefile embedded in the manifests: the ConfigMap's location, its line moved to
-    /// the input line of [`CorefileError::line`] when that is known (see
-    /// [`EmbeddedCorefile::input_line`](crate::EmbeddedCorefile::input_line)). `None` for a
-    /// Corefile read on its own.
-    pub embedded: Option<Location>,
-}
-
-impl CorefileError {
-    pub(crate) fn new(line: usize, message: impl Into<String>) -> Self {
-        CorefileError {
-            line,
-            message: message.into(),
-            embedded: None,
-        }
-    }
-
-    /// Places the error inside the manifests that embed the Corefile.
-    pub(crate) fn embedded_in(mut self, corefile: &EmbeddedCorefile) -> Self {
-        let mut location = corefile.location().clone();
-        if let Some(line) = corefile.input_line(self.line) {
-            location.line = Some(line);
-            location.column = None;
-        }
-        self.embedded = Some(location);
-        self
-    }
-}
-
-impl fmt::Display for CorefileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.embedded {
-            None => write!(f, "line {}: {}", self.line, self.message),
-            Some(location) => write!(
-                f,
-                "{location}: {}: data.{} line {}: {}",
-                EmbeddedCorefile::object_ref(),
-                EmbeddedCorefile::KEY,
-                self.line,
-                self.message
-            ),
-        }
-    }
-}
-
-impl std::error::Error for CorefileError {}
 
 impl Config {
     /// Reads the server block of a Corefile that holds the `kubernetes` plugin.
@@ -147,10 +72,10 @@ impl Config {
             if let Some(second) = directives.next() {
                 return Err(CorefileError::new(
                     second.line(),
-                    format!(
-                        "`kubernetes` can only be used once per server block; it is already used on line {}",
-                        first.line()
-                    ),
+                    CorefileErrorKind::DuplicateDirective {
+                        directive: "kubernetes".to_owned(),
+                        first: first.line(),
+                    },
                 ));
             }
             // Every `kubernetes` directive must be valid, as CoreDNS sets them all up.
@@ -168,7 +93,7 @@ impl Config {
                     .first()
                     .and_then(|block| block.keys.first())
                     .map_or(1, |key| key.line),
-                "no server block has a `kubernetes` directive: expected one to simulate",
+                CorefileErrorKind::NoKubernetes,
             ));
         };
         let block = &blocks[index];
@@ -193,8 +118,14 @@ impl Config {
 fn zones_of_block(block: &ServerBlock) -> Result<Vec<Name>, CorefileError> {
     let mut zones = Vec::new();
     for key in &block.keys {
-        let expanded = address::zones(&key.text).map_err(|message| {
-            CorefileError::new(key.line, format!("server block key: {message}"))
+        let expanded = address::zones(&key.text).map_err(|expected| {
+            CorefileError::new(
+                key.line,
+                CorefileErrorKind::InvalidKey {
+                    key: key.text.clone(),
+                    expected: expected.to_owned(),
+                },
+            )
         })?;
         zones.extend(expanded);
     }
@@ -240,7 +171,9 @@ fn apply_other_plugins(
             None => {
                 return Err(CorefileError::new(
                     directive.line(),
-                    format!("unknown directive `{name}`"),
+                    CorefileErrorKind::UnknownDirective {
+                        name: name.to_owned(),
+                    },
                 ));
             }
         }
@@ -274,27 +207,15 @@ fn apply_other_plugins(
 /// `bind ADDRESS|IFACE… [{ except ADDRESS|IFACE… }]`: IP literals become server addresses.
 fn apply_bind(stanza: &stanza::Stanza, config: &mut Config) -> Result<(), CorefileError> {
     if stanza.args.is_empty() {
-        return Err(CorefileError::new(
-            stanza.line(),
-            "`bind` takes one or more addresses or interface names, found none",
-        ));
+        return Err(stanza.wrong_count("one or more addresses or interface names"));
     }
     let mut except = Vec::new();
     for option in &stanza.options {
         if option.name.text != "except" {
-            return Err(CorefileError::new(
-                option.line(),
-                format!(
-                    "unknown option `{}` of `bind`: expected `except`",
-                    option.name.text
-                ),
-            ));
+            return Err(option.unknown("bind", "`except`"));
         }
         if option.args.is_empty() {
-            return Err(CorefileError::new(
-                option.line(),
-                "`except` takes one or more addresses or interface names, found none",
-            ));
+            return Err(option.wrong_count("bind", "one or more addresses or interface names"));
         }
         // A repeated `except` replaces the earlier one, as in CoreDNS.
         except = option.args.clone();
@@ -346,7 +267,7 @@ fn read_transfer(
     let zones = if stanza.args.is_empty() {
         block_zones.to_vec()
     } else {
-        kubernetes::zones_of(&stanza.args)?
+        kubernetes::zones_of("transfer", "transfer", &stanza.args)?
     };
     let mut has_to = false;
     let mut has_source = false;
@@ -354,49 +275,38 @@ fn read_transfer(
         match option.name.text.as_str() {
             "to" => {
                 if option.args.is_empty() {
-                    return Err(CorefileError::new(
-                        option.line(),
-                        "`to` takes one or more addresses (or `*`), found none",
-                    ));
+                    return Err(option.wrong_count("transfer", "one or more addresses (or `*`)"));
                 }
                 has_to = true;
             }
             "source" => {
                 let [address] = option.args.as_slice() else {
-                    return Err(CorefileError::new(
-                        option.line(),
-                        format!(
-                            "`source` takes one argument (an IP address), found {}",
-                            option.args.len()
-                        ),
-                    ));
+                    return Err(option.wrong_count("transfer", "one argument (an IP address)"));
                 };
                 if has_source {
                     return Err(CorefileError::new(
                         option.line(),
-                        "`source` is already given",
+                        CorefileErrorKind::DuplicateOption {
+                            directive: "transfer".to_owned(),
+                            option: "source".to_owned(),
+                        },
                     ));
                 }
                 if address.text.parse::<IpAddr>().is_err() {
-                    return Err(CorefileError::new(
-                        option.line(),
-                        format!("`source` expects an IP address, found `{}`", address.text),
-                    ));
+                    return Err(option.invalid("transfer", "an IP address", &address.text));
                 }
                 has_source = true;
             }
-            other => {
-                return Err(CorefileError::new(
-                    option.line(),
-                    format!("unknown option `{other}` of `transfer`: expected `to` or `source`"),
-                ));
-            }
+            _ => return Err(option.unknown("transfer", "`to` or `source`")),
         }
     }
     if !has_to {
         return Err(CorefileError::new(
             stanza.line(),
-            "`transfer` needs a block with `to ADDRESS…`, found none",
+            CorefileErrorKind::MissingOption {
+                directive: "transfer".to_owned(),
+                option: "to ADDRESS…".to_owned(),
+            },
         ));
     }
     Ok(zones)

@@ -6,9 +6,9 @@
 //! `{` block, to the matching `}`. Snippets (`(name) { … }`) are stored and spliced in where
 //! `import name` starts a line.
 
-use super::CorefileError;
 use super::lexer::Token;
 use super::plugins;
+use super::{CorefileError, CorefileErrorKind};
 
 /// Snippet expansions allowed in one Corefile (Caddy allows 10 000; imports that nest deeply
 /// multiply tokens, so this is lower).
@@ -17,22 +17,25 @@ const MAX_SNIPPET_EXPANSIONS: usize = 1_000;
 /// Tokens allowed after snippet expansion.
 const MAX_TOKENS: usize = 1_000_000;
 
-/// One directive occurrence: its name token and every token up to the end of its scope.
+/// One directive occurrence: its name token and every token after it up to the end of its
+/// scope.
 #[derive(Debug, Clone)]
 pub(crate) struct Directive {
-    /// `tokens[0]` is the directive name.
+    /// The directive name.
+    pub name: Token,
+    /// The tokens after the name.
     pub tokens: Vec<Token>,
 }
 
 impl Directive {
     /// The directive name.
     pub fn name(&self) -> &str {
-        self.tokens.first().map_or("", |t| t.text.as_str())
+        &self.name.text
     }
 
     /// The line of the directive name.
     pub fn line(&self) -> usize {
-        self.tokens.first().map_or(0, |t| t.line)
+        self.name.line
     }
 }
 
@@ -129,10 +132,10 @@ impl Parser {
                 _ => {
                     return Err(CorefileError::new(
                         self.last_line(),
-                        format!(
-                            "the server block `{}` opened on line {} is not closed: expected `}}`, found the end of the Corefile",
-                            first_key.text, first_key.line
-                        ),
+                        CorefileErrorKind::UnclosedServerBlock {
+                            key: first_key.text,
+                            opened: first_key.line,
+                        },
                     ));
                 }
             }
@@ -141,10 +144,11 @@ impl Parser {
             {
                 return Err(CorefileError::new(
                     next.line,
-                    format!(
-                        "unexpected `{}` after the `}}` that closes a server block: expected a new line",
-                        next.text
-                    ),
+                    CorefileErrorKind::UnexpectedToken {
+                        found: next.text.clone(),
+                        place: "after the `}` that closes a server block".to_owned(),
+                        expected: "a new line".to_owned(),
+                    },
                 ));
             }
         }
@@ -160,7 +164,7 @@ impl Parser {
                 if expecting_another {
                     return Err(CorefileError::new(
                         self.last_line(),
-                        "expected another server block key after the trailing comma, found the end of the Corefile",
+                        CorefileErrorKind::TrailingComma { found: None },
                     ));
                 }
                 return Ok(keys);
@@ -177,13 +181,15 @@ impl Parser {
                 if expecting_another {
                     return Err(CorefileError::new(
                         token.line,
-                        "expected another server block key after the trailing comma, found `{`",
+                        CorefileErrorKind::TrailingComma {
+                            found: Some(token.text),
+                        },
                     ));
                 }
                 if keys.is_empty() {
                     return Err(CorefileError::new(
                         token.line,
-                        "expected server block keys (such as `.:53`) before `{`",
+                        CorefileErrorKind::MissingKeys,
                     ));
                 }
                 return Ok(keys);
@@ -191,7 +197,7 @@ impl Parser {
             if token.text == "}" {
                 return Err(CorefileError::new(
                     token.line,
-                    "unexpected `}`: no block is open here",
+                    CorefileErrorKind::UnmatchedClose,
                 ));
             }
             self.cursor += 1;
@@ -203,9 +209,7 @@ impl Parser {
             if text.contains(',') {
                 return Err(CorefileError::new(
                     token.line,
-                    format!(
-                        "`{text}` is a single key to CoreDNS: separate server block keys with spaces or `, `"
-                    ),
+                    CorefileErrorKind::CommaInKey { key: text },
                 ));
             }
             if !text.is_empty() {
@@ -221,17 +225,17 @@ impl Parser {
             other => {
                 return Err(CorefileError::new(
                     other.map_or(line, |t| t.line),
-                    format!(
-                        "expected `{{` to open the snippet `({name})`, found {}",
-                        describe(other)
-                    ),
+                    CorefileErrorKind::SnippetWithoutBlock {
+                        name,
+                        found: other.map(|t| t.text.clone()),
+                    },
                 ));
             }
         }
         if self.snippets.iter().any(|(defined, _)| *defined == name) {
             return Err(CorefileError::new(
                 line,
-                format!("the snippet `({name})` is already defined"),
+                CorefileErrorKind::DuplicateSnippet { name },
             ));
         }
         let mut depth = 1usize;
@@ -251,9 +255,7 @@ impl Parser {
         }
         Err(CorefileError::new(
             self.last_line(),
-            format!(
-                "the snippet `({name})` opened on line {line} is not closed: expected `}}`, found the end of the Corefile"
-            ),
+            CorefileErrorKind::UnclosedSnippet { name, opened: line },
         ))
     }
 
@@ -261,28 +263,26 @@ impl Parser {
     fn import(&mut self) -> Result<(), CorefileError> {
         let start = self.cursor;
         let import = self.tokens[start].clone();
-        let argument = self
-            .tokens
-            .get(start + 1)
-            .filter(|next| import.same_line_as(next))
-            .cloned();
-        let Some(argument) = argument else {
+        // The tokens on the line of `import`.
+        let mut arguments: Vec<Token> = Vec::new();
+        for next in &self.tokens[start + 1..] {
+            if !arguments.last().unwrap_or(&import).same_line_as(next) {
+                break;
+            }
+            arguments.push(next.clone());
+        }
+        let [argument] = arguments.as_slice() else {
             return Err(CorefileError::new(
                 import.line,
-                "`import` takes one argument (a snippet name), found none",
+                CorefileErrorKind::WrongArgumentCount {
+                    directive: import.text.clone(),
+                    option: import.text,
+                    expected: "one argument (a snippet name)".to_owned(),
+                    found: arguments.into_iter().map(|t| t.text).collect(),
+                },
             ));
         };
-        if let Some(extra) = self.tokens.get(start + 2)
-            && argument.same_line_as(extra)
-        {
-            return Err(CorefileError::new(
-                import.line,
-                format!(
-                    "`import` takes one argument (a snippet name), found another: `{}`",
-                    extra.text
-                ),
-            ));
-        }
+        let argument = argument.clone();
         check_no_env(&argument)?;
         let Some((_, body)) = self
             .snippets
@@ -291,20 +291,18 @@ impl Parser {
         else {
             return Err(CorefileError::new(
                 import.line,
-                format!(
-                    "`import {}`: no snippet `({})` is defined above, and importing files is not supported",
-                    argument.text, argument.text
-                ),
+                CorefileErrorKind::UnknownSnippet {
+                    name: argument.text,
+                },
             ));
         };
         self.expansions += 1;
         if self.expansions > MAX_SNIPPET_EXPANSIONS || self.tokens.len() + body.len() > MAX_TOKENS {
             return Err(CorefileError::new(
                 import.line,
-                format!(
-                    "`import {}`: too many snippet expansions (do snippets import each other?)",
-                    argument.text
-                ),
+                CorefileErrorKind::TooManyImports {
+                    name: argument.text,
+                },
             ));
         }
         let body = body.clone();
@@ -337,14 +335,11 @@ impl Parser {
         if !plugins::is_plugin(&name.text) {
             return Err(CorefileError::new(
                 name.line,
-                format!(
-                    "unknown directive `{}`: expected the name of a CoreDNS plugin (see plugin.cfg)",
-                    name.text
-                ),
+                CorefileErrorKind::UnknownDirective { name: name.text },
             ));
         }
         self.cursor += 1;
-        let mut tokens = vec![name.clone()];
+        let mut tokens = Vec::new();
         let mut nesting = 0usize;
         while let Some(token) = self.peek().cloned() {
             let new_line = self.next_on_new_line();
@@ -369,13 +364,13 @@ impl Parser {
         if nesting > 0 {
             return Err(CorefileError::new(
                 self.last_line(),
-                format!(
-                    "the block of `{}` opened on line {} is not closed: expected `}}`, found the end of the Corefile",
-                    name.text, name.line
-                ),
+                CorefileErrorKind::UnclosedDirectiveBlock {
+                    directive: name.text,
+                    opened: name.line,
+                },
             ));
         }
-        Ok(Directive { tokens })
+        Ok(Directive { name, tokens })
     }
 }
 
@@ -384,10 +379,10 @@ impl Parser {
 fn misplaced_close(token: &Token, previous: Option<&Token>) -> CorefileError {
     CorefileError::new(
         token.line,
-        format!(
-            "unexpected `}}` after `{}`: a `}}` that closes a block must start its own line (CoreDNS reads a `}}` on a directive's line as part of that directive)",
-            previous.map_or("", |t| t.text.as_str())
-        ),
+        CorefileErrorKind::MisplacedClose {
+            after: previous.map_or("", |t| t.text.as_str()).to_owned(),
+            option: None,
+        },
     )
 }
 
@@ -401,23 +396,12 @@ fn check_no_env(token: &Token) -> Result<(), CorefileError> {
             {
                 return Err(CorefileError::new(
                     token.line,
-                    format!(
-                        "`{}{}{}` is environment variable substitution, which is not supported: substitute the value before reading the Corefile",
-                        start,
-                        &rest[..close],
-                        end
-                    ),
+                    CorefileErrorKind::EnvironmentSubstitution {
+                        placeholder: format!("{start}{}{end}", &rest[..close]),
+                    },
                 ));
             }
         }
     }
     Ok(())
-}
-
-/// `` `text` `` for a token, or "the end of the Corefile".
-pub(crate) fn describe(token: Option<&Token>) -> String {
-    match token {
-        Some(token) => format!("`{}`", token.text),
-        None => "the end of the Corefile".to_owned(),
-    }
 }

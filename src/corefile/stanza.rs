@@ -1,9 +1,9 @@
 //! One directive read the way a plugin's setup reads it through Caddy's dispenser: arguments on
 //! the directive's line, then an optional `{ … }` block of options, one per line.
 
-use super::CorefileError;
 use super::lexer::Token;
 use super::parser::Directive;
+use super::{CorefileError, CorefileErrorKind};
 
 /// An option line inside a directive's block.
 #[derive(Debug, Clone)]
@@ -20,6 +20,48 @@ impl Option_ {
     pub fn texts(&self) -> Vec<&str> {
         self.args.iter().map(|t| t.text.as_str()).collect()
     }
+
+    /// This option of `directive` does not take this many arguments; it takes `expected`.
+    pub fn wrong_count(&self, directive: &str, expected: &str) -> CorefileError {
+        wrong_count(&self.name, directive, &self.args, expected)
+    }
+
+    /// `found`, an argument of this option of `directive`, is not `expected`.
+    pub fn invalid(&self, directive: &str, expected: &str, found: &str) -> CorefileError {
+        CorefileError::new(
+            self.line(),
+            CorefileErrorKind::InvalidValue {
+                directive: directive.to_owned(),
+                option: self.name.text.clone(),
+                expected: expected.to_owned(),
+                found: found.to_owned(),
+            },
+        )
+    }
+
+    /// `directive` has no such option; it takes `expected`.
+    pub fn unknown(&self, directive: &str, expected: &str) -> CorefileError {
+        CorefileError::new(
+            self.line(),
+            CorefileErrorKind::UnknownOption {
+                directive: directive.to_owned(),
+                option: self.name.text.clone(),
+                expected: expected.to_owned(),
+            },
+        )
+    }
+}
+
+fn wrong_count(name: &Token, directive: &str, args: &[Token], expected: &str) -> CorefileError {
+    CorefileError::new(
+        name.line,
+        CorefileErrorKind::WrongArgumentCount {
+            directive: directive.to_owned(),
+            option: name.text.clone(),
+            expected: expected.to_owned(),
+            found: args.iter().map(|t| t.text.clone()).collect(),
+        },
+    )
 }
 
 /// A directive split into its arguments and block.
@@ -34,6 +76,11 @@ impl Stanza {
     pub fn line(&self) -> usize {
         self.name.line
     }
+
+    /// The directive does not take this many arguments; it takes `expected`.
+    pub fn wrong_count(&self, expected: &str) -> CorefileError {
+        wrong_count(&self.name, &self.name.text, &self.args, expected)
+    }
 }
 
 /// Splits `directive` into arguments and options.
@@ -43,10 +90,8 @@ impl Stanza {
 /// the closing `}`.
 pub(crate) fn read(directive: &Directive) -> Result<Stanza, CorefileError> {
     let tokens = &directive.tokens;
-    let Some(name) = tokens.first().cloned() else {
-        return Err(CorefileError::new(1, "empty directive"));
-    };
-    let mut index = 1;
+    let name = directive.name.clone();
+    let mut index = 0;
     let args = same_line_args(tokens, &mut index, &name)?;
     let mut options = Vec::new();
     if let Some(open) = tokens.get(index) {
@@ -55,10 +100,11 @@ pub(crate) fn read(directive: &Directive) -> Result<Stanza, CorefileError> {
         if open.text != "{" {
             return Err(CorefileError::new(
                 open.line,
-                format!(
-                    "unexpected `{}` after `{}`: expected `{{` or a new line",
-                    open.text, name.text
-                ),
+                CorefileErrorKind::UnexpectedToken {
+                    found: open.text.clone(),
+                    place: format!("after `{}`", name.text),
+                    expected: "`{` or a new line".to_owned(),
+                },
             ));
         }
         index += 1;
@@ -66,7 +112,10 @@ pub(crate) fn read(directive: &Directive) -> Result<Stanza, CorefileError> {
             let Some(token) = tokens.get(index).cloned() else {
                 return Err(CorefileError::new(
                     open.line,
-                    format!("the block of `{}` is not closed: expected `}}`", name.text),
+                    CorefileErrorKind::UnclosedDirectiveBlock {
+                        directive: name.text.clone(),
+                        opened: name.line,
+                    },
                 ));
             };
             index += 1;
@@ -75,10 +124,11 @@ pub(crate) fn read(directive: &Directive) -> Result<Stanza, CorefileError> {
                 "{" => {
                     return Err(CorefileError::new(
                         token.line,
-                        format!(
-                            "unexpected `{{` in the block of `{}`: expected an option name",
-                            name.text
-                        ),
+                        CorefileErrorKind::UnexpectedToken {
+                            found: token.text.clone(),
+                            place: format!("in the block of `{}`", name.text),
+                            expected: "an option name".to_owned(),
+                        },
                     ));
                 }
                 _ => {
@@ -88,10 +138,10 @@ pub(crate) fn read(directive: &Directive) -> Result<Stanza, CorefileError> {
                     {
                         return Err(CorefileError::new(
                             next.line,
-                            format!(
-                                "`{}` in the block of `{}` cannot open a block of its own",
-                                token.text, name.text
-                            ),
+                            CorefileErrorKind::NestedBlock {
+                                directive: name.text.clone(),
+                                option: token.text.clone(),
+                            },
                         ));
                     }
                     options.push(Option_ { name: token, args });
@@ -101,10 +151,11 @@ pub(crate) fn read(directive: &Directive) -> Result<Stanza, CorefileError> {
         if let Some(extra) = tokens.get(index) {
             return Err(CorefileError::new(
                 extra.line,
-                format!(
-                    "unexpected `{}` after the `}}` that closes the block of `{}`: expected a new line",
-                    extra.text, name.text
-                ),
+                CorefileErrorKind::UnexpectedToken {
+                    found: extra.text.clone(),
+                    place: format!("after the `}}` that closes the block of `{}`", name.text),
+                    expected: "a new line".to_owned(),
+                },
             ));
         }
     }
@@ -115,7 +166,8 @@ pub(crate) fn read(directive: &Directive) -> Result<Stanza, CorefileError> {
     })
 }
 
-/// Reads the tokens on the line of `tokens[*index - 1]`, stopping before `{`.
+/// Reads the tokens on the line of `owner` (`tokens[*index - 1]`, or the directive name before
+/// `tokens`), stopping before `{`.
 fn same_line_args(
     tokens: &[Token],
     index: &mut usize,
@@ -130,10 +182,10 @@ fn same_line_args(
         if token.text == "}" {
             return Err(CorefileError::new(
                 token.line,
-                format!(
-                    "unexpected `}}` after `{}`: a `}}` that closes a block must start its own line (CoreDNS would read it as an argument of `{}`)",
-                    previous.text, owner.text
-                ),
+                CorefileErrorKind::MisplacedClose {
+                    after: previous.text.clone(),
+                    option: Some(owner.text.clone()),
+                },
             ));
         }
         args.push(token.clone());
