@@ -72,7 +72,7 @@ pub enum DiagnosticKind {
     EndpointsLeaderElection,
     /// More than 1000 addresses in one subset: the mirroring controller drops the rest.
     #[error(
-        "subsets[{subset}] has {total} addresses; only the first 1000 (ready ones first) are mirrored, {dropped} are dropped"
+        "subsets[{subset}] has {total} addresses; only the first 1000 (ready ones first) are mirrored; {dropped} dropped"
     )]
     EndpointsTruncated {
         /// The subset index.

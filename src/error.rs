@@ -110,6 +110,15 @@ impl LoadError {
     }
 }
 
+/// `A`, `A or B`, `A, B or C`: the alternatives an error expected.
+pub(crate) fn one_of(alternatives: &[&str]) -> String {
+    match alternatives {
+        [] => String::new(),
+        [only] => (*only).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// `"<part>: "`, or nothing for a part that is not known.
 fn prefix(part: &Option<impl fmt::Display>) -> String {
     part.as_ref()

@@ -31,10 +31,28 @@ use crate::error::InvalidNameError;
 /// # Errors
 /// [`InvalidNameError`] when it is not a domain name.
 pub(crate) fn absolute(text: &str) -> Result<Name, InvalidNameError> {
-    let mut name = Name::from_ascii(text).map_err(|error| InvalidNameError {
+    let invalid = |reason: String| InvalidNameError {
         name: text.to_owned(),
-        reason: error.to_string(),
-    })?;
+        reason,
+    };
+    let bare = text.strip_suffix('.').unwrap_or(text);
+    if !bare.is_empty() {
+        if let Some(label) = bare.split('.').find(|label| label.len() > 63) {
+            return Err(invalid(format!(
+                "a label of {} bytes, over DNS's 63",
+                label.len()
+            )));
+        }
+        if bare.split('.').any(str::is_empty) {
+            return Err(invalid(
+                "an empty label (a leading dot, or two in a row)".to_owned(),
+            ));
+        }
+        if bare.len() > 253 {
+            return Err(invalid(format!("{} bytes, over DNS's 253", bare.len())));
+        }
+    }
+    let mut name = Name::from_ascii(text).map_err(|error| invalid(error.to_string()))?;
     name.set_fqdn(true);
     Ok(name)
 }
@@ -294,6 +312,34 @@ fn strip_underscore(label: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_that_are_not_names_say_why() {
+        let long_label = format!("{}.example", "a".repeat(64));
+        let long_name = ["a".repeat(63).as_str(); 4].join(".");
+        let table = [
+            (
+                "a..b",
+                Some("an empty label (a leading dot, or two in a row)"),
+            ),
+            (
+                ".a",
+                Some("an empty label (a leading dot, or two in a row)"),
+            ),
+            (
+                long_label.as_str(),
+                Some("a label of 64 bytes, over DNS's 63"),
+            ),
+            (long_name.as_str(), Some("255 bytes, over DNS's 253")),
+            ("web.default.svc.cluster.local", None),
+            ("web.", None),
+            (".", None),
+        ];
+        for (text, reason) in table {
+            let got = absolute(text).err().map(|error| error.reason);
+            assert_eq!(got.as_deref(), reason, "{text}");
+        }
+    }
 
     fn parsed(name: &str, check: impl FnOnce(QueryName<'_>)) {
         let name = Name::from_ascii(name).unwrap();

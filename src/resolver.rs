@@ -61,6 +61,7 @@ use hickory_proto::rr::{Name, RecordType};
 
 use crate::answer::{Answer, Outcome};
 use crate::error::InvalidNameError;
+use crate::qname;
 use crate::server::ClusterDns;
 
 /// glibc's and musl's cap on `ndots`.
@@ -119,8 +120,8 @@ impl ResolvConf {
     /// `search <ns>.svc.<zone> svc.<zone> <zone>` and `ndots:5`.
     ///
     /// # Errors
-    /// A [`ResolvConfError`] when the namespace or zone do not make domain names.
-    pub fn cluster_first(namespace: &str, zone: &str) -> Result<ResolvConf, ResolvConfError> {
+    /// An [`InvalidNameError`] when the namespace or zone do not make domain names.
+    pub fn cluster_first(namespace: &str, zone: &str) -> Result<ResolvConf, InvalidNameError> {
         let zone = zone.trim_end_matches('.');
         let search = [
             format!("{namespace}.svc.{zone}"),
@@ -128,7 +129,7 @@ impl ResolvConf {
             zone.to_owned(),
         ]
         .iter()
-        .map(|domain| absolute(domain, 0))
+        .map(|domain| qname::absolute(domain))
         .collect::<Result<_, _>>()?;
         Ok(ResolvConf {
             nameservers: Vec::new(),
@@ -158,12 +159,14 @@ impl ResolvConf {
             };
             match keyword {
                 "nameserver" => {
-                    let address = words
-                        .next()
-                        .ok_or_else(|| error("`nameserver` needs an address".to_owned()))?;
-                    let address = address
-                        .parse()
-                        .map_err(|_| error(format!("`{address}` is not an IP address")))?;
+                    let address = words.next().ok_or_else(|| {
+                        error("`nameserver`: expected an IP address, found nothing".to_owned())
+                    })?;
+                    let address = address.parse().map_err(|_| {
+                        error(format!(
+                            "`nameserver`: expected an IP address, found `{address}`"
+                        ))
+                    })?;
                     if conf.nameservers.len() < 3 {
                         conf.nameservers.push(address);
                     }
@@ -176,9 +179,11 @@ impl ResolvConf {
                 "options" => {
                     for option in words {
                         if let Some(value) = option.strip_prefix("ndots:") {
-                            let ndots: u32 = value
-                                .parse()
-                                .map_err(|_| error(format!("`ndots:{value}` needs a number")))?;
+                            let ndots: u32 = value.parse().map_err(|_| {
+                                error(format!(
+                                    "`ndots`: expected an integer of at least 0, found `{value}`"
+                                ))
+                            })?;
                             conf.ndots =
                                 u8::try_from(ndots.min(u32::from(MAX_NDOTS))).unwrap_or(MAX_NDOTS);
                         }
@@ -194,7 +199,7 @@ impl ResolvConf {
     pub fn candidates(&self, resolver: StubResolver, name: &str) -> Vec<Name> {
         let trailing_dot = name.ends_with('.');
         let bare = name.trim_end_matches('.');
-        let Ok(as_is) = absolute(bare, 0) else {
+        let Ok(as_is) = qname::absolute(bare) else {
             return Vec::new();
         };
         if trailing_dot || bare.is_empty() {
@@ -332,14 +337,15 @@ fn goes_on(resolver: StubResolver, outcome: Outcome) -> bool {
     }
 }
 
+/// A search domain of line `line` as an absolute name.
 fn absolute(text: &str, line: usize) -> Result<Name, ResolvConfError> {
-    let mut name =
-        Name::from_ascii(text.trim_end_matches('.')).map_err(|error| ResolvConfError {
-            line,
-            message: format!("`{text}` is not a domain name: {error}"),
-        })?;
-    name.set_fqdn(true);
-    Ok(name)
+    qname::absolute(text.trim_end_matches('.')).map_err(|error| ResolvConfError {
+        line,
+        message: format!(
+            "search domain: expected a domain name, found `{text}`: {}",
+            error.reason
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -398,7 +404,10 @@ mod tests {
         assert_eq!(conf.search.len(), 3, "the last search line wins");
         assert_eq!(conf.ndots, 15, "capped at 15");
         let error = ResolvConf::parse("nameserver ten\n").unwrap_err();
-        assert_eq!(error.to_string(), "line 1: `ten` is not an IP address");
+        assert_eq!(
+            error.to_string(),
+            "line 1: `nameserver`: expected an IP address, found `ten`"
+        );
     }
 
     #[test]

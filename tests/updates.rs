@@ -217,7 +217,8 @@ fn a_failed_batch_changes_nothing() {
     assert!(matches!(errors.errors()[1].kind, UpdateErrorKind::Load(_)));
     assert_eq!(
         errors.errors()[2].to_string(),
-        "change 3: Service default/db: a NodePort Service may not be headless"
+        "change 3: Service default/db: spec.clusterIP: expected a cluster IP (a NodePort \
+         Service may not be headless), found \"None\""
     );
     assert!(
         before.service("default", "web").is_some(),
@@ -268,7 +269,7 @@ fn a_change_is_checked_like_the_api_server_checks_the_object_it_makes() {
         texts,
         [
             "change 0: Service default/web: expected a reference to a Pod, found one to a Service",
-            "change 1: DaemonSet default/agent: expected a reference to a StatefulSet or \
+            "change 1: DaemonSet default/agent: expected a reference to a StatefulSet, \
              Deployment or ReplicaSet, found one to a DaemonSet",
             "change 2: Service default/web: spec.externalName: expected a DNS-1123 subdomain, \
              optionally with one trailing dot, found \"Not_A.Subdomain\"",

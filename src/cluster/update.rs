@@ -363,7 +363,7 @@ impl Cluster {
             return Err(UpdateErrorKind::Invalid {
                 reason: format!(
                     "expected a reference to a {}, found one to a {}",
-                    names.join(" or "),
+                    crate::error::one_of(&names),
                     reference.kind
                 ),
                 object: reference,
@@ -443,11 +443,20 @@ fn set_service_type(
             ServiceType::ExternalName(target)
         }
         other => {
+            // The loader's rules for these fields (see `load::validate::service`).
             if other != ServiceType::ClusterIp && service.is_headless() {
-                return Err(format!("a {} Service may not be headless", other.as_str()));
+                return Err(format!(
+                    "spec.clusterIP: expected a cluster IP (a {} Service may not be headless), \
+                     found \"None\"",
+                    other.as_str()
+                ));
             }
             if !service.is_headless() && service.ports.is_empty() {
-                return Err(format!("a {} Service needs ports", other.as_str()));
+                return Err(format!(
+                    "spec.ports: expected at least one port (a {} Service that is not headless \
+                     needs one), found none",
+                    other.as_str()
+                ));
             }
             other
         }

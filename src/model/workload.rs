@@ -173,7 +173,7 @@ impl Readiness {
             (None, Some(value)) => value
                 .parse::<u32>()
                 .map(Readiness::First)
-                .map_err(|_| error(READY_REPLICAS_ANNOTATION, value, "a non-negative integer")),
+                .map_err(|_| error(READY_REPLICAS_ANNOTATION, value, "an integer of at least 0")),
             (None, None) => Ok(Readiness::All),
         }
     }

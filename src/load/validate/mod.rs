@@ -198,12 +198,7 @@ impl<'d> Checker<'d> {
             return Some(choice.clone());
         }
         let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
-        let expected = match names.as_slice() {
-            [.., last] if names.len() > 1 => {
-                format!("{} or {last}", names[..names.len() - 1].join(", "))
-            }
-            _ => names.join(""),
-        };
+        let expected = crate::error::one_of(&names);
         self.invalid(field, expected, quote(value));
         None
     }
