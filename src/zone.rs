@@ -87,7 +87,7 @@ pub enum ZoneError {
     #[error(transparent)]
     InvalidName(#[from] InvalidNameError),
     /// The zone is not one of the configuration's forward zones.
-    #[error("{zone:?} is not a forward zone of this server (its forward zones: {configured})")]
+    #[error("expected a forward zone of this server ({configured}), found {zone:?}")]
     NotServed {
         /// The zone asked for.
         zone: String,

@@ -1,5 +1,5 @@
 //! Answer tables over the fixtures: one row per rule, expected records in zone-file text,
-//! sections compared as multisets. Rule numbers refer to shared/reference/coredns-rules.md.
+//! sections compared as multisets. Rule numbers refer to docs/coredns-rules.md.
 
 mod support;
 

@@ -5,7 +5,7 @@
 //! `plugin/kubernetes/handler_test.go` as manifests. Each table below corresponds to one CoreDNS
 //! test function (same plugin options), and holds that function's non-SRV, non-PTR cases plus
 //! rows derived directly from the plugin's source. Every row names the rule of
-//! `shared/reference/coredns-rules.md` it checks and, in brackets, where the expectation comes
+//! `docs/coredns-rules.md` it checks and, in brackets, where the expectation comes
 //! from: `T:` a case of a CoreDNS test file, `S:` a source line (CoreDNS commit 4b26cced;
 //! `BL` is `plugin/backend_lookup.go`, other files are in `plugin/kubernetes/`).
 //!

@@ -1,4 +1,4 @@
-//! `multicluster` zones (rule 25 of coredns-rules.md; CoreDNS `findMultiClusterServices`,
+//! `multicluster` zones (rule 25 of docs/coredns-rules.md; CoreDNS `findMultiClusterServices`,
 //! kubernetes.go:605-707): ServiceImports instead of Services, the slices labelled
 //! `multicluster.kubernetes.io/service-name` instead of the Service's, endpoint names with the
 //! cluster id of `multicluster.kubernetes.io/source-cluster`.

@@ -1,4 +1,4 @@
-//! SRV, PTR and endpoint names (rules 14-18 of coredns-rules.md).
+//! SRV, PTR and endpoint names (rules 14-18 of docs/coredns-rules.md).
 
 mod support;
 

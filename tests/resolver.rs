@@ -1,5 +1,5 @@
 //! The pod side: search-list walks of glibc, musl and Go over the simulated server
-//! (`shared/reference/k8s-dns-behaviour.md` §3), including the partial names the Kubernetes
+//! (`docs/kubernetes-behaviour.md` §3), including the partial names the Kubernetes
 //! conformance tests resolve.
 
 mod support;

@@ -1,4 +1,4 @@
-//! Zone listing and zone transfers (rule 27 of coredns-rules.md), after CoreDNS
+//! Zone listing and zone transfers (rule 27 of docs/coredns-rules.md), after CoreDNS
 //! `plugin/kubernetes/xfr.go` and `plugin/transfer/transfer.go`. Each case names the lines of
 //! those files it checks. Listings are compared line by line, in order: the order is part of
 //! what xfr.go defines.

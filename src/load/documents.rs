@@ -3,7 +3,7 @@
 //! # Why documents are split by hand
 //!
 //! serde_yaml's multi-document `Deserializer` iterator has two bugs that break the crate's
-//! "never hang, never panic on bad input" rule (see `shared/reference/rust-ecosystem.md` §3.2):
+//! "never hang, never panic on bad input" rule (see `docs/robustness.md`):
 //! after a syntax error it yields the same error forever, and after a document with an unknown
 //! alias the *next* document panics. So the loader cuts the stream itself, at the same places a
 //! YAML parser would (a `---` marker at column 0, or a `...` end marker at column 0), and parses

@@ -22,7 +22,7 @@ pub fn dns(fixture_name: &str, config: Config) -> ClusterDns {
 
 /// One row of an answer table.
 pub struct Case {
-    /// The rule checked (a number from coredns-rules.md, or a short description).
+    /// The rule checked (a number from docs/coredns-rules.md, or a short description).
     pub rule: &'static str,
     pub name: &'static str,
     pub qtype: RecordType,

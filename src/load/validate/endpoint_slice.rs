@@ -1,6 +1,6 @@
 //! Checking a `discovery.k8s.io/v1 EndpointSlice` as the API server does
 //! (`ValidateEndpointSlice` in `pkg/apis/discovery/validation/validation.go`; see
-//! `shared/reference/k8s-dns-behaviour.md` §2.2).
+//! `docs/kubernetes-behaviour.md` §2.2).
 //!
 //! The slice is what CoreDNS reads, so its limits are kept: `addressType` is required and is
 //! IPv4, IPv6 or FQDN; at most 1000 endpoints, each with 1 to 100 addresses of that type (an

@@ -5,7 +5,7 @@
 //! (`validateNonSpecialIP`), with an optional hostname that is a DNS-1123 label; each port
 //! needs a number, and a name when the subset has several. CoreDNS never reads Endpoints: a
 //! hand-written one reaches DNS through the EndpointSlices the mirroring controller makes of
-//! it (`shared/reference/k8s-dns-behaviour.md` §2.4), and only if the API server took it.
+//! it (`docs/kubernetes-behaviour.md` §2.4), and only if the API server took it.
 
 use std::net::IpAddr;
 

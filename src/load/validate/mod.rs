@@ -3,7 +3,7 @@
 //! The rules come from `pkg/apis/core/validation/validation.go` (`ValidateService`,
 //! `ValidateServiceClusterIPsRelatedFields`, `validateServicePort`, `ValidateEndpoints`,
 //! `ValidatePod`) and `pkg/apis/discovery/validation/validation.go`; see
-//! `shared/reference/k8s-dns-behaviour.md` §2.2, §2.4 and §2.6. Only fields the model keeps are
+//! `docs/kubernetes-behaviour.md` §2.2, §2.4 and §2.6. Only fields the model keeps are
 //! checked: a manifest the simulator accepts may still be refused by a real cluster for a field
 //! DNS never reads (a container image, say), but a manifest a real cluster accepts is never
 //! refused here.

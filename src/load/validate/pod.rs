@@ -1,5 +1,5 @@
 //! Checking a `v1 Pod` as the API server does where it matters to DNS (`ValidatePod` in
-//! `pkg/apis/core/validation/validation.go`; see `shared/reference/k8s-dns-behaviour.md`
+//! `pkg/apis/core/validation/validation.go`; see `docs/kubernetes-behaviour.md`
 //! §2.6, "Pod fields that affect DNS").
 //!
 //! The name is a DNS-1123 subdomain, `spec.hostname` and `spec.subdomain` are DNS-1123

@@ -1,6 +1,6 @@
 //! Checking a `v1 Service` as the API server does: `ValidateService`,
 //! `ValidateServiceClusterIPsRelatedFields` and `validateServicePort` in
-//! `pkg/apis/core/validation/validation.go` (see `shared/reference/k8s-dns-behaviour.md` §2.6).
+//! `pkg/apis/core/validation/validation.go` (see `docs/kubernetes-behaviour.md` §2.6).
 //!
 //! Every field that decides a Service's records is checked here: the name (a DNS-1035 label),
 //! the type (defaulted to `ClusterIP`), `clusterIP` and `clusterIPs` together with
