@@ -136,7 +136,7 @@ pub struct ObjectMeta {
 
 impl ObjectMeta {
     /// Metadata with a name and namespace and no labels or annotations.
-    pub fn new(namespace: &str, name: &str) -> Self {
+    pub(crate) fn new(namespace: &str, name: &str) -> Self {
         ObjectMeta {
             name: name.to_owned(),
             namespace: namespace.to_owned(),
