@@ -25,14 +25,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The pipeline, one module per stage: [`load`](crate::Cluster::from_yaml) (text to validated
-//! [`model`] objects) → [`cluster`] (snapshots and incremental linking: ClusterIP allocation,
-//! mirroring, the EndpointSlice controller, [`workload`]s expanded into Pods, indexes,
-//! [`diagnostic`]s, [`Change`]s) → `qname` (the name grammar) → [`answer`] (the CoreDNS
-//! rules, with the [`upstream`] past the plugin) → `wire` / [`server`] (messages, bytes,
-//! truncation). [`zone`] lists a whole zone as a zone transfer sends it; [`resolver`] walks a
-//! Pod's search list. [`Config`] holds the plugin's options, read from code or from a
-//! Corefile. With the `proptest` feature, `strategies` generates valid clusters and questions.
+//! The pipeline, one module per stage, each naming only the stages before it:
+//! [`load`](crate::Cluster::from_yaml) (text to validated [`model`] objects) → [`cluster`]
+//! (snapshots and incremental linking: ClusterIP allocation, mirroring, the EndpointSlice
+//! controller, [`workload`]s expanded into Pods, indexes, [`diagnostic`]s, [`Change`]s) →
+//! `qname` (the name grammar) → [`answer`] (the CoreDNS rules, with the [`upstream`] past the
+//! plugin) → [`zone`] (a whole zone as a zone transfer sends it) → `wire` / [`server`]
+//! (messages, bytes, truncation, transfers) → [`resolver`] (a Pod's search list). [`Config`]
+//! holds the plugin's options, read from code or from a Corefile. With the `proptest` feature,
+//! `strategies` generates valid clusters and questions. The rules and their CoreDNS sources are
+//! in the repository's `docs/coredns-rules.md`.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -59,8 +61,8 @@ pub mod zone;
 
 pub use answer::{Answer, Outcome};
 pub use cluster::{
-    Change, Cluster, ClusterBuilder, ClusterService, ClusterSlice, ServiceCidrs, SliceOrigin,
-    UpdateError, UpdateErrorKind, UpdateErrors,
+    Change, Cluster, ClusterBuilder, ClusterImport, ClusterService, ClusterSlice, ConsistencyError,
+    ServiceCidrs, SliceOrigin, UpdateError, UpdateErrorKind, UpdateErrors,
 };
 pub use config::{Config, Fallthrough, NotSimulated, PodMode, ZoneConfigError};
 pub use corefile::{CorefileError, CorefileErrorKind};
