@@ -36,7 +36,7 @@ use crate::config::Config;
 use crate::corefile::CorefileError;
 use crate::error::InvalidNameError;
 use crate::qname;
-use crate::wire::{self, Screened, Transport};
+use crate::wire::{self, Intake, Screened, Transport};
 use crate::zone::{self, ZoneError};
 
 /// A simulated cluster DNS server: CoreDNS's `kubernetes` plugin over a [`Cluster`].
@@ -204,24 +204,31 @@ impl ClusterDns {
     }
 
     /// The response to a request message, with no size limit (see
-    /// [`ClusterDns::handle_bytes`] for UDP truncation).
+    /// [`ClusterDns::handle_bytes`] for UDP truncation); `None` when CoreDNS sends no reply at
+    /// all: for a response (QR set).
     ///
-    /// FORMERR for a message that is not a query or does not hold exactly one question, NOTIMP
-    /// for an opcode other than QUERY, BADVERS for an EDNS version other than 0, REFUSED for a
-    /// class other than IN.
+    /// As CoreDNS's server checks a request before any lookup (`docs/coredns-rules.md` rules
+    /// 29–31): NOTIMP for an opcode other than QUERY or NOTIFY; FORMERR for anything but one
+    /// question, or more than one answer or authority record or two additional records (both
+    /// replies are the request's header alone); REFUSED for a class other than IN; BADVERS for
+    /// an EDNS version other than 0. A NOTIFY is answered like a query.
     ///
     /// A zone transfer (AXFR, IXFR) is answered as over TCP, in one message holding the whole
     /// listing; see [`ClusterDns::handle_bytes_stream`] for the rules and for the split into
     /// several messages.
-    pub fn handle(&self, request: &Message) -> Message {
+    pub fn handle(&self, request: &Message) -> Option<Message> {
+        match wire::accept_message(request) {
+            Some(Intake::Drop) => return None,
+            Some(Intake::Reply(reply)) => return Some(reply),
+            Some(Intake::Request(_)) | None => {}
+        }
         let mut messages = self.respond(request, None).into_iter();
-        let Some(mut first) = messages.next() else {
-            return wire::reply(request, ResponseCode::ServFail);
-        };
+        // `respond` always gives at least one message.
+        let mut first = messages.next()?;
         for rest in messages {
             first.answers.extend(rest.answers);
         }
-        first
+        Some(first)
     }
 
     /// The response to a well-formed query that is not a zone transfer.
@@ -305,19 +312,25 @@ impl ClusterDns {
         Some(messages)
     }
 
-    /// The response to a request in wire format, as wire bytes.
+    /// The response to a request in wire format, as wire bytes; empty when CoreDNS sends no
+    /// reply at all: for fewer bytes than a header, and for a response (QR set).
     ///
     /// Over [`Transport::Udp`] the response fits in 512 bytes, or in the EDNS payload size the
-    /// request advertises; records that do not fit are dropped and TC is set. Over
-    /// [`Transport::Tcp`] nothing is dropped. Bytes that do not decode get a FORMERR reply that
-    /// echoes whatever id they carry.
+    /// request advertises; over [`Transport::Tcp`] in 65535 bytes. Records that do not fit are
+    /// dropped and TC is set. A request is checked as in [`ClusterDns::handle`]; bytes whose
+    /// body does not decode get FORMERR with the request's header and, when it could be read,
+    /// its question; a header that ends without the question it announces gets SERVFAIL
+    /// (`docs/coredns-rules.md` rules 28–30).
     ///
     /// A zone transfer over TCP whose records exceed [`zone::TRANSFER_BATCH_BYTES`] takes
     /// several messages, as in CoreDNS; this returns the first. Use
     /// [`ClusterDns::handle_bytes_stream`] to get them all.
     pub fn handle_bytes(&self, request: &[u8], transport: Transport) -> Vec<u8> {
-        let Ok(message) = Message::from_vec(request) else {
-            return wire::format_error(request);
+        let message = match wire::intake(request) {
+            Intake::Drop => return Vec::new(),
+            // A header and at most one question: small enough for any transport.
+            Intake::Reply(reply) => return wire::encode(&reply, u16::MAX),
+            Intake::Request(message) => message,
         };
         let limit = wire::size_limit(&message, transport);
         match wire::screen(&message) {
@@ -375,15 +388,16 @@ impl ClusterDns {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn handle_bytes_stream(&self, request: &[u8], transport: Transport) -> Vec<Vec<u8>> {
-        match Message::from_vec(request) {
-            Ok(request) => {
+        match wire::intake(request) {
+            Intake::Drop => Vec::new(),
+            Intake::Reply(reply) => vec![wire::encode(&reply, u16::MAX)],
+            Intake::Request(request) => {
                 let limit = wire::size_limit(&request, transport);
                 self.respond(&request, Some(transport))
                     .iter()
                     .map(|response| wire::encode(response, limit))
                     .collect()
             }
-            Err(_) => vec![wire::format_error(request)],
         }
     }
 

@@ -7,9 +7,11 @@
 //! dropping whole records and setting TC when any record was dropped, as miekg/dns's `Truncate`
 //! does for CoreDNS (see [`encode`]).
 
-use hickory_proto::op::{Edns, Message, MessageType, Metadata, OpCode, ResponseCode};
-use hickory_proto::rr::{DNSClass, Record};
-use hickory_proto::serialize::binary::BinEncodable;
+use hickory_proto::op::{
+    Edns, Header, Message, MessageType, Metadata, OpCode, Query, ResponseCode,
+};
+use hickory_proto::rr::{DNSClass, Name, Record, RecordType};
+use hickory_proto::serialize::binary::{BinDecodable, BinDecoder, BinEncodable, EncodedSize};
 
 use crate::answer::Answer;
 
@@ -32,23 +34,164 @@ impl std::fmt::Display for Transport {
     }
 }
 
-/// What to do with a decoded request before any lookup.
+/// What the server does with a request's bytes before it reads the question (miekg/dns's
+/// accept check and unpacking, under CoreDNS; `docs/coredns-rules.md` rules 28–30).
+pub(crate) enum Intake {
+    /// No reply at all: shorter than a header, or a response (QR set).
+    Drop,
+    /// This reply, made from the request's header (and question) alone: NOTIMP, FORMERR, or
+    /// SERVFAIL for a header without a question.
+    Reply(Message),
+    /// A request for the server.
+    Request(Message),
+}
+
+/// Reads a request as CoreDNS's server does, before any lookup.
+pub(crate) fn intake(bytes: &[u8]) -> Intake {
+    let mut decoder = BinDecoder::new(bytes);
+    // Shorter than a header: miekg/dns lets the client hang ("any reply can be used to
+    // amplify").
+    let Ok(header) = Header::read(&mut decoder) else {
+        return Intake::Drop;
+    };
+    let counts = header.counts;
+    let counts = [
+        counts.queries,
+        counts.answers,
+        counts.authorities,
+        counts.additionals,
+    ];
+    if let Some(rejection) = accept(&header.metadata, counts) {
+        return rejection;
+    }
+    // A message that ends right after its header unpacks with no question, which CoreDNS's
+    // server answers SERVFAIL (server.go: `len(r.Question) == 0`).
+    if bytes.len() == Header::LEN {
+        return Intake::Reply(error_reply(&header.metadata, None, ResponseCode::ServFail));
+    }
+    if let Ok(message) = Message::from_vec(bytes) {
+        return Intake::Request(message);
+    }
+    // The body does not unpack. miekg/dns reads a question cut short after its name (or its
+    // type) with type and class 0, and keeps a question it read before a later section failed.
+    match lenient_question(bytes) {
+        Some((query, true)) => {
+            let mut message = Message::new(header.id, MessageType::Query, header.op_code);
+            message.metadata = header.metadata;
+            message.add_query(query);
+            Intake::Request(message)
+        }
+        question => {
+            let query = question.map(|(query, _)| query);
+            Intake::Reply(format_error(&header.metadata, query))
+        }
+    }
+}
+
+/// The accept check of a decoded request (for [`ClusterDns::handle`](crate::ClusterDns::handle),
+/// whose caller gives a message rather than bytes): `None` when it goes on to the server.
+pub(crate) fn accept_message(request: &Message) -> Option<Intake> {
+    let count = |records: usize| u16::try_from(records).unwrap_or(u16::MAX);
+    let counts = [
+        count(request.queries.len()),
+        count(request.answers.len()),
+        count(request.authorities.len()),
+        count(request.additionals.len() + usize::from(request.edns.is_some())),
+    ];
+    accept(&request.metadata, counts)
+}
+
+/// miekg/dns's `defaultMsgAcceptFunc`: a response is ignored; an opcode other than QUERY or
+/// NOTIFY is NOTIMP; more or fewer than one question, more than one answer or authority record
+/// (a NOTIFY's SOA, an IXFR's SOA), or more than two additional records (OPT and TSIG) is
+/// FORMERR. Counts are [questions, answers, authorities, additionals].
+fn accept(metadata: &Metadata, counts: [u16; 4]) -> Option<Intake> {
+    if metadata.message_type == MessageType::Response {
+        return Some(Intake::Drop);
+    }
+    if !matches!(metadata.op_code, OpCode::Query | OpCode::Notify) {
+        return Some(Intake::Reply(error_reply(
+            metadata,
+            None,
+            ResponseCode::NotImp,
+        )));
+    }
+    let [questions, answers, authorities, additionals] = counts;
+    if questions != 1 || answers > 1 || authorities > 1 || additionals > 2 {
+        return Some(Intake::Reply(format_error(metadata, None)));
+    }
+    None
+}
+
+/// FORMERR as miekg/dns writes it (`SetRcodeFormatError` on the request itself): the request's
+/// header with QR set, AA cleared and opcode QUERY, its question when one was read, nothing
+/// else (no OPT).
+fn format_error(request: &Metadata, question: Option<Query>) -> Message {
+    let mut metadata = *request;
+    metadata.op_code = OpCode::Query;
+    error_reply(&metadata, question, ResponseCode::FormErr)
+}
+
+/// A reply made from a request's header: its flags kept (RD, TC, RA, AD, CD as sent), QR set,
+/// AA cleared, `response_code` set, and nothing but `question` in it. For SERVFAIL the reply is
+/// made with `SetRcode` instead: RD and CD kept for QUERY only, the other flags cleared.
+fn error_reply(
+    request: &Metadata,
+    question: Option<Query>,
+    response_code: ResponseCode,
+) -> Message {
+    let mut metadata = *request;
+    if response_code == ResponseCode::ServFail {
+        metadata = Metadata::response_from_request(request);
+        if request.op_code != OpCode::Query {
+            metadata.recursion_desired = false;
+            metadata.checking_disabled = false;
+        }
+    }
+    metadata.message_type = MessageType::Response;
+    metadata.authoritative = false;
+    metadata.response_code = response_code;
+    let mut reply = Message::new(request.id, MessageType::Response, metadata.op_code);
+    reply.metadata = metadata;
+    if let Some(question) = question {
+        reply.add_query(question);
+    }
+    reply
+}
+
+/// The question of bytes whose whole message does not decode, read the way miekg/dns's
+/// `unpackQuestion` reads it: the name, then type and class if there are bytes for them (0 when
+/// the message ends first). The flag is true when the message ends with the question (miekg
+/// then unpacks it without error), false when more bytes follow that do not decode.
+fn lenient_question(bytes: &[u8]) -> Option<(Query, bool)> {
+    let mut decoder = BinDecoder::new(bytes.get(Header::LEN..)?);
+    let name = Name::read(&mut decoder).ok()?;
+    let mut fields = [0u16; 2];
+    for field in &mut fields {
+        if decoder.is_empty() {
+            break;
+        }
+        *field = decoder.read_u16().ok()?.unverified(/* any type and class */);
+    }
+    let [query_type, query_class] = fields;
+    let mut query = Query::query(name, RecordType::from(query_type));
+    query.set_query_class(DNSClass::from(query_class));
+    Some((query, decoder.is_empty()))
+}
+
+/// What to do with a request the server accepted, before any lookup.
 pub(crate) enum Screened<'a> {
     /// A well-formed standard query for one name of class IN.
-    Query(&'a hickory_proto::op::Query),
+    Query(&'a Query),
     /// A reply with this response code and no records.
     Reject(ResponseCode),
 }
 
-/// Checks a request the way a server does before looking anything up.
+/// Checks a request the way CoreDNS's server does before it looks anything up (rule 31): a
+/// class other than IN is REFUSED, then an EDNS version other than 0 is BADVERS.
 pub(crate) fn screen(request: &Message) -> Screened<'_> {
-    if request.message_type != MessageType::Query {
-        return Screened::Reject(ResponseCode::FormErr);
-    }
-    if request.op_code != OpCode::Query {
-        return Screened::Reject(ResponseCode::NotImp);
-    }
     let [query] = request.queries.as_slice() else {
+        // The accept check lets exactly one question through.
         return Screened::Reject(ResponseCode::FormErr);
     };
     // CoreDNS's server refuses other classes before it looks at EDNS (server.go).
@@ -65,6 +208,11 @@ pub(crate) fn screen(request: &Message) -> Screened<'_> {
 pub(crate) fn reply(request: &Message, response_code: ResponseCode) -> Message {
     let mut response = Message::response(request.id, request.op_code);
     response.metadata = Metadata::response_from_request(&request.metadata);
+    // miekg/dns's `SetReply` copies RD and CD for a QUERY only (a NOTIFY is answered too).
+    if request.op_code != OpCode::Query {
+        response.metadata.recursion_desired = false;
+        response.metadata.checking_disabled = false;
+    }
     response.metadata.response_code = response_code;
     response.queries = request.queries.clone();
     if let Some(request_edns) = &request.edns {
@@ -161,20 +309,4 @@ fn longest_prefix(
 
 fn encoded_len(message: &Message) -> Option<usize> {
     message.to_vec().ok().map(|bytes| bytes.len())
-}
-
-/// FORMERR for bytes that do not decode: the id and opcode are taken from the header when
-/// there are enough bytes to have one; the question is not echoed because it could not be read.
-pub(crate) fn format_error(bytes: &[u8]) -> Vec<u8> {
-    let id = match bytes {
-        [high, low, ..] => u16::from_be_bytes([*high, *low]),
-        _ => 0,
-    };
-    let op_code = bytes
-        .get(2)
-        .map_or(OpCode::Query, |flags| OpCode::from_u8((flags >> 3) & 0x0f));
-    let mut response = Message::error_msg(id, op_code, ResponseCode::FormErr);
-    response.metadata.recursion_desired = bytes.get(2).is_some_and(|flags| flags & 1 == 1);
-    // A header alone always encodes.
-    response.to_bytes().unwrap_or_default()
 }

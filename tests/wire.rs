@@ -148,46 +148,175 @@ fn reply_echoes_id_question_and_rd_and_sets_aa() {
     );
 }
 
-#[test]
-fn undecodable_bytes_get_formerr_with_their_id() {
-    let dns = headless_with(1);
-    let mut bytes = query(BIG, RecordType::A).to_vec().unwrap();
-    bytes.truncate(bytes.len() - 3);
-    let reply = Message::from_vec(&dns.handle_bytes(&bytes, Transport::Udp)).unwrap();
-    assert_eq!(reply.response_code, ResponseCode::FormErr);
-    assert_eq!(reply.id, 0xbeef);
-    for garbage in [&[][..], &[0x12][..], &[0xff; 11][..]] {
-        let reply = Message::from_vec(&dns.handle_bytes(garbage, Transport::Udp)).unwrap();
-        assert_eq!(reply.response_code, ResponseCode::FormErr, "{garbage:?}");
-    }
+/// The request's header flags and counts as sent, from its bytes.
+fn header_bytes(bytes: &[u8]) -> [u8; 12] {
+    bytes[..12].try_into().unwrap()
 }
 
 #[test]
-fn anything_but_one_question_is_formerr() {
+fn rule_28_short_packets_and_responses_get_no_reply() {
     let dns = headless_with(1);
-    let none = Message::new(7, MessageType::Query, OpCode::Query);
-    let mut two = query(BIG, RecordType::A);
-    two.add_query(Query::query(
+    for garbage in [&[][..], &[0x12][..], &[0xff; 11][..]] {
+        for transport in [Transport::Udp, Transport::Tcp] {
+            assert_eq!(
+                dns.handle_bytes(garbage, transport),
+                Vec::<u8>::new(),
+                "{garbage:?}"
+            );
+            assert!(dns.handle_bytes_stream(garbage, transport).is_empty());
+        }
+    }
+    let mut response = query(BIG, RecordType::A);
+    response.metadata.message_type = MessageType::Response;
+    assert!(
+        dns.handle_bytes(&response.to_vec().unwrap(), Transport::Udp)
+            .is_empty()
+    );
+    assert_eq!(dns.handle(&response), None);
+}
+
+#[test]
+fn rule_29_the_header_check_answers_with_the_header_alone() {
+    let dns = headless_with(1);
+    let edns = |message| with_edns(message, 1232, 0);
+    let mut two_questions = query(BIG, RecordType::A);
+    two_questions.add_query(Query::query(
         Name::from_ascii(BIG).unwrap(),
         RecordType::AAAA,
     ));
-    for request in [none, two] {
-        let (_, reply) = exchange(&dns, &request, Transport::Udp);
-        assert_eq!(reply.response_code, ResponseCode::FormErr);
-        assert_eq!(reply.queries, request.queries);
+    let a_record = || {
+        let data = k8s_dns_sim::hickory_proto::rr::RData::A("10.0.0.1".parse().unwrap());
+        k8s_dns_sim::hickory_proto::rr::Record::from_rdata(Name::from_ascii(BIG).unwrap(), 5, data)
+    };
+    let mut two_answers = query(BIG, RecordType::A);
+    two_answers.answers = vec![a_record(), a_record()];
+    let mut two_authorities = query(BIG, RecordType::A);
+    two_authorities.authorities = vec![a_record(), a_record()];
+    let mut three_additionals = edns(query(BIG, RecordType::A));
+    three_additionals.additionals = vec![a_record(), a_record()];
+    let with_op = |op_code| {
+        let mut request = edns(query(BIG, RecordType::A));
+        request.metadata.op_code = op_code;
+        request
+    };
+    let table: Vec<(&str, Message, ResponseCode, OpCode)> = vec![
+        (
+            "no question",
+            Message::new(7, MessageType::Query, OpCode::Query),
+            ResponseCode::FormErr,
+            OpCode::Query,
+        ),
+        (
+            "two questions",
+            two_questions,
+            ResponseCode::FormErr,
+            OpCode::Query,
+        ),
+        (
+            "two answer records",
+            two_answers,
+            ResponseCode::FormErr,
+            OpCode::Query,
+        ),
+        (
+            "two authority records",
+            two_authorities,
+            ResponseCode::FormErr,
+            OpCode::Query,
+        ),
+        (
+            "three additional records",
+            three_additionals,
+            ResponseCode::FormErr,
+            OpCode::Query,
+        ),
+        (
+            "opcode STATUS",
+            with_op(OpCode::Status),
+            ResponseCode::NotImp,
+            OpCode::Status,
+        ),
+        (
+            "opcode UPDATE",
+            with_op(OpCode::Update),
+            ResponseCode::NotImp,
+            OpCode::Update,
+        ),
+    ];
+    for (case, request, rcode, op_code) in table {
+        let mut request = request;
+        // Flags a client may set are kept as sent; AA is cleared.
+        request.metadata.recursion_desired = true;
+        request.metadata.checking_disabled = true;
+        request.metadata.authoritative = true;
+        let bytes = request.to_vec().unwrap();
+        let reply_bytes = dns.handle_bytes(&bytes, Transport::Udp);
+        assert_eq!(reply_bytes.len(), 12, "{case}: the header alone");
+        let reply = Message::from_vec(&reply_bytes).unwrap();
+        assert_eq!(reply.response_code, rcode, "{case}");
+        assert_eq!(reply.op_code, op_code, "{case}");
+        assert_eq!(reply.id, request.id, "{case}");
+        assert!(reply.queries.is_empty() && reply.edns.is_none(), "{case}");
+        assert!(reply.recursion_desired && reply.checking_disabled, "{case}");
+        assert!(!reply.authoritative, "{case}");
+        assert_eq!(
+            dns.handle(&request).as_ref(),
+            Some(&reply),
+            "{case}: handle agrees"
+        );
     }
+    // A NOTIFY passes the check and is answered like a query (its opcode echoed).
+    let notify = with_op(OpCode::Notify);
+    let (_, reply) = exchange(&dns, &notify, Transport::Udp);
+    assert_eq!(reply.response_code, ResponseCode::NoError);
+    assert_eq!(reply.op_code, OpCode::Notify);
+    assert_eq!(reply.answers.len(), 1);
 }
 
 #[test]
-fn opcodes_other_than_query_are_notimp() {
+fn rule_30_bodies_that_do_not_unpack() {
     let dns = headless_with(1);
-    for op_code in [OpCode::Status, OpCode::Notify, OpCode::Update] {
-        let mut request = query(BIG, RecordType::A);
-        request.metadata.op_code = op_code;
-        let (_, reply) = exchange(&dns, &request, Transport::Udp);
-        assert_eq!(reply.response_code, ResponseCode::NotImp, "{op_code:?}");
-        assert_eq!(reply.op_code, op_code);
+    let request = query(BIG, RecordType::A);
+    let whole = request.to_vec().unwrap();
+    let question_end = whole.len();
+    let header = header_bytes(&whole);
+    let with_counts = |bytes: &[u8], answers: u8| {
+        let mut bytes = bytes.to_vec();
+        bytes[7] = answers;
+        bytes
+    };
+
+    // The header announces a question and the message ends: SERVFAIL, no question.
+    let reply = Message::from_vec(&dns.handle_bytes(&header, Transport::Udp)).unwrap();
+    assert_eq!(reply.response_code, ResponseCode::ServFail);
+    assert!(reply.queries.is_empty());
+    assert!(reply.recursion_desired);
+
+    // A question, then an answer record cut short: FORMERR with the question kept.
+    let mut cut_record = with_counts(&whole, 1);
+    cut_record.extend_from_slice(&[0xc0, 0x0c, 0x00]);
+    let reply = Message::from_vec(&dns.handle_bytes(&cut_record, Transport::Udp)).unwrap();
+    assert_eq!(reply.response_code, ResponseCode::FormErr);
+    assert_eq!(reply.queries, request.queries);
+    assert!(reply.answers.is_empty());
+
+    // A question cut after its name, or after its type: read with type and class 0, then
+    // refused for its class (rule 31), the question echoed.
+    for cut in [question_end - 4, question_end - 2] {
+        let reply = Message::from_vec(&dns.handle_bytes(&whole[..cut], Transport::Udp)).unwrap();
+        assert_eq!(reply.response_code, ResponseCode::Refused, "cut at {cut}");
+        assert_eq!(reply.queries.len(), 1, "cut at {cut}");
+        assert_eq!(reply.queries[0].name(), request.queries[0].name());
     }
+
+    // A name that cannot be read (a label running past the end): FORMERR, header alone.
+    let mut broken = header.to_vec();
+    broken.extend_from_slice(&[0x3f, b'a', b'b']);
+    let reply_bytes = dns.handle_bytes(&broken, Transport::Udp);
+    assert_eq!(reply_bytes.len(), 12);
+    let reply = Message::from_vec(&reply_bytes).unwrap();
+    assert_eq!(reply.response_code, ResponseCode::FormErr);
+    assert_eq!(reply.id, 0xbeef);
 }
 
 #[test]
@@ -206,7 +335,7 @@ fn unknown_edns_version_is_badvers() {
 fn handle_and_handle_bytes_agree() {
     let dns = headless_with(5);
     let request = query(BIG, RecordType::A);
-    let direct = dns.handle(&request);
+    let direct = dns.handle(&request).expect("a query gets a reply");
     let (_, via_bytes) = exchange(&dns, &request, Transport::Tcp);
     assert_eq!(direct.answers, via_bytes.answers);
     assert_eq!(direct.response_code, via_bytes.response_code);
