@@ -179,13 +179,15 @@ impl ResolvConf {
                 "options" => {
                     for option in words {
                         if let Some(value) = option.strip_prefix("ndots:") {
-                            let ndots: u32 = value.parse().map_err(|_| {
-                                error(format!(
+                            // glibc and musl clamp any larger value to 15, however large.
+                            if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+                                return Err(error(format!(
                                     "`ndots`: expected an integer of at least 0, found `{value}`"
-                                ))
-                            })?;
-                            conf.ndots =
-                                u8::try_from(ndots.min(u32::from(MAX_NDOTS))).unwrap_or(MAX_NDOTS);
+                                )));
+                            }
+                            conf.ndots = value
+                                .parse::<u8>()
+                                .map_or(MAX_NDOTS, |ndots| ndots.min(MAX_NDOTS));
                         }
                     }
                 }
@@ -403,6 +405,11 @@ mod tests {
         assert_eq!(conf.nameservers, ["10.96.0.10".parse::<IpAddr>().unwrap()]);
         assert_eq!(conf.search.len(), 3, "the last search line wins");
         assert_eq!(conf.ndots, 15, "capped at 15");
+        let huge = ResolvConf::parse("options ndots:99999999999999\n").unwrap();
+        assert_eq!(
+            huge.ndots, 15,
+            "clamped, however large, as glibc and musl do"
+        );
         let error = ResolvConf::parse("nameserver ten\n").unwrap_err();
         assert_eq!(
             error.to_string(),

@@ -437,6 +437,10 @@ fn rule_errors_name_the_line() {
             "line 1: server block key: expected a port number after `:`, found `example.org:`",
         ),
         (
+            ".:99999 {\n    kubernetes\n}\n".to_owned(),
+            "line 1: server block key: expected a port number from 0 to 65535 after `:`, found `.:99999`",
+        ),
+        (
             ".:53 {\n    kubernetes\n    bind\n}\n".to_owned(),
             "line 3: `bind`: expected one or more addresses or interface names, found none",
         ),

@@ -109,13 +109,53 @@ fn apply_creates_and_replaces_like_kubectl_apply() {
         Cluster::from_yaml(&fixture("golden.yaml")).unwrap(),
         Config::default(),
     );
+    let web_with = |cluster_ip: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: web, namespace: default}}\n\
+             spec: {{{cluster_ip}ports: [{{name: http, port: 80}}, {{name: alt, port: 8080}}]}}\n"
+        )
+    };
+    // The API server keeps a Service's ClusterIP across an apply that leaves it out (or
+    // repeats it) and refuses one that changes it: it may not change once set.
+    dns.apply([Change::apply_yaml("same.yaml", web_with(""))])
+        .unwrap();
     dns.apply([Change::apply_yaml(
-        "change.yaml",
-        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n\
-         spec: {clusterIP: 10.96.0.21, ports: [{name: http, port: 80}]}\n---\n\
-         apiVersion: v1\nkind: Service\nmetadata: {name: new, namespace: default}\n\
-         spec: {clusterIP: 10.96.0.99, ports: [{port: 80}]}\n",
+        "same.yaml",
+        web_with("clusterIP: 10.96.0.20, "),
     )])
+    .unwrap();
+    let refused = dns
+        .apply([Change::apply_yaml(
+            "change.yaml",
+            web_with("clusterIP: 10.96.0.21, "),
+        )])
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "change 0: change.yaml: document 1, line 1: Service default/web: spec.clusterIPs: \
+         expected [\"10.96.0.20\"] (it may not change once set), found [\"10.96.0.21\"]"
+    );
+    let refused = dns
+        .apply([Change::apply_yaml(
+            "headless.yaml",
+            web_with("clusterIP: None, "),
+        )])
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("found [\"None\"]"),
+        "{refused}"
+    );
+    // Deleting and creating it in one batch gives it another (`kubectl replace --force`).
+    dns.apply([
+        Change::delete(Kind::Service, "default", "web"),
+        Change::apply_yaml(
+            "change.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n\
+             spec: {clusterIP: 10.96.0.21, ports: [{name: http, port: 80}]}\n---\n\
+             apiVersion: v1\nkind: Service\nmetadata: {name: new, namespace: default}\n\
+             spec: {clusterIP: 10.96.0.99, ports: [{port: 80}]}\n",
+        ),
+    ])
     .unwrap();
     let web = dns
         .lookup("web.default.svc.cluster.local.", RecordType::A)
@@ -328,7 +368,13 @@ fn apply_edit(model: &mut GeneratedCluster, edit: &Edit) -> Option<Vec<Change>> 
             let ip: std::net::IpAddr = format!("10.97.{}.{}", index, last).parse().unwrap();
             service.cluster_ips[0] = ip;
             let manifests = render(&[], std::slice::from_ref(service));
-            Some(vec![Change::apply_yaml("readdress.yaml", manifests)])
+            // A ClusterIP may not change once set: delete and create in one batch, as
+            // `kubectl replace --force` does.
+            let reference = ObjectRef::namespaced(Kind::Service, &service.namespace, &service.name);
+            Some(vec![
+                Change::Delete(reference),
+                Change::apply_yaml("readdress.yaml", manifests),
+            ])
         }
         Edit::DeleteService { service } => {
             let removed = model.services.remove(service % model.services.len());

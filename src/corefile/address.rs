@@ -35,7 +35,11 @@ pub(crate) fn zones(text: &str) -> Result<Vec<Name>, &'static str> {
         if port.is_empty() {
             return Err("a port number after `:`");
         }
-        if port.parse::<i64>().is_ok() {
+        if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+            // CoreDNS listens on it (net.ResolveTCPAddr): a number past 65535 stops it.
+            if port.parse::<u16>().is_err() {
+                return Err("a port number from 0 to 65535 after `:`");
+            }
             host = &host[..colon];
         }
     }
