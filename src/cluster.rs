@@ -56,6 +56,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, OnceLock};
 
+use allocate::CidrCheck;
 pub use allocate::ServiceCidrs;
 pub use update::{Change, UpdateError, UpdateErrorKind, UpdateErrors};
 
@@ -66,8 +67,8 @@ use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadedObject, SkippedObject};
 use crate::model::Workload;
 use crate::model::{
-    Endpoint, EndpointSlice, Endpoints, ObjectMeta, ObjectRef, Pod, Protocol, Service,
-    ServiceImport,
+    ClusterIpSpec, Endpoint, EndpointSlice, Endpoints, Object, ObjectMeta, ObjectRef, Pod,
+    Protocol, Service, ServiceImport,
 };
 use crate::workload::WorkloadConfig;
 
@@ -117,6 +118,8 @@ pub struct Cluster {
     pub(crate) serial: u32,
     /// Where ClusterIPs come from.
     pub(crate) cidrs: Arc<ServiceCidrs>,
+    /// What stated ClusterIPs are checked against.
+    pub(crate) cidr_check: Arc<CidrCheck>,
     /// Where workload Pods run and which addresses they get.
     pub(crate) workload_config: Arc<WorkloadConfig>,
     /// Objects of kinds the simulator does not model, listed.
@@ -428,7 +431,8 @@ pub struct ClusterBuilder {
     identities: HashMap<ObjectRef, Location>,
     skipped: Vec<SkippedObject>,
     corefile: Option<EmbeddedCorefile>,
-    service_cidrs: ServiceCidrs,
+    /// The service CIDRs, when stated.
+    service_cidrs: Option<ServiceCidrs>,
     workload_config: WorkloadConfig,
     max_input_bytes: usize,
 }
@@ -447,7 +451,7 @@ impl ClusterBuilder {
             identities: HashMap::new(),
             skipped: Vec::new(),
             corefile: None,
-            service_cidrs: ServiceCidrs::default(),
+            service_cidrs: None,
             workload_config: WorkloadConfig::default(),
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }
@@ -459,9 +463,16 @@ impl ClusterBuilder {
         self
     }
 
-    /// Sets the ranges ClusterIPs are allocated from.
+    /// States the cluster's service CIDRs: ClusterIPs are allocated from them, and a Service
+    /// stating a ClusterIP outside them is refused, as the API server refuses it.
+    ///
+    /// Unstated, they are learnt from the input where it can tell: the largest range the
+    /// ClusterIP of `default/kubernetes` (the first address of a cluster's range) can start,
+    /// outside which an address is refused too; otherwise [`ServiceCidrs::default`] is used for
+    /// allocation, and an address outside it is only a [`Diagnostic`], since clusters' ranges
+    /// vary (k3s `10.43.0.0/16`, EKS `10.100.0.0/16`, GKE `34.118.224.0/20`).
     pub fn service_cidrs(&mut self, cidrs: ServiceCidrs) -> &mut Self {
-        self.service_cidrs = cidrs;
+        self.service_cidrs = Some(cidrs);
         self
     }
 
@@ -557,7 +568,26 @@ impl ClusterBuilder {
     /// A Service that needs a ClusterIP when its service CIDR is full (or not configured for
     /// its family).
     pub fn build(&mut self) -> Result<Cluster, LoadErrors> {
-        let mut cluster = Cluster::empty(self.service_cidrs.clone());
+        let (cidr_check, cidrs) = match &self.service_cidrs {
+            Some(stated) => (CidrCheck::stated(stated), stated.clone()),
+            None => {
+                let kubernetes = self.objects.iter().find_map(|loaded| match &loaded.object {
+                    Object::Service(service)
+                        if service.meta.namespace == "default"
+                            && service.meta.name == "kubernetes" =>
+                    {
+                        match &service.cluster_ip {
+                            ClusterIpSpec::Ips(ips) => Some(ips.clone()),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                });
+                CidrCheck::learnt(&kubernetes.unwrap_or_default(), &ServiceCidrs::default())
+            }
+        };
+        let mut cluster = Cluster::empty(cidrs);
+        cluster.cidr_check = Arc::new(cidr_check);
         cluster.workload_config = Arc::new(self.workload_config.clone());
         cluster.skipped = Arc::new(std::mem::take(&mut self.skipped));
         cluster.corefile = self.corefile.take().map(Arc::new);
@@ -587,6 +617,7 @@ impl Cluster {
             },
             index: Index::new(),
             serial: SOA_SERIAL,
+            cidr_check: Arc::new(CidrCheck::learnt(&[], &cidrs).0),
             cidrs: Arc::new(cidrs),
             workload_config: Arc::new(WorkloadConfig::default()),
             skipped: Arc::new(Vec::new()),

@@ -98,6 +98,18 @@ pub enum DiagnosticKind {
     /// An `FQDN` EndpointSlice (deprecated) is never served.
     #[error("addressType FQDN is deprecated and not served by cluster DNS")]
     FqdnSliceNotServed,
+    /// A Service states a ClusterIP outside the default service CIDR, and the input says
+    /// nothing of the cluster's real one (no `default/kubernetes` Service, none stated on the
+    /// builder): the API server of a cluster with the default range would refuse it.
+    #[error(
+        "cluster IP {ip} is outside {cidr}, the default service CIDR: a cluster with that range refuses it; state the cluster's service CIDRs (ClusterBuilder::service_cidrs) to check it against the real ones"
+    )]
+    ClusterIpOutsideDefaultCidr {
+        /// The address.
+        ip: IpAddr,
+        /// The default range of its family.
+        cidr: ipnet::IpNet,
+    },
     /// Two Services claim the same cluster IP; a real API server would refuse the second.
     #[error("cluster IP {ip} is also used by {other}; a real cluster would refuse one of them")]
     DuplicateClusterIp {

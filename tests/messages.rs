@@ -334,6 +334,12 @@ fn diagnostics() {
             fixture("seed-mysql.yaml"),
         ),
         (
+            "ClusterIpOutsideDefaultCidr (no default/kubernetes, no CIDR stated)",
+            format!(
+                "{ns}apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {{clusterIP: 192.168.7.7, ports: [{{port: 80}}]}}\n"
+            ),
+        ),
+        (
             "EndpointsWithoutService, without a suggestion",
             format!(
                 "{ns}apiVersion: v1\nkind: Endpoints\nmetadata: {{name: lonely}}\nsubsets: [{{addresses: [{{ip: 10.0.0.1}}], ports: [{{port: 80}}]}}]\n"

@@ -65,6 +65,139 @@ impl ServiceCidrs {
     }
 }
 
+/// Where a service CIDR is known from, for the error a ClusterIP outside it gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CidrOrigin {
+    /// Stated on the builder ([`ClusterBuilder::service_cidrs`](crate::ClusterBuilder)).
+    Builder,
+    /// The largest range `default/kubernetes`'s ClusterIP can be the first address of.
+    KubernetesService(IpAddr),
+}
+
+impl std::fmt::Display for CidrOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CidrOrigin::Builder => f.write_str("stated on the builder"),
+            CidrOrigin::KubernetesService(ip) => write!(
+                f,
+                "the largest one Service default/kubernetes at {ip}, its first address, allows"
+            ),
+        }
+    }
+}
+
+/// The service CIDRs a ClusterIP a Service states is checked against, as the API server checks
+/// it ("the provided IP is not in the valid range"). A cluster's ranges vary (kubeadm
+/// `10.96.0.0/12`, k3s `10.43.0.0/16`, EKS `10.100.0.0/16`, GKE `34.118.224.0/20`), so an
+/// address outside them is an error only where the range is known: stated on the builder, or
+/// implied by `default/kubernetes`; elsewhere it is checked against the default ranges, for a
+/// diagnostic only.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct CidrCheck {
+    /// Known ranges: an address of a family with one must lie in one of them.
+    pub(crate) known: Vec<(IpNet, CidrOrigin)>,
+    /// The ranges assumed for the families without a known one.
+    pub(crate) assumed: Vec<IpNet>,
+}
+
+/// Where an address lies outside the service CIDRs.
+pub(crate) enum Outside<'a> {
+    /// A known range: the API server would refuse the address.
+    Known(IpNet, &'a CidrOrigin),
+    /// The assumed (default) range of its family: worth a diagnostic.
+    Assumed(IpNet),
+}
+
+impl CidrCheck {
+    /// The ranges stated on the builder.
+    pub(crate) fn stated(cidrs: &ServiceCidrs) -> Self {
+        let ranges = [cidrs.range(IpFamily::IPv4), cidrs.range(IpFamily::IPv6)];
+        CidrCheck {
+            known: ranges
+                .into_iter()
+                .flatten()
+                .map(|range| (range, CidrOrigin::Builder))
+                .collect(),
+            assumed: Vec::new(),
+        }
+    }
+
+    /// The ranges `default/kubernetes`'s ClusterIPs imply, the `defaults` for the other
+    /// families; and the ranges to allocate from (within the implied ones).
+    pub(crate) fn learnt(kubernetes: &[IpAddr], defaults: &ServiceCidrs) -> (Self, ServiceCidrs) {
+        let mut check = CidrCheck::default();
+        let mut allocation = defaults.clone();
+        for family in [IpFamily::IPv4, IpFamily::IPv6] {
+            let implied = kubernetes
+                .iter()
+                .find(|ip| IpFamily::of(ip) == family)
+                .and_then(|&ip| implied_range(ip).map(|range| (ip, range)));
+            match implied {
+                Some((ip, range)) => {
+                    check.known.push((range, CidrOrigin::KubernetesService(ip)));
+                    match allocation_range(range) {
+                        IpNet::V4(v4) => allocation.ipv4 = Some(v4),
+                        IpNet::V6(v6) => allocation.ipv6 = Some(v6),
+                    }
+                }
+                None => check.assumed.extend(defaults.range(family)),
+            }
+        }
+        (check, allocation)
+    }
+
+    /// Where `ip` lies outside the ranges of its family, if it does.
+    pub(crate) fn outside(&self, ip: IpAddr) -> Option<Outside<'_>> {
+        let family = IpFamily::of(&ip);
+        let known: Vec<&(IpNet, CidrOrigin)> = self
+            .known
+            .iter()
+            .filter(|(range, _)| IpFamily::of(&range.network()) == family)
+            .collect();
+        if let Some((range, origin)) = known.first() {
+            return (!known.iter().any(|(range, _)| range.contains(&ip)))
+                .then_some(Outside::Known(*range, origin));
+        }
+        self.assumed
+            .iter()
+            .find(|range| IpFamily::of(&range.network()) == family)
+            .filter(|range| !range.contains(&ip))
+            .map(|range| Outside::Assumed(*range))
+    }
+}
+
+/// The largest service CIDR whose first address is `ip` (`default/kubernetes` always gets
+/// it): the network `ip - 1` with the shortest prefix it is aligned to, no shorter than the API
+/// server allows (`--service-cluster-ip-range` holds at most 2^20 addresses: /12 for IPv4,
+/// /108 for IPv6). `None` for an address that is not the first of a /24 (/120) or larger.
+pub(crate) fn implied_range(ip: IpAddr) -> Option<IpNet> {
+    let (network, bits, shortest, longest): (u128, u32, u32, u32) = match ip {
+        IpAddr::V4(v4) => (u128::from(u32::from(v4)).checked_sub(1)?, 32, 12, 24),
+        IpAddr::V6(v6) => (u128::from(v6).checked_sub(1)?, 128, 108, 120),
+    };
+    let aligned = bits - network.trailing_zeros().min(bits);
+    // A real service CIDR is not smaller than a /24 (IPv4) or /120 (IPv6); an address that
+    // could only be the first of a smaller one (`10.96.0.3`) is a hand-written one, not a
+    // cluster's `default/kubernetes`, and implies nothing.
+    if aligned > longest {
+        return None;
+    }
+    let prefix = u8::try_from(aligned.max(shortest)).ok()?;
+    let range = IpNet::new(ip, prefix).ok()?.trunc();
+    (address_at(range, 1) == ip).then_some(range)
+}
+
+/// The part of an implied range ClusterIPs are allocated from: at most a /20 (IPv4) or /112
+/// (IPv6) from its start, so that an allocated address is in the cluster's real range too (the
+/// implied range may be larger than it: EKS's `10.100.0.0/16` implies `10.100.0.0/14`).
+fn allocation_range(range: IpNet) -> IpNet {
+    let longest = match range {
+        IpNet::V4(_) => 20,
+        IpNet::V6(_) => 112,
+    };
+    IpNet::new(range.network(), range.prefix_len().max(longest)).unwrap_or(range)
+}
+
 /// An address in `range` for the Service `namespace/name` that `is_taken` does not report,
 /// or `None` when the range is full.
 pub(crate) fn allocate(
@@ -92,6 +225,25 @@ pub(crate) fn allocate(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_kubernetes_service_implies_the_largest_range_it_can_start() {
+        let table = [
+            ("10.96.0.1", Some("10.96.0.0/12")), // kubeadm: exactly its range
+            ("10.43.0.1", Some("10.43.0.0/16")), // k3s: exactly
+            ("10.100.0.1", Some("10.100.0.0/14")), // EKS's /16, and what else it could be
+            ("34.118.224.1", Some("34.118.224.0/19")), // GKE's /20 likewise
+            ("10.0.0.1", Some("10.0.0.0/12")),   // no larger than the API server allows
+            ("fd00:10:96::1", Some("fd00:10:96::/108")),
+            ("10.96.0.3", None), // the first of a /31 only: hand-written
+            ("10.96.0.10", None),
+            ("0.0.0.0", None),
+        ];
+        for (ip, range) in table {
+            let implied = super::implied_range(ip.parse().unwrap()).map(|r| r.to_string());
+            assert_eq!(implied.as_deref(), range, "{ip}");
+        }
+    }
+
     use std::collections::HashSet;
 
     use super::*;

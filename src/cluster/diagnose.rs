@@ -5,12 +5,13 @@
 //! through changes; [`Cluster::diagnostics`] caches the result per snapshot. Reported in input
 //! order.
 
+use super::allocate::Outside;
 use super::mirror::{self, MAX_MIRRORED_PER_SUBSET, MirrorRefusal};
 use super::{Cluster, ClusterService, SliceOrigin};
 use crate::controller;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::Location;
-use crate::model::{AddressType, Kind, ObjectRef};
+use crate::model::{AddressType, ClusterIpSpec, Kind, ObjectRef};
 
 /// Every diagnostic of `cluster`, in input order.
 pub(super) fn diagnose(cluster: &Cluster) -> Vec<Diagnostic> {
@@ -71,6 +72,16 @@ fn services(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
         }
         if let Some(kind) = disagreement_with_pods(cluster, service) {
             push(diagnostics, service_ref(service), service.location(), kind);
+        }
+        // A stated ClusterIP outside the default range: perhaps the cluster's range is
+        // another (nothing here says which), perhaps a typo.
+        if let ClusterIpSpec::Ips(ips) = &object.cluster_ip {
+            for &ip in ips {
+                if let Some(Outside::Assumed(cidr)) = cluster.cidr_check.outside(ip) {
+                    let kind = DiagnosticKind::ClusterIpOutsideDefaultCidr { ip, cidr };
+                    push(diagnostics, service_ref(service), service.location(), kind);
+                }
+            }
         }
         // Two Services with one ClusterIP: the later one (in name order) is told about the
         // first.

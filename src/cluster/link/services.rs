@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::super::allocate::allocate;
+use super::super::allocate::{Outside, allocate};
 use super::super::{Cluster, ClusterService, Key, LinkedSlices, ServiceCidrs, Set, SliceOrigin};
 use super::super::{Sourced, key_of_namespace};
 use crate::error::{LoadError, LoadErrorKind, LoadErrors};
@@ -112,6 +112,27 @@ impl Cluster {
             ClusterIpSpec::Ips(ips) => ips.clone(),
             _ => Vec::new(),
         };
+        for (index, &ip) in ips.iter().enumerate() {
+            if let Some(Outside::Known(range, origin)) = self.cidr_check.outside(ip) {
+                let meta = &service.meta;
+                let expected = format!("an address in the service CIDR {range} ({origin})");
+                return Err(Box::new(
+                    LoadError::new(
+                        source.location.clone(),
+                        LoadErrorKind::Invalid {
+                            expected,
+                            found: format!("{:?}", ip.to_string()),
+                        },
+                    )
+                    .with_object(ObjectRef::namespaced(
+                        Kind::Service,
+                        &meta.namespace,
+                        &meta.name,
+                    ))
+                    .with_field(format!("spec.clusterIPs[{index}]")),
+                ));
+            }
+        }
         for family in families_to_allocate(service, &ips, &self.cidrs) {
             let index = &self.index;
             let kept = previous.and_then(|previous| {
