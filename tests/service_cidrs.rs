@@ -30,10 +30,13 @@ fn load(cidrs: Option<&str>, manifests: &str) -> Result<Cluster, String> {
     builder.build().map_err(|errors| errors.to_string())
 }
 
+/// A case: what it shows, the CIDR stated on the builder, the manifests, the outcome.
+type Row = (&'static str, Option<&'static str>, String, Result<(), &'static str>);
+
 #[test]
 fn stated_cluster_ips_are_checked_where_the_range_is_known() {
     let outside = service("web", "192.168.7.7");
-    let table: Vec<(&str, Option<&str>, String, Result<(), &str>)> = vec![
+    let table: Vec<Row> = vec![
         (
             "stated on the builder: outside is an error",
             Some("10.43.0.0/16"),
