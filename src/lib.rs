@@ -62,7 +62,7 @@ pub mod zone;
 pub use answer::{Answer, Outcome};
 pub use cluster::{
     Change, Cluster, ClusterBuilder, ClusterImport, ClusterService, ClusterSlice, ConsistencyError,
-    ServiceCidrs, SliceOrigin, UpdateError, UpdateErrorKind, UpdateErrors,
+    ObjectLimits, ServiceCidrs, SliceOrigin, UpdateError, UpdateErrorKind, UpdateErrors,
 };
 pub use config::{Config, Fallthrough, NotSimulated, PodMode, ZoneConfigError};
 pub use corefile::{CorefileError, CorefileErrorKind};

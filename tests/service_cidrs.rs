@@ -31,7 +31,12 @@ fn load(cidrs: Option<&str>, manifests: &str) -> Result<Cluster, String> {
 }
 
 /// A case: what it shows, the CIDR stated on the builder, the manifests, the outcome.
-type Row = (&'static str, Option<&'static str>, String, Result<(), &'static str>);
+type Row = (
+    &'static str,
+    Option<&'static str>,
+    String,
+    Result<(), &'static str>,
+);
 
 #[test]
 fn stated_cluster_ips_are_checked_where_the_range_is_known() {

@@ -143,14 +143,21 @@ pub(crate) struct Index {
     pub(crate) pods_by_ip: Multimap<IpAddr, Key>,
     /// Namespace → its Pods.
     pub(crate) pods_by_namespace: Multimap<Key, Key>,
-    /// Namespace → its Services that have a selector.
-    pub(crate) selector_services: Multimap<Key, Key>,
+    /// `namespace` + the first (key, value) pair of a Service's selector → the Services with
+    /// that first pair. A Pod can only match a selector whose every pair it carries, so the
+    /// Services that may select a Pod are found under its own pairs, each under one of them.
+    pub(crate) selectors_by_label: Multimap<Key, Key>,
+    /// `namespace` + a (key, value) label pair → the Pods carrying it.
+    pub(crate) pods_by_label: Multimap<Key, Key>,
     /// Service → the Pods its selector matches (the EndpointSlice controller's input).
     pub(crate) members: Multimap<Key, Key>,
     /// Namespace → its workloads.
     pub(crate) workloads_by_namespace: Multimap<Key, Key>,
     /// Namespace → the Pods its workloads made (the others come from the input).
     pub(crate) generated_pods: Multimap<Key, Key>,
+    /// How many endpoints the effective slices hold, ready or not (bounded by
+    /// [`ObjectLimits::endpoints`](super::ObjectLimits::endpoints)).
+    endpoint_count: usize,
 }
 
 impl Index {
@@ -163,11 +170,18 @@ impl Index {
             endpoints_by_address: Multimap::new(),
             pods_by_ip: Multimap::new(),
             pods_by_namespace: Multimap::new(),
-            selector_services: Multimap::new(),
+            selectors_by_label: Multimap::new(),
+            pods_by_label: Multimap::new(),
             members: Multimap::new(),
             workloads_by_namespace: Multimap::new(),
             generated_pods: Multimap::new(),
+            endpoint_count: 0,
         }
+    }
+
+    /// How many endpoints the effective slices hold.
+    pub(crate) fn endpoint_count(&self) -> usize {
+        self.endpoint_count
     }
 
     /// Whether any namespaced object lives in `namespace`.
@@ -199,17 +213,17 @@ impl Index {
     /// its namespace's Pods.
     pub(crate) fn add_service(&mut self, key: &Key, service: &Service) {
         self.count_in_namespace(&service.meta.namespace, true);
-        if service.selector.is_some() {
-            let namespace = key_of_namespace(&service.meta.namespace);
-            self.selector_services.insert(namespace, key.clone());
+        if let Some(pair) = first_pair(service) {
+            self.selectors_by_label.insert(pair, key.clone());
         }
     }
 
     /// A Service was removed (the reverse of [`Index::add_service`], and its members).
     pub(crate) fn remove_service(&mut self, key: &Key, service: &Service) {
         self.count_in_namespace(&service.meta.namespace, false);
-        let namespace = key_of_namespace(&service.meta.namespace);
-        self.selector_services.remove(&namespace, key);
+        if let Some(pair) = first_pair(service) {
+            self.selectors_by_label.remove(&pair, key);
+        }
         self.members.map.remove_mut(key);
     }
 
@@ -221,6 +235,10 @@ impl Index {
         }
         let namespace = key_of_namespace(&pod.meta.namespace);
         self.pods_by_namespace.insert(namespace, key.clone());
+        for (name, value) in &pod.meta.labels {
+            let pair = label_pair(&pod.meta.namespace, name, value);
+            self.pods_by_label.insert(pair, key.clone());
+        }
     }
 
     /// A Pod was removed (the reverse of [`Index::add_pod`]).
@@ -231,6 +249,10 @@ impl Index {
         }
         let namespace = key_of_namespace(&pod.meta.namespace);
         self.pods_by_namespace.remove(&namespace, key);
+        for (name, value) in &pod.meta.labels {
+            let pair = label_pair(&pod.meta.namespace, name, value);
+            self.pods_by_label.remove(&pair, key);
+        }
     }
 
     /// A workload was added.
@@ -292,6 +314,7 @@ impl Index {
     /// CoreDNS indexes every slice, but for one without the label it would build a PTR name
     /// with an empty label, which it cannot send; the simulator answers NXDOMAIN.
     pub(crate) fn add_endpoints(&mut self, id: &Key, slice: &EndpointSlice) {
+        self.endpoint_count += slice.endpoints.len();
         for (address, entry) in endpoint_entries(id, slice) {
             self.endpoints_by_address.insert(address, entry);
         }
@@ -299,6 +322,7 @@ impl Index {
 
     /// The reverse of [`Index::add_endpoints`].
     pub(crate) fn remove_endpoints(&mut self, id: &Key, slice: &EndpointSlice) {
+        self.endpoint_count = self.endpoint_count.saturating_sub(slice.endpoints.len());
         for (address, entry) in endpoint_entries(id, slice) {
             self.endpoints_by_address.remove(&address, &entry);
         }
@@ -307,6 +331,8 @@ impl Index {
     /// A slice changed only in its endpoints: only the entries that differ are touched (a
     /// readiness flip changes one address, whatever the size of the slice or the cluster).
     pub(crate) fn replace_endpoints(&mut self, id: &Key, old: &EndpointSlice, new: &EndpointSlice) {
+        self.endpoint_count =
+            self.endpoint_count.saturating_sub(old.endpoints.len()) + new.endpoints.len();
         let before = endpoint_entries(id, old);
         let after = endpoint_entries(id, new);
         for (address, entry) in before.difference(&after) {
@@ -354,6 +380,25 @@ impl Index {
             }
         }
     }
+}
+
+/// The index key of a label pair in a namespace: `namespace`, NUL, `name=value` (NUL is in no
+/// namespace or label).
+pub(crate) fn label_pair(namespace: &str, name: &str, value: &str) -> Key {
+    let mut text = String::with_capacity(namespace.len() + name.len() + value.len() + 2);
+    text.push_str(namespace);
+    text.push('\0');
+    text.push_str(name);
+    text.push('=');
+    text.push_str(value);
+    text.into()
+}
+
+/// The label pair a Service with a selector is indexed under: its selector's first.
+pub(crate) fn first_pair(service: &Service) -> Option<Key> {
+    let selector = service.selector.as_ref()?;
+    let (name, value) = selector.labels().iter().next()?;
+    Some(label_pair(&service.meta.namespace, name, value))
 }
 
 /// The keys of the Service and the ServiceImport a loaded slice belongs to (none for FQDN).
@@ -435,7 +480,7 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
     let mut by_service: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
     let mut by_import: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
     for (slice_key, source) in objects.slices.iter() {
-        let id = super::link::loaded_slice_id(slice_key);
+        let id = super::loaded_slice_id(slice_key);
         let (service, import) = slice_owners(&source.object);
         if let Some(service) = service {
             by_service.entry(service).or_default().insert(id.clone());
@@ -459,8 +504,19 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
         by_import == found,
     );
 
-    // Endpoints by address, over every effective slice.
+    // Endpoints by address, over every effective slice, and how many there are.
     let mut by_address: BTreeMap<IpAddr, BTreeSet<(Key, u32)>> = BTreeMap::new();
+    let count: usize = linked
+        .slices
+        .values()
+        .map(|s| s.slice.endpoints.len())
+        .sum();
+    compare(
+        "endpoint count",
+        &count,
+        &index.endpoint_count,
+        count == index.endpoint_count,
+    );
     for (id, slice) in linked.slices.iter() {
         for (address, entry) in endpoint_entries(id, &slice.slice) {
             by_address.entry(address).or_default().insert(entry);
@@ -497,6 +553,18 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
         by_namespace == found,
     );
 
+    // Pods by label pair.
+    let mut by_label: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
+    for (pod_key, source) in objects.pods.iter() {
+        let meta = &source.object.meta;
+        for (name, value) in &meta.labels {
+            let pair = label_pair(&meta.namespace, name, value);
+            by_label.entry(pair).or_default().insert(pod_key.clone());
+        }
+    }
+    let found = index.pods_by_label.to_btree();
+    compare("Pods by label", &by_label, &found, by_label == found);
+
     // Services with selectors, and the Pods they select.
     let mut selecting: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
     let mut members: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
@@ -506,10 +574,12 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
             continue;
         };
         let namespace = key_of_namespace(&service.meta.namespace);
-        selecting
-            .entry(namespace.clone())
-            .or_default()
-            .insert(service_key.clone());
+        if let Some(pair) = first_pair(service) {
+            selecting
+                .entry(pair)
+                .or_default()
+                .insert(service_key.clone());
+        }
         let matching: BTreeSet<Key> = by_namespace
             .get(&namespace)
             .into_iter()
@@ -524,9 +594,9 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
             .collect();
         members.insert(service_key.clone(), matching);
     }
-    let found = index.selector_services.to_btree();
+    let found = index.selectors_by_label.to_btree();
     compare(
-        "Services with a selector",
+        "Services by selector",
         &selecting,
         &found,
         selecting == found,
@@ -587,11 +657,7 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
         import_keys == linked_keys,
     );
     let mut owners: BTreeMap<IpAddr, BTreeSet<Key>> = BTreeMap::new();
-    let mut effective: BTreeSet<Key> = objects
-        .slices
-        .keys()
-        .map(super::link::loaded_slice_id)
-        .collect();
+    let mut effective: BTreeSet<Key> = objects.slices.keys().map(super::loaded_slice_id).collect();
     for (service_key, service) in linked.services.iter() {
         let current = objects
             .services
@@ -609,7 +675,7 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
         check_linked(service_key, &service.linked, &mut compare);
         for slice in &service.linked.slices {
             if slice.origin != SliceOrigin::Loaded {
-                effective.insert(super::link::derived_slice_id(&slice.slice));
+                effective.insert(super::derived_slice_id(&slice.slice));
             }
         }
     }

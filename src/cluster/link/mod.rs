@@ -33,10 +33,11 @@ mod workloads;
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
+use super::index::label_pair;
 use super::{Cluster, Key, Sourced, key};
-use crate::error::{LoadErrors, Location};
+use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::LoadedObject;
-use crate::model::{EndpointSlice, Kind, Object, ObjectRef, Pod};
+use crate::model::{Kind, Object, ObjectRef, Pod};
 
 /// What a batch may have affected.
 #[derive(Default)]
@@ -93,13 +94,57 @@ impl Cluster {
             self.insert_object(loaded, &mut dirty);
         }
         let namespaces = std::mem::take(&mut dirty.workloads);
+        let mut errors = Vec::new();
         for namespace in &namespaces {
-            self.expand_workloads(namespace, &mut dirty);
+            if let Err(error) = self.expand_workloads(namespace, &mut dirty) {
+                errors.push(*error);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(LoadErrors::new(errors));
         }
         self.link_imports(&dirty.imports);
         let result = self.link_services(&dirty.services);
         self.diagnostics = Arc::new(OnceLock::new());
-        result
+        result?;
+        self.check_object_limits()
+    }
+
+    /// The Pods the cluster holds, within [`ObjectLimits`](crate::ObjectLimits) (the Pods the
+    /// input states count; the workloads' were checked before they were made, the endpoints
+    /// as each Service is linked).
+    fn check_object_limits(&self) -> Result<(), LoadErrors> {
+        let limits = self.limits;
+        let pods = self.objects.pods.size();
+        if pods <= limits.pods {
+            return Ok(());
+        }
+        // The error names the last Pod of the input, the one past the limit.
+        let last = self.objects.pods.values().max_by_key(|source| {
+            let location = &source.location;
+            (location.document, location.item, location.line)
+        });
+        if let Some(source) = last {
+            let expected = format!(
+                "at most {} Pods in the cluster (ObjectLimits::pods)",
+                limits.pods
+            );
+            return Err(LoadErrors::from(
+                LoadError::new(
+                    source.location.clone(),
+                    LoadErrorKind::Invalid {
+                        expected,
+                        found: format!("{pods} Pods"),
+                    },
+                )
+                .with_object(ObjectRef::namespaced(
+                    Kind::Pod,
+                    &source.object.meta.namespace,
+                    &source.object.meta.name,
+                )),
+            ));
+        }
+        Ok(())
     }
 
     /// Whether an object with this identity is loaded.
@@ -224,8 +269,7 @@ impl Cluster {
 
     fn insert_pod(&mut self, key: Key, pod: Pod, location: Location, dirty: &mut Dirty) {
         self.index.add_pod(&key, &pod);
-        let namespace = super::key_of_namespace(&pod.meta.namespace);
-        for service in self.selecting(&namespace, &pod) {
+        for service in self.selecting(&pod) {
             self.index.add_member(&service, &key);
             dirty.services.insert(service);
         }
@@ -242,21 +286,33 @@ impl Cluster {
         };
         self.objects.pods.remove_mut(key);
         self.index.remove_pod(key, &source.object);
-        let namespace = super::key_of_namespace(&source.object.meta.namespace);
-        for service in self.selecting(&namespace, &source.object) {
+        for service in self.selecting(&source.object) {
             self.index.remove_member(&service, key);
             dirty.services.insert(service);
         }
         true
     }
 
-    /// The Services of `namespace` whose selector matches `pod`.
-    fn selecting(&self, namespace: &Key, pod: &Pod) -> Vec<Key> {
-        self.index
-            .selector_services
-            .get(namespace)
+    /// The Services of `pod`'s namespace whose selector matches it: looked up under each of
+    /// its label pairs (see `Index::selectors_by_label`).
+    fn selecting(&self, pod: &Pod) -> Vec<Key> {
+        let meta = &pod.meta;
+        let candidates: Vec<Key> = meta
+            .labels
+            .iter()
+            .flat_map(|(name, value)| {
+                let pair = label_pair(&meta.namespace, name, value);
+                self.index
+                    .selectors_by_label
+                    .get(&pair)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        candidates
+            .into_iter()
             .filter(|service| {
-                self.objects.services.get(*service).is_some_and(|source| {
+                self.objects.services.get(service).is_some_and(|source| {
                     source
                         .object
                         .selector
@@ -264,7 +320,6 @@ impl Cluster {
                         .is_some_and(|selector| selector.matches(&pod.meta.labels))
                 })
             })
-            .cloned()
             .collect()
     }
 }
@@ -280,15 +335,4 @@ pub(crate) fn object_key(reference: &ObjectRef) -> Key {
         (Some(namespace), _) => key(namespace, &reference.name),
         (None, _) => reference.name.as_str().into(),
     }
-}
-
-/// The id of a loaded slice among the effective slices.
-pub(crate) fn loaded_slice_id(key: &Key) -> Key {
-    format!("L {key}").into()
-}
-
-/// The id of a slice the simulator made (mirrored or derived from Pods); generated names are
-/// unique per Service.
-pub(crate) fn derived_slice_id(slice: &EndpointSlice) -> Key {
-    format!("D {}/{}", slice.meta.namespace, slice.meta.name).into()
 }

@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use super::super::Sourced;
 use super::super::allocate::{Outside, allocate};
+use super::super::index::first_pair;
 use super::super::{Cluster, ClusterService, Key, LinkedSlices, ServiceCidrs, Set, SliceOrigin};
-use super::super::{Sourced, key_of_namespace};
 use crate::error::{LoadError, LoadErrorKind, LoadErrors};
 use crate::model::{ClusterIpSpec, IpFamily, IpFamilyPolicy, Kind, ObjectRef, Service};
 
@@ -68,13 +69,38 @@ impl Cluster {
             }
             let slices = self.link_slices(key, &source, &cluster_ips);
             let service = ClusterService {
-                source,
+                source: source.clone(),
                 cluster_ips,
                 linked: LinkedSlices::new(slices),
             };
             self.linked
                 .services
                 .insert_mut(key.clone(), Arc::new(service));
+            // Checked as each Service is linked, so that Pods selected by many Services
+            // cannot grow the slices far past the limit before it is noticed.
+            let endpoints = self.index.endpoint_count();
+            if endpoints > self.limits.endpoints {
+                let expected = format!(
+                    "at most {} endpoints in the cluster's EndpointSlices (ObjectLimits::endpoints)",
+                    self.limits.endpoints
+                );
+                let meta = &source.object.meta;
+                errors.push(
+                    LoadError::new(
+                        source.location.clone(),
+                        LoadErrorKind::Invalid {
+                            expected,
+                            found: format!("{endpoints} endpoints with this Service's"),
+                        },
+                    )
+                    .with_object(ObjectRef::namespaced(
+                        Kind::Service,
+                        &meta.namespace,
+                        &meta.name,
+                    )),
+                );
+                break;
+            }
         }
         if errors.is_empty() {
             Ok(())
@@ -180,9 +206,13 @@ impl Cluster {
             self.index.set_members(key, None);
             return;
         };
-        let namespace = key_of_namespace(&service.meta.namespace);
+        // Only Pods carrying the selector's first pair can match it (see `Index`).
+        let Some(pair) = first_pair(service) else {
+            self.index.set_members(key, None);
+            return;
+        };
         let mut members = Set::new_sync();
-        for pod in self.index.pods_by_namespace.get(&namespace) {
+        for pod in self.index.pods_by_label.get(&pair) {
             if self
                 .objects
                 .pods

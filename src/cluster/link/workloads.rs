@@ -2,13 +2,13 @@
 //! input Pod they may adopt) expands that namespace's workloads again and applies the
 //! difference to its Pods.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::super::{Cluster, Key, Set, Sourced, key};
 use super::{Dirty, object_key};
-use crate::error::Location;
+use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{ObjectRef, Pod, Workload};
 use crate::workload;
 
@@ -36,7 +36,15 @@ impl Cluster {
     /// Expands the workloads of a namespace again and applies the difference to its Pods:
     /// Pods that stay the same are not touched, so a change costs the namespace's workload
     /// Pods, not the cluster.
-    pub(super) fn expand_workloads(&mut self, namespace: &Key, dirty: &mut Dirty) {
+    ///
+    /// # Errors
+    /// A workload that asks for more Pods than [`ObjectLimits`](crate::ObjectLimits) allow, one
+    /// by one or together with the cluster's others; then nothing is expanded.
+    pub(super) fn expand_workloads(
+        &mut self,
+        namespace: &Key,
+        dirty: &mut Dirty,
+    ) -> Result<(), Box<LoadError>> {
         let old: Set<Key> = self
             .index
             .generated_pods
@@ -49,6 +57,7 @@ impl Cluster {
             .get(namespace)
             .filter_map(|key| self.objects.workloads.get(key).cloned())
             .collect();
+        self.check_pod_limits(&workloads, old.size())?;
         let existing: Vec<Arc<Sourced<Pod>>> = self
             .index
             .pods_by_namespace
@@ -77,12 +86,11 @@ impl Cluster {
                 &self.workload_config,
             )
         };
-        let locations: BTreeMap<(String, String), Location> = workloads
+        let locations: HashMap<(&str, &str), &Location> = workloads
             .iter()
             .map(|w| {
                 let meta = &w.object.meta;
-                let owner = (meta.namespace.clone(), meta.name.clone());
-                (owner, w.location.clone())
+                ((meta.namespace.as_str(), meta.name.as_str()), &w.location)
             })
             .collect();
         let mut new = Set::new_sync();
@@ -115,17 +123,80 @@ impl Cluster {
             }
         }
         self.index.set_generated(namespace, new);
+        Ok(())
+    }
+
+    /// The Pods `workloads` ask for, checked against the limits before any is made (the
+    /// namespace's `generated` Pods are being made again): each workload within
+    /// `pods_per_workload`, and all of them, with the cluster's other Pods, within `pods`.
+    fn check_pod_limits(
+        &self,
+        workloads: &[Arc<Sourced<Workload>>],
+        generated: usize,
+    ) -> Result<(), Box<LoadError>> {
+        let limits = self.limits;
+        let nodes = self.workload_config.nodes.len();
+        let asked = |workload: &Workload| match workload.replicas() {
+            Some(replicas) => usize::try_from(replicas).unwrap_or(usize::MAX),
+            None => nodes,
+        };
+        let error = |source: &Sourced<Workload>, expected: String, found: String| {
+            let workload = &source.object;
+            let field = match workload.replicas() {
+                Some(_) => "spec.replicas",
+                None => "spec.template",
+            };
+            LoadError::new(
+                source.location.clone(),
+                LoadErrorKind::Invalid { expected, found },
+            )
+            .with_object(ObjectRef::namespaced(
+                workload.kind(),
+                &workload.meta.namespace,
+                &workload.meta.name,
+            ))
+            .with_field(field)
+        };
+        for source in workloads {
+            let pods = asked(&source.object);
+            if pods > limits.pods_per_workload {
+                let expected = format!(
+                    "at most {} Pods (ObjectLimits::pods_per_workload)",
+                    limits.pods_per_workload
+                );
+                return Err(Box::new(error(source, expected, pods.to_string())));
+            }
+        }
+        let others = self.objects.pods.size().saturating_sub(generated);
+        let total = workloads
+            .iter()
+            .map(|source| asked(&source.object))
+            .fold(others, usize::saturating_add);
+        if total > limits.pods
+            && let Some(largest) = workloads.iter().max_by_key(|source| asked(&source.object))
+        {
+            let expected = format!(
+                "at most {} Pods in the cluster (ObjectLimits::pods)",
+                limits.pods
+            );
+            let found = format!(
+                "{} Pods with the other Pods and workloads of the cluster",
+                total
+            );
+            return Err(Box::new(error(largest, expected, found)));
+        }
+        Ok(())
     }
 }
 
-/// Where a workload's Pod comes from: its workload's location (a Pod named `<owner>-…`).
-fn owner_location(pod: &Pod, locations: &BTreeMap<(String, String), Location>) -> Location {
-    locations
-        .iter()
-        .filter(|((namespace, name), _)| {
-            *namespace == pod.meta.namespace && pod.meta.name.starts_with(name.as_str())
-        })
-        .max_by_key(|((_, name), _)| name.len())
-        .map(|(_, location)| location.clone())
+/// Where a workload's Pod comes from: its workload's location. A Pod is named
+/// `<owner>-<ordinal or suffix>` (a Deployment's `<owner>-<hash>-<suffix>`), so its owner is the
+/// longest workload name that ends where one of its `-` begins.
+fn owner_location(pod: &Pod, locations: &HashMap<(&str, &str), &Location>) -> Location {
+    let name = pod.meta.name.as_str();
+    name.match_indices('-')
+        .rev()
+        .find_map(|(dash, _)| locations.get(&(pod.meta.namespace.as_str(), &name[..dash])))
+        .map(|location| (*location).clone())
         .unwrap_or_default()
 }
