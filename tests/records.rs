@@ -524,3 +524,76 @@ fn zonal_names() {
         )],
     );
 }
+
+#[test]
+fn odd_labels_are_joined_byte_for_byte() {
+    // CoreDNS joins object names into answers as text, so a punycode-like Service name or
+    // hostname (`xn--abc`, which IDNA would refuse) and an underscored or dotted Pod name keep
+    // their bytes; a dotted Pod name makes two labels.
+    let dns = dns(
+        "odd-labels.yaml",
+        with_reverse_zones().with_endpoint_pod_names(true),
+    );
+    let service = "xn--abc.default.svc.cluster.local.";
+    check(
+        &dns,
+        &[
+            positive(
+                "16 a ClusterIP Service's SRV targets its own name",
+                "xn--abc.default.svc.cluster.local.",
+                SRV,
+                &[
+                    "xn--abc.default.svc.cluster.local. 5 IN SRV 0 100 80 xn--abc.default.svc.cluster.local.",
+                ],
+                &["xn--abc.default.svc.cluster.local. 5 IN A 10.96.0.41"],
+            ),
+            positive(
+                "16/17 the named port's SRV targets the Service name",
+                "_http._tcp.xn--abc.default.svc.cluster.local.",
+                SRV,
+                &[
+                    "_http._tcp.xn--abc.default.svc.cluster.local. 5 IN SRV 0 100 80 xn--abc.default.svc.cluster.local.",
+                ],
+                &["xn--abc.default.svc.cluster.local. 5 IN A 10.96.0.41"],
+            ),
+            positive(
+                "18 a ClusterIP names its Service",
+                "41.0.96.10.in-addr.arpa.",
+                PTR,
+                &["41.0.96.10.in-addr.arpa. 5 IN PTR xn--abc.default.svc.cluster.local."],
+                &[],
+            ),
+            positive(
+                "14/16 an endpoint hostname xn--abc names its SRV target",
+                "_pg._tcp.db.default.svc.cluster.local.",
+                SRV,
+                &[
+                    "_pg._tcp.db.default.svc.cluster.local. 5 IN SRV 0 50 5432 xn--abc.db.default.svc.cluster.local.",
+                    "_pg._tcp.db.default.svc.cluster.local. 5 IN SRV 0 50 5432 db-1.db.default.svc.cluster.local.",
+                ],
+                &[
+                    "xn--abc.db.default.svc.cluster.local. 5 IN A 10.2.0.1",
+                    "db-1.db.default.svc.cluster.local. 5 IN A 10.2.0.2",
+                ],
+            ),
+            positive(
+                "14/16 endpoint_pod_names: x_y as is, web.v1 as two labels",
+                "cart.shop.svc.cluster.local.",
+                SRV,
+                &[
+                    "cart.shop.svc.cluster.local. 5 IN SRV 0 50 8080 x_y.cart.shop.svc.cluster.local.",
+                    "cart.shop.svc.cluster.local. 5 IN SRV 0 50 8080 web.v1.cart.shop.svc.cluster.local.",
+                ],
+                &[
+                    "x_y.cart.shop.svc.cluster.local. 5 IN A 10.244.1.23",
+                    "web.v1.cart.shop.svc.cluster.local. 5 IN A 10.244.1.24",
+                ],
+            ),
+        ],
+    );
+    let listing = dns.zone_file("cluster.local").unwrap();
+    assert!(
+        listing.contains(&format!("{service} 5 IN A 10.96.0.41")),
+        "27 the zone listing holds the Service:\n{listing}"
+    );
+}

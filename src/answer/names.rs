@@ -1,10 +1,12 @@
 //! The names the rules build: an endpoint's name, a Service's name, a port's name, and a pod
 //! label read back as an address.
 //!
-//! Every name here is built from object names (DNS-1123 or DNS-1035 labels, at most 63 bytes,
-//! checked when the objects were loaded) and a zone. A built name can still exceed DNS's 255
-//! bytes when the configured zone is long; such a name cannot be sent (CoreDNS fails to pack
-//! the reply), so the builders return `None` and the record that would carry it is left out.
+//! Every name here is built from object names and a zone, as CoreDNS builds it: by joining the
+//! texts, each label taken byte for byte (`xn--abc` and `x_y` are labels like any other; no
+//! IDNA processing). A built name can still be one DNS cannot carry: a label over 63 bytes (a
+//! Pod name under `endpoint_pod_names` is kept only below 64, but a StatefulSet's Pod name can
+//! be longer), or a name over 255 bytes when the configured zone is long. CoreDNS fails to pack
+//! such a reply; the builders return `None` and the record that would carry it is left out.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -56,14 +58,16 @@ impl<'e> EndpointName<'e> {
         self.label(&mut buffer).eq_ignore_ascii_case(label)
     }
 
-    /// `<label>.<base>`, or in a multicluster zone `<label>.<cluster>.<base>`.
+    /// `<label>.<base>`, or in a multicluster zone `<label>.<cluster>.<base>`. A name with a
+    /// dot (a Pod name may have one) makes several labels, as CoreDNS's string join does.
     pub(crate) fn under(self, base: &Name, cluster: Option<&str>) -> Option<Name> {
         let mut buffer = [0u8; 48];
         let label = self.label(&mut buffer);
-        match cluster {
-            Some(cluster) => under_cluster(base, cluster, label),
-            None => base.prepend_label(label).ok(),
-        }
+        let parent = match cluster {
+            Some(cluster) => under_cluster(base, cluster)?,
+            None => base.clone(),
+        };
+        prepend_text(&parent, label)
     }
 }
 
@@ -75,18 +79,16 @@ pub(crate) fn service_name(meta: &ObjectMeta, zone: &Name) -> Option<Name> {
 /// `<name>.<namespace>.svc.<zone>`, for a Service known by its name only (an EndpointSlice's
 /// `kubernetes.io/service-name` label).
 pub(crate) fn name_in_namespace(name: &str, namespace: &str, zone: &Name) -> Option<Name> {
-    Name::from_labels([name, namespace, "svc"])
-        .and_then(|name| name.append_domain(zone))
-        .ok()
+    let svc = prepend_text(zone, "svc")?;
+    let namespace = prepend_text(&svc, namespace)?;
+    prepend_text(&namespace, name)
 }
 
 /// `_<port>._<protocol>.<base>`, lower-case: the owner of a named port's SRV record.
 pub(crate) fn port_name(base: &Name, port: &str, protocol: &str) -> Option<Name> {
     let port = format!("_{}", port.to_ascii_lowercase());
     let protocol = format!("_{}", protocol.to_ascii_lowercase());
-    base.prepend_label(protocol.as_str())
-        .and_then(|with_protocol| with_protocol.prepend_label(port.as_str()))
-        .ok()
+    prepend_text(&prepend_text(base, &protocol)?, &port)
 }
 
 /// `ns.dns.<zone>`: the name of the server itself.
@@ -96,18 +98,24 @@ pub(crate) fn name_server(zone: &Name) -> Option<Name> {
         .ok()
 }
 
-/// `<label>.<cluster>.<base>`, the cluster id spelled as its label holds it (a dotted value
-/// makes several labels, as CoreDNS joins it); no cluster label for an empty id (CoreDNS would
-/// write an empty label, a name it cannot send).
-fn under_cluster(base: &Name, cluster: &str, label: &str) -> Option<Name> {
-    let parent = if cluster.is_empty() {
-        base.clone()
-    } else {
-        Name::from_ascii(cluster)
-            .and_then(|cluster| cluster.append_domain(base))
-            .ok()?
-    };
-    parent.prepend_label(label).ok()
+/// `<cluster>.<base>`, the cluster id spelled as its label holds it (a dotted value makes
+/// several labels, as CoreDNS joins it); `base` itself for an empty id (CoreDNS would write an
+/// empty label, a name it cannot send).
+fn under_cluster(base: &Name, cluster: &str) -> Option<Name> {
+    if cluster.is_empty() {
+        return Some(base.clone());
+    }
+    prepend_text(base, cluster)
+}
+
+/// `<text>.<base>`: `text` split at its dots into labels, each taken byte for byte (hickory's
+/// `&str` labels go through IDNA, which refuses `xn--abc` and `x_y`); `None` for an empty label
+/// or one over 63 bytes, or a name over 255 bytes.
+fn prepend_text(base: &Name, text: &str) -> Option<Name> {
+    let labels = text.split('.').map(str::as_bytes);
+    Name::from_labels(labels)
+        .and_then(|prefix| prefix.append_domain(base))
+        .ok()
 }
 
 /// An address with `.` and `:` replaced by `-`, and a `0` added after a trailing `-`
@@ -186,6 +194,34 @@ mod tests {
             let expected = expected.map(|ip| ip.parse::<IpAddr>().unwrap());
             assert_eq!(pod_address(label), expected, "{label}");
         }
+    }
+
+    #[test]
+    fn labels_are_taken_byte_for_byte_as_coredns_joins_them() {
+        let zone = Name::from_ascii("cluster.local.").unwrap();
+        let text = |name: Option<Name>| name.map(|name| name.to_string());
+        let meta = ObjectMeta::new("default", "xn--abc");
+        assert_eq!(
+            text(service_name(&meta, &zone)).as_deref(),
+            Some("xn--abc.default.svc.cluster.local.")
+        );
+        let base = Name::from_ascii("cart.shop.svc.cluster.local.").unwrap();
+        for (label, expected) in [
+            ("x_y", Some("x_y.cart.shop.svc.cluster.local.")),
+            // hickory's text form escapes a leading hyphen; the label itself is `-x`.
+            ("-x", Some("\\-x.cart.shop.svc.cluster.local.")),
+            // A Pod name with a dot makes two labels, as CoreDNS's string join does.
+            ("web.v1", Some("web.v1.cart.shop.svc.cluster.local.")),
+            ("a..b", None),
+            ("", None),
+        ] {
+            let name = EndpointName::Label(label).under(&base, None);
+            assert_eq!(text(name).as_deref(), expected, "{label:?}");
+        }
+        assert_eq!(
+            text(port_name(&base, "HTTP_1", "TCP")).as_deref(),
+            Some("_http_1._tcp.cart.shop.svc.cluster.local.")
+        );
     }
 
     #[test]
