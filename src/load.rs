@@ -4,9 +4,10 @@
 //!
 //! 1. [`documents::split`] cuts the stream at `---` / `...` lines (see that module for why the
 //!    loader does not use serde_yaml's multi-document iterator).
-//! 2. The document is parsed into a `serde_yaml::Value`, which catches syntax errors, and must
-//!    be a mapping with `apiVersion` and `kind`. `kind: List` and `*List` documents
-//!    (`kubectl get -o yaml` output) are opened and each entry of `items` goes through step 3.
+//! 2. The document is parsed into a `serde_yaml::Value`, which catches syntax errors (turned
+//!    into located errors in the project's words by [`yaml_error`]), and must be a mapping with
+//!    `apiVersion` and `kind`. `kind: List` and `*List` documents (`kubectl get -o yaml`
+//!    output) are opened and each entry of `items` goes through step 3.
 //! 3. The object is dispatched on (`apiVersion`, `kind`). Kinds the simulator does not model are
 //!    listed as [`SkippedObject`]s. Modelled kinds are deserialized again, this time from the
 //!    text into the hand-written structs of [`raw`], so that type errors keep their field path
@@ -17,6 +18,7 @@
 mod documents;
 mod raw;
 mod validate;
+mod yaml_error;
 pub(crate) use validate::external_name;
 
 use serde::de::DeserializeOwned;
@@ -26,6 +28,7 @@ use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{Kind, Object, ObjectRef};
 use documents::{Document, Scope};
 use validate::{Checker, quote};
+use yaml_error::{Source, serde_error};
 
 /// The default cap on one input's size: 64 MiB.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -263,7 +266,7 @@ impl Loader {
             Err(error) => {
                 let location = self.site_location(&site);
                 self.errors
-                    .push(serde_error(&error, location, document.first_line, None));
+                    .push(serde_error(&error, location, Source::Document(document)));
                 return;
             }
         };
@@ -508,12 +511,12 @@ impl Loader {
         let location = self.site_location(site);
         let result = match item {
             None => serde_yaml::from_str::<T>(&site.document.text)
-                .map_err(|e| serde_error(&e, location, site.document.first_line, None)),
+                .map_err(|e| serde_error(&e, location, Source::Document(site.document))),
             // A List entry has no text of its own: write it out again and read that, which
             // keeps serde's field path; the line is then found by walking the document.
             Some(value) => serde_yaml::to_string(value)
                 .and_then(|text| serde_yaml::from_str::<T>(&text))
-                .map_err(|e| serde_error(&e, location, 0, Some(checker))),
+                .map_err(|e| serde_error(&e, location, Source::Rewritten(checker))),
         };
         match result {
             Ok(raw) => Some(raw),
@@ -551,75 +554,6 @@ fn item_places(
             .collect();
     }
     Vec::new()
-}
-
-/// Turns a serde_yaml error into a [`LoadError`] at `location`.
-///
-/// The parser's field path (`spec.ports[0].port: …`) becomes the error's field, and its own
-/// ` at line L column C` is removed from the message, since the location carries it: offset by
-/// `line_offset` when the error was found in the document's text, or found again by walking
-/// the document along the field path (`checker`) when it was found in a List entry written
-/// out anew.
-fn serde_error(
-    error: &serde_yaml::Error,
-    mut location: Location,
-    line_offset: usize,
-    checker: Option<&Checker<'_>>,
-) -> LoadError {
-    let mut message = error.to_string();
-    if let Some(mark) = error.location() {
-        let own = format!(" at line {} column {}", mark.line(), mark.column());
-        if let Some(at) = message.find(&own) {
-            message.replace_range(at..at + own.len(), "");
-        }
-        if checker.is_none() {
-            location.line = Some(mark.line() + line_offset);
-            location.column = Some(mark.column());
-        }
-    }
-    // libyaml adds a context with its own position ("while parsing a block mapping at line 2
-    // column 1"): make that line absolute too.
-    let message = shift_lines(&message, line_offset);
-    let (field, message) = match message.split_once(": ") {
-        Some((path, rest)) if is_field_path(path) => (Some(path.to_owned()), rest.to_owned()),
-        _ => (None, message),
-    };
-    if let (Some(checker), Some(path)) = (checker, &field) {
-        location = checker.locate(path);
-    }
-    let mut load_error = LoadError::new(location, LoadErrorKind::Syntax { message });
-    load_error.field = field;
-    load_error
-}
-
-/// Adds `offset` to every `line N` in `message`.
-fn shift_lines(message: &str, offset: usize) -> String {
-    if offset == 0 {
-        return message.to_owned();
-    }
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find("at line ") {
-        let (before, after) = rest.split_at(at + "at line ".len());
-        out.push_str(before);
-        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let (number, tail) = after.split_at(digits);
-        match number.parse::<usize>() {
-            Ok(line) => out.push_str(&(line + offset).to_string()),
-            Err(_) => out.push_str(number),
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Whether `text` looks like serde_yaml's field path prefix (`spec.ports[0].port`).
-fn is_field_path(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']' | '_' | '-' | '/'))
 }
 
 /// A value's shape, for "expected a mapping, found …".

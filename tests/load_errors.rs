@@ -34,9 +34,9 @@ fn each_bad_manifest_is_reported_with_its_location_object_and_field() {
             "document 1, line 7, column 11: Service default/web: spec.ports[0].port: expected an integer from 1 to 65535, found 99999".into(),
         ),
         (
-            "port as a string is a type error with serde's field path",
+            "port as a string is a type error with serde's field path, in our words",
             service("  ports:\n  - port: \"80\"\n"),
-            "document 1, line 7, column 11: Service default/web: spec.ports[0].port: invalid type: string \"80\", expected an integer".into(),
+            "document 1, line 7, column 11: Service default/web: spec.ports[0].port: expected an integer, found the string \"80\"".into(),
         ),
         (
             "Service name is a DNS-1035 label",
@@ -136,7 +136,7 @@ fn each_bad_manifest_is_reported_with_its_location_object_and_field() {
         (
             "targetPort is an integer or a string",
             service("  ports:\n  - port: 80\n    targetPort: [8080]\n"),
-            "document 1, line 8, column 17: Service default/web: spec.ports[0].targetPort: invalid type: sequence, expected an integer or a port name".into(),
+            "document 1, line 8, column 17: Service default/web: spec.ports[0].targetPort: expected an integer or a port name, found a sequence".into(),
         ),
         (
             "ExternalName needs externalName",
@@ -181,7 +181,7 @@ fn each_bad_manifest_is_reported_with_its_location_object_and_field() {
         (
             "conditions are booleans",
             "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s\naddressType: IPv4\nendpoints:\n- addresses: [10.0.0.1]\n  conditions:\n    ready: yes\n".into(),
-            "document 1, line 9, column 12: EndpointSlice default/s: endpoints[0].conditions.ready: invalid type: string \"yes\", expected a boolean".into(),
+            "document 1, line 9, column 12: EndpointSlice default/s: endpoints[0].conditions.ready: expected a boolean, found the string \"yes\"".into(),
         ),
         (
             "an EndpointSlice port may be absent but not 0",
@@ -239,9 +239,14 @@ fn each_bad_manifest_is_reported_with_its_location_object_and_field() {
             "document 2, line 12, column 4: did not find expected key, while parsing a block mapping at line 10 column 3".into(),
         ),
         (
-            "duplicate keys are a syntax error (serde points at the first)",
+            "a character YAML forbids is placed where it is, not at line 1",
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\u{0}b\n".into(),
+            "document 1, line 4, column 10: expected a character YAML allows (printable, a tab or a line break), found the control character U+0000".into(),
+        ),
+        (
+            "duplicate keys are a syntax error, placed at the second occurrence",
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  name: b\n".into(),
-            "document 1, line 4, column 3: metadata: duplicate entry with key \"name\"".into(),
+            "document 1, line 5, column 3: metadata.name: expected each key once in a mapping, found the key \"name\" a second time (first on line 4)".into(),
         ),
         (
             "List items are located by index and line",
@@ -251,12 +256,12 @@ fn each_bad_manifest_is_reported_with_its_location_object_and_field() {
         (
             "type errors inside List items are located by walking the document",
             "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n  spec:\n    ports:\n    - port: 80\n      targetPort: 0.5\n".into(),
-            "document 1, items[0], line 11, column 19: Service default/web: spec.ports[0].targetPort: invalid type: floating point `0.5`, expected an integer or a port name".into(),
+            "document 1, items[0], line 11, column 19: Service default/web: spec.ports[0].targetPort: expected an integer or a port name, found the number 0.5".into(),
         ),
         (
             "JSON type errors have serde's line and column",
             "{\"apiVersion\": \"v1\", \"kind\": \"Service\",\n \"metadata\": {\"name\": \"web\"},\n \"spec\": {\"ports\": [{\"port\": true}]}}\n".into(),
-            "document 1, line 3, column 30: Service default/web: spec.ports[0].port: invalid type: boolean `true`, expected an integer".into(),
+            "document 1, line 3, column 30: Service default/web: spec.ports[0].port: expected an integer, found the boolean true".into(),
         ),
         (
             "JSON semantic errors fall back to the object's line",
@@ -367,7 +372,7 @@ fn an_unknown_alias_followed_by_another_document_is_an_error_not_a_panic() {
         errors.to_string(),
         format!(
             "2 errors; nothing was loaded:
-  document 1, line 1, column 4: unknown anchor
+  document 1, line 1, column 4: expected an alias of an anchor defined before it in the document, found *nope
   document 2, line 6, column 9: Namespace Bad: metadata.name: expected {DNS1123_LABEL}, found \"Bad\""
         )
     );
@@ -497,7 +502,7 @@ fn bad_service_imports_are_reported_like_services() {
         (
             "a type error keeps serde's field path",
             service_import("  type: ClusterSetIP\n  ips: 10.0.0.1\n"),
-            "document 1, line 7, column 8: ServiceImport default/web: spec.ips: invalid type: string \"10.0.0.1\", expected a sequence".into(),
+            "document 1, line 7, column 8: ServiceImport default/web: spec.ips: expected a sequence, found the string \"10.0.0.1\"".into(),
         ),
         (
             "another version of the Multi-Cluster Services API",

@@ -26,9 +26,37 @@ pub(crate) struct Document {
     /// The 0-based index, within the whole input, of the document's first line: a line number
     /// `n` reported for the document's text is line `n + first_line` of the input.
     pub first_line: usize,
+    /// The column (counted from 0, in characters) where the text's first line starts in the
+    /// input: 0 unless the document starts in the middle of a line.
+    pub first_column: usize,
     /// The document's text. A leading `---` marker is replaced by spaces so that columns and
     /// anything written after the marker stay where they were.
     pub text: String,
+}
+
+impl Document {
+    /// The input's line and column (both counted from 1) of a line and column of the text
+    /// (both counted from 1, as the YAML parser counts them).
+    pub fn input_position(&self, line: usize, column: usize) -> (usize, usize) {
+        let column = if line == 1 {
+            column + self.first_column
+        } else {
+            column
+        };
+        (line + self.first_line, column)
+    }
+
+    /// The input's line and column (both counted from 1) of byte `offset` of the text.
+    pub fn input_position_of(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+        self.input_position(line, before[line_start..].chars().count() + 1)
+    }
 }
 
 /// Splits `text` into documents.
@@ -54,6 +82,7 @@ pub(crate) fn split(text: &str) -> Vec<Document> {
             documents.push(Document {
                 number,
                 first_line: first,
+                first_column: 0,
                 text: std::mem::take(current),
             });
         } else {
@@ -203,7 +232,7 @@ fn is_entry(rest: &str) -> bool {
 }
 
 /// If `rest` starts with the key `key` followed by `:`, the text after the colon.
-fn after_key<'t>(rest: &'t str, key: &str) -> Option<&'t str> {
+pub(crate) fn after_key<'t>(rest: &'t str, key: &str) -> Option<&'t str> {
     let after = if let Some(quoted) = rest.strip_prefix('"') {
         quoted.strip_prefix(key)?.strip_prefix('"')?
     } else if let Some(quoted) = rest.strip_prefix('\'') {

@@ -15,7 +15,7 @@ use serde::de::{self, Deserializer, Visitor};
 
 /// `metadata`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawMeta {
     pub name: Option<String>,
     pub generate_name: Option<String>,
@@ -27,7 +27,7 @@ pub(crate) struct RawMeta {
 
 /// `v1 Service`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawService {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawServiceSpec>,
@@ -35,7 +35,7 @@ pub(crate) struct RawService {
 
 /// `Service.spec`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServiceSpec {
     #[serde(rename = "type")]
     pub service_type: Option<String>,
@@ -53,7 +53,7 @@ pub(crate) struct RawServiceSpec {
 
 /// An entry of `Service.spec.ports`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServicePort {
     pub name: Option<String>,
     pub protocol: Option<String>,
@@ -63,7 +63,7 @@ pub(crate) struct RawServicePort {
 
 /// `v1 Endpoints`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpoints {
     pub metadata: Option<RawMeta>,
     pub subsets: Option<Vec<RawSubset>>,
@@ -71,7 +71,7 @@ pub(crate) struct RawEndpoints {
 
 /// An entry of `Endpoints.subsets`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawSubset {
     pub addresses: Option<Vec<RawEndpointAddress>>,
     pub not_ready_addresses: Option<Vec<RawEndpointAddress>>,
@@ -80,7 +80,7 @@ pub(crate) struct RawSubset {
 
 /// An address of an Endpoints subset.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpointAddress {
     pub ip: Option<String>,
     pub hostname: Option<String>,
@@ -90,7 +90,7 @@ pub(crate) struct RawEndpointAddress {
 
 /// A `targetRef`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawTargetRef {
     pub kind: Option<String>,
     pub namespace: Option<String>,
@@ -99,7 +99,7 @@ pub(crate) struct RawTargetRef {
 
 /// A port of an Endpoints subset or an EndpointSlice.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpointPort {
     pub name: Option<String>,
     pub protocol: Option<String>,
@@ -109,7 +109,7 @@ pub(crate) struct RawEndpointPort {
 
 /// `discovery.k8s.io/v1 EndpointSlice`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpointSlice {
     pub metadata: Option<RawMeta>,
     pub address_type: Option<String>,
@@ -119,7 +119,7 @@ pub(crate) struct RawEndpointSlice {
 
 /// An entry of `EndpointSlice.endpoints`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpoint {
     pub addresses: Option<Vec<String>>,
     pub conditions: Option<RawConditions>,
@@ -131,7 +131,7 @@ pub(crate) struct RawEndpoint {
 
 /// `EndpointSlice.endpoints[].conditions`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawConditions {
     pub ready: Option<bool>,
     pub serving: Option<bool>,
@@ -140,7 +140,7 @@ pub(crate) struct RawConditions {
 
 /// `v1 Pod`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawPod {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawPodSpec>,
@@ -149,7 +149,7 @@ pub(crate) struct RawPod {
 
 /// `Pod.spec`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawPodSpec {
     pub hostname: Option<String>,
     pub subdomain: Option<String>,
@@ -160,7 +160,7 @@ pub(crate) struct RawPodSpec {
 
 /// A container or init container.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawContainer {
     pub ports: Option<Vec<RawContainerPort>>,
     pub restart_policy: Option<String>,
@@ -168,7 +168,7 @@ pub(crate) struct RawContainer {
 
 /// A container port.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawContainerPort {
     pub name: Option<String>,
     pub container_port: Option<Int>,
@@ -177,7 +177,7 @@ pub(crate) struct RawContainerPort {
 
 /// `Pod.status`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawPodStatus {
     pub phase: Option<String>,
     #[serde(rename = "podIP")]
@@ -189,14 +189,14 @@ pub(crate) struct RawPodStatus {
 
 /// An entry of `Pod.status.podIPs`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a mapping")]
 pub(crate) struct RawPodIp {
     pub ip: Option<String>,
 }
 
 /// An entry of `Pod.status.conditions`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a mapping")]
 pub(crate) struct RawPodCondition {
     #[serde(rename = "type")]
     pub condition_type: Option<String>,
@@ -205,14 +205,14 @@ pub(crate) struct RawPodCondition {
 
 /// `v1 Namespace`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a mapping")]
 pub(crate) struct RawNamespace {
     pub metadata: Option<RawMeta>,
 }
 
 /// `multicluster.x-k8s.io/v1alpha1 ServiceImport`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServiceImport {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawServiceImportSpec>,
@@ -220,7 +220,7 @@ pub(crate) struct RawServiceImport {
 
 /// `ServiceImport.spec`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServiceImportSpec {
     #[serde(rename = "type")]
     pub import_type: Option<String>,
@@ -230,7 +230,7 @@ pub(crate) struct RawServiceImportSpec {
 
 /// An entry of `ServiceImport.spec.ports`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServiceImportPort {
     pub name: Option<String>,
     pub protocol: Option<String>,
@@ -264,6 +264,19 @@ impl Visitor<'_> for IntVisitor {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i128, E> {
         Ok(i128::from(v))
     }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<i128, E> {
+        Ok(v)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<i128, E> {
+        i128::try_from(v).map_err(|_| too_large(v, &self))
+    }
+}
+
+/// The error for an integer beyond `i128`: more digits than any field takes.
+fn too_large<E: de::Error>(v: u128, expected: &dyn de::Expected) -> E {
+    E::invalid_value(de::Unexpected::Other(&format!("the number {v}")), expected)
 }
 
 /// An `IntOrString` (`targetPort`): an integer, or a string kept as written (a quoted
@@ -299,6 +312,16 @@ impl Visitor<'_> for IntOrStringVisitor {
         Ok(IntOrString::Int(i128::from(v)))
     }
 
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<IntOrString, E> {
+        Ok(IntOrString::Int(v))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<IntOrString, E> {
+        i128::try_from(v)
+            .map(IntOrString::Int)
+            .map_err(|_| too_large(v, &self))
+    }
+
     fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrString, E> {
         Ok(IntOrString::String(v.to_owned()))
     }
@@ -306,7 +329,7 @@ impl Visitor<'_> for IntOrStringVisitor {
 
 /// `apps/v1` StatefulSet, Deployment, ReplicaSet or DaemonSet: what their Pods look like.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawWorkload {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawWorkloadSpec>,
@@ -314,7 +337,7 @@ pub(crate) struct RawWorkload {
 
 /// The `spec` of a workload.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawWorkloadSpec {
     pub replicas: Option<Int>,
     pub selector: Option<RawLabelSelector>,
@@ -325,7 +348,7 @@ pub(crate) struct RawWorkloadSpec {
 
 /// A label selector.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawLabelSelector {
     pub match_labels: Option<BTreeMap<String, String>>,
     pub match_expressions: Option<serde_yaml::Value>,
@@ -333,7 +356,7 @@ pub(crate) struct RawLabelSelector {
 
 /// A Pod template.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawPodTemplate {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawPodSpec>,
@@ -341,7 +364,7 @@ pub(crate) struct RawPodTemplate {
 
 /// A StatefulSet's `spec.ordinals`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawOrdinals {
     pub start: Option<Int>,
 }

@@ -639,16 +639,3 @@ fn the_size_limit_is_inclusive() {
         }
     );
 }
-
-#[test]
-fn serde_messages_lose_their_own_position_and_keep_the_context_line() {
-    assert_eq!(
-        shift_lines(
-            "did not find expected key, while parsing a block mapping at line 2 column 1",
-            10
-        ),
-        "did not find expected key, while parsing a block mapping at line 12 column 1"
-    );
-    assert!(is_field_path("spec.ports[0].port"));
-    assert!(!is_field_path("invalid type"));
-}
