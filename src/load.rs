@@ -4,11 +4,13 @@
 //!
 //! 1. [`documents::split`] cuts the stream at `---` / `...` lines (see that module for why the
 //!    loader does not use serde_yaml's multi-document iterator).
-//! 2. The document is parsed into a `serde_yaml::Value`, which catches syntax errors (turned
+//! 2. [`scan`] reads each document's text in linear time and refuses nesting and aliases beyond
+//!    the [`LoadLimits`], before the YAML parser, whose cost they would blow up, sees it.
+//! 3. The document is parsed into a `serde_yaml::Value`, which catches syntax errors (turned
 //!    into located errors in the project's words by [`yaml_error`]), and must be a mapping with
 //!    `apiVersion` and `kind`. `kind: List` and `*List` documents (`kubectl get -o yaml`
-//!    output) are opened and each entry of `items` goes through step 3.
-//! 3. The object is dispatched on (`apiVersion`, `kind`). Kinds the simulator does not model are
+//!    output) are opened and each entry of `items` goes through step 4.
+//! 4. The object is dispatched on (`apiVersion`, `kind`). Kinds the simulator does not model are
 //!    listed as [`SkippedObject`]s. Modelled kinds are deserialized again, this time from the
 //!    text into the hand-written structs of [`raw`], so that type errors keep their field path
 //!    and line, and then checked and defaulted by [`validate`] as the API server would.
@@ -17,6 +19,7 @@
 
 mod documents;
 mod raw;
+mod scan;
 mod validate;
 mod yaml_error;
 pub(crate) use validate::external_name;
@@ -32,6 +35,86 @@ use yaml_error::{Source, serde_error};
 
 /// The default cap on one input's size: 64 MiB.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// What one input may cost, checked before and while it is parsed, so that no input, however
+/// it is made, takes time or memory out of proportion to its size. Each limit that is crossed
+/// is a [`LoadError`] located where it is crossed; the defaults ([`LoadLimits::DEFAULT`]) are
+/// far above what a real dump holds. Set them with
+/// [`ClusterBuilder::load_limits`](crate::ClusterBuilder::load_limits).
+///
+/// | limit | default | error |
+/// |---|---|---|
+/// | [`max_input_bytes`](Self::max_input_bytes) | 64 MiB | [`LoadErrorKind::TooLarge`] |
+/// | [`max_depth`](Self::max_depth) | 128 levels | [`LoadErrorKind::TooDeep`] |
+/// | [`max_aliases`](Self::max_aliases) | 1,000 uses | [`LoadErrorKind::TooManyAliases`] |
+/// | [`max_alias_bytes`](Self::max_alias_bytes) | 1 MiB | [`LoadErrorKind::AliasesTooLarge`] |
+///
+/// With them, parsing an input costs time linear in its size, and the text a document's aliases
+/// copy is at most `max_alias_bytes` more.
+///
+/// ```ignore
+/// // (`ignore`d until the crate root re-exports `LoadLimits`; `load::tests` runs this.)
+/// use k8s_dns_sim::{ClusterBuilder, LoadErrorKind, LoadLimits};
+///
+/// let mut limits = LoadLimits::default();
+/// limits.max_depth = 8;
+/// let mut builder = ClusterBuilder::new();
+/// builder.load_limits(limits);
+/// let deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: [[[[[[[[[]]]]]]]]]\n";
+/// let errors = builder.add_yaml("deep.yaml", deep).map(|_| ()).unwrap_err();
+/// assert_eq!(errors.errors()[0].kind, LoadErrorKind::TooDeep { limit: 8 });
+/// assert_eq!(
+///     errors.to_string(),
+///     "deep.yaml: document 1, line 4, column 14: expected collections nested at most 8 deep, found one at depth 9"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadLimits {
+    /// The largest input, in bytes, refused before any parsing (default
+    /// [`DEFAULT_MAX_INPUT_BYTES`], 64 MiB). The YAML parser keeps a whole document's events in
+    /// memory, a few times the document's size.
+    pub max_input_bytes: usize,
+    /// The deepest nesting of collections (mappings and sequences, block or flow style, the
+    /// document's own mapping counting as 1) in one document, counting what an alias brings in
+    /// where it is used (default 128). The `kubectl get -o yaml` dumps among the fixtures nest
+    /// at most 11 deep (in their `managedFields`); real objects rarely pass 20. The YAML parser itself stops at 128, so a larger value acts as 128.
+    pub max_depth: usize,
+    /// The most alias uses (`*name`) in one document, each alias counted once for every time
+    /// the anchored node holding it is itself used (default 1,000). kubectl's output has none;
+    /// hand-written manifests use a few per shared block. Nine aliases to an anchor of nine
+    /// aliases to … (the "billion laughs") are refused at the 1,001st copy instead of being
+    /// expanded a billion times.
+    pub max_aliases: usize,
+    /// The most text the aliases of one document may copy, in bytes: each use counts the size
+    /// of the text its anchored node covers, with that text's own aliases expanded (default
+    /// 1 MiB). This bounds what a few aliases of a large anchored node cost.
+    pub max_alias_bytes: usize,
+}
+
+impl LoadLimits {
+    /// The defaults: 64 MiB, 128 levels, 1,000 alias uses, 1 MiB copied by aliases.
+    pub const DEFAULT: LoadLimits = LoadLimits {
+        max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+        max_depth: 128,
+        max_aliases: 1_000,
+        max_alias_bytes: 1024 * 1024,
+    };
+
+    fn budget(&self) -> scan::Budget {
+        scan::Budget {
+            max_depth: self.max_depth,
+            max_aliases: self.max_aliases,
+            max_alias_bytes: self.max_alias_bytes,
+        }
+    }
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits::DEFAULT
+    }
+}
 
 /// An object read from the input, with where it was.
 #[derive(Debug, Clone)]
@@ -142,27 +225,43 @@ pub(crate) struct Batch {
     pub corefiles: Vec<EmbeddedCorefile>,
 }
 
-/// Reads every document of `text`. All-or-nothing: any error means no objects.
-///
-/// `origin` names the input in locations (usually a file name). An input longer than
-/// `max_bytes` is refused as a whole, before any parsing.
+/// Reads every document of `text` with the default limits but for its size, capped at
+/// `max_bytes`. All-or-nothing: any error means no objects.
 pub(crate) fn parse_manifests(
     origin: Option<&str>,
     text: &str,
     max_bytes: usize,
 ) -> Result<Batch, Vec<LoadError>> {
+    let limits = LoadLimits {
+        max_input_bytes: max_bytes,
+        ..LoadLimits::DEFAULT
+    };
+    parse_manifests_with(origin, text, &limits)
+}
+
+/// Reads every document of `text`. All-or-nothing: any error means no objects.
+///
+/// `origin` names the input in locations (usually a file name). An input longer than
+/// `limits.max_input_bytes` is refused as a whole, before any parsing; a document that nests
+/// or uses aliases beyond `limits` is refused before the YAML parser sees it.
+pub(crate) fn parse_manifests_with(
+    origin: Option<&str>,
+    text: &str,
+    limits: &LoadLimits,
+) -> Result<Batch, Vec<LoadError>> {
     let mut loader = Loader {
         origin: origin.map(str::to_owned),
+        limits: *limits,
         batch: Batch::default(),
         errors: Vec::new(),
     };
-    if text.len() > max_bytes {
+    if text.len() > limits.max_input_bytes {
         let location = loader.location(None, None, None);
         return Err(vec![LoadError::new(
             location,
             LoadErrorKind::TooLarge {
                 size: text.len(),
-                limit: max_bytes,
+                limit: limits.max_input_bytes,
             },
         )]);
     }
@@ -203,6 +302,7 @@ fn api_group(api_version: &str) -> &str {
 /// The state of one [`parse_manifests`] call.
 struct Loader {
     origin: Option<String>,
+    limits: LoadLimits,
     batch: Batch,
     errors: Vec<LoadError>,
 }
@@ -261,6 +361,10 @@ impl Loader {
             item: None,
             line: Some(document.first_line + first + 1),
         };
+        if let Err(found) = scan::check(&document.text, self.limits.budget()) {
+            self.errors.push(self.breach(document, found));
+            return;
+        }
         let value: Value = match serde_yaml::from_str(&document.text) {
             Ok(value) => value,
             Err(error) => {
@@ -293,6 +397,33 @@ impl Loader {
         } else {
             self.object(&site, map, &api_version, &kind, None);
         }
+    }
+
+    /// The error for a document that breaks a limit the [`scan`] checks.
+    fn breach(&self, document: &Document, found: scan::Found) -> LoadError {
+        let (line, column) = document.input_position_of(found.offset);
+        let mut location = self.location(Some(document.number), None, Some(line));
+        location.column = Some(column);
+        let kind = match found.breach {
+            scan::Breach::Depth => LoadErrorKind::TooDeep {
+                limit: self.limits.max_depth,
+            },
+            scan::Breach::Aliases { alias } => LoadErrorKind::TooManyAliases {
+                alias,
+                limit: self.limits.max_aliases,
+            },
+            scan::Breach::AliasBytes { alias, total } => LoadErrorKind::AliasesTooLarge {
+                alias,
+                limit: self.limits.max_alias_bytes,
+                total,
+            },
+            scan::Breach::Recursive { alias } => LoadErrorKind::Syntax {
+                message: format!(
+                    "expected an alias of a complete node, found *{alias} inside the node &{alias} anchors"
+                ),
+            },
+        };
+        LoadError::new(location, kind)
     }
 
     /// Reads `apiVersion` and `kind`, reporting them when missing or not strings.

@@ -531,3 +531,70 @@ fn a_service_import_of_another_api_group_is_skipped_not_refused() {
     assert_eq!(skipped.api_version, "lighthouse.submariner.io/v2alpha1");
     assert_eq!(skipped.kind, "ServiceImport");
 }
+
+#[test]
+fn deep_flow_nesting_is_refused_promptly_where_it_crosses_the_limit() {
+    // The YAML parser's time grows with the square of this depth: 100,000 levels (200 KB) took
+    // two minutes before it refused them. The loader counts the levels first.
+    let levels = 100_000;
+    let cases = [
+        (
+            format!("a: {}{}\n", "[".repeat(levels), "]".repeat(levels)),
+            "document 1, line 1, column 131: expected collections nested at most 128 deep, found one at depth 129",
+        ),
+        (
+            format!(
+                "apiVersion: v1\nkind: Namespace\nmetadata: {{name: a}}\n---\na: {}x{}\n",
+                "{a: ".repeat(levels),
+                "}".repeat(levels)
+            ),
+            "document 2, line 5, column 512: expected collections nested at most 128 deep, found one at depth 129",
+        ),
+        (
+            format!("{}x\n", "- ".repeat(levels)),
+            "document 1, line 1, column 257: expected collections nested at most 128 deep, found one at depth 129",
+        ),
+    ];
+    for (text, expected) in cases {
+        let errors = within_ten_seconds(move || Cluster::from_yaml(&text).map(|_| ()))
+            .expect_err("too deep");
+        assert_eq!(errors.to_string(), expected);
+        assert_eq!(
+            errors.errors()[0].kind,
+            LoadErrorKind::TooDeep { limit: 128 }
+        );
+    }
+}
+
+#[test]
+fn alias_bombs_are_refused_promptly_at_the_alias_that_crosses_the_limit() {
+    // Nine levels of nine aliases: a billion copies of "lol" if expanded.
+    let mut laughs = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..=9 {
+        let uses = vec![format!("*a{}", i - 1); 9].join(", ");
+        laughs.push_str(&format!("a{i}: &a{i} [{uses}]\n"));
+    }
+    // Few levels but wide: 10,000 uses of a 6,000-item list (100 KB) took 31 s and built 60
+    // million nodes.
+    let items: Vec<String> = (0..6000).map(|i| format!("item{i}")).collect();
+    let wide = format!(
+        "a: &a [{}]\nb: [{}]\n",
+        items.join(", "),
+        ["*a"; 10_000].join(", ")
+    );
+    let cases = [
+        (
+            laughs,
+            "document 1, line 5, column 10: expected at most 1000 alias uses in one document (each alias counted every time its anchored node is copied), found more at *a3",
+        ),
+        (
+            wide,
+            "document 1, line 2, column 73: expected aliases to copy at most 1048576 bytes into one document, found *a taking it to 1060074 bytes",
+        ),
+    ];
+    for (text, expected) in cases {
+        let errors = within_ten_seconds(move || Cluster::from_yaml(&text).map(|_| ()))
+            .expect_err("an alias bomb");
+        assert_eq!(errors.to_string(), expected);
+    }
+}

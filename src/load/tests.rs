@@ -639,3 +639,74 @@ fn the_size_limit_is_inclusive() {
         }
     );
 }
+
+#[test]
+fn the_builder_sets_every_limit() {
+    use crate::cluster::ClusterBuilder;
+
+    // The first error of loading `text` with `limits`, if any.
+    let load_with = |limits: LoadLimits, text: &str| -> Option<LoadError> {
+        let mut builder = ClusterBuilder::new();
+        builder.load_limits(limits);
+        let result = builder.add_yaml("limits.yaml", text).map(|_| ());
+        result.err().map(|errors| errors.errors()[0].clone())
+    };
+    let defaults = LoadLimits::default();
+    assert_eq!(defaults, LoadLimits::DEFAULT);
+    let deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: [[[[[[[[[]]]]]]]]]\n";
+    assert_eq!(load_with(defaults, deep), None);
+    let error = load_with(
+        LoadLimits {
+            max_depth: 8,
+            ..defaults
+        },
+        deep,
+    )
+    .expect("too deep");
+    assert_eq!(
+        error.to_string(),
+        "limits.yaml: document 1, line 4, column 14: expected collections nested at most 8 deep, found one at depth 9"
+    );
+    let aliases =
+        "a: &a [x]\nb: [*a, *a, *a]\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n";
+    assert_eq!(load_with(defaults, aliases), None);
+    let error = load_with(
+        LoadLimits {
+            max_aliases: 2,
+            ..defaults
+        },
+        aliases,
+    )
+    .expect("over a limit");
+    assert_eq!(
+        error.kind,
+        LoadErrorKind::TooManyAliases {
+            alias: "a".to_owned(),
+            limit: 2
+        }
+    );
+    let error = load_with(
+        LoadLimits {
+            max_alias_bytes: 10,
+            ..defaults
+        },
+        aliases,
+    )
+    .expect("over a limit");
+    assert!(matches!(
+        error.kind,
+        LoadErrorKind::AliasesTooLarge { limit: 10, .. }
+    ));
+    let error = load_with(
+        LoadLimits {
+            max_input_bytes: 10,
+            ..defaults
+        },
+        aliases,
+    )
+    .expect("over a limit");
+    assert!(matches!(
+        error.kind,
+        LoadErrorKind::TooLarge { limit: 10, .. }
+    ));
+}

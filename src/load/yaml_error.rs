@@ -11,11 +11,15 @@
 //!   with a byte offset in the text: the location becomes that offset's line and column;
 //! - a duplicate key is reported at the start of its mapping: the location becomes the second
 //!   occurrence of the key, the one to remove, as kubectl names it;
-//! - an unknown anchor names no alias: the message quotes the alias written at its position.
+//! - an unknown anchor names no alias: the message quotes the alias written at its position;
+//! - the parser's own nesting limit becomes [`LoadErrorKind::TooDeep`].
 
 use super::documents::{self, Document};
 use super::validate::Checker;
 use crate::error::{LoadError, LoadErrorKind, Location};
+
+/// The nesting limit of the YAML library itself (serde_yaml's recursion limit).
+pub(crate) const PARSER_DEPTH_LIMIT: usize = 128;
 
 /// Where a serde_yaml error was found.
 pub(crate) enum Source<'a> {
@@ -75,6 +79,9 @@ pub(crate) fn serde_error(
     }
     let index = error.location().map(|mark| mark.index());
     let kind = match message.as_str() {
+        "recursion limit exceeded" => LoadErrorKind::TooDeep {
+            limit: PARSER_DEPTH_LIMIT,
+        },
         "unknown anchor" => {
             let alias = text
                 .zip(index)
