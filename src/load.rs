@@ -3,13 +3,14 @@
 //! The pipeline, one document at a time:
 //!
 //! 1. [`documents::split`] cuts the stream at `---` / `...` lines (see that module for why the
-//!    loader does not use serde_yaml's multi-document iterator).
+//!    loader does not use serde_yaml's multi-document iterator), and a stream of JSON objects
+//!    (`{…}{…}`, as several `kubectl get -o json` print it) into one document per object.
 //! 2. [`scan`] reads each document's text in linear time and refuses nesting and aliases beyond
 //!    the [`LoadLimits`], before the YAML parser, whose cost they would blow up, sees it.
 //! 3. The document is parsed into a `serde_yaml::Value`, which catches syntax errors (turned
-//!    into located errors in the project's words by [`yaml_error`]), and must be a mapping with
-//!    `apiVersion` and `kind`. `kind: List` and `*List` documents (`kubectl get -o yaml`
-//!    output) are opened and each entry of `items` goes through step 4.
+//!    into located errors by [`yaml_error`]), its merge keys (`<<`) are applied ([`merge`]), and
+//!    it must be a mapping with `apiVersion` and `kind`. `kind: List` and `*List` documents
+//!    (`kubectl get -o yaml` output) are opened and each entry of `items` goes through step 4.
 //! 4. The object is dispatched on (`apiVersion`, `kind`). Kinds the simulator does not model are
 //!    listed as [`SkippedObject`]s. Modelled kinds are deserialized again, this time from the
 //!    text into the hand-written structs of [`raw`], so that type errors keep their field path
@@ -18,6 +19,7 @@
 //! Every error is collected; a batch with any error yields no object at all.
 
 mod documents;
+mod merge;
 mod raw;
 mod scan;
 mod validate;
@@ -293,6 +295,25 @@ const MODELLED: &[(&str, &str, Kind)] = &[
     ("apps/v1", "DaemonSet", Kind::DaemonSet),
 ];
 
+/// The modelled object `map` describes, when it names one: its kind (of a modelled group),
+/// name and namespace (`default` when unset).
+fn identity(map: &Mapping) -> Option<ObjectRef> {
+    fn text(value: Option<&Value>) -> Option<&str> {
+        value.and_then(Value::as_str).filter(|s| !s.is_empty())
+    }
+    let kind = text(map.get("kind"))?;
+    let api_version = text(map.get("apiVersion"))?;
+    let &(_, _, kind) = MODELLED
+        .iter()
+        .find(|(version, k, _)| *k == kind && api_group(version) == api_group(api_version))?;
+    let metadata = |key: &str| text(map.get("metadata").and_then(|m| m.get(key)));
+    let name = metadata("name")?;
+    Some(match kind {
+        Kind::Namespace => ObjectRef::cluster_scoped(kind, name),
+        _ => ObjectRef::namespaced(kind, metadata("namespace").unwrap_or("default"), name),
+    })
+}
+
 /// The group of an `apiVersion`: `discovery.k8s.io` of `discovery.k8s.io/v1`, empty for the
 /// core group (`v1`).
 fn api_group(api_version: &str) -> &str {
@@ -365,7 +386,7 @@ impl Loader {
             self.errors.push(self.breach(document, found));
             return;
         }
-        let value: Value = match serde_yaml::from_str(&document.text) {
+        let mut value: Value = match serde_yaml::from_str(&document.text) {
             Ok(value) => value,
             Err(error) => {
                 let location = self.site_location(&site);
@@ -376,6 +397,23 @@ impl Loader {
         };
         if value.is_null() {
             return; // a document holding only `~` or `null`
+        }
+        // With merge keys applied, the objects are read from the merged value, not the text.
+        let merged = merge::has_merge_keys(&value);
+        if merged && let Err(bad) = merge::apply(&mut value, describe) {
+            let object = value.as_mapping().and_then(identity);
+            let mut checker = self.checker(&site, object);
+            checker.report(
+                &bad.field,
+                LoadErrorKind::Syntax {
+                    message: format!(
+                        "expected a mapping or a sequence of mappings to merge, found {}",
+                        bad.found
+                    ),
+                },
+            );
+            self.errors.append(&mut checker.errors);
+            return;
         }
         let Some(map) = value.as_mapping() else {
             let location = self.site_location(&site);
@@ -395,7 +433,8 @@ impl Loader {
         if is_list {
             self.list(&site, map, &api_version, &kind);
         } else {
-            self.object(&site, map, &api_version, &kind, None);
+            let item = merged.then_some(&value);
+            self.object(&site, map, &api_version, &kind, item);
         }
     }
 
@@ -541,15 +580,7 @@ impl Loader {
             });
             return;
         };
-        let object_ref = metadata("name").map(|name| match model_kind {
-            Kind::Namespace => ObjectRef::cluster_scoped(model_kind, &name),
-            _ => ObjectRef::namespaced(
-                model_kind,
-                metadata("namespace").as_deref().unwrap_or("default"),
-                &name,
-            ),
-        });
-        let mut checker = self.checker(site, object_ref);
+        let mut checker = self.checker(site, identity(map));
         if api_version != expected_version {
             checker.invalid(
                 "apiVersion",
@@ -643,8 +674,9 @@ impl Loader {
         let result = match item {
             None => serde_yaml::from_str::<T>(&site.document.text)
                 .map_err(|e| serde_error(&e, location, Source::Document(site.document))),
-            // A List entry has no text of its own: write it out again and read that, which
-            // keeps serde's field path; the line is then found by walking the document.
+            // A List entry (or a merged document) has no text of its own: write it out again
+            // and read that, which keeps serde's field path; the line is then found by walking
+            // the document.
             Some(value) => serde_yaml::to_string(value)
                 .and_then(|text| serde_yaml::from_str::<T>(&text))
                 .map_err(|e| serde_error(&e, location, Source::Rewritten(checker))),
