@@ -25,6 +25,9 @@ mod scan;
 mod validate;
 mod yaml_error;
 pub(crate) use validate::external_name;
+// For `Change::SetSelector` (`cluster/update.rs`), which checks a selector as the loader does.
+#[allow(unused_imports)]
+pub(crate) use validate::selector_problems;
 
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};

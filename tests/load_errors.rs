@@ -154,6 +154,21 @@ fn each_bad_manifest_is_reported_with_its_location_object_and_field() {
             "document 1, line 7, column 17: Service default/web: spec.externalName: expected a DNS-1123 subdomain, optionally with one trailing dot, found \"db_1.example.com.\"".into(),
         ),
         (
+            "a selector value is a string, as the API server's map[string]string",
+            service("  clusterIP: None\n  selector:\n    app: 1\n"),
+            "document 1, line 8, column 10: Service default/web: spec.selector[app]: expected a string (quote it), found the number 1".into(),
+        ),
+        (
+            "a selector key is a qualified name",
+            service("  clusterIP: None\n  selector:\n    my app: web\n"),
+            "document 1, line 8, column 13: Service default/web: spec.selector[my app]: expected a label key (a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, optionally after a DNS-1123 subdomain and '/'), found \"my app\"".into(),
+        ),
+        (
+            "a label value is at most 63 characters, alphanumeric at both ends",
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n  labels:\n    team: web-\n".into(),
+            "document 1, line 6, column 11: Namespace prod: metadata.labels[team]: expected a label value (empty, or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit), found \"web-\"".into(),
+        ),
+        (
             "Endpoints addresses need a valid, non-special ip",
             "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: legacy\nsubsets:\n- addresses:\n  - ip: 127.0.0.1\n  ports:\n  - port: 80\n".into(),
             "document 1, line 7, column 9: Endpoints default/legacy: subsets[0].addresses[0].ip: expected an address that is not unspecified, loopback, link-local or multicast, found \"127.0.0.1\"".into(),

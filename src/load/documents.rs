@@ -288,23 +288,30 @@ pub(crate) enum Segment<'a> {
     Index(usize),
 }
 
-/// Splits a field path such as `items[2].spec.ports[1].port` into segments.
+/// Splits a field path such as `items[2].spec.ports[1].port` into segments. A bracket that
+/// holds no number holds a mapping key that may contain dots (`metadata.labels[app.kubernetes.io/name]`).
 pub(crate) fn segments(path: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
-    for part in path.split('.') {
-        let (key, mut rest) = match part.find('[') {
-            Some(at) => part.split_at(at),
-            None => (part, ""),
-        };
-        if !key.is_empty() {
-            out.push(Segment::Key(key));
-        }
-        while let Some(inner) = rest.strip_prefix('[') {
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(inner) = rest.strip_prefix('[') {
             let Some(close) = inner.find(']') else { break };
-            if let Ok(index) = inner[..close].parse() {
-                out.push(Segment::Index(index));
+            let inside = &inner[..close];
+            match inside.parse() {
+                Ok(index) => out.push(Segment::Index(index)),
+                Err(_) => out.push(Segment::Key(inside)),
             }
             rest = &inner[close + 1..];
+        } else {
+            let rest_trimmed = rest.strip_prefix('.').unwrap_or(rest);
+            let end = rest_trimmed.find(['.', '[']).unwrap_or(rest_trimmed.len());
+            if end > 0 {
+                out.push(Segment::Key(&rest_trimmed[..end]));
+            }
+            rest = &rest_trimmed[end..];
+            if end == 0 && !rest.starts_with('[') {
+                rest = rest.get(1..).unwrap_or_default();
+            }
         }
     }
     out
@@ -798,6 +805,20 @@ kind: List
     fn json_item_lines_finds_kubectl_items() {
         let json = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\n            \"kind\": \"Service\",\n            \"metadata\": {\n                \"managedFields\": [\n                    {\n                    }\n                ]\n            }\n        },\n        {\n            \"kind\": \"Pod\"\n        }\n    ],\n    \"kind\": \"List\"\n}\n";
         assert_eq!(json_item_lines(json), vec![3, 12]);
+    }
+
+    #[test]
+    fn segments_keep_bracketed_keys_whole() {
+        assert_eq!(
+            segments("metadata.labels[app.kubernetes.io/name]"),
+            vec![
+                Segment::Key("metadata"),
+                Segment::Key("labels"),
+                Segment::Key("app.kubernetes.io/name"),
+            ]
+        );
+        assert_eq!(segments("a..b"), vec![Segment::Key("a"), Segment::Key("b")]);
+        assert_eq!(segments("a[x"), vec![Segment::Key("a")]);
     }
 
     #[test]

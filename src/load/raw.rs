@@ -20,7 +20,9 @@ pub(crate) struct RawMeta {
     pub name: Option<String>,
     pub generate_name: Option<String>,
     pub namespace: Option<String>,
+    #[serde(deserialize_with = "string_map")]
     pub labels: Option<BTreeMap<String, String>>,
+    #[serde(deserialize_with = "string_map")]
     pub annotations: Option<BTreeMap<String, String>>,
     pub deletion_timestamp: Option<serde_yaml::Value>,
 }
@@ -46,6 +48,7 @@ pub(crate) struct RawServiceSpec {
     pub ip_families: Option<Vec<String>>,
     pub ip_family_policy: Option<String>,
     pub ports: Option<Vec<RawServicePort>>,
+    #[serde(deserialize_with = "string_map")]
     pub selector: Option<BTreeMap<String, String>>,
     pub external_name: Option<String>,
     pub publish_not_ready_addresses: Option<bool>,
@@ -350,6 +353,7 @@ pub(crate) struct RawWorkloadSpec {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawLabelSelector {
+    #[serde(deserialize_with = "string_map")]
     pub match_labels: Option<BTreeMap<String, String>>,
     pub match_expressions: Option<serde_yaml::Value>,
 }
@@ -367,4 +371,66 @@ pub(crate) struct RawPodTemplate {
 #[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawOrdinals {
     pub start: Option<Int>,
+}
+
+/// A `map[string]string` of the API (labels, annotations, selectors): every value must be a
+/// string, as the API server's JSON decoder demands. YAML `app: 1` or `enabled: true` is a
+/// number or a boolean there, refused with "cannot unmarshal number into … of type string";
+/// serde_yaml alone would turn them into strings. A null value (`app:`) is the empty string,
+/// as the API server reads it. Keys are read as strings (`1: a` is the key `"1"`, as kubectl
+/// writes it to JSON).
+fn string_map<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let map: Option<BTreeMap<String, StrictString>> = Option::deserialize(deserializer)?;
+    Ok(map.map(|map| map.into_iter().map(|(k, v)| (k, v.0)).collect()))
+}
+
+/// A string value that must be written as a string in YAML: see [`string_map`].
+struct StrictString(String);
+
+impl<'de> Deserialize<'de> for StrictString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictStringVisitor)
+    }
+}
+
+struct StrictStringVisitor;
+
+impl Visitor<'_> for StrictStringVisitor {
+    type Value = StrictString;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string (quote it)")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<StrictString, E> {
+        Ok(StrictString(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<StrictString, E> {
+        Ok(StrictString(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<StrictString, E> {
+        Ok(StrictString(String::new()))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<StrictString, E> {
+        Ok(StrictString(String::new()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<StrictString, E> {
+        Err(E::invalid_type(
+            de::Unexpected::Other(&format!("integer `{v}`")),
+            &self,
+        ))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<StrictString, E> {
+        Err(E::invalid_type(
+            de::Unexpected::Other(&format!("integer `{v}`")),
+            &self,
+        ))
+    }
 }

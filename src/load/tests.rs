@@ -757,6 +757,18 @@ fn a_stream_of_json_objects_loads_one_document_per_object() {
 }
 
 #[test]
+fn label_values_are_strings_as_the_api_server_reads_them() {
+    let service = only_service(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    version: \"1\"\n    empty:\n    tilde: ~\nspec:\n  clusterIP: None\n  selector:\n    app: \"1\"\n",
+    );
+    assert_eq!(
+        service.meta.labels,
+        map(&[("empty", ""), ("tilde", ""), ("version", "1")])
+    );
+    assert_eq!(service.selector, Some(map(&[("app", "1")]).into()));
+}
+
+#[test]
 fn the_builder_sets_every_limit() {
     use crate::cluster::ClusterBuilder;
 

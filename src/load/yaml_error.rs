@@ -71,7 +71,7 @@ pub(crate) fn serde_error(
     // column 1"): make that line absolute too.
     let message = shift_lines(&message, line_offset);
     let (mut field, message) = match message.split_once(": ") {
-        Some((path, rest)) if is_field_path(path) => (Some(path.to_owned()), rest.to_owned()),
+        Some((path, rest)) if is_field_path(path) => (Some(map_key_path(path)), rest.to_owned()),
         _ => (None, message),
     };
     if let (Source::Rewritten(checker), Some(path)) = (&source, &field) {
@@ -113,10 +113,10 @@ pub(crate) fn serde_error(
                         location.column = Some(column);
                     }
                 }
-                field = Some(match field {
+                field = Some(map_key_path(&match field {
                     Some(path) => format!("{path}.{key}"),
                     None => key,
-                });
+                }));
                 let first =
                     first.map_or_else(String::new, |line| format!(" (first on line {line})"));
                 LoadErrorKind::Syntax {
@@ -134,6 +134,27 @@ pub(crate) fn serde_error(
     let mut load_error = LoadError::new(location, kind);
     load_error.field = field;
     load_error
+}
+
+/// serde_yaml's path with the key of a string map (labels, annotations, a selector) written
+/// as the loader writes it, in brackets, since label keys hold dots and slashes:
+/// `metadata.labels.app.kubernetes.io/name` → `metadata.labels[app.kubernetes.io/name]`.
+fn map_key_path(path: &str) -> String {
+    const MAPS: [&str; 4] = ["labels", "annotations", "matchLabels", "selector"];
+    let mut search = 0;
+    while let Some(found) = path[search..].find('.') {
+        let dot = search + found;
+        let segment_start = path[..dot].rfind(['.', ']']).map_or(0, |at| at + 1);
+        let segment = &path[segment_start..dot];
+        let key = &path[dot + 1..];
+        // A workload's `spec.selector` is a struct holding `matchLabels`.
+        let struct_field = segment == "selector" && key.starts_with("match");
+        if MAPS.contains(&segment) && !struct_field && !key.is_empty() {
+            return format!("{}[{key}]", &path[..dot]);
+        }
+        search = dot + 1;
+    }
+    path.to_owned()
 }
 
 /// ` at position N` in a libyaml message: its start, length and N.
@@ -511,6 +532,31 @@ mod tests {
             assert_eq!(expected_found(serde).as_deref(), Some(ours), "{serde}");
         }
         assert_eq!(expected_found("did not find expected key"), None);
+    }
+
+    #[test]
+    fn string_map_keys_are_bracketed() {
+        let cases = [
+            ("metadata.labels.app", "metadata.labels[app]"),
+            (
+                "items[0].metadata.labels.app.kubernetes.io/name",
+                "items[0].metadata.labels[app.kubernetes.io/name]",
+            ),
+            ("spec.selector.app", "spec.selector[app]"),
+            (
+                "spec.selector.matchLabels.tier",
+                "spec.selector.matchLabels[tier]",
+            ),
+            ("spec.selector.matchLabels", "spec.selector.matchLabels"),
+            (
+                "spec.template.metadata.annotations.a/b",
+                "spec.template.metadata.annotations[a/b]",
+            ),
+            ("spec.ports[0].port", "spec.ports[0].port"),
+        ];
+        for (serde, ours) in cases {
+            assert_eq!(map_key_path(serde), ours, "{serde}");
+        }
     }
 
     #[test]
