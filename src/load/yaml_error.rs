@@ -94,9 +94,9 @@ pub(crate) fn serde_error(
             }
         }
         "control characters are not allowed" => {
-            let found = text
-                .zip(offset)
-                .and_then(|(document, at)| document.text.get(at..)?.chars().next());
+            // libyaml prints no offset when it is 0.
+            let found =
+                text.and_then(|document| document.text.get(offset.unwrap_or(0)..)?.chars().next());
             LoadErrorKind::Syntax {
                 message: forbidden_character(found),
             }
