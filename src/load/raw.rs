@@ -5,7 +5,10 @@
 //! (`status`, `managedFields`, `uid`, …) deserializes; whether a required field is present is
 //! decided by the validation step, which can then name the field in its error. Numbers are
 //! read as [`Int`] rather than `u16` so that an out-of-range port is reported as the API server
-//! reports it ("from 1 to 65535"), not as a serde type error.
+//! reports it ("from 1 to 65535"), not as a serde type error. Each struct expects "a mapping",
+//! so that a type error names what was expected in the API's terms, not the struct. Label,
+//! annotation and selector maps take strings only ([`string_map`]), as the API server's
+//! `map[string]string` does.
 
 use std::collections::BTreeMap;
 use std::fmt;
