@@ -64,7 +64,7 @@ use index::{Index, Linked, Objects};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
-use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadedObject, SkippedObject};
+use crate::load::{self, EmbeddedCorefile, LoadLimits, LoadedObject, SkippedObject};
 use crate::model::Workload;
 use crate::model::{
     ClusterIpSpec, Endpoint, EndpointSlice, Endpoints, Object, ObjectMeta, ObjectRef, Pod,
@@ -500,7 +500,7 @@ pub struct ClusterBuilder {
     service_cidrs: Option<ServiceCidrs>,
     workload_config: WorkloadConfig,
     object_limits: ObjectLimits,
-    max_input_bytes: usize,
+    load_limits: LoadLimits,
 }
 
 impl Default for ClusterBuilder {
@@ -520,7 +520,7 @@ impl ClusterBuilder {
             service_cidrs: None,
             workload_config: WorkloadConfig::default(),
             object_limits: ObjectLimits::default(),
-            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            load_limits: LoadLimits::DEFAULT,
         }
     }
 
@@ -550,9 +550,19 @@ impl ClusterBuilder {
         self
     }
 
-    /// Sets the largest input [`ClusterBuilder::add_yaml`] accepts, in bytes.
+    /// Sets the largest input [`ClusterBuilder::add_yaml`] accepts, in bytes (the
+    /// `max_input_bytes` of [`ClusterBuilder::load_limits`]).
     pub fn max_input_bytes(&mut self, limit: usize) -> &mut Self {
-        self.max_input_bytes = limit;
+        self.load_limits.max_input_bytes = limit;
+        self
+    }
+
+    /// Sets every limit [`ClusterBuilder::add_yaml`] checks an input against: its size, and for
+    /// each document how deep it nests and how much its aliases copy (defaults: 64 MiB, 128
+    /// levels, 1,000 alias uses and 1 MiB copied by aliases; see `LoadLimits`). A limit crossed
+    /// is a [`LoadError`] located where it is crossed.
+    pub fn load_limits(&mut self, limits: LoadLimits) -> &mut Self {
+        self.load_limits = limits;
         self
     }
 
@@ -572,7 +582,7 @@ impl ClusterBuilder {
 
     fn add_batch(&mut self, origin: Option<&str>, text: &str) -> Result<(), LoadErrors> {
         let batch =
-            load::parse_manifests(origin, text, self.max_input_bytes).map_err(LoadErrors::new)?;
+            load::parse_manifests_with(origin, text, &self.load_limits).map_err(LoadErrors::new)?;
         let mut errors = Vec::new();
         let mut seen: HashMap<ObjectRef, Location> = HashMap::new();
         let identities = batch

@@ -180,6 +180,44 @@ pub enum LoadErrorKind {
         /// Where the first definition is.
         first: Location,
     },
+    /// A document nests its collections (mappings and sequences, in block or flow style) deeper
+    /// than the limit (`max_depth`, set with
+    /// [`ClusterBuilder::load_limits`](crate::ClusterBuilder::load_limits)), counting the levels
+    /// an alias brings in. The location is where the first level too many
+    /// opens. Checked on the text before the YAML parser sees it, whose time would otherwise
+    /// grow with the square of the depth.
+    #[error("expected collections nested at most {limit} deep, found one at depth {}", limit + 1)]
+    TooDeep {
+        /// The most levels allowed.
+        limit: usize,
+    },
+    /// A document uses aliases more often than the limit (`max_aliases`) allows, each alias
+    /// counted once for every time the anchored node that holds it is itself copied (so an
+    /// alias bomb, the "billion laughs", is refused at its first expansions, not expanded). The
+    /// location is the alias that crosses the limit.
+    #[error(
+        "expected at most {limit} alias uses in one document (each alias counted every time its anchored node is copied), found more at *{alias}"
+    )]
+    TooManyAliases {
+        /// The alias that crosses the limit, without its `*`.
+        alias: String,
+        /// The most uses allowed.
+        limit: usize,
+    },
+    /// A document's aliases copy more text than the limit (`max_alias_bytes`) allows: each
+    /// alias counts the size of the text its anchor covers (with that text's own aliases
+    /// expanded). The location is the alias that crosses the limit.
+    #[error(
+        "expected aliases to copy at most {limit} bytes into one document, found *{alias} taking it to {total} bytes"
+    )]
+    AliasesTooLarge {
+        /// The alias that crosses the limit, without its `*`.
+        alias: String,
+        /// The most bytes allowed.
+        limit: usize,
+        /// The bytes copied up to and including this alias.
+        total: usize,
+    },
     /// A Service needs a cluster IP and its service CIDR has no free address left.
     #[error("no free address left in the service CIDR {cidr}")]
     ServiceCidrExhausted {

@@ -70,7 +70,7 @@ pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{
     BatchError, Errors, InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location,
 };
-pub use load::{DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, SkippedObject};
+pub use load::{DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadLimits, SkippedObject};
 pub use model::{Kind, Object, ObjectRef};
 pub use server::ClusterDns;
 pub use upstream::{Upstream, UpstreamAnswer};

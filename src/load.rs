@@ -3,11 +3,15 @@
 //! The pipeline, one document at a time:
 //!
 //! 1. [`documents::split`] cuts the stream at `---` / `...` lines (see that module for why the
-//!    loader does not use serde_yaml's multi-document iterator).
-//! 2. The document is parsed into a `serde_yaml::Value`, which catches syntax errors, and must
-//!    be a mapping with `apiVersion` and `kind`. `kind: List` and `*List` documents
-//!    (`kubectl get -o yaml` output) are opened and each entry of `items` goes through step 3.
-//! 3. The object is dispatched on (`apiVersion`, `kind`). Kinds the simulator does not model are
+//!    loader does not use serde_yaml's multi-document iterator), and a stream of JSON objects
+//!    (`{…}{…}`, as several `kubectl get -o json` print it) into one document per object.
+//! 2. [`scan`] reads each document's text in linear time and refuses nesting and aliases beyond
+//!    the [`LoadLimits`], before the YAML parser, whose cost they would blow up, sees it.
+//! 3. The document is parsed into a `serde_yaml::Value`, which catches syntax errors (turned
+//!    into located errors by [`yaml_error`]), its merge keys (`<<`) are applied ([`merge`]), and
+//!    it must be a mapping with `apiVersion` and `kind`. `kind: List` and `*List` documents
+//!    (`kubectl get -o yaml` output) are opened and each entry of `items` goes through step 4.
+//! 4. The object is dispatched on (`apiVersion`, `kind`). Kinds the simulator does not model are
 //!    listed as [`SkippedObject`]s. Modelled kinds are deserialized again, this time from the
 //!    text into the hand-written structs of [`raw`], so that type errors keep their field path
 //!    and line, and then checked and defaulted by [`validate`] as the API server would.
@@ -15,9 +19,15 @@
 //! Every error is collected; a batch with any error yields no object at all.
 
 mod documents;
+mod merge;
 mod raw;
+mod scan;
 mod validate;
+mod yaml_error;
 pub(crate) use validate::external_name;
+// For `Change::SetSelector` (`cluster/update.rs`), which checks a selector as the loader does.
+#[allow(unused_imports)]
+pub(crate) use validate::selector_problems;
 
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
@@ -26,9 +36,90 @@ use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{Kind, Object, ObjectRef};
 use documents::{Document, Scope};
 use validate::{Checker, quote};
+use yaml_error::{Source, serde_error};
 
 /// The default cap on one input's size: 64 MiB.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// What one input may cost, checked before and while it is parsed, so that no input, however
+/// it is made, takes time or memory out of proportion to its size. Each limit that is crossed
+/// is a [`LoadError`] located where it is crossed; the defaults ([`LoadLimits::DEFAULT`]) are
+/// far above what a real dump holds. Set them with
+/// [`ClusterBuilder::load_limits`](crate::ClusterBuilder::load_limits).
+///
+/// | limit | default | error |
+/// |---|---|---|
+/// | [`max_input_bytes`](Self::max_input_bytes) | 64 MiB | [`LoadErrorKind::TooLarge`] |
+/// | [`max_depth`](Self::max_depth) | 128 levels | [`LoadErrorKind::TooDeep`] |
+/// | [`max_aliases`](Self::max_aliases) | 1,000 uses | [`LoadErrorKind::TooManyAliases`] |
+/// | [`max_alias_bytes`](Self::max_alias_bytes) | 1 MiB | [`LoadErrorKind::AliasesTooLarge`] |
+///
+/// With them, parsing an input costs time linear in its size, and the text a document's aliases
+/// copy is at most `max_alias_bytes` more.
+///
+/// ```
+/// use k8s_dns_sim::{ClusterBuilder, LoadErrorKind, LoadLimits};
+///
+/// let mut limits = LoadLimits::default();
+/// limits.max_depth = 8;
+/// let mut builder = ClusterBuilder::new();
+/// builder.load_limits(limits);
+/// let deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: [[[[[[[[[]]]]]]]]]\n";
+/// let errors = builder.add_yaml("deep.yaml", deep).map(|_| ()).unwrap_err();
+/// assert_eq!(errors.errors()[0].kind, LoadErrorKind::TooDeep { limit: 8 });
+/// assert_eq!(
+///     errors.to_string(),
+///     "deep.yaml: document 1, line 4, column 14: expected collections nested at most 8 deep, found one at depth 9"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadLimits {
+    /// The largest input, in bytes, refused before any parsing (default
+    /// [`DEFAULT_MAX_INPUT_BYTES`], 64 MiB). The YAML parser keeps a whole document's events in
+    /// memory, a few times the document's size.
+    pub max_input_bytes: usize,
+    /// The deepest nesting of collections (mappings and sequences, block or flow style, the
+    /// document's own mapping counting as 1) in one document, counting what an alias brings in
+    /// where it is used (default 128). The `kubectl get -o yaml` dumps among the fixtures nest
+    /// at most 11 deep (in their `managedFields`); real objects rarely pass 20. The YAML parser itself stops at 128, so a larger value acts as 128.
+    pub max_depth: usize,
+    /// The most alias uses (`*name`) in one document, each alias counted once for every time
+    /// the anchored node holding it is itself used (default 1,000). kubectl's output has none;
+    /// hand-written manifests use a few per shared block. Nine aliases to an anchor of nine
+    /// aliases to … (the "billion laughs") are refused at the 1,001st copy instead of being
+    /// expanded a billion times.
+    pub max_aliases: usize,
+    /// The most text the aliases of one document may copy, in bytes: each use counts the size
+    /// of the text its anchored node covers, with that text's own aliases expanded (default
+    /// 1 MiB). This bounds what a few aliases of a large anchored node cost.
+    pub max_alias_bytes: usize,
+}
+
+impl LoadLimits {
+    /// The defaults: 64 MiB, 128 levels, 1,000 alias uses, 1 MiB copied by aliases.
+    pub const DEFAULT: LoadLimits = LoadLimits {
+        max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+        max_depth: 128,
+        max_aliases: 1_000,
+        max_alias_bytes: 1024 * 1024,
+    };
+
+    fn budget(&self) -> scan::Budget {
+        scan::Budget {
+            max_depth: self.max_depth,
+            max_aliases: self.max_aliases,
+            max_alias_bytes: self.max_alias_bytes,
+        }
+    }
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits::DEFAULT
+    }
+}
 
 /// An object read from the input, with where it was.
 #[derive(Debug, Clone)]
@@ -139,27 +230,43 @@ pub(crate) struct Batch {
     pub corefiles: Vec<EmbeddedCorefile>,
 }
 
-/// Reads every document of `text`. All-or-nothing: any error means no objects.
-///
-/// `origin` names the input in locations (usually a file name). An input longer than
-/// `max_bytes` is refused as a whole, before any parsing.
+/// Reads every document of `text` with the default limits but for its size, capped at
+/// `max_bytes`. All-or-nothing: any error means no objects.
 pub(crate) fn parse_manifests(
     origin: Option<&str>,
     text: &str,
     max_bytes: usize,
 ) -> Result<Batch, Vec<LoadError>> {
+    let limits = LoadLimits {
+        max_input_bytes: max_bytes,
+        ..LoadLimits::DEFAULT
+    };
+    parse_manifests_with(origin, text, &limits)
+}
+
+/// Reads every document of `text`. All-or-nothing: any error means no objects.
+///
+/// `origin` names the input in locations (usually a file name). An input longer than
+/// `limits.max_input_bytes` is refused as a whole, before any parsing; a document that nests
+/// or uses aliases beyond `limits` is refused before the YAML parser sees it.
+pub(crate) fn parse_manifests_with(
+    origin: Option<&str>,
+    text: &str,
+    limits: &LoadLimits,
+) -> Result<Batch, Vec<LoadError>> {
     let mut loader = Loader {
         origin: origin.map(str::to_owned),
+        limits: *limits,
         batch: Batch::default(),
         errors: Vec::new(),
     };
-    if text.len() > max_bytes {
+    if text.len() > limits.max_input_bytes {
         let location = loader.location(None, None, None);
         return Err(vec![LoadError::new(
             location,
             LoadErrorKind::TooLarge {
                 size: text.len(),
-                limit: max_bytes,
+                limit: limits.max_input_bytes,
             },
         )]);
     }
@@ -191,6 +298,25 @@ const MODELLED: &[(&str, &str, Kind)] = &[
     ("apps/v1", "DaemonSet", Kind::DaemonSet),
 ];
 
+/// The modelled object `map` describes, when it names one: its kind (of a modelled group),
+/// name and namespace (`default` when unset).
+fn identity(map: &Mapping) -> Option<ObjectRef> {
+    fn text(value: Option<&Value>) -> Option<&str> {
+        value.and_then(Value::as_str).filter(|s| !s.is_empty())
+    }
+    let kind = text(map.get("kind"))?;
+    let api_version = text(map.get("apiVersion"))?;
+    let &(_, _, kind) = MODELLED
+        .iter()
+        .find(|(version, k, _)| *k == kind && api_group(version) == api_group(api_version))?;
+    let metadata = |key: &str| text(map.get("metadata").and_then(|m| m.get(key)));
+    let name = metadata("name")?;
+    Some(match kind {
+        Kind::Namespace => ObjectRef::cluster_scoped(kind, name),
+        _ => ObjectRef::namespaced(kind, metadata("namespace").unwrap_or("default"), name),
+    })
+}
+
 /// The group of an `apiVersion`: `discovery.k8s.io` of `discovery.k8s.io/v1`, empty for the
 /// core group (`v1`).
 fn api_group(api_version: &str) -> &str {
@@ -200,6 +326,7 @@ fn api_group(api_version: &str) -> &str {
 /// The state of one [`parse_manifests`] call.
 struct Loader {
     origin: Option<String>,
+    limits: LoadLimits,
     batch: Batch,
     errors: Vec<LoadError>,
 }
@@ -258,17 +385,38 @@ impl Loader {
             item: None,
             line: Some(document.first_line + first + 1),
         };
-        let value: Value = match serde_yaml::from_str(&document.text) {
+        if let Err(found) = scan::check(&document.text, self.limits.budget()) {
+            self.errors.push(self.breach(document, found));
+            return;
+        }
+        let mut value: Value = match serde_yaml::from_str(&document.text) {
             Ok(value) => value,
             Err(error) => {
                 let location = self.site_location(&site);
                 self.errors
-                    .push(serde_error(&error, location, document.first_line, None));
+                    .push(serde_error(&error, location, Source::Document(document)));
                 return;
             }
         };
         if value.is_null() {
             return; // a document holding only `~` or `null`
+        }
+        // With merge keys applied, the objects are read from the merged value, not the text.
+        let merged = merge::has_merge_keys(&value);
+        if merged && let Err(bad) = merge::apply(&mut value, describe) {
+            let object = value.as_mapping().and_then(identity);
+            let mut checker = self.checker(&site, object);
+            checker.report(
+                &bad.field,
+                LoadErrorKind::Syntax {
+                    message: format!(
+                        "expected a mapping or a sequence of mappings to merge, found {}",
+                        bad.found
+                    ),
+                },
+            );
+            self.errors.append(&mut checker.errors);
+            return;
         }
         let Some(map) = value.as_mapping() else {
             let location = self.site_location(&site);
@@ -288,8 +436,36 @@ impl Loader {
         if is_list {
             self.list(&site, map, &api_version, &kind);
         } else {
-            self.object(&site, map, &api_version, &kind, None);
+            let item = merged.then_some(&value);
+            self.object(&site, map, &api_version, &kind, item);
         }
+    }
+
+    /// The error for a document that breaks a limit the [`scan`] checks.
+    fn breach(&self, document: &Document, found: scan::Found) -> LoadError {
+        let (line, column) = document.input_position_of(found.offset);
+        let mut location = self.location(Some(document.number), None, Some(line));
+        location.column = Some(column);
+        let kind = match found.breach {
+            scan::Breach::Depth => LoadErrorKind::TooDeep {
+                limit: self.limits.max_depth,
+            },
+            scan::Breach::Aliases { alias } => LoadErrorKind::TooManyAliases {
+                alias,
+                limit: self.limits.max_aliases,
+            },
+            scan::Breach::AliasBytes { alias, total } => LoadErrorKind::AliasesTooLarge {
+                alias,
+                limit: self.limits.max_alias_bytes,
+                total,
+            },
+            scan::Breach::Recursive { alias } => LoadErrorKind::Syntax {
+                message: format!(
+                    "expected an alias of a complete node, found *{alias} inside the node &{alias} anchors"
+                ),
+            },
+        };
+        LoadError::new(location, kind)
     }
 
     /// Reads `apiVersion` and `kind`, reporting them when missing or not strings.
@@ -407,15 +583,7 @@ impl Loader {
             });
             return;
         };
-        let object_ref = metadata("name").map(|name| match model_kind {
-            Kind::Namespace => ObjectRef::cluster_scoped(model_kind, &name),
-            _ => ObjectRef::namespaced(
-                model_kind,
-                metadata("namespace").as_deref().unwrap_or("default"),
-                &name,
-            ),
-        });
-        let mut checker = self.checker(site, object_ref);
+        let mut checker = self.checker(site, identity(map));
         if api_version != expected_version {
             checker.invalid(
                 "apiVersion",
@@ -508,12 +676,13 @@ impl Loader {
         let location = self.site_location(site);
         let result = match item {
             None => serde_yaml::from_str::<T>(&site.document.text)
-                .map_err(|e| serde_error(&e, location, site.document.first_line, None)),
-            // A List entry has no text of its own: write it out again and read that, which
-            // keeps serde's field path; the line is then found by walking the document.
+                .map_err(|e| serde_error(&e, location, Source::Document(site.document))),
+            // A List entry (or a merged document) has no text of its own: write it out again
+            // and read that, which keeps serde's field path; the line is then found by walking
+            // the document.
             Some(value) => serde_yaml::to_string(value)
                 .and_then(|text| serde_yaml::from_str::<T>(&text))
-                .map_err(|e| serde_error(&e, location, 0, Some(checker))),
+                .map_err(|e| serde_error(&e, location, Source::Rewritten(checker))),
         };
         match result {
             Ok(raw) => Some(raw),
@@ -551,75 +720,6 @@ fn item_places(
             .collect();
     }
     Vec::new()
-}
-
-/// Turns a serde_yaml error into a [`LoadError`] at `location`.
-///
-/// The parser's field path (`spec.ports[0].port: …`) becomes the error's field, and its own
-/// ` at line L column C` is removed from the message, since the location carries it: offset by
-/// `line_offset` when the error was found in the document's text, or found again by walking
-/// the document along the field path (`checker`) when it was found in a List entry written
-/// out anew.
-fn serde_error(
-    error: &serde_yaml::Error,
-    mut location: Location,
-    line_offset: usize,
-    checker: Option<&Checker<'_>>,
-) -> LoadError {
-    let mut message = error.to_string();
-    if let Some(mark) = error.location() {
-        let own = format!(" at line {} column {}", mark.line(), mark.column());
-        if let Some(at) = message.find(&own) {
-            message.replace_range(at..at + own.len(), "");
-        }
-        if checker.is_none() {
-            location.line = Some(mark.line() + line_offset);
-            location.column = Some(mark.column());
-        }
-    }
-    // libyaml adds a context with its own position ("while parsing a block mapping at line 2
-    // column 1"): make that line absolute too.
-    let message = shift_lines(&message, line_offset);
-    let (field, message) = match message.split_once(": ") {
-        Some((path, rest)) if is_field_path(path) => (Some(path.to_owned()), rest.to_owned()),
-        _ => (None, message),
-    };
-    if let (Some(checker), Some(path)) = (checker, &field) {
-        location = checker.locate(path);
-    }
-    let mut load_error = LoadError::new(location, LoadErrorKind::Syntax { message });
-    load_error.field = field;
-    load_error
-}
-
-/// Adds `offset` to every `line N` in `message`.
-fn shift_lines(message: &str, offset: usize) -> String {
-    if offset == 0 {
-        return message.to_owned();
-    }
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find("at line ") {
-        let (before, after) = rest.split_at(at + "at line ".len());
-        out.push_str(before);
-        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let (number, tail) = after.split_at(digits);
-        match number.parse::<usize>() {
-            Ok(line) => out.push_str(&(line + offset).to_string()),
-            Err(_) => out.push_str(number),
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Whether `text` looks like serde_yaml's field path prefix (`spec.ports[0].port`).
-fn is_field_path(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']' | '_' | '-' | '/'))
 }
 
 /// A value's shape, for "expected a mapping, found …".

@@ -1,6 +1,6 @@
-//! The loader never panics, whatever the input: every prefix of realistic manifests (cut
-//! mid-token or mid-indentation, at any character boundary) and random YAML-ish token soup
-//! either loads or returns errors.
+//! The loader never panics, whatever the input: every prefix of realistic manifests and of the
+//! malformed corpus (`tests/malformed/`), cut mid-token or mid-indentation, at any character
+//! boundary, and random YAML-ish token soup either loads or returns errors.
 
 use k8s_dns_sim::Cluster;
 use proptest::prelude::*;
@@ -23,6 +23,25 @@ fn every_prefix_of_a_manifest_loads_or_fails_cleanly() {
     }
 }
 
+#[test]
+fn every_prefix_of_a_malformed_input_fails_cleanly() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/malformed");
+    for entry in std::fs::read_dir(corpus).expect("tests/malformed/") {
+        let path = entry.expect("an entry").path();
+        if path.ends_with("expected.txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).expect("a file");
+        // About 64 cuts of each file (every character of the realistic manifests above).
+        let step = (text.len() / 64).max(1);
+        for (index, (end, _)) in text.char_indices().enumerate() {
+            if index % step == 0 {
+                let _ = Cluster::from_yaml(&text[..end]);
+            }
+        }
+    }
+}
+
 proptest! {
     #[test]
     fn token_soup_loads_or_fails_cleanly(tokens in prop::collection::vec(
@@ -31,6 +50,8 @@ proptest! {
             "metadata:\n", "name: a\n", "spec:\n", "ports:\n", "port: 80\n", "clusterIP: None\n",
             "---\n", "...\n", "--- ", "&a ", "*a", "*nope", "[", "]", "{", "}", ": ", "\"", "'",
             "#", "\t", "- port: 99999\n", "addressType: IPv4\n", "endpoints:\n", "é", "\r\n",
+            "<<: *a\n", "<<: [*a, *b]\n", "&b ", "\u{feff}", "\0", "\u{85}", "{}", "}{", "|\n",
+            "labels:\n", "selector: {app: 1}\n", "\"k\": ", "!!str ", "? ",
         ]),
         0..60,
     )) {

@@ -732,20 +732,22 @@ fn odd_cluster_ids_and_long_names_never_panic() {
     let mut yaml = format!(
         "apiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata: {{name: {long}, namespace: {long}}}\nspec:\n  type: Headless\n  ports:\n  - {{name: http, port: 80}}\n"
     );
-    for (i, cluster) in [
-        "\"\"",
-        "a.b",
-        "\"bad label!\"",
-        &"c".repeat(70),
-        "\"..\"",
-        "UPPER",
-    ]
-    .iter()
-    .enumerate()
-    {
-        yaml.push_str(&format!(
+    let slice = |i: usize, cluster: &str| {
+        format!(
             "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s{i}\n  namespace: {long}\n  labels:\n    multicluster.kubernetes.io/service-name: {long}\n    multicluster.kubernetes.io/source-cluster: {cluster}\naddressType: IPv6\nendpoints:\n- addresses: [\"fd00::{i}\"]\n  hostname: {long}\n- addresses: [\"fd00::1:{i}\"]\nports:\n- {{name: http, port: 80}}\n"
-        ));
+        )
+    };
+    // Cluster ids a label value cannot hold, which the API server refuses, never load.
+    for cluster in ["\"bad label!\"", &"c".repeat(70), "\"..\""] {
+        let errors = Cluster::from_yaml(&format!("{yaml}{}", slice(9, cluster))).unwrap_err();
+        assert_eq!(
+            errors.errors()[0].field.as_deref(),
+            Some("metadata.labels[multicluster.kubernetes.io/source-cluster]"),
+            "{cluster}"
+        );
+    }
+    for (i, cluster) in ["\"\"", "a.b", &"c".repeat(63), "UPPER"].iter().enumerate() {
+        yaml.push_str(&slice(i, cluster));
     }
     let cluster = Cluster::from_yaml(&yaml).unwrap();
     let dns = k8s_dns_sim::ClusterDns::new(

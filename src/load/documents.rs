@@ -26,9 +26,37 @@ pub(crate) struct Document {
     /// The 0-based index, within the whole input, of the document's first line: a line number
     /// `n` reported for the document's text is line `n + first_line` of the input.
     pub first_line: usize,
+    /// The column (counted from 0, in characters) where the text's first line starts in the
+    /// input: 0 but for the second and later objects of a JSON stream written on one line.
+    pub first_column: usize,
     /// The document's text. A leading `---` marker is replaced by spaces so that columns and
     /// anything written after the marker stay where they were.
     pub text: String,
+}
+
+impl Document {
+    /// The input's line and column (both counted from 1) of a line and column of the text
+    /// (both counted from 1, as the YAML parser counts them).
+    pub fn input_position(&self, line: usize, column: usize) -> (usize, usize) {
+        let column = if line == 1 {
+            column + self.first_column
+        } else {
+            column
+        };
+        (line + self.first_line, column)
+    }
+
+    /// The input's line and column (both counted from 1) of byte `offset` of the text.
+    pub fn input_position_of(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+        self.input_position(line, before[line_start..].chars().count() + 1)
+    }
 }
 
 /// Splits `text` into documents.
@@ -39,21 +67,28 @@ pub(crate) struct Document {
 /// documents are always counted, even when empty, so the numbers match the `---` markers a
 /// user sees; implicit documents (the text before the first marker, or after a `...`) are
 /// counted only when they have content, so a file that opens with `---` starts with document 1.
+///
+/// A byte-order mark may start any document, as YAML allows and as files joined with `cat`
+/// have them: at the start of the input, before a marker, or on the first line of a
+/// document's content. It is dropped there (elsewhere it is text, as for the parser).
+///
+/// A document that is a stream of JSON objects (`{…} {…}`, as several `kubectl get -o json`
+/// print them) becomes one document per object; see [`json_objects`].
 pub(crate) fn split(text: &str) -> Vec<Document> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    const BOM: char = '\u{feff}';
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     let mut documents = Vec::new();
     let mut current = String::new();
     let mut current_first = 0;
+    let mut current_has_content = false;
     let mut explicit = false;
-    let mut number = 0;
 
-    let mut finish = |current: &mut String, first: usize, explicit: bool| {
-        let has_content = first_content_line(current).is_some();
+    let mut finish = |current: &mut String, first: usize, explicit: bool, has_content: bool| {
         if explicit || has_content {
-            number += 1;
             documents.push(Document {
-                number,
+                number: 0,
                 first_line: first,
+                first_column: 0,
                 text: std::mem::take(current),
             });
         } else {
@@ -62,26 +97,154 @@ pub(crate) fn split(text: &str) -> Vec<Document> {
     };
 
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        let bare = line.trim_end_matches(['\n', '\r']);
+        let line = match line.strip_prefix(BOM) {
+            Some(rest) if !current_has_content || is_marker(bare(rest), "---") => rest,
+            _ => line,
+        };
+        let bare = bare(line);
         if is_marker(bare, "---") {
-            finish(&mut current, current_first, explicit);
+            finish(&mut current, current_first, explicit, current_has_content);
             current_first = index;
             explicit = true;
             current.push_str("   ");
-            current.push_str(line.get(3..).unwrap_or_default());
+            let rest = line.get(3..).unwrap_or_default();
+            current.push_str(rest);
+            current_has_content = has_content(rest);
         } else if is_marker(bare, "...") {
-            finish(&mut current, current_first, explicit);
+            finish(&mut current, current_first, explicit, current_has_content);
             current_first = index + 1;
             explicit = false;
+            current_has_content = false;
         } else {
             if current.is_empty() {
                 current_first = index;
             }
             current.push_str(line);
+            current_has_content |= has_content(line);
         }
     }
-    finish(&mut current, current_first, explicit);
+    finish(&mut current, current_first, explicit, current_has_content);
+    let mut documents: Vec<Document> = documents.into_iter().flat_map(json_objects).collect();
+    for (index, document) in documents.iter_mut().enumerate() {
+        document.number = index + 1;
+    }
     documents
+}
+
+/// A line without its line break.
+fn bare(line: &str) -> &str {
+    line.trim_end_matches(['\n', '\r'])
+}
+
+/// The objects of a document that is a stream of JSON objects, each a document of its own
+/// placed where it is in the input (its first line, and spaces before it up to its column);
+/// the document itself when it holds one object, or is not such a stream.
+///
+/// A stream is a `{…}` followed, after only whitespace, by another `{`: what kubectl's decoder
+/// reads as several objects (`kubectl get -o json` run twice into one file, or objects printed
+/// one after the other). Anything else after an object (a comment, a second value of another
+/// kind) is left with it, for the YAML parser to judge.
+fn json_objects(document: Document) -> Vec<Document> {
+    let text = &document.text;
+    let starts = json_object_starts(text);
+    if starts.len() < 2 {
+        return vec![document];
+    }
+    let mut out = Vec::with_capacity(starts.len());
+    // The line and column of `counted`, counted as the objects go by, each byte once.
+    let (mut line, mut column, mut counted) = (0, document.first_column, 0);
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let between = &text[counted..start];
+        match between.rfind('\n') {
+            Some(last) => {
+                line += between.matches('\n').count();
+                column = between[last + 1..].chars().count();
+            }
+            None => column += between.chars().count(),
+        }
+        counted = start;
+        out.push(Document {
+            number: 0,
+            first_line: document.first_line + line,
+            first_column: column,
+            text: text[start..end].to_owned(),
+        });
+    }
+    out
+}
+
+/// The byte offsets where the objects of a stream of JSON (or flow YAML) objects start, when
+/// `text` holds two or more of them one after the other; fewer than two otherwise.
+///
+/// Strings are skipped (double-quoted with escapes, or single-quoted as flow YAML has them)
+/// and comments too, so that a brace inside them is text.
+fn json_object_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first.filter(|&at| bytes[at] == b'{') else {
+        return Vec::new();
+    };
+    let mut starts = vec![first];
+    let mut depth = 0usize;
+    let mut at = first;
+    // The last byte that was not whitespace, to tell a quote that starts a string.
+    let mut previous = b'{';
+    while at < bytes.len() {
+        let byte = bytes[at];
+        match byte {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    let blanks = bytes[at + 1..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_whitespace())
+                        .count();
+                    let next = at + 1 + blanks;
+                    if bytes.get(next) != Some(&b'{') || byte != b'}' {
+                        break;
+                    }
+                    starts.push(next);
+                    at = next;
+                    previous = b'}';
+                    continue;
+                }
+            }
+            b'"' | b'\'' if matches!(previous, b'{' | b'[' | b',' | b':') => {
+                at = string_end(bytes, at, byte);
+                previous = byte;
+                continue;
+            }
+            b'#' if at > 0 && bytes[at - 1].is_ascii_whitespace() => {
+                while at < bytes.len() && bytes[at] != b'\n' {
+                    at += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if !byte.is_ascii_whitespace() {
+            previous = byte;
+        }
+        at += 1;
+    }
+    // An unfinished last object stays a document of its own, for the parser to report.
+    starts
+}
+
+/// One past the end of the string opened by the quote at `start`.
+fn string_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let mut at = start + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' if quote == b'"' => at += 2,
+            b'\'' if quote == b'\'' && bytes.get(at + 1) == Some(&b'\'') => at += 2,
+            byte if byte == quote => return at + 1,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// Whether `line` is the document marker `marker` (`---` or `...`) at column 0.
@@ -125,23 +288,30 @@ pub(crate) enum Segment<'a> {
     Index(usize),
 }
 
-/// Splits a field path such as `items[2].spec.ports[1].port` into segments.
+/// Splits a field path such as `items[2].spec.ports[1].port` into segments. A bracket that
+/// holds no number holds a mapping key that may contain dots (`metadata.labels[app.kubernetes.io/name]`).
 pub(crate) fn segments(path: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
-    for part in path.split('.') {
-        let (key, mut rest) = match part.find('[') {
-            Some(at) => part.split_at(at),
-            None => (part, ""),
-        };
-        if !key.is_empty() {
-            out.push(Segment::Key(key));
-        }
-        while let Some(inner) = rest.strip_prefix('[') {
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(inner) = rest.strip_prefix('[') {
             let Some(close) = inner.find(']') else { break };
-            if let Ok(index) = inner[..close].parse() {
-                out.push(Segment::Index(index));
+            let inside = &inner[..close];
+            match inside.parse() {
+                Ok(index) => out.push(Segment::Index(index)),
+                Err(_) => out.push(Segment::Key(inside)),
             }
             rest = &inner[close + 1..];
+        } else {
+            let rest_trimmed = rest.strip_prefix('.').unwrap_or(rest);
+            let end = rest_trimmed.find(['.', '[']).unwrap_or(rest_trimmed.len());
+            if end > 0 {
+                out.push(Segment::Key(&rest_trimmed[..end]));
+            }
+            rest = &rest_trimmed[end..];
+            if end == 0 && !rest.starts_with('[') {
+                rest = rest.get(1..).unwrap_or_default();
+            }
         }
     }
     out
@@ -203,7 +373,7 @@ fn is_entry(rest: &str) -> bool {
 }
 
 /// If `rest` starts with the key `key` followed by `:`, the text after the colon.
-fn after_key<'t>(rest: &'t str, key: &str) -> Option<&'t str> {
+pub(crate) fn after_key<'t>(rest: &'t str, key: &str) -> Option<&'t str> {
     let after = if let Some(quoted) = rest.strip_prefix('"') {
         quoted.strip_prefix(key)?.strip_prefix('"')?
     } else if let Some(quoted) = rest.strip_prefix('\'') {
@@ -442,6 +612,63 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_may_start_any_document() {
+        let cases: &[(&str, &str, Summary)] = &[
+            ("at the start", "\u{feff}a: 1\n", vec![(1, 0, false)]),
+            (
+                "on the first line after a marker",
+                "a: 1\n---\n\u{feff}b: 2\n",
+                vec![(1, 0, false), (2, 1, false)],
+            ),
+            (
+                "before a marker (files joined with cat)",
+                "a: 1\n\u{feff}---\nb: 2\n",
+                vec![(1, 0, false), (2, 1, false)],
+            ),
+            (
+                "after comments, still the document's start",
+                "a: 1\n...\n# c\n\u{feff}b: 2\n",
+                vec![(1, 0, false), (2, 2, false)],
+            ),
+        ];
+        for (rule, text, expected) in cases {
+            assert_eq!(&numbers_and_lines(text), expected, "{rule}");
+            assert!(
+                split(text).iter().all(|d| !d.text.contains('\u{feff}')),
+                "{rule}: the mark is dropped"
+            );
+        }
+        // Inside a document's content it is text, as for the parser.
+        assert!(split("a: 1\n\u{feff}b: 2\n")[0].text.contains('\u{feff}'));
+    }
+
+    #[test]
+    fn a_stream_of_json_objects_is_one_document_per_object() {
+        let text = "{\"a\": \"}{\"}\n{\"b\": [1, {}]}  {\"c\": 'x''}'}\n---\n{\"d\": 1}\n";
+        let documents = split(text);
+        let summary: Vec<(usize, usize, usize, &str)> = documents
+            .iter()
+            .map(|d| (d.number, d.first_line, d.first_column, d.text.trim()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (1, 0, 0, "{\"a\": \"}{\"}"),
+                (2, 1, 0, "{\"b\": [1, {}]}"),
+                (3, 1, 16, "{\"c\": 'x''}'}"),
+                (4, 2, 0, "{\"d\": 1}"),
+            ]
+        );
+        assert_eq!(documents[2].input_position_of(1), (2, 18));
+        // Not a stream: one object, or an object followed by something else.
+        for single in ["{\"a\": 1}\n", "{a: 1} # c\n", "{a: 1}\nb: 2\n", "{a: 1\n"] {
+            assert_eq!(split(single).len(), 1, "{single:?}");
+        }
+        // An unfinished last object is a document of its own.
+        assert_eq!(split("{a: 1} {b: 2\n").len(), 2);
+    }
+
+    #[test]
     fn split_keeps_columns_after_a_marker() {
         let documents = split("--- {a: 1}\n");
         assert_eq!(documents[0].text, "    {a: 1}\n");
@@ -578,6 +805,20 @@ kind: List
     fn json_item_lines_finds_kubectl_items() {
         let json = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\n            \"kind\": \"Service\",\n            \"metadata\": {\n                \"managedFields\": [\n                    {\n                    }\n                ]\n            }\n        },\n        {\n            \"kind\": \"Pod\"\n        }\n    ],\n    \"kind\": \"List\"\n}\n";
         assert_eq!(json_item_lines(json), vec![3, 12]);
+    }
+
+    #[test]
+    fn segments_keep_bracketed_keys_whole() {
+        assert_eq!(
+            segments("metadata.labels[app.kubernetes.io/name]"),
+            vec![
+                Segment::Key("metadata"),
+                Segment::Key("labels"),
+                Segment::Key("app.kubernetes.io/name"),
+            ]
+        );
+        assert_eq!(segments("a..b"), vec![Segment::Key("a"), Segment::Key("b")]);
+        assert_eq!(segments("a[x"), vec![Segment::Key("a")]);
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! (`status`, `managedFields`, `uid`, …) deserializes; whether a required field is present is
 //! decided by the validation step, which can then name the field in its error. Numbers are
 //! read as [`Int`] rather than `u16` so that an out-of-range port is reported as the API server
-//! reports it ("from 1 to 65535"), not as a serde type error.
+//! reports it ("from 1 to 65535"), not as a serde type error. Each struct expects "a mapping",
+//! so that a type error names what was expected in the API's terms, not the struct. Label,
+//! annotation and selector maps take strings only ([`string_map`]), as the API server's
+//! `map[string]string` does.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,19 +18,21 @@ use serde::de::{self, Deserializer, Visitor};
 
 /// `metadata`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawMeta {
     pub name: Option<String>,
     pub generate_name: Option<String>,
     pub namespace: Option<String>,
+    #[serde(deserialize_with = "string_map")]
     pub labels: Option<BTreeMap<String, String>>,
+    #[serde(deserialize_with = "string_map")]
     pub annotations: Option<BTreeMap<String, String>>,
     pub deletion_timestamp: Option<serde_yaml::Value>,
 }
 
 /// `v1 Service`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawService {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawServiceSpec>,
@@ -35,7 +40,7 @@ pub(crate) struct RawService {
 
 /// `Service.spec`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServiceSpec {
     #[serde(rename = "type")]
     pub service_type: Option<String>,
@@ -46,6 +51,7 @@ pub(crate) struct RawServiceSpec {
     pub ip_families: Option<Vec<String>>,
     pub ip_family_policy: Option<String>,
     pub ports: Option<Vec<RawServicePort>>,
+    #[serde(deserialize_with = "string_map")]
     pub selector: Option<BTreeMap<String, String>>,
     pub external_name: Option<String>,
     pub publish_not_ready_addresses: Option<bool>,
@@ -53,7 +59,7 @@ pub(crate) struct RawServiceSpec {
 
 /// An entry of `Service.spec.ports`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServicePort {
     pub name: Option<String>,
     pub protocol: Option<String>,
@@ -63,7 +69,7 @@ pub(crate) struct RawServicePort {
 
 /// `v1 Endpoints`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpoints {
     pub metadata: Option<RawMeta>,
     pub subsets: Option<Vec<RawSubset>>,
@@ -71,7 +77,7 @@ pub(crate) struct RawEndpoints {
 
 /// An entry of `Endpoints.subsets`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawSubset {
     pub addresses: Option<Vec<RawEndpointAddress>>,
     pub not_ready_addresses: Option<Vec<RawEndpointAddress>>,
@@ -80,7 +86,7 @@ pub(crate) struct RawSubset {
 
 /// An address of an Endpoints subset.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpointAddress {
     pub ip: Option<String>,
     pub hostname: Option<String>,
@@ -90,7 +96,7 @@ pub(crate) struct RawEndpointAddress {
 
 /// A `targetRef`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawTargetRef {
     pub kind: Option<String>,
     pub namespace: Option<String>,
@@ -99,7 +105,7 @@ pub(crate) struct RawTargetRef {
 
 /// A port of an Endpoints subset or an EndpointSlice.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpointPort {
     pub name: Option<String>,
     pub protocol: Option<String>,
@@ -109,7 +115,7 @@ pub(crate) struct RawEndpointPort {
 
 /// `discovery.k8s.io/v1 EndpointSlice`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpointSlice {
     pub metadata: Option<RawMeta>,
     pub address_type: Option<String>,
@@ -119,7 +125,7 @@ pub(crate) struct RawEndpointSlice {
 
 /// An entry of `EndpointSlice.endpoints`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawEndpoint {
     pub addresses: Option<Vec<String>>,
     pub conditions: Option<RawConditions>,
@@ -131,7 +137,7 @@ pub(crate) struct RawEndpoint {
 
 /// `EndpointSlice.endpoints[].conditions`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawConditions {
     pub ready: Option<bool>,
     pub serving: Option<bool>,
@@ -140,7 +146,7 @@ pub(crate) struct RawConditions {
 
 /// `v1 Pod`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawPod {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawPodSpec>,
@@ -149,7 +155,7 @@ pub(crate) struct RawPod {
 
 /// `Pod.spec`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawPodSpec {
     pub hostname: Option<String>,
     pub subdomain: Option<String>,
@@ -160,7 +166,7 @@ pub(crate) struct RawPodSpec {
 
 /// A container or init container.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawContainer {
     pub ports: Option<Vec<RawContainerPort>>,
     pub restart_policy: Option<String>,
@@ -168,7 +174,7 @@ pub(crate) struct RawContainer {
 
 /// A container port.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawContainerPort {
     pub name: Option<String>,
     pub container_port: Option<Int>,
@@ -177,7 +183,7 @@ pub(crate) struct RawContainerPort {
 
 /// `Pod.status`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawPodStatus {
     pub phase: Option<String>,
     #[serde(rename = "podIP")]
@@ -189,14 +195,14 @@ pub(crate) struct RawPodStatus {
 
 /// An entry of `Pod.status.podIPs`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a mapping")]
 pub(crate) struct RawPodIp {
     pub ip: Option<String>,
 }
 
 /// An entry of `Pod.status.conditions`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a mapping")]
 pub(crate) struct RawPodCondition {
     #[serde(rename = "type")]
     pub condition_type: Option<String>,
@@ -205,14 +211,14 @@ pub(crate) struct RawPodCondition {
 
 /// `v1 Namespace`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a mapping")]
 pub(crate) struct RawNamespace {
     pub metadata: Option<RawMeta>,
 }
 
 /// `multicluster.x-k8s.io/v1alpha1 ServiceImport`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServiceImport {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawServiceImportSpec>,
@@ -220,7 +226,7 @@ pub(crate) struct RawServiceImport {
 
 /// `ServiceImport.spec`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServiceImportSpec {
     #[serde(rename = "type")]
     pub import_type: Option<String>,
@@ -230,7 +236,7 @@ pub(crate) struct RawServiceImportSpec {
 
 /// An entry of `ServiceImport.spec.ports`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawServiceImportPort {
     pub name: Option<String>,
     pub protocol: Option<String>,
@@ -264,6 +270,19 @@ impl Visitor<'_> for IntVisitor {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i128, E> {
         Ok(i128::from(v))
     }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<i128, E> {
+        Ok(v)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<i128, E> {
+        i128::try_from(v).map_err(|_| too_large(v, &self))
+    }
+}
+
+/// The error for an integer beyond `i128`: more digits than any field takes.
+fn too_large<E: de::Error>(v: u128, expected: &dyn de::Expected) -> E {
+    E::invalid_value(de::Unexpected::Other(&format!("the number {v}")), expected)
 }
 
 /// An `IntOrString` (`targetPort`): an integer, or a string kept as written (a quoted
@@ -299,6 +318,16 @@ impl Visitor<'_> for IntOrStringVisitor {
         Ok(IntOrString::Int(i128::from(v)))
     }
 
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<IntOrString, E> {
+        Ok(IntOrString::Int(v))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<IntOrString, E> {
+        i128::try_from(v)
+            .map(IntOrString::Int)
+            .map_err(|_| too_large(v, &self))
+    }
+
     fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrString, E> {
         Ok(IntOrString::String(v.to_owned()))
     }
@@ -306,7 +335,7 @@ impl Visitor<'_> for IntOrStringVisitor {
 
 /// `apps/v1` StatefulSet, Deployment, ReplicaSet or DaemonSet: what their Pods look like.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawWorkload {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawWorkloadSpec>,
@@ -314,7 +343,7 @@ pub(crate) struct RawWorkload {
 
 /// The `spec` of a workload.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawWorkloadSpec {
     pub replicas: Option<Int>,
     pub selector: Option<RawLabelSelector>,
@@ -325,15 +354,16 @@ pub(crate) struct RawWorkloadSpec {
 
 /// A label selector.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawLabelSelector {
+    #[serde(deserialize_with = "string_map")]
     pub match_labels: Option<BTreeMap<String, String>>,
     pub match_expressions: Option<serde_yaml::Value>,
 }
 
 /// A Pod template.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawPodTemplate {
     pub metadata: Option<RawMeta>,
     pub spec: Option<RawPodSpec>,
@@ -341,7 +371,69 @@ pub(crate) struct RawPodTemplate {
 
 /// A StatefulSet's `spec.ordinals`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawOrdinals {
     pub start: Option<Int>,
+}
+
+/// A `map[string]string` of the API (labels, annotations, selectors): every value must be a
+/// string, as the API server's JSON decoder demands. YAML `app: 1` or `enabled: true` is a
+/// number or a boolean there, refused with "cannot unmarshal number into … of type string";
+/// serde_yaml alone would turn them into strings. A null value (`app:`) is the empty string,
+/// as the API server reads it. Keys are read as strings (`1: a` is the key `"1"`, as kubectl
+/// writes it to JSON).
+fn string_map<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let map: Option<BTreeMap<String, StrictString>> = Option::deserialize(deserializer)?;
+    Ok(map.map(|map| map.into_iter().map(|(k, v)| (k, v.0)).collect()))
+}
+
+/// A string value that must be written as a string in YAML: see [`string_map`].
+struct StrictString(String);
+
+impl<'de> Deserialize<'de> for StrictString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictStringVisitor)
+    }
+}
+
+struct StrictStringVisitor;
+
+impl Visitor<'_> for StrictStringVisitor {
+    type Value = StrictString;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string (quote it)")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<StrictString, E> {
+        Ok(StrictString(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<StrictString, E> {
+        Ok(StrictString(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<StrictString, E> {
+        Ok(StrictString(String::new()))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<StrictString, E> {
+        Ok(StrictString(String::new()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<StrictString, E> {
+        Err(E::invalid_type(
+            de::Unexpected::Other(&format!("integer `{v}`")),
+            &self,
+        ))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<StrictString, E> {
+        Err(E::invalid_type(
+            de::Unexpected::Other(&format!("integer `{v}`")),
+            &self,
+        ))
+    }
 }

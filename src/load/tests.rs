@@ -641,14 +641,200 @@ fn the_size_limit_is_inclusive() {
 }
 
 #[test]
-fn serde_messages_lose_their_own_position_and_keep_the_context_line() {
+fn merge_keys_merge_as_kubectl_merges_them() {
+    let text = "\
+labels: &labels
+  app: web
+  tier: front
+extra: &extra {team: shop, tier: back}
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  labels:
+    <<: [*labels, *extra]
+    tier: edge
+spec:
+  <<: {clusterIP: None}
+  selector:
+    <<: *labels
+---
+apiVersion: v1
+kind: List
+items:
+- &pod
+  apiVersion: v1
+  kind: Pod
+  metadata: {name: a, labels: {app: web}}
+- <<: *pod
+  metadata: {name: b}
+";
+    let batch = load(text);
+    let [service, a, b] = batch.objects.as_slice() else {
+        panic!("three objects expected: {:#?}", batch.objects);
+    };
+    let Object::Service(service) = &service.object else {
+        panic!("a Service first");
+    };
+    // Written keys win over merged ones; of two merged mappings the first wins.
     assert_eq!(
-        shift_lines(
-            "did not find expected key, while parsing a block mapping at line 2 column 1",
-            10
-        ),
-        "did not find expected key, while parsing a block mapping at line 12 column 1"
+        service.meta.labels,
+        map(&[("app", "web"), ("team", "shop"), ("tier", "edge")])
     );
-    assert!(is_field_path("spec.ports[0].port"));
-    assert!(!is_field_path("invalid type"));
+    assert_eq!(service.cluster_ip, ClusterIpSpec::Headless);
+    assert_eq!(
+        service.selector,
+        Some(map(&[("app", "web"), ("tier", "front")]).into())
+    );
+    assert_eq!(service_location(&batch, 0), located(1, None, 1));
+    // A List entry merging another: its own metadata replaces the merged one whole.
+    assert_eq!(a.object.meta().name, "a");
+    assert_eq!(b.object.meta().name, "b");
+    assert_eq!(b.object.kind(), Kind::Pod);
+    assert!(b.object.meta().labels.is_empty());
+}
+
+fn service_location(batch: &Batch, index: usize) -> Location {
+    batch.objects[index].location.clone()
+}
+
+#[test]
+fn a_byte_order_mark_may_start_any_document() {
+    let text = "\u{feff}apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n\u{feff}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n---\n\u{feff}apiVersion: v1\nkind: Namespace\nmetadata: {name: c}\n";
+    let batch = load(text);
+    let found: Vec<(String, Location)> = batch
+        .objects
+        .iter()
+        .map(|o| (o.object.meta().name.clone(), o.location.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("a".to_owned(), located(1, None, 1)),
+            ("b".to_owned(), located(2, None, 5)),
+            ("c".to_owned(), located(3, None, 9)),
+        ]
+    );
+}
+
+#[test]
+fn a_stream_of_json_objects_loads_one_document_per_object() {
+    // As `kubectl get -o json` run twice into one file prints it, then two on one line.
+    let namespace = |name: &str| {
+        format!(
+            "{{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Namespace\",\n    \"metadata\": {{\"name\": \"{name}\"}}\n}}\n"
+        )
+    };
+    let text = format!(
+        "{}{}{{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {{\"name\": \"c\"}}}} {{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {{\"name\": \"d\"}}}}\n{JSON_LIST}",
+        namespace("a"),
+        namespace("b")
+    );
+    let batch = load(&text);
+    let found: Vec<(String, Location)> = batch
+        .objects
+        .iter()
+        .map(|o| (o.object.meta().name.clone(), o.location.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("a".to_owned(), located(1, None, 1)),
+            ("b".to_owned(), located(2, None, 6)),
+            ("c".to_owned(), located(3, None, 11)),
+            ("d".to_owned(), located(4, None, 11)),
+            ("web".to_owned(), located(5, Some(0), 15)),
+        ]
+    );
+    // An error in a later object is placed in it, column included.
+    let line = "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"c\"}} {\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": [1]}";
+    let text = format!("{}{line}\n", namespace("a"));
+    let errors = parse_manifests(Some("test.yaml"), &text, DEFAULT_MAX_INPUT_BYTES).unwrap_err();
+    let mut expected = located(3, None, 6);
+    expected.column = Some(line.find("[1]").unwrap() + 1);
+    assert_eq!(errors[0].location, expected);
+    assert_eq!(errors[0].field.as_deref(), Some("metadata"));
+}
+
+#[test]
+fn label_values_are_strings_as_the_api_server_reads_them() {
+    let service = only_service(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    version: \"1\"\n    empty:\n    tilde: ~\nspec:\n  clusterIP: None\n  selector:\n    app: \"1\"\n",
+    );
+    assert_eq!(
+        service.meta.labels,
+        map(&[("empty", ""), ("tilde", ""), ("version", "1")])
+    );
+    assert_eq!(service.selector, Some(map(&[("app", "1")]).into()));
+}
+
+#[test]
+fn the_builder_sets_every_limit() {
+    use crate::cluster::ClusterBuilder;
+
+    // The first error of loading `text` with `limits`, if any.
+    let load_with = |limits: LoadLimits, text: &str| -> Option<LoadError> {
+        let mut builder = ClusterBuilder::new();
+        builder.load_limits(limits);
+        let result = builder.add_yaml("limits.yaml", text).map(|_| ());
+        result.err().map(|errors| errors.errors()[0].clone())
+    };
+    let defaults = LoadLimits::default();
+    assert_eq!(defaults, LoadLimits::DEFAULT);
+    let deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: [[[[[[[[[]]]]]]]]]\n";
+    assert_eq!(load_with(defaults, deep), None);
+    let error = load_with(
+        LoadLimits {
+            max_depth: 8,
+            ..defaults
+        },
+        deep,
+    )
+    .expect("too deep");
+    assert_eq!(
+        error.to_string(),
+        "limits.yaml: document 1, line 4, column 14: expected collections nested at most 8 deep, found one at depth 9"
+    );
+    let aliases =
+        "a: &a [x]\nb: [*a, *a, *a]\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n";
+    assert_eq!(load_with(defaults, aliases), None);
+    let error = load_with(
+        LoadLimits {
+            max_aliases: 2,
+            ..defaults
+        },
+        aliases,
+    )
+    .expect("over a limit");
+    assert_eq!(
+        error.kind,
+        LoadErrorKind::TooManyAliases {
+            alias: "a".to_owned(),
+            limit: 2
+        }
+    );
+    let error = load_with(
+        LoadLimits {
+            max_alias_bytes: 10,
+            ..defaults
+        },
+        aliases,
+    )
+    .expect("over a limit");
+    assert!(matches!(
+        error.kind,
+        LoadErrorKind::AliasesTooLarge { limit: 10, .. }
+    ));
+    let error = load_with(
+        LoadLimits {
+            max_input_bytes: 10,
+            ..defaults
+        },
+        aliases,
+    )
+    .expect("over a limit");
+    assert!(matches!(
+        error.kind,
+        LoadErrorKind::TooLarge { limit: 10, .. }
+    ));
 }

@@ -18,13 +18,15 @@
 //! This file holds what every kind uses: the [`Checker`] with its checks of single fields
 //! (names, port numbers, protocols, one-of-a-set values, IP addresses, `metadata`), the
 //! [`NameRule`]s, how values are quoted in errors, and the `targetRef` of an endpoint.
-//! `ports.rs` holds the port lists that several kinds share. Each other file checks one kind:
+//! `ports.rs` holds the port lists that several kinds share, `labels.rs` the rules of label
+//! keys and values that labels and selectors share. Each other file checks one kind:
 //! `service.rs`, `endpoints.rs`, `endpoint_slice.rs`, `service_import.rs`, `pod.rs`,
 //! `namespace.rs`, and `workload.rs` for the four `apps/v1` workloads. The kinds' files use
 //! this file and `ports.rs`, never one another.
 
 mod endpoint_slice;
 mod endpoints;
+mod labels;
 mod namespace;
 mod pod;
 mod ports;
@@ -34,6 +36,7 @@ mod workload;
 
 pub(crate) use endpoint_slice::endpoint_slice;
 pub(crate) use endpoints::endpoints;
+pub(crate) use labels::selector_problems;
 pub(crate) use namespace::namespace;
 pub(crate) use pod::pod;
 pub(crate) use service::{external_name, service};
@@ -252,6 +255,7 @@ impl<'d> Checker<'d> {
         };
         let mut meta = ObjectMeta::new(&namespace, &name);
         meta.labels = raw.labels.unwrap_or_default();
+        labels::check_labels(self, "metadata.labels", &meta.labels);
         meta.annotations = raw.annotations.unwrap_or_default();
         meta
     }

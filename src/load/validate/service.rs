@@ -11,6 +11,7 @@
 
 use std::net::IpAddr;
 
+use super::labels::check_labels;
 use super::ports::PortsSeen;
 use super::{Checker, NameRule, quote, quote_list};
 use crate::load::raw::{Int, IntOrString, RawService, RawServicePort};
@@ -110,6 +111,9 @@ pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Servic
             (service_type, cluster_ip_spec, ip_families, policy)
         };
 
+    if let Some(selector) = &spec.selector {
+        check_labels(check, "spec.selector", selector);
+    }
     let headless = cluster_ip_spec == ClusterIpSpec::Headless;
     let ports = service_ports(
         check,

@@ -2,14 +2,15 @@
 //! Pods the simulator makes, as `pkg/apis/apps/validation/validation.go` does where it
 //! matters to those Pods.
 //!
-//! The selector must be `matchLabels` (expressions are not simulated) and match the
-//! template's labels, the replica count and a StatefulSet's `ordinals.start` are at least 0,
-//! a StatefulSet's `serviceName` is a DNS-1123 label, and the template's hostname, subdomain
-//! and ports are checked as a Pod's. The simulator's own readiness annotations
+//! The selector must be `matchLabels` (expressions are not simulated) of valid label keys and
+//! values, and match the template's labels (valid too), the replica count and a StatefulSet's
+//! `ordinals.start` are at least 0, a StatefulSet's `serviceName` is a DNS-1123 label, and the
+//! template's hostname, subdomain and ports are checked as a Pod's. The simulator's own readiness annotations
 //! (`k8s-dns-sim.io/ready`, …) are checked too.
 
 use std::collections::BTreeMap;
 
+use super::labels::check_labels;
 use super::ports::container_ports;
 use super::{Checker, NameRule, quote};
 use crate::load::raw::RawWorkload;
@@ -56,6 +57,7 @@ pub(crate) fn workload(check: &mut Checker<'_>, kind: Kind, raw: RawWorkload) ->
             if labels.is_empty() {
                 check.missing("spec.selector.matchLabels");
             }
+            check_labels(check, "spec.selector.matchLabels", &labels);
             labels
         }
     };
@@ -64,6 +66,7 @@ pub(crate) fn workload(check: &mut Checker<'_>, kind: Kind, raw: RawWorkload) ->
         .metadata
         .and_then(|metadata| metadata.labels)
         .unwrap_or_default();
+    check_labels(check, "spec.template.metadata.labels", &labels);
     if !selector.is_empty() && !Selector::new(selector.clone()).matches(&labels) {
         check.invalid(
             "spec.template.metadata.labels",

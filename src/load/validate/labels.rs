@@ -1,0 +1,160 @@
+//! Label keys and values, and selectors made of them, as the API server checks them:
+//! `ValidateLabels` in `k8s.io/apimachinery/pkg/apis/meta/v1/validation`, with `IsQualifiedName`
+//! and `IsValidLabelValue` of `k8s.io/apimachinery/pkg/util/validation`.
+//!
+//! The same rules apply to `metadata.labels` of every kind, a Service's `spec.selector`, and a
+//! workload's `spec.selector.matchLabels` and template labels:
+//!
+//! - a key is a qualified name: an optional prefix, a DNS-1123 subdomain, and `/`, then a name
+//!   of 1 to 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit;
+//! - a value is empty, or 1 to 63 characters of the same kind.
+//!
+//! That every value is a string at all (`app: 1` is a number) is decided when the manifest is
+//! read (see [`raw`](crate::load::raw)).
+
+use std::collections::BTreeMap;
+
+use super::{Checker, NameRule, quote};
+
+/// What a label key must be, as an "expected …" phrase.
+const KEY: &str = "a label key (a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, optionally after a DNS-1123 subdomain and '/')";
+
+/// What a label value must be, as an "expected …" phrase.
+const VALUE: &str = "a label value (empty, or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)";
+
+/// The problems of the labels or selector `labels` found at `field` (`spec.selector`): for each
+/// bad key or value, its field (`spec.selector[app]`), what was expected and what was found
+/// (quoted). Empty when every pair is one the API server accepts.
+///
+/// The loader reports these for every label map it reads; a [`Change`](crate::Change) that sets
+/// a selector can report them the same way.
+pub(crate) fn selector_problems(
+    field: &str,
+    labels: &BTreeMap<String, String>,
+) -> Vec<(String, String, String)> {
+    let mut problems = Vec::new();
+    for (key, value) in labels {
+        let at = format!("{field}[{key}]");
+        if !is_qualified_name(key) {
+            problems.push((at.clone(), KEY.to_owned(), quote(key)));
+        }
+        if !is_label_value(value) {
+            problems.push((at, VALUE.to_owned(), quote(value)));
+        }
+    }
+    problems
+}
+
+/// Reports the [`selector_problems`] of `labels` at `field`.
+pub(super) fn check_labels(
+    check: &mut Checker<'_>,
+    field: &str,
+    labels: &BTreeMap<String, String>,
+) {
+    for (field, expected, found) in selector_problems(field, labels) {
+        check.invalid(&field, expected, found);
+    }
+}
+
+/// `IsQualifiedName`: `[prefix/]name`.
+fn is_qualified_name(key: &str) -> bool {
+    let (prefix, name) = match key.split_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, key),
+    };
+    let prefix_ok = prefix.is_none_or(|prefix| NameRule::Dns1123Subdomain.accepts(prefix));
+    prefix_ok && !name.is_empty() && is_label_value(name)
+}
+
+/// `IsValidLabelValue`: empty, or at most 63 alphanumerics, `-`, `_` and `.`, alphanumeric at
+/// both ends.
+fn is_label_value(value: &str) -> bool {
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    value.is_empty()
+        || (value.len() <= 63
+            && value
+                .chars()
+                .all(|c| alnum(c) || matches!(c, '-' | '_' | '.'))
+            && value.starts_with(alnum)
+            && value.ends_with(alnum))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_qualified_names() {
+        let long = "a".repeat(63);
+        let too_long = "a".repeat(64);
+        let cases: &[(&str, bool, &str)] = &[
+            ("app", true, "a plain name"),
+            ("App_1.x-y", true, "upper case, '_', '.' and '-' inside"),
+            ("app.kubernetes.io/name", true, "a prefix"),
+            (
+                "kubernetes.io/service-name",
+                true,
+                "the EndpointSlice label",
+            ),
+            (&long, true, "63 characters"),
+            (&too_long, false, "64 characters"),
+            ("", false, "empty"),
+            ("-app", false, "starts with '-'"),
+            ("app_", false, "ends with '_'"),
+            ("my app", false, "a space"),
+            ("a/b/c", false, "two slashes"),
+            ("/app", false, "an empty prefix"),
+            ("example.com/", false, "an empty name"),
+            ("Example.com/app", false, "the prefix is lower case"),
+            (
+                "ex_ample.com/app",
+                false,
+                "the prefix is a DNS-1123 subdomain",
+            ),
+        ];
+        for (key, accepted, why) in cases {
+            assert_eq!(is_qualified_name(key), *accepted, "{key:?}: {why}");
+        }
+    }
+
+    #[test]
+    fn values_may_be_empty_but_not_odd() {
+        let cases: &[(&str, bool)] = &[
+            ("", true),
+            ("web", true),
+            ("v1.2_3-a", true),
+            ("1", true),
+            ("-web", false),
+            ("web.", false),
+            ("a b", false),
+            ("é", false),
+            (&"a".repeat(64), false),
+        ];
+        for (value, accepted) in cases {
+            assert_eq!(is_label_value(value), *accepted, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn problems_name_the_pair_and_what_is_wrong() {
+        let labels: BTreeMap<String, String> = [("my app", "ok"), ("tier", "-web"), ("fine", "")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        assert_eq!(
+            selector_problems("spec.selector", &labels),
+            vec![
+                (
+                    "spec.selector[my app]".to_owned(),
+                    KEY.to_owned(),
+                    "\"my app\"".to_owned()
+                ),
+                (
+                    "spec.selector[tier]".to_owned(),
+                    VALUE.to_owned(),
+                    "\"-web\"".to_owned()
+                ),
+            ]
+        );
+    }
+}
