@@ -135,6 +135,8 @@ pub struct Cluster {
     pub(crate) workload_config: Arc<WorkloadConfig>,
     /// Bounds on what the objects expand into.
     pub(crate) limits: ObjectLimits,
+    /// Bounds on the text of the manifests a change applies.
+    pub(crate) load_limits: LoadLimits,
     /// Objects of kinds the simulator does not model, listed.
     pub(crate) skipped: Arc<Vec<SkippedObject>>,
     /// The Corefile of the ConfigMap `kube-system/coredns`, when the input held it.
@@ -674,6 +676,7 @@ impl ClusterBuilder {
         cluster.cidr_check = Arc::new(cidr_check);
         cluster.workload_config = Arc::new(self.workload_config.clone());
         cluster.limits = self.object_limits;
+        cluster.load_limits = self.load_limits;
         cluster.skipped = Arc::new(std::mem::take(&mut self.skipped));
         cluster.corefile = self.corefile.take().map(Arc::new);
         self.identities.clear();
@@ -706,6 +709,7 @@ impl Cluster {
             cidrs: Arc::new(cidrs),
             workload_config: Arc::new(WorkloadConfig::default()),
             limits: ObjectLimits::default(),
+            load_limits: LoadLimits::DEFAULT,
             skipped: Arc::new(Vec::new()),
             corefile: None,
             diagnostics: Arc::new(OnceLock::new()),

@@ -26,7 +26,6 @@ mod validate;
 mod yaml_error;
 pub(crate) use validate::external_name;
 // For `Change::SetSelector` (`cluster/update.rs`), which checks a selector as the loader does.
-#[allow(unused_imports)]
 pub(crate) use validate::selector_problems;
 
 use serde::de::DeserializeOwned;
@@ -231,7 +230,8 @@ pub(crate) struct Batch {
 }
 
 /// Reads every document of `text` with the default limits but for its size, capped at
-/// `max_bytes`. All-or-nothing: any error means no objects.
+/// `max_bytes`. All-or-nothing: any error means no objects. (The unit tests' entry point.)
+#[cfg(test)]
 pub(crate) fn parse_manifests(
     origin: Option<&str>,
     text: &str,

@@ -455,3 +455,41 @@ fn applying_a_skipped_object_again_lists_it_once() {
         .unwrap();
     assert_eq!(cluster.skipped().len(), 1);
 }
+
+#[test]
+fn a_selector_change_is_checked_like_the_loader_checks_one() {
+    let cluster = Cluster::from_yaml(&fixture("golden.yaml")).unwrap();
+    let bad = [("app", "not a label value!")].into_iter().collect();
+    let errors = cluster
+        .apply([Change::selector("default", "web", Some(bad))])
+        .unwrap_err();
+    assert!(
+        errors.to_string().starts_with(
+            "change 0: Service default/web: spec.selector[app]: expected a label value"
+        ),
+        "{errors}"
+    );
+    let bad_key = [("-app", "web")].into_iter().collect();
+    assert!(
+        cluster
+            .apply([Change::selector("default", "web", Some(bad_key))])
+            .is_err()
+    );
+}
+
+#[test]
+fn an_apply_is_bounded_by_the_builder_s_load_limits() {
+    let mut limits = k8s_dns_sim::LoadLimits::default();
+    limits.max_depth = 4;
+    let mut builder = k8s_dns_sim::ClusterBuilder::new();
+    builder.load_limits(limits);
+    let cluster = builder.build().unwrap();
+    let deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: [[[[[1]]]]]}\n";
+    let errors = cluster
+        .apply([Change::apply_yaml("deep.yaml", deep)])
+        .unwrap_err();
+    assert!(
+        errors.to_string().contains("nested at most 4 deep"),
+        "{errors}"
+    );
+}

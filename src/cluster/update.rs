@@ -29,7 +29,7 @@ use std::sync::Arc;
 use super::Cluster;
 use super::link::object_key;
 use crate::error::{BatchError, Errors, LoadError, LoadErrorKind, LoadErrors, Location};
-use crate::load::{self, DEFAULT_MAX_INPUT_BYTES, LoadedObject, SkippedObject};
+use crate::load::{self, LoadedObject, SkippedObject};
 use crate::model::{ClusterIpSpec, Kind, Object, ObjectRef, Selector, ServiceType};
 
 /// One change to a cluster.
@@ -292,6 +292,16 @@ impl Cluster {
             }
             Change::SetSelector { service, selector } => {
                 self.patch(service, &[Kind::Service], |object| {
+                    // The loader's rules for a selector (keys qualified names, values label
+                    // values); the first problem is the error.
+                    if let Some(selector) = &selector
+                        && let Some((field, expected, found)) =
+                            load::selector_problems("spec.selector", selector.labels())
+                                .into_iter()
+                                .next()
+                    {
+                        return Err(format!("{field}: expected {expected}, found {found}"));
+                    }
                     if let Object::Service(service) = object {
                         service.selector = selector.filter(|selector| !selector.is_empty());
                     }
@@ -303,7 +313,7 @@ impl Cluster {
 
     /// `kubectl apply`: every object of the input is created or replaced.
     fn apply_manifests(&mut self, origin: &str, manifests: &str) -> Result<(), UpdateErrorKind> {
-        let batch = load::parse_manifests(Some(origin), manifests, DEFAULT_MAX_INPUT_BYTES)
+        let batch = load::parse_manifests_with(Some(origin), manifests, &self.load_limits)
             .map_err(|errors| UpdateErrorKind::Load(LoadErrors::new(errors)))?;
         let mut seen: HashMap<ObjectRef, Location> = HashMap::new();
         let mut duplicates = Vec::new();
