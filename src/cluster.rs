@@ -856,14 +856,31 @@ impl Cluster {
         self.find_service(&slice.slice.meta.namespace, name)
     }
 
-    /// Every loaded Endpoints object.
+    /// Every loaded Endpoints object, sorted by namespace and name.
     pub fn endpoints(&self) -> impl Iterator<Item = &Endpoints> {
-        self.objects.endpoints.values().map(|source| &source.object)
+        sorted_by_key(
+            self.objects.endpoints.values().map(|source| &source.object),
+            |e| &e.meta,
+        )
     }
 
-    /// Every workload (StatefulSet, Deployment, ReplicaSet, DaemonSet).
+    /// Every workload (StatefulSet, Deployment, ReplicaSet, DaemonSet), sorted by namespace,
+    /// name and kind.
     pub fn workloads(&self) -> impl Iterator<Item = &Workload> {
-        self.objects.workloads.values().map(|source| &source.object)
+        let mut workloads: Vec<&Workload> = self
+            .objects
+            .workloads
+            .values()
+            .map(|source| &source.object)
+            .collect();
+        workloads.sort_by(|a, b| {
+            (&a.meta.namespace, &a.meta.name, a.kind()).cmp(&(
+                &b.meta.namespace,
+                &b.meta.name,
+                b.kind(),
+            ))
+        });
+        workloads.into_iter()
     }
 
     /// Whether a Pod was made by a workload rather than loaded.
@@ -875,9 +892,12 @@ impl Cluster {
             .is_some_and(|pods| pods.contains(&key(&pod.meta.namespace, &pod.meta.name)))
     }
 
-    /// Every Pod: loaded ones and those workloads made.
+    /// Every Pod: loaded ones and those workloads made, sorted by namespace and name.
     pub fn pods(&self) -> impl Iterator<Item = &Pod> {
-        self.objects.pods.values().map(|source| &source.object)
+        sorted_by_key(
+            self.objects.pods.values().map(|source| &source.object),
+            |pod| &pod.meta,
+        )
     }
 
     /// The Pods whose primary IP is `ip`.
@@ -947,6 +967,20 @@ impl Cluster {
     pub fn corefile(&self) -> Option<&EmbeddedCorefile> {
         self.corefile.as_deref()
     }
+}
+
+/// `objects` sorted by the namespace and name of their metadata (the persistent maps iterate
+/// in an order that changes from one process to the next).
+fn sorted_by_key<'a, T>(
+    objects: impl Iterator<Item = &'a T>,
+    meta: impl Fn(&T) -> &ObjectMeta,
+) -> std::vec::IntoIter<&'a T> {
+    let mut objects: Vec<&T> = objects.collect();
+    objects.sort_by(|a, b| {
+        let (a, b) = (meta(a), meta(b));
+        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+    });
+    objects.into_iter()
 }
 
 /// `namespace/name` written into `buffer`.

@@ -238,8 +238,8 @@ pub struct InvalidNameError {
     pub reason: String,
 }
 
-/// Every error of one batch: a batch stops at no error, so a user sees every problem at once,
-/// and a batch with any error changes nothing.
+/// Every error of one batch: a batch goes on past its first error, so a user sees every
+/// problem at once, and a batch with any error changes nothing.
 ///
 /// One error prints alone; several print as a count and one error a line:
 ///
@@ -298,9 +298,12 @@ fn summary<E: BatchError>(errors: &[E]) -> String {
         [one] => one.to_string(),
         many => {
             let mut text = format!("{} errors; nothing was {}:", many.len(), E::NOT_DONE);
+            // An error that is itself a list (a change's manifests) is indented one more level.
             for error in many {
-                text.push_str("\n  ");
-                text.push_str(&error.to_string());
+                for line in error.to_string().lines() {
+                    text.push_str("\n  ");
+                    text.push_str(line);
+                }
             }
             text
         }

@@ -71,7 +71,7 @@ pub use error::{
     BatchError, Errors, InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location,
 };
 pub use load::{DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadLimits, SkippedObject};
-pub use model::{Kind, Object, ObjectRef};
+pub use model::{Kind, Object, ObjectRef, Selector, ServiceType};
 pub use server::ClusterDns;
 pub use upstream::{Upstream, UpstreamAnswer};
 pub use wire::Transport;

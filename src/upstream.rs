@@ -104,13 +104,18 @@ impl Upstream {
         Ok(self.with_record(Record::from_rdata(Name::from(address), ttl, data)))
     }
 
-    /// Answers `name`/`qtype` (case-insensitive), following CNAMEs it holds. Owner names are
-    /// the upstream's own spelling; TTLs are the records' own.
+    /// Answers `name`/`qtype` (case-insensitive), following CNAMEs it holds (at most 10, and
+    /// each name once: a loop ends where it closes). Owner names are the upstream's own
+    /// spelling; TTLs are the records' own.
     pub fn lookup(&self, name: &Name, qtype: RecordType) -> UpstreamAnswer {
-        let mut records = Vec::new();
+        let mut records: Vec<Record> = Vec::new();
         let mut current = name.clone();
         let name_exists = self.holds(&current);
         for _ in 0..MAX_CHAIN {
+            // A loop ends the chain at the first name seen again: each record once.
+            if records.iter().any(|record| record.name == current) {
+                break;
+            }
             let matching: Vec<&Record> = self
                 .records
                 .iter()
@@ -192,6 +197,27 @@ mod tests {
             .with_cname("b.example.", "a.example.", 5)
             .unwrap();
         let answer = upstream.lookup(&name("a.example."), RecordType::A);
+        let lines: Vec<String> = answer.records.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "a.example. 5 IN CNAME b.example.",
+                "b.example. 5 IN CNAME a.example."
+            ],
+            "each record once"
+        );
+        // A long chain without a loop stops at MAX_CHAIN.
+        let mut chain = Upstream::new();
+        for i in 0..20 {
+            chain = chain
+                .with_cname(
+                    &format!("n{i}.example."),
+                    &format!("n{}.example.", i + 1),
+                    5,
+                )
+                .unwrap();
+        }
+        let answer = chain.lookup(&name("n0.example."), RecordType::A);
         assert_eq!(answer.records.len(), MAX_CHAIN);
     }
 }

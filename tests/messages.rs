@@ -541,6 +541,16 @@ fn update_errors() {
                 Change::service_type("default", "db", ServiceType::NodePort),
             ],
         ),
+        (
+            "several failed changes, one of them manifests with two errors (indented below it)",
+            vec![
+                Change::pod_ready("default", "no-such-pod", true),
+                Change::apply_yaml(
+                    "bad.yaml",
+                    "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 0}, {port: 70000}]}\n",
+                ),
+            ],
+        ),
     ];
     let mut out = Cases::default();
     for (description, changes) in cases {

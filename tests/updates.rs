@@ -493,3 +493,37 @@ fn an_apply_is_bounded_by_the_builder_s_load_limits() {
         "{errors}"
     );
 }
+
+#[test]
+fn deleting_a_namespace_deletes_what_is_in_it() {
+    let manifests = "apiVersion: v1\nkind: Namespace\nmetadata: {name: data}\n---\n\
+        apiVersion: v1\nkind: Service\nmetadata: {name: pg, namespace: data}\n\
+        spec: {clusterIP: 10.96.5.5, selector: {app: pg}, ports: [{port: 5432}]}\n---\n\
+        apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: pg, namespace: data}\n\
+        spec: {replicas: 2, serviceName: pg, selector: {matchLabels: {app: pg}}, \
+        template: {metadata: {labels: {app: pg}}}}\n---\n\
+        apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n\
+        spec: {clusterIP: 10.96.5.6, ports: [{port: 80}]}\n";
+    let mut dns = ClusterDns::new(Cluster::from_yaml(manifests).unwrap(), Config::default());
+    let pg = "pg.data.svc.cluster.local.";
+    assert_eq!(
+        dns.lookup(pg, RecordType::A).unwrap().outcome,
+        Outcome::Success
+    );
+    // The namespace controller deletes every object of a deleted Namespace.
+    dns.apply([Change::delete(Kind::Namespace, "", "data")])
+        .unwrap();
+    dns.cluster().check_consistency().unwrap();
+    assert_eq!(
+        dns.lookup(pg, RecordType::A).unwrap().outcome,
+        Outcome::NxDomain
+    );
+    assert_eq!(dns.cluster().namespaces(), ["default"]);
+    assert_eq!(dns.cluster().pods().count(), 0);
+    assert_eq!(
+        dns.lookup("web.default.svc.cluster.local.", RecordType::A)
+            .unwrap()
+            .outcome,
+        Outcome::Success
+    );
+}

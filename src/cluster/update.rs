@@ -46,7 +46,8 @@ pub enum Change {
         /// The manifests.
         manifests: String,
     },
-    /// Delete an object.
+    /// Delete an object. Deleting a Namespace deletes every object in it, as the namespace
+    /// controller does.
     Delete(ObjectRef),
     /// Set the `Ready` condition of a Pod.
     SetPodReady {
@@ -104,10 +105,14 @@ impl Change {
         }
     }
 
-    /// [`Change::Delete`] of the namespaced object `kind namespace/name` (use
-    /// [`ObjectRef::cluster_scoped`] with [`Change::Delete`] for a Namespace).
+    /// [`Change::Delete`] of the object `kind namespace/name`; `namespace` is not read for a
+    /// cluster-scoped kind (a Namespace).
     pub fn delete(kind: Kind, namespace: &str, name: &str) -> Change {
-        Change::Delete(ObjectRef::namespaced(kind, namespace, name))
+        if kind.is_namespaced() {
+            Change::Delete(ObjectRef::namespaced(kind, namespace, name))
+        } else {
+            Change::Delete(ObjectRef::cluster_scoped(kind, name))
+        }
     }
 
     /// [`Change::SetPodReady`].
@@ -234,7 +239,13 @@ impl Cluster {
                 if !self.contains(&reference) {
                     return Err(UpdateErrorKind::NotFound(reference));
                 }
-                self.change_objects(Vec::new(), vec![reference])
+                let mut removals = if reference.kind == Kind::Namespace {
+                    self.objects_in_namespace(&reference.name)
+                } else {
+                    Vec::new()
+                };
+                removals.push(reference);
+                self.change_objects(Vec::new(), removals)
                     .map_err(UpdateErrorKind::Load)
             }
             Change::SetPodReady { pod, ready } => self.patch(pod, &[Kind::Pod], |object| {
@@ -472,6 +483,51 @@ impl Cluster {
         })?;
         self.change_objects(vec![LoadedObject { object, location }], Vec::new())
             .map_err(UpdateErrorKind::Load)
+    }
+
+    /// Every object that lives in `namespace` and was loaded (Pods a workload made go with
+    /// their workload).
+    fn objects_in_namespace(&self, namespace: &str) -> Vec<ObjectRef> {
+        let objects = &self.objects;
+        let named = |kind: Kind, meta: &crate::model::ObjectMeta| {
+            (meta.namespace == namespace)
+                .then(|| ObjectRef::namespaced(kind, namespace, &meta.name))
+        };
+        let generated = self.index.generated_pods.set(namespace);
+        let loaded_pods = objects
+            .pods
+            .iter()
+            .filter(|(key, _)| generated.is_none_or(|generated| !generated.contains(*key)));
+        objects
+            .services
+            .values()
+            .filter_map(|s| named(Kind::Service, &s.object.meta))
+            .chain(
+                objects
+                    .endpoints
+                    .values()
+                    .filter_map(|s| named(Kind::Endpoints, &s.object.meta)),
+            )
+            .chain(
+                objects
+                    .slices
+                    .values()
+                    .filter_map(|s| named(Kind::EndpointSlice, &s.object.meta)),
+            )
+            .chain(
+                objects
+                    .imports
+                    .values()
+                    .filter_map(|s| named(Kind::ServiceImport, &s.object.meta)),
+            )
+            .chain(loaded_pods.filter_map(|(_, s)| named(Kind::Pod, &s.object.meta)))
+            .chain(
+                objects
+                    .workloads
+                    .values()
+                    .filter_map(|s| named(s.object.kind(), &s.object.meta)),
+            )
+            .collect()
     }
 
     /// A copy of a loaded object.

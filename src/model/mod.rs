@@ -53,6 +53,11 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether objects of this kind live in a namespace (all but Namespace).
+    pub fn is_namespaced(self) -> bool {
+        self != Kind::Namespace
+    }
+
     /// The `kind` string as written in a manifest.
     pub fn as_str(self) -> &'static str {
         match self {
