@@ -942,6 +942,23 @@ fn zone_config_errors() {
         .with_multicluster_zones(["clusterset..local"])
         .unwrap_err();
     out.case("with_multicluster_zones: not a domain name", error);
+    let none: [&str; 0] = [];
+    out.case(
+        "with_zones([])",
+        Config::default().with_zones(none).unwrap_err(),
+    );
+    let error = Config::default()
+        .with_zones(["cluster.local", "clusterset.local"])
+        .unwrap()
+        .with_multicluster_zones(["clusterset.local"])
+        .unwrap()
+        .with_zones(["cluster.local"])
+        .unwrap_err();
+    out.case("with_zones dropping a multicluster zone", error);
+    out.case(
+        "with_zones([\"::/0\"]): a CIDR CoreDNS refuses",
+        Config::default().with_zones(["::/0"]).unwrap_err(),
+    );
     insta::assert_snapshot!("zone_config_errors", out.0);
 }
 

@@ -2,11 +2,11 @@
 
 use hickory_proto::rr::Name;
 
-use super::address;
 use super::error::zone_list;
 use super::lexer::Token;
 use super::stanza::{Option_, Stanza};
 use super::{CorefileError, CorefileErrorKind};
+use crate::config::zones;
 use crate::config::{Config, Fallthrough, MAX_TTL, NotSimulated, PodMode};
 
 const KUBERNETES: &str = "kubernetes";
@@ -251,7 +251,7 @@ pub(crate) fn zones_of(
 ) -> Result<Vec<Name>, CorefileError> {
     let mut zones = Vec::new();
     for arg in args {
-        let expanded = address::zones(&arg.text).map_err(|expected| {
+        let expanded = zones::zones(&arg.text).map_err(|expected| {
             CorefileError::new(
                 arg.line,
                 CorefileErrorKind::InvalidValue {

@@ -6,7 +6,6 @@
 //! not change the `kubernetes` plugin's answers are accepted silently; plugins that would change
 //! answers but are not simulated are listed in [`Config::not_simulated`].
 
-mod address;
 mod error;
 mod hosts;
 mod kubernetes;
@@ -19,7 +18,7 @@ use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
-use crate::config::{Config, NotSimulated};
+use crate::config::{Config, NotSimulated, zones};
 pub use error::{CorefileError, CorefileErrorKind};
 use parser::ServerBlock;
 use plugins::Treatment;
@@ -118,7 +117,7 @@ impl Config {
 fn zones_of_block(block: &ServerBlock) -> Result<Vec<Name>, CorefileError> {
     let mut zones = Vec::new();
     for key in &block.keys {
-        let expanded = address::zones(&key.text).map_err(|expected| {
+        let expanded = zones::zones(&key.text).map_err(|expected| {
             CorefileError::new(
                 key.line,
                 CorefileErrorKind::InvalidKey {

@@ -19,6 +19,8 @@ use hickory_proto::rr::Name;
 
 use crate::upstream::Upstream;
 
+pub(crate) mod zones;
+
 /// The default TTL of every record CoreDNS's `kubernetes` plugin serves, in seconds.
 pub const DEFAULT_TTL: u32 = 5;
 
@@ -144,13 +146,15 @@ impl Config {
         }
     }
 
-    /// Replaces the zones. Each is made lower-case and absolute.
+    /// Replaces the zones, read as CoreDNS reads the `kubernetes` plugin's zone arguments: each
+    /// made lower-case and absolute, a CIDR made into the reverse zones it covers.
     ///
     /// ```
     /// use k8s_dns_sim::{Config, ZoneConfigError};
     ///
-    /// let config = Config::default().with_zones(["Cluster.Local", "in-addr.arpa"])?;
+    /// let config = Config::default().with_zones(["Cluster.Local", "10.0.0.0/8"])?;
     /// assert_eq!(config.zones[0].to_string(), "cluster.local.");
+    /// assert_eq!(config.zones[1].to_string(), "10.in-addr.arpa.");
     ///
     /// let err = Config::default().with_zones(["cluster..local"]).unwrap_err();
     /// assert_eq!(err.zone(), "cluster..local");
@@ -159,7 +163,10 @@ impl Config {
     /// ```
     ///
     /// # Errors
-    /// [`ZoneConfigError::NotADomainName`] for the first zone that is not a domain name.
+    /// [`ZoneConfigError::NotADomainName`] for the first zone that is not a domain name (or a
+    /// CIDR CoreDNS refuses), [`ZoneConfigError::NoZone`] for none at all (the plugin would
+    /// refuse every question), [`ZoneConfigError::NotAConfiguredZone`] for a
+    /// [`Config::multicluster_zones`] entry no longer among them.
     pub fn with_zones<I, S>(mut self, zones: I) -> Result<Self, ZoneConfigError>
     where
         I: IntoIterator<Item = S>,
@@ -168,11 +175,23 @@ impl Config {
         let mut parsed = Vec::new();
         for zone in zones {
             let zone = zone.as_ref();
-            parsed.push(
-                normalize_zone(zone).ok_or_else(|| ZoneConfigError::NotADomainName {
-                    zone: zone.to_owned(),
-                })?,
-            );
+            let expanded = zones::zones(zone).map_err(|_| ZoneConfigError::NotADomainName {
+                zone: zone.to_owned(),
+            })?;
+            parsed.extend(expanded);
+        }
+        if parsed.is_empty() {
+            return Err(ZoneConfigError::NoZone);
+        }
+        if let Some(orphan) = self
+            .multicluster_zones
+            .iter()
+            .find(|zone| !parsed.contains(zone))
+        {
+            return Err(ZoneConfigError::NotAConfiguredZone {
+                zone: orphan.to_string(),
+                configured: parsed,
+            });
         }
         self.zones = parsed;
         Ok(self)
@@ -330,6 +349,9 @@ pub enum ZoneConfigError {
         /// The zone as given.
         zone: String,
     },
+    /// No zone at all.
+    #[error("expected at least one zone, found none")]
+    NoZone,
     /// A multicluster zone that is not one of [`Config::zones`].
     #[error(
         "expected one of the configured zones ({}), found {zone:?}",
@@ -349,6 +371,7 @@ impl ZoneConfigError {
         match self {
             ZoneConfigError::NotADomainName { zone }
             | ZoneConfigError::NotAConfiguredZone { zone, .. } => zone,
+            ZoneConfigError::NoZone => "",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Zones written in a Corefile: server block keys (`dns://.:53`) and zone arguments.
+//! Zones written as text: Corefile server block keys (`dns://.:53`) and zone arguments, and the
+//! zones given to [`Config::with_zones`](super::Config::with_zones).
 //!
 //! As CoreDNS reads them: a scheme (`dns://`, `tls://`, …) and a trailing `:PORT` are removed; a
 //! CIDR such as `10.0.0.0/8` becomes its reverse zone (`10.in-addr.arpa.`), and a CIDR that is not
@@ -9,7 +10,7 @@ use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
-use crate::config::normalize_zone;
+use super::normalize_zone;
 
 const SCHEMES: &[&str] = &[
     "tls://",
