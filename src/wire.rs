@@ -48,6 +48,11 @@ pub(crate) enum Intake {
 
 /// Reads a request as CoreDNS's server does, before any lookup.
 pub(crate) fn intake(bytes: &[u8]) -> Intake {
+    // A message that decodes whole is checked on its sections, which hold what its header's
+    // counts say (the common path: one decode); one that does not, on its header alone.
+    if let Ok(message) = Message::from_vec(bytes) {
+        return accept_message(&message).unwrap_or(Intake::Request(message));
+    }
     let mut decoder = BinDecoder::new(bytes);
     // Shorter than a header: miekg/dns lets the client hang ("any reply can be used to
     // amplify").
@@ -69,9 +74,6 @@ pub(crate) fn intake(bytes: &[u8]) -> Intake {
     if bytes.len() == Header::LEN {
         return Intake::Reply(error_reply(&header.metadata, None, ResponseCode::ServFail));
     }
-    if let Ok(message) = Message::from_vec(bytes) {
-        return Intake::Request(message);
-    }
     // The body does not unpack. miekg/dns reads a question cut short after its name (or its
     // type) with type and class 0, and keeps a question it read before a later section failed.
     match lenient_question(bytes) {
@@ -92,11 +94,15 @@ pub(crate) fn intake(bytes: &[u8]) -> Intake {
 /// whose caller gives a message rather than bytes): `None` when it goes on to the server.
 pub(crate) fn accept_message(request: &Message) -> Option<Intake> {
     let count = |records: usize| u16::try_from(records).unwrap_or(u16::MAX);
+    // hickory keeps the OPT record and a SIG(0)/TSIG signature out of `additionals`.
+    let additionals = request.additionals.len()
+        + usize::from(request.edns.is_some())
+        + usize::from(request.signature.is_some());
     let counts = [
         count(request.queries.len()),
         count(request.answers.len()),
         count(request.authorities.len()),
-        count(request.additionals.len() + usize::from(request.edns.is_some())),
+        count(additionals),
     ];
     accept(&request.metadata, counts)
 }

@@ -79,9 +79,10 @@ pub(crate) fn service_name(meta: &ObjectMeta, zone: &Name) -> Option<Name> {
 /// `<name>.<namespace>.svc.<zone>`, for a Service known by its name only (an EndpointSlice's
 /// `kubernetes.io/service-name` label).
 pub(crate) fn name_in_namespace(name: &str, namespace: &str, zone: &Name) -> Option<Name> {
-    let svc = prepend_text(zone, "svc")?;
-    let namespace = prepend_text(&svc, namespace)?;
-    prepend_text(&namespace, name)
+    // Object names hold no dot (DNS-1035 and DNS-1123 labels): one label each.
+    Name::from_labels([name.as_bytes(), namespace.as_bytes(), b"svc"])
+        .and_then(|prefix| prefix.append_domain(zone))
+        .ok()
 }
 
 /// `_<port>._<protocol>.<base>`, lower-case: the owner of a named port's SRV record.
@@ -112,6 +113,12 @@ fn under_cluster(base: &Name, cluster: &str) -> Option<Name> {
 /// `&str` labels go through IDNA, which refuses `xn--abc` and `x_y`); `None` for an empty label
 /// or one over 63 bytes, or a name over 255 bytes.
 fn prepend_text(base: &Name, text: &str) -> Option<Name> {
+    if !text.contains('.') {
+        // One label: prepended in place of building a name to append.
+        return (!text.is_empty())
+            .then(|| base.prepend_label(text.as_bytes()).ok())
+            .flatten();
+    }
     let labels = text.split('.').map(str::as_bytes);
     Name::from_labels(labels)
         .and_then(|prefix| prefix.append_domain(base))
