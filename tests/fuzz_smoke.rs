@@ -68,10 +68,14 @@ fn files(kind: &str, target: &str) -> Vec<(String, Vec<u8>)> {
 fn seeds(target: &str) -> &'static [Vec<u8>] {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static SEEDS: OnceLock<Mutex<HashMap<String, &'static [Vec<u8>]>>> = OnceLock::new();
+    type Loaded = HashMap<String, &'static [Vec<u8>]>;
+    static SEEDS: OnceLock<Mutex<Loaded>> = OnceLock::new();
     let mut seeds = SEEDS.get_or_init(Default::default).lock().unwrap();
     seeds.entry(target.to_owned()).or_insert_with(|| {
-        let loaded: Vec<Vec<u8>> = files("corpus", target).into_iter().map(|(_, b)| b).collect();
+        let loaded: Vec<Vec<u8>> = files("corpus", target)
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect();
         assert!(!loaded.is_empty(), "no seeds in fuzz/corpus/{target}");
         Vec::leak(loaded)
     })
@@ -82,11 +86,59 @@ fn seeds(target: &str) -> &'static [Vec<u8>] {
 
 /// Text that YAML, Corefiles and resolv.conf treat specially, inserted and substituted.
 const TOKENS: &[&str] = &[
-    "---\n", "...\n", "- ", "  ", "\t", "\n", "\r\n", "{", "}", "[", "]", ": ", ", ", "\"", "'",
-    "#", "&a ", "*a", "*nope", "<<: *a\n", "!!binary ", "? ", "|\n", ">-\n", "%YAML 1.2\n",
-    "\u{feff}", "\0", "é", "null", "~", "None", "0", "-1", "65536", "99999", "2147483647",
-    "4294967296", "1e9", "0x10", "true", "10.96.0.1", "fd00::1", "::", "300.1.1.1", "a..b",
-    "kubernetes", "import", "(s)", ".:53", "{$X}", "search", "nameserver", "options ndots:",
+    "---\n",
+    "...\n",
+    "- ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    ": ",
+    ", ",
+    "\"",
+    "'",
+    "#",
+    "&a ",
+    "*a",
+    "*nope",
+    "<<: *a\n",
+    "!!binary ",
+    "? ",
+    "|\n",
+    ">-\n",
+    "%YAML 1.2\n",
+    "\u{feff}",
+    "\0",
+    "é",
+    "null",
+    "~",
+    "None",
+    "0",
+    "-1",
+    "65536",
+    "99999",
+    "2147483647",
+    "4294967296",
+    "1e9",
+    "0x10",
+    "true",
+    "10.96.0.1",
+    "fd00::1",
+    "::",
+    "300.1.1.1",
+    "a..b",
+    "kubernetes",
+    "import",
+    "(s)",
+    ".:53",
+    "{$X}",
+    "search",
+    "nameserver",
+    "options ndots:",
 ];
 
 /// One edit of a seed, its positions taken modulo the seed's lines or bytes.
@@ -121,7 +173,10 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 fn lines(bytes: &[u8]) -> Vec<Vec<u8>> {
-    bytes.split_inclusive(|&b| b == b'\n').map(<[u8]>::to_vec).collect()
+    bytes
+        .split_inclusive(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect()
 }
 
 /// `seed` with `edits` applied in order.
@@ -166,7 +221,12 @@ fn mutate(seed: &[u8], edits: &[Edit]) -> Vec<u8> {
                     .windows(2)
                     .position(|pair| pair == b": ")
                     .map(|p| p + 2)
-                    .or_else(|| current[..end].iter().rposition(|&b| b == b' ').map(|p| p + 1))
+                    .or_else(|| {
+                        current[..end]
+                            .iter()
+                            .rposition(|&b| b == b' ')
+                            .map(|p| p + 1)
+                    })
                     .unwrap_or(0)
                     .min(end);
                 current.splice(start..end, token.iter().copied());
@@ -311,21 +371,42 @@ fn change_spec() -> impl Strategy<Value = ChangeSpec> {
     let replicas = prop_oneof![4 => 0..1_200u32, 1 => any::<u32>()];
     prop_oneof![
         manifest.prop_map(ChangeSpec::ApplyText),
-        (any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>(), replicas.clone()).prop_map(
-            |(template, namespace, name, address, number)| ChangeSpec::ApplyTemplate {
-                template,
+        (
+            any::<u8>(),
+            any::<u8>(),
+            any::<u8>(),
+            any::<u8>(),
+            replicas.clone()
+        )
+            .prop_map(|(template, namespace, name, address, number)| {
+                ChangeSpec::ApplyTemplate {
+                    template,
+                    namespace,
+                    name,
+                    address,
+                    number,
+                }
+            }),
+        (any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(kind, namespace, name)| {
+            ChangeSpec::Delete {
+                kind,
                 namespace,
                 name,
-                address,
-                number
             }
-        ),
-        (any::<u8>(), any::<u8>(), any::<u8>())
-            .prop_map(|(kind, namespace, name)| ChangeSpec::Delete { kind, namespace, name }),
-        (any::<u8>(), any::<u8>(), any::<bool>())
-            .prop_map(|(namespace, name, ready)| ChangeSpec::PodReady { namespace, name, ready }),
+        }),
+        (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(namespace, name, ready)| {
+            ChangeSpec::PodReady {
+                namespace,
+                name,
+                ready,
+            }
+        }),
         (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(namespace, name, terminating)| {
-            ChangeSpec::PodTerminating { namespace, name, terminating }
+            ChangeSpec::PodTerminating {
+                namespace,
+                name,
+                terminating,
+            }
         }),
         (any::<u8>(), any::<u8>(), any::<u8>(), any::<bool>()).prop_map(
             |(namespace, name, address, ready)| ChangeSpec::EndpointReady {
@@ -356,7 +437,11 @@ fn change_spec() -> impl Strategy<Value = ChangeSpec> {
             any::<u8>(),
             prop::option::of(prop::collection::vec(any::<(u8, u8)>(), 0..3))
         )
-            .prop_map(|(namespace, name, labels)| ChangeSpec::Selector { namespace, name, labels }),
+            .prop_map(|(namespace, name, labels)| ChangeSpec::Selector {
+                namespace,
+                name,
+                labels
+            }),
     ]
 }
 
@@ -394,8 +479,8 @@ proptest! {
 // Findings of the long runs (fuzz/README.md), replayed
 
 /// Inputs under 64 KiB must be handled within 100 ms in a release build (issue 8); a debug
-/// build is allowed 20 times that.
-const SLOW: Duration = Duration::from_secs(2);
+/// build is allowed 10 times that.
+const SLOW: Duration = Duration::from_secs(1);
 
 /// Replays `fuzz/regressions/<target>/<file>` through its target, within [`SLOW`].
 fn replay(target_name: &str, file: &str) {
@@ -411,12 +496,28 @@ fn replay(target_name: &str, file: &str) {
 }
 
 /// Every saved finding, as (target, file): each is replayed by a test below.
-const REGRESSIONS: &[(&str, &str)] = &[];
+const REGRESSIONS: &[(&str, &str)] = &[("load_yaml", "slow-flow-nesting-16k.yaml")];
+
+/// `a: [[[[…` 16,000 levels deep (16 KB) takes 0.7 s in a release build: libyaml-rs's scanner
+/// checks every open simple key on each token (`yaml_parser_stale_simple_keys`), so flow
+/// nesting is quadratic before the depth limit of 128 is reached (src/load.rs, the
+/// `serde_yaml::from_str` of `Loader::document`).
+#[test]
+#[ignore = "issue 8: flow-style nesting is quadratic in the YAML scanner (0.7 s for 16 KB)"]
+fn regression_load_yaml_slow_flow_nesting() {
+    replay("load_yaml", "slow-flow-nesting-16k.yaml");
+}
 
 #[test]
 fn every_saved_finding_has_a_regression_row() {
     let mut saved = Vec::new();
-    for target in ["load_yaml", "corefile", "handle_bytes", "changes", "resolv_conf"] {
+    for target in [
+        "load_yaml",
+        "corefile",
+        "handle_bytes",
+        "changes",
+        "resolv_conf",
+    ] {
         for (file, _) in files("regressions", target) {
             if file != "README.md" {
                 saved.push((target.to_owned(), file));
@@ -431,6 +532,9 @@ fn every_saved_finding_has_a_regression_row() {
         assert!(rows.contains(finding), "no regression row for {finding:?}");
     }
     for row in &rows {
-        assert!(saved.contains(row), "a regression row without its file: {row:?}");
+        assert!(
+            saved.contains(row),
+            "a regression row without its file: {row:?}"
+        );
     }
 }

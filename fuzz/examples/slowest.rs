@@ -1,5 +1,6 @@
 //! Times every input of a directory through the fuzz target the directory is named after
-//! (`work/load_yaml`, `corpus/changes`, ...) and prints the slowest, and every one over 100 ms:
+//! (`work/load_yaml`, `corpus/changes`, ...) and prints the slowest, and every one over 100 ms
+//! (the least of four runs):
 //! issue 8 asks that no input under 64 KiB take longer. Use a release build:
 //! `cargo run --release --example slowest -- work/load_yaml`.
 
@@ -43,6 +44,17 @@ fn main() {
             let started = Instant::now();
             run(&target, &data);
             times.push((started.elapsed(), data.len(), path));
+        }
+        // The machine may be busy: time the 20 slowest again, three times, and keep the least.
+        times.sort();
+        let retimed = times.len().saturating_sub(20);
+        for (elapsed, _, path) in &mut times[retimed..] {
+            let data = std::fs::read(&*path).expect("a file");
+            for _ in 0..3 {
+                let started = Instant::now();
+                run(&target, &data);
+                *elapsed = (*elapsed).min(started.elapsed());
+            }
         }
         times.sort();
         println!("{target}: {} inputs in {:?}", times.len(), start.elapsed());
