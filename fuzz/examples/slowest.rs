@@ -12,7 +12,8 @@ use k8s_dns_sim_fuzz::{Batch, harness};
 
 const SLOW: Duration = Duration::from_millis(100);
 
-/// The CPU time this thread has run (Linux: the first field of `/proc/thread-self/schedstat`).
+/// The CPU time this thread has run (Linux: the first field of `/proc/thread-self/schedstat`,
+/// brought up to date at the scheduler's ticks: a few milliseconds, enough for the 100 ms bound).
 fn cpu_time() -> Duration {
     std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()
