@@ -496,7 +496,10 @@ fn replay(target_name: &str, file: &str) {
 }
 
 /// Every saved finding, as (target, file): each is replayed by a test below.
-const REGRESSIONS: &[(&str, &str)] = &[("load_yaml", "slow-flow-nesting-16k.yaml")];
+const REGRESSIONS: &[(&str, &str)] = &[
+    ("load_yaml", "slow-flow-nesting-16k.yaml"),
+    ("corefile", "escaped-dot-zone.Corefile"),
+];
 
 /// `a: [[[[…` 16,000 levels deep (16 KB) takes 0.3 s of CPU in a release build (2 s in a debug
 /// one, so this test fails): libyaml-rs's scanner
@@ -538,4 +541,14 @@ fn every_saved_finding_has_a_regression_row() {
             "a regression row without its file: {row:?}"
         );
     }
+}
+
+/// `kubernetes a\.` reads as a zone of one label holding a dot, which `Config::zones` prints as
+/// `a\..`; `zone_file` (and `lookup`) cannot be asked about it by that name: `qname::absolute`
+/// (src/qname.rs:46, from `ClusterDns::zone_records`, src/server.rs:435) splits names on every
+/// dot, escaped or not, and finds an empty label.
+#[test]
+#[ignore = "issue 8: a Corefile zone with an escaped dot cannot be named in zone_file or lookup"]
+fn regression_corefile_escaped_dot_zone() {
+    replay("corefile", "escaped-dot-zone.Corefile");
 }
