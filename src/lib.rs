@@ -51,6 +51,8 @@ mod load;
 pub mod model;
 mod qname;
 pub mod resolver;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod server;
 #[cfg(feature = "proptest")]
 pub mod strategies;

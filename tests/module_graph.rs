@@ -37,6 +37,7 @@ const PIPELINE: &[&str] = &[
     "server",
     // On top of the server.
     "resolver",
+    "serve",
     "strategies",
 ];
 
