@@ -36,7 +36,9 @@ pub(crate) fn absolute(text: &str) -> Result<Name, InvalidNameError> {
         reason,
     };
     let bare = text.strip_suffix('.').unwrap_or(text);
-    if !bare.is_empty() {
+    // Our own reasons for the common mistakes; an escaped name (`a\.b`, `\065`) is left to
+    // hickory, which reads the escapes.
+    if !bare.is_empty() && !bare.contains('\\') {
         if let Some(label) = bare.split('.').find(|label| label.len() > 63) {
             return Err(invalid(format!(
                 "a label of {} bytes, over DNS's 63",
@@ -334,6 +336,8 @@ mod tests {
             ("web.default.svc.cluster.local", None),
             ("web.", None),
             (".", None),
+            // An escaped dot is part of its label, not an empty one (hickory reads escapes).
+            ("a\\..", None),
         ];
         for (text, reason) in table {
             let got = absolute(text).err().map(|error| error.reason);
