@@ -15,17 +15,35 @@
 //! The question goes through the same path a real client's would: it is encoded to wire bytes,
 //! answered by `ClusterDns::handle_bytes` (UDP by default, so large replies are truncated), and
 //! the reply bytes are decoded for printing.
+//!
+//! Pod mode (`--pod-namespace NS`) first runs `getaddrinfo` as a pod in that namespace would
+//! (the kubelet's `ClusterFirst` files, then the library's walk: every query, every reply, the
+//! addresses in the application's order or the library's error), then digs the name that ended
+//! the walk:
+//!
+//! ```text
+//! cargo run --example dig -- -f fixtures/golden.yaml --pod-namespace default --resolver musl web
+//! cargo run --example dig -- -f fixtures/golden.yaml --pod-namespace shop --family inet6 --hosts web.default
+//! ```
+//!
+//! `--resolver glibc|musl-1.2.3|musl|go` picks the library (glibc by default), `--family
+//! unspec|inet|inet6` the `getaddrinfo` family (`unspec` by default; a type other than A and
+//! AAAA runs the library's record search instead), `--pod-ip` the pod's address, `--hosts`
+//! prints the pod's `/etc/hosts` and `/etc/resolv.conf`. `--from-pod NS/POD` will take a Pod of
+//! the manifests once Pods carry their DNS fields (issue 9 §1).
 
 use std::process::ExitCode;
 use std::str::FromStr;
 
 use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use k8s_dns_sim::hickory_proto::rr::{Name, Record, RecordType};
-use k8s_dns_sim::resolver::{ResolvConf, StubResolver};
+use k8s_dns_sim::resolver::{Family, Kubelet, PodDns, StubResolver};
 use k8s_dns_sim::{ClusterBuilder, ClusterDns, Config, Transport};
 
 const USAGE: &str = "usage: dig -f <manifests.yaml> [-f <more.yaml>...] [--corefile <Corefile>] \
-[--tcp] [--edns <size>] [--pod-namespace <ns> [--resolver glibc|musl|go]] <name> [type]";
+[--tcp] [--edns <size>] [--pod-namespace <ns> | --from-pod <ns>/<pod>] \
+[--resolver glibc|musl-1.2.3|musl|go] [--family unspec|inet|inet6] [--pod-ip <ip>] [--hosts] \
+<name> [type]";
 
 struct Options {
     manifests: Vec<String>,
@@ -33,9 +51,14 @@ struct Options {
     transport: Transport,
     edns: Option<u16>,
     pod_namespace: Option<String>,
+    from_pod: Option<String>,
     resolver: StubResolver,
+    family: Family,
+    pod_ip: std::net::IpAddr,
+    hosts: bool,
     name: String,
     qtype: RecordType,
+    qtype_given: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -44,7 +67,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let mut transport = Transport::Udp;
     let mut edns = None;
     let mut pod_namespace = None;
+    let mut from_pod = None;
     let mut resolver = StubResolver::Glibc;
+    let mut family = Family::Unspec;
+    let mut pod_ip = std::net::IpAddr::from([10, 244, 0, 99]);
+    let mut hosts = false;
     let mut positional = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -61,14 +88,27 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--pod-namespace" => {
                 pod_namespace = Some(args.next().ok_or("--pod-namespace needs a namespace")?);
             }
-            "--resolver" => {
-                resolver = match args.next().as_deref() {
-                    Some("glibc") => StubResolver::Glibc,
-                    Some("musl") => StubResolver::Musl,
-                    Some("go") => StubResolver::Go,
-                    other => return Err(format!("--resolver: glibc, musl or go, not {other:?}")),
-                };
+            "--from-pod" => {
+                from_pod = Some(args.next().ok_or("--from-pod needs <namespace>/<pod>")?);
             }
+            "--resolver" => {
+                let name = args.next().unwrap_or_default();
+                resolver = StubResolver::from_cli_name(&name).ok_or_else(|| {
+                    format!("--resolver: glibc, musl-1.2.3, musl or go, not {name:?}")
+                })?;
+            }
+            "--family" => {
+                let name = args.next().unwrap_or_default();
+                family = Family::from_cli_name(&name)
+                    .ok_or_else(|| format!("--family: unspec, inet or inet6, not {name:?}"))?;
+            }
+            "--pod-ip" => {
+                let ip = args.next().ok_or("--pod-ip needs an address")?;
+                pod_ip = ip
+                    .parse()
+                    .map_err(|_| format!("--pod-ip: not an address: {ip:?}"))?;
+            }
+            "--hosts" => hosts = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
             _ => positional.push(arg),
@@ -77,12 +117,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     if manifests.is_empty() {
         return Err(format!("no manifests given\n{USAGE}"));
     }
-    let (name, qtype) = match positional.as_slice() {
-        [name] => (name.clone(), RecordType::A),
+    let (name, qtype, qtype_given) = match positional.as_slice() {
+        [name] => (name.clone(), RecordType::A, false),
         [name, qtype] => {
             let qtype = RecordType::from_str(&qtype.to_ascii_uppercase())
                 .map_err(|_| format!("unknown record type {qtype:?}"))?;
-            (name.clone(), qtype)
+            (name.clone(), qtype, true)
         }
         _ => return Err(format!("expected a name and an optional type\n{USAGE}")),
     };
@@ -92,9 +132,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         transport,
         edns,
         pod_namespace,
+        from_pod,
         resolver,
+        family,
+        pod_ip,
+        hosts,
         name,
         qtype,
+        qtype_given,
     })
 }
 
@@ -249,38 +294,82 @@ fn print_section(title: &str, records: &[Record]) {
     }
 }
 
-/// Walks the search list of a Pod in `namespace`, prints the walk, and returns the name that
-/// ended it.
-fn walk(dns: &ClusterDns, options: &Options, namespace: &str) -> Result<String, String> {
-    let zone = dns
-        .config()
-        .zones
-        .first()
-        .map_or_else(|| "cluster.local".to_owned(), ToString::to_string);
-    let pod = ResolvConf::cluster_first(namespace, &zone).map_err(|error| error.to_string())?;
-    let resolution = dns
-        .resolve(&pod, options.resolver, &options.name, options.qtype)
-        .map_err(|error| error.to_string())?;
-    println!(
-        ";; Search-list walk ({:?}, a Pod in namespace {namespace}, ndots:{}):",
-        options.resolver, pod.ndots
-    );
+/// The kubelet of the simulated node: the server's first zone as the cluster domain, and the
+/// ClusterIP of `kube-system/kube-dns` (else kubeadm's `10.96.0.10`) as the cluster DNS.
+fn kubelet(dns: &ClusterDns) -> Kubelet {
+    let mut kubelet = Kubelet::default();
+    if let Some(zone) = dns.config().zones.first() {
+        kubelet.cluster_domain = zone.to_string().trim_end_matches('.').to_owned();
+    }
+    if let Some(service) = dns.cluster().service("kube-system", "kube-dns")
+        && !service.cluster_ips().is_empty()
+    {
+        kubelet.cluster_dns = service.cluster_ips().to_vec();
+    }
+    kubelet
+}
+
+/// Runs the pod's lookup, prints the walk, and returns the name that ended it (`None` when no
+/// query was sent: a numeric name, a hosts-file name, or one the library refused).
+fn walk(dns: &ClusterDns, options: &Options, namespace: &str) -> Result<Option<String>, String> {
+    let kubelet = kubelet(dns);
+    let pod = PodDns::new(namespace, "dig").with_ips([options.pod_ip]);
+    let sandbox = kubelet.sandbox(&pod).map_err(|error| error.to_string())?;
+    if options.hosts {
+        println!(";; The pod's /etc/resolv.conf:");
+        for line in sandbox.resolv_conf.lines() {
+            println!(";;   {line}");
+        }
+        println!(";; The pod's /etc/hosts:");
+        for line in sandbox.hosts.as_deref().unwrap_or_default().lines() {
+            println!(";;   {}", line.replace('\t', "    "));
+        }
+        println!();
+    }
+    let addresses =
+        !options.qtype_given || matches!(options.qtype, RecordType::A | RecordType::AAAA);
+    let resolution = if addresses {
+        let family = match (options.qtype_given, options.qtype) {
+            (true, RecordType::A) if options.family == Family::Unspec => Family::Inet,
+            (true, RecordType::AAAA) if options.family == Family::Unspec => Family::Inet6,
+            _ => options.family,
+        };
+        dns.getaddrinfo(&sandbox, options.resolver, family, &options.name)
+    } else {
+        k8s_dns_sim::resolver::search(
+            dns,
+            &sandbox,
+            options.resolver,
+            &options.name,
+            options.qtype,
+        )
+    };
+    println!(";; A pod in namespace {namespace} ({}):", options.resolver);
     for line in resolution.to_string().lines() {
         println!(";;   {line}");
     }
     println!();
-    resolution
-        .attempts
-        .last()
-        .map(|attempt| attempt.name.to_string())
-        .ok_or_else(|| "no name to try".to_owned())
+    Ok(resolution.steps.last().map(|step| step.name.clone()))
 }
 
 fn run() -> Result<(), String> {
     let mut options = parse_args(std::env::args().skip(1))?;
+    if let Some(pod) = &options.from_pod {
+        // The hook for issue 9 §1: a Pod of the manifests, with its dnsPolicy, dnsConfig,
+        // hostAliases and hostNetwork, once the model carries them.
+        return Err(format!(
+            "--from-pod {pod}: Pods do not carry their DNS fields yet (issue 9 §1); use --pod-namespace"
+        ));
+    }
     let (dns, source) = build_server(&options)?;
     if let Some(namespace) = options.pod_namespace.clone() {
-        options.name = walk(&dns, &options, &namespace)?;
+        match walk(&dns, &options, &namespace)? {
+            Some(name) => options.name = name,
+            None => return Ok(()),
+        }
+        if !options.qtype_given && options.family == Family::Inet6 {
+            options.qtype = RecordType::AAAA;
+        }
     }
     let request = request(&options)?;
     let bytes = request.to_vec().map_err(|error| error.to_string())?;

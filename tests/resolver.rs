@@ -1,12 +1,13 @@
-//! The pod side: search-list walks of glibc, musl and Go over the simulated server
-//! (`docs/kubernetes-behaviour.md` §3), including the partial names the Kubernetes
-//! conformance tests resolve.
+//! The pod side over the simulated server: the search-list walks of glibc, musl and Go
+//! (`docs/resolver-behaviour.md`), including the partial names the Kubernetes conformance tests
+//! resolve. The per-library rules are in `tests/resolver_rules.rs`, the kubelet's files in
+//! `tests/resolver_kubelet.rs`, the comparison table in `tests/resolver_table.rs`.
 
 mod support;
 
 use k8s_dns_sim::hickory_proto::rr::RecordType::{A, AAAA, SRV};
-use k8s_dns_sim::resolver::{ResolvConf, StubResolver};
-use k8s_dns_sim::{Cluster, ClusterDns, Config, Outcome, Upstream};
+use k8s_dns_sim::resolver::{Family, Kubelet, PodDns, ResolvConf, StubResolver};
+use k8s_dns_sim::{Cluster, ClusterDns, Config, Upstream};
 use support::fixture;
 
 fn kubeadm(fixture_name: &str) -> ClusterDns {
@@ -23,9 +24,9 @@ fn tried(
 ) -> (Vec<String>, bool) {
     let resolution = dns.resolve(conf, resolver, name, qtype).unwrap();
     let names = resolution
-        .attempts
+        .names()
         .iter()
-        .map(|attempt| attempt.name.to_string())
+        .map(|name| (*name).to_owned())
         .collect();
     (names, resolution.found())
 }
@@ -44,8 +45,15 @@ fn conformance_partial_names_resolve_through_the_search_list() {
         ("kubernetes.default", A),
         ("kubernetes.default.svc", A),
     ] {
-        for resolver in [StubResolver::Glibc, StubResolver::Musl, StubResolver::Go] {
+        for resolver in StubResolver::ALL {
             let (names, found) = tried(&dns, &pod, resolver, name, qtype);
+            if qtype == SRV && resolver.is_musl() {
+                // musl's res_search is res_query (src/network/res_query.c: `weak_alias(res_query,
+                // res_search)`): no search list, so a partial SRV name is asked as is only.
+                assert_eq!(names, [format!("{name}.")], "{resolver}");
+                assert!(!found, "{resolver} {name}");
+                continue;
+            }
             assert!(found, "{resolver:?} {name}: tried {names:?}");
         }
     }
@@ -53,7 +61,7 @@ fn conformance_partial_names_resolve_through_the_search_list() {
 
 #[test]
 fn kubernetes_default_costs_one_nxdomain_first() {
-    // §3.5: from a pod in `default`, `kubernetes.default` is first tried as
+    // From a pod in `default`, `kubernetes.default` is first tried as
     // kubernetes.default.default.svc.cluster.local (NXDOMAIN).
     let dns = kubeadm("conformance.yaml");
     let pod = ResolvConf::cluster_first("default", "cluster.local").unwrap();
@@ -85,6 +93,16 @@ fn an_external_name_walks_the_whole_search_list_first() {
     let (names, found) = tried(&dns, &pod, StubResolver::Glibc, "api.github.com.", A);
     assert!(found);
     assert_eq!(names, ["api.github.com."]);
+    // With AF_UNSPEC that is eight queries for glibc, musl and Go alike.
+    let sandbox = k8s_dns_sim::resolver::PodSandbox::from_resolv_conf(&pod);
+    for library in StubResolver::ALL {
+        let resolution = dns.getaddrinfo(&sandbox, library, Family::Unspec, "api.github.com");
+        assert_eq!(resolution.queries().count(), 8, "{resolution}");
+        assert_eq!(
+            resolution.addresses(),
+            ["140.82.121.6".parse::<std::net::IpAddr>().unwrap()]
+        );
+    }
 }
 
 #[test]
@@ -95,12 +113,14 @@ fn musl_stops_on_nodata_where_glibc_goes_on() {
         Config::default(),
     );
     let pod = ResolvConf::cluster_first("default", "cluster.local").unwrap();
-    let musl = dns.resolve(&pod, StubResolver::Musl, "web", AAAA).unwrap();
-    assert_eq!(musl.attempts.len(), 1, "musl: NODATA ends the walk");
-    assert_eq!(musl.answer().unwrap().outcome, Outcome::NoData);
+    for musl in [StubResolver::Musl, StubResolver::Musl1_2_3] {
+        let resolution = dns.resolve(&pod, musl, "web", AAAA).unwrap();
+        assert_eq!(resolution.steps.len(), 1, "musl: NODATA ends the walk");
+        assert!(!resolution.found());
+    }
     let glibc = dns.resolve(&pod, StubResolver::Glibc, "web", AAAA).unwrap();
     assert_eq!(
-        glibc.attempts.len(),
+        glibc.steps.len(),
         4,
         "glibc: NODATA goes on through the list and the name itself"
     );
@@ -120,11 +140,48 @@ fn a_namespace_named_like_a_tld_captures_external_names() {
         .unwrap();
     assert!(resolution.found());
     assert_eq!(
-        resolution.attempts.last().unwrap().name.to_string(),
-        "yahoo.com.svc.cluster.local."
+        resolution.names().last().copied(),
+        Some("yahoo.com.svc.cluster.local.")
     );
     assert_eq!(
         resolution.answer().unwrap().answer_lines(),
         ["yahoo.com.svc.cluster.local. 5 IN A 10.96.7.77"]
     );
+}
+
+#[test]
+fn the_pod_itself_and_its_aliases_never_reach_dns() {
+    // The kubelet's /etc/hosts (kubelet_pods.go managedHostsFileContent): the pod's hostname,
+    // its FQDN with a subdomain, and hostAliases are answered by every library from the file.
+    let dns = kubeadm("conformance.yaml");
+    let pod = PodDns::new("default", "web-0")
+        .with_hostname("web-0", Some("web"))
+        .with_ips(["10.244.1.5".parse().unwrap()])
+        .with_host_alias(k8s_dns_sim::resolver::HostAlias::new(
+            "10.1.2.3",
+            ["foo.local", "bar.local"],
+        ));
+    let kubelet = Kubelet::default();
+    for library in StubResolver::ALL {
+        for (name, address) in [
+            ("web-0", "10.244.1.5"),
+            ("web-0.web.default.svc.cluster.local", "10.244.1.5"),
+            ("bar.local", "10.1.2.3"),
+            ("localhost", "::1"),
+        ] {
+            let resolution = dns
+                .resolve_pod(&kubelet, &pod, library, Family::Unspec, name)
+                .unwrap();
+            assert_eq!(
+                resolution.queries().count(),
+                0,
+                "{library} {name}\n{resolution}"
+            );
+            assert_eq!(
+                resolution.addresses()[0].to_string(),
+                address,
+                "{library} {name}"
+            );
+        }
+    }
 }

@@ -1,0 +1,251 @@
+//! The pod side: what `getaddrinfo("db")` in a pod returns, and after which queries.
+//!
+//! A Pod rarely asks for `db.shop.svc.cluster.local.`; it asks for `db`, and two things stand
+//! between that and cluster DNS:
+//!
+//! - **the kubelet** ([`Kubelet`], from a [`PodDns`]): it writes the pod's `/etc/resolv.conf`
+//!   for its `dnsPolicy` and `dnsConfig` (for `ClusterFirst`: the cluster DNS address, the
+//!   search list `<ns>.svc.<zone> svc.<zone> <zone>` and `options ndots:5`) and its
+//!   `/etc/hosts` (`localhost`, the pod's own name, `hostAliases`); the [`PodSandbox`] holds
+//!   both, with the pod's hostname and addresses;
+//! - **the stub resolver** ([`StubResolver`]: glibc, musl 1.2.3, musl 1.2.4+, Go): it answers
+//!   numeric names and hosts-file names itself, then walks the search list, sending A and
+//!   AAAA queries (together or not, over one socket or two, with or without EDNS), stops on
+//!   its own rules, retries over TCP after a truncated reply (or not), and sorts the
+//!   addresses it hands the application.
+//!
+//! [`ClusterDns::getaddrinfo`](crate::ClusterDns::getaddrinfo) does all of it against the
+//! simulated server: every query is a real DNS message, built as the library builds it and
+//! answered by [`ClusterDns::handle_bytes`](crate::ClusterDns::handle_bytes) over UDP (512
+//! bytes, or the EDNS size the library offers) or TCP, so truncation is real. The
+//! [`Resolution`] lists every step, query and reply, and what the application gets: the
+//! addresses in its order, or the library's error. Names outside the server's zones are
+//! answered as the cluster's `forward` would answer them: by the [`Upstream`](crate::Upstream),
+//! NXDOMAIN for a name it does not hold.
+//!
+//! ```
+//! use k8s_dns_sim::resolver::{Family, Kubelet, PodDns, StubResolver};
+//! use k8s_dns_sim::{Cluster, ClusterDns, Config};
+//!
+//! let dns = ClusterDns::new(
+//!     Cluster::from_yaml(
+//!         "apiVersion: v1
+//! kind: Service
+//! metadata: {name: web, namespace: default}
+//! spec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}
+//! ",
+//!     )?,
+//!     Config::default(),
+//! );
+//! let pod = PodDns::new("default", "client-0").with_ips(["10.244.1.5".parse()?]);
+//! let kubelet = Kubelet::default();
+//! let sandbox = kubelet.sandbox(&pod)?;
+//!
+//! // `web.default` from a pod in `default`: one NXDOMAIN step first, then the hit.
+//! let glibc = dns.getaddrinfo(&sandbox, StubResolver::Glibc, Family::Unspec, "web.default");
+//! assert_eq!(
+//!     glibc.names(),
+//!     ["web.default.default.svc.cluster.local.", "web.default.svc.cluster.local."]
+//! );
+//! assert_eq!(glibc.addresses(), ["10.96.0.20".parse::<std::net::IpAddr>()?]);
+//! // glibc sends A and AAAA together, on one socket.
+//! let first: Vec<String> = glibc.steps[0].queries.iter().map(|q| q.qtype.to_string()).collect();
+//! assert_eq!(first, ["A", "AAAA"]);
+//!
+//! // `localhost` and the pod's own hostname never reach DNS.
+//! let own = dns.getaddrinfo(&sandbox, StubResolver::Musl, Family::Unspec, "client-0");
+//! assert!(own.steps.is_empty());
+//! assert_eq!(own.addresses(), ["10.244.1.5".parse::<std::net::IpAddr>()?]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The rules, the source lines they come from and the comparison table the tests check are in
+//! the repository's `docs/resolver-behaviour.md`. The files follow the concerns: `kubelet`
+//! (the two files), `conf` (reading `resolv.conf` as each library does), `hosts`, `literal`,
+//! `exchange` (queries on the wire), `glibc`, `musl`, `go` (each library's walk), `sort` (the
+//! address order) and `result`.
+
+mod conf;
+mod exchange;
+mod glibc;
+mod go;
+mod hosts;
+mod kubelet;
+mod library;
+mod literal;
+mod musl;
+mod result;
+mod sandbox;
+mod sort;
+
+use hickory_proto::rr::RecordType;
+
+use crate::error::InvalidNameError;
+use crate::qname;
+use crate::server::ClusterDns;
+
+pub use conf::{KUBELET_NDOTS, LibraryConf, MAX_NDOTS, ResolvConf, ResolvConfError};
+pub use exchange::Nameserver;
+pub use hosts::{HostsEntry, HostsFile};
+pub use kubelet::{
+    DnsPolicy, HostAlias, Kubelet, KubeletError, KubeletEvent, PodDns, PodDnsConfig, PodDnsOption,
+};
+pub use library::{Family, StubResolver};
+pub use result::{
+    Cause, DnsError, Found, GaiError, HErrno, Lookup, LookupError, Query, Reply, Resolution,
+    Source, Step,
+};
+pub use sandbox::{Interface, PodSandbox};
+
+use exchange::Exchanger;
+
+/// `getaddrinfo(name, family)` (Go: `LookupIP`) as `library` runs it in `sandbox`, with its
+/// queries answered by `server`.
+pub fn getaddrinfo(
+    server: &dyn Nameserver,
+    sandbox: &PodSandbox,
+    library: StubResolver,
+    family: Family,
+    name: &str,
+) -> Resolution {
+    let conf = LibraryConf::read(library, &sandbox.resolv_conf, &sandbox.hostname);
+    let mut ex = Exchanger::new(server);
+    let (source, result) = match library {
+        StubResolver::Glibc => {
+            glibc::Glibc::new(conf.clone(), sandbox).getaddrinfo(&mut ex, name, family)
+        }
+        StubResolver::Musl | StubResolver::Musl1_2_3 => {
+            musl::Musl::new(conf.clone(), sandbox).getaddrinfo(&mut ex, name, family)
+        }
+        StubResolver::Go => go::Go::new(conf.clone(), sandbox).lookup_ip(&mut ex, name, family),
+    };
+    Resolution {
+        library,
+        lookup: result::Lookup::Addresses(family),
+        name: name.to_owned(),
+        conf,
+        source,
+        steps: ex.steps,
+        result,
+        waited: ex.waited,
+    }
+}
+
+/// A search for records of one type, as `library`'s own API does it: glibc's `res_search`
+/// (the search list, no hosts file), musl's `res_search` (which is `res_query`: **no** search
+/// list, the name as given), Go's `Resolver.lookup` behind `LookupSRV`, `LookupTXT`, … (the
+/// search list, stopping at the first candidate with a record of the type).
+pub fn search(
+    server: &dyn Nameserver,
+    sandbox: &PodSandbox,
+    library: StubResolver,
+    name: &str,
+    qtype: RecordType,
+) -> Resolution {
+    let conf = LibraryConf::read(library, &sandbox.resolv_conf, &sandbox.hostname);
+    let mut ex = Exchanger::new(server);
+    let (source, result) = match library {
+        StubResolver::Glibc => {
+            glibc::Glibc::new(conf.clone(), sandbox).res_search(&mut ex, name, qtype)
+        }
+        StubResolver::Musl | StubResolver::Musl1_2_3 => {
+            musl::Musl::new(conf.clone(), sandbox).res_query(&mut ex, name, qtype)
+        }
+        StubResolver::Go => go::Go::new(conf.clone(), sandbox).lookup(&mut ex, name, qtype),
+    };
+    Resolution {
+        library,
+        lookup: result::Lookup::Records(qtype),
+        name: name.to_owned(),
+        conf,
+        source,
+        steps: ex.steps,
+        result,
+        waited: ex.waited,
+    }
+}
+
+impl ClusterDns {
+    /// `getaddrinfo(name, family)` in a pod (Go: `LookupIP`), as `library` runs it: the
+    /// sandbox's hosts file and numeric names first, then its `resolv.conf` walk against this
+    /// server (see [`crate::resolver`]). Every input has an outcome: the library's own error is
+    /// the [`Resolution::result`].
+    pub fn getaddrinfo(
+        &self,
+        sandbox: &PodSandbox,
+        library: StubResolver,
+        family: Family,
+        name: &str,
+    ) -> Resolution {
+        getaddrinfo(self, sandbox, library, family, name)
+    }
+
+    /// [`ClusterDns::getaddrinfo`] in the sandbox `kubelet` makes for `pod`.
+    ///
+    /// # Errors
+    /// A [`KubeletError`] when the kubelet cannot start the pod's sandbox.
+    pub fn resolve_pod(
+        &self,
+        kubelet: &Kubelet,
+        pod: &PodDns,
+        library: StubResolver,
+        family: Family,
+        name: &str,
+    ) -> Result<Resolution, KubeletError> {
+        let sandbox = kubelet.sandbox(pod)?;
+        Ok(self.getaddrinfo(&sandbox, library, family, name))
+    }
+
+    /// Resolves `name` for one record type in a pod whose `resolv.conf` is `conf` (no hosts
+    /// file): A as `getaddrinfo(AF_INET)`, AAAA as `getaddrinfo(AF_INET6)` (Go: `ip4`, `ip6`),
+    /// any other type as the library's record search ([`search`]: glibc `res_search`, musl
+    /// `res_query`, Go `Resolver.lookup`).
+    ///
+    /// ```
+    /// use k8s_dns_sim::resolver::{ResolvConf, StubResolver};
+    /// use k8s_dns_sim::hickory_proto::rr::RecordType;
+    /// use k8s_dns_sim::{Cluster, ClusterDns, Config};
+    ///
+    /// let dns = ClusterDns::new(
+    ///     Cluster::from_yaml(
+    ///         "apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: kubernetes, namespace: default}
+    /// spec: {clusterIP: 10.96.0.1, ports: [{name: https, port: 443}]}
+    /// ",
+    ///     )?,
+    ///     Config::default(),
+    /// );
+    /// let pod = ResolvConf::cluster_first("shop", "cluster.local")?;
+    /// let resolution = dns.resolve(&pod, StubResolver::Glibc, "kubernetes.default", RecordType::A)?;
+    /// assert_eq!(
+    ///     resolution.names(),
+    ///     ["kubernetes.default.shop.svc.cluster.local.", "kubernetes.default.svc.cluster.local."]
+    /// );
+    /// assert!(resolution.found());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidNameError`] when `name` is not a domain name.
+    pub fn resolve(
+        &self,
+        conf: &ResolvConf,
+        resolver: StubResolver,
+        name: &str,
+        qtype: RecordType,
+    ) -> Result<Resolution, InvalidNameError> {
+        if qname::absolute(name.trim_end_matches('.')).is_err() || name.is_empty() {
+            return Err(InvalidNameError {
+                name: name.to_owned(),
+                reason: "no search-list candidate is a domain name".to_owned(),
+            });
+        }
+        let sandbox = PodSandbox::from_resolv_conf(conf);
+        Ok(match qtype {
+            RecordType::A => self.getaddrinfo(&sandbox, resolver, Family::Inet, name),
+            RecordType::AAAA => self.getaddrinfo(&sandbox, resolver, Family::Inet6, name),
+            _ => search(self, &sandbox, resolver, name, qtype),
+        })
+    }
+}
