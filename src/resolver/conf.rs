@@ -332,7 +332,8 @@ fn glibc_option(conf: &mut LibraryConf, option: &str) {
         conf.attempts = clamp(atoi(value), 5);
     } else {
         // Matched by prefix, in res_setoptions' order.
-        let flags: [(&str, fn(&mut LibraryConf)); 10] = [
+        type Set = fn(&mut LibraryConf);
+        let flags: [(&str, Set); 10] = [
             ("rotate", |c| c.rotate = true),
             ("edns0", |c| c.edns0 = true),
             ("single-request-reopen", |c| c.single_request_reopen = true),

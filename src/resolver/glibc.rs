@@ -75,7 +75,7 @@ impl<'s> Glibc<'s> {
             }
             Literal::WrongFamily(_) => return (Source::Literal, gai(GaiError::AddrFamily)),
             Literal::BadZone => return (Source::Literal, gai(GaiError::NoName)),
-            Literal::NotLiteral => {}
+            Literal::Name => {}
         }
         // NSS `hosts: files dns`.
         if let Some(text) = &self.sandbox.hosts
@@ -218,7 +218,8 @@ impl<'s> Glibc<'s> {
                 }
             }
         }
-        if (dots > 0 || !searched || !self.conf.no_tld_query) && !(tried_as_is || root_on_list) {
+        let no_tld = dots == 0 && searched && self.conf.no_tld_query;
+        if !(tried_as_is || root_on_list || no_tld) {
             match self.query_domain(ex, name, None, types) {
                 StepResult::Answered(replies) => return Ok(replies),
                 StepResult::Failed(error, _) => herrno = error,
@@ -577,20 +578,19 @@ fn slice(
             *used += owner;
         }
         match &record.data {
-            RData::CNAME(target) => {
-                if *first {
-                    if let Some((start, length)) = h_name
-                        && start + length == *used
-                    {
-                        *used = start;
-                    }
-                    let length = ntop_len(&target.0);
-                    if length > remaining(*used) {
-                        return Slice::Erange;
-                    }
-                    *used += length;
-                    canon = true;
+            RData::CNAME(target) if *first => {
+                // The owner's copy is given back, the target written instead.
+                if let Some((start, length)) = h_name
+                    && start + length == *used
+                {
+                    *used = start;
                 }
+                let length = ntop_len(&target.0);
+                if length > remaining(*used) {
+                    return Slice::Erange;
+                }
+                *used += length;
+                canon = true;
             }
             RData::A(_) | RData::AAAA(_) => {
                 let pad = (8 - *used % 8) % 8;

@@ -76,7 +76,7 @@ impl<'s> Go<'s> {
         match literal::literal(StubResolver::Go, name, family) {
             Literal::Address(address) => return (Source::Literal, keep(vec![address])),
             Literal::WrongFamily(address) => return (Source::Literal, keep(vec![address])),
-            Literal::BadZone | Literal::NotLiteral => {}
+            Literal::BadZone | Literal::Name => {}
         }
         if let Some(text) = &self.sandbox.hosts
             && let HostsAnswer::Found(mut addresses) =

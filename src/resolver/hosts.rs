@@ -44,7 +44,8 @@ impl HostsFile {
     }
 
     /// The addresses of `name`, in file order, exactly as written (case-sensitive, no
-    /// trailing-dot handling): the table's own view. Use [`lookup`] for a library's.
+    /// trailing-dot handling): the table's own view; each library looks names up its own way
+    /// (see [`crate::resolver`]).
     pub fn addresses(&self, name: &str) -> Vec<IpAddr> {
         self.entries
             .iter()
@@ -165,7 +166,7 @@ fn musl(text: &str, name: &str, family: Family) -> HostsAnswer {
             .unwrap_or_default();
         match literal::literal(StubResolver::Musl, address, family) {
             Literal::Address(address) => addresses.push(address),
-            Literal::NotLiteral => {}
+            Literal::Name => {}
             Literal::WrongFamily(_) | Literal::BadZone => wrong_family = true,
         }
     }

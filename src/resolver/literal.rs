@@ -9,7 +9,7 @@ use super::library::{Family, StubResolver};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Literal {
     /// Not a numeric address: look it up.
-    NotLiteral,
+    Name,
     /// This address.
     Address(IpAddr),
     /// An address of the other family than the one asked for.
@@ -128,7 +128,7 @@ pub(crate) fn literal(library: StubResolver, name: &str, family: Family) -> Lite
         None => (name, None),
     };
     let Some(v6) = ipv6(address) else {
-        return Literal::NotLiteral;
+        return Literal::Name;
     };
     if let Some(zone) = zone {
         let link_local =
@@ -195,11 +195,11 @@ mod tests {
     fn go_takes_strict_dotted_quads_only() {
         assert_eq!(
             literal(StubResolver::Go, "127.1", Family::Unspec),
-            Literal::NotLiteral
+            Literal::Name
         );
         assert_eq!(
             literal(StubResolver::Go, "010.0.0.1", Family::Unspec),
-            Literal::NotLiteral
+            Literal::Name
         );
         assert_eq!(
             literal(StubResolver::Go, "10.0.0.1", Family::Inet6),

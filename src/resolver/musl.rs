@@ -77,7 +77,7 @@ impl<'s> Musl<'s> {
             }
             Literal::WrongFamily(_) => return (Source::Literal, gai(self.no_data())),
             Literal::BadZone => return (Source::Literal, gai(GaiError::NoName)),
-            Literal::NotLiteral => {}
+            Literal::Name => {}
         }
         if let Some(text) = &self.sandbox.hosts {
             match hosts::lookup(self.conf.library, text, name, family) {
@@ -117,18 +117,18 @@ impl<'s> Musl<'s> {
         for domain in &search {
             if domain.len() < 256 - l - 1 {
                 let candidate = format!("{bare}.{domain}");
-                match self.from_dns(ex, &candidate, family) {
+                match self.name_from_dns(ex, &candidate, family) {
                     FromDns::GoOn => {}
                     other => return other,
                 }
             }
         }
-        self.from_dns(ex, name, family)
+        self.name_from_dns(ex, name, family)
     }
 
     /// `name_from_dns`: A (unless `AF_INET6`) then AAAA (unless `AF_INET`), to every
     /// nameserver at once; the first non-zero rcode in that order decides.
-    fn from_dns(&mut self, ex: &mut Exchanger<'_>, name: &str, family: Family) -> FromDns {
+    fn name_from_dns(&mut self, ex: &mut Exchanger<'_>, name: &str, family: Family) -> FromDns {
         let mut types = Vec::new();
         if family != Family::Inet6 {
             types.push(RecordType::A);
@@ -245,14 +245,10 @@ impl<'s> Musl<'s> {
                 if answers[index].is_some() {
                     continue;
                 }
-                for server in 0..servers.len() {
-                    if let Some((sent, reply)) = ex.send(
-                        &queries[index],
-                        servers[server],
-                        Transport::Udp,
-                        socket,
-                        cause,
-                    ) {
+                for (server, &address) in servers.iter().enumerate() {
+                    if let Some((sent, reply)) =
+                        ex.send(&queries[index], address, Transport::Udp, socket, cause)
+                    {
                         queue.push_back((index, server, sent, reply));
                     }
                 }

@@ -116,7 +116,7 @@ fn glibc_scope(address: IpAddr) -> u8 {
 fn v6_scope(v6: Ipv6Addr) -> u8 {
     let first = v6.segments()[0];
     if v6.is_multicast() {
-        (v6.octets()[1] & 0x0f) as u8
+        v6.octets()[1] & 0x0f
     } else if (first & 0xffc0) == 0xfe80 || v6.is_loopback() {
         2
     } else if (first & 0xffc0) == 0xfec0 {
@@ -301,7 +301,7 @@ fn musl(sandbox: &PodSandbox, addresses: &mut [IpAddr]) {
             (key, address)
         })
         .collect();
-    keyed.sort_by(|a, b| b.0.cmp(&a.0));
+    keyed.sort_by_key(|&(key, _)| std::cmp::Reverse(key));
     for (slot, (_, address)) in addresses.iter_mut().zip(keyed) {
         *slot = address;
     }
