@@ -37,7 +37,7 @@ use std::str::FromStr;
 
 use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use k8s_dns_sim::hickory_proto::rr::{Name, Record, RecordType};
-use k8s_dns_sim::resolver::{Family, Kubelet, PodDns, StubResolver};
+use k8s_dns_sim::resolver::{Family, Kubelet, Nameserver, PodDns, StubResolver};
 use k8s_dns_sim::{ClusterBuilder, ClusterDns, Config, Transport};
 
 const USAGE: &str = "usage: dig -f <manifests.yaml> [-f <more.yaml>...] [--corefile <Corefile>] \
@@ -373,7 +373,15 @@ fn run() -> Result<(), String> {
     }
     let request = request(&options)?;
     let bytes = request.to_vec().map_err(|error| error.to_string())?;
-    let reply_bytes = dns.handle_bytes(&bytes, options.transport);
+    // A pod's query goes to the cluster DNS Service, whose `forward` answers names outside the
+    // zones (the Upstream); without a pod, the kubernetes plugin alone answers (REFUSED there).
+    let reply_bytes = if options.pod_namespace.is_some() {
+        let server = kubelet(&dns).cluster_dns.first().copied();
+        let server = server.unwrap_or(std::net::IpAddr::from([10, 96, 0, 10]));
+        Nameserver::reply(&dns, server, &bytes, options.transport)
+    } else {
+        dns.handle_bytes(&bytes, options.transport)
+    };
     let reply = Message::from_vec(&reply_bytes).map_err(|error| error.to_string())?;
     print_reply(&options, &source, &reply, reply_bytes.len());
 

@@ -185,3 +185,26 @@ fn the_pod_itself_and_its_aliases_never_reach_dns() {
         }
     }
 }
+
+#[test]
+fn readme_getaddrinfo_snippet() -> Result<(), Box<dyn std::error::Error>> {
+    // README.md, "What `getaddrinfo` in a pod does" (kept in sync by hand), and its claim.
+    let dns = ClusterDns::new(
+        Cluster::from_yaml(&std::fs::read_to_string(
+            "fixtures/clusterip-vs-headless.yaml",
+        )?)?,
+        Config::default(),
+    );
+    let pod = PodDns::new("default", "client-0").with_ips(["10.244.3.5".parse()?]);
+    let sandbox = Kubelet::default().sandbox(&pod)?; // resolv.conf, /etc/hosts, hostname
+    for library in StubResolver::ALL {
+        let resolution = dns.getaddrinfo(&sandbox, library, Family::Inet6, "web");
+        println!("{resolution}");
+        assert_eq!(
+            resolution.queries().count(),
+            if library.is_musl() { 1 } else { 4 }
+        );
+        assert!(!resolution.found());
+    }
+    Ok(())
+}

@@ -510,3 +510,51 @@ fn rooted(domain: &str) -> String {
         format!("{domain}.")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_keeps_the_parts_and_refuses_what_no_library_uses() {
+        let conf = ResolvConf::parse(
+            "# written by the kubelet\nnameserver 10.96.0.10\nsearch a.example b.example\n\
+             search shop.svc.cluster.local svc.cluster.local cluster.local\n  ; a comment\n\
+             options ndots:20 edns0\noptions rotate\n",
+        )
+        .unwrap();
+        assert_eq!(conf.nameservers, ["10.96.0.10"]);
+        assert_eq!(conf.search.len(), 3, "the last search line wins");
+        assert_eq!(
+            conf.options,
+            ["ndots:20", "edns0", "rotate"],
+            "options lines add up"
+        );
+        assert_eq!(conf.ndots(), 15, "capped at 15");
+        let huge = ResolvConf::parse("options ndots:99999999999999\n").unwrap();
+        assert_eq!(huge.ndots(), 15, "clamped, however large");
+        assert_eq!(
+            ResolvConf::parse("domain corp.example other.example\n")
+                .unwrap()
+                .search,
+            ["corp.example"]
+        );
+        // A `#` inside a line is no comment: it is read as a search domain.
+        assert!(ResolvConf::parse("search a.example # note\n").is_err());
+        let error = ResolvConf::parse("nameserver ten\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "line 1: `nameserver`: expected an IP address, found `ten`"
+        );
+    }
+
+    #[test]
+    fn the_runtime_writes_search_nameservers_options() {
+        let conf = ResolvConf::cluster_first("shop", "cluster.local.").unwrap();
+        assert_eq!(
+            conf.to_string(),
+            "search shop.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n"
+        );
+        assert_eq!(ResolvConf::default().to_string(), "");
+    }
+}
