@@ -776,3 +776,94 @@ fn record_searches() {
 fn differential_against_the_real_libraries() {
     unimplemented!("needs the loopback server of issue 10");
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const CONF: &[&str] = &[
+        "search ",
+        "domain ",
+        "nameserver ",
+        "options ",
+        "ndots:",
+        "attempts:",
+        "timeout:",
+        "rotate",
+        "single-request",
+        "single-request-reopen",
+        "use-vc",
+        "edns0",
+        "no-aaaa",
+        "no-tld-query",
+        "trust-ad",
+        "0",
+        "1",
+        "5",
+        "16",
+        "99999999999999999999",
+        ".",
+        "..",
+        "default.svc.cluster.local",
+        "cluster.local.",
+        "10.96.0.10",
+        "::1",
+        "fe80::1%lo",
+        "example.com",
+        " ",
+        "\t",
+        "\n",
+        "#",
+        ";",
+        "é",
+        "a",
+    ];
+    const NAME: &[&str] = &[
+        "web",
+        "default",
+        "svc",
+        "cluster",
+        "local",
+        ".",
+        "..",
+        "-",
+        "_",
+        "0",
+        "127",
+        "1",
+        "servfail",
+        "refused",
+        "lame",
+        "x",
+        "é",
+        "%",
+        ":",
+        "ff",
+        "localhost",
+        "client-0",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Rule: every library gives every name in every file a result, without a panic, and
+        /// every query it sends fits a DNS message.
+        #[test]
+        fn rule_any_file_and_name_resolve_or_fail(
+            conf in prop::collection::vec(0..CONF.len(), 0..40),
+            name in prop::collection::vec(0..NAME.len(), 0..12),
+        ) {
+            let conf: String = conf.iter().map(|&i| CONF[i]).collect();
+            let name: String = name.iter().map(|&i| NAME[i]).collect();
+            for library in ALL {
+                for family in [Family::Unspec, Family::Inet, Family::Inet6] {
+                    let resolution = run(&conf, library, family, &name);
+                    for query in resolution.queries() {
+                        prop_assert!(query.name.len() <= 256, "{}", query.name);
+                    }
+                    prop_assert!(resolution.waited <= Duration::from_secs(600));
+                }
+            }
+        }
+    }
+}

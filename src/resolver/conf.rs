@@ -44,11 +44,10 @@ pub struct ResolvConfError {
 }
 
 impl ResolvConf {
-    /// What the kubelet writes for a `ClusterFirst` Pod in `namespace` whose node file has no
-    /// search domains: `search <ns>.svc.<zone> svc.<zone> <zone>`, `options ndots:5`, and
-    /// no nameserver (see [`Kubelet`](super::Kubelet) for the whole derivation, with the
-    /// cluster DNS address and the node's file). The libraries then fall back to
-    /// `127.0.0.1`, which the simulator answers as the cluster DNS server.
+    /// What the kubelet writes for a `ClusterFirst` Pod in `namespace` on a kubeadm cluster
+    /// whose node file has no search domains: `search <ns>.svc.<zone> svc.<zone> <zone>`,
+    /// `nameserver 10.96.0.10`, `options ndots:5` (see [`Kubelet`](super::Kubelet) for the whole
+    /// derivation, with any cluster DNS address, the node's file, `dnsPolicy` and `dnsConfig`).
     ///
     /// # Errors
     /// An [`InvalidNameError`] when the namespace or zone do not make domain names.
@@ -63,7 +62,7 @@ impl ResolvConf {
             qname::absolute(domain)?;
         }
         Ok(ResolvConf {
-            nameservers: Vec::new(),
+            nameservers: vec!["10.96.0.10".to_owned()],
             search,
             options: vec![format!("ndots:{KUBELET_NDOTS}")],
         })
@@ -553,7 +552,8 @@ mod tests {
         let conf = ResolvConf::cluster_first("shop", "cluster.local.").unwrap();
         assert_eq!(
             conf.to_string(),
-            "search shop.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n"
+            "search shop.svc.cluster.local svc.cluster.local cluster.local\n\
+             nameserver 10.96.0.10\noptions ndots:5\n"
         );
         assert_eq!(ResolvConf::default().to_string(), "");
     }

@@ -154,8 +154,10 @@ fn musl(text: &str, name: &str, family: Family) -> HostsAnswer {
         let bytes = line.as_bytes();
         let is_space = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_whitespace);
         // strstr from the second byte, until a match with a blank on both sides.
-        let matched = (1..line.len()).any(|at| {
-            line[at..].starts_with(name) && is_space(at - 1) && is_space(at + name.len())
+        let matched = (1..bytes.len()).any(|at| {
+            bytes[at..].starts_with(name.as_bytes())
+                && is_space(at - 1)
+                && is_space(at + name.len())
         });
         if !matched {
             continue;
