@@ -21,15 +21,29 @@ pub const KUBELET_NDOTS: u8 = 5;
 /// Its [`Display`](fmt::Display) is the file containerd writes (`search` line, one
 /// `nameserver` line each, `options` line; an empty list writes no line). The stub resolvers
 /// read that text, each in its own way ([`LibraryConf::read`]).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResolvConf {
     /// `nameserver` lines, in order (the libraries use the first three).
     pub nameservers: Vec<String>,
     /// The `search` line's domains, in order, as written.
     pub search: Vec<String>,
+    /// `ndots` as glibc reads the options (1 without one, at most 15). Set it to change the
+    /// file's `ndots` option: the file is written with this value.
+    pub ndots: u8,
     /// The `options` line's entries (`ndots:5`, `edns0`, …), in order.
     pub options: Vec<String>,
+}
+
+impl Default for ResolvConf {
+    fn default() -> Self {
+        ResolvConf {
+            nameservers: Vec::new(),
+            search: Vec::new(),
+            ndots: 1,
+            options: Vec::new(),
+        }
+    }
 }
 
 /// A `resolv.conf` line that [`ResolvConf::parse`] refuses.
@@ -64,6 +78,7 @@ impl ResolvConf {
         Ok(ResolvConf {
             nameservers: vec!["10.96.0.10".to_owned()],
             search,
+            ndots: KUBELET_NDOTS,
             options: vec![format!("ndots:{KUBELET_NDOTS}")],
         })
     }
@@ -75,8 +90,9 @@ impl ResolvConf {
     /// each of them does.)
     ///
     /// Comments are whole lines whose first non-blank character is `#` or `;` (no library
-    /// knows comments inside a line). The last `search` or `domain` line wins (`domain` keeps
-    /// its first word, as glibc and Go do); `options` lines add up.
+    /// knows comments inside a line). The first three nameservers are kept (every library uses
+    /// three at most); the last `search` or `domain` line wins (`domain` keeps its first word, as
+    /// glibc and Go do); `options` lines add up.
     ///
     /// # Errors
     /// A [`ResolvConfError`] naming the line of a bad address, domain or `ndots` value.
@@ -107,7 +123,9 @@ impl ResolvConf {
                             "`nameserver`: expected an IP address, found `{address}`"
                         )));
                     }
-                    conf.nameservers.push(address.to_owned());
+                    if conf.nameservers.len() < 3 {
+                        conf.nameservers.push(address.to_owned());
+                    }
                 }
                 "search" | "domain" => {
                     let domains: Vec<&str> = if keyword == "domain" {
@@ -137,13 +155,34 @@ impl ResolvConf {
                 _ => {}
             }
         }
+        conf.ndots = options_ndots(&conf.options);
         Ok(conf)
     }
 
-    /// The `ndots` value glibc reads from these options (1 without one, at most 15).
-    pub fn ndots(&self) -> u8 {
-        LibraryConf::read(StubResolver::Glibc, &self.to_string(), "").ndots
+    /// The options as the file has them: [`ResolvConf::options`], with the `ndots` entry
+    /// rewritten when [`ResolvConf::ndots`] says otherwise.
+    pub fn written_options(&self) -> Vec<String> {
+        if options_ndots(&self.options) == self.ndots {
+            return self.options.clone();
+        }
+        let mut options = vec![format!("ndots:{}", self.ndots)];
+        options.extend(
+            self.options
+                .iter()
+                .filter(|option| !option.starts_with("ndots:"))
+                .cloned(),
+        );
+        options
     }
+}
+
+/// The `ndots` glibc reads from an options list.
+pub(crate) fn options_ndots(options: &[String]) -> u8 {
+    let mut conf = LibraryConf::defaults(StubResolver::Glibc);
+    for option in options {
+        glibc_option(&mut conf, option);
+    }
+    conf.ndots
 }
 
 impl fmt::Display for ResolvConf {
@@ -155,8 +194,9 @@ impl fmt::Display for ResolvConf {
         for server in &self.nameservers {
             writeln!(f, "nameserver {server}")?;
         }
-        if !self.options.is_empty() {
-            writeln!(f, "options {}", self.options.join(" "))?;
+        let options = self.written_options();
+        if !options.is_empty() {
+            writeln!(f, "options {}", options.join(" "))?;
         }
         Ok(())
     }
@@ -529,9 +569,16 @@ mod tests {
             ["ndots:20", "edns0", "rotate"],
             "options lines add up"
         );
-        assert_eq!(conf.ndots(), 15, "capped at 15");
+        assert_eq!(conf.ndots, 15, "capped at 15");
         let huge = ResolvConf::parse("options ndots:99999999999999\n").unwrap();
-        assert_eq!(huge.ndots(), 15, "clamped, however large");
+        assert_eq!(huge.ndots, 15, "clamped, however large");
+        let mut edited = ResolvConf::parse("options edns0 ndots:2\n").unwrap();
+        edited.ndots = 3;
+        assert_eq!(
+            edited.to_string(),
+            "options ndots:3 edns0\n",
+            "the field wins"
+        );
         assert_eq!(
             ResolvConf::parse("domain corp.example other.example\n")
                 .unwrap()

@@ -433,6 +433,7 @@ impl Kubelet {
         let conf = ResolvConf {
             nameservers: config.servers,
             search: config.searches,
+            ndots: super::conf::options_ndots(&config.options),
             options: config.options,
         };
         Ok((conf, events))

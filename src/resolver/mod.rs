@@ -92,8 +92,8 @@ pub use kubelet::{
 };
 pub use library::{Family, StubResolver};
 pub use result::{
-    Cause, DnsError, Found, GaiError, HErrno, Lookup, LookupError, Query, Reply, Resolution,
-    Source, Step,
+    Attempt, Cause, DnsError, Found, GaiError, HErrno, Lookup, LookupError, Query, Reply,
+    Resolution, Source, Step,
 };
 pub use sandbox::{Interface, PodSandbox};
 
@@ -125,9 +125,65 @@ pub fn getaddrinfo(
         name: name.to_owned(),
         conf,
         source,
+        attempts: attempts(&ex.steps),
         steps: ex.steps,
         result,
         waited: ex.waited,
+    }
+}
+
+/// One attempt per step of the first walk whose name is a domain name.
+fn attempts(steps: &[Step]) -> Vec<Attempt> {
+    steps
+        .iter()
+        .filter(|step| step.walk == 1)
+        .filter_map(|step| {
+            let name = hickory_proto::rr::Name::from_ascii(&step.name).ok()?;
+            let replies = step.queries.iter().filter_map(|query| query.reply.as_ref());
+            let answer = replies
+                .filter(|reply| reply.used)
+                .last()
+                .and_then(|reply| reply.answer.clone());
+            Some(Attempt { name, answer })
+        })
+        .collect()
+}
+
+/// A server that knows no name: NXDOMAIN, authoritatively, for every question.
+struct Nowhere;
+
+impl Nameserver for Nowhere {
+    fn reply(
+        &self,
+        _server: std::net::IpAddr,
+        query: &[u8],
+        transport: crate::wire::Transport,
+    ) -> Vec<u8> {
+        match crate::wire::intake(query) {
+            crate::wire::Intake::Drop => Vec::new(),
+            crate::wire::Intake::Reply(reply) => crate::wire::encode(&reply, u16::MAX),
+            crate::wire::Intake::Request(request) => {
+                let mut reply =
+                    crate::wire::reply(&request, hickory_proto::op::ResponseCode::NXDomain);
+                reply.metadata.authoritative = true;
+                crate::wire::encode(&reply, crate::wire::size_limit(&request, transport))
+            }
+        }
+    }
+}
+
+impl ResolvConf {
+    /// The names `resolver` asks DNS for `name`, in order, when every one of them is NXDOMAIN:
+    /// its whole search-list walk (as `getaddrinfo(AF_INET)` runs it, without a hosts file).
+    /// Empty when it sends no query at all: a numeric address, or a name it refuses.
+    pub fn candidates(&self, resolver: StubResolver, name: &str) -> Vec<hickory_proto::rr::Name> {
+        let sandbox = PodSandbox::from_resolv_conf(self);
+        let resolution = getaddrinfo(&Nowhere, &sandbox, resolver, Family::Inet, name);
+        resolution
+            .attempts
+            .into_iter()
+            .map(|attempt| attempt.name)
+            .collect()
     }
 }
 
@@ -159,6 +215,7 @@ pub fn search(
         name: name.to_owned(),
         conf,
         source,
+        attempts: attempts(&ex.steps),
         steps: ex.steps,
         result,
         waited: ex.waited,
@@ -227,7 +284,9 @@ impl ClusterDns {
     /// ```
     ///
     /// # Errors
-    /// [`InvalidNameError`] when `name` is not a domain name.
+    /// [`InvalidNameError`] when the library sends no query for `name`
+    /// ([`ResolvConf::candidates`] is empty): it is not a domain name, or a numeric address the
+    /// library answers itself ([`ClusterDns::getaddrinfo`] gives its result).
     pub fn resolve(
         &self,
         conf: &ResolvConf,
@@ -239,6 +298,14 @@ impl ClusterDns {
             return Err(InvalidNameError {
                 name: name.to_owned(),
                 reason: "no search-list candidate is a domain name".to_owned(),
+            });
+        }
+        if conf.candidates(resolver, name).is_empty() {
+            return Err(InvalidNameError {
+                name: name.to_owned(),
+                reason: format!(
+                    "{resolver} sends no query for it (a numeric address, or a name it refuses)"
+                ),
             });
         }
         let sandbox = PodSandbox::from_resolv_conf(conf);

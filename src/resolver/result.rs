@@ -302,6 +302,17 @@ pub enum Found {
     Records(Answer),
 }
 
+/// One candidate name of the walk, and the answer the library took for it (the last reply it
+/// used in that step; `None` when it used none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Attempt {
+    /// The candidate name, absolute.
+    pub name: hickory_proto::rr::Name,
+    /// The answer.
+    pub answer: Option<Answer>,
+}
+
 /// A whole resolution: the library, the question, every step with its queries and replies,
 /// and the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,6 +330,9 @@ pub struct Resolution {
     pub source: Source,
     /// The steps of the walk, in order (empty when no query was sent).
     pub steps: Vec<Step>,
+    /// The candidates of the (first) walk and the answer taken for each: [`Resolution::steps`]
+    /// in short, one entry per step (`ResolvConf::candidates` lists them in advance).
+    pub attempts: Vec<Attempt>,
     /// The result.
     pub result: Result<Found, LookupError>,
     /// How long the library would have waited for replies that never came or that it ignored
