@@ -139,10 +139,12 @@ fn attempts(steps: &[Step]) -> Vec<Attempt> {
         .filter(|step| step.walk == 1)
         .filter_map(|step| {
             let name = hickory_proto::rr::Name::from_ascii(&step.name).ok()?;
-            let replies = step.queries.iter().filter_map(|query| query.reply.as_ref());
-            let answer = replies
-                .filter(|reply| reply.used)
-                .last()
+            let answer = step
+                .queries
+                .iter()
+                .rev()
+                .filter_map(|query| query.reply.as_ref())
+                .find(|reply| reply.used)
                 .and_then(|reply| reply.answer.clone());
             Some(Attempt { name, answer })
         })
