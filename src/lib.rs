@@ -31,10 +31,12 @@
 //! controller, [`workload`]s expanded into Pods, indexes, [`diagnostic`]s, [`Change`]s) →
 //! `qname` (the name grammar) → [`answer`] (the CoreDNS rules, with the [`upstream`] past the
 //! plugin) → [`zone`] (a whole zone as a zone transfer sends it) → `wire` / [`server`]
-//! (messages, bytes, truncation, transfers) → [`resolver`] (a Pod's search list). [`Config`]
-//! holds the plugin's options, read from code or from a Corefile. With the `proptest` feature,
-//! `strategies` generates valid clusters and questions. The rules and their CoreDNS sources are
-//! in the repository's `docs/coredns-rules.md`.
+//! (messages, bytes, truncation, transfers) → [`resolver`] (what a Pod gets: the kubelet's
+//! resolv.conf and /etc/hosts, and `getaddrinfo` as glibc, musl and Go run it). [`Config`]
+//! holds the plugin's options, read from code or from a Corefile. With the `serve` feature,
+//! `serve` answers on a loopback address from threads; with `proptest`, `strategies` generates
+//! valid clusters and questions. The rules and their CoreDNS sources are in the repository's
+//! `docs/coredns-rules.md`, the resolvers' in `docs/resolver-behaviour.md`.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
