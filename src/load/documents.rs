@@ -212,7 +212,7 @@ fn json_object_starts(text: &str) -> Vec<usize> {
                 }
             }
             b'"' | b'\'' if matches!(previous, b'{' | b'[' | b',' | b':') => {
-                at = string_end(bytes, at, byte);
+                at = quoted_end(bytes, at, byte);
                 previous = byte;
                 continue;
             }
@@ -233,8 +233,9 @@ fn json_object_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// One past the end of the string opened by the quote at `start`.
-fn string_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+/// One past the closing quote of the quoted scalar (or JSON string) opened by the quote at
+/// `start`: `\` escapes in double quotes, `''` in single ones.
+pub(crate) fn quoted_end(bytes: &[u8], start: usize, quote: u8) -> usize {
     let mut at = start + 1;
     while at < bytes.len() {
         match bytes[at] {

@@ -300,7 +300,7 @@ fn repeated_flow_key(text: &str, start: usize, key: &str) -> Option<(usize, usiz
                 }
             }
             quote @ (b'"' | b'\'') => {
-                let end = quoted_end(bytes, at, quote);
+                let end = documents::quoted_end(bytes, at, quote);
                 if expecting_key && depth == 1 {
                     let written = &text[at..end];
                     let matches = if quote == b'"' {
@@ -333,20 +333,6 @@ fn repeated_flow_key(text: &str, start: usize, key: &str) -> Option<(usize, usiz
         }
     }
     None
-}
-
-/// One past the closing quote of the quoted scalar opening at `start`.
-fn quoted_end(bytes: &[u8], start: usize, quote: u8) -> usize {
-    let mut at = start + 1;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'\\' if quote == b'"' => at += 2,
-            b'\'' if quote == b'\'' && bytes.get(at + 1) == Some(&b'\'') => at += 2,
-            byte if byte == quote => return at + 1,
-            _ => at += 1,
-        }
-    }
-    bytes.len()
 }
 
 /// The end of a plain scalar in a flow collection starting at `start`.

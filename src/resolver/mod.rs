@@ -108,20 +108,38 @@ pub fn getaddrinfo(
     family: Family,
     name: &str,
 ) -> Resolution {
+    run(
+        server,
+        sandbox,
+        library,
+        name,
+        Lookup::Addresses(family),
+        |conf, ex| match library {
+            StubResolver::Glibc => glibc::Glibc::new(conf, sandbox).getaddrinfo(ex, name, family),
+            StubResolver::Musl | StubResolver::Musl1_2_3 => {
+                musl::Musl::new(conf, sandbox).getaddrinfo(ex, name, family)
+            }
+            StubResolver::Go => go::Go::new(conf, sandbox).lookup_ip(ex, name, family),
+        },
+    )
+}
+
+/// One lookup: the file read as `library` reads it, the walk `walk` makes with it against
+/// `server`, and everything it sent and got.
+fn run(
+    server: &dyn Nameserver,
+    sandbox: &PodSandbox,
+    library: StubResolver,
+    name: &str,
+    lookup: Lookup,
+    walk: impl FnOnce(LibraryConf, &mut Exchanger<'_>) -> (Source, Result<Found, LookupError>),
+) -> Resolution {
     let conf = LibraryConf::read(library, &sandbox.resolv_conf, &sandbox.hostname);
     let mut ex = Exchanger::new(server);
-    let (source, result) = match library {
-        StubResolver::Glibc => {
-            glibc::Glibc::new(conf.clone(), sandbox).getaddrinfo(&mut ex, name, family)
-        }
-        StubResolver::Musl | StubResolver::Musl1_2_3 => {
-            musl::Musl::new(conf.clone(), sandbox).getaddrinfo(&mut ex, name, family)
-        }
-        StubResolver::Go => go::Go::new(conf.clone(), sandbox).lookup_ip(&mut ex, name, family),
-    };
+    let (source, result) = walk(conf.clone(), &mut ex);
     Resolution {
         library,
-        lookup: result::Lookup::Addresses(family),
+        lookup,
         name: name.to_owned(),
         conf,
         source,
@@ -200,28 +218,20 @@ pub fn search(
     name: &str,
     qtype: RecordType,
 ) -> Resolution {
-    let conf = LibraryConf::read(library, &sandbox.resolv_conf, &sandbox.hostname);
-    let mut ex = Exchanger::new(server);
-    let (source, result) = match library {
-        StubResolver::Glibc => {
-            glibc::Glibc::new(conf.clone(), sandbox).res_search(&mut ex, name, qtype)
-        }
-        StubResolver::Musl | StubResolver::Musl1_2_3 => {
-            musl::Musl::new(conf.clone(), sandbox).res_query(&mut ex, name, qtype)
-        }
-        StubResolver::Go => go::Go::new(conf.clone(), sandbox).lookup(&mut ex, name, qtype),
-    };
-    Resolution {
+    run(
+        server,
+        sandbox,
         library,
-        lookup: result::Lookup::Records(qtype),
-        name: name.to_owned(),
-        conf,
-        source,
-        attempts: attempts(&ex.steps),
-        steps: ex.steps,
-        result,
-        waited: ex.waited,
-    }
+        name,
+        Lookup::Records(qtype),
+        |conf, ex| match library {
+            StubResolver::Glibc => glibc::Glibc::new(conf, sandbox).res_search(ex, name, qtype),
+            StubResolver::Musl | StubResolver::Musl1_2_3 => {
+                musl::Musl::new(conf, sandbox).res_query(ex, name, qtype)
+            }
+            StubResolver::Go => go::Go::new(conf, sandbox).lookup(ex, name, qtype),
+        },
+    )
 }
 
 impl ClusterDns {
