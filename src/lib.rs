@@ -63,7 +63,7 @@ mod wire;
 pub mod workload;
 pub mod zone;
 
-pub use answer::{Answer, Outcome};
+pub use answer::{Answer, Outcome, SrvTarget};
 pub use cluster::{
     Change, Cluster, ClusterBuilder, ClusterImport, ClusterService, ClusterSlice, ConsistencyError,
     ObjectLimits, ServiceCidrs, SliceOrigin, UpdateError, UpdateErrorKind, UpdateErrors,
@@ -76,7 +76,7 @@ pub use error::{
 };
 pub use load::{DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadLimits, SkippedObject};
 pub use model::{Kind, Object, ObjectRef, Selector, ServiceType};
-pub use server::ClusterDns;
+pub use server::{ClusterDns, SetupError};
 pub use upstream::{Upstream, UpstreamAnswer};
 pub use wire::Transport;
 pub use zone::ZoneError;
