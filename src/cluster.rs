@@ -49,6 +49,7 @@ mod diagnose;
 mod index;
 mod link;
 mod mirror;
+mod nodes;
 mod update;
 
 use std::collections::HashMap;

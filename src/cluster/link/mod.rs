@@ -43,7 +43,6 @@ use super::{Cluster, Key, Sourced, key};
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::LoadedObject;
 use crate::model::{Kind, Object, ObjectRef, Pod, PodStatusSource};
-use crate::workload::nodes::NodeSet;
 
 /// What a batch may have affected.
 #[derive(Default)]
@@ -184,25 +183,6 @@ impl Cluster {
         {
             pod.ready = pod.ready.or(old.object.ready);
             pod.terminating |= old.object.terminating;
-        }
-    }
-
-    /// The cluster's nodes: its Node objects, or the builder's pool.
-    pub(crate) fn node_set(&self) -> NodeSet {
-        let loaded: Vec<&crate::model::Node> =
-            self.objects.nodes.values().map(|s| &s.object).collect();
-        NodeSet::new(&loaded, &self.workload_config)
-    }
-
-    /// What the EndpointSlice controller's node lister says of the node `name`.
-    pub(crate) fn lookup_node(&self, name: &str) -> crate::controller::NodeLookup<'_> {
-        use crate::controller::NodeLookup;
-        if self.objects.nodes.size() == 0 {
-            return NodeLookup::NotModelled;
-        }
-        match self.objects.nodes.get(name) {
-            Some(source) => NodeLookup::Found(&source.object),
-            None => NodeLookup::Missing,
         }
     }
 
