@@ -58,7 +58,7 @@
 //!   (see `crate::generated`), so the same manifests give the same names. Hash values therefore
 //!   differ from a real cluster's.
 //! - Pods are `Running` at once, with the `Ready` condition set by
-//!   [`Readiness`](crate::model::Readiness), which the user chooses with the annotations
+//!   [`Readiness`], which the user chooses with the annotations
 //!   [`READY_ANNOTATION`](crate::model::READY_ANNOTATION) and
 //!   [`READY_REPLICAS_ANNOTATION`](crate::model::READY_REPLICAS_ANNOTATION) on the workload
 //!   (or the first on a Pod without `status`). Job Pods run and never complete.
