@@ -93,7 +93,8 @@ pub struct JobSpec {
     pub finished: bool,
     /// `status.succeeded`: Pods that have completed.
     pub succeeded: u32,
-    /// `status.completedIndexes` of an Indexed Job (`1,3-5`), as inclusive ranges.
+    /// `status.completedIndexes` of an Indexed Job (`1,3-5`), as sorted, disjoint inclusive
+    /// ranges.
     pub completed_indexes: Vec<(u32, u32)>,
 }
 
@@ -118,11 +119,36 @@ impl JobSpec {
         }
     }
 
-    /// Whether the Indexed Job's completion `index` has completed (`status.completedIndexes`).
+    /// Whether the Indexed Job's completion `index` has completed (`status.completedIndexes`,
+    /// which are sorted and disjoint).
     pub fn is_completed(&self, index: u32) -> bool {
-        self.completed_indexes
-            .iter()
-            .any(|&(first, last)| first <= index && index <= last)
+        let after = self
+            .completed_indexes
+            .partition_point(|&(first, _)| first <= index);
+        after > 0 && self.completed_indexes[after - 1].1 >= index
+    }
+
+    /// Adds completed indexes, keeping [`JobSpec::completed_indexes`] sorted and disjoint.
+    pub(crate) fn add_completed(&mut self, indexes: impl IntoIterator<Item = u32>) {
+        let mut ranges = std::mem::take(&mut self.completed_indexes);
+        ranges.extend(indexes.into_iter().map(|index| (index, index)));
+        self.set_completed(ranges);
+    }
+
+    /// Sets [`JobSpec::completed_indexes`] from ranges in any order, merging those that overlap
+    /// or touch.
+    pub(crate) fn set_completed(&mut self, mut ranges: Vec<(u32, u32)>) {
+        ranges.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+        for (first, last) in ranges {
+            match merged.last_mut() {
+                Some(previous) if first <= previous.1.saturating_add(1) => {
+                    previous.1 = previous.1.max(last);
+                }
+                _ => merged.push((first, last)),
+            }
+        }
+        self.completed_indexes = merged;
     }
 
     /// The completed indexes below `completions`.

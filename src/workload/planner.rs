@@ -255,11 +255,8 @@ impl Planner<'_> {
         spec.succeeded = spec.succeeded.max(count(succeeded_pods.len()));
         let indexed = spec.completion_mode == CompletionMode::Indexed;
         if indexed {
-            for index in succeeded_pods.iter().filter_map(|p| completion_index(p)) {
-                if !spec.is_completed(index) {
-                    spec.completed_indexes.push((index, index));
-                }
-            }
+            let done = succeeded_pods.iter().filter_map(|p| completion_index(p));
+            spec.add_completed(done);
         }
         let missing = spec.wanted_active().saturating_sub(count(active.len()));
         if !indexed {
@@ -272,12 +269,11 @@ impl Planner<'_> {
             }
             return;
         }
-        let running: BTreeSet<u32> = active.iter().filter_map(|p| completion_index(p)).collect();
+        let running: Vec<u32> = active.iter().filter_map(|p| completion_index(p)).collect();
         let completions = spec.completions.unwrap_or(0);
-        let pending = (0..completions)
-            .filter(|index| !spec.is_completed(*index) && !running.contains(index))
-            .take(missing as usize);
-        for index in pending.collect::<Vec<u32>>() {
+        let pending =
+            first_pending_indexes(&spec.completed_indexes, &running, missing, completions);
+        for index in pending {
             let prefix = generate_name_with_index(&job.meta.name, index);
             let name = self.generated_name(namespace, &prefix, &job.meta.name, "indexed");
             let mut meta = ObjectMeta::new(namespace, &name);
@@ -291,6 +287,42 @@ impl Planner<'_> {
             self.push(pod);
         }
     }
+}
+
+/// `firstPendingIndexes`: the `count` lowest indexes below `completions` neither completed nor
+/// running, found by walking the gaps between them (bounded by their number and `count`, not
+/// by `completions`).
+fn first_pending_indexes(
+    completed: &[(u32, u32)],
+    running: &[u32],
+    count: u32,
+    completions: u32,
+) -> Vec<u32> {
+    let mut taken: Vec<(u32, u32)> = completed
+        .iter()
+        .copied()
+        .chain(running.iter().map(|&index| (index, index)))
+        .collect();
+    taken.sort_unstable();
+    let mut out = Vec::new();
+    let mut candidate: u32 = 0;
+    let mut taken = taken.into_iter().peekable();
+    while candidate < completions && count > 0 && out.len() < count as usize {
+        match taken.peek() {
+            Some(&(first, last)) if first <= candidate => {
+                candidate = candidate.max(last.saturating_add(1));
+                if last == u32::MAX {
+                    break;
+                }
+                taken.next();
+            }
+            _ => {
+                out.push(candidate);
+                candidate += 1;
+            }
+        }
+    }
+    out
 }
 
 fn count(n: usize) -> u32 {
@@ -316,4 +348,33 @@ pub(super) fn generate_name_with_index(job: &str, index: u32) -> String {
         cut -= 1;
     }
     format!("{}{append}", &prefix[..cut])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Table rows spell their type out.
+    #[allow(clippy::type_complexity)]
+    #[test]
+    fn first_pending_indexes_skip_completed_and_running_ones() {
+        // indexed_job_utils.go firstPendingIndexes.
+        let cases: &[(&[(u32, u32)], &[u32], u32, u32, &[u32])] = &[
+            (&[], &[], 2, 5, &[0, 1]),
+            (&[(0, 0), (2, 2)], &[], 2, 4, &[1, 3]),
+            (&[(0, 3)], &[5], 3, 10, &[4, 6, 7]),
+            (&[(1, 2)], &[1], 5, 4, &[0, 3]),
+            (&[], &[], 0, 5, &[]),
+            // Bounded by the gaps, not by completions.
+            (&[(0, u32::MAX - 2)], &[], 5, u32::MAX, &[u32::MAX - 1]),
+            (&[(0, u32::MAX)], &[], 5, u32::MAX, &[]),
+        ];
+        for (completed, running, count, completions, want) in cases {
+            assert_eq!(
+                first_pending_indexes(completed, running, *count, *completions),
+                *want,
+                "{completed:?} {running:?}"
+            );
+        }
+    }
 }

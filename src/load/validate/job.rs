@@ -162,15 +162,16 @@ pub(crate) fn job(check: &mut Checker<'_>, raw: RawJob) -> Option<Workload> {
     let readiness = check.readiness(&meta);
     let (finished, succeeded, completed_indexes) =
         progress(check, raw.status.unwrap_or_default(), completions);
-    let job = JobSpec {
+    let mut job = JobSpec {
         parallelism,
         completions,
         completion_mode,
         suspend: spec.suspend.unwrap_or(false),
         finished,
         succeeded,
-        completed_indexes,
+        completed_indexes: Vec::new(),
     };
+    job.set_completed(completed_indexes);
     let mut workload = Workload::new(WorkloadSpec::Job(job), &meta.namespace, &meta.name);
     workload.meta = meta;
     workload.selector = Selector::new(selector);
