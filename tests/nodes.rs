@@ -310,3 +310,59 @@ fn node_changes_move_what_depends_on_them_and_answer_like_a_fresh_load() {
         "the DaemonSet's Pod of worker-a is gone"
     );
 }
+
+#[test]
+fn an_endpoint_s_zone_is_its_node_s_and_answers_zonal_names() {
+    // podToEndpoint: zone = the node's topology.kubernetes.io/zone label; rule 26: with zonal,
+    // <zone>.pin._zone.<headless svc> answers the endpoints of that zone.
+    let dns = support::dns("nodes-hostnetwork.yaml", Config::default().with_zonal(true));
+    let zone_a = "zone-a.pin._zone.node-agent.kube-system.svc.cluster.local.";
+    let zone_b = "zone-b.pin._zone.node-agent.kube-system.svc.cluster.local.";
+    check(
+        &dns,
+        &[
+            positive(
+                "26 worker-a's zone holds worker-a's agent",
+                zone_a,
+                A,
+                &[
+                    "zone-a.pin._zone.node-agent.kube-system.svc.cluster.local. 5 IN A 192.168.10.11",
+                ],
+                &[],
+            ),
+            positive(
+                "26 worker-b's zone holds worker-b's agent",
+                zone_b,
+                A,
+                &[
+                    "zone-b.pin._zone.node-agent.kube-system.svc.cluster.local. 5 IN A 192.168.10.12",
+                ],
+                &[],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_host_network_pod_of_a_node_without_addresses_has_none() {
+    // GetNodeHostIPs finds no InternalIP or ExternalIP: the kubelet has no host IP to give.
+    let cluster = load(
+        "apiVersion: v1\nkind: Node\nmetadata: {name: bare}\n\
+         status: {addresses: [{type: Hostname, address: bare}, {type: InternalIP, address: not-an-ip}]}\n---\n\
+         apiVersion: v1\nkind: Pod\nmetadata: {name: probe}\nspec: {hostNetwork: true}\n",
+    );
+    let probe = pod(&cluster, "default", "probe");
+    assert_eq!(
+        (probe.node_name.as_deref(), probe.phase, probe.pod_ips.len()),
+        (Some("bare"), Some(PodPhase::Running), 0)
+    );
+    assert_eq!(
+        diagnostics(&cluster),
+        [(
+            "Pod default/probe".to_owned(),
+            DiagnosticKind::HostNetworkPodWithoutNodeAddress {
+                node: "bare".to_owned()
+            }
+        )]
+    );
+}
