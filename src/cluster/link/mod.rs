@@ -16,11 +16,14 @@
 //!   endpoint's zone, and whether it is left out for a missing node);
 //! - a Namespace: nothing beyond its own index.
 //!
-//! Addresses handed out (allocated ClusterIPs, workload Pod IPs) stay with their object across
-//! changes, as in a real cluster; a live cluster and a fresh load of its final manifests can
-//! therefore differ in which address a Service or workload Pod got, when a later change states
-//! an address that was handed out, changes a stated ClusterIP to none, or makes two allocations
-//! collide in another order. Everything else agrees (`tests/updates.rs`).
+//! Addresses handed out (allocated ClusterIPs, the Pod IPs of workload Pods and of Pods started
+//! without a status) stay with their object across changes, as in a real cluster; a namespace's
+//! pass hands its Pods' addresses out again in name order, so within a namespace they come out
+//! as a fresh load's. A live cluster and a fresh load of its final manifests can therefore
+//! differ in which address a Service or Pod got, when a later change states an address that was
+//! handed out, changes a stated ClusterIP to none, or makes two allocations (of different
+//! namespaces, or a ClusterIP) collide in another order. Everything else agrees
+//! (`tests/updates.rs`, `tests/pods.rs`).
 //!
 //! Linking a Service drops what it derived before (its ClusterIP ownership, its mirrored
 //! slices and their index entries), then works out its ClusterIPs, its slices and its ready
