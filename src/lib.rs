@@ -28,8 +28,8 @@
 //! The pipeline, one module per stage, each naming only the stages before it:
 //! [`load`](crate::Cluster::from_yaml) (text to validated [`model`] objects) → [`cluster`]
 //! (snapshots and incremental linking: ClusterIP allocation, mirroring, the EndpointSlice
-//! controller, [`workload`]s expanded into Pods, indexes, [`diagnostic`]s, [`Change`]s) →
-//! `qname` (the name grammar) → [`answer`] (the CoreDNS rules, with the [`upstream`] past the
+//! controller, [`workload`]s expanded into Pods and Pods started on their nodes, indexes,
+//! [`diagnostic`]s, [`Change`]s) → `qname` (the name grammar) → [`answer`] (the CoreDNS rules, with the [`upstream`] past the
 //! plugin) → [`zone`] (a whole zone as a zone transfer sends it) → `wire` / [`server`]
 //! (messages, bytes, truncation, transfers) → [`resolver`] (what a Pod gets: the kubelet's
 //! resolv.conf and /etc/hosts, and `getaddrinfo` as glibc, musl and Go run it). [`Config`]
