@@ -50,6 +50,8 @@ mod index;
 mod link;
 mod mirror;
 mod nodes;
+#[cfg(feature = "k8s-openapi")]
+mod openapi;
 mod update;
 
 use std::collections::HashMap;
