@@ -208,3 +208,26 @@ fn readme_getaddrinfo_snippet() -> Result<(), Box<dyn std::error::Error>> {
     }
     Ok(())
 }
+
+/// Rule: every name a walk asks is absolute, as on the wire, even when the text glibc builds
+/// ends in an escaped dot (a name `\` joined to a search domain, or a search domain ending in
+/// a backslash). Found by the `resolv_conf` fuzz target (input `\0\\`: no resolv.conf, the
+/// name `\`).
+#[test]
+fn candidates_with_escaped_dots_are_absolute() {
+    for (conf_text, name) in [
+        ("", "\\"),
+        ("search default.svc.\\\noptions ndots:4\n", "web"),
+        ("search default.svc.cluster.local\n", "a\\.b"),
+    ] {
+        let conf = ResolvConf::parse(conf_text).expect("resolv.conf reads");
+        for resolver in [StubResolver::Glibc, StubResolver::Musl, StubResolver::Go] {
+            for candidate in conf.candidates(resolver, name) {
+                assert!(
+                    candidate.is_fqdn(),
+                    "{resolver:?} {conf_text:?} {name:?}: {candidate} is relative"
+                );
+            }
+        }
+    }
+}

@@ -157,7 +157,11 @@ fn attempts(steps: &[Step]) -> Vec<Attempt> {
         .iter()
         .filter(|step| step.walk == 1)
         .filter_map(|step| {
-            let name = hickory_proto::rr::Name::from_ascii(&step.name).ok()?;
+            let mut name = hickory_proto::rr::Name::from_ascii(&step.name).ok()?;
+            // The name as it goes on the wire, where every name is absolute: a step whose text
+            // ends in an escaped dot (`\.`, from a name or search domain ending in a
+            // backslash) would otherwise read as a relative name.
+            name.set_fqdn(true);
             let answer = step
                 .queries
                 .iter()
