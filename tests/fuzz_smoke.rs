@@ -499,6 +499,7 @@ fn replay(target_name: &str, file: &str) {
 const REGRESSIONS: &[(&str, &str)] = &[
     ("load_yaml", "slow-flow-nesting-16k.yaml"),
     ("corefile", "escaped-dot-zone.Corefile"),
+    ("resolv_conf", "escaped-dot-name"),
 ];
 
 /// `a: [[[[…` 16,000 levels deep (16 KB) took 0.3 s of CPU in a release build (2 s in a debug
@@ -548,4 +549,13 @@ fn every_saved_finding_has_a_regression_row() {
 #[test]
 fn regression_corefile_escaped_dot_zone() {
     replay("corefile", "escaped-dot-zone.Corefile");
+}
+
+/// No resolv.conf and the name `\` (the input `\0\\`): glibc joins it to a search domain as
+/// `\.default.svc.cluster.local`, whose first label is an escaped dot, and `Resolution`'s
+/// attempts read that text without marking it absolute, so `candidates` returned a relative
+/// name. Every name on the wire is absolute.
+#[test]
+fn regression_resolv_conf_escaped_dot_name() {
+    replay("resolv_conf", "escaped-dot-name");
 }

@@ -42,7 +42,7 @@ fn addresses(answer: &Answer) -> BTreeSet<IpAddr> {
 fn expected_addresses(service: &GeneratedService, v6: bool) -> Option<BTreeSet<IpAddr>> {
     let of_family = |ip: &&IpAddr| ip.is_ipv6() == v6;
     match service.kind {
-        ServiceKind::ClusterIp | ServiceKind::DualStack => Some(
+        kind if kind.has_cluster_ip() => Some(
             service
                 .cluster_ips
                 .iter()
@@ -60,7 +60,8 @@ fn expected_addresses(service: &GeneratedService, v6: bool) -> Option<BTreeSet<I
             // No ready endpoint at all: NXDOMAIN (None).
             (!ready.is_empty()).then(|| ready.iter().filter(of_family).copied().collect())
         }
-        ServiceKind::ExternalName => Some(BTreeSet::new()),
+        // The CNAME alone (chasing an in-zone target is the CNAME rule's, checked apart).
+        _ => Some(BTreeSet::new()),
     }
 }
 
@@ -118,11 +119,27 @@ proptest! {
         for service in &generated.services {
             for (qtype, v6) in [(RecordType::A, false), (RecordType::AAAA, true)] {
                 let answer = generated.dns().answer(&service.fqdn(), qtype);
+                if service.kind == ServiceKind::ExternalNameInZone {
+                    // Rule 19: an in-zone target is chased in the plugin; the CNAME is kept,
+                    // before the target's records, only when the target yields records, and a
+                    // missing one leaves NOERROR/NODATA without it.
+                    let target = format!("{}.", service.external_name.clone().unwrap_or_default());
+                    let chased = generated.dns().answer(&Name::from_ascii(&target).unwrap(), qtype);
+                    if chased.answers.is_empty() {
+                        prop_assert!(answer.answers.is_empty(), "{:?}", service);
+                        prop_assert_eq!(answer.outcome, Outcome::NoData, "{:?}", service);
+                    } else {
+                        let first = answer.answers.first().map(|record| record.data.to_string());
+                        prop_assert_eq!(first, Some(target), "{:?}", service);
+                        prop_assert_eq!(data_of(&answer).len(), data_of(&chased).len() + 1);
+                    }
+                    continue;
+                }
                 match expected_addresses(service, v6) {
                     None => prop_assert_eq!(answer.outcome, Outcome::NxDomain, "{:?}", service),
                     Some(expected) => {
                         prop_assert_eq!(addresses(&answer), expected.clone(), "{:?} {:?}", service, qtype);
-                        let outcome = if service.kind == ServiceKind::ExternalName || !expected.is_empty() {
+                        let outcome = if service.kind.is_external_name() || !expected.is_empty() {
                             Outcome::Success
                         } else {
                             Outcome::NoData
@@ -199,15 +216,46 @@ fn the_generator_produces_every_kind_of_service() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
-    let mut kinds = BTreeSet::new();
-    for _ in 0..64 {
+    let (mut kinds, mut protocols, mut shapes) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut chased = 0;
+    for _ in 0..128 {
         let generated: GeneratedCluster = cluster(shape()).new_tree(&mut runner).unwrap().current();
-        kinds.extend(
-            generated
-                .services
-                .iter()
-                .map(|service| format!("{:?}", service.kind)),
+        for service in &generated.services {
+            kinds.insert(service.kind);
+            protocols.extend(service.ports.iter().map(|port| port.protocol));
+            let unnamed = service.ports.iter().any(|port| port.name.is_none());
+            shapes.insert((
+                service.ports.len().min(2),
+                unnamed,
+                service.slice_names().len() > 2,
+            ));
+            if service.kind == ServiceKind::ExternalNameInZone {
+                let answers = [RecordType::A, RecordType::AAAA]
+                    .map(|qtype| generated.dns().answer(&service.fqdn(), qtype).answers.len());
+                chased += usize::from(answers.iter().any(|count| *count > 1));
+            }
+        }
+    }
+    assert_eq!(
+        kinds,
+        ServiceKind::ALL.into_iter().collect(),
+        "every kind of Service"
+    );
+    assert_eq!(protocols.len(), 3, "every protocol: {protocols:?}");
+    assert!(
+        chased > 0,
+        "an in-zone ExternalName whose target answers (rule 19's chase)"
+    );
+    for wanted in [
+        (1, true, false),
+        (1, false, false),
+        (2, false, false),
+        (2, false, true),
+    ] {
+        assert!(
+            shapes.contains(&wanted),
+            "(ports, unnamed, split slices) {wanted:?} in {shapes:?}"
         );
     }
-    assert_eq!(kinds.len(), 4, "{kinds:?}");
 }

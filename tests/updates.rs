@@ -7,9 +7,7 @@ use std::collections::BTreeSet;
 
 use k8s_dns_sim::hickory_proto::rr::RecordType;
 use k8s_dns_sim::model::ServiceType;
-use k8s_dns_sim::strategies::{
-    ClusterShape, GeneratedCluster, ServiceKind, cluster, questions_for, render,
-};
+use k8s_dns_sim::strategies::{ClusterShape, GeneratedCluster, cluster, questions_for, render};
 use k8s_dns_sim::{
     Answer, Change, Cluster, ClusterDns, Config, Kind, ObjectRef, Outcome, UpdateErrorKind,
 };
@@ -337,21 +335,17 @@ fn apply_edit(model: &mut GeneratedCluster, edit: &Edit) -> Option<Vec<Change>> 
         Edit::FlipReady { service, endpoint } => {
             let count = model.services.len();
             let service = &mut model.services[service % count];
-            if service.endpoints.is_empty() || service.kind == ServiceKind::ExternalName {
+            if service.endpoints.is_empty() || service.kind.is_external_name() {
                 return None;
             }
             let index = endpoint % service.endpoints.len();
+            let slice = service.slice_name(&service.endpoints[index]);
             let endpoint = &mut service.endpoints[index];
             let ready = !endpoint.is_ready();
             endpoint.ready = Some(ready);
-            let family = if endpoint.address.is_ipv6() {
-                "ipv6"
-            } else {
-                "ipv4"
-            };
             Some(vec![Change::endpoint_ready(
                 &service.namespace,
-                &format!("{}-{family}", service.name),
+                &slice,
                 endpoint.address,
                 ready,
             )])
@@ -359,7 +353,12 @@ fn apply_edit(model: &mut GeneratedCluster, edit: &Edit) -> Option<Vec<Change>> 
         Edit::Readdress { service, last } => {
             let count = model.services.len();
             let service = &mut model.services[service % count];
-            if service.kind != ServiceKind::ClusterIp && service.kind != ServiceKind::DualStack {
+            // Services whose first ClusterIP is IPv4 (an IPv6-only one would need an IPv6 address).
+            if !service
+                .cluster_ips
+                .first()
+                .is_some_and(std::net::IpAddr::is_ipv4)
+            {
                 return None;
             }
             // 10.97.0.0/16 is outside every generated address (two readdressed Services may
@@ -383,14 +382,12 @@ fn apply_edit(model: &mut GeneratedCluster, edit: &Edit) -> Option<Vec<Change>> 
                 &removed.namespace,
                 &removed.name,
             ))];
-            for (family, v6) in [("ipv4", false), ("ipv6", true)] {
-                if removed.kind != ServiceKind::ExternalName
-                    && removed.endpoints.iter().any(|e| e.address.is_ipv6() == v6)
-                {
+            if !removed.kind.is_external_name() {
+                for slice in removed.slice_names() {
                     changes.push(Change::Delete(ObjectRef::namespaced(
                         Kind::EndpointSlice,
                         &removed.namespace,
-                        &format!("{}-{family}", removed.name),
+                        &slice,
                     )));
                 }
             }
