@@ -25,6 +25,10 @@
 //! 5. the comparison table is rendered and checked against the generated section of
 //!    `docs/resolver-behaviour.md` (§3.6); `K8S_DNS_SIM_BLESS=1` rewrites that section.
 //!
+//! `K8S_DNS_SIM_EXTRA_MUSL=<version>:<musl-gcc>` adds another musl (one built from its tag,
+//! say), compared the same way with the model of its version; for musl 1.2.5 its table is §3.7
+//! of the same page.
+//!
 //! It skips, saying why, where it cannot run: not Linux, not root, no `unshare` (or namespaces
 //! refused), no `ip`, no `gcc` or `musl-gcc`, `nscd` running. Go is not installed on the
 //! machines this runs on: Go's pure resolver stays checked by the tables of
@@ -38,7 +42,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use k8s_dns_sim::resolver::{
-    Family, Found, Kubelet, LookupError, PodDns, PodDnsConfig, PodSandbox, Resolution, StubResolver,
+    Family, Found, HostAlias, Kubelet, LookupError, PodDns, PodDnsConfig, PodSandbox, Resolution,
+    StubResolver,
 };
 use k8s_dns_sim::serve::Server;
 use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport, Upstream};
@@ -95,7 +100,7 @@ spec: {clusterIP: None, ports: [{port: 80}]}
 
 /// Every name of the matrix: short, dotted, as an FQDN without and with the trailing dot,
 /// headless and dual-stack (the address order), a reply over 512 bytes, external, missing,
-/// `localhost`, the pod's own hostname, numeric literals.
+/// `localhost`, the pod's own hostname, a host alias, numeric literals.
 const NAMES: &[&str] = &[
     "web",
     "web.default",
@@ -109,6 +114,7 @@ const NAMES: &[&str] = &[
     "missing",
     "localhost",
     "client-0",
+    "legacy-db",
     "10.0.0.1",
     "::1",
 ];
@@ -116,8 +122,13 @@ const NAMES: &[&str] = &[
 /// The families, in the table's order.
 const FAMILIES: [Family; 3] = [Family::Unspec, Family::Inet, Family::Inet6];
 
-/// The clients, each built as `gai-<client>`.
-const CLIENTS: [&str; 2] = ["glibc", "musl"];
+/// An extra musl to compare too, as `<version>:<path of its musl-gcc>` (for instance a musl
+/// 1.2.5 built from its tag with `./configure --prefix=… --disable-shared`): its lookups are
+/// compared with the model of its version, and left out of the table.
+const EXTRA_MUSL: &str = "K8S_DNS_SIM_EXTRA_MUSL";
+
+/// The environment variable naming the clients the child runs.
+const CHILD_CLIENTS: &str = "K8S_DNS_SIM_DIFFERENTIAL_CLIENTS";
 
 /// The versions the generated table of `docs/resolver-behaviour.md` was made with (Debian
 /// bookworm's): elsewhere the lookups are compared all the same, and the table is not.
@@ -128,16 +139,43 @@ struct Libraries {
     glibc: String,
     musl: String,
     musl_model: StubResolver,
+    /// [`EXTRA_MUSL`]: its version, its `musl-gcc`, its model.
+    extra: Option<(String, PathBuf, StubResolver)>,
 }
 
 impl Libraries {
+    /// The clients, each built as `gai-<client>`: `glibc`, `musl` and `musl-extra`.
+    fn clients(&self) -> Vec<&'static str> {
+        let mut clients = vec!["glibc", "musl"];
+        if self.extra.is_some() {
+            clients.push("musl-extra");
+        }
+        clients
+    }
+
     fn model(&self, client: &str) -> StubResolver {
-        if client == "glibc" {
-            StubResolver::Glibc
-        } else {
-            self.musl_model
+        match client {
+            "glibc" => StubResolver::Glibc,
+            "musl-extra" => self.extra.as_ref().map_or(self.musl_model, |e| e.2),
+            _ => self.musl_model,
         }
     }
+}
+
+/// The model of a musl version: before 1.2.4 no TCP after a truncated reply; 1.2.4 and later
+/// retry over TCP.
+fn musl_model(version: &str) -> StubResolver {
+    if number(version) < vec![1, 2, 4] {
+        StubResolver::Musl1_2_3
+    } else {
+        StubResolver::Musl
+    }
+}
+
+fn number(text: &str) -> Vec<u32> {
+    text.split('.')
+        .map(|part| part.parse().unwrap_or(0))
+        .collect()
 }
 
 /// The versions of the system's glibc (`getconf GNU_LIBC_VERSION`) and of musl (its dynamic
@@ -152,11 +190,6 @@ fn libraries() -> Result<Libraries, String> {
         .trim()
         .trim_start_matches("glibc ")
         .to_owned();
-    let number = |text: &str| -> Vec<u32> {
-        text.split('.')
-            .map(|part| part.parse().unwrap_or(0))
-            .collect()
-    };
     if number(&glibc) < vec![2, 36] {
         return Err(format!(
             "glibc {glibc:?}: the simulation models glibc 2.36 and later"
@@ -183,15 +216,20 @@ fn libraries() -> Result<Libraries, String> {
         .ok_or_else(|| format!("{} did not say its version", loader.display()))?
         .trim()
         .to_owned();
-    let musl_model = if number(&musl) < vec![1, 2, 4] {
-        StubResolver::Musl1_2_3
-    } else {
-        StubResolver::Musl
+    let extra = match std::env::var(EXTRA_MUSL) {
+        Ok(value) => {
+            let (version, path) = value.split_once(':').ok_or_else(|| {
+                format!("{EXTRA_MUSL}={value:?}: expected <version>:<path of musl-gcc>")
+            })?;
+            Some((version.to_owned(), PathBuf::from(path), musl_model(version)))
+        }
+        Err(_) => None,
     };
     Ok(Libraries {
         glibc,
+        musl_model: musl_model(&musl),
         musl,
-        musl_model,
+        extra,
     })
 }
 
@@ -211,8 +249,16 @@ fn ip(text: &str) -> IpAddr {
     text.parse().expect("an address")
 }
 
+/// The client pod `client-0`, with two host aliases for one name (an IPv4 and an IPv6
+/// address: the hosts file's answer goes through the address sort too).
 fn client_pod(namespace: &str) -> PodDns {
-    PodDns::new(namespace, "client-0").with_ips([ip(POD_IP)])
+    PodDns::new(namespace, "client-0")
+        .with_ips([ip(POD_IP)])
+        .with_host_alias(HostAlias::new("fd00:10:1::3", ["legacy-db"]))
+        .with_host_alias(HostAlias::new(
+            "10.1.2.3",
+            ["legacy-db", "legacy-db.corp.example"],
+        ))
 }
 
 /// The kubelet's variants of the issue: ClusterFirst in two namespaces, ndots 1 and 2, no
@@ -442,13 +488,18 @@ fn prerequisites() -> Result<(), String> {
 }
 
 /// Compiles the client for each library into `dir`.
-fn build_clients(dir: &Path) -> Result<(), String> {
+fn build_clients(libraries: &Libraries, dir: &Path) -> Result<(), String> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/differential/gai.c");
-    for (compiler, extra, output) in [
-        ("gcc", &[][..], "gai-glibc"),
-        ("musl-gcc", &["-static"][..], "gai-musl"),
-    ] {
-        let result = Command::new(compiler)
+    let mut builds = vec![
+        (PathBuf::from("gcc"), &[][..], "gai-glibc"),
+        (PathBuf::from("musl-gcc"), &["-static"][..], "gai-musl"),
+    ];
+    if let Some((_, path, _)) = &libraries.extra {
+        builds.push((path.clone(), &["-static"][..], "gai-musl-extra"));
+    }
+    for (compiler, extra, output) in builds {
+        let compiler = compiler.display().to_string();
+        let result = Command::new(&compiler)
             .args(extra)
             .args(["-O1", "-Wall", "-o"])
             .arg(dir.join(output))
@@ -476,7 +527,7 @@ fn differential_against_the_real_libraries() {
     };
     let dir = std::env::temp_dir().join(format!("k8s-dns-sim-differential-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a work directory");
-    if let Err(reason) = build_clients(&dir) {
+    if let Err(reason) = build_clients(&libraries, &dir) {
         let _ = std::fs::remove_dir_all(&dir);
         println!("skipped: {reason}");
         return;
@@ -493,6 +544,7 @@ fn differential_against_the_real_libraries() {
             "--test-threads=1",
         ])
         .env(CHILD_DIR, &dir)
+        .env(CHILD_CLIENTS, libraries.clients().join(" "))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -647,11 +699,12 @@ fn compare_and_render(libraries: &Libraries, observed: &BTreeMap<Key, Observed>)
     let variants = variants();
     let mut problems = Vec::new();
     let mut rows: Rows = BTreeMap::new();
+    let mut compared = 0;
     for (index, variant) in variants.iter().enumerate() {
         let sandbox = sandbox(variant);
         for &family in variant.families {
             for (name_index, name) in NAMES.iter().enumerate() {
-                for client in CLIENTS {
+                for client in libraries.clients() {
                     let library = libraries.model(client);
                     let Some(real) = observed.get(&key(index, client, family, name)) else {
                         problems.push(format!(
@@ -696,13 +749,19 @@ fn compare_and_render(libraries: &Libraries, observed: &BTreeMap<Key, Observed>)
                             simulated.result,
                         ));
                     }
+                    compared += 1;
                     rows.entry((
                         index,
                         FAMILIES.iter().position(|f| *f == family).unwrap_or(0),
                         name_index,
                     ))
                     .or_default()
-                    .push((library, real, (!same).then_some(simulated)));
+                    .push((
+                        client,
+                        library,
+                        real,
+                        (!same).then_some(simulated),
+                    ));
                 }
             }
         }
@@ -713,14 +772,36 @@ fn compare_and_render(libraries: &Libraries, observed: &BTreeMap<Key, Observed>)
         problems.len(),
         problems.join("\n\n")
     );
-    let table = render_table(libraries, &variants, &rows);
-    let lookups: usize = rows.values().map(Vec::len).sum();
+    let table = render_table(
+        &[
+            (
+                "glibc",
+                format!("glibc {}", libraries.glibc),
+                "glibc".into(),
+            ),
+            ("musl", format!("musl {}", libraries.musl), "musl".into()),
+        ],
+        &variants,
+        &rows,
+    );
+    let extra = libraries
+        .extra
+        .as_ref()
+        .map(|(version, _, model)| format!(" and musl {version} (as {model})"))
+        .unwrap_or_default();
     println!(
-        "compared {lookups} lookups of glibc {} and musl {} (as {}) with the simulation: all agree",
+        "compared {compared} lookups of glibc {} and musl {} (as {}){extra} with the simulation: all agree",
         libraries.glibc, libraries.musl, libraries.musl_model
     );
+    if let Some((version, _, _)) = &libraries.extra
+        && version == EXTRA_TABLE_VERSION
+    {
+        let label = format!("musl {version}");
+        let extra = render_table(&[("musl-extra", label.clone(), label)], &variants, &rows);
+        check_doc(EXTRA_MARKER, &extra);
+    }
     if (libraries.glibc.as_str(), libraries.musl.as_str()) == TABLE_VERSIONS {
-        check_doc(&table);
+        check_doc(MARKER, &table);
     } else {
         println!(
             "the table of docs/resolver-behaviour.md §3.6 is for glibc {} and musl {}: not checked here",
@@ -808,11 +889,14 @@ fn render_result(result: &str) -> String {
     }
 }
 
-/// Per (variant, family, name): each library's real lookup, and the simulated one where it
-/// differs.
-type Rows = BTreeMap<(usize, usize, usize), Vec<(StubResolver, Observed, Option<Observed>)>>;
+/// Per (variant, family, name): each client's real lookup (with the model it is compared
+/// with), and the simulated one where it differs.
+type Rows =
+    BTreeMap<(usize, usize, usize), Vec<(&'static str, StubResolver, Observed, Option<Observed>)>>;
 
-fn render_table(libraries: &Libraries, variants: &[Variant], rows: &Rows) -> String {
+/// The table of `columns` (client, header of its queries, header of its result): a section
+/// per variant, a row per family and name.
+fn render_table(columns: &[(&str, String, String)], variants: &[Variant], rows: &Rows) -> String {
     let mut out = String::new();
     let mut current = None;
     for ((index, family, name), results) in rows {
@@ -822,78 +906,86 @@ fn render_table(libraries: &Libraries, variants: &[Variant], rows: &Rows) -> Str
             let variant = &variants[*index];
             let conf = sandbox(variant).resolv_conf;
             let conf: Vec<&str> = conf.lines().collect();
+            let mut header = String::from("| Name | Family |");
+            for (_, queries, result) in columns {
+                write!(header, " {queries}: queries | {result} |").unwrap();
+            }
+            header.push_str(" simulated |\n|---|---|");
+            header.push_str(&"---|---|".repeat(columns.len()));
+            header.push_str("---|\n");
             write!(
                 out,
-                "\n**{}** (`{}`)\n\n| Name | Family | glibc {}: queries | glibc | musl {}: queries | musl | simulated |\n|---|---|---|---|---|---|---|\n",
+                "\n**{}** (`{}`)\n\n{header}",
                 variant.label,
                 conf.join("` / `"),
-                libraries.glibc,
-                libraries.musl,
             )
             .unwrap();
         }
-        let real = |library: StubResolver| {
-            results
-                .iter()
-                .find(|(l, _, _)| *l == library)
-                .map(|(_, observed, _)| observed)
-                .expect("a row per library")
-        };
-        let (glibc, musl) = (real(StubResolver::Glibc), real(libraries.musl_model));
-        let differing: Vec<String> = results
-            .iter()
-            .filter_map(|(library, _, simulated)| {
-                let simulated = simulated.as_ref()?;
-                Some(format!(
+        let mut line = format!("| `{name}` | {family} |");
+        let mut differing = Vec::new();
+        for (client, _, _) in columns {
+            let Some((_, library, real, simulated)) =
+                results.iter().find(|(c, _, _, _)| c == client)
+            else {
+                continue;
+            };
+            write!(
+                line,
+                " {} | {} |",
+                render_queries(name, &real.queries),
+                render_result(&real.result)
+            )
+            .unwrap();
+            if let Some(simulated) = simulated {
+                differing.push(format!(
                     "{library}: {} → {}",
                     render_queries(name, &simulated.queries),
                     render_result(&simulated.result)
-                ))
-            })
-            .collect();
+                ));
+            }
+        }
         let simulated = if differing.is_empty() {
             "same".to_owned()
         } else {
             differing.join("; ")
         };
-        writeln!(
-            out,
-            "| `{name}` | {family} | {} | {} | {} | {} | {simulated} |",
-            render_queries(name, &glibc.queries),
-            render_result(&glibc.result),
-            render_queries(name, &musl.queries),
-            render_result(&musl.result),
-        )
-        .unwrap();
+        writeln!(out, "{line} {simulated} |").unwrap();
     }
     out
 }
 
-const BEGIN: &str =
-    "<!-- differential table: begin (generated by tests/resolver_differential.rs) -->";
-const END: &str = "<!-- differential table: end -->";
+/// The markers of the generated sections of `docs/resolver-behaviour.md`: the table of the
+/// system's glibc and musl, and the one of the extra musl.
+const MARKER: &str = "differential table";
+const EXTRA_MARKER: &str = "differential table, musl 1.2.5";
+
+/// The version of the [`EXTRA_MUSL`] whose table the docs keep.
+const EXTRA_TABLE_VERSION: &str = "1.2.5";
 
 /// The generated section of `docs/resolver-behaviour.md` must be `table`; with
 /// `K8S_DNS_SIM_BLESS=1` it is rewritten.
-fn check_doc(table: &str) {
+fn check_doc(marker: &str, table: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/resolver-behaviour.md");
     let doc = std::fs::read_to_string(&path).expect("docs/resolver-behaviour.md");
-    let (Some(begin), Some(end)) = (doc.find(BEGIN), doc.find(END)) else {
-        panic!("docs/resolver-behaviour.md has no generated differential section");
+    let begin_marker =
+        format!("<!-- {marker}: begin (generated by tests/resolver_differential.rs) -->");
+    let end_marker = format!("<!-- {marker}: end -->");
+    let (Some(begin), Some(end)) = (doc.find(&begin_marker), doc.find(&end_marker)) else {
+        panic!("docs/resolver-behaviour.md has no generated section {marker:?}");
     };
-    let current = &doc[begin + BEGIN.len()..end];
+    let current = &doc[begin + begin_marker.len()..end];
     let wanted = format!("\n{table}\n");
     if current == wanted {
         return;
     }
     if std::env::var_os("K8S_DNS_SIM_BLESS").is_some() {
-        let updated = format!("{}{BEGIN}{wanted}{}", &doc[..begin], &doc[end..]);
+        let updated = format!("{}{begin_marker}{wanted}{}", &doc[..begin], &doc[end..]);
         std::fs::write(&path, updated).expect("docs/resolver-behaviour.md written");
         return;
     }
     panic!(
-        "docs/resolver-behaviour.md §3.6 is not the table this run produced; \
-         rerun with K8S_DNS_SIM_BLESS=1 to rewrite it. The table:\n{table}"
+        "docs/resolver-behaviour.md: the section {marker:?} is not the table this run \
+         produced; rerun with K8S_DNS_SIM_BLESS=1 to rewrite it. The table:\n{table}"
     );
 }
 
@@ -922,13 +1014,18 @@ fn differential_child() {
     };
     server.forward_outside_zones(true);
     server.log_queries(true);
+    let clients: Vec<String> = std::env::var(CHILD_CLIENTS)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
     let mut out = String::new();
     for (index, variant) in variants().iter().enumerate() {
         let sandbox = sandbox(variant);
         std::fs::write(dir.join("resolv.conf"), &sandbox.resolv_conf).expect("resolv.conf");
         for &family in variant.families {
             for name in NAMES {
-                for client in CLIENTS {
+                for client in &clients {
                     barrier(&server);
                     server.take_queries();
                     let result = run_client(&dir.join(format!("gai-{client}")), family, name);
