@@ -29,21 +29,28 @@
 //! `--resolver glibc|musl-1.2.3|musl|go` picks the library (glibc by default), `--family
 //! unspec|inet|inet6` the `getaddrinfo` family (`unspec` by default; a type other than A and
 //! AAAA runs the library's record search instead), `--pod-ip` the pod's address, `--hosts`
-//! prints the pod's `/etc/hosts` and `/etc/resolv.conf`. `--from-pod NS/POD` will take a Pod of
-//! the manifests once Pods carry their DNS fields (issue 9 §1).
+//! prints the pod's `/etc/hosts` and `/etc/resolv.conf`. `--from-pod NS/POD` takes a Pod of the
+//! manifests instead (bare, or one a workload made: `kubectl get pods` names): its `dnsPolicy`,
+//! `dnsConfig`, `hostAliases`, hostname and subdomain, `hostNetwork` and addresses, on its
+//! node. `--node-resolv-conf FILE` is the node's `resolv.conf`, for `dnsPolicy: Default` and
+//! `hostNetwork` Pods (empty without it):
+//!
+//! ```text
+//! cargo run --example dig -- -f fixtures/hostname-subdomain.yaml --from-pod default/busybox2 --hosts busybox-1.busybox-subdomain
+//! ```
 
 use std::process::ExitCode;
 use std::str::FromStr;
 
 use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use k8s_dns_sim::hickory_proto::rr::{Name, Record, RecordType};
-use k8s_dns_sim::resolver::{Family, Kubelet, Nameserver, PodDns, StubResolver};
+use k8s_dns_sim::resolver::{Family, Nameserver, PodDns, StubResolver};
 use k8s_dns_sim::{ClusterBuilder, ClusterDns, Config, Transport};
 
 const USAGE: &str = "usage: dig -f <manifests.yaml> [-f <more.yaml>...] [--corefile <Corefile>] \
 [--tcp] [--edns <size>] [--pod-namespace <ns> | --from-pod <ns>/<pod>] \
 [--resolver glibc|musl-1.2.3|musl|go] [--family unspec|inet|inet6] [--pod-ip <ip>] [--hosts] \
-<name> [type]";
+[--node-resolv-conf <file>] <name> [type]";
 
 struct Options {
     manifests: Vec<String>,
@@ -56,6 +63,7 @@ struct Options {
     family: Family,
     pod_ip: std::net::IpAddr,
     hosts: bool,
+    node_resolv_conf: Option<String>,
     name: String,
     qtype: RecordType,
     qtype_given: bool,
@@ -72,6 +80,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let mut family = Family::Unspec;
     let mut pod_ip = std::net::IpAddr::from([10, 244, 0, 99]);
     let mut hosts = false;
+    let mut node_resolv_conf = None;
     let mut positional = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -109,6 +118,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
                     .map_err(|_| format!("--pod-ip: not an address: {ip:?}"))?;
             }
             "--hosts" => hosts = true,
+            "--node-resolv-conf" => {
+                let path = args.next().ok_or("--node-resolv-conf needs a file")?;
+                node_resolv_conf = Some(read(&path)?);
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
             _ => positional.push(arg),
@@ -137,6 +150,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         family,
         pod_ip,
         hosts,
+        node_resolv_conf,
         name,
         qtype,
         qtype_given,
@@ -294,29 +308,36 @@ fn print_section(title: &str, records: &[Record]) {
     }
 }
 
-/// The kubelet of the simulated node: the server's first zone as the cluster domain, and the
-/// ClusterIP of `kube-system/kube-dns` (else kubeadm's `10.96.0.10`) as the cluster DNS.
-fn kubelet(dns: &ClusterDns) -> Kubelet {
-    let mut kubelet = Kubelet::default();
-    if let Some(zone) = dns.config().zones.first() {
-        kubelet.cluster_domain = zone.to_string().trim_end_matches('.').to_owned();
+/// Runs the pod's lookup, prints the walk, and returns the name that ended it and the
+/// nameserver it was asked of (`None` when no query was sent: a numeric name, a hosts-file
+/// name, or one the library refused).
+fn walk(
+    dns: &ClusterDns,
+    options: &Options,
+    pod: &PodChoice,
+) -> Result<Option<(String, std::net::IpAddr)>, String> {
+    let mut kubelet = dns.kubelet();
+    if let Some(text) = &options.node_resolv_conf {
+        kubelet.node_resolv_conf = Some(text.clone());
     }
-    if let Some(service) = dns.cluster().service("kube-system", "kube-dns")
-        && !service.cluster_ips().is_empty()
-    {
-        kubelet.cluster_dns = service.cluster_ips().to_vec();
-    }
-    kubelet
-}
-
-/// Runs the pod's lookup, prints the walk, and returns the name that ended it (`None` when no
-/// query was sent: a numeric name, a hosts-file name, or one the library refused).
-fn walk(dns: &ClusterDns, options: &Options, namespace: &str) -> Result<Option<String>, String> {
-    let kubelet = kubelet(dns);
-    let pod = PodDns::new(namespace, "dig").with_ips([options.pod_ip]);
-    let sandbox = kubelet.sandbox(&pod).map_err(|error| error.to_string())?;
+    let (sandbox, who) = match pod {
+        PodChoice::InNamespace(namespace) => {
+            let pod = PodDns::new(namespace, "dig").with_ips([options.pod_ip]);
+            let sandbox = kubelet.sandbox(&pod).map_err(|error| error.to_string())?;
+            (sandbox, format!("A pod in namespace {namespace}"))
+        }
+        PodChoice::Named(name) => {
+            let sandbox = dns
+                .pod_sandbox(&kubelet, name)
+                .map_err(|error| format!("--from-pod: {error}"))?;
+            (sandbox, format!("Pod {name}"))
+        }
+    };
     if options.hosts {
         println!(";; The pod's /etc/resolv.conf:");
+        if sandbox.resolv_conf.trim().is_empty() {
+            println!(";;   (empty: the library's defaults, nameserver 127.0.0.1)");
+        }
         for line in sandbox.resolv_conf.lines() {
             println!(";;   {line}");
         }
@@ -344,27 +365,47 @@ fn walk(dns: &ClusterDns, options: &Options, namespace: &str) -> Result<Option<S
             options.qtype,
         )
     };
-    println!(";; A pod in namespace {namespace} ({}):", options.resolver);
+    println!(";; {who} ({}):", options.resolver);
     for line in resolution.to_string().lines() {
         println!(";;   {line}");
     }
     println!();
-    Ok(resolution.steps.last().map(|step| step.name.clone()))
+    let server = resolution.queries().last().map(|query| query.server);
+    Ok(resolution
+        .steps
+        .last()
+        .map(|step| step.name.clone())
+        .zip(server))
+}
+
+/// The pod whose view `dig` takes.
+enum PodChoice {
+    /// `--pod-namespace NS`: a `ClusterFirst` pod `dig` in that namespace.
+    InNamespace(String),
+    /// `--from-pod NS/POD`: a Pod of the manifests.
+    Named(String),
 }
 
 fn run() -> Result<(), String> {
     let mut options = parse_args(std::env::args().skip(1))?;
-    if let Some(pod) = &options.from_pod {
-        // The hook for issue 9 §1: a Pod of the manifests, with its dnsPolicy, dnsConfig,
-        // hostAliases and hostNetwork, once the model carries them.
-        return Err(format!(
-            "--from-pod {pod}: Pods do not carry their DNS fields yet (issue 9 §1); use --pod-namespace"
-        ));
-    }
+    let pod = match (&options.pod_namespace, &options.from_pod) {
+        (Some(_), Some(_)) => {
+            return Err(format!(
+                "--pod-namespace and --from-pod name two different pods: give one\n{USAGE}"
+            ));
+        }
+        (Some(namespace), None) => Some(PodChoice::InNamespace(namespace.clone())),
+        (None, Some(pod)) => Some(PodChoice::Named(pod.clone())),
+        (None, None) => None,
+    };
     let (dns, source) = build_server(&options)?;
-    if let Some(namespace) = options.pod_namespace.clone() {
-        match walk(&dns, &options, &namespace)? {
-            Some(name) => options.name = name,
+    let mut nameserver = None;
+    if let Some(pod) = &pod {
+        match walk(&dns, &options, pod)? {
+            Some((name, server)) => {
+                options.name = name;
+                nameserver = Some(server);
+            }
             None => return Ok(()),
         }
         if !options.qtype_given && options.family == Family::Inet6 {
@@ -373,14 +414,12 @@ fn run() -> Result<(), String> {
     }
     let request = request(&options)?;
     let bytes = request.to_vec().map_err(|error| error.to_string())?;
-    // A pod's query goes to the cluster DNS Service, whose `forward` answers names outside the
-    // zones (the Upstream); without a pod, the kubernetes plugin alone answers (REFUSED there).
-    let reply_bytes = if options.pod_namespace.is_some() {
-        let server = kubelet(&dns).cluster_dns.first().copied();
-        let server = server.unwrap_or(std::net::IpAddr::from([10, 96, 0, 10]));
-        Nameserver::reply(&dns, server, &bytes, options.transport)
-    } else {
-        dns.handle_bytes(&bytes, options.transport)
+    // A pod's query goes to its nameserver (the cluster DNS Service, whose `forward` answers
+    // names outside the zones: the Upstream); without a pod, the kubernetes plugin alone
+    // answers (REFUSED there).
+    let reply_bytes = match nameserver {
+        Some(server) => Nameserver::reply(&dns, server, &bytes, options.transport),
+        None => dns.handle_bytes(&bytes, options.transport),
     };
     let reply = Message::from_vec(&reply_bytes).map_err(|error| error.to_string())?;
     print_reply(&options, &source, &reply, reply_bytes.len());

@@ -66,6 +66,18 @@
 //!   and accept threads (an empty datagram and a connection to the server's own address; the
 //!   UDP thread also polls the flag every 250 ms), and joins every thread before it returns.
 //!
+//! Two switches, both off by default, serve tests that compare real clients with the
+//! simulation:
+//! - [`Server::forward_outside_zones`]: names outside the server's zones are answered as the
+//!   cluster DNS Service answers them (its `forward`, from the
+//!   [`Upstream`](crate::Upstream)), exactly as the simulated pod resolvers see them
+//!   ([`resolver::Nameserver`](crate::resolver::Nameserver) for [`ClusterDns`]), instead of
+//!   REFUSED by the kubernetes plugin alone;
+//! - [`Server::log_queries`]: every request received is kept, in arrival order, with its
+//!   transport and the client's address, until [`Server::take_queries`] hands them over. A
+//!   request is logged before it is answered, so a client that got its replies finds its
+//!   queries in the log.
+//!
 //! Whatever a client sends, the server neither panics nor stops serving: bytes that are no DNS
 //! message get the reply CoreDNS gives them, or none (see [`ClusterDns::handle_bytes`]).
 //!
@@ -84,6 +96,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use crate::resolver::Nameserver;
 use crate::{Change, ClusterDns, Transport, UpdateErrors};
 
 /// How often the UDP thread looks at the stop flag when no datagram wakes it (a fallback: a
@@ -157,6 +170,29 @@ struct Shared {
     /// The open TCP connections.
     connections: Mutex<Connections>,
     limits: Limits,
+    /// [`Server::forward_outside_zones`].
+    forward: AtomicBool,
+    /// [`Server::log_queries`]: `Some` while logging.
+    log: Mutex<Option<Vec<ReceivedQuery>>>,
+}
+
+/// A request the server received while [`Server::log_queries`] was on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReceivedQuery {
+    /// UDP or TCP.
+    pub transport: Transport,
+    /// The client's address and port (a client's socket, or its TCP connection).
+    pub peer: SocketAddr,
+    /// The request's bytes, as received (without TCP's length prefix).
+    pub bytes: Vec<u8>,
+}
+
+impl ReceivedQuery {
+    /// The request decoded, when it is a DNS message.
+    pub fn message(&self) -> Option<hickory_proto::op::Message> {
+        hickory_proto::op::Message::from_vec(&self.bytes).ok()
+    }
 }
 
 /// The open TCP connections, each a clone of its stream, so that a dropped server can shut
@@ -248,6 +284,8 @@ impl Server {
             stop: AtomicBool::new(false),
             connections: Mutex::new(Connections::default()),
             limits,
+            forward: AtomicBool::new(false),
+            log: Mutex::new(None),
         });
         // Built before the threads, so that a failure to start the second stops the first
         // (through Drop).
@@ -308,6 +346,30 @@ impl Server {
     /// The limits the server keeps to.
     pub fn limits(&self) -> Limits {
         self.shared.limits
+    }
+
+    /// Whether names outside the server's zones are answered as the cluster's DNS Service
+    /// answers them (`forward`, from [`Config::upstream`](crate::Config::upstream): NXDOMAIN
+    /// with RA for a name it does not hold) rather than REFUSED, as the kubernetes plugin alone
+    /// answers. Off by default. Takes effect from the next query.
+    pub fn forward_outside_zones(&self, forward: bool) {
+        self.shared.forward.store(forward, Ordering::SeqCst);
+    }
+
+    /// Starts (`true`) or stops (`false`) keeping every request received; stopping drops what
+    /// was kept. Off by default.
+    pub fn log_queries(&self, on: bool) {
+        let mut log = lock(&self.shared.log);
+        *log = on.then(Vec::new);
+    }
+
+    /// The requests received since logging started or since the last call, in arrival order;
+    /// empty when logging is off.
+    pub fn take_queries(&self) -> Vec<ReceivedQuery> {
+        lock(&self.shared.log)
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 }
 
@@ -373,10 +435,35 @@ fn bind_pair(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
     Err(last_error.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrInUse)))
 }
 
-/// Answers one request with every message of the reply; none if the answering code panics
-/// (a bug of this crate, which must not take the server down with it).
-fn answer(dns: &ClusterDns, request: &[u8], transport: Transport) -> Vec<Vec<u8>> {
+/// Logs one request (when logging is on), then answers it with every message of the reply;
+/// none if the answering code panics (a bug of this crate, which must not take the server down
+/// with it).
+fn answer(
+    shared: &Shared,
+    dns: &ClusterDns,
+    local: SocketAddr,
+    peer: SocketAddr,
+    request: &[u8],
+    transport: Transport,
+) -> Vec<Vec<u8>> {
+    if let Some(log) = lock(&shared.log).as_mut() {
+        log.push(ReceivedQuery {
+            transport,
+            peer,
+            bytes: request.to_vec(),
+        });
+    }
     catch_unwind(AssertUnwindSafe(|| match transport {
+        _ if shared.forward.load(Ordering::SeqCst)
+            && crate::resolver::outside_zones(dns, request) =>
+        {
+            let reply = Nameserver::reply(dns, local.ip(), request, transport);
+            if reply.is_empty() {
+                Vec::new()
+            } else {
+                vec![reply]
+            }
+        }
         Transport::Udp => {
             let reply = dns.handle_bytes(request, transport);
             if reply.is_empty() {
@@ -420,7 +507,8 @@ fn serve_udp(socket: &UdpSocket, shared: &Shared) {
             continue;
         }
         let dns = shared.snapshot();
-        for reply in answer(&dns, request, Transport::Udp) {
+        let local = socket.local_addr().unwrap_or(peer);
+        for reply in answer(shared, &dns, local, peer, request, Transport::Udp) {
             let _ = socket.send_to(&reply, peer);
         }
     }
@@ -501,6 +589,10 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
         return;
     }
     let mut reply = Vec::new();
+    let (Ok(local), Ok(peer)) = (stream.local_addr(), stream.peer_addr()) else {
+        let _ = stream.shutdown(Shutdown::Both);
+        return;
+    };
     while !shared.stopping() {
         let deadline = Instant::now() + limits.idle_timeout;
         let mut prefix = [0u8; 2];
@@ -516,7 +608,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
             break;
         }
         let dns = shared.snapshot();
-        let messages = answer(&dns, &request, Transport::Tcp);
+        let messages = answer(shared, &dns, local, peer, &request, Transport::Tcp);
         drop(dns);
         for message in messages {
             // Over TCP every message fits 65,535 bytes; one that did not could not be framed.

@@ -5,7 +5,8 @@
 use std::net::IpAddr;
 
 use k8s_dns_sim::resolver::{
-    DnsPolicy, Family, HostAlias, Kubelet, KubeletError, PodDns, PodDnsConfig, StubResolver,
+    DnsPolicy, Family, HostAlias, Kubelet, KubeletError, PodDns, PodDnsConfig, PodError,
+    StubResolver,
 };
 use k8s_dns_sim::{Cluster, ClusterDns, Config};
 
@@ -332,4 +333,235 @@ fn the_documentation_example_pod_resolves_its_own_fqdn_from_the_file() {
         assert_eq!(resolution.addresses(), [ip("10.244.1.7")], "{library}");
         assert_eq!(resolution.queries().count(), 0);
     }
+}
+
+/// The Pods of `fixtures/pod-dns.yaml`, loaded, on a node whose own `resolv.conf` is §1.6's.
+fn pod_dns_fixture() -> (ClusterDns, Kubelet) {
+    let dns = ClusterDns::from_paths([format!(
+        "{}/fixtures/pod-dns.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    )])
+    .unwrap();
+    let mut kubelet = dns.kubelet();
+    kubelet.node_resolv_conf = node().node_resolv_conf;
+    (dns, kubelet)
+}
+
+#[test]
+fn the_derivation_is_a_function_of_the_loaded_pod() {
+    // GetPodDNS and the hosts file from the Pod object itself: its dnsPolicy, dnsConfig,
+    // hostAliases, hostname/subdomain with setHostnameAsFQDN and hostNetwork, read by the
+    // loader from a bare Pod or a workload's template. (pod, resolv.conf, the hosts file's lines
+    // after the six fixed ones with `{ip}` for the pod's address, gethostname()).
+    let (dns, kubelet) = pod_dns_fixture();
+    let api = dns
+        .cluster()
+        .pods()
+        .find(|pod| pod.meta.name.starts_with("api-"))
+        .map(|pod| format!("shop/{}", pod.meta.name))
+        .expect("the Deployment's Pod");
+    let cluster_first =
+        "search shop.svc.cluster.local svc.cluster.local cluster.local ec2.internal";
+    let cases: Vec<(&str, String, Vec<String>, String)> = vec![
+        // dnsConfig merged: the pod's nameserver after the cluster's, its search domain last,
+        // its ndots replacing the kubelet's, edns0 added; the aliases' block.
+        (
+            "shop/tuned",
+            format!(
+                "{cluster_first} corp.example\nnameserver 10.96.0.10\nnameserver 1.1.1.1\noptions ndots:2 edns0\n"
+            ),
+            vec![
+                "{ip}\ttuned".into(),
+                String::new(),
+                "# Entries added by HostAliases.".into(),
+                "10.1.2.3\tlegacy-db\tlegacy-db.corp.example".into(),
+            ],
+            "tuned".into(),
+        ),
+        // Default: the node's file as the kubelet reads it.
+        (
+            "shop/node-dns",
+            "search ec2.internal\nnameserver 10.0.0.2\noptions edns0 trust-ad\n".into(),
+            vec!["{ip}\tnode-dns".into()],
+            "node-dns".into(),
+        ),
+        // None: dnsConfig alone.
+        (
+            "shop/custom",
+            "search shop.svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:1 single-request\n"
+                .into(),
+            vec!["{ip}\tcustom".into()],
+            "custom".into(),
+        ),
+        // A subdomain puts the FQDN in the file; setHostnameAsFQDN makes it the hostname.
+        (
+            "shop/db-0",
+            format!("{cluster_first}\nnameserver 10.96.0.10\noptions ndots:5\n"),
+            vec!["{ip}\tdb-0.db.shop.svc.cluster.local\tdb-0".into()],
+            "db-0.db.shop.svc.cluster.local".into(),
+        ),
+        // The template's dnsConfig and hostAliases reach the workload's Pod.
+        (
+            api.as_str(),
+            format!("{cluster_first}\nnameserver 10.96.0.10\noptions ndots:5 use-vc\n"),
+            vec![
+                format!("{{ip}}\t{}", api.trim_start_matches("shop/")),
+                String::new(),
+                "# Entries added by HostAliases.".into(),
+                "10.1.2.4\tmetrics".into(),
+            ],
+            api.trim_start_matches("shop/").into(),
+        ),
+    ];
+    for (pod, resolv_conf, hosts_tail, hostname) in cases {
+        let sandbox = dns.pod_sandbox(&kubelet, pod).unwrap();
+        assert_eq!(sandbox.resolv_conf, resolv_conf, "{pod}");
+        let ip = dns.pod_dns(pod).unwrap().pod_ips[0].to_string();
+        let hosts = sandbox
+            .hosts
+            .expect("a running Pod has the kubelet's hosts file");
+        let tail: Vec<&str> = hosts.lines().skip(7).collect();
+        let want: Vec<String> = hosts_tail.iter().map(|l| l.replace("{ip}", &ip)).collect();
+        assert_eq!(tail, want, "{pod}: {hosts}");
+        assert_eq!(sandbox.hostname, hostname, "{pod}");
+        assert_eq!(
+            sandbox
+                .interfaces
+                .iter()
+                .map(|i| i.address.to_string())
+                .collect::<Vec<_>>(),
+            [ip],
+            "{pod}"
+        );
+    }
+}
+
+#[test]
+fn a_host_network_pod_takes_its_node() {
+    // ClusterFirstWithHostNet on the host network: the cluster's file, the node's hosts file
+    // behind the kubelet's header, the node's name as hostname and its host IP as interface.
+    let (dns, kubelet) = pod_dns_fixture();
+    let pod = dns.pod_dns("shop/agent").unwrap();
+    assert!(pod.host_network);
+    assert_eq!(pod.pod_ips, [ip("192.168.10.11")], "the Node's InternalIP");
+    let sandbox = dns.pod_sandbox(&kubelet, "shop/agent").unwrap();
+    assert!(sandbox.resolv_conf.contains("nameserver 10.96.0.10\n"));
+    assert_eq!(sandbox.hostname, "worker-a");
+    assert!(
+        sandbox
+            .hosts
+            .as_deref()
+            .unwrap()
+            .starts_with("# Kubernetes-managed hosts file (host network).\n")
+    );
+    assert_eq!(sandbox.interfaces[0].address, ip("192.168.10.11"));
+}
+
+#[test]
+fn getaddrinfo_from_a_pod_by_name() {
+    // ClusterDns::getaddrinfo_in_pod: the walk with the Pod's own files. ndots:2 asks a
+    // one-dot name through the search list; the alias never reaches DNS.
+    let (dns, kubelet) = pod_dns_fixture();
+    let web = dns
+        .getaddrinfo_in_pod(
+            &kubelet,
+            "shop/tuned",
+            StubResolver::Glibc,
+            Family::Inet,
+            "web.shop",
+        )
+        .unwrap();
+    assert_eq!(
+        web.names(),
+        [
+            "web.shop.shop.svc.cluster.local.",
+            "web.shop.svc.cluster.local."
+        ]
+    );
+    assert_eq!(web.addresses(), [ip("10.96.0.20")]);
+    // edns0 from dnsConfig: glibc offers 1200 bytes.
+    assert!(web.queries().all(|query| query.edns == Some(1200)));
+    let alias = dns
+        .getaddrinfo_in_pod(
+            &kubelet,
+            "shop/tuned",
+            StubResolver::Musl,
+            Family::Unspec,
+            "legacy-db.corp.example",
+        )
+        .unwrap();
+    assert_eq!(alias.queries().count(), 0);
+    assert_eq!(alias.addresses(), [ip("10.1.2.3")]);
+    // use-vc from the Deployment's template: TCP only.
+    let api = dns
+        .cluster()
+        .pods()
+        .find(|pod| pod.meta.name.starts_with("api-"))
+        .map(|pod| format!("shop/{}", pod.meta.name))
+        .unwrap();
+    let over_tcp = dns
+        .getaddrinfo_in_pod(&kubelet, &api, StubResolver::Glibc, Family::Unspec, "web")
+        .unwrap();
+    assert!(
+        over_tcp
+            .queries()
+            .all(|query| query.transport == k8s_dns_sim::Transport::Tcp)
+    );
+    assert_eq!(over_tcp.addresses(), [ip("10.96.0.20")]);
+}
+
+#[test]
+fn a_pod_reference_that_names_no_pod_is_a_typed_error() {
+    let (dns, kubelet) = pod_dns_fixture();
+    for (reference, want) in [
+        (
+            "tuned",
+            "expected a Pod as <namespace>/<name>, found \"tuned\"",
+        ),
+        (
+            "shop/",
+            "expected a Pod as <namespace>/<name>, found \"shop/\"",
+        ),
+        (
+            "a/b/c",
+            "expected a Pod as <namespace>/<name>, found \"a/b/c\"",
+        ),
+        (
+            "shop/nope",
+            "no Pod shop/nope in the cluster (neither loaded nor made by a workload)",
+        ),
+    ] {
+        let error = dns.pod_sandbox(&kubelet, reference).unwrap_err();
+        assert_eq!(error.to_string(), want);
+        assert!(matches!(
+            (reference, &error),
+            ("shop/nope", PodError::NotFound { .. }) | (_, PodError::BadReference(_))
+        ));
+    }
+    // setHostnameAsFQDN with an FQDN over 64 characters: the kubelet cannot start the Pod.
+    let long = ClusterDns::from_yaml(
+        "apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: a-rather-long-namespace-name}
+spec:
+  hostname: a-rather-long-hostname
+  subdomain: a-long-subdomain
+  setHostnameAsFQDN: true
+  containers: [{name: c, image: c}]
+",
+    )
+    .unwrap();
+    let error = long
+        .pod_sandbox(&long.kubelet(), "a-rather-long-namespace-name/p")
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            PodError::Kubelet {
+                source: KubeletError::FqdnTooLong { .. },
+                ..
+            }
+        ),
+        "{error}"
+    );
 }

@@ -762,20 +762,8 @@ fn record_searches() {
     assert!(!musl.found());
 }
 
-/// The opt-in differential test of issue 9 §4: the real libraries against the simulator.
-///
-/// It will serve `ClusterDns` on loopback (the serve feature, issue 10), run in a mount and
-/// network namespace (`unshare -mn`) a C client linked with glibc (the system's) and with musl
-/// (`musl-gcc`, from Debian's `musl-tools`), and a `CGO_ENABLED=0` Go client, each with the
-/// kubelet's `/etc/hosts` and `/etc/resolv.conf` of every variant of
-/// `docs/resolver-behaviour.md` §3.3, and compare, row by row, the queries the server logs
-/// (name, type, transport, client port, EDNS size) and the result each client prints with the
-/// [`Resolution`] of `tests/resolver_table.rs`.
-#[test]
-#[ignore = "needs the serve feature: issue 10"]
-fn differential_against_the_real_libraries() {
-    unimplemented!("needs the loopback server of issue 10");
-}
+// The differential test of issue 9 §4 (the real glibc and musl against the simulator, served
+// on a socket) is tests/resolver_differential.rs.
 
 mod never_panics {
     use super::*;

@@ -179,6 +179,66 @@ fn udp_and_tcp_share_the_port_and_answer_alike() {
 }
 
 #[test]
+fn the_query_log_keeps_every_request_in_arrival_order_while_on() {
+    let server = start(golden());
+    // Off by default: nothing kept.
+    udp(server.addr(), &query(1, WEB, RecordType::A));
+    assert!(server.take_queries().is_empty());
+    server.log_queries(true);
+    udp(server.addr(), &query(2, WEB, RecordType::A));
+    tcp(server.addr(), &query(3, WEB, RecordType::AAAA));
+    let log = server.take_queries();
+    let seen: Vec<(u16, k8s_dns_sim::Transport)> = log
+        .iter()
+        .map(|received| (received.message().unwrap().id, received.transport))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (2, k8s_dns_sim::Transport::Udp),
+            (3, k8s_dns_sim::Transport::Tcp)
+        ]
+    );
+    assert!(log.iter().all(|received| received.peer.ip().is_loopback()));
+    // Taken: the next call starts afresh; stopping drops what was kept.
+    assert!(server.take_queries().is_empty());
+    udp(server.addr(), &query(4, WEB, RecordType::A));
+    server.log_queries(false);
+    assert!(server.take_queries().is_empty());
+}
+
+#[test]
+fn forwarding_answers_names_outside_the_zones_from_the_upstream() {
+    let upstream = k8s_dns_sim::Upstream::new()
+        .with_address("example.com", "93.184.215.14".parse().unwrap(), 300)
+        .unwrap();
+    let server = start(support::dns(
+        "golden.yaml",
+        Config::default().with_upstream(upstream),
+    ));
+    let outside = query(5, "example.com.", RecordType::A);
+    // The kubernetes plugin alone refuses it.
+    assert_eq!(
+        udp(server.addr(), &outside).response_code,
+        ResponseCode::Refused
+    );
+    // As the cluster DNS Service's forward: the upstream's record, RA set; NXDOMAIN for a
+    // name it does not hold; names in the zone as before.
+    server.forward_outside_zones(true);
+    let reply = udp(server.addr(), &outside);
+    assert_eq!(addresses(&reply), ["93.184.215.14"]);
+    assert!(reply.recursion_available && !reply.authoritative);
+    assert_eq!(
+        tcp(server.addr(), &query(6, "nowhere.example.", RecordType::A)).response_code,
+        ResponseCode::NXDomain
+    );
+    assert_eq!(
+        addresses(&udp(server.addr(), &query(7, WEB, RecordType::A))),
+        ["10.96.0.20"]
+    );
+}
+
+#[test]
 fn tcp_carries_several_messages_per_connection() {
     let server = start(golden());
     let mut stream = connect(server.addr());

@@ -186,6 +186,9 @@ pub(crate) struct RawPodDnsConfig {
 #[serde(default, expecting = "a mapping")]
 pub(crate) struct RawPodDnsOption {
     pub name: Option<String>,
+    /// A string in the API (`*string`): `value: 2` is refused as the API server refuses it
+    /// ("cannot unmarshal number into … of type string"); it must be quoted.
+    #[serde(deserialize_with = "strict_string")]
     pub value: Option<String>,
 }
 
@@ -504,6 +507,13 @@ fn string_map<'de, D: Deserializer<'de>>(
 ) -> Result<Option<BTreeMap<String, String>>, D::Error> {
     let map: Option<BTreeMap<String, StrictString>> = Option::deserialize(deserializer)?;
     Ok(map.map(|map| map.into_iter().map(|(k, v)| (k, v.0)).collect()))
+}
+
+/// An optional string field that must be written as a string in YAML (see [`string_map`]);
+/// null is absent.
+fn strict_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let value: Option<StrictString> = Option::deserialize(deserializer)?;
+    Ok(value.map(|value| value.0))
 }
 
 /// A string value that must be written as a string in YAML: see [`string_map`].

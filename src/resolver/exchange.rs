@@ -30,18 +30,33 @@ pub trait Nameserver {
 impl Nameserver for ClusterDns {
     fn reply(&self, _server: IpAddr, query: &[u8], transport: Transport) -> Vec<u8> {
         if let Intake::Request(message) = wire::intake(query)
-            && let Screened::Query(question) = wire::screen(&message)
-            && !matches!(question.query_type(), RecordType::AXFR | RecordType::IXFR)
-            && !self
-                .config()
-                .zones
-                .iter()
-                .any(|zone| zone.zone_of(question.name()))
+            && outside(self, &message)
         {
             return forwarded(&self.config().upstream, &message, transport);
         }
         self.handle_bytes(query, transport)
     }
+}
+
+/// Whether `message` is a query (not a transfer) for a name outside `dns`'s zones: one the
+/// cluster's `forward` answers.
+fn outside(dns: &ClusterDns, message: &Message) -> bool {
+    if let Screened::Query(question) = wire::screen(message) {
+        !matches!(question.query_type(), RecordType::AXFR | RecordType::IXFR)
+            && !dns
+                .config()
+                .zones
+                .iter()
+                .any(|zone| zone.zone_of(question.name()))
+    } else {
+        false
+    }
+}
+
+/// Whether the request bytes are a query the cluster DNS Service forwards (outside `dns`'s
+/// zones): what [`Nameserver::reply`] for [`ClusterDns`] answers from the upstream.
+pub(crate) fn outside_zones(dns: &ClusterDns, query: &[u8]) -> bool {
+    matches!(wire::intake(query), Intake::Request(message) if outside(dns, &message))
 }
 
 impl Nameserver for Upstream {

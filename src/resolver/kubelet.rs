@@ -9,33 +9,8 @@ use super::conf::{KUBELET_NDOTS, ResolvConf};
 use super::hosts::HostsFile;
 use super::sandbox::{Interface, PodSandbox};
 
-/// `spec.dnsPolicy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum DnsPolicy {
-    /// `ClusterFirst` (the default): the cluster DNS server, the cluster's search domains and
-    /// `ndots:5`; a `hostNetwork` pod falls back to `Default`.
-    #[default]
-    ClusterFirst,
-    /// `ClusterFirstWithHostNet`: `ClusterFirst`, for `hostNetwork` pods too.
-    ClusterFirstWithHostNet,
-    /// `Default`: the node's `resolv.conf` (the kubelet's `--resolv-conf`).
-    Default,
-    /// `None`: only what `dnsConfig` says.
-    None,
-}
-
-impl DnsPolicy {
-    /// The policy as the API spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DnsPolicy::ClusterFirst => "ClusterFirst",
-            DnsPolicy::ClusterFirstWithHostNet => "ClusterFirstWithHostNet",
-            DnsPolicy::Default => "Default",
-            DnsPolicy::None => "None",
-        }
-    }
-}
+/// `spec.dnsPolicy`: the model's own type (one enum for the loader and the kubelet).
+pub use crate::model::DnsPolicy;
 
 /// One `spec.dnsConfig.options` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,8 +95,9 @@ impl HostAlias {
     }
 }
 
-/// The fields of a Pod the kubelet's DNS setup reads. Independent of the crate's `model`:
-/// build it by hand (or, later, from a loaded Pod).
+/// The fields of a Pod the kubelet's DNS setup reads: built by hand, or from a loaded Pod
+/// (`PodDns::from(&pod)`, or [`ClusterDns::pod_dns`](crate::ClusterDns::pod_dns) by
+/// `namespace/name`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PodDns {
@@ -208,6 +184,39 @@ impl PodDns {
     }
 }
 
+impl From<&crate::model::Pod> for PodDns {
+    /// The fields of a loaded Pod (bare, or made by a workload from its template) the kubelet
+    /// reads: name and namespace, `hostname`/`subdomain`, its addresses (a `hostNetwork` Pod's
+    /// are its node's), `dnsPolicy`, `dnsConfig`, `hostAliases`, `hostNetwork` and
+    /// `setHostnameAsFQDN`. The loader has already checked them as the API server does.
+    fn from(pod: &crate::model::Pod) -> PodDns {
+        PodDns {
+            name: pod.meta.name.clone(),
+            namespace: pod.meta.namespace.clone(),
+            hostname: pod.hostname.clone(),
+            subdomain: pod.subdomain.clone(),
+            pod_ips: pod.pod_ips.clone(),
+            dns_policy: pod.dns_policy,
+            dns_config: pod.dns_config.as_ref().map(|config| PodDnsConfig {
+                nameservers: config.nameservers.iter().map(ToString::to_string).collect(),
+                searches: config.searches.clone(),
+                options: config
+                    .options
+                    .iter()
+                    .map(|option| PodDnsOption::new(option.name.clone(), option.value.as_deref()))
+                    .collect(),
+            }),
+            host_aliases: pod
+                .host_aliases
+                .iter()
+                .map(|alias| HostAlias::new(alias.ip.to_string(), alias.hostnames.iter().cloned()))
+                .collect(),
+            host_network: pod.host_network,
+            set_hostname_as_fqdn: pod.set_hostname_as_fqdn,
+        }
+    }
+}
+
 /// A warning event the kubelet records while forming a pod's DNS configuration (the pod still
 /// starts).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,6 +253,33 @@ pub enum KubeletError {
     FqdnTooLong {
         /// The FQDN.
         fqdn: String,
+    },
+}
+
+/// Why no sandbox can be made for a Pod named by `namespace/name`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PodError {
+    /// The reference is not `namespace/name` (two non-empty parts).
+    #[error("expected a Pod as <namespace>/<name>, found {0:?}")]
+    BadReference(String),
+    /// No Pod of that name, loaded or made by a workload.
+    #[error("no Pod {namespace}/{name} in the cluster (neither loaded nor made by a workload)")]
+    NotFound {
+        /// The namespace.
+        namespace: String,
+        /// The name.
+        name: String,
+    },
+    /// The kubelet cannot start the Pod's sandbox.
+    #[error("Pod {namespace}/{name}: {source}")]
+    Kubelet {
+        /// The namespace.
+        namespace: String,
+        /// The name.
+        name: String,
+        /// Why.
+        source: KubeletError,
     },
 }
 
@@ -297,6 +333,20 @@ struct Config {
 }
 
 impl Kubelet {
+    /// This kubelet as it runs on `node`: the node's host IPs (`GetNodeHostIPs`, when it has
+    /// any) and its name as the node's hostname, for the `hostNetwork` Pods there (their
+    /// interfaces, `gethostname()`, and the loopback nameservers of `Default` without a node
+    /// `resolv.conf`). The DNS settings and the node's files stay this kubelet's.
+    pub fn on_node(&self, node: &crate::model::Node) -> Kubelet {
+        let mut kubelet = self.clone();
+        let ips = node.host_ips();
+        if !ips.is_empty() {
+            kubelet.node_ips = ips;
+        }
+        kubelet.node_hostname = node.meta.name.clone();
+        kubelet
+    }
+
     /// The node's `resolv.conf` as the kubelet reads it (`parseResolvConf`): lines trimmed,
     /// `#` lines skipped, nameservers accumulated, the last `search` line winning (each entry
     /// without one trailing dot, `.` entries dropped), options accumulated by name.

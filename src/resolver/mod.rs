@@ -87,9 +87,11 @@ use crate::server::ClusterDns;
 
 pub use conf::{KUBELET_NDOTS, LibraryConf, MAX_NDOTS, ResolvConf, ResolvConfError};
 pub use exchange::Nameserver;
+pub(crate) use exchange::outside_zones;
 pub use hosts::{HostsEntry, HostsFile};
 pub use kubelet::{
     DnsPolicy, HostAlias, Kubelet, KubeletError, KubeletEvent, PodDns, PodDnsConfig, PodDnsOption,
+    PodError,
 };
 pub use library::{Family, StubResolver};
 pub use result::{
@@ -267,6 +269,124 @@ impl ClusterDns {
         name: &str,
     ) -> Result<Resolution, KubeletError> {
         let sandbox = kubelet.sandbox(pod)?;
+        Ok(self.getaddrinfo(&sandbox, library, family, name))
+    }
+
+    /// The kubelet of this cluster's nodes, as kubeadm sets it up: [`Kubelet::default`] with
+    /// the server's first zone as `clusterDomain` and the ClusterIPs of `kube-system/kube-dns`
+    /// (when that Service is loaded) as `clusterDNS`. Set
+    /// [`Kubelet::node_resolv_conf`] for `dnsPolicy: Default` Pods: the node's file is the
+    /// caller's to say.
+    pub fn kubelet(&self) -> Kubelet {
+        let mut kubelet = Kubelet::default();
+        if let Some(zone) = self.config().zones.first() {
+            kubelet.cluster_domain = zone.to_string().trim_end_matches('.').to_owned();
+        }
+        if let Some(service) = self.cluster().service("kube-system", "kube-dns")
+            && !service.cluster_ips().is_empty()
+        {
+            kubelet.cluster_dns = service.cluster_ips().to_vec();
+        }
+        kubelet
+    }
+
+    /// The kubelet's view of the Pod `pod` (`namespace/name`) of the cluster, loaded or made by
+    /// a workload: its `dnsPolicy`, `dnsConfig`, `hostAliases`, hostname and subdomain,
+    /// `setHostnameAsFQDN`, `hostNetwork` and addresses ([`PodDns::from`]).
+    ///
+    /// # Errors
+    /// [`PodError::BadReference`] for a reference that is not `namespace/name`,
+    /// [`PodError::NotFound`] when the cluster has no such Pod.
+    pub fn pod_dns(&self, pod: &str) -> Result<PodDns, PodError> {
+        self.find_pod(pod).map(PodDns::from)
+    }
+
+    fn find_pod(&self, pod: &str) -> Result<&crate::model::Pod, PodError> {
+        let (namespace, name) = pod
+            .split_once('/')
+            .filter(|(namespace, name)| {
+                !namespace.is_empty() && !name.is_empty() && !name.contains('/')
+            })
+            .ok_or_else(|| PodError::BadReference(pod.to_owned()))?;
+        self.cluster()
+            .pods()
+            .find(|candidate| candidate.meta.namespace == namespace && candidate.meta.name == name)
+            .ok_or_else(|| PodError::NotFound {
+                namespace: namespace.to_owned(),
+                name: name.to_owned(),
+            })
+    }
+
+    /// The sandbox `kubelet` makes for the Pod `pod` (`namespace/name`) on its node: the
+    /// kubelet [on the Pod's Node](Kubelet::on_node) when that Node is loaded (else named after
+    /// `spec.nodeName`), then [`Kubelet::sandbox`] of [`ClusterDns::pod_dns`].
+    ///
+    /// # Errors
+    /// As [`ClusterDns::pod_dns`], and [`PodError::Kubelet`] when the kubelet cannot start it.
+    pub fn pod_sandbox(&self, kubelet: &Kubelet, pod: &str) -> Result<PodSandbox, PodError> {
+        let found = self.find_pod(pod)?;
+        let node = found.node_name.as_deref();
+        let kubelet = match node.and_then(|node| self.cluster().node(node)) {
+            Some(node) => kubelet.on_node(node),
+            None => {
+                let mut kubelet = kubelet.clone();
+                if let Some(node) = node {
+                    kubelet.node_hostname = node.to_owned();
+                }
+                kubelet
+            }
+        };
+        kubelet
+            .sandbox(&PodDns::from(found))
+            .map_err(|source| PodError::Kubelet {
+                namespace: found.meta.namespace.clone(),
+                name: found.meta.name.clone(),
+                source,
+            })
+    }
+
+    /// [`ClusterDns::getaddrinfo`] in the Pod `pod` (`namespace/name`) of the cluster, in the
+    /// sandbox [`ClusterDns::pod_sandbox`] makes for it.
+    ///
+    /// ```
+    /// use k8s_dns_sim::resolver::{Family, StubResolver};
+    /// use k8s_dns_sim::ClusterDns;
+    ///
+    /// let dns = ClusterDns::from_yaml(
+    ///     "apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: web, namespace: default}
+    /// spec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: client, namespace: default}
+    /// spec:
+    ///   dnsConfig: {options: [{name: ndots, value: \"1\"}]}
+    ///   hostAliases: [{ip: 10.1.2.3, hostnames: [legacy-db]}]
+    /// ",
+    /// )?;
+    /// let kubelet = dns.kubelet();
+    /// let web = dns.getaddrinfo_in_pod(&kubelet, "default/client", StubResolver::Musl, Family::Inet, "web")?;
+    /// assert_eq!(web.names(), ["web.default.svc.cluster.local."]);
+    /// // The alias is in the pod's /etc/hosts: no query.
+    /// let alias = dns.getaddrinfo_in_pod(&kubelet, "default/client", StubResolver::Glibc, Family::Unspec, "legacy-db")?;
+    /// assert_eq!(alias.queries().count(), 0);
+    /// assert_eq!(alias.addresses(), ["10.1.2.3".parse::<std::net::IpAddr>()?]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ClusterDns::pod_sandbox`].
+    pub fn getaddrinfo_in_pod(
+        &self,
+        kubelet: &Kubelet,
+        pod: &str,
+        library: StubResolver,
+        family: Family,
+        name: &str,
+    ) -> Result<Resolution, PodError> {
+        let sandbox = self.pod_sandbox(kubelet, pod)?;
         Ok(self.getaddrinfo(&sandbox, library, family, name))
     }
 
