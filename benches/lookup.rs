@@ -1,13 +1,22 @@
 //! What a query costs, and what loading a large cluster costs.
 //!
-//! `cargo bench --bench lookup` runs:
-//! - `baseline/hickory_decode_encode`: bare hickory-proto, decoding a query and encoding a
-//!   reply with one A record: the floor any bytes-to-bytes server on hickory pays;
+//! `cargo bench --bench lookup` runs, each bytes-to-bytes case beside its baseline (bare
+//! hickory-proto decoding the same query and encoding the same reply: the floor any
+//! bytes-to-bytes server on hickory pays):
+//! - `baseline/hickory_decode_encode`: decoding a query and encoding a reply with one A
+//!   record (built in the loop from the question);
+//! - `baseline/hickory_decode_encode_headless_a_100`: the query, and the reply
+//!   `query/bytes_headless_a_100` sends (prepared outside the loop: decode and encode only);
+//! - `baseline/hickory_encode_headless_a_100`: the encoding alone;
+//! - `baseline/hickory_decode_encode_nxdomain`: the query, and the reply
+//!   `query/bytes_nxdomain` sends (SOA in authority);
 //! - `query/typed_clusterip_a`: `ClusterDns::answer`, no bytes;
-//! - `query/bytes_clusterip_a`: `ClusterDns::handle_bytes` for the same question (target:
-//!   within 2x of the baseline);
-//! - `query/bytes_headless_a_100`: a headless Service with 100 ready endpoints;
-//! - `query/bytes_nxdomain`: an unknown Service (SOA in authority);
+//! - `query/bytes_clusterip_a`: `ClusterDns::handle_bytes` for the same question over UDP
+//!   (target: at most 0.8x its baseline);
+//! - `query/bytes_headless_a_100`: a headless Service with 100 ready endpoints, over TCP
+//!   (target: at most 0.5x hickory's encoding of the same reply);
+//! - `query/bytes_nxdomain`: an unknown Service (SOA in authority), over UDP (target: at most
+//!   0.8x its baseline);
 //! - `query/bytes_headless_srv_100`: SRV of a headless Service with 100 endpoints (100 SRV
 //!   records, 100 addresses in additional);
 //! - `query/typed_ptr_endpoint`: PTR of an endpoint address (reverse index);
@@ -63,6 +72,38 @@ fn bench_queries(c: &mut Criterion) {
             ));
             black_box(reply.to_vec().unwrap())
         })
+    });
+    // The replies the crate sends, decoded, for hickory to encode again.
+    let headless_reply =
+        Message::from_vec(&dns.handle_bytes(&headless_query, Transport::Tcp)).unwrap();
+    let missing_reply =
+        Message::from_vec(&dns.handle_bytes(&missing_query, Transport::Udp)).unwrap();
+    assert_eq!(headless_reply.answers.len(), 100);
+    assert_eq!(missing_reply.authorities.len(), 1);
+    for (name, query, reply) in [
+        (
+            "hickory_decode_encode_headless_a_100",
+            &headless_query,
+            &headless_reply,
+        ),
+        (
+            "hickory_decode_encode_nxdomain",
+            &missing_query,
+            &missing_reply,
+        ),
+    ] {
+        let mut reply = reply.clone();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let request = Message::from_vec(black_box(query)).unwrap();
+                reply.metadata.id = request.id;
+                reply.queries = request.queries;
+                black_box(reply.to_vec().unwrap())
+            })
+        });
+    }
+    group.bench_function("hickory_encode_headless_a_100", |b| {
+        b.iter(|| black_box(black_box(&headless_reply).to_vec().unwrap()))
     });
     group.finish();
 

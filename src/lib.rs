@@ -47,6 +47,7 @@ pub mod config;
 pub(crate) mod controller;
 mod corefile;
 pub mod diagnostic;
+mod encode;
 pub mod error;
 mod generated;
 mod load;

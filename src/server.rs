@@ -36,7 +36,7 @@ use crate::config::Config;
 use crate::corefile::CorefileError;
 use crate::error::InvalidNameError;
 use crate::qname;
-use crate::wire::{self, Intake, Screened, Transport};
+use crate::wire::{self, Family, Intake, Screened, Transport};
 use crate::zone::{self, ZoneError};
 
 /// Why [`ClusterDns::from_yaml`] or [`ClusterDns::from_paths`] could not set up a server.
@@ -382,22 +382,38 @@ impl ClusterDns {
     ///
     /// Over [`Transport::Udp`] the response fits in 512 bytes, or in the EDNS payload size the
     /// request advertises; over [`Transport::Tcp`] in 65535 bytes. Records that do not fit are
-    /// dropped and TC is set. A request is checked as in [`ClusterDns::handle`]; bytes whose
-    /// body does not decode get FORMERR with the request's header and, when it could be read,
-    /// its question; a header that ends without the question it announces gets SERVFAIL
-    /// (`docs/coredns-rules.md` rules 28–30).
+    /// dropped and TC is set. As in CoreDNS, a reply is sent uncompressed when it fits
+    /// uncompressed (and, over UDP, takes at most 1480 bytes: the client is taken to be an
+    /// IPv4 one); otherwise every name is compressed (`docs/coredns-rules.md` rules 34,
+    /// 60–63).
+    ///
+    /// A request is checked as in [`ClusterDns::handle`]; bytes whose body does not decode get
+    /// FORMERR with the request's header and, when it could be read, its question; a header
+    /// that ends without the question it announces gets SERVFAIL (`docs/coredns-rules.md`
+    /// rules 28–30).
     ///
     /// A zone transfer over TCP whose records exceed [`zone::TRANSFER_BATCH_BYTES`] takes
     /// several messages, as in CoreDNS; this returns the first. Use
     /// [`ClusterDns::handle_bytes_stream`] to get them all.
     pub fn handle_bytes(&self, request: &[u8], transport: Transport) -> Vec<u8> {
+        self.handle_bytes_for(request, transport, Family::Ipv4)
+    }
+
+    /// [`ClusterDns::handle_bytes`] for a client of `family`, which decides when a UDP reply
+    /// that fits is compressed anyway (`docs/coredns-rules.md` rules 60 and 63).
+    pub(crate) fn handle_bytes_for(
+        &self,
+        request: &[u8],
+        transport: Transport,
+        family: Family,
+    ) -> Vec<u8> {
         let message = match wire::intake(request) {
             Intake::Drop => return Vec::new(),
             // A header and at most one question: small enough for any transport.
             Intake::Reply(reply) => return wire::encode(&reply, u16::MAX),
             Intake::Request(message) => message,
         };
-        let limit = wire::size_limit(&message, transport);
+        let limit = wire::Limit::new(&message, transport, family);
         match wire::screen(&message) {
             Screened::Query(query) if !is_transfer(query) => {
                 wire::encode(&self.respond_to_query(&message, query), limit)
@@ -453,11 +469,22 @@ impl ClusterDns {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn handle_bytes_stream(&self, request: &[u8], transport: Transport) -> Vec<Vec<u8>> {
+        self.handle_bytes_stream_for(request, transport, Family::Ipv4)
+    }
+
+    /// [`ClusterDns::handle_bytes_stream`] for a client of `family` (see
+    /// [`ClusterDns::handle_bytes_for`]).
+    pub(crate) fn handle_bytes_stream_for(
+        &self,
+        request: &[u8],
+        transport: Transport,
+        family: Family,
+    ) -> Vec<Vec<u8>> {
         match wire::intake(request) {
             Intake::Drop => Vec::new(),
             Intake::Reply(reply) => vec![wire::encode(&reply, u16::MAX)],
             Intake::Request(request) => {
-                let limit = wire::size_limit(&request, transport);
+                let limit = wire::Limit::new(&request, transport, family);
                 self.respond(&request, Some(transport))
                     .iter()
                     .map(|response| wire::encode(response, limit))

@@ -5,15 +5,16 @@
 //! implement (NOTIMP); answer an EDNS query with EDNS (and an EDNS version it does not know with
 //! BADVERS); and fit a UDP reply into 512 bytes, or into the payload size the client advertised,
 //! dropping whole records and setting TC when any record was dropped, as miekg/dns's `Truncate`
-//! does for CoreDNS (see [`encode`]).
+//! does for CoreDNS (see [`encode`]; the bytes themselves are written by [`crate::encode`]).
 
 use hickory_proto::op::{
     Edns, Header, Message, MessageType, Metadata, OpCode, Query, ResponseCode,
 };
-use hickory_proto::rr::{DNSClass, Name, Record, RecordType};
-use hickory_proto::serialize::binary::{BinDecodable, BinDecoder, BinEncodable, EncodedSize};
+use hickory_proto::rr::{DNSClass, Name, RecordType};
+use hickory_proto::serialize::binary::{BinDecodable, BinDecoder, EncodedSize};
 
 use crate::answer::Answer;
+use crate::encode::{self, Budget};
 
 /// How a message travels, which decides the size limit of the reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -239,80 +240,147 @@ pub(crate) fn fill(response: &mut Message, answer: Answer) {
     response.additionals = answer.additionals;
 }
 
-/// The size limit of a reply to `request` over `transport`.
-pub(crate) fn size_limit(request: &Message, transport: Transport) -> u16 {
-    match transport {
-        Transport::Udp => request.max_payload(),
-        Transport::Tcp => u16::MAX,
-    }
+/// The address family of the client a reply goes to, which decides the size above which
+/// CoreDNS compresses a UDP reply that fits uncompressed (`docs/coredns-rules.md` rule 63).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Family {
+    /// An IPv4 client: what [`ClusterDns::handle_bytes`](crate::ClusterDns::handle_bytes)
+    /// assumes.
+    Ipv4,
+    /// An IPv6 client.
+    Ipv6,
 }
 
-/// Encodes `response` within `limit` bytes, the way miekg/dns's `Truncate` does for CoreDNS:
-/// keep the longest prefix of the answer section that fits, then of the authority section,
-/// then of the additional section, and set TC when any record was left out.
-///
-/// hickory-proto's own size-limited encoder cannot be used as is: it writes each name in full
-/// before compressing it, so near the limit it refuses a record whose compressed form would
-/// have fit (28 A records in 512 bytes where CoreDNS sends 29). Here every candidate is encoded
-/// by hickory without a limit and measured, which gives the same cut as CoreDNS.
-pub(crate) fn encode(response: &Message, limit: u16) -> Vec<u8> {
-    let limit = usize::from(limit);
-    // A message that does not encode whole is over 65535 bytes (hickory's limit, and DNS's):
-    // it is cut to fit like any other.
-    if let Ok(bytes) = response.to_vec()
-        && bytes.len() <= limit
-    {
-        return bytes;
-    }
-    let mut fitted = response.clone();
-    fitted.answers.clear();
-    fitted.authorities.clear();
-    fitted.additionals.clear();
-    if encoded_len(&fitted).is_none_or(|len| len > limit) {
-        // Not even the header and question fit: header, question and OPT only, TC set. (A
-        // question is a decoded name and always encodes; an empty reply would be a bug.)
-        return response.truncate().to_bytes().unwrap_or_default();
-    }
-    fitted.answers = longest_prefix(&fitted, &response.answers, limit, |m| &mut m.answers);
-    fitted.authorities = longest_prefix(&fitted, &response.authorities, limit, |m| {
-        &mut m.authorities
-    });
-    fitted.additionals = longest_prefix(&fitted, &response.additionals, limit, |m| {
-        &mut m.additionals
-    });
-    fitted.metadata.truncation = response.truncation
-        || fitted.answers.len() < response.answers.len()
-        || fitted.authorities.len() < response.authorities.len()
-        || fitted.additionals.len() < response.additionals.len();
-    // Every section was measured to fit, so the message encodes.
-    fitted.to_vec().unwrap_or_default()
-}
-
-/// The longest prefix of `records` that, put into the section `section` of `base`, keeps the
-/// message within `limit` bytes. Binary search: a longer prefix never encodes shorter.
-fn longest_prefix(
-    base: &Message,
-    records: &[Record],
-    limit: usize,
-    section: fn(&mut Message) -> &mut Vec<Record>,
-) -> Vec<Record> {
-    let fits = |count: usize| {
-        let mut candidate = base.clone();
-        section(&mut candidate).extend_from_slice(&records[..count]);
-        encoded_len(&candidate).is_some_and(|len| len <= limit)
-    };
-    let (mut low, mut high) = (0usize, records.len());
-    while low < high {
-        let middle = low + (high - low).div_ceil(2);
-        if fits(middle) {
-            low = middle;
-        } else {
-            high = middle - 1;
+impl From<std::net::IpAddr> for Family {
+    /// As CoreDNS's `request.Family` decides (Go's `To4`): an IPv4-mapped IPv6 address
+    /// (`::ffff:a.b.c.d`) is an IPv4 client.
+    fn from(address: std::net::IpAddr) -> Self {
+        match address {
+            std::net::IpAddr::V4(_) => Family::Ipv4,
+            std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => Family::Ipv4,
+            std::net::IpAddr::V6(_) => Family::Ipv6,
         }
     }
-    records[..low].to_vec()
 }
 
-fn encoded_len(message: &Message) -> Option<usize> {
-    message.to_vec().ok().map(|bytes| bytes.len())
+/// The size limit of a reply (rule 34), and what decides whether a reply that fits is
+/// compressed (rule 60): the transport, and over UDP the client's family (rule 63).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limit {
+    size: u16,
+    transport: Transport,
+    family: Family,
+}
+
+impl Limit {
+    /// The limit of a reply to `request` over `transport`, for a client of `family`: 65535
+    /// over TCP; over UDP the EDNS payload size, or 512 without OPT, raised to 512.
+    pub(crate) fn new(request: &Message, transport: Transport, family: Family) -> Self {
+        let size = match transport {
+            Transport::Udp => request.max_payload(),
+            Transport::Tcp => u16::MAX,
+        };
+        Limit {
+            size,
+            transport,
+            family,
+        }
+    }
+
+    fn budget(self) -> Budget {
+        // request.Scrub: NSD's fragmentation limits, 1480 bytes for IPv4 and 1220 for IPv6.
+        let compress_above = match (self.transport, self.family) {
+            (Transport::Tcp, _) => None,
+            (Transport::Udp, Family::Ipv4) => Some(1480),
+            (Transport::Udp, Family::Ipv6) => Some(1220),
+        };
+        Budget {
+            size: self.size,
+            compress_above,
+        }
+    }
+}
+
+impl From<u16> for Limit {
+    /// A size alone, as over TCP: for replies made from a request's header (and question),
+    /// which fit any limit.
+    fn from(size: u16) -> Self {
+        Limit {
+            size,
+            transport: Transport::Tcp,
+            family: Family::Ipv4,
+        }
+    }
+}
+
+/// The size limit of a reply to `request` over `transport`, for an IPv4 client.
+pub(crate) fn size_limit(request: &Message, transport: Transport) -> Limit {
+    Limit::new(request, transport, Family::Ipv4)
+}
+
+/// The bytes of `response` as CoreDNS sends them within `limit` (rules 34, 60–63): uncompressed
+/// when the reply fits uncompressed (and, over UDP, is no larger than the client family's
+/// fragmentation limit); otherwise compressed, keeping the longest prefix of the answer, then
+/// authority, then additional section that fits, and setting TC when any record was left out.
+/// See [`crate::encode`].
+pub(crate) fn encode(response: &Message, limit: impl Into<Limit>) -> Vec<u8> {
+    encode::encode(response, limit.into().budget())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hickory_proto::rr::rdata::A;
+    use hickory_proto::rr::{RData, Record};
+    use std::net::IpAddr;
+
+    /// A reply to an EDNS 4096 query for `web.default.svc.cluster.local.` with `count` A
+    /// records.
+    fn reply_with(count: u8) -> (Message, Message) {
+        let name = Name::from_ascii("web.default.svc.cluster.local.").unwrap();
+        let mut request = Message::new(7, MessageType::Query, OpCode::Query);
+        request.add_query(Query::query(name.clone(), RecordType::A));
+        let mut edns = Edns::new();
+        edns.set_max_payload(4096);
+        request.set_edns(edns);
+        let mut response = reply(&request, ResponseCode::NoError);
+        response.answers = (0..count)
+            .map(|i| Record::from_rdata(name.clone(), 5, RData::A(A::new(10, 0, 0, i))))
+            .collect();
+        (request, response)
+    }
+
+    #[test]
+    fn rule_60_63_an_ipv6_client_gets_udp_replies_over_1220_bytes_compressed() {
+        // 26 A records: 12 + 35 + 26 × 45 + 11 = 1228 bytes uncompressed, between IPv6's 1220
+        // and IPv4's 1480; compressed 12 + 35 + 26 × 16 + 11 = 474.
+        let (request, response) = reply_with(26);
+        let size =
+            |transport, family| encode(&response, Limit::new(&request, transport, family)).len();
+        assert_eq!(size(Transport::Udp, Family::Ipv4), 1228);
+        assert_eq!(size(Transport::Udp, Family::Ipv6), 474);
+        // Over TCP the family does not matter: it fits, so it goes uncompressed.
+        assert_eq!(size(Transport::Tcp, Family::Ipv6), 1228);
+        // At 1220 bytes or less, uncompressed for both (24 A: 1138 bytes).
+        let (request, response) = reply_with(24);
+        let ipv6 = encode(
+            &response,
+            Limit::new(&request, Transport::Udp, Family::Ipv6),
+        );
+        assert_eq!(ipv6.len(), 1138);
+        assert_eq!(Message::from_vec(&ipv6).unwrap().answers, response.answers);
+    }
+
+    #[test]
+    fn rule_63_the_family_is_the_client_address_s_and_a_mapped_address_is_ipv4() {
+        for (address, family) in [
+            ("10.0.0.1", Family::Ipv4),
+            ("::ffff:10.0.0.1", Family::Ipv4),
+            ("fd00::1", Family::Ipv6),
+            ("::1", Family::Ipv6),
+        ] {
+            let address: IpAddr = address.parse().unwrap();
+            assert_eq!(Family::from(address), family, "{address}");
+        }
+    }
 }

@@ -33,6 +33,8 @@ const PIPELINE: &[&str] = &[
     // The kubernetes plugin's rules, and what is built from them.
     "answer",
     "zone",
+    // Reply bytes as CoreDNS writes them (hickory types in, no crate imports), then the wire.
+    "encode",
     "wire",
     "server",
     // On top of the server.

@@ -4,10 +4,11 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use k8s_dns_sim::hickory_proto::rr::{Name, RData, RecordType};
 use k8s_dns_sim::strategies::{
-    ClusterShape, GeneratedCluster, GeneratedService, ServiceKind, cluster, cluster_with_questions,
+    ClusterShape, GeneratedCluster, GeneratedService, Question, ServiceKind, cluster,
+    cluster_with_questions,
 };
 use k8s_dns_sim::{Answer, Cluster, ClusterDns, Config, Outcome, Transport};
 use proptest::prelude::*;
@@ -165,29 +166,36 @@ proptest! {
         }
     }
 
-    /// The wire: a UDP reply fits 512 bytes, sets TC exactly when records were left out, and
-    /// the TCP reply carries what `handle` answers.
+    /// The wire (rule 34): a UDP reply fits 512 bytes or the EDNS size, holds a prefix of each
+    /// section of what `handle` answers, with nothing after the first section that was cut
+    /// short, and sets TC exactly when records were left out; the TCP reply carries every
+    /// record `handle` answers. Every reply decodes with hickory to those same records.
     #[test]
-    fn wire_replies_fit_and_match((generated, questions) in cluster_with_questions(shape())) {
-        for question in &questions {
-            let mut request = Message::new(0x5151, MessageType::Query, OpCode::Query);
-            request.add_query(Query::query(question.name.clone(), question.qtype));
-            let bytes = request.to_vec().unwrap();
-            let udp = generated.dns().handle_bytes(&bytes, Transport::Udp);
-            let tcp = Message::from_vec(&generated.dns().handle_bytes(&bytes, Transport::Tcp)).unwrap();
-            prop_assert!(udp.len() <= 512);
-            let udp = Message::from_vec(&udp).unwrap();
-            prop_assert_eq!(udp.id, 0x5151);
-            prop_assert_eq!(&udp.queries, &request.queries);
-            let complete = udp.answers.len() == tcp.answers.len()
-                && udp.authorities.len() == tcp.authorities.len()
-                && udp.additionals.len() == tcp.additionals.len();
-            prop_assert_eq!(udp.truncation, !complete);
-            prop_assert!(!tcp.truncation);
-            let direct = generated.dns().handle(&request).expect("a query gets a reply");
-            prop_assert_eq!(&direct.answers, &tcp.answers);
-            prop_assert_eq!(direct.response_code, tcp.response_code);
+    fn wire_replies_fit_and_match(
+        (generated, questions) in cluster_with_questions(shape()),
+        payload in proptest::option::of(0u16..4096),
+    ) {
+        check_wire(&generated, &questions, payload)?;
+    }
+
+    /// The same for the A, AAAA and SRV questions of every Service of clusters whose Services
+    /// have up to 80 endpoints, replies that are compressed and cut (rules 34, 60, 61).
+    #[test]
+    fn large_wire_replies_fit_and_match(
+        generated in cluster(ClusterShape { endpoints: 80, ..shape() }),
+        payload in proptest::option::of(0u16..2048),
+    ) {
+        let mut questions = Vec::new();
+        for service in &generated.services {
+            let name = service.fqdn();
+            for qtype in [RecordType::A, RecordType::AAAA] {
+                questions.push(Question { name: name.clone(), qtype });
+            }
+            let srv = format!("_{}._tcp.{name}", service.port_name);
+            let name = Name::from_ascii(srv).unwrap();
+            questions.push(Question { name, qtype: RecordType::SRV });
         }
+        check_wire(&generated, &questions, payload)?;
     }
 
     /// Any bytes get a decodable reply, never a panic, or (rule 28) no reply exactly when they
@@ -205,6 +213,57 @@ proptest! {
             }
         }
     }
+}
+
+/// Checks [`wire_replies_fit_and_match`]'s properties for each question.
+fn check_wire(
+    generated: &GeneratedCluster,
+    questions: &[Question],
+    payload: Option<u16>,
+) -> Result<(), TestCaseError> {
+    for question in questions {
+        let mut request = Message::new(0x5151, MessageType::Query, OpCode::Query);
+        request.add_query(Query::query(question.name.clone(), question.qtype));
+        if let Some(payload) = payload {
+            let mut edns = Edns::new();
+            edns.set_max_payload(payload);
+            request.set_edns(edns);
+        }
+        let bytes = request.to_vec().unwrap();
+        let udp = generated.dns().handle_bytes(&bytes, Transport::Udp);
+        let tcp = Message::from_vec(&generated.dns().handle_bytes(&bytes, Transport::Tcp)).unwrap();
+        prop_assert!(udp.len() <= usize::from(payload.unwrap_or(0).max(512)));
+        let udp = Message::from_vec(&udp).unwrap();
+        prop_assert_eq!(udp.id, 0x5151);
+        prop_assert_eq!(&udp.queries, &request.queries);
+        let direct = generated
+            .dns()
+            .handle(&request)
+            .expect("a query gets a reply");
+        let sections = |message: &Message| {
+            [
+                message.answers.clone(),
+                message.authorities.clone(),
+                message.additionals.clone(),
+            ]
+        };
+        let mut cut = false;
+        for (sent, whole) in sections(&udp).iter().zip(sections(&direct).iter()) {
+            if cut {
+                prop_assert!(sent.is_empty(), "a section after a cut one is empty");
+            }
+            prop_assert!(sent.len() <= whole.len());
+            prop_assert_eq!(&sent[..], &whole[..sent.len()]);
+            cut |= sent.len() < whole.len();
+        }
+        prop_assert_eq!(udp.truncation, cut);
+        prop_assert!(!tcp.truncation);
+        prop_assert_eq!(sections(&tcp), sections(&direct));
+        prop_assert_eq!(direct.response_code, tcp.response_code);
+        prop_assert_eq!(direct.response_code, udp.response_code);
+        prop_assert_eq!(udp.edns.is_some(), payload.is_some());
+    }
+    Ok(())
 }
 
 fn empty_dns() -> ClusterDns {

@@ -57,14 +57,14 @@ const BIG: &str = "big.default.svc.cluster.local.";
 
 #[test]
 fn udp_without_edns_fits_512_bytes_and_sets_tc() {
-    // 12 header + 35 question + 16 per compressed A record: 29 records make 511 bytes, as in
-    // CoreDNS (hickory's own limited encoder would stop at 28).
+    // Rule 34: 12 header + 35 question + 16 per compressed A record: 29 records make 511
+    // bytes, as in CoreDNS (hickory's own limited encoder would stop at 28).
     let (size, reply) = exchange(
         &headless_with(100),
         &query(BIG, RecordType::A),
         Transport::Udp,
     );
-    assert!(size <= 512, "{size} bytes");
+    assert_eq!(size, 511, "{size} bytes");
     assert!(reply.truncation, "TC must be set when records were dropped");
     assert_eq!(reply.answers.len(), 29);
     assert_eq!(reply.response_code, ResponseCode::NoError);
@@ -73,11 +73,11 @@ fn udp_without_edns_fits_512_bytes_and_sets_tc() {
 #[test]
 fn udp_with_edns_fits_the_advertised_payload() {
     let dns = headless_with(300);
-    // 1232: 12 header + 35 question + 11 OPT + 73 × 16 = 1226 bytes, as CoreDNS fits them.
-    // 4096: CoreDNS fits 252. hickory-proto compresses at most 120 names per message (its fix
-    // for RUSTSEC-2026-0119), so records after the 119th carry their full owner name (45 bytes
-    // each) and only 166 fit. README "Differences from CoreDNS" documents this.
-    for (payload, expected) in [(1232u16, 73usize), (4096, 166)] {
+    // Rule 34, the OPT record's 11 bytes set aside: 1232: 12 header + 35 question + 11 OPT +
+    // 73 × 16 = 1226 bytes, as CoreDNS fits them. 4096: 252 (12 + 35 + 11 + 252 × 16 = 4090).
+    // Changed by rule 61 (every name compressed, as miekg/dns does): while replies were
+    // encoded by hickory-proto, which compresses at most 120 names per message, 4096 held 166.
+    for (payload, expected) in [(1232u16, 73usize), (4096, 252)] {
         let request = with_edns(query(BIG, RecordType::A), payload, 0);
         let (size, reply) = exchange(&dns, &request, Transport::Udp);
         assert!(size <= usize::from(payload), "{size} > {payload}");
@@ -368,4 +368,232 @@ fn other_classes_are_refused_before_edns_is_looked_at() {
         ResponseCode::Refused,
         "CoreDNS server.go checks the class first"
     );
+}
+
+/// A headless Service `web` in `default` with ready IPv4 endpoints 10.0.0.1, 10.0.0.2, …
+/// (`count` of them), its port `http` 80/TCP.
+fn web_with(count: u32) -> ClusterDns {
+    let mut yaml = String::from(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n\
+         spec: {clusterIP: None, ports: [{name: http, port: 80}]}\n---\n\
+         apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
+         metadata: {name: web-1, namespace: default, labels: {kubernetes.io/service-name: web}}\n\
+         addressType: IPv4\nports: [{name: http, port: 80, protocol: TCP}]\nendpoints:\n",
+    );
+    for i in 1..=count {
+        writeln!(yaml, "  - addresses: [\"10.0.{}.{}\"]", i / 256, i % 256).unwrap();
+    }
+    ClusterDns::new(Cluster::from_yaml(&yaml).unwrap(), Config::default())
+}
+
+const WEB: &str = "web.default.svc.cluster.local.";
+const WEB_SRV: &str = "_http._tcp.web.default.svc.cluster.local.";
+
+/// Reply sizes worked out from CoreDNS's rules, byte by byte. The parts: header 12; question
+/// `web.default.svc.cluster.local.` 31 + 4 = 35, `_http._tcp.web…` 42 + 4 = 46; an A record
+/// 45 uncompressed (31 + 10 + 4), 16 with its owner a pointer; OPT 11. An SRV record is 98
+/// uncompressed (42 + 10 + 6 + target 40, `10-0-0-1.web…`) and 58 compressed (the owner a
+/// pointer, the target in full: miekg/dns never compresses it); its glue A 54 uncompressed, 16
+/// compressed (the owner points at the SRV target).
+#[test]
+fn reply_sizes_match_coredns() {
+    struct Row {
+        rule: &'static str,
+        endpoints: u32,
+        name: &'static str,
+        qtype: RecordType,
+        transport: Transport,
+        edns: Option<u16>,
+        answers: usize,
+        additionals: usize,
+        size: usize,
+        truncated: bool,
+    }
+    let a = |rule, endpoints, transport, edns, answers, size, truncated| Row {
+        rule,
+        endpoints,
+        name: WEB,
+        qtype: RecordType::A,
+        transport,
+        edns,
+        answers,
+        additionals: 0,
+        size,
+        truncated,
+    };
+    let srv = |rule, endpoints, transport, answers, additionals, size, truncated| Row {
+        rule,
+        endpoints,
+        name: WEB_SRV,
+        qtype: RecordType::SRV,
+        transport,
+        edns: None,
+        answers,
+        additionals,
+        size,
+        truncated,
+    };
+    use Transport::{Tcp, Udp};
+    let rows = [
+        a(
+            "34 no EDNS: 29 compressed A records in 512 bytes (12 + 35 + 29 × 16)",
+            100,
+            Udp,
+            None,
+            29,
+            511,
+            true,
+        ),
+        a(
+            "34/61 EDNS 4096: all 200 A records compressed (12 + 35 + 200 × 16 + 11)",
+            200,
+            Udp,
+            Some(4096),
+            200,
+            3258,
+            false,
+        ),
+        a(
+            "34 TCP: 100 A records fit uncompressed, so they go uncompressed (12 + 35 + 100 × 45)",
+            100,
+            Tcp,
+            None,
+            100,
+            4547,
+            false,
+        ),
+        a(
+            "34 TCP with EDNS: the same, OPT included",
+            100,
+            Tcp,
+            Some(4096),
+            100,
+            4558,
+            false,
+        ),
+        a(
+            "34 UDP, fits in 512 uncompressed: uncompressed (12 + 35 + 10 × 45)",
+            10,
+            Udp,
+            None,
+            10,
+            497,
+            false,
+        ),
+        a(
+            "34 UDP, 11 A do not fit 512 uncompressed (542): all compressed (12 + 35 + 11 × 16)",
+            11,
+            Udp,
+            None,
+            11,
+            223,
+            false,
+        ),
+        a(
+            "60 UDP, fits the EDNS size uncompressed and ≤ 1480 bytes: uncompressed (31 A)",
+            31,
+            Udp,
+            Some(4096),
+            31,
+            1453,
+            false,
+        ),
+        a(
+            "60 UDP, fits the EDNS size uncompressed but > 1480 bytes (IPv4): compressed (33 A)",
+            33,
+            Udp,
+            Some(4096),
+            33,
+            586,
+            false,
+        ),
+        a(
+            "34 OPT accounted: EDNS 1232 holds 73 (74 would fit without the OPT's 11 bytes)",
+            200,
+            Udp,
+            Some(1232),
+            73,
+            1226,
+            true,
+        ),
+        a(
+            "34 a record that fills the budget exactly is kept (EDNS 522: 511 + 11)",
+            100,
+            Udp,
+            Some(522),
+            29,
+            522,
+            true,
+        ),
+        a(
+            "34 EDNS below 512 counts as 512, OPT set aside (12 + 35 + 28 × 16 + 11)",
+            100,
+            Udp,
+            Some(100),
+            28,
+            506,
+            true,
+        ),
+        srv(
+            "34/62 SRV with glue, 512: all compressed (12 + 46 + 4 × 58 + 4 × 16)",
+            4,
+            Udp,
+            4,
+            4,
+            354,
+            false,
+        ),
+        srv(
+            "34/62 SRV with glue, 512: 7 SRV, then glue while it fits (3 fill 512 exactly)",
+            7,
+            Udp,
+            7,
+            3,
+            512,
+            true,
+        ),
+        srv(
+            "34/62 SRV, 512: the 8th SRV does not fit, so no glue at all (miekg stops every section)",
+            9,
+            Udp,
+            7,
+            0,
+            464,
+            true,
+        ),
+        srv(
+            "34 SRV with glue over TCP: uncompressed (12 + 46 + 9 × 98 + 9 × 54)",
+            9,
+            Tcp,
+            9,
+            9,
+            1426,
+            false,
+        ),
+    ];
+    for row in rows {
+        let dns = web_with(row.endpoints);
+        let mut request = query(row.name, row.qtype);
+        if let Some(payload) = row.edns {
+            request = with_edns(request, payload, 0);
+        }
+        let (size, reply) = exchange(&dns, &request, row.transport);
+        let rule = row.rule;
+        assert_eq!(reply.answers.len(), row.answers, "{rule}: answers");
+        assert_eq!(
+            reply.additionals.len(),
+            row.additionals,
+            "{rule}: additionals"
+        );
+        assert_eq!(size, row.size, "{rule}: size");
+        assert_eq!(reply.truncation, row.truncated, "{rule}: TC");
+        // What is sent is what the typed reply holds, a prefix of each section.
+        let whole = dns.handle(&request).expect("a reply");
+        assert_eq!(reply.answers, whole.answers[..row.answers], "{rule}");
+        assert_eq!(
+            reply.additionals,
+            whole.additionals[..row.additionals],
+            "{rule}"
+        );
+    }
 }

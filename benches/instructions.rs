@@ -1,0 +1,127 @@
+//! Instruction counts of the bytes-to-bytes query cases and their baselines, for callgrind: a
+//! stable comparison on a shared, noisy machine, where criterion's times wander.
+//!
+//! Each case runs in a function of its own, `ITERATIONS` times (the first argument, 1 under
+//! `cargo bench`), so that callgrind's inclusive cost of `case_<name>` divided by the
+//! iterations is the cost of one query:
+//!
+//! ```text
+//! cargo bench --bench instructions --no-run
+//! valgrind --tool=callgrind --callgrind-out-file=cg.out target/release/deps/instructions-* 2000
+//! callgrind_annotate --inclusive=yes cg.out | grep case_
+//! ```
+//!
+//! The cases are those of `benches/lookup.rs`, with the same baselines.
+
+mod support;
+
+use std::hint::black_box;
+use std::net::Ipv4Addr;
+
+use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+use k8s_dns_sim::hickory_proto::rr::rdata::A;
+use k8s_dns_sim::hickory_proto::rr::{Name, RData, Record, RecordType};
+use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
+use support::generated_manifests;
+
+fn query_bytes(name: &str) -> Vec<u8> {
+    let mut message = Message::new(7, MessageType::Query, OpCode::Query);
+    message.metadata.recursion_desired = true;
+    message.add_query(Query::query(Name::from_ascii(name).unwrap(), RecordType::A));
+    message.to_vec().unwrap()
+}
+
+#[inline(never)]
+fn case_bytes_clusterip_a(dns: &ClusterDns, query: &[u8], iterations: usize) {
+    for _ in 0..iterations {
+        black_box(dns.handle_bytes(black_box(query), Transport::Udp));
+    }
+}
+
+#[inline(never)]
+fn case_bytes_headless_a_100(dns: &ClusterDns, query: &[u8], iterations: usize) {
+    for _ in 0..iterations {
+        black_box(dns.handle_bytes(black_box(query), Transport::Tcp));
+    }
+}
+
+#[inline(never)]
+fn case_bytes_nxdomain(dns: &ClusterDns, query: &[u8], iterations: usize) {
+    for _ in 0..iterations {
+        black_box(dns.handle_bytes(black_box(query), Transport::Udp));
+    }
+}
+
+#[inline(never)]
+fn case_baseline_clusterip_a(query: &[u8], iterations: usize) {
+    for _ in 0..iterations {
+        let request = Message::from_vec(black_box(query)).unwrap();
+        let mut reply = Message::response(request.id, request.op_code);
+        reply.queries = request.queries.clone();
+        let name = request.queries[0].name().clone();
+        reply.add_answer(Record::from_rdata(
+            name,
+            5,
+            RData::A(A(Ipv4Addr::new(10, 96, 0, 0))),
+        ));
+        black_box(reply.to_vec().unwrap());
+    }
+}
+
+/// Decoding `query` and encoding `reply` with the query's id and question: the baseline of a
+/// case whose reply is `reply`.
+#[inline(never)]
+fn case_baseline_decode_encode(query: &[u8], reply: &Message, iterations: usize) {
+    let mut reply = reply.clone();
+    for _ in 0..iterations {
+        let request = Message::from_vec(black_box(query)).unwrap();
+        reply.metadata.id = request.id;
+        reply.queries = request.queries;
+        black_box(reply.to_vec().unwrap());
+    }
+}
+
+#[inline(never)]
+fn case_baseline_headless_a_100(query: &[u8], reply: &Message, iterations: usize) {
+    case_baseline_decode_encode(query, reply, iterations);
+}
+
+#[inline(never)]
+fn case_baseline_nxdomain(query: &[u8], reply: &Message, iterations: usize) {
+    case_baseline_decode_encode(query, reply, iterations);
+}
+
+#[inline(never)]
+fn case_baseline_encode_headless_a_100(reply: &Message, iterations: usize) {
+    for _ in 0..iterations {
+        black_box(black_box(reply).to_vec().unwrap());
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`: then one iteration of each, as a smoke run.
+    let iterations = std::env::args()
+        .nth(1)
+        .and_then(|argument| argument.parse().ok())
+        .unwrap_or(1);
+    let cluster = Cluster::from_yaml(&generated_manifests(200, 100)).unwrap();
+    let config = Config::default()
+        .with_zones(["cluster.local", "in-addr.arpa"])
+        .unwrap();
+    let dns = ClusterDns::new(cluster, config);
+    let clusterip = query_bytes("svc-0.bench.svc.cluster.local.");
+    let headless = query_bytes("svc-1.bench.svc.cluster.local.");
+    let missing = query_bytes("missing.bench.svc.cluster.local.");
+    let headless_reply = Message::from_vec(&dns.handle_bytes(&headless, Transport::Tcp)).unwrap();
+    let missing_reply = Message::from_vec(&dns.handle_bytes(&missing, Transport::Udp)).unwrap();
+    assert_eq!(headless_reply.answers.len(), 100);
+    assert_eq!(missing_reply.authorities.len(), 1);
+
+    case_bytes_clusterip_a(&dns, &clusterip, iterations);
+    case_bytes_headless_a_100(&dns, &headless, iterations);
+    case_bytes_nxdomain(&dns, &missing, iterations);
+    case_baseline_clusterip_a(&clusterip, iterations);
+    case_baseline_headless_a_100(&headless, &headless_reply, iterations);
+    case_baseline_nxdomain(&missing, &missing_reply, iterations);
+    case_baseline_encode_headless_a_100(&headless_reply, iterations);
+}
