@@ -191,9 +191,13 @@ proptest! {
             for qtype in [RecordType::A, RecordType::AAAA] {
                 questions.push(Question { name: name.clone(), qtype });
             }
-            let srv = format!("_{}._tcp.{name}", service.port_name);
-            let name = Name::from_ascii(srv).unwrap();
-            questions.push(Question { name, qtype: RecordType::SRV });
+            for port in &service.ports {
+                if let Some(port_name) = &port.name {
+                    let protocol = port.protocol.as_str().to_ascii_lowercase();
+                    let srv = Name::from_ascii(format!("_{port_name}._{protocol}.{name}")).unwrap();
+                    questions.push(Question { name: srv, qtype: RecordType::SRV });
+                }
+            }
         }
         check_wire(&generated, &questions, payload)?;
     }
