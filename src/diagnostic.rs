@@ -185,6 +185,16 @@ pub enum DiagnosticKind {
         /// The node.
         node: String,
     },
+    /// A StatefulSet whose Pods the API server refuses: their `controller-revision-hash` label,
+    /// `<name>-<hash>`, is longer than the 63 characters a label value may have (a name over
+    /// about 52 characters), so the StatefulSet has no Pods and its Pods' names do not resolve.
+    #[error(
+        "its Pods are refused by the API server: their label controller-revision-hash={label_value:?} is longer than 63 characters (a StatefulSet name over 52 characters leaves no room for the revision hash), so no Pod of it exists and none answers in DNS; shorten the name"
+    )]
+    StatefulSetPodsRefused {
+        /// The label value the Pods would carry.
+        label_value: String,
+    },
     /// An ExternalName Service whose externalName is an IP address: CoreDNS ignores it.
     #[error(
         "externalName {external_name:?} is an IP address; cluster DNS makes no CNAME for it and the name answers NXDOMAIN"

@@ -161,6 +161,26 @@ fn template_hash(template: &PodTemplate) -> String {
     generated::safe_encode(generated::fnv1a32(&[&text]))
 }
 
+/// The longest label value the API server accepts (and the longest hostname).
+const MAX_LABEL_VALUE: usize = 63;
+
+/// Why the API server refuses the Pods of a StatefulSet, if it does: each Pod carries the
+/// label `controller-revision-hash: <name>-<hash>` (the ControllerRevision's name, which
+/// `ControllerRevisionName` does not shorten for the label) and a label value may not exceed
+/// 63 characters, so a name over about 52 characters leaves no room for the hash: every Pod is
+/// refused, and none exists (kubernetes/kubernetes#64023, still open). The simulator's hash
+/// stands in for the cluster's (both are at most 10 characters); `None` when the Pods are
+/// created.
+pub(crate) fn refused_stateful_set_label(set: &Workload) -> Option<String> {
+    let revision = stateful_set_revision(set);
+    (revision.len() > MAX_LABEL_VALUE).then_some(revision)
+}
+
+/// `<name>-<hash>`: the value of a StatefulSet Pod's `controller-revision-hash` label.
+fn stateful_set_revision(set: &Workload) -> String {
+    format!("{}-{}", set.meta.name, template_hash(&set.template))
+}
+
 /// Where Pods run when the input has no `v1 Node`, and which addresses Pods get.
 ///
 /// Without Node objects the cluster has the nodes of [`WorkloadConfig::nodes`] (default one,

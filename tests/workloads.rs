@@ -425,3 +425,63 @@ fn deleting_a_workload_pod_recreates_it_and_keeps_the_namespace() {
         addresses(&fresh, "nginx.shop.svc.cluster.local.", A)
     );
 }
+
+/// A StatefulSet named `name` with 2 replicas behind the headless Service `db`.
+fn named_stateful_set(name: &str) -> String {
+    format!(
+        "apiVersion: v1
+kind: Service
+metadata: {{name: db}}
+spec: {{clusterIP: None, selector: {{app: db}}, ports: [{{port: 5432}}]}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: {name}}}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {{matchLabels: {{app: db}}}}
+  template:
+    metadata: {{labels: {{app: db}}}}
+    spec: {{containers: [{{name: db, image: postgres}}]}}
+"
+    )
+}
+
+/// Rule (docs/kubernetes-behaviour.md, StatefulSet names): every Pod of a StatefulSet carries
+/// `controller-revision-hash: <name>-<hash>`, and a label value may have at most 63
+/// characters, so the API server refuses every Pod of a StatefulSet whose name leaves no room
+/// for the hash (kubernetes/kubernetes#64023): no Pod, no name in DNS, and a diagnostic that
+/// says why. A name of 40 characters leaves room for any hash; one of 60 (whose Pod names
+/// still fit a label) for none of more than 2 characters.
+#[test]
+fn a_statefulset_name_too_long_for_its_revision_label_gets_no_pods() {
+    for (length, created) in [(40, true), (60, false)] {
+        let name = format!("{}{}", "d", "b".repeat(length - 1));
+        let dns = dns(&named_stateful_set(&name));
+        let pods = dns.cluster().pods().count();
+        assert_eq!(pods, if created { 2 } else { 0 }, "name of {length}");
+        let pod_name = format!("{name}-0.db.default.svc.cluster.local");
+        let outcome = dns.lookup(&pod_name, A).unwrap().outcome;
+        let expected = if created {
+            Outcome::Success
+        } else {
+            Outcome::NxDomain
+        };
+        assert_eq!(outcome, expected, "{pod_name}");
+        let refused: Vec<String> = dns
+            .cluster()
+            .diagnostics()
+            .iter()
+            .filter(|diagnostic| diagnostic.object.kind == Kind::StatefulSet)
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(refused.len(), usize::from(!created), "{refused:?}");
+        if let Some(text) = refused.first() {
+            assert!(
+                text.contains("controller-revision-hash") && text.contains(&name),
+                "{text}"
+            );
+        }
+    }
+}

@@ -11,7 +11,8 @@ use super::{Cluster, ClusterService, SliceOrigin};
 use crate::controller;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::Location;
-use crate::model::{AddressType, ClusterIpSpec, Kind, ObjectRef};
+use crate::model::{AddressType, ClusterIpSpec, Kind, ObjectRef, WorkloadSpec};
+use crate::workload;
 
 /// Every diagnostic of `cluster`, in input order.
 pub(super) fn diagnose(cluster: &Cluster) -> Vec<Diagnostic> {
@@ -21,6 +22,7 @@ pub(super) fn diagnose(cluster: &Cluster) -> Vec<Diagnostic> {
     slices(cluster, &mut diagnostics);
     imports(cluster, &mut diagnostics);
     pods(cluster, &mut diagnostics);
+    workloads(cluster, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             let location = &d.location;
@@ -326,5 +328,25 @@ fn pods(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
             Some(_) => continue,
         };
         push(diagnostics, object, &location, kind);
+    }
+}
+
+/// Workloads whose Pods the API server would refuse.
+fn workloads(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
+    for source in cluster.objects.workloads.values() {
+        let set = &source.object;
+        if !matches!(set.spec, WorkloadSpec::StatefulSet { .. }) {
+            continue;
+        }
+        if let Some(label_value) = workload::refused_stateful_set_label(set) {
+            let object =
+                ObjectRef::namespaced(Kind::StatefulSet, &set.meta.namespace, &set.meta.name);
+            push(
+                diagnostics,
+                object,
+                &source.location,
+                DiagnosticKind::StatefulSetPodsRefused { label_value },
+            );
+        }
     }
 }

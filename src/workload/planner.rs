@@ -127,12 +127,20 @@ impl Planner<'_> {
         ordinals_start: u32,
     ) {
         let namespace = set.meta.namespace.as_str();
-        let revision = format!("{}-{}", set.meta.name, template_hash(&set.template));
+        if super::refused_stateful_set_label(set).is_some() {
+            return; // the API server refuses every Pod (its revision label is too long)
+        }
+        let revision = super::stateful_set_revision(set);
         for i in 0..u64::from(replicas) {
             let ordinal = u64::from(ordinals_start) + i;
             let name = format!("{}-{ordinal}", set.meta.name);
             if self.names.contains(&(namespace.to_owned(), name.clone())) {
                 continue; // the input has it: the StatefulSet owns it
+            }
+            if name.len() > super::MAX_LABEL_VALUE {
+                // Its hostname and its `statefulset.kubernetes.io/pod-name` label would be
+                // longer than a label: the API server refuses this Pod.
+                continue;
             }
             let mut meta = ObjectMeta::new(namespace, &name);
             meta.labels = set.template.labels.clone();
