@@ -99,6 +99,13 @@ pub(crate) const MANAGED_BY_LABEL: &str = "endpointslice.kubernetes.io/managed-b
 /// The EndpointSlice controller's value of [`MANAGED_BY_LABEL`].
 pub(crate) const CONTROLLER_NAME: &str = "endpointslice-controller.k8s.io";
 
+/// Whether `slice` is one the EndpointSlice controller made (and so manages): only those
+/// labelled `managed-by: endpointslice-controller.k8s.io` (`reconciler.go` lists the slices of
+/// a Service by that label and never touches others).
+pub(crate) fn is_controller_slice(slice: &EndpointSlice) -> bool {
+    slice.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(CONTROLLER_NAME)
+}
+
 /// The label marking slices of a headless Service (value `""`).
 pub(crate) const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
 

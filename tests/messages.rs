@@ -408,7 +408,7 @@ fn diagnostics() {
                      apiVersion: v1\nkind: Pod\nmetadata: {{name: db-a, labels: {{app: db}}}}\n\
                      status: {{phase: Running, podIP: 10.244.7.1, conditions: [{{type: Ready, status: \"True\"}}]}}\n---\n\
                      apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
-                     metadata: {{name: db-x, labels: {{kubernetes.io/service-name: db}}}}\n\
+                     metadata: {{name: db-x, labels: {{kubernetes.io/service-name: db, endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io}}}}\n\
                      addressType: IPv4\nports: [{{name: pg, port: 5432, protocol: TCP}}]\n\
                      endpoints: [{{addresses: [10.244.7.99]}}]\n"
             ),

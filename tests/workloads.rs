@@ -369,17 +369,31 @@ fn a_pod_selected_by_two_services_is_an_endpoint_of_each() {
     );
 }
 
+/// A headless Service `db` selecting the Pod `db-a` (10.244.7.1), and an EndpointSlice of it
+/// with `labels` (besides the service-name label) holding 10.244.7.99.
+fn service_pod_and_slice(labels: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Service\nmetadata: {{name: db}}\n\
+        spec: {{clusterIP: None, selector: {{app: db}}, ports: [{{name: pg, port: 5432}}]}}\n---\n\
+        apiVersion: v1\nkind: Pod\nmetadata: {{name: db-a, labels: {{app: db}}}}\n\
+        status: {{phase: Running, podIP: 10.244.7.1, conditions: [{{type: Ready, status: \"True\"}}]}}\n---\n\
+        apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
+        metadata: {{name: db-x, labels: {{kubernetes.io/service-name: db{labels}}}}}\n\
+        addressType: IPv4\nports: [{{name: pg, port: 5432, protocol: TCP}}]\n\
+        endpoints: [{{addresses: [10.244.7.99]}}]\n"
+    )
+}
+
+/// Rule (docs/kubernetes-behaviour.md §2.2): the EndpointSlice controller manages only the
+/// slices it labels `managed-by: endpointslice-controller.k8s.io`. A slice of the input with
+/// that label is the controller's own work (a dump): DNS answers from it, and a disagreement
+/// with the Pods is diagnosed.
 #[test]
 fn slices_in_the_input_win_over_pods_and_disagreement_is_diagnosed() {
-    let manifests = "apiVersion: v1\nkind: Service\nmetadata: {name: db}\n\
-        spec: {clusterIP: None, selector: {app: db}, ports: [{name: pg, port: 5432}]}\n---\n\
-        apiVersion: v1\nkind: Pod\nmetadata: {name: db-a, labels: {app: db}}\n\
-        status: {phase: Running, podIP: 10.244.7.1, conditions: [{type: Ready, status: \"True\"}]}\n---\n\
-        apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
-        metadata: {name: db-x, labels: {kubernetes.io/service-name: db}}\n\
-        addressType: IPv4\nports: [{name: pg, port: 5432, protocol: TCP}]\n\
-        endpoints: [{addresses: [10.244.7.99]}]\n";
-    let dns = dns(manifests);
+    let manifests = service_pod_and_slice(
+        ", endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io",
+    );
+    let dns = dns(&manifests);
     assert_eq!(
         addresses(&dns, "db.default.svc.cluster.local.", A),
         BTreeSet::from(["10.244.7.99".to_owned()]),
@@ -397,6 +411,30 @@ fn slices_in_the_input_win_over_pods_and_disagreement_is_diagnosed() {
             .any(|d| d.contains("Service default/db") && d.contains("disagree with the Pods")),
         "{diagnostics:#?}"
     );
+}
+
+/// Rule (docs/kubernetes-behaviour.md §2.2): a slice of the input without the controller's
+/// label (none, or another manager's) is a custom slice; the controller still makes its own
+/// from the Pods, and CoreDNS reads both.
+#[test]
+fn a_custom_slice_sits_beside_the_controller_s_slices() {
+    for labels in ["", ", endpointslice.kubernetes.io/managed-by: my-operator"] {
+        let dns = dns(&service_pod_and_slice(labels));
+        assert_eq!(
+            addresses(&dns, "db.default.svc.cluster.local.", A),
+            BTreeSet::from(["10.244.7.1".to_owned(), "10.244.7.99".to_owned()]),
+            "labels {labels:?}: the Pod's address and the custom slice's"
+        );
+        let disagreement = dns
+            .cluster()
+            .diagnostics()
+            .iter()
+            .any(|d| d.to_string().contains("disagree with the Pods"));
+        assert!(
+            !disagreement,
+            "a custom slice is not the controller's to disagree with"
+        );
+    }
 }
 
 #[test]

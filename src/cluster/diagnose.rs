@@ -104,7 +104,8 @@ fn services(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// For a Service with a selector whose EndpointSlices come from the input (a dump), whether
+/// For a Service with a selector whose controller-made EndpointSlices come from the input (a
+/// dump), whether
 /// they tell a different story from the loaded Pods it selects. Only checked when some Pod is
 /// selected: a dump without Pods says nothing about them.
 fn disagreement_with_pods(cluster: &Cluster, service: &ClusterService) -> Option<DiagnosticKind> {
@@ -114,6 +115,7 @@ fn disagreement_with_pods(cluster: &Cluster, service: &ClusterService) -> Option
         .slices()
         .filter(|slice| *slice.origin() == SliceOrigin::Loaded)
         .map(|slice| slice.slice())
+        .filter(|slice| controller::is_controller_slice(slice))
         .collect();
     if loaded.is_empty() {
         return None;

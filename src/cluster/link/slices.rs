@@ -1,7 +1,7 @@
 //! The EndpointSlices of Services and ServiceImports: loaded ones (linked by their labels),
 //! mirrored ones (the EndpointSlice mirroring controller, for a selectorless Service's
 //! Endpoints) and ones derived from Pods (the EndpointSlice controller, for a Service with a
-//! selector and no slice in the input).
+//! selector and none of the controller's own slices in the input).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -116,8 +116,9 @@ impl Cluster {
 
     /// The slices of a Service: those labelled with its name; then, for a selectorless
     /// Service, the mirror of its Endpoints (unless the input already holds that mirror); for
-    /// one with a selector and no slice in the input, what the EndpointSlice controller makes
-    /// of the Pods it selects.
+    /// one with a selector, unless the input holds the EndpointSlice controller's own slices
+    /// (labelled `managed-by: endpointslice-controller.k8s.io`), what that controller makes of
+    /// the Pods it selects.
     pub(super) fn link_slices(
         &mut self,
         key: &Key,
@@ -127,8 +128,15 @@ impl Cluster {
         let mut slices = self.loaded_slices(&self.index.slices_by_service, key);
         let service = &source.object;
         if service.selector.is_some() {
-            if slices.is_empty() {
-                slices = self.derive_slices(key, source, cluster_ips);
+            // The EndpointSlice controller owns only the slices it labels as its own: with one
+            // of those in the input (a dump), the input holds its work; otherwise it makes its
+            // slices from the Pods beside whatever custom slices the input has, which CoreDNS
+            // reads as well.
+            if !slices
+                .iter()
+                .any(|slice| controller::is_controller_slice(&slice.slice))
+            {
+                slices.extend(self.derive_slices(key, source, cluster_ips));
             }
             return slices;
         }
