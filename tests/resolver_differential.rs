@@ -110,6 +110,7 @@ const NAMES: &[&str] = &[
     "db",
     "dual",
     "big",
+    "huge",
     "example.com",
     "missing",
     "localhost",
@@ -338,6 +339,15 @@ fn cluster_dns() -> ClusterDns {
     );
     for i in 1..=40 {
         writeln!(yaml, "- addresses: [10.244.{}.{}]", 3 + i % 4, 10 + i).unwrap();
+    }
+    yaml.push_str(
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: huge, namespace: default}\n\
+         spec: {clusterIP: None, ports: [{port: 80}]}\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
+         metadata: {name: huge-1, namespace: default, labels: {kubernetes.io/service-name: huge}}\n\
+         addressType: IPv4\nports: [{port: 80}]\nendpoints:\n",
+    );
+    for i in 1..=100 {
+        writeln!(yaml, "- addresses: [10.245.{}.{}]", i % 7, 10 + i).unwrap();
     }
     let upstream = Upstream::new()
         .with_address("example.com", ip("93.184.215.14"), 300)

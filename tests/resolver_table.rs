@@ -889,3 +889,33 @@ fn a_hundred_addresses_and_truncation() {
     );
     assert_eq!(go.addresses().len(), 100);
 }
+
+/// glibc's `gethosts` (getaddrinfo.c) for `AF_INET` and `AF_INET6` keeps the ERANGE protocol
+/// too: 2.36's `getanswer_r` (nss_dns/dns-host.c) needs 400 bytes of host data and a pointer
+/// per answer record plus one before the names and addresses, so 100 A records do not fit the
+/// first 1024-byte buffer and the whole walk is asked again with 2048 (checked against the
+/// real glibc by tests/resolver_differential.rs, name `huge`); 40 fit at once.
+#[test]
+fn glibc_one_family_walks_again_when_its_buffer_is_too_small() {
+    let dns = cluster();
+    let sandbox = sandbox(Variant::V1);
+    let big = "big.default.svc.cluster.local.";
+    let inet = dns.getaddrinfo(&sandbox, Glibc, Family::Inet, "big");
+    assert_eq!(
+        render(&inet),
+        [
+            format!("1 UDP#1 A {big} -> NOERROR+TC/29 ignored"),
+            format!("1 TCP#2 A {big} after-TC -> NOERROR/100"),
+            format!("2 UDP#3 A {big} -> NOERROR+TC/29 ignored"),
+            format!("2 TCP#4 A {big} after-TC -> NOERROR/100"),
+        ],
+        "{inet}"
+    );
+    assert_eq!(inet.addresses().len(), 100);
+    // A name with one address fits the first buffer: one walk.
+    let web = dns.getaddrinfo(&sandbox, Glibc, Family::Inet, "web");
+    assert!(web.steps.iter().all(|step| step.walk == 1), "{web}");
+    // No AAAA records: nothing to make room for, one walk, the four candidates.
+    let inet6 = dns.getaddrinfo(&sandbox, Glibc, Family::Inet6, "big");
+    assert!(inet6.steps.iter().all(|step| step.walk == 1), "{inet6}");
+}

@@ -97,10 +97,7 @@ impl<'s> Glibc<'s> {
                 } else {
                     RecordType::AAAA
                 };
-                match self.search(ex, name, &[qtype]) {
-                    Ok(replies) => addresses_of(&replies, qtype),
-                    Err(herrno) => Err(Some(herrno)),
-                }
+                self.one_family(ex, name, qtype)
             }
         };
         let result = match result {
@@ -143,6 +140,29 @@ impl<'s> Glibc<'s> {
                 Slices::Found(addresses) => return Ok(addresses),
                 Slices::NotFound => return Err(Some(HErrno::HostNotFound)),
                 Slices::Internal => return Err(None),
+            }
+        }
+    }
+
+    /// `gethosts` (getaddrinfo.c) over `_nss_dns_gethostbyname2_r`: one type, the whole search
+    /// walked again with a buffer twice as large while `getanswer_r` reports ERANGE (the same
+    /// `scratch_buffer` protocol as [`Glibc::unspec`]).
+    fn one_family(
+        &mut self,
+        ex: &mut Exchanger<'_>,
+        name: &str,
+        qtype: RecordType,
+    ) -> Result<Vec<IpAddr>, Option<HErrno>> {
+        let mut buffer = FIRST_BUFFER;
+        loop {
+            let replies = self.search(ex, name, &[qtype]).map_err(Some)?;
+            match replies.first() {
+                Some(reply) if !hostent_fits(reply, buffer, qtype) && buffer < 1 << 24 => {
+                    buffer *= 2;
+                    ex.walk += 1;
+                }
+                Some(reply) if !hostent_fits(reply, buffer, qtype) => return Err(None),
+                _ => return addresses_of(&replies, qtype),
             }
         }
     }
@@ -521,6 +541,87 @@ fn addresses_of(replies: &[Received], qtype: RecordType) -> Result<Vec<IpAddr>, 
     } else {
         Ok(addresses)
     }
+}
+
+/// `sizeof (struct host_data)` of 2.36's `getanswer_r`: `MAX_NR_ALIASES` (48) alias pointers
+/// and a 16-byte address, before the address pointers.
+const HOST_DATA: usize = 48 * 8 + 16;
+
+/// Whether 2.36's `getanswer_r` (dns-host.c) can build the `hostent` of `reply` in a buffer of
+/// `buffer` bytes, or reports ERANGE (`too_small`): the host data and `ancount + 1` address
+/// pointers first (ERANGE when they reach the buffer's end), then the question's name, each
+/// CNAME's owner and target, the first address record's owner, and each address aligned to 4.
+/// An owner is written (`ns_name_ntop`) before it is looked at, so it must fit too. glibc 2.37
+/// rewrote this (`alloc_buffer`): its limit falls a few addresses apart, not modelled.
+fn hostent_fits(reply: &Received, buffer: usize, qtype: RecordType) -> bool {
+    let ancount = reply.message.answers.len();
+    let pointers = (ancount + 1) * 8;
+    if buffer < HOST_DATA || HOST_DATA + pointers >= buffer {
+        return false;
+    }
+    let mut offset = HOST_DATA + pointers;
+    // `linebuflen` is an int: it may go below zero, after which `ns_name_ntop` (a size_t
+    // length) no longer fails but the `n > linebuflen` checks do.
+    let mut line = (buffer - offset) as isize;
+    let Some(question) = reply.message.queries.first() else {
+        return true;
+    };
+    let length = ntop_len(question.name());
+    if length as isize > line {
+        return false;
+    }
+    offset += length;
+    line -= length as isize;
+    let text = |name: &hickory_proto::rr::Name| {
+        name.to_string().trim_end_matches('.').to_ascii_lowercase()
+    };
+    let mut h_name = text(question.name());
+    let mut aliases = 0;
+    let mut have_answer = false;
+    for record in &reply.message.answers {
+        let owner = ntop_len(&record.name);
+        if line >= 0 && owner as isize > line {
+            return false;
+        }
+        match (&record.data, qtype) {
+            (RData::CNAME(target), _) => {
+                if aliases >= 48 - 1 {
+                    continue;
+                }
+                aliases += 1;
+                offset += owner;
+                line -= owner as isize;
+                let length = ntop_len(&target.0);
+                if length as isize > line {
+                    return false;
+                }
+                h_name = text(&target.0);
+                offset += length;
+                line -= length as isize;
+            }
+            (RData::A(_), RecordType::A) | (RData::AAAA(_), RecordType::AAAA) => {
+                if text(&record.name) != h_name {
+                    continue;
+                }
+                if !have_answer {
+                    offset += owner;
+                    line -= owner as isize;
+                    have_answer = true;
+                }
+                let pad = (4 - offset % 4) % 4;
+                offset += pad;
+                line -= pad as isize;
+                let size: usize = if qtype == RecordType::A { 4 } else { 16 };
+                if size as isize > line {
+                    return false;
+                }
+                offset += size;
+                line -= size as isize;
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// What `gaih_getanswer` made of a step's replies.
