@@ -919,3 +919,34 @@ fn glibc_one_family_walks_again_when_its_buffer_is_too_small() {
     let inet6 = dns.getaddrinfo(&sandbox, Glibc, Family::Inet6, "big");
     assert!(inet6.steps.iter().all(|step| step.walk == 1), "{inet6}");
 }
+
+/// A CNAME-only answer (an ExternalName Service whose target has no address): glibc's
+/// `getanswer_r` gives `NSS_STATUS_TRYAGAIN` with `NO_RECOVERY`, which `try_simple_gethostbyname`
+/// (`AF_INET`) reports as `EAI_NODATA` and `gethosts` (`AF_INET6`) and `gethostbyname4_r`
+/// (`AF_UNSPEC`) as `EAI_NONAME` (getaddrinfo.c; checked against the real glibc by
+/// tests/resolver_differential.rs, name `ext-nx`).
+#[test]
+fn glibc_cname_only_errors_by_family() {
+    let dns = ClusterDns::new(
+        Cluster::from_yaml(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: ext-nx, namespace: default}\n\
+             spec: {type: ExternalName, externalName: nowhere.invalid}\n",
+        )
+        .unwrap(),
+        Config::default(),
+    );
+    let sandbox = sandbox(Variant::V1);
+    for (family, want) in [
+        (Family::Inet, "EAI_NODATA"),
+        (Family::Inet6, "EAI_NONAME"),
+        (Family::Unspec, "EAI_NONAME"),
+    ] {
+        let resolution = dns.getaddrinfo(&sandbox, Glibc, family, "ext-nx");
+        assert_eq!(
+            resolution.steps.len(),
+            1,
+            "the CNAME ends the walk\n{resolution}"
+        );
+        assert_eq!(result_text(&resolution), want, "{family}\n{resolution}");
+    }
+}

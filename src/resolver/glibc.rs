@@ -144,8 +144,9 @@ impl<'s> Glibc<'s> {
         }
     }
 
-    /// `gethosts` (getaddrinfo.c) over `_nss_dns_gethostbyname2_r`: one type, the whole search
-    /// walked again with a buffer twice as large while `getanswer_r` reports ERANGE (the same
+    /// One family: `try_simple_gethostbyname` (`AF_INET`) or `gethosts` (`AF_INET6`) in
+    /// getaddrinfo.c, over `_nss_dns_gethostbyname2_r`: one type, the whole search walked again
+    /// with a buffer twice as large while `getanswer_r` reports ERANGE (the same
     /// `scratch_buffer` protocol as [`Glibc::unspec`]).
     fn one_family(
         &mut self,
@@ -162,7 +163,20 @@ impl<'s> Glibc<'s> {
                     ex.walk += 1;
                 }
                 Some(reply) if !hostent_fits(reply, buffer, qtype) => return Err(None),
-                _ => return addresses_of(&replies, qtype),
+                // An answer without an address of the type (a CNAME only): `getanswer_r` says
+                // NSS_STATUS_TRYAGAIN with NO_RECOVERY. AF_INET goes through
+                // `try_simple_gethostbyname`, where a failed `__gethostbyname2_r` that is not
+                // TRY_AGAIN is EAI_NODATA; AF_INET6 through `gethosts`, where it sets no
+                // "no data" flag, so the end result is EAI_NONAME.
+                _ => {
+                    return addresses_of(&replies, qtype).map_err(|_| {
+                        Some(if qtype == RecordType::A {
+                            HErrno::NoData
+                        } else {
+                            HErrno::HostNotFound
+                        })
+                    });
+                }
             }
         }
     }
@@ -543,85 +557,47 @@ fn addresses_of(replies: &[Received], qtype: RecordType) -> Result<Vec<IpAddr>, 
     }
 }
 
-/// `sizeof (struct host_data)` of 2.36's `getanswer_r`: `MAX_NR_ALIASES` (48) alias pointers
-/// and a 16-byte address, before the address pointers.
-const HOST_DATA: usize = 48 * 8 + 16;
-
-/// Whether 2.36's `getanswer_r` (dns-host.c) can build the `hostent` of `reply` in a buffer of
-/// `buffer` bytes, or reports ERANGE (`too_small`): the host data and `ancount + 1` address
-/// pointers first (ERANGE when they reach the buffer's end), then the question's name, each
-/// CNAME's owner and target, the first address record's owner, and each address aligned to 4.
-/// An owner is written (`ns_name_ntop`) before it is looked at, so it must fit too. glibc 2.37
-/// rewrote this (`alloc_buffer`): its limit falls a few addresses apart, not modelled.
+/// Whether `getanswer_r` (nss_dns/dns-host.c, as rewritten for 2.37 and carried by the 2.36
+/// release branch that Debian ships: `alloc_buffer`) can build the `hostent` of `reply` in a
+/// buffer of `buffer` bytes, or reports ERANGE: the question's name and each CNAME target that
+/// is a host name, as strings; each address of `qtype` owned by the name expected (the question,
+/// then each CNAME's target), aligned to 4; then the address pointers and a NULL, and the alias
+/// pointers, aligned to 8. A reply with no address needs no arrays (it fails otherwise).
 fn hostent_fits(reply: &Received, buffer: usize, qtype: RecordType) -> bool {
-    let ancount = reply.message.answers.len();
-    let pointers = (ancount + 1) * 8;
-    if buffer < HOST_DATA || HOST_DATA + pointers >= buffer {
-        return false;
-    }
-    let mut offset = HOST_DATA + pointers;
-    // `linebuflen` is an int: it may go below zero, after which `ns_name_ntop` (a size_t
-    // length) no longer fails but the `n > linebuflen` checks do.
-    let mut line = (buffer - offset) as isize;
     let Some(question) = reply.message.queries.first() else {
         return true;
     };
-    let length = ntop_len(question.name());
-    if length as isize > line {
-        return false;
-    }
-    offset += length;
-    line -= length as isize;
     let text = |name: &hickory_proto::rr::Name| {
         name.to_string().trim_end_matches('.').to_ascii_lowercase()
     };
-    let mut h_name = text(question.name());
-    let mut aliases = 0;
-    let mut have_answer = false;
+    let mut used = ntop_len(question.name());
+    let mut aliases = 1;
+    let mut addresses = 0;
+    let mut expected = text(question.name());
     for record in &reply.message.answers {
-        let owner = ntop_len(&record.name);
-        if line >= 0 && owner as isize > line {
-            return false;
-        }
         match (&record.data, qtype) {
             (RData::CNAME(target), _) => {
-                if aliases >= 48 - 1 {
-                    continue;
+                if hnok(&target.0.to_string()) {
+                    used += ntop_len(&target.0);
+                    aliases += 1;
                 }
-                aliases += 1;
-                offset += owner;
-                line -= owner as isize;
-                let length = ntop_len(&target.0);
-                if length as isize > line {
-                    return false;
-                }
-                h_name = text(&target.0);
-                offset += length;
-                line -= length as isize;
+                expected = text(&target.0);
             }
-            (RData::A(_), RecordType::A) | (RData::AAAA(_), RecordType::AAAA) => {
-                if text(&record.name) != h_name {
-                    continue;
-                }
-                if !have_answer {
-                    offset += owner;
-                    line -= owner as isize;
-                    have_answer = true;
-                }
-                let pad = (4 - offset % 4) % 4;
-                offset += pad;
-                line -= pad as isize;
-                let size: usize = if qtype == RecordType::A { 4 } else { 16 };
-                if size as isize > line {
-                    return false;
-                }
-                offset += size;
-                line -= size as isize;
+            (RData::A(_), RecordType::A) | (RData::AAAA(_), RecordType::AAAA)
+                if text(&record.name) == expected =>
+            {
+                used = used.next_multiple_of(4) + if qtype == RecordType::A { 4 } else { 16 };
+                addresses += 1;
             }
             _ => {}
         }
     }
-    true
+    if addresses == 0 {
+        return true;
+    }
+    used = used.next_multiple_of(8) + (addresses + 1) * 8;
+    used = used.next_multiple_of(8) + aliases * 8;
+    used <= buffer
 }
 
 /// What `gaih_getanswer` made of a step's replies.
