@@ -60,6 +60,9 @@ const CLUSTER_DNS: &str = "10.96.0.10";
 /// The pod's address.
 const POD_IP: &str = "10.244.1.5";
 
+/// The dual-stack pod's IPv6 address.
+const POD_IP6: &str = "fd00:10:244:1::5";
+
 /// The cluster: a ClusterIP Service, a headless one whose addresses the libraries sort, a
 /// dual-stack one, one too large for a 512-byte UDP reply, and an external name upstream.
 const CLUSTER: &str = "apiVersion: v1
@@ -96,10 +99,21 @@ apiVersion: v1
 kind: Service
 metadata: {name: big, namespace: default}
 spec: {clusterIP: None, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext, namespace: default}
+spec: {type: ExternalName, externalName: example.com}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext-nx, namespace: default}
+spec: {type: ExternalName, externalName: nowhere.invalid}
 ";
 
 /// Every name of the matrix: short, dotted, as an FQDN without and with the trailing dot,
-/// headless and dual-stack (the address order), a reply over 512 bytes, external, missing,
+/// headless and dual-stack (the address order), replies over 512 bytes and over glibc's first
+/// buffer, ExternalName Services (a CNAME, to a name upstream and to none), external, missing,
 /// `localhost`, the pod's own hostname, a host alias, numeric literals.
 const NAMES: &[&str] = &[
     "web",
@@ -110,6 +124,9 @@ const NAMES: &[&str] = &[
     "db",
     "dual",
     "big",
+    "huge",
+    "ext",
+    "ext-nx",
     "example.com",
     "missing",
     "localhost",
@@ -325,6 +342,12 @@ fn variants() -> Vec<Variant> {
             pod: with("edns0", None),
             families: unspec,
         },
+        // Last: the namespace keeps the IPv6 address from here on.
+        Variant {
+            label: "ClusterFirst, a dual-stack pod",
+            pod: client_pod("default").with_ips([ip(POD_IP), ip(POD_IP6)]),
+            families: all,
+        },
     ]
 }
 
@@ -338,6 +361,15 @@ fn cluster_dns() -> ClusterDns {
     );
     for i in 1..=40 {
         writeln!(yaml, "- addresses: [10.244.{}.{}]", 3 + i % 4, 10 + i).unwrap();
+    }
+    yaml.push_str(
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: huge, namespace: default}\n\
+         spec: {clusterIP: None, ports: [{port: 80}]}\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
+         metadata: {name: huge-1, namespace: default, labels: {kubernetes.io/service-name: huge}}\n\
+         addressType: IPv4\nports: [{port: 80}]\nendpoints:\n",
+    );
+    for i in 1..=100 {
+        writeln!(yaml, "- addresses: [10.245.{}.{}]", i % 7, 10 + i).unwrap();
     }
     let upstream = Upstream::new()
         .with_address("example.com", ip("93.184.215.14"), 300)
@@ -1001,10 +1033,13 @@ fn differential_child() {
     let Some(dir) = std::env::var_os(CHILD_DIR).map(PathBuf::from) else {
         return;
     };
-    if let Err(reason) = set_up_network().and_then(|()| set_up_files(&dir)) {
-        println!("{reason}");
-        std::process::exit(SETUP_REFUSED);
-    }
+    let device = match set_up_network().and_then(|device| set_up_files(&dir).map(|()| device)) {
+        Ok(device) => device,
+        Err(reason) => {
+            println!("{reason}");
+            std::process::exit(SETUP_REFUSED);
+        }
+    };
     let server = match Server::start(cluster_dns(), (ip(CLUSTER_DNS), 53)) {
         Ok(server) => server,
         Err(error) => {
@@ -1022,7 +1057,19 @@ fn differential_child() {
     let mut out = String::new();
     for (index, variant) in variants().iter().enumerate() {
         let sandbox = sandbox(variant);
+        // Rewritten in place: the bind mounts follow the files.
         std::fs::write(dir.join("resolv.conf"), &sandbox.resolv_conf).expect("resolv.conf");
+        std::fs::write(
+            dir.join("hosts"),
+            sandbox.hosts.as_deref().unwrap_or_default(),
+        )
+        .expect("hosts");
+        for interface in sandbox.interfaces.iter().filter(|i| i.address.is_ipv6()) {
+            if let Err(reason) = add_ipv6(&device, interface.address, interface.prefix) {
+                println!("{reason}");
+                std::process::exit(SETUP_REFUSED);
+            }
+        }
         for &family in variant.families {
             for name in NAMES {
                 for client in &clients {
@@ -1034,9 +1081,11 @@ fn differential_child() {
                         .take_queries()
                         .iter()
                         .filter(|received| {
-                            received
-                                .message()
-                                .is_some_and(|message| message.id != BARRIER_ID)
+                            received.message().is_some_and(|message| {
+                                message.queries.first().is_none_or(|question| {
+                                    question.name().to_ascii() != BARRIER_NAME
+                                })
+                            })
                         })
                         .map(|received| {
                             let message = received.message().expect("a query message");
@@ -1071,8 +1120,9 @@ fn differential_child() {
     std::fs::write(dir.join("observed.tsv"), out).expect("observed.tsv");
 }
 
-/// The id of the barrier query.
-const BARRIER_ID: u16 = 0xbeef;
+/// The name of the barrier query, which no client asks. (Not its id: musl draws its ids from
+/// the clock, so any id is some query's now and then.)
+const BARRIER_NAME: &str = "barrier.k8s-dns-sim.invalid.";
 
 /// Waits until the server has read every datagram a finished client sent: the UDP thread
 /// takes datagrams in arrival order, so once it answers one sent now, it has logged every
@@ -1082,9 +1132,9 @@ const BARRIER_ID: u16 = 0xbeef;
 fn barrier(server: &Server) {
     use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
     use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
-    let mut query = Message::new(BARRIER_ID, MessageType::Query, OpCode::Query);
+    let mut query = Message::new(0, MessageType::Query, OpCode::Query);
     query.add_query(Query::query(
-        Name::from_ascii("barrier.invalid.").expect("a name"),
+        Name::from_ascii(BARRIER_NAME).expect("a name"),
         RecordType::A,
     ));
     let bytes = query.to_vec().expect("a query");
@@ -1104,23 +1154,34 @@ fn barrier(server: &Server) {
     panic!("the server does not answer the barrier query");
 }
 
-/// `lo` up with the cluster DNS address; the pod's address on a veth interface (on `lo` where
-/// veth cannot be made) with the default route; IPv4 only, as the simulated pod.
-fn set_up_network() -> Result<(), String> {
-    let ip_cmd = |args: &str| -> Result<(), String> {
-        let output = Command::new("ip")
-            .args(args.split(' '))
-            .output()
-            .map_err(|error| format!("ip {args}: {error}"))?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "ip {args}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ))
-        }
-    };
+/// Runs `ip` with `args` (space-separated).
+fn ip_cmd(args: &str) -> Result<(), String> {
+    let output = Command::new("ip")
+        .args(args.split(' '))
+        .output()
+        .map_err(|error| format!("ip {args}: {error}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "ip {args}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+/// The dual-stack pod's IPv6 address on `device`, with the default IPv6 route.
+fn add_ipv6(device: &str, address: IpAddr, prefix: u8) -> Result<(), String> {
+    ip_cmd(&format!(
+        "-6 addr replace {address}/{prefix} dev {device} nodad"
+    ))?;
+    ip_cmd(&format!("-6 route replace default dev {device}"))
+}
+
+/// `lo` up with the cluster DNS address; the pod's address on a veth interface `eth0` (on
+/// `lo` where veth cannot be made) with the default route; IPv4 only, as the simulated pod
+/// (until a dual-stack variant adds its IPv6 address). Returns the pod's device.
+fn set_up_network() -> Result<String, String> {
     ip_cmd("link set lo up")?;
     ip_cmd(&format!("addr add {CLUSTER_DNS}/32 dev lo"))?;
     let veth = ip_cmd("link add eth0 type veth peer name host0")
@@ -1128,12 +1189,16 @@ fn set_up_network() -> Result<(), String> {
         .and_then(|()| ip_cmd("link set host0 up"))
         .and_then(|()| ip_cmd("link set eth0 up"))
         .and_then(|()| ip_cmd("route add default dev eth0"));
-    if veth.is_err() {
+    let device = if veth.is_ok() {
+        "eth0"
+    } else {
         ip_cmd(&format!("addr add {POD_IP}/24 dev lo"))?;
         ip_cmd("route add default dev lo")?;
-    }
+        "lo"
+    };
     std::fs::write("/proc/sys/kernel/hostname", "client-0")
-        .map_err(|error| format!("setting the hostname: {error}"))
+        .map_err(|error| format!("setting the hostname: {error}"))?;
+    Ok(device.to_owned())
 }
 
 /// The kubelet's `/etc/hosts` for the pod and the variant's `/etc/resolv.conf` (rewritten in

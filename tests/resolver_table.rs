@@ -889,3 +889,64 @@ fn a_hundred_addresses_and_truncation() {
     );
     assert_eq!(go.addresses().len(), 100);
 }
+
+/// glibc's `gethosts` (getaddrinfo.c) for `AF_INET` and `AF_INET6` keeps the ERANGE protocol
+/// too: 2.36's `getanswer_r` (nss_dns/dns-host.c) needs 400 bytes of host data and a pointer
+/// per answer record plus one before the names and addresses, so 100 A records do not fit the
+/// first 1024-byte buffer and the whole walk is asked again with 2048 (checked against the
+/// real glibc by tests/resolver_differential.rs, name `huge`); 40 fit at once.
+#[test]
+fn glibc_one_family_walks_again_when_its_buffer_is_too_small() {
+    let dns = cluster();
+    let sandbox = sandbox(Variant::V1);
+    let big = "big.default.svc.cluster.local.";
+    let inet = dns.getaddrinfo(&sandbox, Glibc, Family::Inet, "big");
+    assert_eq!(
+        render(&inet),
+        [
+            format!("1 UDP#1 A {big} -> NOERROR+TC/29 ignored"),
+            format!("1 TCP#2 A {big} after-TC -> NOERROR/100"),
+            format!("2 UDP#3 A {big} -> NOERROR+TC/29 ignored"),
+            format!("2 TCP#4 A {big} after-TC -> NOERROR/100"),
+        ],
+        "{inet}"
+    );
+    assert_eq!(inet.addresses().len(), 100);
+    // A name with one address fits the first buffer: one walk.
+    let web = dns.getaddrinfo(&sandbox, Glibc, Family::Inet, "web");
+    assert!(web.steps.iter().all(|step| step.walk == 1), "{web}");
+    // No AAAA records: nothing to make room for, one walk, the four candidates.
+    let inet6 = dns.getaddrinfo(&sandbox, Glibc, Family::Inet6, "big");
+    assert!(inet6.steps.iter().all(|step| step.walk == 1), "{inet6}");
+}
+
+/// A CNAME-only answer (an ExternalName Service whose target has no address): glibc's
+/// `getanswer_r` gives `NSS_STATUS_TRYAGAIN` with `NO_RECOVERY`, which `try_simple_gethostbyname`
+/// (`AF_INET`) reports as `EAI_NODATA` and `gethosts` (`AF_INET6`) and `gethostbyname4_r`
+/// (`AF_UNSPEC`) as `EAI_NONAME` (getaddrinfo.c; checked against the real glibc by
+/// tests/resolver_differential.rs, name `ext-nx`).
+#[test]
+fn glibc_cname_only_errors_by_family() {
+    let dns = ClusterDns::new(
+        Cluster::from_yaml(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: ext-nx, namespace: default}\n\
+             spec: {type: ExternalName, externalName: nowhere.invalid}\n",
+        )
+        .unwrap(),
+        Config::default(),
+    );
+    let sandbox = sandbox(Variant::V1);
+    for (family, want) in [
+        (Family::Inet, "EAI_NODATA"),
+        (Family::Inet6, "EAI_NONAME"),
+        (Family::Unspec, "EAI_NONAME"),
+    ] {
+        let resolution = dns.getaddrinfo(&sandbox, Glibc, family, "ext-nx");
+        assert_eq!(
+            resolution.steps.len(),
+            1,
+            "the CNAME ends the walk\n{resolution}"
+        );
+        assert_eq!(result_text(&resolution), want, "{family}\n{resolution}");
+    }
+}

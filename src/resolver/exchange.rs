@@ -55,6 +55,7 @@ fn outside(dns: &ClusterDns, message: &Message) -> bool {
 
 /// Whether the request bytes are a query the cluster DNS Service forwards (outside `dns`'s
 /// zones): what [`Nameserver::reply`] for [`ClusterDns`] answers from the upstream.
+#[cfg(feature = "serve")]
 pub(crate) fn outside_zones(dns: &ClusterDns, query: &[u8]) -> bool {
     matches!(wire::intake(query), Intake::Request(message) if outside(dns, &message))
 }

@@ -97,10 +97,7 @@ impl<'s> Glibc<'s> {
                 } else {
                     RecordType::AAAA
                 };
-                match self.search(ex, name, &[qtype]) {
-                    Ok(replies) => addresses_of(&replies, qtype),
-                    Err(herrno) => Err(Some(herrno)),
-                }
+                self.one_family(ex, name, qtype)
             }
         };
         let result = match result {
@@ -143,6 +140,43 @@ impl<'s> Glibc<'s> {
                 Slices::Found(addresses) => return Ok(addresses),
                 Slices::NotFound => return Err(Some(HErrno::HostNotFound)),
                 Slices::Internal => return Err(None),
+            }
+        }
+    }
+
+    /// One family: `try_simple_gethostbyname` (`AF_INET`) or `gethosts` (`AF_INET6`) in
+    /// getaddrinfo.c, over `_nss_dns_gethostbyname2_r`: one type, the whole search walked again
+    /// with a buffer twice as large while `getanswer_r` reports ERANGE (the same
+    /// `scratch_buffer` protocol as [`Glibc::unspec`]).
+    fn one_family(
+        &mut self,
+        ex: &mut Exchanger<'_>,
+        name: &str,
+        qtype: RecordType,
+    ) -> Result<Vec<IpAddr>, Option<HErrno>> {
+        let mut buffer = FIRST_BUFFER;
+        loop {
+            let replies = self.search(ex, name, &[qtype]).map_err(Some)?;
+            match replies.first() {
+                Some(reply) if !hostent_fits(reply, buffer, qtype) && buffer < 1 << 24 => {
+                    buffer *= 2;
+                    ex.walk += 1;
+                }
+                Some(reply) if !hostent_fits(reply, buffer, qtype) => return Err(None),
+                // An answer without an address of the type (a CNAME only): `getanswer_r` says
+                // NSS_STATUS_TRYAGAIN with NO_RECOVERY. AF_INET goes through
+                // `try_simple_gethostbyname`, where a failed `__gethostbyname2_r` that is not
+                // TRY_AGAIN is EAI_NODATA; AF_INET6 through `gethosts`, where it sets no
+                // "no data" flag, so the end result is EAI_NONAME.
+                _ => {
+                    return addresses_of(&replies, qtype).map_err(|_| {
+                        Some(if qtype == RecordType::A {
+                            HErrno::NoData
+                        } else {
+                            HErrno::HostNotFound
+                        })
+                    });
+                }
             }
         }
     }
@@ -521,6 +555,49 @@ fn addresses_of(replies: &[Received], qtype: RecordType) -> Result<Vec<IpAddr>, 
     } else {
         Ok(addresses)
     }
+}
+
+/// Whether `getanswer_r` (nss_dns/dns-host.c, as rewritten for 2.37 and carried by the 2.36
+/// release branch that Debian ships: `alloc_buffer`) can build the `hostent` of `reply` in a
+/// buffer of `buffer` bytes, or reports ERANGE: the question's name and each CNAME target that
+/// is a host name, as strings; each address of `qtype` owned by the name expected (the question,
+/// then each CNAME's target), aligned to 4; then the address pointers and a NULL, and the alias
+/// pointers, aligned to 8. A reply with no address needs no arrays (it fails otherwise).
+fn hostent_fits(reply: &Received, buffer: usize, qtype: RecordType) -> bool {
+    let Some(question) = reply.message.queries.first() else {
+        return true;
+    };
+    let text = |name: &hickory_proto::rr::Name| {
+        name.to_string().trim_end_matches('.').to_ascii_lowercase()
+    };
+    let mut used = ntop_len(question.name());
+    let mut aliases = 1;
+    let mut addresses = 0;
+    let mut expected = text(question.name());
+    for record in &reply.message.answers {
+        match (&record.data, qtype) {
+            (RData::CNAME(target), _) => {
+                if hnok(&target.0.to_string()) {
+                    used += ntop_len(&target.0);
+                    aliases += 1;
+                }
+                expected = text(&target.0);
+            }
+            (RData::A(_), RecordType::A) | (RData::AAAA(_), RecordType::AAAA)
+                if text(&record.name) == expected =>
+            {
+                used = used.next_multiple_of(4) + if qtype == RecordType::A { 4 } else { 16 };
+                addresses += 1;
+            }
+            _ => {}
+        }
+    }
+    if addresses == 0 {
+        return true;
+    }
+    used = used.next_multiple_of(8) + (addresses + 1) * 8;
+    used = used.next_multiple_of(8) + aliases * 8;
+    used <= buffer
 }
 
 /// What `gaih_getanswer` made of a step's replies.

@@ -87,6 +87,7 @@ use crate::server::ClusterDns;
 
 pub use conf::{KUBELET_NDOTS, LibraryConf, MAX_NDOTS, ResolvConf, ResolvConfError};
 pub use exchange::Nameserver;
+#[cfg(feature = "serve")]
 pub(crate) use exchange::outside_zones;
 pub use hosts::{HostsEntry, HostsFile};
 pub use kubelet::{
