@@ -12,7 +12,8 @@
 //!    it must be a mapping with `apiVersion` and `kind`. `kind: List` and `*List` documents
 //!    (`kubectl get -o yaml` output) are opened and each entry of `items` goes through step 4.
 //! 4. The object is dispatched on (`apiVersion`, `kind`). Kinds the simulator does not model are
-//!    listed as [`SkippedObject`]s. Modelled kinds are deserialized again, this time from the
+//!    listed as [`SkippedObject`]s; a modelled kind named under a built-in group that has no
+//!    such kind (`v1 EndpointSlice`) is an error, as the API server gives. Modelled kinds are deserialized again, this time from the
 //!    text into the hand-written structs of [`raw`], so that type errors keep their field path
 //!    and line, and then checked and defaulted by [`validate`] as the API server would.
 //!
@@ -279,6 +280,20 @@ pub(crate) fn parse_manifests_with(
         Err(loader.errors)
     }
 }
+
+/// The API groups Kubernetes itself serves that a manifest commonly names (the core group
+/// is ``): a modelled kind named under one of these but not its own is a mistake the API
+/// server refuses, not a custom resource.
+const BUILT_IN_GROUPS: &[&str] = &[
+    "",
+    "apps",
+    "batch",
+    "extensions",
+    "policy",
+    "autoscaling",
+    "discovery.k8s.io",
+    "networking.k8s.io",
+];
 
 /// The (apiVersion, kind) pairs the simulator models.
 const MODELLED: &[(&str, &str, Kind)] = &[
@@ -571,12 +586,38 @@ impl Loader {
             return;
         }
         // A kind of the same name in another API group is another kind (Submariner's own
-        // `lighthouse.submariner.io` ServiceImport, say): listed, not loaded. Another version
-        // of a modelled group is an error.
+        // `lighthouse.submariner.io` ServiceImport, say): listed, not loaded. But a built-in
+        // group has no such kind (`v1 EndpointSlice`, `v1 Deployment`): the API server (and
+        // kubectl, "no matches for kind") refuses it, and so does the loader. Another version
+        // of a modelled group is an error too.
         let Some(&(expected_version, _, model_kind)) = MODELLED
             .iter()
             .find(|(version, k, _)| *k == kind && api_group(version) == api_group(api_version))
         else {
+            let elsewhere = MODELLED.iter().find(|(_, k, _)| *k == kind);
+            if let Some(&(expected_version, _, intended)) =
+                elsewhere.filter(|_| BUILT_IN_GROUPS.contains(&api_group(api_version)))
+            {
+                let object = metadata("name").map(|name| {
+                    if intended.is_namespaced() {
+                        let namespace = metadata("namespace").unwrap_or_else(|| "default".into());
+                        ObjectRef::namespaced(intended, &namespace, &name)
+                    } else {
+                        ObjectRef::cluster_scoped(intended, &name)
+                    }
+                });
+                let mut checker = self.checker(site, object);
+                checker.invalid(
+                    "apiVersion",
+                    format!(
+                        "{expected_version} (the group {kind} belongs to; {} has no {kind})",
+                        quote(api_version)
+                    ),
+                    quote(api_version),
+                );
+                self.errors.append(&mut checker.errors);
+                return;
+            }
             let location = self.site_location(site);
             self.batch.skipped.push(SkippedObject {
                 location,
