@@ -49,6 +49,7 @@ mod diagnose;
 mod index;
 mod link;
 mod mirror;
+mod nodes;
 mod update;
 
 use std::collections::HashMap;
@@ -697,6 +698,7 @@ impl Cluster {
                 pods: Map::new_sync(),
                 namespaces: Map::new_sync(),
                 workloads: Map::new_sync(),
+                nodes: Map::new_sync(),
             },
             linked: Linked {
                 services: Map::new_sync(),
@@ -864,8 +866,8 @@ impl Cluster {
         )
     }
 
-    /// Every workload (StatefulSet, Deployment, ReplicaSet, DaemonSet), sorted by namespace,
-    /// name and kind.
+    /// Every workload (StatefulSet, Deployment, ReplicaSet, DaemonSet, ReplicationController,
+    /// Job), sorted by namespace, name and kind.
     pub fn workloads(&self) -> impl Iterator<Item = &Workload> {
         let mut workloads: Vec<&Workload> = self
             .objects

@@ -20,7 +20,15 @@
 //!   against the labels of Pods in the Service's namespace.
 //! - **Exclusion** (`util/controller_utils.go`, `ShouldPodBeInEndpoints(pod, true)` as called
 //!   in `reconciler.go`, `reconcileByAddressType`): Pods in phase `Succeeded` or `Failed`, and
-//!   Pods without an IP, are left out. Terminating Pods stay in.
+//!   Pods without an IP, are left out. Terminating Pods stay in. A Pod whose `spec.nodeName`
+//!   names no Node is left out too, unless the Service has `publishNotReadyAddresses`
+//!   (`reconciler.go`: "skipping Pod for Service, Node not found").
+//! - **Node** (`utils.go`, `podToEndpoint`): `zone` is the node's `topology.kubernetes.io/zone`
+//!   label. The addresses are the Pod's `status.podIPs` whatever the Pod is, so a
+//!   `hostNetwork` Pod publishes its node's addresses (the kubelet gave it those), and two
+//!   `hostNetwork` Pods of one node give two endpoints with one address: the controller's
+//!   endpoint set tells endpoints apart by addresses, hostname and `targetRef`
+//!   (`util/endpointset.go`, `hashEndpoint`), so neither is dropped.
 //! - **Conditions** (`utils.go`, `podToEndpoint`): `serving` is the Pod's `Ready` condition,
 //!   `terminating` whether it has a deletion timestamp, and
 //!   `ready = publishNotReadyAddresses || (serving && !terminating)`.
@@ -55,8 +63,10 @@
 //!   the Service, family, port set and chunk number, so names are stable.
 //! - Endpoints are ordered by Pod name, and slices by family then port set, where the real
 //!   controller's order depends on Go map iteration and on slices that already exist.
-//! - There are no Node objects: an endpoint has no `zone`, and a Pod whose node does not exist
-//!   is not skipped.
+//! - Nodes are known only when the input has `v1 Node` objects ([`NodeLookup`]); without them
+//!   an endpoint has no `zone` and no Pod is left out for its node. A Pod with a status but no
+//!   `spec.nodeName` (hand-written; a running Pod always has one) is not left out either,
+//!   where the real controller would find no node `""`.
 //! - A Service whose ClusterIP is still to be allocated (`ClusterIpSpec::Unset`) is treated as
 //!   having one (no headless label), because the simulator will allocate it; callers should
 //!   pass the Service with defaulted families (see [`defaulted_ip_families`]) to get the
@@ -73,8 +83,8 @@ use crate::generated;
 
 use crate::model::{
     AddressType, ClusterIpSpec, Endpoint, EndpointConditions, EndpointPort, EndpointSlice,
-    IpFamily, IpFamilyPolicy, ObjectMeta, Pod, PodPhase, SERVICE_NAME_LABEL, Selector, Service,
-    TargetPort, TargetRef,
+    IpFamily, IpFamilyPolicy, Node, ObjectMeta, Pod, PodPhase, SERVICE_NAME_LABEL, Selector,
+    Service, TargetPort, TargetRef,
 };
 
 /// The default of kube-controller-manager's `--max-endpoints-per-slice`.
@@ -92,15 +102,40 @@ pub(crate) const CONTROLLER_NAME: &str = "endpointslice-controller.k8s.io";
 /// The label marking slices of a headless Service (value `""`).
 pub(crate) const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
 
+/// What the controller's node lister says of a Pod's node.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NodeLookup<'n> {
+    /// The cluster has no Node objects: every node counts as existing, without a zone.
+    NotModelled,
+    /// No Node of that name.
+    Missing,
+    /// The Node.
+    Found(&'n Node),
+}
+
 /// The EndpointSlices the EndpointSlice controller writes for `service`, given every Pod the
-/// caller knows of (Pods of other namespaces and non-matching Pods are skipped here).
+/// caller knows of (Pods of other namespaces and non-matching Pods are skipped here), in a
+/// cluster without Node objects.
 ///
 /// Returns nothing for a selectorless or ExternalName Service. `max_endpoints_per_slice` is
 /// clamped to 1–1000, the range kube-controller-manager accepts.
+#[cfg(test)]
 pub(crate) fn endpoint_slices_for(
     service: &Service,
     pods: &[&Pod],
     max_endpoints_per_slice: usize,
+) -> Vec<EndpointSlice> {
+    endpoint_slices_with_nodes(service, pods, max_endpoints_per_slice, &|_| {
+        NodeLookup::NotModelled
+    })
+}
+
+/// [`endpoint_slices_for`], with the cluster's nodes: `nodes` looks a node up by name.
+pub(crate) fn endpoint_slices_with_nodes<'n>(
+    service: &Service,
+    pods: &[&Pod],
+    max_endpoints_per_slice: usize,
+    nodes: &dyn Fn(&str) -> NodeLookup<'n>,
 ) -> Vec<EndpointSlice> {
     let Some(selector) = service.selector.as_ref().filter(|s| !s.is_empty()) else {
         return Vec::new();
@@ -110,24 +145,33 @@ pub(crate) fn endpoint_slices_for(
     }
     let max = max_endpoints_per_slice.clamp(1, MAX_ENDPOINTS_PER_SLICE_LIMIT);
 
-    let mut members: Vec<&Pod> = pods
+    let mut members: Vec<(&Pod, Option<&str>)> = pods
         .iter()
         .copied()
         .filter(|pod| pod.meta.namespace == service.meta.namespace)
         .filter(|pod| selector.matches(&pod.meta.labels))
         .filter(|pod| should_pod_be_in_endpoints(pod))
+        .filter_map(|pod| {
+            let lookup = pod.node_name.as_deref().map(nodes);
+            match lookup {
+                Some(NodeLookup::Missing) if !service.publish_not_ready_addresses => None,
+                Some(NodeLookup::Found(node)) => Some((pod, node.zone())),
+                _ => Some((pod, None)),
+            }
+        })
         .collect();
-    members.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
-    members.dedup_by(|a, b| a.meta.name == b.meta.name);
+    members.sort_by(|a, b| a.0.meta.name.cmp(&b.0.meta.name));
+    members.dedup_by(|a, b| a.0.meta.name == b.0.meta.name);
 
     let mut slices = Vec::new();
     let mut used_names = HashSet::new();
     for family in address_types_for_service(service) {
         // Group endpoints by their port list, ordered by the list itself.
         let mut groups: BTreeMap<PortKey, (Vec<EndpointPort>, Vec<Endpoint>)> = BTreeMap::new();
-        for pod in &members {
+        for (pod, zone) in &members {
             let ports = endpoint_ports(service, pod);
-            let endpoint = pod_to_endpoint(pod, service, family);
+            let mut endpoint = pod_to_endpoint(pod, service, family);
+            endpoint.zone = zone.map(str::to_owned);
             if endpoint.addresses.is_empty() {
                 continue;
             }

@@ -163,6 +163,28 @@ pub enum DiagnosticKind {
         "ClusterSetIP ServiceImport without spec.ports: CoreDNS answers a ClusterSetIP import only through its ports, so its name answers NXDOMAIN in multicluster zones"
     )]
     ClusterSetIpImportWithoutPorts,
+    /// A Pod's `spec.nodeName` names no node of the cluster: no kubelet runs it (a Pod without
+    /// `status` stays Pending, without an address), and the EndpointSlice controller leaves it
+    /// out of every Service unless the Service publishes not-ready addresses
+    /// (`reconciler.go`, "skipping Pod for Service, Node not found"). Without Node objects in
+    /// the input, the nodes are the builder's pool, and only Pods the simulator starts are
+    /// checked against it.
+    #[error("{}", missing_node_text(node, nodes_loaded))]
+    PodOnMissingNode {
+        /// `spec.nodeName`.
+        node: String,
+        /// Whether the cluster's nodes are the input's Node objects (else the builder's pool).
+        nodes_loaded: bool,
+    },
+    /// A `hostNetwork` Pod whose node has no `InternalIP` or `ExternalIP` address: the kubelet
+    /// has no host IP to give it, so it has no address and is no endpoint.
+    #[error(
+        "hostNetwork Pod on Node {node:?}, which has no InternalIP or ExternalIP in status.addresses: the Pod gets no address, so it is no endpoint"
+    )]
+    HostNetworkPodWithoutNodeAddress {
+        /// The node.
+        node: String,
+    },
     /// An ExternalName Service whose externalName is an IP address: CoreDNS ignores it.
     #[error(
         "externalName {external_name:?} is an IP address; cluster DNS makes no CNAME for it and the name answers NXDOMAIN"
@@ -171,6 +193,18 @@ pub enum DiagnosticKind {
         /// The externalName.
         external_name: String,
     },
+}
+
+fn missing_node_text(node: &str, nodes_loaded: &bool) -> String {
+    if *nodes_loaded {
+        format!(
+            "spec.nodeName {node:?} names no Node of the input: no kubelet runs this Pod (in a cluster it stays Pending and pod garbage collection deletes it), and the EndpointSlice controller leaves it out unless the Service has publishNotReadyAddresses"
+        )
+    } else {
+        format!(
+            "spec.nodeName {node:?} names no node of the cluster (the input has no Node objects, so the nodes are the builder's pool, WorkloadConfig::nodes): no kubelet runs this Pod, so it stays Pending without an address"
+        )
+    }
 }
 
 fn suggestion_text(suggestion: &Option<String>) -> String {

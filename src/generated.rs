@@ -81,6 +81,21 @@ pub(crate) fn generate_name_prefix(base: &str) -> String {
     prefix
 }
 
+/// A stand-in for the random UUID the API server gives an object (`metadata.uid`): a version-4
+/// shaped UUID hashed from `parts`.
+pub(crate) fn uid(parts: &[&str]) -> String {
+    let high = fnv1a64(&[&["uid", "high"][..], parts].concat());
+    let low = fnv1a64(&[&["uid", "low"][..], parts].concat());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xfff,
+        0x8000 | ((low >> 48) & 0x3fff),
+        low & 0xffff_ffff_ffff
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +116,16 @@ mod tests {
         // SafeEncodeString maps byte b to alphabet[b % 27]: '0' (48) → index 21 → '4'.
         assert_eq!(safe_encode(0), "4");
         assert_eq!(safe_encode(u32::MAX).len(), 10);
+    }
+
+    #[test]
+    fn uids_are_stable_and_shaped_like_version_4_uuids() {
+        let id = uid(&["default", "job"]);
+        assert_eq!(id, uid(&["default", "job"]));
+        assert_ne!(id, uid(&["default", "other"]));
+        let parts: Vec<usize> = id.split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12], "{id}");
+        assert_eq!(&id[14..15], "4", "{id}");
     }
 
     #[test]

@@ -28,8 +28,8 @@
 //! The pipeline, one module per stage, each naming only the stages before it:
 //! [`load`](crate::Cluster::from_yaml) (text to validated [`model`] objects) → [`cluster`]
 //! (snapshots and incremental linking: ClusterIP allocation, mirroring, the EndpointSlice
-//! controller, [`workload`]s expanded into Pods, indexes, [`diagnostic`]s, [`Change`]s) →
-//! `qname` (the name grammar) → [`answer`] (the CoreDNS rules, with the [`upstream`] past the
+//! controller, [`workload`]s expanded into Pods and Pods started on their nodes, indexes,
+//! [`diagnostic`]s, [`Change`]s) → `qname` (the name grammar) → [`answer`] (the CoreDNS rules, with the [`upstream`] past the
 //! plugin) → [`zone`] (a whole zone as a zone transfer sends it) → `wire` / [`server`]
 //! (messages, bytes, truncation, transfers) → [`resolver`] (what a Pod gets: the kubelet's
 //! resolv.conf and /etc/hosts, and `getaddrinfo` as glibc, musl and Go run it). [`Config`]
@@ -63,7 +63,7 @@ mod wire;
 pub mod workload;
 pub mod zone;
 
-pub use answer::{Answer, Outcome};
+pub use answer::{Answer, Outcome, SrvTarget};
 pub use cluster::{
     Change, Cluster, ClusterBuilder, ClusterImport, ClusterService, ClusterSlice, ConsistencyError,
     ObjectLimits, ServiceCidrs, SliceOrigin, UpdateError, UpdateErrorKind, UpdateErrors,
@@ -76,7 +76,7 @@ pub use error::{
 };
 pub use load::{DEFAULT_MAX_INPUT_BYTES, EmbeddedCorefile, LoadLimits, SkippedObject};
 pub use model::{Kind, Object, ObjectRef, Selector, ServiceType};
-pub use server::ClusterDns;
+pub use server::{ClusterDns, SetupError};
 pub use upstream::{Upstream, UpstreamAnswer};
 pub use wire::Transport;
 pub use zone::ZoneError;

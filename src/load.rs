@@ -129,8 +129,8 @@ pub(crate) struct LoadedObject {
     pub location: Location,
 }
 
-/// An object of a kind the simulator does not model (Job, ConfigMap, CRDs, …): listed, not
-/// loaded.
+/// An object of a kind the simulator does not model (CronJob, ConfigMap, CRDs, …): listed,
+/// not loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SkippedObject {
@@ -296,6 +296,9 @@ const MODELLED: &[(&str, &str, Kind)] = &[
     ("apps/v1", "Deployment", Kind::Deployment),
     ("apps/v1", "ReplicaSet", Kind::ReplicaSet),
     ("apps/v1", "DaemonSet", Kind::DaemonSet),
+    ("v1", "Node", Kind::Node),
+    ("v1", "ReplicationController", Kind::ReplicationController),
+    ("batch/v1", "Job", Kind::Job),
 ];
 
 /// The modelled object `map` describes, when it names one: its kind (of a modelled group),
@@ -311,9 +314,10 @@ fn identity(map: &Mapping) -> Option<ObjectRef> {
         .find(|(version, k, _)| *k == kind && api_group(version) == api_group(api_version))?;
     let metadata = |key: &str| text(map.get("metadata").and_then(|m| m.get(key)));
     let name = metadata("name")?;
-    Some(match kind {
-        Kind::Namespace => ObjectRef::cluster_scoped(kind, name),
-        _ => ObjectRef::namespaced(kind, metadata("namespace").unwrap_or("default"), name),
+    Some(if kind.is_namespaced() {
+        ObjectRef::namespaced(kind, metadata("namespace").unwrap_or("default"), name)
+    } else {
+        ObjectRef::cluster_scoped(kind, name)
     })
 }
 
@@ -617,6 +621,15 @@ impl Loader {
                     validate::workload(&mut checker, model_kind, raw).map(Object::Workload)
                 })
             }
+            Kind::ReplicationController => self.typed(site, &checker, item).and_then(|raw| {
+                validate::replication_controller(&mut checker, raw).map(Object::Workload)
+            }),
+            Kind::Job => self
+                .typed(site, &checker, item)
+                .and_then(|raw| validate::job(&mut checker, raw).map(Object::Workload)),
+            Kind::Node => self
+                .typed(site, &checker, item)
+                .and_then(|raw| validate::node(&mut checker, raw).map(Object::Node)),
             // Not in MODELLED: read by `corefile` above, never an Object.
             Kind::ConfigMap => None,
         };

@@ -39,6 +39,26 @@ use crate::qname;
 use crate::wire::{self, Intake, Screened, Transport};
 use crate::zone::{self, ZoneError};
 
+/// Why [`ClusterDns::from_yaml`] or [`ClusterDns::from_paths`] could not set up a server.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SetupError {
+    /// A file could not be read.
+    #[error("{}: {reason}", path.display())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why (the system's error).
+        reason: String,
+    },
+    /// The manifests do not load.
+    #[error(transparent)]
+    Load(#[from] crate::error::LoadErrors),
+    /// The Corefile of the input's `kube-system/coredns` ConfigMap does not read.
+    #[error(transparent)]
+    Corefile(#[from] CorefileError),
+}
+
 /// A simulated cluster DNS server: CoreDNS's `kubernetes` plugin over a [`Cluster`].
 #[derive(Debug, Clone)]
 pub struct ClusterDns {
@@ -106,6 +126,51 @@ impl ClusterDns {
             config.server_addresses = own_address_in(&cluster);
         }
         Ok(ClusterDns::new(cluster, config))
+    }
+
+    /// A server over the manifests of one YAML or JSON input, configured as
+    /// [`ClusterDns::from_cluster`] configures one: the one-line setup for a test.
+    ///
+    /// ```
+    /// use k8s_dns_sim::ClusterDns;
+    /// use k8s_dns_sim::hickory_proto::rr::RecordType;
+    ///
+    /// let dns = ClusterDns::from_yaml(
+    ///     "apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: web, namespace: default}
+    /// spec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}
+    /// ",
+    /// )?;
+    /// assert_eq!(dns.lookup("web.default.svc.cluster.local", RecordType::A)?.addresses().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`SetupError::Load`] for manifests that do not load, [`SetupError::Corefile`] for an
+    /// embedded Corefile that does not read.
+    pub fn from_yaml(text: &str) -> Result<ClusterDns, SetupError> {
+        Ok(ClusterDns::from_cluster(Cluster::from_yaml(text)?)?)
+    }
+
+    /// A server over the manifests of several files (each a YAML or JSON input, named by its
+    /// path in errors), configured as [`ClusterDns::from_cluster`] configures one.
+    ///
+    /// # Errors
+    /// [`SetupError::Read`] for a file that cannot be read, then as [`ClusterDns::from_yaml`].
+    pub fn from_paths<P: AsRef<std::path::Path>>(
+        paths: impl IntoIterator<Item = P>,
+    ) -> Result<ClusterDns, SetupError> {
+        let mut builder = Cluster::builder();
+        for path in paths {
+            let path = path.as_ref();
+            let text = std::fs::read_to_string(path).map_err(|error| SetupError::Read {
+                path: path.to_owned(),
+                reason: error.to_string(),
+            })?;
+            builder.add_yaml(&path.display().to_string(), &text)?;
+        }
+        Ok(ClusterDns::from_cluster(builder.build()?)?)
     }
 
     /// The cluster.

@@ -1,19 +1,23 @@
-//! Workloads: `apps/v1` StatefulSets, Deployments, ReplicaSets and DaemonSets, and the Pods
-//! their controllers would create.
+//! Workloads: `apps/v1` StatefulSets, Deployments, ReplicaSets and DaemonSets, `v1`
+//! ReplicationControllers and `batch/v1` Jobs, the Pods their controllers would create, and
+//! the Pods of the input that have no `status`, started as a cluster would start them.
 //!
 //! # Why
 //!
 //! Most manifests written for a headless Service are a Service plus a StatefulSet or a
 //! Deployment: no Pods, no EndpointSlices. In a cluster the workload controllers create the
-//! Pods, the kubelet and the CNI give them addresses, and the EndpointSlice controller (see
-//! `crate::controller`) turns them into the endpoints CoreDNS answers from. This module is
-//! the first half of that chain: `expand` turns workloads into the [`Pod`]s their controllers
-//! would create, named as they would name them, Running, Ready unless the user says otherwise,
-//! with deterministic addresses from a pod CIDR.
+//! Pods, the scheduler puts them on nodes, the kubelet and the CNI give them addresses, and the
+//! EndpointSlice controller (see `crate::controller`) turns them into the endpoints CoreDNS
+//! answers from. This module is the first half of that chain: `expand` turns workloads into
+//! the [`Pod`]s their controllers would create, named as they would name them, and starts every
+//! Pod of a namespace that has no status of its own (workload Pods, and input Pods written
+//! without `status`): on a node, Running, Ready unless the user says otherwise, with
+//! deterministic addresses from the node's Pod subnet, or the node's own addresses for
+//! `hostNetwork` Pods.
 //!
 //! The types here hold only what DNS depends on: names, labels, replica counts, the selector's
-//! `matchLabels`, and from the Pod template its labels, `hostname`, `subdomain` and container
-//! ports.
+//! `matchLabels`, and from the Pod template its labels, `hostname`, `subdomain`, node, host
+//! network, container ports and the resolver settings copied into every Pod.
 //!
 //! # How each controller names its Pods (`kubernetes/kubernetes`, `pkg/controller/`)
 //!
@@ -30,23 +34,41 @@
 //! - **ReplicaSet** (`replicaset/replica_set.go`, `manageReplicas`; `controller_utils.go`,
 //!   `GetPodFromTemplate`): `replicas` Pods with `generateName: <replicaset>-`, i.e.
 //!   `<replicaset>-<5 characters>`, labels from the template.
+//! - **ReplicationController** (`replication/replication_controller.go`: the ReplicaSet
+//!   controller run over ReplicationControllers converted to ReplicaSets): the same, its
+//!   plain-map `spec.selector` defaulted to the template's labels (`SetDefaults_ReplicationController`).
 //! - **DaemonSet** (`daemon/daemon_controller.go`, `syncNodes`; `daemon/util`): one Pod per
 //!   node, `generateName: <daemonset>-`, labels from the template plus
 //!   `controller-revision-hash: <hash>` and `pod-template-generation: "1"`.
+//! - **Job** (`job/job_controller.go`, `manageJob`; `job/indexed_job_utils.go`): as many Pods at
+//!   once as `min(parallelism, completions − succeeded)` (`parallelism` for a work-queue Job
+//!   without `completions`; none when suspended or finished), `generateName: <job>-`. An
+//!   `Indexed` Job runs the lowest completion indexes neither completed nor running
+//!   (`firstPendingIndexes`) as `<job>-<index>-<5 characters>` (`podGenerateNameWithIndex`),
+//!   with the label and annotation `batch.kubernetes.io/job-completion-index` and
+//!   `hostname: <job>-<index>`, its template's `subdomain` kept: with a headless Service of
+//!   that name, `<job>-<index>.<subdomain>.<namespace>.svc` names each Pod. The labels the API
+//!   server adds to a Job's template (`job-name`, `controller-uid` and their
+//!   `batch.kubernetes.io/` forms) are added when the Job is loaded.
 //!
 //! # Where the simulator differs, and why
 //!
-//! - Random parts (the five-character suffixes, template hashes) are stable hashes over the
-//!   safe alphabet `bcdfghjklmnpqrstvwxz2456789` instead (see `crate::generated`), so the same
-//!   manifests give the same names. Hash values therefore differ from a real cluster's.
+//! - Random parts (the five-character suffixes, template hashes, a Job's uid when its manifest
+//!   has none) are stable hashes over the safe alphabet `bcdfghjklmnpqrstvwxz2456789` instead
+//!   (see `crate::generated`), so the same manifests give the same names. Hash values therefore
+//!   differ from a real cluster's.
 //! - Pods are `Running` at once, with the `Ready` condition set by
-//!   [`Readiness`](crate::model::Readiness), which the user chooses with the annotations
+//!   [`Readiness`], which the user chooses with the annotations
 //!   [`READY_ANNOTATION`](crate::model::READY_ANNOTATION) and
-//!   [`READY_REPLICAS_ANNOTATION`](crate::model::READY_REPLICAS_ANNOTATION) on the workload.
-//! - Nodes are a list of names ([`WorkloadConfig::nodes`], default one node, `node-1`); Pods
-//!   are placed round-robin (ordinal or creation index modulo the node count) rather than by
-//!   the scheduler.
-//! - Addresses come from [`PodCidrs`]: see that type and the `ipam` module.
+//!   [`READY_REPLICAS_ANNOTATION`](crate::model::READY_REPLICAS_ANNOTATION) on the workload
+//!   (or the first on a Pod without `status`). Job Pods run and never complete.
+//! - Nodes are the input's `v1 Node` objects, or without any the builder's pool
+//!   ([`WorkloadConfig::nodes`], default one node, `node-1`). Workload Pods are placed
+//!   round-robin (ordinal or creation index modulo the node count) and other Pods without
+//!   `spec.nodeName` by a hash of their name, rather than by the scheduler. A Pod bound to a
+//!   node that does not exist stays Pending without an address, as no kubelet runs it.
+//! - Addresses come from [`PodCidrs`] and the nodes' Pod subnets: see that type and the
+//!   `ipam` module.
 //!
 //! # Pods the input already has
 //!
@@ -55,27 +77,39 @@
 //!
 //! - a StatefulSet owns the Pod named `<name>-<ordinal>` in its namespace (`isMemberOf`,
 //!   `getParentNameAndOrdinal`): that ordinal is not created again;
-//! - a ReplicaSet counts the active input Pods (not `Succeeded`/`Failed`, not terminating;
-//!   `FilterActivePods`) in its namespace that match its selector, as it adopts orphans
-//!   (`ClaimPods`), and creates only the rest;
+//! - a ReplicaSet (or ReplicationController) counts the active input Pods (not
+//!   `Succeeded`/`Failed`, not terminating; `FilterActivePods`) in its namespace that match its
+//!   selector, as it adopts orphans (`ClaimPods`), and creates only the rest;
 //! - a Deployment adopts the input ReplicaSets in its namespace whose labels match its
 //!   selector (`getReplicaSetsForDeployment`): when there is one, the Deployment creates no
 //!   ReplicaSet of its own (those ReplicaSets expand as usual). Without one, active input Pods
 //!   that match its selector and carry a `pod-template-hash` label count toward its replicas
 //!   (they belong to a ReplicaSet of it that the input left out);
-//! - a DaemonSet skips a node that already runs an active input Pod matching its selector.
+//! - a DaemonSet skips a node that already runs an active input Pod matching its selector;
+//! - a Job counts the active input Pods matching its selector toward the Pods it runs (their
+//!   completion indexes, for an Indexed Job), and its `Succeeded` ones, like its
+//!   `status.succeeded` and `status.completedIndexes`, as completions.
 //!
-//! Input Pods are never removed or changed, even when there are more than `replicas`.
+//! Input Pods are never removed, even when there are more than `replicas`; those without a
+//! `status` are started (see above), the others kept as they are.
 
 pub(crate) mod ipam;
+pub(crate) mod nodes;
+mod planner;
 
-use std::collections::{BTreeSet, HashSet};
-use std::net::IpAddr;
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 pub use ipam::PodCidrs;
 
 use crate::generated;
-use crate::model::{ObjectMeta, Pod, PodPhase, PodTemplate, Selector, Workload, WorkloadSpec};
+use crate::model::{
+    IpFamily, Pod, PodPhase, PodStatusSource, PodTemplate, Readiness, Workload, WorkloadSpec,
+};
+use nodes::NodeSet;
+use planner::Planner;
 
 /// The label the StatefulSet controller puts on each Pod with its name.
 pub const STATEFULSET_POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -115,18 +149,38 @@ fn template_hash(template: &PodTemplate) -> String {
             port.protocol
         ));
     }
+    // Fields added later are hashed only when set, so the hashes of templates without them
+    // stay what they were.
+    if let Some(node) = &template.node_name {
+        text.push_str("|node=");
+        text.push_str(node);
+    }
+    if template.host_network {
+        text.push_str("|hostNetwork");
+    }
     generated::safe_encode(generated::fnv1a32(&[&text]))
 }
 
-/// Where workload Pods run and which addresses they get.
+/// Where Pods run when the input has no `v1 Node`, and which addresses Pods get.
+///
+/// Without Node objects the cluster has the nodes of [`WorkloadConfig::nodes`] (default one,
+/// `node-1`), whose addresses come from [`WorkloadConfig::node_addresses`] (default
+/// `172.18.0.0/16`, and `fc00:f853:ccd:e793::/64` for IPv6: kind's Docker network, so `node-1`
+/// is `172.18.0.2` as a one-node kind cluster's node is). With Node objects, those are the
+/// nodes, with their own addresses and Pod subnets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WorkloadConfig {
     /// The pod CIDRs (default: IPv4 `10.244.0.0/16` only).
     pub pod_cidrs: PodCidrs,
-    /// The nodes, in order (default: one node, `node-1`). Node `i` gets the `i`-th per-node
-    /// subnet of each pod CIDR. With no nodes, Pods have no `nodeName` and DaemonSets no Pods.
+    /// The nodes, in order, when the input has no Node objects (default: one node, `node-1`).
+    /// Node `i` gets the `i`-th per-node subnet of each pod CIDR. With no nodes, Pods have no
+    /// `nodeName` and DaemonSets no Pods.
     pub nodes: Vec<String>,
+    /// The ranges the nodes of [`WorkloadConfig::nodes`] get their addresses from: node `i`
+    /// gets the `i`-th usable address (from `.2`) of the range of each family the pod CIDRs
+    /// have. They are the addresses of `hostNetwork` Pods.
+    pub node_addresses: NodeAddresses,
 }
 
 impl Default for WorkloadConfig {
@@ -134,6 +188,36 @@ impl Default for WorkloadConfig {
         WorkloadConfig {
             pod_cidrs: PodCidrs::default(),
             nodes: vec!["node-1".to_owned()],
+            node_addresses: NodeAddresses::default(),
+        }
+    }
+}
+
+/// The ranges the builder's pool nodes get their addresses from (see
+/// [`WorkloadConfig::node_addresses`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NodeAddresses {
+    /// The IPv4 range (default `172.18.0.0/16`).
+    pub ipv4: Option<Ipv4Net>,
+    /// The IPv6 range (default `fc00:f853:ccd:e793::/64`).
+    pub ipv6: Option<Ipv6Net>,
+}
+
+impl Default for NodeAddresses {
+    fn default() -> Self {
+        NodeAddresses {
+            ipv4: Ipv4Net::new(Ipv4Addr::new(172, 18, 0, 0), 16).ok(),
+            ipv6: Ipv6Net::new(Ipv6Addr::new(0xfc00, 0xf853, 0xccd, 0xe793, 0, 0, 0, 0), 64).ok(),
+        }
+    }
+}
+
+impl NodeAddresses {
+    fn range(&self, family: IpFamily) -> Option<IpNet> {
+        match family {
+            IpFamily::IPv4 => self.ipv4.map(IpNet::V4),
+            IpFamily::IPv6 => self.ipv6.map(IpNet::V6),
         }
     }
 }
@@ -144,6 +228,9 @@ pub(crate) struct Expansion {
     /// The Pods the controllers create, sorted by namespace and name. Input Pods are not
     /// repeated here.
     pub(crate) pods: Vec<Pod>,
+    /// The input Pods without a status of their own, as the simulator runs them (on a node,
+    /// addressed), sorted by namespace and name.
+    pub(crate) started: Vec<Pod>,
     /// The ReplicaSets Deployments create, sorted by namespace and name.
     pub(crate) replica_sets: Vec<Workload>,
     /// Pods left without an address of some family because its range is full, for a
@@ -151,25 +238,42 @@ pub(crate) struct Expansion {
     pub(crate) unaddressed: Vec<(String, String)>,
 }
 
-/// Expands workloads into the Pods their controllers would create.
+/// Expands workloads into the Pods their controllers would create, and starts the input Pods
+/// that have no status of their own.
 ///
-/// `existing` are the Pods the input states (never duplicated, see the module docs);
-/// `is_taken` reports the addresses stated anywhere in the input (Pod IPs, endpoint addresses,
-/// ClusterIPs that fall in a pod CIDR, …), which are never handed out. The Pods of `existing`
-/// are taken too. The result depends only on the arguments, not on their order.
+/// `input` are the Pods the input states (never duplicated, see the module docs): those whose
+/// status is the manifest's are kept, the others ([`Pod::is_simulated`]) are started again
+/// (a Pod started before keeps its readiness; its node and addresses are worked out again,
+/// and come out the same while nothing they depend on changed). `is_taken` reports the
+/// addresses stated anywhere else (Pod IPs, endpoint addresses, ClusterIPs that fall in a pod
+/// CIDR, …), which are never handed out; the addresses of the kept input Pods and of the nodes
+/// are taken too. Addresses are handed out in namespace and name order over every Pod of the
+/// pass, so the result depends only on the arguments, not on their order.
 pub(crate) fn expand(
     workloads: &[&Workload],
-    existing: &[&Pod],
+    input: &[&Pod],
+    nodes: &NodeSet,
     is_taken: &dyn Fn(&IpAddr) -> bool,
     config: &WorkloadConfig,
 ) -> Expansion {
+    let mut input: Vec<&Pod> = input.to_vec();
+    input.sort_by(|a, b| by_identity(a, b));
+    input.dedup_by(|a, b| by_identity(a, b).is_eq());
+    let started: Vec<Pod> = input
+        .iter()
+        .filter(|pod| pod.is_simulated())
+        .map(|pod| start(pod, nodes))
+        .collect();
+    let kept: Vec<&Pod> = input
+        .iter()
+        .copied()
+        .filter(|p| !p.is_simulated())
+        .collect();
+    let existing: Vec<&Pod> = kept.iter().copied().chain(started.iter()).collect();
     let mut planner = Planner {
-        existing,
-        config,
-        names: existing
-            .iter()
-            .map(|p| (p.meta.namespace.clone(), p.meta.name.clone()))
-            .collect(),
+        existing: &existing,
+        nodes,
+        names: input.iter().map(|pod| identity_of(pod)).collect(),
         planned: Vec::new(),
     };
 
@@ -190,8 +294,14 @@ pub(crate) fn expand(
         .copied()
         .filter(|w| matches!(w.spec, WorkloadSpec::ReplicaSet { .. }))
         .collect();
-    let mut replica_sets: Vec<(Workload, u32)> = input_replica_sets
+    let mut replica_sets: Vec<(Workload, u32)> = sorted
         .iter()
+        .filter(|w| {
+            matches!(
+                w.spec,
+                WorkloadSpec::ReplicaSet { .. } | WorkloadSpec::ReplicationController { .. }
+            )
+        })
         .map(|rs| ((*rs).clone(), 0))
         .collect();
     let mut created_replica_sets = Vec::new();
@@ -203,12 +313,8 @@ pub(crate) fn expand(
             replica_sets.push(planned);
         }
     }
-    replica_sets.sort_by(|a, b| {
-        (&a.0.meta.namespace, &a.0.meta.name).cmp(&(&b.0.meta.namespace, &b.0.meta.name))
-    });
-    replica_sets.dedup_by(|a, b| {
-        a.0.meta.namespace == b.0.meta.namespace && a.0.meta.name == b.0.meta.name
-    });
+    replica_sets.sort_by(|a, b| identity(&a.0).cmp(&identity(&b.0)));
+    replica_sets.dedup_by(|a, b| identity(&a.0) == identity(&b.0));
 
     for workload in &sorted {
         match &workload.spec {
@@ -218,255 +324,107 @@ pub(crate) fn expand(
                 ordinals_start,
             } => planner.stateful_set(workload, *replicas, service_name, *ordinals_start),
             WorkloadSpec::DaemonSet => planner.daemon_set(workload),
-            WorkloadSpec::Deployment { .. } | WorkloadSpec::ReplicaSet { .. } => {}
+            WorkloadSpec::Job(spec) => planner.job(workload, spec),
+            WorkloadSpec::Deployment { .. }
+            | WorkloadSpec::ReplicaSet { .. }
+            | WorkloadSpec::ReplicationController { .. } => {}
         }
     }
     for (rs, already) in &replica_sets {
         planner.replica_set(rs, *already);
     }
 
-    // Addresses, in name order so that collisions resolve the same way every time.
-    let mut pods = planner.planned;
-    pods.sort_by(|a, b| {
-        (&a.pod.meta.namespace, &a.pod.meta.name).cmp(&(&b.pod.meta.namespace, &b.pod.meta.name))
-    });
-    let taken: HashSet<IpAddr> = existing
+    // Addresses, in name order over every Pod of the pass, so that collisions resolve the same
+    // way every time.
+    let made = planner.planned;
+    let mut pods: Vec<(bool, Pod)> = made
+        .into_iter()
+        .map(|pod| (false, pod))
+        .chain(started.into_iter().map(|pod| (true, pod)))
+        .collect();
+    pods.sort_by(|a, b| by_identity(&a.1, &b.1));
+    let taken: HashSet<IpAddr> = kept
         .iter()
         .flat_map(|p| p.pod_ips.iter().copied())
+        .chain(nodes.iter().flat_map(|node| node.host_ips.iter().copied()))
         .collect();
     let mut allocator = ipam::PodIpAllocator::new(&config.pod_cidrs, taken, is_taken);
-    let families = config.pod_cidrs.families().len();
     let mut unaddressed = Vec::new();
-    let pods = pods
-        .into_iter()
-        .map(|mut planned| {
-            planned.pod.pod_ips = allocator.allocate(
-                &planned.pod.meta.namespace,
-                &planned.pod.meta.name,
-                planned.node_index,
-            );
-            if planned.pod.pod_ips.len() < families {
-                unaddressed.push((
-                    planned.pod.meta.namespace.clone(),
-                    planned.pod.meta.name.clone(),
-                ));
+    let mut expansion = Expansion::default();
+    for (is_input, mut pod) in pods {
+        if pod.phase == Some(PodPhase::Running) {
+            let node = pod.node_name.as_deref().and_then(|name| nodes.get(name));
+            if pod.host_network {
+                pod.pod_ips = node.map(|node| node.host_ips.clone()).unwrap_or_default();
+            } else {
+                let (index, stated) = node.map_or((0, &[][..]), |n| (n.index, &n.pod_cidrs[..]));
+                let (namespace, name) = (&pod.meta.namespace, &pod.meta.name);
+                pod.pod_ips = allocator.allocate(namespace, name, index, stated);
+                let families = if stated.is_empty() {
+                    config.pod_cidrs.families().len()
+                } else {
+                    stated.len()
+                };
+                if pod.pod_ips.len() < families {
+                    unaddressed.push(identity_of(&pod));
+                }
             }
-            planned.pod
-        })
-        .collect();
-
-    created_replica_sets
-        .sort_by(|a, b| (&a.meta.namespace, &a.meta.name).cmp(&(&b.meta.namespace, &b.meta.name)));
-    Expansion {
-        pods,
-        replica_sets: created_replica_sets,
-        unaddressed,
+        }
+        if is_input {
+            expansion.started.push(pod);
+        } else {
+            expansion.pods.push(pod);
+        }
     }
+
+    created_replica_sets.sort_by(|a, b| identity(a).cmp(&identity(b)));
+    expansion.replica_sets = created_replica_sets;
+    expansion.unaddressed = unaddressed;
+    expansion
 }
 
-/// A Pod to create, and the node it runs on (for its subnet).
-struct Planned {
-    pod: Pod,
-    node_index: usize,
+/// Pods in namespace and name order.
+fn by_identity(a: &Pod, b: &Pod) -> std::cmp::Ordering {
+    (&a.meta.namespace, &a.meta.name).cmp(&(&b.meta.namespace, &b.meta.name))
 }
 
-struct Planner<'a> {
-    existing: &'a [&'a Pod],
-    config: &'a WorkloadConfig,
-    /// Every Pod name in use, input and planned: `(namespace, name)`.
-    names: BTreeSet<(String, String)>,
-    planned: Vec<Planned>,
+/// `(namespace, name)` of a Pod.
+fn identity_of(pod: &Pod) -> (String, String) {
+    (pod.meta.namespace.clone(), pod.meta.name.clone())
 }
 
-/// `IsPodActive` (`pkg/controller/controller_utils.go`): not terminal, not terminating.
-fn is_active(pod: &Pod) -> bool {
-    !matches!(pod.phase, Some(PodPhase::Succeeded | PodPhase::Failed)) && !pod.terminating
-}
-
-impl Planner<'_> {
-    /// Active input Pods of `namespace` matching a non-empty `selector`.
-    fn matching(&self, namespace: &str, selector: &Selector) -> Vec<&Pod> {
-        if selector.is_empty() {
-            return Vec::new();
-        }
-        self.existing
-            .iter()
-            .copied()
-            .filter(|p| p.meta.namespace == namespace && is_active(p))
-            .filter(|p| selector.matches(&p.meta.labels))
-            .collect()
+/// An input Pod without a status of its own, as the scheduler and the kubelet would run it:
+/// on its `spec.nodeName`, or on a node chosen by a hash of its name; Running, Ready unless
+/// the `k8s-dns-sim.io/ready` annotation (or a readiness it was given since) says otherwise.
+/// Bound to a node that does not exist, it stays Pending. Its addresses are handed out later.
+fn start(input: &Pod, nodes: &NodeSet) -> Pod {
+    let mut pod = input.clone();
+    let chose_node = match input.status_source {
+        PodStatusSource::Simulated { chose_node } => chose_node,
+        _ => input.node_name.is_none(),
+    };
+    if chose_node {
+        pod.node_name = nodes
+            .choose(&pod.meta.namespace, &pod.meta.name)
+            .map(|node| node.name.clone());
     }
-
-    fn node(&self, index: u64) -> (Option<String>, usize) {
-        let count = self.config.nodes.len();
-        if count == 0 {
-            return (None, 0);
-        }
-        let i = (index % count as u64) as usize;
-        (self.config.nodes.get(i).cloned(), i)
+    pod.pod_ips.clear();
+    let runs = pod
+        .node_name
+        .as_deref()
+        .is_none_or(|name| nodes.get(name).is_some());
+    if !runs {
+        pod.phase = Some(PodPhase::Pending);
+        pod.status_source = PodStatusSource::Unstarted;
+        return pod;
     }
-
-    fn push(&mut self, pod: Pod, node_index: usize) {
-        self.names
-            .insert((pod.meta.namespace.clone(), pod.meta.name.clone()));
-        self.planned.push(Planned { pod, node_index });
+    if pod.ready.is_none() {
+        let readiness = Readiness::from_annotations(&pod.meta.annotations).unwrap_or_default();
+        pod.ready = Some(readiness.is_ready(0));
     }
-
-    /// A Pod of `workload`'s template, Running, with the given name and labels, Ready as the
-    /// workload says for the Pod at `index`.
-    fn pod(workload: &Workload, meta: ObjectMeta, index: u64, node: Option<String>) -> Pod {
-        let template = &workload.template;
-        Pod {
-            meta,
-            hostname: template.hostname.clone().filter(|h| !h.is_empty()),
-            subdomain: template.subdomain.clone().filter(|s| !s.is_empty()),
-            node_name: node,
-            container_ports: template.container_ports.clone(),
-            phase: Some(PodPhase::Running),
-            pod_ips: Vec::new(),
-            ready: Some(workload.readiness.is_ready(index)),
-            terminating: false,
-        }
-    }
-
-    /// A free `generateName`-style name `<owner>-<5 chars>` in `namespace`.
-    fn generated_name(&self, namespace: &str, owner: &str, index: u64) -> String {
-        let prefix = generated::generate_name_prefix(owner);
-        let index = index.to_string();
-        let mut attempt = 0u64;
-        loop {
-            let attempt_text = attempt.to_string();
-            let name = format!(
-                "{prefix}{}",
-                generated::suffix(&[namespace, owner, &index, &attempt_text])
-            );
-            if !self.names.contains(&(namespace.to_owned(), name.clone())) {
-                return name;
-            }
-            attempt += 1;
-        }
-    }
-
-    /// `newStatefulSetPod` for each missing ordinal.
-    fn stateful_set(
-        &mut self,
-        set: &Workload,
-        replicas: u32,
-        service_name: &Option<String>,
-        ordinals_start: u32,
-    ) {
-        let namespace = set.meta.namespace.as_str();
-        let revision = format!("{}-{}", set.meta.name, template_hash(&set.template));
-        for i in 0..u64::from(replicas) {
-            let ordinal = u64::from(ordinals_start) + i;
-            let name = format!("{}-{ordinal}", set.meta.name);
-            if self.names.contains(&(namespace.to_owned(), name.clone())) {
-                continue; // the input has it: the StatefulSet owns it
-            }
-            let mut meta = ObjectMeta::new(namespace, &name);
-            meta.labels = set.template.labels.clone();
-            meta.labels
-                .insert(STATEFULSET_POD_NAME_LABEL.to_owned(), name.clone());
-            meta.labels
-                .insert(POD_INDEX_LABEL.to_owned(), ordinal.to_string());
-            meta.labels
-                .insert(CONTROLLER_REVISION_HASH_LABEL.to_owned(), revision.clone());
-            let (node, node_index) = self.node(ordinal);
-            let mut pod = Self::pod(set, meta, i, node);
-            // initIdentity overrides whatever the template says.
-            pod.hostname = Some(name);
-            pod.subdomain = service_name.clone().filter(|s| !s.is_empty());
-            self.push(pod, node_index);
-        }
-    }
-
-    /// `getNewReplicaSet`: the ReplicaSet a Deployment creates, with how many of its Pods the
-    /// input already has; `None` when it adopts an input ReplicaSet.
-    fn replica_set_for(
-        &self,
-        deployment: &Workload,
-        replicas: u32,
-        input: &[&Workload],
-    ) -> Option<(Workload, u32)> {
-        let namespace = deployment.meta.namespace.as_str();
-        let adopts = !deployment.selector.is_empty()
-            && input.iter().any(|rs| {
-                rs.meta.namespace == namespace && deployment.selector.matches(&rs.meta.labels)
-            });
-        if adopts {
-            return None;
-        }
-        let hash = template_hash(&deployment.template);
-        let name = format!("{}-{hash}", deployment.meta.name);
-        if input
-            .iter()
-            .any(|rs| rs.meta.namespace == namespace && rs.meta.name == name)
-        {
-            return None;
-        }
-        let mut replica_set =
-            Workload::new(WorkloadSpec::ReplicaSet { replicas }, namespace, &name);
-        replica_set.template = deployment.template.clone();
-        replica_set
-            .template
-            .labels
-            .insert(POD_TEMPLATE_HASH_LABEL.to_owned(), hash.clone());
-        replica_set.selector = deployment.selector.clone();
-        replica_set
-            .selector
-            .insert(POD_TEMPLATE_HASH_LABEL.to_owned(), hash);
-        replica_set.meta.labels = replica_set.template.labels.clone();
-        replica_set.readiness = deployment.readiness;
-        let already = self
-            .matching(namespace, &deployment.selector)
-            .iter()
-            .filter(|p| p.meta.labels.contains_key(POD_TEMPLATE_HASH_LABEL))
-            .count();
-        Some((replica_set, u32::try_from(already).unwrap_or(u32::MAX)))
-    }
-
-    /// `manageReplicas`: create the Pods the ReplicaSet lacks.
-    fn replica_set(&mut self, rs: &Workload, already: u32) {
-        let namespace = rs.meta.namespace.as_str();
-        let adopted =
-            u32::try_from(self.matching(namespace, &rs.selector).len()).unwrap_or(u32::MAX);
-        let replicas = rs.replicas().unwrap_or(0);
-        let missing = replicas.saturating_sub(adopted.saturating_add(already));
-        for index in 0..u64::from(missing) {
-            let name = self.generated_name(namespace, &rs.meta.name, index);
-            let mut meta = ObjectMeta::new(namespace, &name);
-            meta.labels = rs.template.labels.clone();
-            let (node, node_index) = self.node(index);
-            let pod = Self::pod(rs, meta, index, node);
-            self.push(pod, node_index);
-        }
-    }
-
-    /// `syncNodes`: one Pod per node that has none.
-    fn daemon_set(&mut self, set: &Workload) {
-        let namespace = set.meta.namespace.as_str();
-        let hash = template_hash(&set.template);
-        let nodes = self.config.nodes.clone();
-        for (index, node) in nodes.iter().enumerate() {
-            let covered = self
-                .matching(namespace, &set.selector)
-                .iter()
-                .any(|p| p.node_name.as_deref() == Some(node.as_str()));
-            if covered {
-                continue;
-            }
-            let index = index as u64;
-            let name = self.generated_name(namespace, &set.meta.name, index);
-            let mut meta = ObjectMeta::new(namespace, &name);
-            meta.labels = set.template.labels.clone();
-            meta.labels
-                .insert(CONTROLLER_REVISION_HASH_LABEL.to_owned(), hash.clone());
-            meta.labels
-                .insert(POD_TEMPLATE_GENERATION_LABEL.to_owned(), "1".to_owned());
-            let pod = Self::pod(set, meta, index, Some(node.clone()));
-            self.push(pod, index as usize);
-        }
-    }
+    pod.phase = Some(PodPhase::Running);
+    pod.status_source = PodStatusSource::Simulated { chose_node };
+    pod
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ const MANIFESTS: &[&str] = &[
     include_str!("../fixtures/broken/service-port-out-of-range.yaml"),
     include_str!("../fixtures/broken/slice-ipv6-in-ipv4.yaml"),
     include_str!("../fixtures/broken/headless-nodeport.yaml"),
+    include_str!("../fixtures/nodes-hostnetwork.yaml"),
+    include_str!("../fixtures/jobs.yaml"),
     "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n  spec:\n    clusterIPs: [None]\n    ports:\n    - {port: 80, targetPort: http}\n- kind: Pod\n  apiVersion: v1\n  metadata:\n    name: p\n  status:\n    podIPs:\n    - ip: 10.0.0.1\n...\n%YAML 1.2\n--- &a\nb: *a\n",
     "apiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata: {name: db, namespace: shop}\nspec:\n  type: ClusterSetIP\n  ips: [10.0.0.1, \"fd00::1\"]\n  ports:\n  - {name: sql, protocol: TCP, port: 5432, appProtocol: postgresql}\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: db-east\n  namespace: shop\n  labels:\n    multicluster.kubernetes.io/service-name: db\n    multicluster.kubernetes.io/source-cluster: east\naddressType: IPv4\nendpoints:\n- addresses: [10.1.0.5]\n  hostname: db-0\n",
     "{\"apiVersion\": \"v1\", \"kind\": \"ServiceList\", \"items\": [{\"metadata\": {\"name\": \"x\"}, \"spec\": {\"ports\": [{\"port\": 1}]}}]}\n",
@@ -52,6 +54,9 @@ proptest! {
             "#", "\t", "- port: 99999\n", "addressType: IPv4\n", "endpoints:\n", "é", "\r\n",
             "<<: *a\n", "<<: [*a, *b]\n", "&b ", "\u{feff}", "\0", "\u{85}", "{}", "}{", "|\n",
             "labels:\n", "selector: {app: 1}\n", "\"k\": ", "!!str ", "? ",
+            "kind: Pod\n", "kind: Node\n", "kind: Job\n", "apiVersion: batch/v1\n",
+            "hostNetwork: true\n", "nodeName: n\n", "dnsPolicy: None\n", "completionMode: Indexed\n",
+            "podCIDRs: [10.0.0.0/24, 10.1.0.0/24]\n", "dnsConfig:\n", "parallelism: -1\n",
         ]),
         0..60,
     )) {

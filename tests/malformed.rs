@@ -46,6 +46,9 @@ const EVERY_OBJECT_KIND: &[&str] = &[
     "ReplicaSet",
     "DaemonSet",
     "ConfigMap",
+    "Node",
+    "ReplicationController",
+    "Job",
 ];
 
 /// One case of the table: the file, the builder option it needs, the errors it must give.

@@ -20,6 +20,26 @@ fn readme_snippet_1() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 #[test]
+fn readme_snippet_in_a_test() -> Result<(), Box<dyn std::error::Error>> {
+    use k8s_dns_sim::ClusterDns;
+    use k8s_dns_sim::hickory_proto::rr::RecordType;
+
+    let dns = ClusterDns::from_yaml(
+        "apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {clusterIP: 10.96.0.20, ports: [{name: http, port: 80}]}
+",
+    )?;
+    dns.assert_resolves_in("shop", "web", ["10.96.0.20"]);
+    let srv = dns
+        .lookup("_http._tcp.web.shop.svc.cluster.local", RecordType::SRV)?
+        .srv();
+    assert_eq!(srv[0].port, 80);
+    Ok(())
+}
+
+#[test]
 fn readme_snippet_2() -> Result<(), Box<dyn std::error::Error>> {
     use k8s_dns_sim::hickory_proto::rr::RecordType;
     use k8s_dns_sim::{Change, Cluster, ClusterDns, Config, Kind, Outcome};

@@ -310,7 +310,7 @@ fn a_change_is_checked_like_the_api_server_checks_the_object_it_makes() {
         [
             "change 0: Service default/web: expected a reference to a Pod, found one to a Service",
             "change 1: DaemonSet default/agent: expected a reference to a StatefulSet, \
-             Deployment or ReplicaSet, found one to a DaemonSet",
+             Deployment, ReplicaSet or ReplicationController, found one to a DaemonSet",
             "change 2: Service default/web: spec.externalName: expected a DNS-1123 subdomain, \
              optionally with one trailing dot, found \"Not_A.Subdomain\"",
         ]

@@ -29,6 +29,7 @@ pub(crate) mod names;
 mod question;
 mod reverse;
 mod srv;
+mod views;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, Record, RecordType};
@@ -36,6 +37,7 @@ use hickory_proto::rr::{Name, Record, RecordType};
 pub(crate) use question::Zone;
 pub(crate) use reverse::is_reverse_zone;
 pub(crate) use srv::srv_weight;
+pub use views::SrvTarget;
 
 use crate::cluster::Cluster;
 use crate::config::KubernetesConfig;

@@ -20,6 +20,7 @@ pub(super) fn diagnose(cluster: &Cluster) -> Vec<Diagnostic> {
     endpoints(cluster, &mut diagnostics);
     slices(cluster, &mut diagnostics);
     imports(cluster, &mut diagnostics);
+    pods(cluster, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             let location = &d.location;
@@ -135,10 +136,11 @@ fn disagreement_with_pods(cluster: &Cluster, service: &ClusterService) -> Option
     if !service.cluster_ips().is_empty() {
         defaulted.cluster_ip = crate::model::ClusterIpSpec::Ips(service.cluster_ips().to_vec());
     }
-    let derived = controller::endpoint_slices_for(
+    let derived = controller::endpoint_slices_with_nodes(
         &defaulted,
         &pods,
         controller::DEFAULT_MAX_ENDPOINTS_PER_SLICE,
+        &|node| cluster.lookup_node(node),
     );
     controller::slice_disagreement(&derived, &loaded)
         .map(|detail| DiagnosticKind::SlicesDisagreeWithPods { detail })
@@ -285,5 +287,44 @@ fn imports(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
             let reference = ObjectRef::namespaced(Kind::ServiceImport, &meta.namespace, &meta.name);
             push(diagnostics, reference, import.location(), kind);
         }
+    }
+}
+
+/// Pods on a node the cluster does not have, and `hostNetwork` Pods whose node has no address.
+/// With Node objects every Pod is checked; without, only the Pods the simulator starts (a
+/// dump's Pods name the nodes of the cluster it came from, which the input does not hold).
+fn pods(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
+    let nodes = cluster.node_set();
+    if nodes.len() == 0 {
+        return;
+    }
+    for pod in cluster.pods() {
+        let Some(name) = pod.node_name.as_deref() else {
+            continue;
+        };
+        if !nodes.is_loaded() && !pod.is_simulated() {
+            continue;
+        }
+        let object = ObjectRef::namespaced(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
+        let key = super::key(&pod.meta.namespace, &pod.meta.name);
+        let location = cluster
+            .objects
+            .pods
+            .get(&key)
+            .map(|source| source.location.clone())
+            .unwrap_or_default();
+        let kind = match nodes.get(name) {
+            None => DiagnosticKind::PodOnMissingNode {
+                node: name.to_owned(),
+                nodes_loaded: nodes.is_loaded(),
+            },
+            Some(node) if pod.host_network && node.host_ips.is_empty() => {
+                DiagnosticKind::HostNetworkPodWithoutNodeAddress {
+                    node: name.to_owned(),
+                }
+            }
+            Some(_) => continue,
+        };
+        push(diagnostics, object, &location, kind);
     }
 }

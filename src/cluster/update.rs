@@ -49,7 +49,8 @@ pub enum Change {
     /// Delete an object. Deleting a Namespace deletes every object in it, as the namespace
     /// controller does.
     Delete(ObjectRef),
-    /// Set the `Ready` condition of a Pod.
+    /// Set the `Ready` condition of a Pod (a Pod the simulator started keeps it across later
+    /// changes, as its status).
     SetPodReady {
         /// The Pod.
         pod: ObjectRef,
@@ -80,7 +81,7 @@ pub enum Change {
         /// The new type.
         service_type: ServiceType,
     },
-    /// Scale a StatefulSet, Deployment or ReplicaSet (`spec.replicas`).
+    /// Scale a StatefulSet, Deployment, ReplicaSet or ReplicationController (`spec.replicas`).
     Scale {
         /// The workload.
         workload: ObjectRef,
@@ -106,7 +107,7 @@ impl Change {
     }
 
     /// [`Change::Delete`] of the object `kind namespace/name`; `namespace` is not read for a
-    /// cluster-scoped kind (a Namespace).
+    /// cluster-scoped kind (a Namespace, a Node).
     pub fn delete(kind: Kind, namespace: &str, name: &str) -> Change {
         if kind.is_namespaced() {
             Change::Delete(ObjectRef::namespaced(kind, namespace, name))
@@ -293,7 +294,12 @@ impl Cluster {
                 set_service_type(service, service_type)
             }),
             Change::Scale { workload, replicas } => {
-                let scalable = [Kind::StatefulSet, Kind::Deployment, Kind::ReplicaSet];
+                let scalable = [
+                    Kind::StatefulSet,
+                    Kind::Deployment,
+                    Kind::ReplicaSet,
+                    Kind::ReplicationController,
+                ];
                 self.patch(workload, &scalable, |object| {
                     if let Object::Workload(workload) = object {
                         workload.set_replicas(replicas);
@@ -560,9 +566,13 @@ impl Cluster {
                     &source.location,
                 )
             }
-            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+            kind if kind.is_workload() => {
                 let source = self.objects.workloads.get(&key)?;
                 (Object::Workload(source.object.clone()), &source.location)
+            }
+            Kind::Node => {
+                let source = self.objects.nodes.get(&key)?;
+                (Object::Node(source.object.clone()), &source.location)
             }
             _ => return None,
         };

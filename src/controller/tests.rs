@@ -33,21 +33,14 @@ fn service(name: &str, selector: &[(&str, &str)]) -> Service {
 }
 
 fn pod(name: &str, ip: &str) -> Pod {
-    Pod {
-        meta: {
-            let mut meta = ObjectMeta::new("default", name);
-            meta.labels = labels(&[("app", "web")]);
-            meta
-        },
-        hostname: None,
-        subdomain: None,
-        node_name: Some("node-1".to_owned()),
-        container_ports: Vec::new(),
-        phase: Some(PodPhase::Running),
-        pod_ips: ip.split(',').filter_map(|s| s.parse().ok()).collect(),
-        ready: Some(true),
-        terminating: false,
-    }
+    let mut pod = Pod::new("default", name);
+    pod.meta.labels = labels(&[("app", "web")]);
+    pod.node_name = Some("node-1".to_owned());
+    pod.phase = Some(PodPhase::Running);
+    pod.pod_ips = ip.split(',').filter_map(|s| s.parse().ok()).collect();
+    pod.ready = Some(true);
+    pod.status_source = crate::model::PodStatusSource::Manifest;
+    pod
 }
 
 fn web() -> Service {

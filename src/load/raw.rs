@@ -28,6 +28,7 @@ pub(crate) struct RawMeta {
     #[serde(deserialize_with = "string_map")]
     pub annotations: Option<BTreeMap<String, String>>,
     pub deletion_timestamp: Option<serde_yaml::Value>,
+    pub uid: Option<String>,
 }
 
 /// `v1 Service`.
@@ -153,7 +154,7 @@ pub(crate) struct RawPod {
     pub status: Option<RawPodStatus>,
 }
 
-/// `Pod.spec`.
+/// `Pod.spec` (and a Pod template's `spec`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawPodSpec {
@@ -162,6 +163,38 @@ pub(crate) struct RawPodSpec {
     pub node_name: Option<String>,
     pub containers: Option<Vec<RawContainer>>,
     pub init_containers: Option<Vec<RawContainer>>,
+    pub host_network: Option<bool>,
+    pub dns_policy: Option<String>,
+    pub dns_config: Option<RawPodDnsConfig>,
+    pub host_aliases: Option<Vec<RawHostAlias>>,
+    #[serde(rename = "setHostnameAsFQDN")]
+    pub set_hostname_as_fqdn: Option<bool>,
+    pub restart_policy: Option<String>,
+}
+
+/// `Pod.spec.dnsConfig`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
+pub(crate) struct RawPodDnsConfig {
+    pub nameservers: Option<Vec<String>>,
+    pub searches: Option<Vec<String>>,
+    pub options: Option<Vec<RawPodDnsOption>>,
+}
+
+/// An entry of `Pod.spec.dnsConfig.options`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, expecting = "a mapping")]
+pub(crate) struct RawPodDnsOption {
+    pub name: Option<String>,
+    pub value: Option<String>,
+}
+
+/// An entry of `Pod.spec.hostAliases`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, expecting = "a mapping")]
+pub(crate) struct RawHostAlias {
+    pub ip: Option<String>,
+    pub hostnames: Option<Vec<String>>,
 }
 
 /// A container or init container.
@@ -200,13 +233,48 @@ pub(crate) struct RawPodIp {
     pub ip: Option<String>,
 }
 
-/// An entry of `Pod.status.conditions`.
+/// An entry of `status.conditions` (a Pod's, or a Job's).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, expecting = "a mapping")]
 pub(crate) struct RawPodCondition {
     #[serde(rename = "type")]
     pub condition_type: Option<String>,
     pub status: Option<String>,
+}
+
+/// `v1 Node`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, expecting = "a mapping")]
+pub(crate) struct RawNode {
+    pub metadata: Option<RawMeta>,
+    pub spec: Option<RawNodeSpec>,
+    pub status: Option<RawNodeStatus>,
+}
+
+/// `Node.spec`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, expecting = "a mapping")]
+pub(crate) struct RawNodeSpec {
+    #[serde(rename = "podCIDR")]
+    pub pod_cidr: Option<String>,
+    #[serde(rename = "podCIDRs")]
+    pub pod_cidrs: Option<Vec<String>>,
+}
+
+/// `Node.status`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, expecting = "a mapping")]
+pub(crate) struct RawNodeStatus {
+    pub addresses: Option<Vec<RawNodeAddress>>,
+}
+
+/// An entry of `Node.status.addresses`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, expecting = "a mapping")]
+pub(crate) struct RawNodeAddress {
+    #[serde(rename = "type")]
+    pub address_type: Option<String>,
+    pub address: Option<String>,
 }
 
 /// `v1 Namespace`.
@@ -350,6 +418,55 @@ pub(crate) struct RawWorkloadSpec {
     pub template: Option<RawPodTemplate>,
     pub service_name: Option<String>,
     pub ordinals: Option<RawOrdinals>,
+}
+
+/// `v1 ReplicationController`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
+pub(crate) struct RawReplicationController {
+    pub metadata: Option<RawMeta>,
+    pub spec: Option<RawReplicationControllerSpec>,
+}
+
+/// `ReplicationController.spec`: its selector is a plain label map.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
+pub(crate) struct RawReplicationControllerSpec {
+    pub replicas: Option<Int>,
+    #[serde(deserialize_with = "string_map")]
+    pub selector: Option<BTreeMap<String, String>>,
+    pub template: Option<RawPodTemplate>,
+}
+
+/// `batch/v1 Job`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
+pub(crate) struct RawJob {
+    pub metadata: Option<RawMeta>,
+    pub spec: Option<RawJobSpec>,
+    pub status: Option<RawJobStatus>,
+}
+
+/// `Job.spec`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
+pub(crate) struct RawJobSpec {
+    pub parallelism: Option<Int>,
+    pub completions: Option<Int>,
+    pub completion_mode: Option<String>,
+    pub suspend: Option<bool>,
+    pub manual_selector: Option<bool>,
+    pub selector: Option<RawLabelSelector>,
+    pub template: Option<RawPodTemplate>,
+}
+
+/// `Job.status`, as a dump holds it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", expecting = "a mapping")]
+pub(crate) struct RawJobStatus {
+    pub succeeded: Option<Int>,
+    pub completed_indexes: Option<String>,
+    pub conditions: Option<Vec<RawPodCondition>>,
 }
 
 /// A label selector.

@@ -257,7 +257,7 @@ const JSON_LIST: &str = r#"{
         },
         {
             "apiVersion": "batch/v1",
-            "kind": "Job",
+            "kind": "CronJob",
             "metadata": {
                 "name": "web"
             }
@@ -286,7 +286,7 @@ fn json_list_from_kubectl_loads_with_item_lines() {
         vec![SkippedObject {
             location: located(1, Some(1), 28),
             api_version: "batch/v1".to_owned(),
-            kind: "Job".to_owned(),
+            kind: "CronJob".to_owned(),
             namespace: None,
             name: Some("web".to_owned()),
         }]
@@ -579,7 +579,7 @@ metadata: {name: a}
 # nothing here
 ---
 apiVersion: batch/v1
-kind: Job
+kind: CronJob
 metadata: {name: d, namespace: a}
 ...
 apiVersion: v1
@@ -594,7 +594,7 @@ metadata: {name: b}
         vec![SkippedObject {
             location: located(3, None, 8),
             api_version: "batch/v1".to_owned(),
-            kind: "Job".to_owned(),
+            kind: "CronJob".to_owned(),
             namespace: Some("a".to_owned()),
             name: Some("d".to_owned()),
         }]

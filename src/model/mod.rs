@@ -11,15 +11,21 @@
 //! answer or a diagnostic; everything else in a manifest (status conditions of a Service,
 //! `managedFields`, `uid`, container images, …) is accepted by the loader and then dropped.
 
+mod node;
+mod pod;
 mod workload;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 
+pub use node::{Node, NodeAddress, NodeAddressType, ZONE_LABEL};
+pub use pod::{
+    ContainerPort, DnsPolicy, HostAlias, Pod, PodDnsConfig, PodDnsOption, PodPhase, PodStatusSource,
+};
 pub use workload::{
-    PodTemplate, READY_ANNOTATION, READY_REPLICAS_ANNOTATION, Readiness, ReadinessError, Workload,
-    WorkloadSpec,
+    CompletionMode, JOB_COMPLETION_INDEX, JobSpec, PodTemplate, READY_ANNOTATION,
+    READY_REPLICAS_ANNOTATION, Readiness, ReadinessError, Workload, WorkloadSpec,
 };
 
 /// The kinds of object the simulator models.
@@ -50,12 +56,33 @@ pub enum Kind {
     ReplicaSet,
     /// `apps/v1 DaemonSet`, expanded into one Pod per node.
     DaemonSet,
+    /// `v1 Node`: where Pods run, the addresses `hostNetwork` Pods take, and each node's Pod
+    /// subnet.
+    Node,
+    /// `v1 ReplicationController`, expanded into Pods like a ReplicaSet.
+    ReplicationController,
+    /// `batch/v1 Job`, expanded into the Pods it runs at once.
+    Job,
 }
 
 impl Kind {
-    /// Whether objects of this kind live in a namespace (all but Namespace).
+    /// Whether objects of this kind live in a namespace (all but Namespace and Node).
     pub fn is_namespaced(self) -> bool {
-        self != Kind::Namespace
+        !matches!(self, Kind::Namespace | Kind::Node)
+    }
+
+    /// Whether objects of this kind are workloads, expanded into Pods (see
+    /// [`crate::workload`]).
+    pub fn is_workload(self) -> bool {
+        matches!(
+            self,
+            Kind::StatefulSet
+                | Kind::Deployment
+                | Kind::ReplicaSet
+                | Kind::DaemonSet
+                | Kind::ReplicationController
+                | Kind::Job
+        )
     }
 
     /// The `kind` string as written in a manifest.
@@ -72,6 +99,9 @@ impl Kind {
             Kind::Deployment => "Deployment",
             Kind::ReplicaSet => "ReplicaSet",
             Kind::DaemonSet => "DaemonSet",
+            Kind::Node => "Node",
+            Kind::ReplicationController => "ReplicationController",
+            Kind::Job => "Job",
         }
     }
 }
@@ -90,7 +120,7 @@ impl fmt::Display for Kind {
 pub struct ObjectRef {
     /// The object's kind.
     pub kind: Kind,
-    /// The namespace; `None` for cluster-scoped kinds (Namespace).
+    /// The namespace; `None` for cluster-scoped kinds (Namespace, Node).
     pub namespace: Option<String>,
     /// The object's name.
     pub name: String,
@@ -641,59 +671,8 @@ pub struct ServiceImportPort {
 }
 
 // ------------------------------------------------------------------------------------------
-// Pod and Namespace
+// Namespace
 // ------------------------------------------------------------------------------------------
-
-/// A `v1 Pod`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Pod {
-    /// Name, namespace, labels, annotations.
-    pub meta: ObjectMeta,
-    /// `spec.hostname`.
-    pub hostname: Option<String>,
-    /// `spec.subdomain`.
-    pub subdomain: Option<String>,
-    /// `spec.nodeName`.
-    pub node_name: Option<String>,
-    /// Ports declared by the containers (and restartable init containers).
-    pub container_ports: Vec<ContainerPort>,
-    /// `status.phase`.
-    pub phase: Option<PodPhase>,
-    /// `status.podIPs` (or `status.podIP`), primary first.
-    pub pod_ips: Vec<IpAddr>,
-    /// The `Ready` condition in `status.conditions`, if present.
-    pub ready: Option<bool>,
-    /// Whether `metadata.deletionTimestamp` is set.
-    pub terminating: bool,
-}
-
-/// A container port of a Pod.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ContainerPort {
-    /// `name`.
-    pub name: Option<String>,
-    /// `containerPort`.
-    pub port: u16,
-    /// `protocol`, defaulted to TCP.
-    pub protocol: Protocol,
-}
-
-/// `status.phase` of a Pod.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PodPhase {
-    /// `Pending`.
-    Pending,
-    /// `Running`.
-    Running,
-    /// `Succeeded`.
-    Succeeded,
-    /// `Failed`.
-    Failed,
-    /// `Unknown`.
-    Unknown,
-}
 
 /// A `v1 Namespace`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -719,8 +698,10 @@ pub enum Object {
     Namespace(Namespace),
     /// A ServiceImport.
     ServiceImport(ServiceImport),
-    /// A StatefulSet, Deployment, ReplicaSet or DaemonSet.
+    /// A StatefulSet, Deployment, ReplicaSet, DaemonSet, ReplicationController or Job.
     Workload(Workload),
+    /// A Node.
+    Node(Node),
 }
 
 impl Object {
@@ -734,6 +715,7 @@ impl Object {
             Object::Namespace(o) => &o.meta,
             Object::ServiceImport(o) => &o.meta,
             Object::Workload(o) => &o.meta,
+            Object::Node(o) => &o.meta,
         }
     }
 
@@ -747,15 +729,18 @@ impl Object {
             Object::Namespace(_) => Kind::Namespace,
             Object::ServiceImport(_) => Kind::ServiceImport,
             Object::Workload(o) => o.kind(),
+            Object::Node(_) => Kind::Node,
         }
     }
 
     /// The object's identity.
     pub fn object_ref(&self) -> ObjectRef {
         let meta = self.meta();
-        match self {
-            Object::Namespace(_) => ObjectRef::cluster_scoped(Kind::Namespace, &meta.name),
-            _ => ObjectRef::namespaced(self.kind(), &meta.namespace, &meta.name),
+        let kind = self.kind();
+        if kind.is_namespaced() {
+            ObjectRef::namespaced(kind, &meta.namespace, &meta.name)
+        } else {
+            ObjectRef::cluster_scoped(kind, &meta.name)
         }
     }
 }

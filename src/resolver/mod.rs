@@ -65,6 +65,7 @@
 //! `exchange` (queries on the wire), `glibc`, `musl`, `go` (each library's walk), `sort` (the
 //! address order) and `result`.
 
+mod assertions;
 mod conf;
 mod exchange;
 mod glibc;

@@ -126,23 +126,34 @@ impl<'a> PodIpAllocator<'a> {
         }
     }
 
-    /// One address per configured family (primary first) for the Pod `namespace/name` on the
-    /// node at `node_index`; a family whose range is full is left out.
+    /// One address per family for the Pod `namespace/name` on the node at `node_index`, primary
+    /// first; a family whose range is full is left out. A node that states its Pod subnets
+    /// (`stated`, a Node's `spec.podCIDRs`) gives addresses from them, in their order, and
+    /// only of their families; otherwise the node's subnet of each configured pod CIDR is used.
     pub(crate) fn allocate(
         &mut self,
         namespace: &str,
         name: &str,
         node_index: usize,
+        stated: &[IpNet],
     ) -> Vec<IpAddr> {
+        let hash = fnv1a64(&[namespace, name]);
+        let families: Vec<IpFamily> = if stated.is_empty() {
+            self.cidrs.families()
+        } else {
+            stated.iter().map(|net| IpFamily::of(&net.addr())).collect()
+        };
         let mut out = Vec::new();
-        for family in self.cidrs.families() {
-            let Some((range, mask)) = self.cidrs.range(family) else {
-                continue;
-            };
-            let hash = fnv1a64(&[namespace, name]);
-            let ip = node_subnet(range, mask, node_index)
+        for family in families {
+            let range = self.cidrs.range(family);
+            let subnet = stated
+                .iter()
+                .copied()
+                .find(|net| IpFamily::of(&net.addr()) == family)
+                .or_else(|| range.and_then(|(range, mask)| node_subnet(range, mask, node_index)));
+            let ip = subnet
                 .and_then(|subnet| self.pick(subnet, hash))
-                .or_else(|| self.pick(range, hash));
+                .or_else(|| range.and_then(|(range, _)| self.pick(range, hash)));
             out.extend(ip);
         }
         out
@@ -218,18 +229,30 @@ mod tests {
     #[test]
     fn addresses_are_deterministic_inside_the_node_subnet_and_avoid_taken_ones() {
         let cidrs = PodCidrs::dual_stack();
-        let first =
-            PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false).allocate("default", "web-0", 1);
-        let again =
-            PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false).allocate("default", "web-0", 1);
+        let first = PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false).allocate(
+            "default",
+            "web-0",
+            1,
+            &[],
+        );
+        let again = PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false).allocate(
+            "default",
+            "web-0",
+            1,
+            &[],
+        );
         assert_eq!(first, again);
         assert_eq!(first.len(), 2);
         assert!(net("10.244.1.0/24").contains(&first[0]), "{first:?}");
         assert!(net("fd00:10:244:1::/64").contains(&first[1]), "{first:?}");
 
         let taken: HashSet<IpAddr> = first.iter().copied().collect();
-        let moved =
-            PodIpAllocator::new(&cidrs, taken.clone(), &|_| false).allocate("default", "web-0", 1);
+        let moved = PodIpAllocator::new(&cidrs, taken.clone(), &|_| false).allocate(
+            "default",
+            "web-0",
+            1,
+            &[],
+        );
         assert!(moved.iter().all(|ip| !taken.contains(ip)), "{moved:?}");
     }
 
@@ -243,10 +266,26 @@ mod tests {
         let mut allocator = PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false);
         let mut seen = HashSet::new();
         for i in 0..5 {
-            let ips = allocator.allocate("ns", &format!("p{i}"), 0);
+            let ips = allocator.allocate("ns", &format!("p{i}"), 0, &[]);
             assert_eq!(ips.len(), 1, "pod {i}");
             assert!(seen.insert(ips[0]));
         }
-        assert!(allocator.allocate("ns", "one-too-many", 0).is_empty());
+        assert!(allocator.allocate("ns", "one-too-many", 0, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_node_s_stated_pod_cidrs_give_its_addresses_and_families() {
+        // The CNI's host-local IPAM hands out addresses from the node's spec.podCIDRs, in
+        // their order (primary first); a family the node has no subnet for is not given.
+        let cidrs = PodCidrs::dual_stack();
+        let stated = [net("10.42.7.0/24")];
+        let ips =
+            PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false).allocate("a", "p", 3, &stated);
+        assert_eq!(ips.len(), 1, "{ips:?}");
+        assert!(stated[0].contains(&ips[0]), "{ips:?}");
+        let stated = [net("fd00:42:7::/64"), net("10.42.7.0/24")];
+        let ips =
+            PodIpAllocator::new(&cidrs, HashSet::new(), &|_| false).allocate("a", "p", 3, &stated);
+        assert!(ips[0].is_ipv6() && ips[1].is_ipv4(), "{ips:?}");
     }
 }

@@ -4,12 +4,13 @@
 // Table tests spell their row types out.
 #![allow(clippy::type_complexity)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
 use crate::model::{
     ContainerPort, Protocol, READY_ANNOTATION, READY_REPLICAS_ANNOTATION, Readiness,
 };
+use crate::model::{ObjectMeta, Selector};
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
@@ -77,7 +78,8 @@ fn daemon_set() -> Workload {
 fn run(workloads: &[Workload], existing: &[Pod], config: &WorkloadConfig) -> Expansion {
     let workloads: Vec<&Workload> = workloads.iter().collect();
     let existing: Vec<&Pod> = existing.iter().collect();
-    expand(&workloads, &existing, &|_| false, config)
+    let nodes = nodes::NodeSet::new(&[], config);
+    expand(&workloads, &existing, &nodes, &|_| false, config)
 }
 
 fn names(expansion: &Expansion) -> Vec<&str> {
@@ -89,19 +91,14 @@ fn names(expansion: &Expansion) -> Vec<&str> {
 }
 
 fn input_pod(namespace: &str, name: &str, pod_labels: &[(&str, &str)], ip: &str) -> Pod {
-    let mut meta = ObjectMeta::new(namespace, name);
-    meta.labels = labels(pod_labels);
-    Pod {
-        meta,
-        hostname: None,
-        subdomain: None,
-        node_name: Some("node-1".to_owned()),
-        container_ports: Vec::new(),
-        phase: Some(PodPhase::Running),
-        pod_ips: vec![ip.parse().unwrap()],
-        ready: Some(true),
-        terminating: false,
-    }
+    let mut pod = Pod::new(namespace, name);
+    pod.meta.labels = labels(pod_labels);
+    pod.node_name = Some("node-1".to_owned());
+    pod.phase = Some(PodPhase::Running);
+    pod.pod_ips = vec![ip.parse().unwrap()];
+    pod.ready = Some(true);
+    pod.status_source = crate::model::PodStatusSource::Manifest;
+    pod
 }
 
 fn is_generated(name: &str, prefix: &str) -> bool {
@@ -304,11 +301,13 @@ fn pod_ips_are_deterministic_unique_and_avoid_stated_ones() {
     // Every address the first run chose is now stated by the input: all must move.
     let taken: HashSet<IpAddr> = ips.iter().copied().collect();
     let refs: Vec<&Workload> = workloads.iter().collect();
+    let config = WorkloadConfig::default();
     let second = expand(
         &refs,
         &[],
+        &nodes::NodeSet::new(&[], &config),
         &|ip| taken.contains(ip),
-        &WorkloadConfig::default(),
+        &config,
     );
     assert!(
         second

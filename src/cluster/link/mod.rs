@@ -8,20 +8,28 @@
 //! - an Endpoints object: the Service of its name (mirroring);
 //! - an EndpointSlice: the Service (or ServiceImport) its label names, before and after;
 //! - a Pod: the Services whose selector matches it, before and after, and (for a Pod from the
-//!   input) its namespace's workloads, which may adopt or release it;
-//! - a workload: its namespace's workloads, expanded again;
+//!   input) its namespace's pass, whose workloads may adopt or release it and whose Pods
+//!   without a status of their own are started again around its address;
+//! - a workload: its namespace's pass (its workloads expanded again, its Pods started again);
+//! - a Node: the pass of every namespace that has one (a Pod's node, subnet and host
+//!   addresses depend on the nodes), and the Services selecting the Pods bound to it (an
+//!   endpoint's zone, and whether it is left out for a missing node);
 //! - a Namespace: nothing beyond its own index.
 //!
-//! Addresses handed out (allocated ClusterIPs, workload Pod IPs) stay with their object across
-//! changes, as in a real cluster; a live cluster and a fresh load of its final manifests can
-//! therefore differ in which address a Service or workload Pod got, when a later change states
-//! an address that was handed out, changes a stated ClusterIP to none, or makes two allocations
-//! collide in another order. Everything else agrees (`tests/updates.rs`).
+//! Addresses handed out (allocated ClusterIPs, the Pod IPs of workload Pods and of Pods started
+//! without a status) stay with their object across changes, as in a real cluster; a namespace's
+//! pass hands its Pods' addresses out again in name order, so within a namespace they come out
+//! as a fresh load's. A live cluster and a fresh load of its final manifests can therefore
+//! differ in which address a Service or Pod got, when a later change states an address that was
+//! handed out, changes a stated ClusterIP to none, or makes two allocations (of different
+//! namespaces, or a ClusterIP) collide in another order. Everything else agrees
+//! (`tests/updates.rs`, `tests/pods.rs`).
 //!
 //! Linking a Service drops what it derived before (its ClusterIP ownership, its mirrored
 //! slices and their index entries), then works out its ClusterIPs, its slices and its ready
-//! addresses again (`services`, `slices`); a workload change expands its namespace's workloads
-//! again and applies the difference to their Pods (`workloads`). The cost of a change is
+//! addresses again (`services`, `slices`); a namespace's pass expands its workloads again,
+//! starts its Pods that have no status of their own, and applies the difference to its Pods
+//! (`workloads`). The cost of a change is
 //! therefore the size of the objects it touches, not the size of the cluster: every map is
 //! persistent, so updating one entry copies one path. Every index changes through
 //! [`Index`](super::index::Index)'s methods only.
@@ -37,15 +45,17 @@ use super::index::label_pair;
 use super::{Cluster, Key, Sourced, key};
 use crate::error::{LoadError, LoadErrorKind, LoadErrors, Location};
 use crate::load::LoadedObject;
-use crate::model::{Kind, Object, ObjectRef, Pod};
+use crate::model::{Kind, Object, ObjectRef, Pod, PodStatusSource};
 
 /// What a batch may have affected.
 #[derive(Default)]
 struct Dirty {
     services: BTreeSet<Key>,
     imports: BTreeSet<Key>,
-    /// Namespaces whose workloads must be expanded again.
+    /// Namespaces whose pass must run again (workloads expanded, Pods started).
     workloads: BTreeSet<Key>,
+    /// Nodes added, changed or removed.
+    nodes: BTreeSet<Key>,
 }
 
 impl Dirty {
@@ -80,23 +90,41 @@ impl Cluster {
                 self.replace_loaded_slice(&reference, &old.object, loaded, &mut dirty);
                 continue;
             }
-            if let Object::Pod(pod) = &loaded.object
-                && self.is_generated_key(&reference)
-            {
-                // A workload's Pod changed (its readiness, say): the workload still wants it,
-                // so it is replaced without expanding the workload again.
+            let mut loaded = loaded;
+            if let Object::Pod(pod) = &mut loaded.object {
                 let key = object_key(&reference);
-                self.remove_pod(&key, &mut dirty);
-                self.insert_pod(key, pod.clone(), loaded.location, &mut dirty);
-                continue;
+                let started = matches!(pod.status_source, PodStatusSource::Simulated { .. });
+                if self.is_generated_key(&reference)
+                    || (started && self.objects.pods.contains_key(&key))
+                {
+                    // The status of a Pod the simulator started changed (its readiness, say):
+                    // its owner still wants it where it is, so it is replaced without a pass.
+                    self.remove_pod(&key, &mut dirty);
+                    self.insert_pod(key, pod.clone(), loaded.location, &mut dirty);
+                    continue;
+                }
+                self.keep_status(&key, pod);
             }
             self.remove_object(&reference, &mut dirty);
             self.insert_object(loaded, &mut dirty);
         }
-        let namespaces = std::mem::take(&mut dirty.workloads);
+        let mut namespaces = std::mem::take(&mut dirty.workloads);
+        if !dirty.nodes.is_empty() {
+            namespaces.extend(self.index.namespaces_with_pass());
+            for node in std::mem::take(&mut dirty.nodes) {
+                let pods: Vec<Key> = self.index.pods_by_node.get(&node).cloned().collect();
+                for pod in pods {
+                    if let Some(source) = self.objects.pods.get(&pod).cloned() {
+                        dirty.services.extend(self.selecting(&source.object));
+                    }
+                }
+            }
+        }
         let mut errors = Vec::new();
+        let nodes = (!namespaces.is_empty()).then(|| self.node_set());
         for namespace in &namespaces {
-            if let Err(error) = self.expand_workloads(namespace, &mut dirty) {
+            let Some(nodes) = &nodes else { break };
+            if let Err(error) = self.expand_workloads(namespace, nodes, &mut dirty) {
                 errors.push(*error);
             }
         }
@@ -147,6 +175,20 @@ impl Cluster {
         Ok(())
     }
 
+    /// `kubectl apply` of a Pod without `status` over one the simulator started keeps the status
+    /// it had (status is not part of an apply): its readiness and termination.
+    fn keep_status(&self, key: &Key, pod: &mut Pod) {
+        if pod.status_source != PodStatusSource::Unstarted {
+            return;
+        }
+        if let Some(old) = self.objects.pods.get(key)
+            && old.object.is_simulated()
+        {
+            pod.ready = pod.ready.or(old.object.ready);
+            pod.terminating |= old.object.terminating;
+        }
+    }
+
     /// Whether an object with this identity is loaded.
     pub(crate) fn contains(&self, reference: &ObjectRef) -> bool {
         let key = object_key(reference);
@@ -158,9 +200,8 @@ impl Cluster {
             Kind::Pod => objects.pods.contains_key(&key),
             Kind::Namespace => objects.namespaces.contains_key(&key),
             Kind::ServiceImport => objects.imports.contains_key(&key),
-            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
-                objects.workloads.contains_key(&key)
-            }
+            kind if kind.is_workload() => objects.workloads.contains_key(&key),
+            Kind::Node => objects.nodes.contains_key(&key),
             _ => false,
         }
     }
@@ -193,7 +234,7 @@ impl Cluster {
             Kind::Pod if self.remove_pod(&key, dirty) => {
                 self.workloads_changed(reference.namespace.as_deref(), dirty);
             }
-            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+            kind if kind.is_workload() => {
                 if let Some(source) = self.objects.workloads.get(&key).cloned() {
                     self.objects.workloads.remove_mut(&key);
                     let namespace = &source.object.meta.namespace;
@@ -203,6 +244,10 @@ impl Cluster {
             }
             Kind::Namespace => {
                 self.objects.namespaces.remove_mut(&key);
+            }
+            Kind::Node if self.objects.nodes.contains_key(&key) => {
+                self.objects.nodes.remove_mut(&key);
+                dirty.nodes.insert(key);
             }
             Kind::ServiceImport => {
                 if let Some(source) = self.objects.imports.get(&key).cloned() {
@@ -256,6 +301,12 @@ impl Cluster {
                 self.objects
                     .namespaces
                     .insert_mut(key, Arc::new(Sourced { object, location }));
+            }
+            Object::Node(object) => {
+                self.objects
+                    .nodes
+                    .insert_mut(key.clone(), Arc::new(Sourced { object, location }));
+                dirty.nodes.insert(key);
             }
             Object::ServiceImport(object) => {
                 self.index.count_in_namespace(&object.meta.namespace, true);
@@ -328,10 +379,9 @@ impl Cluster {
 /// which share one map, are prefixed with their kind.
 pub(crate) fn object_key(reference: &ObjectRef) -> Key {
     match (&reference.namespace, reference.kind) {
-        (
-            Some(namespace),
-            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet,
-        ) => format!("{} {namespace}/{}", reference.kind, reference.name).into(),
+        (Some(namespace), kind) if kind.is_workload() => {
+            format!("{} {namespace}/{}", reference.kind, reference.name).into()
+        }
         (Some(namespace), _) => key(namespace, &reference.name),
         (None, _) => reference.name.as_str().into(),
     }

@@ -173,10 +173,11 @@ impl Cluster {
             .filter_map(|pod| self.objects.pods.get(pod).cloned())
             .collect();
         let pods: Vec<&Pod> = members.iter().map(|source| &source.object).collect();
-        let derived = controller::endpoint_slices_for(
+        let derived = controller::endpoint_slices_with_nodes(
             &service,
             &pods,
             controller::DEFAULT_MAX_ENDPOINTS_PER_SLICE,
+            &|node| self.lookup_node(node),
         );
         derived
             .into_iter()

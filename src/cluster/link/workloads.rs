@@ -1,8 +1,8 @@
-//! Workloads expanded into Pods, incrementally: a change to a namespace's workloads (or to an
-//! input Pod they may adopt) expands that namespace's workloads again and applies the
-//! difference to its Pods.
+//! A namespace's pass, incrementally: a change to a namespace's workloads, to an input Pod,
+//! or to the nodes expands that namespace's workloads again, starts its Pods that have no
+//! status of their own again, and applies the difference to its Pods.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use super::super::{Cluster, Key, Set, Sourced, key};
 use super::{Dirty, object_key};
 use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{ObjectRef, Pod, Workload};
-use crate::workload;
+use crate::workload::{self, nodes::NodeSet};
 
 impl Cluster {
     /// Whether a Pod was made by a workload.
@@ -24,18 +24,20 @@ impl Cluster {
             .is_some_and(|pods| pods.contains(&object_key(reference)))
     }
 
-    /// An input Pod changed in `namespace`: its workloads may adopt or release it.
+    /// An input Pod changed in `namespace`: its workloads may adopt or release it, and the
+    /// Pods the simulator starts there are addressed around it.
     pub(super) fn workloads_changed(&self, namespace: Option<&str>, dirty: &mut Dirty) {
         if let Some(namespace) = namespace
-            && self.index.workloads_by_namespace.contains_key(namespace)
+            && self.index.has_pass(namespace)
         {
             dirty.workloads.insert(namespace.into());
         }
     }
 
-    /// Expands the workloads of a namespace again and applies the difference to its Pods:
-    /// Pods that stay the same are not touched, so a change costs the namespace's workload
-    /// Pods, not the cluster.
+    /// The pass of a namespace: expands its workloads again, starts its input Pods that have
+    /// no status of their own again, and applies the difference to its Pods. Pods that stay
+    /// the same are not touched, so a change costs the namespace's simulated Pods, not the
+    /// cluster.
     ///
     /// # Errors
     /// A workload that asks for more Pods than [`ObjectLimits`](crate::ObjectLimits) allow, one
@@ -43,6 +45,7 @@ impl Cluster {
     pub(super) fn expand_workloads(
         &mut self,
         namespace: &Key,
+        nodes: &NodeSet,
         dirty: &mut Dirty,
     ) -> Result<(), Box<LoadError>> {
         let old: Set<Key> = self
@@ -57,7 +60,7 @@ impl Cluster {
             .get(namespace)
             .filter_map(|key| self.objects.workloads.get(key).cloned())
             .collect();
-        self.check_pod_limits(&workloads, old.size())?;
+        self.check_pod_limits(&workloads, old.size(), nodes.len())?;
         let existing: Vec<Arc<Sourced<Pod>>> = self
             .index
             .pods_by_namespace
@@ -65,15 +68,26 @@ impl Cluster {
             .filter(|key| !old.contains(*key))
             .filter_map(|key| self.objects.pods.get(key).cloned())
             .collect();
+        // The input Pods this pass starts again.
+        let restarted: HashSet<Key> = self
+            .index
+            .simulated_pods
+            .get(namespace)
+            .filter(|key| !old.contains(*key))
+            .cloned()
+            .collect();
         let expansion = {
             let workload_refs: Vec<&Workload> = workloads.iter().map(|w| &w.object).collect();
             let existing_refs: Vec<&Pod> = existing.iter().map(|p| &p.object).collect();
             let index = &self.index;
-            // Every address stated elsewhere is taken; this namespace's own workload Pods are
-            // being made again and keep theirs by determinism.
+            // Every address stated elsewhere is taken; this namespace's own simulated Pods are
+            // being started again and keep theirs by determinism.
             let is_taken = |ip: &IpAddr| {
                 index.ip_is_owned(ip)
-                    || index.pods_by_ip.get(ip).any(|pod| !old.contains(pod))
+                    || index
+                        .pods_by_ip
+                        .get(ip)
+                        .any(|pod| !old.contains(pod) && !restarted.contains(pod))
                     || index
                         .endpoints_by_address
                         .get(ip)
@@ -82,10 +96,22 @@ impl Cluster {
             workload::expand(
                 &workload_refs,
                 &existing_refs,
+                nodes,
                 &is_taken,
                 &self.workload_config,
             )
         };
+        for pod in expansion.started {
+            let key = key(&pod.meta.namespace, &pod.meta.name);
+            let Some(current) = self.objects.pods.get(&key).cloned() else {
+                continue;
+            };
+            if current.object == pod {
+                continue;
+            }
+            self.remove_pod(&key, dirty);
+            self.insert_pod(key, pod, current.location.clone(), dirty);
+        }
         let locations: HashMap<(&str, &str), &Location> = workloads
             .iter()
             .map(|w| {
@@ -133,19 +159,16 @@ impl Cluster {
         &self,
         workloads: &[Arc<Sourced<Workload>>],
         generated: usize,
+        nodes: usize,
     ) -> Result<(), Box<LoadError>> {
         let limits = self.limits;
-        let nodes = self.workload_config.nodes.len();
         let asked = |workload: &Workload| match workload.replicas() {
             Some(replicas) => usize::try_from(replicas).unwrap_or(usize::MAX),
             None => nodes,
         };
         let error = |source: &Sourced<Workload>, expected: String, found: String| {
             let workload = &source.object;
-            let field = match workload.replicas() {
-                Some(_) => "spec.replicas",
-                None => "spec.template",
-            };
+            let field = workload.replicas_field();
             LoadError::new(
                 source.location.clone(),
                 LoadErrorKind::Invalid { expected, found },

@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::{Checker, NameRule, quote};
+use crate::load::raw::RawLabelSelector;
 
 /// What a label key must be, as an "expected …" phrase.
 const KEY: &str = "a label key (a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, optionally after a DNS-1123 subdomain and '/')";
@@ -54,6 +55,35 @@ pub(super) fn check_labels(
     for (field, expected, found) in selector_problems(field, labels) {
         check.invalid(&field, expected, found);
     }
+}
+
+/// A workload's `spec.selector` as a label selector: `matchLabels` only (expressions are not
+/// simulated), required and not empty, of valid pairs.
+pub(super) fn match_labels(
+    check: &mut Checker<'_>,
+    selector: Option<RawLabelSelector>,
+) -> BTreeMap<String, String> {
+    let Some(selector) = selector else {
+        check.missing("spec.selector");
+        return BTreeMap::new();
+    };
+    if selector
+        .match_expressions
+        .as_ref()
+        .is_some_and(|e| !e.is_null())
+    {
+        check.invalid(
+            "spec.selector.matchExpressions",
+            "matchLabels only (matchExpressions are not simulated)",
+            "matchExpressions",
+        );
+    }
+    let labels = selector.match_labels.unwrap_or_default();
+    if labels.is_empty() {
+        check.missing("spec.selector.matchLabels");
+    }
+    check_labels(check, "spec.selector.matchLabels", &labels);
+    labels
 }
 
 /// `IsQualifiedName`: `[prefix/]name`.

@@ -16,29 +16,38 @@
 //! # Layout
 //!
 //! This file holds what every kind uses: the [`Checker`] with its checks of single fields
-//! (names, port numbers, protocols, one-of-a-set values, IP addresses, `metadata`), the
-//! [`NameRule`]s, how values are quoted in errors, and the `targetRef` of an endpoint.
-//! `ports.rs` holds the port lists that several kinds share, `labels.rs` the rules of label
-//! keys and values that labels and selectors share. Each other file checks one kind:
-//! `service.rs`, `endpoints.rs`, `endpoint_slice.rs`, `service_import.rs`, `pod.rs`,
-//! `namespace.rs`, and `workload.rs` for the four `apps/v1` workloads. The kinds' files use
-//! this file and `ports.rs`, never one another.
+//! (names, port numbers, counts, protocols, one-of-a-set values, IP addresses, `metadata`, the
+//! readiness annotations), the [`NameRule`]s, how values are quoted in errors, and the
+//! `targetRef` of an endpoint. `ports.rs` holds the port lists that several kinds share,
+//! `labels.rs` the rules of label keys and values that labels and selectors share,
+//! `pod_spec.rs` the Pod spec and template that Pods and workloads share. Each other file
+//! checks one kind: `service.rs`, `endpoints.rs`, `endpoint_slice.rs`, `service_import.rs`,
+//! `pod.rs`, `namespace.rs`, `node.rs`, `workload.rs` for the four `apps/v1` workloads,
+//! `replication_controller.rs` and `job.rs`. The kinds' files use this file and the shared
+//! ones, never one another.
 
 mod endpoint_slice;
 mod endpoints;
+mod job;
 mod labels;
 mod namespace;
+mod node;
 mod pod;
+mod pod_spec;
 mod ports;
+mod replication_controller;
 mod service;
 mod service_import;
 mod workload;
 
 pub(crate) use endpoint_slice::endpoint_slice;
 pub(crate) use endpoints::endpoints;
+pub(crate) use job::job;
 pub(crate) use labels::selector_problems;
 pub(crate) use namespace::namespace;
+pub(crate) use node::node;
 pub(crate) use pod::pod;
+pub(crate) use replication_controller::replication_controller;
 pub(crate) use service::{external_name, service};
 pub(crate) use service_import::service_import;
 pub(crate) use workload::workload;
@@ -48,7 +57,7 @@ use std::net::IpAddr;
 use super::documents::{self, Scope};
 use super::raw::{Int, RawMeta, RawTargetRef};
 use crate::error::{LoadError, LoadErrorKind, Location};
-use crate::model::{Kind, ObjectMeta, ObjectRef, Protocol, TargetRef};
+use crate::model::{Kind, ObjectMeta, ObjectRef, Protocol, Readiness, TargetRef};
 
 /// Collects the errors of one object and knows how to locate its fields.
 pub(crate) struct Checker<'d> {
@@ -242,7 +251,7 @@ impl<'d> Checker<'d> {
                 String::new()
             }
         };
-        let namespace = if kind == Kind::Namespace {
+        let namespace = if !kind.is_namespaced() {
             String::new()
         } else {
             match raw.namespace.filter(|n| !n.is_empty()) {
@@ -258,6 +267,34 @@ impl<'d> Checker<'d> {
         labels::check_labels(self, "metadata.labels", &meta.labels);
         meta.annotations = raw.annotations.unwrap_or_default();
         meta
+    }
+
+    /// A count that is at least 0 (`ValidateNonnegativeField`): `None` when unset, or (with an
+    /// error) when it is not.
+    fn count(&mut self, field: &str, value: Option<Int>) -> Option<u32> {
+        let value = value?;
+        match u32::try_from(value.0) {
+            Ok(count) => Some(count),
+            Err(_) => {
+                self.invalid(field, "an integer of at least 0", value.0.to_string());
+                None
+            }
+        }
+    }
+
+    /// The simulator's readiness annotations of a workload (`k8s-dns-sim.io/ready`, …).
+    fn readiness(&mut self, meta: &ObjectMeta) -> Readiness {
+        match Readiness::from_annotations(&meta.annotations) {
+            Ok(readiness) => readiness,
+            Err(error) => {
+                self.invalid(
+                    &format!("metadata.annotations[{}]", error.annotation),
+                    error.expected,
+                    quote(&error.value),
+                );
+                Readiness::All
+            }
+        }
     }
 
     /// Whether no error has been reported.

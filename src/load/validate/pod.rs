@@ -2,16 +2,21 @@
 //! `pkg/apis/core/validation/validation.go`; see `docs/kubernetes-behaviour.md`
 //! §2.6, "Pod fields that affect DNS").
 //!
-//! The name is a DNS-1123 subdomain, `spec.hostname` and `spec.subdomain` are DNS-1123
-//! labels, and the ports of the containers (and of restartable init containers) are checked.
-//! The status the kubelet writes is read too: the phase, the pod IPs (at most two, one of
-//! each family, the first equal to `podIP`) and the `Ready` condition; a `deletionTimestamp`
-//! marks the Pod as terminating.
+//! The name is a DNS-1123 subdomain and the spec is checked as every Pod spec is (see
+//! `pod_spec.rs`). The status the kubelet writes is read too: the phase, the pod IPs (at most
+//! two, one of each family, the first equal to `podIP`) and the `Ready` condition; a
+//! `deletionTimestamp` marks the Pod as terminating. A Pod without `status` is left for the
+//! cluster to start (`PodStatusSource::Unstarted`); the simulator's readiness annotation
+//! `k8s-dns-sim.io/ready` then says whether it starts Ready (`ready-replicas`, which counts a
+//! workload's Pods, is refused on a Pod).
 
-use super::ports::container_ports;
+use super::pod_spec::pod_spec;
 use super::{Checker, NameRule, quote};
 use crate::load::raw::RawPod;
-use crate::model::{IpFamily, Kind, Pod, PodPhase};
+use crate::model::{
+    IpFamily, Kind, Pod, PodPhase, PodStatusSource, READY_ANNOTATION, READY_REPLICAS_ANNOTATION,
+    Readiness,
+};
 
 /// Validates a Pod.
 pub(crate) fn pod(check: &mut Checker<'_>, raw: RawPod) -> Option<Pod> {
@@ -20,12 +25,28 @@ pub(crate) fn pod(check: &mut Checker<'_>, raw: RawPod) -> Option<Pod> {
         .as_ref()
         .is_some_and(|m| m.deletion_timestamp.as_ref().is_some_and(|t| !t.is_null()));
     let meta = check.meta(raw.metadata, Kind::Pod, NameRule::Dns1123Subdomain);
-    let spec = raw.spec.unwrap_or_default();
-    let hostname = check.optional_name("spec.hostname", spec.hostname, NameRule::Dns1123Label);
-    let subdomain = check.optional_name("spec.subdomain", spec.subdomain, NameRule::Dns1123Label);
+    let spec = pod_spec(check, "spec", raw.spec.unwrap_or_default());
+    match Readiness::from_annotations(&meta.annotations) {
+        Err(error) => check.invalid(
+            &format!("metadata.annotations[{}]", error.annotation),
+            error.expected,
+            quote(&error.value),
+        ),
+        Ok(Readiness::First(_)) => check.invalid(
+            &format!("metadata.annotations[{READY_REPLICAS_ANNOTATION}]"),
+            format!(
+                "no {READY_REPLICAS_ANNOTATION} on a Pod (it counts a workload's Pods; use {READY_ANNOTATION})"
+            ),
+            quote(&meta.annotations[READY_REPLICAS_ANNOTATION]),
+        ),
+        Ok(_) => {}
+    }
 
-    let container_ports = container_ports(check, "spec", spec.containers, spec.init_containers);
-
+    let status_source = if raw.status.is_some() {
+        PodStatusSource::Manifest
+    } else {
+        PodStatusSource::Unstarted
+    };
     let status = raw.status.unwrap_or_default();
     let phase = check.choice(
         "status.phase",
@@ -95,16 +116,21 @@ pub(crate) fn pod(check: &mut Checker<'_>, raw: RawPod) -> Option<Pod> {
             _ => None,
         });
 
-    let pod = Pod {
-        meta,
-        hostname,
-        subdomain,
-        node_name: spec.node_name.filter(|n| !n.is_empty()),
-        container_ports,
-        phase,
-        pod_ips,
-        ready,
-        terminating,
-    };
+    let mut pod = Pod::new(&meta.namespace, &meta.name);
+    pod.meta = meta;
+    pod.hostname = spec.hostname;
+    pod.subdomain = spec.subdomain;
+    pod.node_name = spec.node_name;
+    pod.container_ports = spec.container_ports;
+    pod.host_network = spec.host_network;
+    pod.dns_policy = spec.dns_policy;
+    pod.dns_config = spec.dns_config;
+    pod.host_aliases = spec.host_aliases;
+    pod.set_hostname_as_fqdn = spec.set_hostname_as_fqdn;
+    pod.phase = phase;
+    pod.pod_ips = pod_ips;
+    pod.ready = ready;
+    pod.terminating = terminating;
+    pod.status_source = status_source;
     check.ok().then_some(pod)
 }
