@@ -30,9 +30,12 @@
 use hickory_proto::op::{Message, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
+use std::net::SocketAddr;
+
 use crate::answer::{Answer, Context, Outcome, Zone, is_reverse_zone};
+use crate::chain::{Chain, DEFAULT_CLIENT, Request, World};
 use crate::cluster::Cluster;
-use crate::config::Config;
+use crate::config::{Config, KubernetesConfig};
 use crate::corefile::CorefileError;
 use crate::error::InvalidNameError;
 use crate::qname;
@@ -64,20 +67,27 @@ pub enum SetupError {
 pub struct ClusterDns {
     cluster: Cluster,
     config: Config,
+    /// The server blocks of [`Config::port`], prepared.
+    chain: Chain,
+    /// The first `kubernetes` plugin's settings (its own defaults when there is none) and its
+    /// zones, prepared: what zone listings and transfers are made of.
+    listed: KubernetesConfig,
     zones: Vec<Zone>,
 }
 
 impl ClusterDns {
     /// A server answering for `cluster` as configured.
     pub fn new(cluster: Cluster, config: Config) -> Self {
-        let zones = config
-            .zones
-            .iter()
-            .map(|zone| Zone::new(zone, &config))
-            .collect();
+        let chain = Chain::new(&config);
+        let (listed, zones) = match config.kubernetes() {
+            Some(kubernetes) => (kubernetes.clone(), Chain::zones_of(kubernetes)),
+            None => (KubernetesConfig::default(), Vec::new()),
+        };
         ClusterDns {
             cluster,
             config,
+            chain,
+            listed,
             zones,
         }
     }
@@ -104,7 +114,7 @@ impl ClusterDns {
     /// ",
     /// )?;
     /// let dns = ClusterDns::from_cluster(cluster)?;
-    /// assert_eq!(dns.config().ttl, 30);
+    /// assert_eq!(dns.config().kubernetes().unwrap().ttl, 30);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -122,8 +132,11 @@ impl ClusterDns {
                 .map_err(|error| error.embedded_in(corefile))?,
             None => Config::default(),
         };
-        if config.server_addresses.is_empty() {
-            config.server_addresses = own_address_in(&cluster);
+        let own = own_address_in(&cluster);
+        for kubernetes in config.kubernetes_plugins_mut() {
+            if kubernetes.server_addresses.is_empty() {
+                kubernetes.server_addresses.clone_from(&own);
+            }
         }
         Ok(ClusterDns::new(cluster, config))
     }
@@ -229,9 +242,10 @@ impl ClusterDns {
     fn context(&self) -> Context<'_> {
         Context {
             cluster: &self.cluster,
-            config: &self.config,
+            config: &self.listed,
             zones: &self.zones,
             serial: self.cluster.serial(),
+            resolve: None,
         }
     }
 
@@ -246,26 +260,44 @@ impl ClusterDns {
     /// Answers an absolute name for `qtype`. Owner names in the answer are `name` exactly as
     /// given, case included.
     ///
-    /// An AXFR or IXFR of a zone apex, with [`Config::transfer`], is the whole zone in
+    /// An AXFR or IXFR of a zone apex, with [`Config::allows_transfer_of`], is the whole zone in
     /// CoreDNS's order (see [`crate::zone`]); an IXFR gets the same full listing, since the
     /// plugin keeps no journal (the up-to-date IXFR case needs the request's SOA and is handled
     /// by [`ClusterDns::handle`]). Every other transfer is REFUSED.
     pub fn answer(&self, name: &Name, qtype: RecordType) -> Answer {
-        if is_transfer_type(qtype) && self.config.transfer && self.is_zone_apex(name) {
-            let mut zone = name.to_lowercase();
-            zone.set_fqdn(true);
-            return Answer::success(zone::listing(&self.context(), &zone));
-        }
-        self.context().answer(name, qtype)
+        self.answer_from(name, qtype, DEFAULT_CLIENT)
     }
 
-    /// Whether `name` is one of the server's zones (labels compared case-insensitively).
+    /// Answers an absolute name for `qtype`, asked by `client`.
+    fn answer_from(&self, name: &Name, qtype: RecordType, client: SocketAddr) -> Answer {
+        if is_transfer_type(qtype) && self.is_zone_apex(name) {
+            let mut zone = name.to_lowercase();
+            zone.set_fqdn(true);
+            if self.config.allows_transfer_of(&zone) {
+                return Answer::success(zone::listing(&self.context(), &zone));
+            }
+        }
+        let world = World {
+            cluster: &self.cluster,
+        };
+        self.chain
+            .serve(&world, &Request::new(name.clone(), qtype, client))
+    }
+
+    /// Whether `name` is one of the listed zones (labels compared case-insensitively).
     fn is_zone_apex(&self, name: &Name) -> bool {
         let labels = name.iter().count();
-        self.config
-            .zones
+        self.listed_zones()
             .iter()
             .any(|zone| zone.iter().count() == labels && zone.zone_of(name))
+    }
+
+    /// The zones of the first `kubernetes` plugin: those listings and transfers are made of.
+    fn listed_zones(&self) -> &[Name] {
+        match self.config.kubernetes() {
+            Some(kubernetes) => &kubernetes.zones,
+            None => &[],
+        }
     }
 
     /// The response to a request message, with no size limit (see
@@ -300,7 +332,10 @@ impl ClusterDns {
     fn respond_to_query(&self, request: &Message, query: &Query) -> Message {
         let answer = self.answer(query.name(), query.query_type());
         let mut response = wire::reply(request, answer.response_code());
+        let (recursion_available, truncated) = (answer.recursion_available, answer.truncated);
         wire::fill(&mut response, answer);
+        response.metadata.recursion_available |= recursion_available;
+        response.metadata.truncation |= truncated;
         response
     }
 
@@ -336,7 +371,7 @@ impl ClusterDns {
             return Some(vec![wire::reply(request, ResponseCode::Refused)]);
         }
         let zone = query.name().to_lowercase();
-        if !self.config.transfer || !self.config.zones.contains(&zone) {
+        if !self.listed_zones().contains(&zone) || !self.config.allows_transfer_of(&zone) {
             return None;
         }
         if qtype == RecordType::IXFR {
@@ -415,7 +450,7 @@ impl ClusterDns {
     ///
     /// Zone transfers (AXFR and IXFR), as CoreDNS answers them:
     /// - over [`Transport::Udp`]: REFUSED (the `transfer` plugin serves TCP only);
-    /// - without [`Config::transfer`], or for a name that is not the apex of a zone of the
+    /// - without [`Config::allows_transfer_of`], or for a name that is not the apex of a zone of the
     ///   server: REFUSED;
     /// - AXFR: the zone's listing ([`ClusterDns::zone_records`]), SOA first and last, split into
     ///   messages before each would exceed [`zone::TRANSFER_BATCH_BYTES`] bytes of records
@@ -471,12 +506,12 @@ impl ClusterDns {
     /// name, SOA again (see [`crate::zone`] for the rules, after CoreDNS's `xfr.go`).
     ///
     /// This is the teaching and diffing view of a cluster's DNS: it does not depend on
-    /// [`Config::transfer`] (that only decides whether AXFR questions are answered). The zone
+    /// [`Config::allows_transfer_of`] (that only decides whether AXFR questions are answered). The zone
     /// is matched case-insensitively; owner names are lower-case.
     ///
     /// # Errors
     /// [`ZoneError::InvalidName`] when `zone` is not a domain name, [`ZoneError::NotServed`]
-    /// when it is not one of [`Config::zones`] or is a reverse zone.
+    /// when it is not one of the zones of the first `kubernetes` plugin ([`KubernetesConfig::zones`](crate::KubernetesConfig::zones)) or is a reverse zone.
     ///
     /// ```
     /// use k8s_dns_sim::{Cluster, ClusterDns, Config};
@@ -499,10 +534,14 @@ impl ClusterDns {
     pub fn zone_records(&self, zone: &str) -> Result<Vec<Record>, ZoneError> {
         let name = qname::absolute(zone)?.to_lowercase();
         let forward = |configured: &&Name| !is_reverse_zone(configured);
-        if !self.config.zones.iter().filter(forward).any(|z| *z == name) {
+        if !self
+            .listed_zones()
+            .iter()
+            .filter(forward)
+            .any(|z| *z == name)
+        {
             let configured: Vec<String> = self
-                .config
-                .zones
+                .listed_zones()
                 .iter()
                 .filter(forward)
                 .map(ToString::to_string)

@@ -33,6 +33,8 @@ const PIPELINE: &[&str] = &[
     // The kubernetes plugin's rules, and what is built from them.
     "answer",
     "zone",
+    // The server blocks and their plugin chains.
+    "chain",
     "wire",
     "server",
     // On top of the server.

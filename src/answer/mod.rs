@@ -163,21 +163,21 @@ impl Answer {
         }
     }
 
-    /// A reply with this response code and records, authoritative or not.
-    pub(crate) fn with_records(
-        code: ResponseCode,
+    /// A reply with this outcome and records, authoritative or not.
+    pub(crate) fn new(
+        outcome: Outcome,
         answers: Vec<Record>,
         authorities: Vec<Record>,
         additionals: Vec<Record>,
         authoritative: bool,
     ) -> Answer {
         Answer {
-            outcome: Outcome::of(code, !answers.is_empty()),
+            outcome,
             answers,
             authorities,
             additionals,
             authoritative,
-            ..Answer::empty(Outcome::NoData)
+            ..Answer::empty(outcome)
         }
     }
 

@@ -68,7 +68,7 @@ impl Default for KubernetesConfig {
 impl KubernetesConfig {
     /// The `kubernetes` stanza of kubeadm's default Corefile:
     /// `kubernetes cluster.local in-addr.arpa ip6.arpa { pods insecure; fallthrough in-addr.arpa
-    /// ip6.arpa; ttl 30 }` (the whole Corefile is [`Config::kubeadm`]).
+    /// ip6.arpa; ttl 30 }` (the whole Corefile is [`Config::kubeadm`](super::Config::kubeadm)).
     pub fn kubeadm() -> Self {
         let reverse = ["in-addr.arpa.", "ip6.arpa."]
             .map(|zone| Name::from_ascii(zone).expect("a valid constant name"));
@@ -259,4 +259,3 @@ impl KubernetesConfig {
                 .any(|exposed| exposed.eq_ignore_ascii_case(namespace))
     }
 }
-

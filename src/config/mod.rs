@@ -32,11 +32,11 @@ mod plugins;
 pub(crate) mod zones;
 
 pub use kubernetes::{DEFAULT_TTL, KubernetesConfig, MAX_TTL};
+pub(crate) use plugins::PLUGIN_CFG;
 pub use plugins::{
     BindConfig, ForwardConfig, HostsConfig, HostsEntry, LoadbalanceConfig, PluginConfig,
     TransferConfig, TransferPeer,
 };
-pub(crate) use plugins::{PLUGIN_CFG, chain_position};
 
 /// The port CoreDNS listens on when a server block names none (and the simulated server's).
 pub const DEFAULT_PORT: u16 = 53;
@@ -257,6 +257,16 @@ impl Config {
         })
     }
 
+    /// Every `kubernetes` plugin, in server block order, to change them.
+    pub fn kubernetes_plugins_mut(&mut self) -> impl Iterator<Item = &mut KubernetesConfig> {
+        self.servers.iter_mut().flat_map(|block| {
+            block.plugins.iter_mut().filter_map(|plugin| match plugin {
+                PluginConfig::Kubernetes(kubernetes) => Some(kubernetes),
+                _ => None,
+            })
+        })
+    }
+
     /// The first `kubernetes` plugin, added in a block of its own (`cluster.local:53 {
     /// kubernetes }`) when the configuration has none.
     fn kubernetes_or_add(&mut self) -> &mut KubernetesConfig {
@@ -415,28 +425,34 @@ impl Config {
                 .find(|block| block.listens_on(port) && block.keys.iter().any(|k| k.zone.is_root()))
             {
                 Some(root) => root.plugins.push(forward),
-                None => self
-                    .servers
-                    .push(ServerBlock::new(vec![Name::root()], port, vec![forward])),
+                None => {
+                    self.servers
+                        .push(ServerBlock::new(vec![Name::root()], port, vec![forward]))
+                }
             }
         }
         self
     }
 
-    /// Whether zone transfers (AXFR/IXFR) of the first `kubernetes` plugin's zones are allowed:
-    /// its block has a `transfer` plugin covering one of them.
+    /// Whether zone transfers (AXFR/IXFR) of one of the first `kubernetes` plugin's zones are
+    /// allowed: its block has a `transfer` plugin covering one of them.
     pub fn allows_transfer(&self) -> bool {
+        self.kubernetes().is_some_and(|kubernetes| {
+            kubernetes
+                .zones
+                .iter()
+                .any(|zone| self.allows_transfer_of(zone))
+        })
+    }
+
+    /// Whether zone transfers of `zone`, one of the first `kubernetes` plugin's zones, are
+    /// allowed: that plugin's block has a `transfer` plugin whose zones cover it.
+    pub fn allows_transfer_of(&self, zone: &Name) -> bool {
         let Some(block) = self.servers.iter().find(|b| b.kubernetes().is_some()) else {
             return false;
         };
-        let Some(kubernetes) = block.kubernetes() else {
-            return false;
-        };
         block.plugins.iter().any(|plugin| match plugin {
-            PluginConfig::Transfer(transfer) => kubernetes
-                .zones
-                .iter()
-                .any(|zone| transfer.zones.iter().any(|t| t.zone_of(zone))),
+            PluginConfig::Transfer(transfer) => transfer.zones.iter().any(|t| t.zone_of(zone)),
             _ => false,
         })
     }

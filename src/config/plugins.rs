@@ -195,6 +195,16 @@ pub struct ForwardConfig {
 }
 
 impl ForwardConfig {
+    /// Whether a question for `name` is forwarded: inside `from` and not inside an `except`
+    /// zone (CoreDNS `forward.go` `match`; the zone itself is never excepted).
+    pub fn handles(&self, name: &Name) -> bool {
+        if !self.from.zone_of(name) {
+            return false;
+        }
+        let name = name.to_lowercase();
+        name == self.from || !self.except.iter().any(|zone| zone.zone_of(&name))
+    }
+
     /// `forward . /etc/resolv.conf`.
     pub fn everything() -> ForwardConfig {
         ForwardConfig {

@@ -85,6 +85,9 @@ impl Config {
 fn read(text: &str) -> Result<Config, CorefileError> {
     let tokens = lexer::tokenize(text)?;
     let blocks = parser::parse(tokens)?;
+    if blocks.is_empty() {
+        return Err(CorefileError::new(1, CorefileErrorKind::NoServerBlock));
+    }
     let mut config = Config {
         servers: Vec::with_capacity(blocks.len()),
         ..Config::default()
@@ -147,7 +150,10 @@ fn keys_of_block(block: &ParsedBlock) -> Result<Vec<(ServerKey, usize)>, Corefil
 fn grouped(block: &ParsedBlock) -> Vec<(&str, Vec<&Directive>)> {
     let mut groups: Vec<(&str, Vec<&Directive>)> = Vec::new();
     for directive in &block.directives {
-        match groups.iter_mut().find(|(name, _)| *name == directive.name()) {
+        match groups
+            .iter_mut()
+            .find(|(name, _)| *name == directive.name())
+        {
             Some((_, all)) => all.push(directive),
             None => groups.push((directive.name(), vec![directive])),
         }
@@ -179,7 +185,7 @@ fn read_plugins(
                 }
                 "hosts" => {
                     let first = once(&directives)?;
-                    let hosts = hosts::read(&stanza::read(first)?, &block_zones, notes)?;
+                    let hosts = hosts::read(&stanza::read(first)?, &block_zones, None, notes)?;
                     plugins.push(PluginConfig::Hosts(hosts));
                 }
                 "forward" => {
@@ -214,7 +220,13 @@ fn read_plugins(
                     let first = once(&directives)?;
                     let stanza = stanza::read(first)?;
                     let policy = match stanza.args.first().map(|t| t.text.as_str()) {
-                        None | Some("round_robin") => LoadbalanceConfig::RoundRobin,
+                        None | Some("round_robin") => {
+                            notes.push(note(
+                                stanza.line(),
+                                "answers keep their order: the shuffle is not simulated",
+                            ));
+                            LoadbalanceConfig::RoundRobin
+                        }
                         Some(other) => {
                             notes.push(note(
                                 stanza.line(),

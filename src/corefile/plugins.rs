@@ -32,7 +32,9 @@ fn treatment_of(name: &str) -> Option<Treatment> {
         "multisocket" => S,
         "reload" => S,
         "nsid" => S,
-        "bufsize" => N("limits the EDNS0 UDP buffer size, which changes when answers are truncated"),
+        "bufsize" => {
+            N("limits the EDNS0 UDP buffer size, which changes when answers are truncated")
+        }
         "bind" => Y,
         "debug" => S,
         "trace" => S,
@@ -50,7 +52,9 @@ fn treatment_of(name: &str) -> Option<Treatment> {
         "chaos" => N("answers CH-class queries such as version.bind"),
         "loadbalance" => Y,
         "tsig" => N("verifies or requires TSIG signatures, and may refuse unsigned queries"),
-        "rewrite" => N("rewrites query names, types or answers before the kubernetes plugin sees them"),
+        "rewrite" => {
+            N("rewrites query names, types or answers before the kubernetes plugin sees them")
+        }
         "autopath" => N("completes the search path on the server side and answers with a CNAME"),
         "acl" => N("may refuse, drop or filter queries by client address"),
         "cache" => Y,
@@ -68,16 +72,22 @@ fn treatment_of(name: &str) -> Option<Treatment> {
         "kubernetes" => Y,
         "file" => N("answers zones from zone files (queries the kubernetes plugin passes on)"),
         "auto" => N("answers zones from zone files (queries the kubernetes plugin passes on)"),
-        "secondary" => N("answers zones transferred from a primary (queries the kubernetes plugin passes on)"),
+        "secondary" => {
+            N("answers zones transferred from a primary (queries the kubernetes plugin passes on)")
+        }
         "etcd" => N("answers names from etcd (queries the kubernetes plugin passes on)"),
         "loop" => S,
         "forward" => Y,
         "grpc" => N("sends the queries the kubernetes plugin passes on to a gRPC upstream"),
         "erratic" => N("drops, delays or truncates answers on purpose"),
-        "whoami" => N("answers the queries the kubernetes plugin passes on with the client's address"),
+        "whoami" => {
+            N("answers the queries the kubernetes plugin passes on with the client's address")
+        }
         "on" => S,
         "sign" => S,
-        "view" => N("limits which queries this server block answers, by an expression on the query"),
+        "view" => {
+            N("limits which queries this server block answers, by an expression on the query")
+        }
         "nomad" => N("answers names from Nomad services"),
         _ => return None,
     })

@@ -34,8 +34,8 @@ impl Nameserver for ClusterDns {
             && !matches!(question.query_type(), RecordType::AXFR | RecordType::IXFR)
             && !self
                 .config()
-                .zones
-                .iter()
+                .kubernetes_plugins()
+                .flat_map(|kubernetes| &kubernetes.zones)
                 .any(|zone| zone.zone_of(question.name()))
         {
             return forwarded(&self.config().upstream, &message, transport);
@@ -212,13 +212,13 @@ fn typed(message: &Message) -> Option<Answer> {
         ResponseCode::Refused => Outcome::Refused,
         _ => return None,
     };
-    Some(Answer {
+    Some(Answer::new(
         outcome,
-        answers: message.answers.clone(),
-        authorities: message.authorities.clone(),
-        additionals: message.additionals.clone(),
-        authoritative: message.metadata.authoritative,
-    })
+        message.answers.clone(),
+        message.authorities.clone(),
+        message.additionals.clone(),
+        message.metadata.authoritative,
+    ))
 }
 
 /// Sends queries and records them: the walk's log.

@@ -1,0 +1,380 @@
+//! The server around the plugins: which server block answers, and the order and hand-offs of
+//! a block's plugins. Every row names the rule of docs/coredns-rules.md it checks.
+
+mod support;
+
+use k8s_dns_sim::hickory_proto::op::ResponseCode::{self, NXDomain, NoError, Refused, ServFail};
+use k8s_dns_sim::hickory_proto::rr::RecordType::{self, A, AAAA, DS, MX, PTR, TXT};
+use k8s_dns_sim::{Answer, ClusterDns, Config, Upstream};
+use support::{SOA as ZONE_SOA, dns};
+
+/// One question and what the server must reply: the rcode, AA, and the answer and authority
+/// sections as zone-file text, compared in order.
+struct Row {
+    rule: &'static str,
+    name: &'static str,
+    qtype: RecordType,
+    rcode: ResponseCode,
+    aa: bool,
+    answer: &'static [&'static str],
+    authority: &'static [&'static str],
+}
+
+const fn row(
+    rule: &'static str,
+    name: &'static str,
+    qtype: RecordType,
+    rcode: ResponseCode,
+    aa: bool,
+    answer: &'static [&'static str],
+) -> Row {
+    Row {
+        rule,
+        name,
+        qtype,
+        rcode,
+        aa,
+        answer,
+        authority: &[],
+    }
+}
+
+fn lines(records: &[k8s_dns_sim::hickory_proto::rr::Record]) -> Vec<String> {
+    records.iter().map(ToString::to_string).collect()
+}
+
+fn check(dns: &ClusterDns, rows: &[Row]) {
+    let mut failures = Vec::new();
+    for row in rows {
+        let answer: Answer = dns
+            .lookup(row.name, row.qtype)
+            .unwrap_or_else(|error| panic!("[{}] {error}", row.rule));
+        let got = (
+            answer.response_code(),
+            answer.authoritative,
+            lines(&answer.answers),
+            lines(&answer.authorities),
+        );
+        let want = (
+            row.rcode,
+            row.aa,
+            row.answer
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect::<Vec<_>>(),
+            row.authority
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect::<Vec<_>>(),
+        );
+        if got != want {
+            failures.push(format!(
+                "[{}] {} {:?}\n  want: {want:?}\n  got:  {got:?}",
+                row.rule, row.name, row.qtype
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn corefile(name: &str) -> Config {
+    let path = format!("{}/fixtures/corefiles/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Config::from_corefile(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn upstream() -> Upstream {
+    Upstream::new()
+        .with_address("www.example.com", "93.184.215.14".parse().unwrap(), 300)
+        .unwrap()
+        .with_address("printer.corp.example", "198.51.100.9".parse().unwrap(), 60)
+        .unwrap()
+}
+
+#[test]
+fn server_blocks_pick_the_longest_zone() {
+    let config = corefile("blocks.Corefile").with_upstream(upstream());
+    assert_eq!(config.servers.len(), 5);
+    let dns = dns("golden.yaml", config);
+    check(
+        &dns,
+        &[
+            row(
+                "39 cluster.local's block: the kubernetes plugin answers",
+                "web.default.svc.cluster.local.",
+                A,
+                NoError,
+                true,
+                &["web.default.svc.cluster.local. 5 IN A 10.96.0.20"],
+            ),
+            Row {
+                authority: &[ZONE_SOA],
+                ..row(
+                    "39 the kubernetes plugin's NXDOMAIN stays in its block",
+                    "nope.default.svc.cluster.local.",
+                    A,
+                    NXDomain,
+                    true,
+                    &[],
+                )
+            },
+            row(
+                "39/41 example.org's block: hosts answers, lower-cased owner",
+                "WWW.example.org.",
+                A,
+                NoError,
+                true,
+                &["www.example.org. 3600 IN A 192.0.2.10"],
+            ),
+            row(
+                "39 a second key of the same block (dns://lab.example.org:53) is served by it",
+                "app.lab.example.org.",
+                A,
+                NoError,
+                true,
+                &["app.lab.example.org. 3600 IN A 192.0.2.13"],
+            ),
+            row(
+                "39 a block without plugins: REFUSED, though example.org's block holds its parent",
+                "x.internal.example.org.",
+                A,
+                Refused,
+                false,
+                &[],
+            ),
+            row(
+                "39/40 the root block: forward answers from the upstream, not authoritative",
+                "www.example.com.",
+                A,
+                NoError,
+                false,
+                &["www.example.com. 300 IN A 93.184.215.14"],
+            ),
+            row(
+                "40 forward's except zone is passed on: the last plugin, so SERVFAIL",
+                "printer.corp.example.",
+                A,
+                ServFail,
+                false,
+                &[],
+            ),
+            row(
+                "39 other.local listens on 5353 only: on port 53 the root block forwards it",
+                "web.default.svc.other.local.",
+                A,
+                NXDomain,
+                false,
+                &[],
+            ),
+            row(
+                "39 DS goes to the shortest matching zone: example.org's block, not lab.example.org",
+                "app.lab.example.org.",
+                DS,
+                NoError,
+                true,
+                &[],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn the_port_decides_which_blocks_answer() {
+    let config = corefile("blocks.Corefile").with_port(5353);
+    let dns = dns("golden.yaml", config);
+    check(
+        &dns,
+        &[
+            row(
+                "39 on 5353 other.local's kubernetes plugin answers",
+                "web.default.svc.other.local.",
+                A,
+                NoError,
+                true,
+                &["web.default.svc.other.local. 5 IN A 10.96.0.20"],
+            ),
+            row(
+                "39 on 5353 no block covers cluster.local: REFUSED",
+                "web.default.svc.cluster.local.",
+                A,
+                Refused,
+                false,
+                &[],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn plugins_run_in_plugin_cfg_order() {
+    let dns = dns(
+        "golden.yaml",
+        corefile("order.Corefile").with_upstream(upstream()),
+    );
+    check(
+        &dns,
+        &[
+            row(
+                "40 hosts runs before kubernetes (plugin.cfg), though written after it",
+                "web.default.svc.cluster.local.",
+                A,
+                NoError,
+                true,
+                &["web.default.svc.cluster.local. 3600 IN A 10.96.0.20"],
+            ),
+            row(
+                "40/41 hosts holds the name (in the other family): its NODATA, no SOA; kubernetes is not asked",
+                "web.default.svc.cluster.local.",
+                AAAA,
+                NoError,
+                true,
+                &[],
+            ),
+            Row {
+                authority: &[ZONE_SOA],
+                ..row(
+                    "40/41 a name hosts does not hold falls through to kubernetes (NXDOMAIN, SOA)",
+                    "nope.default.svc.cluster.local.",
+                    A,
+                    NXDomain,
+                    true,
+                    &[],
+                )
+            },
+            row(
+                "40/41 a name hosts holds does not reach forward",
+                "printer.corp.example.",
+                A,
+                NoError,
+                true,
+                &["printer.corp.example. 3600 IN A 203.0.113.7"],
+            ),
+            row(
+                "40 kubernetes passes a name outside its zones to forward",
+                "www.example.com.",
+                A,
+                NoError,
+                false,
+                &["www.example.com. 300 IN A 93.184.215.14"],
+            ),
+            row(
+                "40/41 PTR: hosts' generated record, before kubernetes' reverse zone",
+                "7.113.0.203.in-addr.arpa.",
+                PTR,
+                NoError,
+                true,
+                &["7.113.0.203.in-addr.arpa. 3600 IN PTR printer.corp.example."],
+            ),
+            row(
+                "35/40 kubernetes' reverse-zone name error falls through to forward (the upstream's NXDOMAIN)",
+                "99.0.1.10.in-addr.arpa.",
+                PTR,
+                NXDomain,
+                false,
+                &[],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn the_last_plugin_passing_on_is_servfail() {
+    let config = Config::from_corefile(".:53 {\n    kubernetes cluster.local\n}\n").unwrap();
+    let dns = dns("golden.yaml", config);
+    check(
+        &dns,
+        &[
+            row(
+                "35/40 outside the plugin's zones in a .:53 block: SERVFAIL, not REFUSED",
+                "example.com.",
+                A,
+                ServFail,
+                false,
+                &[],
+            ),
+            row(
+                "19/40 an ExternalName target asked of the server again gets SERVFAIL: the CNAME alone",
+                "ext.default.svc.cluster.local.",
+                A,
+                NoError,
+                true,
+                &["ext.default.svc.cluster.local. 5 IN CNAME example.com."],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn hosts_answers_as_coredns_does() {
+    let config = corefile("blocks.Corefile");
+    let dns = dns("golden.yaml", config);
+    check(
+        &dns,
+        &[
+            row(
+                "41 AAAA of a name with both families",
+                "www.example.org.",
+                AAAA,
+                NoError,
+                true,
+                &["www.example.org. 3600 IN AAAA 2001:db8::10"],
+            ),
+            row(
+                "41 a name held in the other family only: NODATA, AA, no SOA",
+                "v4only.example.org.",
+                AAAA,
+                NoError,
+                true,
+                &[],
+            ),
+            row(
+                "41 another type of a name it holds: NODATA",
+                "www.example.org.",
+                MX,
+                NoError,
+                true,
+                &[],
+            ),
+            row(
+                "41 a wildcard matches one label",
+                "a.wild.example.org.",
+                A,
+                NoError,
+                true,
+                &["a.wild.example.org. 3600 IN A 192.0.2.12"],
+            ),
+            row(
+                "41 a wildcard does not match two labels: not held, no fallthrough, SERVFAIL",
+                "b.a.wild.example.org.",
+                A,
+                ServFail,
+                false,
+                &[],
+            ),
+            row(
+                "39/41 a CIDR key's reverse zone: hosts makes PTRs from its entries",
+                "10.2.0.192.in-addr.arpa.",
+                PTR,
+                NoError,
+                true,
+                &["10.2.0.192.in-addr.arpa. 3600 IN PTR www.example.org."],
+            ),
+            row(
+                "41 a wildcard entry makes no PTR: passed on, the last plugin, SERVFAIL",
+                "12.2.0.192.in-addr.arpa.",
+                PTR,
+                ServFail,
+                false,
+                &[],
+            ),
+            row(
+                "41 a TXT of a name it does not hold: SERVFAIL",
+                "nothing.example.org.",
+                TXT,
+                ServFail,
+                false,
+                &[],
+            ),
+        ],
+    );
+}
