@@ -73,7 +73,7 @@ pub use config::{
     Config, Fallthrough, ForwardConfig, HostsConfig, HostsEntry, KubernetesConfig, NotSimulated,
     PluginConfig, PodMode, Scheme, ServerBlock, ServerKey, ZoneConfigError,
 };
-pub use corefile::{CorefileError, CorefileErrorKind};
+pub use corefile::{CorefileError, CorefileErrorKind, CorefileFiles, NoFiles};
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{
     BatchError, Errors, InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location,

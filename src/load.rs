@@ -182,6 +182,9 @@ pub struct EmbeddedCorefile {
     location: Location,
     /// The input line of the Corefile's first line, when the text is a literal block scalar.
     first_line: Option<usize>,
+    /// The ConfigMap's other string keys, as the files the CoreDNS Deployment mounts beside
+    /// the Corefile: `/etc/coredns/<key>` to its value.
+    files: std::collections::BTreeMap<String, String>,
 }
 
 impl EmbeddedCorefile {
@@ -195,6 +198,31 @@ impl EmbeddedCorefile {
     /// The Corefile's text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The ConfigMap's other keys as files of the CoreDNS container: `/etc/coredns/<key>` to
+    /// its value (k3s's `NodeHosts`, say), as the Deployment mounts the ConfigMap there.
+    /// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster) reads the Corefile with
+    /// them.
+    ///
+    /// ```
+    /// use k8s_dns_sim::Cluster;
+    ///
+    /// let cluster = Cluster::from_yaml(
+    ///     "apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata: {name: coredns, namespace: kube-system}
+    /// data:
+    ///   Corefile: \".:53 {\\n    hosts /etc/coredns/NodeHosts\\n}\\n\"
+    ///   NodeHosts: \"172.18.0.2 node-1\"
+    /// ",
+    /// )?;
+    /// let files = cluster.corefile().unwrap().files();
+    /// assert_eq!(files["/etc/coredns/NodeHosts"], "172.18.0.2 node-1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn files(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.files
     }
 
     /// Where the ConfigMap is (its first line).
@@ -671,10 +699,20 @@ impl Loader {
             let (_, after) = text_line.split_once(':')?;
             after.trim_start().starts_with('|').then_some(line + 1)
         });
+        let files = map
+            .get("data")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, value)| Some((key.as_str()?, value.as_str()?)))
+            .filter(|(key, _)| *key != EmbeddedCorefile::KEY && !key.contains('/'))
+            .map(|(key, value)| (format!("/etc/coredns/{key}"), value.to_owned()))
+            .collect();
         self.batch.corefiles.push(EmbeddedCorefile {
             text: text.clone(),
             location: self.site_location(site),
             first_line,
+            files,
         });
         true
     }

@@ -128,7 +128,7 @@ impl ClusterDns {
     /// bad Corefile line when it is known).
     pub fn from_cluster(cluster: Cluster) -> Result<ClusterDns, CorefileError> {
         let mut config = match cluster.corefile() {
-            Some(corefile) => Config::from_corefile(corefile.text())
+            Some(corefile) => Config::from_corefile_with_files(corefile.text(), corefile.files())
                 .map_err(|error| error.embedded_in(corefile))?,
             None => Config::default(),
         };

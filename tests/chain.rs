@@ -378,3 +378,213 @@ fn hosts_answers_as_coredns_does() {
         ],
     );
 }
+
+/// The Corefiles distributions ship, loaded with the files their Deployments mount, and asked a
+/// cluster name, a name only a file or block of theirs answers, and an external name.
+#[test]
+fn shipped_corefiles_load_and_answer() {
+    use std::collections::BTreeMap;
+
+    struct Shipped {
+        file: &'static str,
+        port: u16,
+        files: &'static [(&'static str, &'static str)],
+        rows: Vec<Row>,
+    }
+    const WEB: Row = row(
+        "39/40 the cluster's names: the kubernetes plugin of the .:53 block",
+        "web.default.svc.cluster.local.",
+        A,
+        NoError,
+        true,
+        &["web.default.svc.cluster.local. 30 IN A 10.96.0.20"],
+    );
+    const WEB_TTL_5: Row = row(
+        "39/40 the cluster's names, ttl 5 (no ttl option)",
+        "web.default.svc.cluster.local.",
+        A,
+        NoError,
+        true,
+        &["web.default.svc.cluster.local. 5 IN A 10.96.0.20"],
+    );
+    const EXTERNAL: Row = row(
+        "40 another name goes to forward: the upstream's answer",
+        "www.example.com.",
+        A,
+        NoError,
+        false,
+        &["www.example.com. 300 IN A 93.184.215.14"],
+    );
+    let shipped = [
+        Shipped {
+            file: "kubeadm.Corefile",
+            port: 53,
+            files: &[],
+            rows: vec![WEB, EXTERNAL],
+        },
+        Shipped {
+            file: "eks.Corefile",
+            port: 53,
+            files: &[],
+            rows: vec![WEB_TTL_5, EXTERNAL],
+        },
+        Shipped {
+            file: "aks.Corefile",
+            port: 53,
+            files: &[(
+                "/etc/coredns/custom/lab.server",
+                "lab.example:53 {\n    hosts {\n        10.1.2.3 db.lab.example\n    }\n}\n",
+            )],
+            rows: vec![
+                WEB,
+                EXTERNAL,
+                row(
+                    "39 a block of coredns-custom's *.server (import custom/*.server)",
+                    "db.lab.example.",
+                    A,
+                    NoError,
+                    true,
+                    &["db.lab.example. 3600 IN A 10.1.2.3"],
+                ),
+            ],
+        },
+        Shipped {
+            file: "k3s.Corefile",
+            port: 53,
+            files: &[
+                (
+                    "/etc/coredns/NodeHosts",
+                    "172.18.0.2 k3d-server-0\n172.18.0.3 k3d-agent-0\n",
+                ),
+                (
+                    "/etc/coredns/custom/extra.override",
+                    "log . {\n    class denial\n}\n",
+                ),
+            ],
+            rows: vec![
+                WEB_TTL_5,
+                EXTERNAL,
+                row(
+                    "41 k3s's NodeHosts: the node names, ttl 60",
+                    "k3d-agent-0.",
+                    A,
+                    NoError,
+                    true,
+                    &["k3d-agent-0. 60 IN A 172.18.0.3"],
+                ),
+                row(
+                    "41 a node's reverse name from NodeHosts",
+                    "2.0.18.172.in-addr.arpa.",
+                    PTR,
+                    NoError,
+                    true,
+                    &["2.0.18.172.in-addr.arpa. 60 IN PTR k3d-server-0."],
+                ),
+            ],
+        },
+        Shipped {
+            file: "minikube.Corefile",
+            port: 53,
+            files: &[],
+            rows: vec![
+                WEB,
+                EXTERNAL,
+                row(
+                    "41 minikube's host entry",
+                    "host.minikube.internal.",
+                    A,
+                    NoError,
+                    true,
+                    &["host.minikube.internal. 3600 IN A 192.168.49.1"],
+                ),
+            ],
+        },
+        Shipped {
+            file: "openshift.Corefile",
+            port: 5353,
+            files: &[],
+            rows: vec![WEB_TTL_5, EXTERNAL],
+        },
+    ];
+    for case in shipped {
+        let path = format!(
+            "{}/fixtures/corefiles/{}",
+            env!("CARGO_MANIFEST_DIR"),
+            case.file
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let files: BTreeMap<&str, &str> = case.files.iter().copied().collect();
+        let config = Config::from_corefile_with_files(&text, files)
+            .unwrap_or_else(|error| panic!("{}: {error}", case.file))
+            .with_port(case.port)
+            .with_upstream(upstream());
+        let dns = dns("golden.yaml", config);
+        check(&dns, &case.rows);
+    }
+}
+
+#[test]
+fn a_corefile_file_missing_is_said_and_its_inline_entries_answer() {
+    let text =
+        ".:53 {\n    hosts /etc/coredns/NodeHosts {\n        10.0.0.1 inline.example\n    }\n}\n";
+    let config = Config::from_corefile(text).unwrap();
+    assert_eq!(config.not_simulated.len(), 1, "{:?}", config.not_simulated);
+    assert!(
+        config.not_simulated[0]
+            .reason
+            .contains("`/etc/coredns/NodeHosts`")
+    );
+    check(
+        &dns("golden.yaml", config),
+        &[row(
+            "41 the file is missing (from_corefile reads none): the inline entries answer",
+            "inline.example.",
+            A,
+            NoError,
+            true,
+            &["inline.example. 3600 IN A 10.0.0.1"],
+        )],
+    );
+    // A plain `import FILE` that is not there is an error naming the line; a glob matching
+    // nothing is not (Caddy's doImport).
+    let error = Config::from_corefile(".:53 {\n    import extra.conf\n    forward . 1.1.1.1\n}\n")
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "line 2: `import extra.conf`: no snippet `(extra.conf)` is defined above, and no file `/etc/coredns/extra.conf` was provided"
+    );
+    assert!(
+        Config::from_corefile(".:53 {\n    import custom/*.override\n    forward . 1.1.1.1\n}\n")
+            .is_ok()
+    );
+}
+
+#[test]
+fn from_cluster_serves_the_configmap_keys_as_files() {
+    let yaml = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        hosts /etc/coredns/NodeHosts {
+            fallthrough
+        }
+        kubernetes cluster.local
+    }
+  NodeHosts: |
+    172.18.0.2 node-1
+";
+    let dns = ClusterDns::from_yaml(yaml).unwrap();
+    check(
+        &dns,
+        &[row(
+            "41 k3s's NodeHosts key, served as /etc/coredns/NodeHosts",
+            "node-1.",
+            A,
+            NoError,
+            true,
+            &["node-1. 3600 IN A 172.18.0.2"],
+        )],
+    );
+}

@@ -466,8 +466,9 @@ fn rule_errors_name_the_line() {
             "line 1: `{$ZONE}` is environment variable substitution, which is not supported: substitute the value before reading the Corefile",
         ),
         (
-            ".:53 {\n    import custom/*.override\n    kubernetes\n}\n".to_owned(),
-            "line 2: `import custom/*.override`: no snippet `(custom/*.override)` is defined above, and importing files is not supported",
+            // Rule 42: a plain file that is not there (a glob matching nothing is no error).
+            ".:53 {\n    import custom/extra.override\n    kubernetes\n}\n".to_owned(),
+            "line 2: `import custom/extra.override`: no snippet `(custom/extra.override)` is defined above, and no file `/etc/coredns/custom/extra.override` was provided",
         ),
         (
             "a.local,b.local {\n    kubernetes\n}\n".to_owned(),

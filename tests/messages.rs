@@ -643,8 +643,8 @@ fn corefile_errors() {
             "(common) {\n}\n(common) {\n}\n".into(),
         ),
         (
-            "import of a file",
-            ".:53 {\n    import custom/*.override\n    kubernetes\n}\n".into(),
+            "import of a file that was not provided",
+            ".:53 {\n    import custom/extra.override\n    kubernetes\n}\n".into(),
         ),
         (
             "import without a name",

@@ -206,11 +206,23 @@ pub enum CorefileErrorKind {
     },
     /// `import` of a name that is no snippet defined above: importing files is not supported.
     #[error(
-        "`import {name}`: no snippet `({name})` is defined above, and importing files is not supported"
+        "`import {name}`: no snippet `({name})` is defined above, and no file `{path}` was provided"
     )]
     UnknownSnippet {
         /// The argument of `import`.
         name: String,
+        /// The container path of the file it would import.
+        path: String,
+    },
+    /// An imported file that is not valid Caddyfile syntax.
+    #[error("`import`: line {line} of `{path}`: {error}")]
+    ImportedFile {
+        /// The container path of the imported file.
+        path: String,
+        /// The line within it.
+        line: usize,
+        /// What is wrong there.
+        error: String,
     },
     /// Snippets that import each other, or too many imports.
     #[error("`import {name}`: too many snippet expansions (do snippets import each other?)")]

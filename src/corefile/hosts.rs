@@ -9,23 +9,39 @@
 
 use hickory_proto::rr::Name;
 
+use super::files::{CorefileFiles, container_path};
 use super::kubernetes::zones_of;
 use super::stanza::Stanza;
 use super::{CorefileError, CorefileErrorKind};
 use crate::config::{Fallthrough, HostsConfig, HostsEntry, NotSimulated};
 use crate::qname::absolute;
 
-/// Reads a `hosts` stanza; `file` is the text of its hosts file when the caller provides it.
+/// Reads a `hosts` stanza, its hosts file from `files`.
 pub(super) fn read(
     stanza: &Stanza,
     block_zones: &[Name],
-    file: Option<&str>,
+    files: &dyn CorefileFiles,
     notes: &mut Vec<NotSimulated>,
 ) -> Result<HostsConfig, CorefileError> {
     let mut hosts = HostsConfig::default();
     let mut args = stanza.args.iter();
-    if let Some(path) = args.next() {
-        hosts.path.clone_from(&path.text);
+    let named = args.next();
+    if let Some(path) = named {
+        hosts.path = container_path(&path.text);
+    }
+    let file = files.read(&hosts.path);
+    if file.is_none()
+        && let Some(path) = named
+    {
+        // setup.go warns and goes on: the inline entries answer.
+        notes.push(NotSimulated {
+            line: path.line,
+            directive: "hosts".to_owned(),
+            reason: format!(
+                "the hosts file `{}` was not provided, so it is missing (as CoreDNS allows): only the inline entries answer",
+                hosts.path
+            ),
+        });
     }
     let rest: Vec<_> = args.cloned().collect();
     hosts.zones = if rest.is_empty() {
@@ -116,7 +132,7 @@ pub(super) fn read(
         }
     }
     if let Some(text) = file {
-        hosts.file = parse_file(text);
+        hosts.file = parse_file(&text);
     }
     Ok(hosts)
 }

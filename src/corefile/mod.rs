@@ -7,6 +7,7 @@
 //! that would change answers but are not simulated are listed in [`Config::not_simulated`].
 
 mod error;
+mod files;
 mod forward;
 mod hosts;
 mod kubernetes;
@@ -24,6 +25,7 @@ use crate::config::{
     TransferConfig, TransferPeer, zones,
 };
 pub use error::{CorefileError, CorefileErrorKind};
+pub use files::{CorefileFiles, NoFiles};
 use parser::{Directive, ServerBlock as ParsedBlock};
 use plugins::Treatment;
 
@@ -77,14 +79,73 @@ impl Config {
     /// one another block already serves), gives a simulated plugin an unknown option or a wrong
     /// argument, imports a file, or uses environment substitution (`{$VAR}`).
     pub fn from_corefile(text: &str) -> Result<Config, CorefileError> {
-        read(text)
+        read(text, &NoFiles)
+    }
+
+    /// Reads a Corefile whose files (`hosts FILE`, …) are under `dir`, which stands for the
+    /// CoreDNS container's root: `/etc/coredns/NodeHosts` is `dir/etc/coredns/NodeHosts`, and a
+    /// relative path is under it too (CoreDNS runs from `/`). The files are read now, once;
+    /// answering never touches the filesystem.
+    ///
+    /// ```
+    /// use k8s_dns_sim::{Config, ClusterDns, Cluster};
+    /// use k8s_dns_sim::hickory_proto::rr::RecordType;
+    ///
+    /// let root = std::env::temp_dir().join(format!("k8s-dns-sim-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(root.join("etc/coredns"))?;
+    /// std::fs::write(root.join("etc/coredns/NodeHosts"), "172.18.0.2 node-1\n")?;
+    /// let config = Config::from_corefile_in(
+    ///     ".:53 {\n    hosts /etc/coredns/NodeHosts {\n        fallthrough\n    }\n    kubernetes cluster.local\n}\n",
+    ///     &root,
+    /// )?;
+    /// std::fs::remove_dir_all(&root)?;
+    /// let dns = ClusterDns::new(Cluster::from_yaml("")?, config);
+    /// let answer = dns.lookup("node-1", RecordType::A)?;
+    /// assert_eq!(answer.answer_lines(), ["node-1. 3600 IN A 172.18.0.2"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Config::from_corefile`].
+    pub fn from_corefile_in(text: &str, dir: &std::path::Path) -> Result<Config, CorefileError> {
+        read(text, &files::Root(dir.to_owned()))
+    }
+
+    /// Reads a Corefile whose files come from `files`: a map from container path
+    /// (`/etc/coredns/NodeHosts`) to contents, or a closure `Fn(&str) -> Option<String>`
+    /// (see [`CorefileFiles`]). A path not there is a missing file.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use k8s_dns_sim::Config;
+    ///
+    /// let files = BTreeMap::from([("/etc/coredns/NodeHosts", "172.18.0.2 node-1")]);
+    /// let config = Config::from_corefile_with_files(
+    ///     ".:53 {\n    hosts /etc/coredns/NodeHosts\n}\n",
+    ///     files,
+    /// )?;
+    /// let hosts = config.servers[0].plugins.iter().find_map(|plugin| match plugin {
+    ///     k8s_dns_sim::PluginConfig::Hosts(hosts) => Some(hosts),
+    ///     _ => None,
+    /// });
+    /// assert_eq!(hosts.unwrap().file.len(), 1);
+    /// # Ok::<(), k8s_dns_sim::CorefileError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Config::from_corefile`].
+    pub fn from_corefile_with_files(
+        text: &str,
+        files: impl CorefileFiles,
+    ) -> Result<Config, CorefileError> {
+        read(text, &files)
     }
 }
 
-/// Reads `text`.
-fn read(text: &str) -> Result<Config, CorefileError> {
+/// Reads `text`, its files from `files`.
+fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> {
     let tokens = lexer::tokenize(text)?;
-    let blocks = parser::parse(tokens)?;
+    let blocks = parser::parse(tokens, files)?;
     if blocks.is_empty() {
         return Err(CorefileError::new(1, CorefileErrorKind::NoServerBlock));
     }
@@ -111,7 +172,7 @@ fn read(text: &str) -> Result<Config, CorefileError> {
             seen.push((key.clone(), *line));
         }
         let keys: Vec<ServerKey> = keys.into_iter().map(|(key, _)| key).collect();
-        let plugins = read_plugins(block, &keys, &mut config.not_simulated)?;
+        let plugins = read_plugins(block, &keys, files, &mut config.not_simulated)?;
         config.servers.push(ServerBlock { keys, plugins });
     }
     config.not_simulated.sort_by_key(|n| n.line);
@@ -165,6 +226,7 @@ fn grouped(block: &ParsedBlock) -> Vec<(&str, Vec<&Directive>)> {
 fn read_plugins(
     block: &ParsedBlock,
     keys: &[ServerKey],
+    files: &dyn CorefileFiles,
     notes: &mut Vec<NotSimulated>,
 ) -> Result<Vec<PluginConfig>, CorefileError> {
     let block_zones: Vec<Name> = keys.iter().map(|key| key.zone.clone()).collect();
@@ -185,7 +247,7 @@ fn read_plugins(
                 }
                 "hosts" => {
                     let first = once(&directives)?;
-                    let hosts = hosts::read(&stanza::read(first)?, &block_zones, None, notes)?;
+                    let hosts = hosts::read(&stanza::read(first)?, &block_zones, files, notes)?;
                     plugins.push(PluginConfig::Hosts(hosts));
                 }
                 "forward" => {
