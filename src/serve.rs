@@ -375,17 +375,23 @@ fn bind_pair(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
 
 /// Answers one request with every message of the reply; none if the answering code panics
 /// (a bug of this crate, which must not take the server down with it).
-fn answer(dns: &ClusterDns, request: &[u8], transport: Transport) -> Vec<Vec<u8>> {
+/// `peer` is the client's address, which plugins such as `whoami` and `acl` look at.
+fn answer(
+    dns: &ClusterDns,
+    request: &[u8],
+    transport: Transport,
+    peer: SocketAddr,
+) -> Vec<Vec<u8>> {
     catch_unwind(AssertUnwindSafe(|| match transport {
         Transport::Udp => {
-            let reply = dns.handle_bytes(request, transport);
+            let reply = dns.handle_bytes_from(request, transport, peer);
             if reply.is_empty() {
                 Vec::new()
             } else {
                 vec![reply]
             }
         }
-        Transport::Tcp => dns.handle_bytes_stream(request, transport),
+        Transport::Tcp => dns.handle_bytes_stream_from(request, transport, peer),
     }))
     .unwrap_or_default()
 }
@@ -420,7 +426,7 @@ fn serve_udp(socket: &UdpSocket, shared: &Shared) {
             continue;
         }
         let dns = shared.snapshot();
-        for reply in answer(&dns, request, Transport::Udp) {
+        for reply in answer(&dns, request, Transport::Udp, peer) {
             let _ = socket.send_to(&reply, peer);
         }
     }
@@ -500,6 +506,9 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
     if stream.set_write_timeout(Some(limits.idle_timeout)).is_err() {
         return;
     }
+    let Ok(peer) = stream.peer_addr() else {
+        return;
+    };
     let mut reply = Vec::new();
     while !shared.stopping() {
         let deadline = Instant::now() + limits.idle_timeout;
@@ -516,7 +525,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
             break;
         }
         let dns = shared.snapshot();
-        let messages = answer(&dns, &request, Transport::Tcp);
+        let messages = answer(&dns, &request, Transport::Tcp, peer);
         drop(dns);
         for message in messages {
             // Over TCP every message fits 65,535 bytes; one that did not could not be framed.

@@ -265,11 +265,17 @@ impl ClusterDns {
     /// plugin keeps no journal (the up-to-date IXFR case needs the request's SOA and is handled
     /// by [`ClusterDns::handle`]). Every other transfer is REFUSED.
     pub fn answer(&self, name: &Name, qtype: RecordType) -> Answer {
-        self.answer_from(name, qtype, DEFAULT_CLIENT)
+        self.answer_request(name, qtype, Transport::Udp, DEFAULT_CLIENT)
     }
 
-    /// Answers an absolute name for `qtype`, asked by `client`.
-    fn answer_from(&self, name: &Name, qtype: RecordType, client: SocketAddr) -> Answer {
+    /// Answers an absolute name for `qtype`, asked by `client` over `transport`.
+    fn answer_request(
+        &self,
+        name: &Name,
+        qtype: RecordType,
+        transport: Transport,
+        client: SocketAddr,
+    ) -> Answer {
         if is_transfer_type(qtype) && self.is_zone_apex(name) {
             let mut zone = name.to_lowercase();
             zone.set_fqdn(true);
@@ -280,8 +286,10 @@ impl ClusterDns {
         let world = World {
             cluster: &self.cluster,
         };
-        self.chain
-            .serve(&world, &Request::new(name.clone(), qtype, client))
+        self.chain.serve(
+            &world,
+            &Request::new(name.clone(), qtype, transport, client),
+        )
     }
 
     /// Whether `name` is one of the listed zones (labels compared case-insensitively).
@@ -314,13 +322,19 @@ impl ClusterDns {
     /// listing; see [`ClusterDns::handle_bytes_stream`] for the rules and for the split into
     /// several messages.
     pub fn handle(&self, request: &Message) -> Option<Message> {
+        self.handle_from(request, DEFAULT_CLIENT)
+    }
+
+    /// [`ClusterDns::handle`] for a request sent from `client`: the plugins that look at the
+    /// client (`whoami`, `acl`) see this address. `None` also when a plugin drops the query
+    /// (`acl` `drop`).
+    pub fn handle_from(&self, request: &Message, client: SocketAddr) -> Option<Message> {
         match wire::accept_message(request) {
             Some(Intake::Drop) => return None,
             Some(Intake::Reply(reply)) => return Some(reply),
             Some(Intake::Request(_)) | None => {}
         }
-        let mut messages = self.respond(request, None).into_iter();
-        // `respond` always gives at least one message.
+        let mut messages = self.respond(request, None, client).into_iter();
         let mut first = messages.next()?;
         for rest in messages {
             first.answers.extend(rest.answers);
@@ -328,27 +342,50 @@ impl ClusterDns {
         Some(first)
     }
 
-    /// The response to a well-formed query that is not a zone transfer.
-    fn respond_to_query(&self, request: &Message, query: &Query) -> Message {
-        let answer = self.answer(query.name(), query.query_type());
+    /// The response to a well-formed query that is not a zone transfer; `None` when a plugin
+    /// drops it.
+    fn respond_to_query(
+        &self,
+        request: &Message,
+        query: &Query,
+        transport: Option<Transport>,
+        client: SocketAddr,
+    ) -> Option<Message> {
+        let answer = self.answer_request(
+            query.name(),
+            query.query_type(),
+            transport.unwrap_or(Transport::Udp),
+            client,
+        );
+        if answer.outcome == Outcome::NoReply {
+            return None;
+        }
         let mut response = wire::reply(request, answer.response_code());
         let (recursion_available, truncated) = (answer.recursion_available, answer.truncated);
         wire::fill(&mut response, answer);
         response.metadata.recursion_available |= recursion_available;
         response.metadata.truncation |= truncated;
-        response
+        Some(response)
     }
 
     /// The responses to `request`: one message, or several for a zone transfer over TCP.
     /// `transport` is `None` for [`ClusterDns::handle`]: no transport, no split.
-    fn respond(&self, request: &Message, transport: Option<Transport>) -> Vec<Message> {
+    /// Empty when a plugin drops the query.
+    fn respond(
+        &self,
+        request: &Message,
+        transport: Option<Transport>,
+        client: SocketAddr,
+    ) -> Vec<Message> {
         match wire::screen(request) {
             Screened::Reject(code) => vec![wire::reply(request, code)],
             Screened::Query(query) => {
                 if let Some(messages) = self.transfer(request, query, transport) {
                     return messages;
                 }
-                vec![self.respond_to_query(request, query)]
+                self.respond_to_query(request, query, transport, client)
+                    .into_iter()
+                    .collect()
             }
         }
     }
@@ -426,6 +463,35 @@ impl ClusterDns {
     /// several messages, as in CoreDNS; this returns the first. Use
     /// [`ClusterDns::handle_bytes_stream`] to get them all.
     pub fn handle_bytes(&self, request: &[u8], transport: Transport) -> Vec<u8> {
+        self.handle_bytes_from(request, transport, DEFAULT_CLIENT)
+    }
+
+    /// [`ClusterDns::handle_bytes`] for a request sent from `client` (the peer address of the
+    /// UDP packet or TCP connection): the plugins that look at the client (`whoami`, `acl`)
+    /// see this address. Empty also when a plugin drops the query (`acl` `drop`).
+    ///
+    /// ```
+    /// use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+    /// use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
+    /// use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
+    ///
+    /// let config = Config::from_corefile(".:53 {\n    whoami\n}\n")?;
+    /// let dns = ClusterDns::new(Cluster::from_yaml("")?, config);
+    /// let mut query = Message::new(7, MessageType::Query, OpCode::Query);
+    /// query.add_query(Query::query(Name::from_ascii("example.org.")?, RecordType::A));
+    /// let client = "10.244.1.7:41000".parse()?;
+    /// let bytes = dns.handle_bytes_from(&query.to_vec()?, Transport::Udp, client);
+    /// let reply = Message::from_vec(&bytes)?;
+    /// assert_eq!(reply.additionals[0].to_string(), "example.org. 0 IN A 10.244.1.7");
+    /// assert_eq!(reply.additionals[1].to_string(), "_udp.example.org. 0 IN SRV 0 0 41000 .");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn handle_bytes_from(
+        &self,
+        request: &[u8],
+        transport: Transport,
+        client: SocketAddr,
+    ) -> Vec<u8> {
         let message = match wire::intake(request) {
             Intake::Drop => return Vec::new(),
             // A header and at most one question: small enough for any transport.
@@ -434,11 +500,12 @@ impl ClusterDns {
         };
         let limit = wire::size_limit(&message, transport);
         match wire::screen(&message) {
-            Screened::Query(query) if !is_transfer(query) => {
-                wire::encode(&self.respond_to_query(&message, query), limit)
-            }
+            Screened::Query(query) if !is_transfer(query) => self
+                .respond_to_query(&message, query, Some(transport), client)
+                .map(|response| wire::encode(&response, limit))
+                .unwrap_or_default(),
             _ => self
-                .respond(&message, Some(transport))
+                .respond(&message, Some(transport), client)
                 .first()
                 .map(|response| wire::encode(response, limit))
                 .unwrap_or_default(),
@@ -488,12 +555,23 @@ impl ClusterDns {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn handle_bytes_stream(&self, request: &[u8], transport: Transport) -> Vec<Vec<u8>> {
+        self.handle_bytes_stream_from(request, transport, DEFAULT_CLIENT)
+    }
+
+    /// [`ClusterDns::handle_bytes_stream`] for a request sent from `client` (see
+    /// [`ClusterDns::handle_bytes_from`]).
+    pub fn handle_bytes_stream_from(
+        &self,
+        request: &[u8],
+        transport: Transport,
+        client: SocketAddr,
+    ) -> Vec<Vec<u8>> {
         match wire::intake(request) {
             Intake::Drop => Vec::new(),
             Intake::Reply(reply) => vec![wire::encode(&reply, u16::MAX)],
             Intake::Request(request) => {
                 let limit = wire::size_limit(&request, transport);
-                self.respond(&request, Some(transport))
+                self.respond(&request, Some(transport), client)
                     .iter()
                     .map(|response| wire::encode(response, limit))
                     .collect()

@@ -588,3 +588,69 @@ data:
         )],
     );
 }
+
+#[test]
+fn whoami_answers_the_clients_address_and_port() {
+    use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+    use k8s_dns_sim::hickory_proto::rr::Name;
+    use k8s_dns_sim::{Cluster, Transport};
+
+    let config = Config::from_corefile(".:53 {\n    whoami\n}\n").unwrap();
+    assert!(
+        config.not_simulated.is_empty(),
+        "{:?}",
+        config.not_simulated
+    );
+    let dns = ClusterDns::new(Cluster::from_yaml("").unwrap(), config);
+    let cases: &[(&str, &str, Transport, &str, &[&str])] = &[
+        (
+            "43 an IPv4 client over UDP: A and _udp SRV, TTL 0, owner as asked",
+            "Example.ORG.",
+            Transport::Udp,
+            "10.244.1.7:41000",
+            &[
+                "Example.ORG. 0 IN A 10.244.1.7",
+                "_udp.Example.ORG. 0 IN SRV 0 0 41000 .",
+            ],
+        ),
+        (
+            "43 an IPv6 client over TCP: AAAA and _tcp SRV",
+            "example.org.",
+            Transport::Tcp,
+            "[fd00:10:244::7]:53001",
+            &[
+                "example.org. 0 IN AAAA fd00:10:244::7",
+                "_tcp.example.org. 0 IN SRV 0 0 53001 .",
+            ],
+        ),
+        (
+            "43 the root: `_udp.` without a second dot",
+            ".",
+            Transport::Udp,
+            "192.0.2.9:1053",
+            &[". 0 IN A 192.0.2.9", "_udp. 0 IN SRV 0 0 1053 ."],
+        ),
+    ];
+    for (rule, name, transport, client, additional) in cases {
+        let mut query = Message::new(7, MessageType::Query, OpCode::Query);
+        query.add_query(Query::query(Name::from_ascii(name).unwrap(), RecordType::A));
+        let client = client.parse().unwrap();
+        let bytes = if *transport == Transport::Tcp {
+            dns.handle_bytes_stream_from(&query.to_vec().unwrap(), *transport, client)
+                .remove(0)
+        } else {
+            dns.handle_bytes_from(&query.to_vec().unwrap(), *transport, client)
+        };
+        let reply = Message::from_vec(&bytes).unwrap();
+        assert_eq!(reply.metadata.response_code, NoError, "{rule}");
+        assert!(reply.metadata.authoritative, "{rule}");
+        assert!(reply.answers.is_empty(), "{rule}");
+        assert_eq!(lines(&reply.additionals), *additional, "{rule}");
+    }
+    // handle_bytes: a client outside every pod network (192.0.2.1, TEST-NET-1).
+    let mut query = Message::new(8, MessageType::Query, OpCode::Query);
+    query.add_query(Query::query(Name::from_ascii("a.").unwrap(), RecordType::A));
+    let reply =
+        Message::from_vec(&dns.handle_bytes(&query.to_vec().unwrap(), Transport::Udp)).unwrap();
+    assert_eq!(reply.additionals[0].to_string(), "a. 0 IN A 192.0.2.1");
+}

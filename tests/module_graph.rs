@@ -33,9 +33,9 @@ const PIPELINE: &[&str] = &[
     // The kubernetes plugin's rules, and what is built from them.
     "answer",
     "zone",
+    "wire",
     // The server blocks and their plugin chains.
     "chain",
-    "wire",
     "server",
     // On top of the server.
     "resolver",

@@ -17,6 +17,7 @@
 //! The rules are in `docs/coredns-rules.md` (35, 39 onward).
 
 mod hosts;
+mod whoami;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -26,6 +27,7 @@ use crate::answer::{Answer, Context, Outcome, Served, Zone};
 use crate::cluster::Cluster;
 use crate::config::{Config, ForwardConfig, KubernetesConfig, PluginConfig, ServerBlock};
 use crate::upstream::Upstream;
+use crate::wire::Transport;
 use hosts::HostsTable;
 
 /// The client address of a query that names none ([`crate::ClusterDns::handle_bytes`]):
@@ -46,17 +48,25 @@ pub(crate) struct Request {
     pub(crate) qtype: RecordType,
     /// Where the query came from.
     pub(crate) client: SocketAddr,
+    /// Over what (`whoami` names it).
+    pub(crate) transport: Transport,
     /// How many times the server was asked again to answer the question this one came from.
     depth: u8,
 }
 
 impl Request {
-    /// A question from `client`.
-    pub(crate) fn new(name: Name, qtype: RecordType, client: SocketAddr) -> Request {
+    /// A question from `client` over `transport`.
+    pub(crate) fn new(
+        name: Name,
+        qtype: RecordType,
+        transport: Transport,
+        client: SocketAddr,
+    ) -> Request {
         Request {
             name,
             qtype,
             client,
+            transport,
             depth: 0,
         }
     }
@@ -87,6 +97,7 @@ enum Plugin {
     },
     Hosts(HostsTable),
     Forward(ForwardConfig),
+    Whoami,
     /// A plugin queries pass through unchanged.
     Pass,
 }
@@ -197,6 +208,7 @@ impl Chain {
                     next(request)
                 }
             }
+            Plugin::Whoami => whoami::serve(request),
             Plugin::Pass => next(request),
         }
     }
@@ -218,6 +230,7 @@ impl Chain {
             name: name.clone(),
             qtype,
             client: request.client,
+            transport: request.transport,
             depth: request.depth + 1,
         };
         let answer = self.serve(world, &inner);
@@ -247,6 +260,7 @@ impl Plugin {
             },
             PluginConfig::Hosts(hosts) => Plugin::Hosts(HostsTable::new(hosts)),
             PluginConfig::Forward(forward) => Plugin::Forward(forward.clone()),
+            PluginConfig::Whoami => Plugin::Whoami,
             _ => Plugin::Pass,
         }
     }

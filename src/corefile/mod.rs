@@ -306,6 +306,15 @@ fn read_plugins(
                     ));
                     plugins.push(PluginConfig::Cache);
                 }
+                "whoami" => {
+                    for directive in &directives {
+                        let stanza = stanza::read(directive)?;
+                        if !stanza.args.is_empty() || !stanza.options.is_empty() {
+                            return Err(stanza.wrong_count("no arguments"));
+                        }
+                    }
+                    plugins.push(PluginConfig::Whoami);
+                }
                 _ => plugins.push(PluginConfig::Inert(name.to_owned())),
             },
             Some(Treatment::NotSimulated(reason)) => {

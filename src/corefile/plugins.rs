@@ -80,9 +80,7 @@ fn treatment_of(name: &str) -> Option<Treatment> {
         "forward" => Y,
         "grpc" => N("sends the queries the kubernetes plugin passes on to a gRPC upstream"),
         "erratic" => N("drops, delays or truncates answers on purpose"),
-        "whoami" => {
-            N("answers the queries the kubernetes plugin passes on with the client's address")
-        }
+        "whoami" => Y,
         "on" => S,
         "sign" => S,
         "view" => {
