@@ -70,8 +70,9 @@ pub use cluster::{
     ObjectLimits, ServiceCidrs, SliceOrigin, UpdateError, UpdateErrorKind, UpdateErrors,
 };
 pub use config::{
-    Config, Fallthrough, ForwardConfig, HostsConfig, HostsEntry, KubernetesConfig, NotSimulated,
-    PluginConfig, PodMode, Scheme, ServerBlock, ServerKey, ZoneConfigError,
+    AclAction, AclConfig, AclPolicy, AclRule, Config, Fallthrough, ForwardConfig, HostsConfig,
+    HostsEntry, KubernetesConfig, NotSimulated, PluginConfig, PodMode, Scheme, ServerBlock,
+    ServerKey, ZoneConfigError,
 };
 pub use corefile::{CorefileError, CorefileErrorKind, CorefileFiles, NoFiles};
 pub use diagnostic::{Diagnostic, DiagnosticKind};

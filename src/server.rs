@@ -265,16 +265,18 @@ impl ClusterDns {
     /// plugin keeps no journal (the up-to-date IXFR case needs the request's SOA and is handled
     /// by [`ClusterDns::handle`]). Every other transfer is REFUSED.
     pub fn answer(&self, name: &Name, qtype: RecordType) -> Answer {
-        self.answer_request(name, qtype, Transport::Udp, DEFAULT_CLIENT)
+        self.answer_request(name, qtype, Transport::Udp, DEFAULT_CLIENT, 0)
     }
 
-    /// Answers an absolute name for `qtype`, asked by `client` over `transport`.
+    /// Answers an absolute name for `qtype`, asked by `client` over `transport` in a query
+    /// with this id.
     fn answer_request(
         &self,
         name: &Name,
         qtype: RecordType,
         transport: Transport,
         client: SocketAddr,
+        id: u16,
     ) -> Answer {
         if is_transfer_type(qtype) && self.is_zone_apex(name) {
             let mut zone = name.to_lowercase();
@@ -288,7 +290,7 @@ impl ClusterDns {
         };
         self.chain.serve(
             &world,
-            &Request::new(name.clone(), qtype, transport, client),
+            &Request::new(name.clone(), qtype, transport, client).with_id(id),
         )
     }
 
@@ -356,6 +358,7 @@ impl ClusterDns {
             query.query_type(),
             transport.unwrap_or(Transport::Udp),
             client,
+            request.id,
         );
         if answer.outcome == Outcome::NoReply {
             return None;

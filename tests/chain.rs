@@ -654,3 +654,191 @@ fn whoami_answers_the_clients_address_and_port() {
         Message::from_vec(&dns.handle_bytes(&query.to_vec().unwrap(), Transport::Udp)).unwrap();
     assert_eq!(reply.additionals[0].to_string(), "a. 0 IN A 192.0.2.1");
 }
+
+/// Sends `name`/`qtype` with `id` from `client` over UDP; the reply, `None` for no reply.
+fn ask(
+    dns: &ClusterDns,
+    name: &str,
+    qtype: RecordType,
+    id: u16,
+    client: &str,
+) -> Option<k8s_dns_sim::hickory_proto::op::Message> {
+    use k8s_dns_sim::Transport;
+    use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+    use k8s_dns_sim::hickory_proto::rr::Name;
+
+    let mut query = Message::new(id, MessageType::Query, OpCode::Query);
+    query.add_query(Query::query(Name::from_ascii(name).unwrap(), qtype));
+    let bytes = dns.handle_bytes_from(
+        &query.to_vec().unwrap(),
+        Transport::Udp,
+        client.parse().unwrap(),
+    );
+    (!bytes.is_empty()).then(|| Message::from_vec(&bytes).unwrap())
+}
+
+#[test]
+fn acl_allows_blocks_filters_and_drops_by_client() {
+    let corefile = ".:53 {
+    acl blocked.example {
+        block net 10.244.0.0/16
+        allow
+    }
+    acl {
+        drop net 172.16.0.0/12
+        filter type AAAA net 192.0.2.0/24
+        allow net 192.0.2.0/24 fd00::/8
+        block
+    }
+    whoami
+}
+";
+    let config = Config::from_corefile(corefile).unwrap();
+    assert!(
+        config.not_simulated.is_empty(),
+        "{:?}",
+        config.not_simulated
+    );
+    let dns = dns("golden.yaml", config);
+    // (rule, name, type, client, reply: None for no reply, else (rcode, AA, additional count))
+    type Reply = Option<(ResponseCode, bool, usize)>;
+    let cases: &[(&str, &str, RecordType, &str, Reply)] = &[
+        (
+            "44 block: REFUSED, not authoritative",
+            "www.blocked.example.",
+            A,
+            "10.244.3.4:5000",
+            Some((Refused, false, 0)),
+        ),
+        (
+            "44 the rule's next policy: allow, on to whoami",
+            "www.blocked.example.",
+            A,
+            "192.0.2.7:5000",
+            Some((NoError, true, 2)),
+        ),
+        (
+            "44 allow ends the checks: the second rule's drop is not reached",
+            "www.blocked.example.",
+            A,
+            "172.16.0.9:5000",
+            Some((NoError, true, 2)),
+        ),
+        (
+            "44 a name outside the first rule: the second decides; drop sends nothing",
+            "www.other.example.",
+            A,
+            "172.16.0.9:5000",
+            None,
+        ),
+        (
+            "44 filter matches its type only: NOERROR, empty, not authoritative",
+            "www.other.example.",
+            AAAA,
+            "192.0.2.7:5000",
+            Some((NoError, false, 0)),
+        ),
+        (
+            "44 the same client for A: allow",
+            "www.other.example.",
+            A,
+            "192.0.2.7:5000",
+            Some((NoError, true, 2)),
+        ),
+        (
+            "44 an IPv6 client in an allowed net",
+            "www.other.example.",
+            A,
+            "[fd00::1]:5000",
+            Some((NoError, true, 2)),
+        ),
+        (
+            "44 no earlier policy matches: block",
+            "www.other.example.",
+            A,
+            "10.9.9.9:5000",
+            Some((Refused, false, 0)),
+        ),
+    ];
+    for (rule, name, qtype, client, want) in cases {
+        let got = ask(&dns, name, *qtype, 1, client).map(|reply| {
+            (
+                reply.metadata.response_code,
+                reply.metadata.authoritative,
+                reply.additionals.len(),
+            )
+        });
+        assert_eq!(got, *want, "{rule}");
+    }
+    // Bad input is a typed error naming the line.
+    let error =
+        Config::from_corefile(".:53 {\n    acl {\n        permit net 10.0.0.0/8\n    }\n}\n")
+            .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "line 3: unknown option `permit` of `acl`: expected one of allow, block, filter, drop"
+    );
+    let error =
+        Config::from_corefile(".:53 {\n    acl {\n        block net 10.0.0.0/33\n    }\n}\n")
+            .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "line 3: `block` of `acl`: expected a CIDR such as 10.0.0.0/8, found `10.0.0.0/33`"
+    );
+}
+
+#[test]
+fn loadbalance_shuffles_deterministically_by_query_id() {
+    let corefile = ".:53 {
+    loadbalance
+    hosts {
+        10.0.0.1 many.example
+        10.0.0.2 many.example
+        10.0.0.3 many.example
+        fallthrough
+    }
+    kubernetes cluster.local
+}
+";
+    let config = Config::from_corefile(corefile).unwrap();
+    assert!(
+        config.not_simulated.is_empty(),
+        "{:?}",
+        config.not_simulated
+    );
+    let dns = dns("golden.yaml", config);
+    let order = |name: &str, id: u16| -> Vec<String> {
+        let reply = ask(&dns, name, A, id, "192.0.2.1:5000").unwrap();
+        lines(&reply.answers)
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for id in 0..200 {
+        let first = order("many.example.", id);
+        assert_eq!(
+            first,
+            order("many.example.", id),
+            "45 the same query gets the same order"
+        );
+        let mut sorted = first.clone();
+        sorted.sort();
+        assert_eq!(sorted.len(), 3, "45 a shuffle keeps every record");
+        seen.insert(first);
+    }
+    assert_eq!(
+        seen.len(),
+        6,
+        "45 over many ids every order of three records turns up"
+    );
+    let mut pairs = std::collections::BTreeSet::new();
+    for id in 0..50 {
+        pairs.insert(order("db.default.svc.cluster.local.", id));
+    }
+    assert_eq!(pairs.len(), 2, "45 two endpoints: both orders");
+    // An error reply is not touched (and lookups, with no id, are stable).
+    let nx = dns.lookup("nope.default.svc.cluster.local", A).unwrap();
+    assert_eq!(nx.authorities.len(), 1);
+    assert_eq!(
+        dns.lookup("many.example", A).unwrap().answer_lines(),
+        dns.lookup("many.example", A).unwrap().answer_lines()
+    );
+}

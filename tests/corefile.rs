@@ -71,10 +71,7 @@ fn rule_kubeadm_default_corefile_matches_config_kubeadm() {
     );
     assert!(config.kubernetes().unwrap().server_addresses.is_empty());
     assert!(!config.allows_transfer());
-    assert_eq!(
-        not_simulated(&config),
-        vec![(16, "cache".to_owned()), (22, "loadbalance".to_owned()),]
-    );
+    assert_eq!(not_simulated(&config), vec![(16, "cache".to_owned())]);
 }
 
 #[test]

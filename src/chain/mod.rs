@@ -16,7 +16,9 @@
 //!
 //! The rules are in `docs/coredns-rules.md` (35, 39 onward).
 
+mod acl;
 mod hosts;
+mod loadbalance;
 mod whoami;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -25,7 +27,10 @@ use hickory_proto::rr::{Name, RecordType};
 
 use crate::answer::{Answer, Context, Outcome, Served, Zone};
 use crate::cluster::Cluster;
-use crate::config::{Config, ForwardConfig, KubernetesConfig, PluginConfig, ServerBlock};
+use crate::config::{
+    AclConfig, Config, ForwardConfig, KubernetesConfig, LoadbalanceConfig, PluginConfig,
+    ServerBlock,
+};
 use crate::upstream::Upstream;
 use crate::wire::Transport;
 use hosts::HostsTable;
@@ -50,11 +55,19 @@ pub(crate) struct Request {
     pub(crate) client: SocketAddr,
     /// Over what (`whoami` names it).
     pub(crate) transport: Transport,
+    /// The query's id (`loadbalance` orders by it; 0 for a lookup without a message).
+    pub(crate) id: u16,
     /// How many times the server was asked again to answer the question this one came from.
     depth: u8,
 }
 
 impl Request {
+    /// The same question with the query's id.
+    pub(crate) fn with_id(mut self, id: u16) -> Request {
+        self.id = id;
+        self
+    }
+
     /// A question from `client` over `transport`.
     pub(crate) fn new(
         name: Name,
@@ -67,6 +80,7 @@ impl Request {
             qtype,
             client,
             transport,
+            id: 0,
             depth: 0,
         }
     }
@@ -98,6 +112,9 @@ enum Plugin {
     Hosts(HostsTable),
     Forward(ForwardConfig),
     Whoami,
+    Acl(AclConfig),
+    /// `loadbalance round_robin`: the reply's records shuffled on the way back.
+    Loadbalance,
     /// A plugin queries pass through unchanged.
     Pass,
 }
@@ -209,6 +226,17 @@ impl Chain {
                 }
             }
             Plugin::Whoami => whoami::serve(request),
+            Plugin::Acl(rules) => acl::serve(rules, request).unwrap_or_else(|| next(request)),
+            Plugin::Loadbalance => {
+                let mut answer = next(request);
+                loadbalance::shuffle(
+                    &mut answer,
+                    request.qtype,
+                    world.cluster.serial(),
+                    request.id,
+                );
+                answer
+            }
             Plugin::Pass => next(request),
         }
     }
@@ -231,6 +259,7 @@ impl Chain {
             qtype,
             client: request.client,
             transport: request.transport,
+            id: request.id,
             depth: request.depth + 1,
         };
         let answer = self.serve(world, &inner);
@@ -261,6 +290,8 @@ impl Plugin {
             PluginConfig::Hosts(hosts) => Plugin::Hosts(HostsTable::new(hosts)),
             PluginConfig::Forward(forward) => Plugin::Forward(forward.clone()),
             PluginConfig::Whoami => Plugin::Whoami,
+            PluginConfig::Acl(acl) => Plugin::Acl(acl.clone()),
+            PluginConfig::Loadbalance(LoadbalanceConfig::RoundRobin) => Plugin::Loadbalance,
             _ => Plugin::Pass,
         }
     }

@@ -92,6 +92,8 @@ pub enum PluginConfig {
     Bind(BindConfig),
     /// `loadbalance`: the order of address records in answers.
     Loadbalance(LoadbalanceConfig),
+    /// `acl`: allow, block, filter or drop queries by name, type and client address.
+    Acl(AclConfig),
     /// `cache`: answers unchanged (the simulated server has no clock), listed in
     /// [`Config::not_simulated`](super::Config::not_simulated).
     Cache,
@@ -115,6 +117,7 @@ impl PluginConfig {
             PluginConfig::Transfer(_) => "transfer",
             PluginConfig::Bind(_) => "bind",
             PluginConfig::Loadbalance(_) => "loadbalance",
+            PluginConfig::Acl(_) => "acl",
             PluginConfig::Cache => "cache",
             PluginConfig::Whoami => "whoami",
             PluginConfig::Inert(name) | PluginConfig::NotSimulated(name) => name,
@@ -271,4 +274,61 @@ pub enum LoadbalanceConfig {
     /// Another policy (`weighted`, `prefer`): answers pass unchanged, listed as not
     /// simulated.
     Other(String),
+}
+
+/// `acl`: every `acl` directive of a block, each one a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct AclConfig {
+    /// The rules, in Corefile order.
+    pub rules: Vec<AclRule>,
+}
+
+/// One `acl [ZONES…] { POLICY… }` directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AclRule {
+    /// The zones it applies to (the block's when none is written).
+    pub zones: Vec<Name>,
+    /// Its policies, in order: the first that matches decides.
+    pub policies: Vec<AclPolicy>,
+}
+
+/// One line of an `acl` block: `ACTION [type QTYPE…] [net CIDR…]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AclPolicy {
+    /// What it does to a query it matches.
+    pub action: AclAction,
+    /// The query types it matches; `None` for every type (no `type`, or `type *`).
+    pub types: Option<Vec<hickory_proto::rr::RecordType>>,
+    /// The client networks it matches; `None` for every client (no `net`, or `net *`).
+    pub nets: Option<Vec<ipnet::IpNet>>,
+}
+
+impl AclPolicy {
+    /// Whether a query of `qtype` from `client` matches.
+    pub fn matches(&self, qtype: hickory_proto::rr::RecordType, client: IpAddr) -> bool {
+        self.types
+            .as_ref()
+            .is_none_or(|types| types.contains(&qtype))
+            && self
+                .nets
+                .as_ref()
+                .is_none_or(|nets| nets.iter().any(|net| net.contains(&client)))
+    }
+}
+
+/// What an `acl` policy does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AclAction {
+    /// `allow`: the query goes on to the next plugin, no later rule is checked.
+    Allow,
+    /// `block`: REFUSED.
+    Block,
+    /// `filter`: NOERROR with no records.
+    Filter,
+    /// `drop`: no reply at all.
+    Drop,
 }

@@ -6,6 +6,7 @@
 //! listed in `plugins.rs`: plugins that do not change answers are accepted silently; plugins
 //! that would change answers but are not simulated are listed in [`Config::not_simulated`].
 
+mod acl;
 mod error;
 mod files;
 mod forward;
@@ -282,13 +283,7 @@ fn read_plugins(
                     let first = once(&directives)?;
                     let stanza = stanza::read(first)?;
                     let policy = match stanza.args.first().map(|t| t.text.as_str()) {
-                        None | Some("round_robin") => {
-                            notes.push(note(
-                                stanza.line(),
-                                "answers keep their order: the shuffle is not simulated",
-                            ));
-                            LoadbalanceConfig::RoundRobin
-                        }
+                        None | Some("round_robin") => LoadbalanceConfig::RoundRobin,
                         Some(other) => {
                             notes.push(note(
                                 stanza.line(),
@@ -305,6 +300,13 @@ fn read_plugins(
                         "answers are unchanged: no TTL counts down, and a cluster change is seen at once (no cached answer outlives it)",
                     ));
                     plugins.push(PluginConfig::Cache);
+                }
+                "acl" => {
+                    let mut rules = Vec::new();
+                    for directive in &directives {
+                        rules.push(acl::read(&stanza::read(directive)?, &block_zones)?);
+                    }
+                    plugins.push(PluginConfig::Acl(crate::config::AclConfig { rules }));
                 }
                 "whoami" => {
                     for directive in &directives {

@@ -56,7 +56,7 @@ fn treatment_of(name: &str) -> Option<Treatment> {
             N("rewrites query names, types or answers before the kubernetes plugin sees them")
         }
         "autopath" => N("completes the search path on the server side and answers with a CNAME"),
-        "acl" => N("may refuse, drop or filter queries by client address"),
+        "acl" => Y,
         "cache" => Y,
         "header" => N("changes flags in the response header"),
         "dnssec" => N("signs answers with DNSSEC records"),
