@@ -28,7 +28,7 @@
 //! ```
 
 use hickory_proto::op::{Message, Query, ResponseCode};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
 use std::net::SocketAddr;
 
@@ -265,19 +265,17 @@ impl ClusterDns {
     /// plugin keeps no journal (the up-to-date IXFR case needs the request's SOA and is handled
     /// by [`ClusterDns::handle`]). Every other transfer is REFUSED.
     pub fn answer(&self, name: &Name, qtype: RecordType) -> Answer {
-        self.answer_request(name, qtype, Transport::Udp, DEFAULT_CLIENT, 0)
+        self.answer_request(&Request::new(
+            name.clone(),
+            qtype,
+            Transport::Udp,
+            DEFAULT_CLIENT,
+        ))
     }
 
-    /// Answers an absolute name for `qtype`, asked by `client` over `transport` in a query
-    /// with this id.
-    fn answer_request(
-        &self,
-        name: &Name,
-        qtype: RecordType,
-        transport: Transport,
-        client: SocketAddr,
-        id: u16,
-    ) -> Answer {
+    /// Answers one question (its name absolute).
+    fn answer_request(&self, request: &Request) -> Answer {
+        let (name, qtype) = (&request.name, request.qtype);
         if is_transfer_type(qtype) && self.is_zone_apex(name) {
             let mut zone = name.to_lowercase();
             zone.set_fqdn(true);
@@ -288,10 +286,7 @@ impl ClusterDns {
         let world = World {
             cluster: &self.cluster,
         };
-        self.chain.serve(
-            &world,
-            &Request::new(name.clone(), qtype, transport, client).with_id(id),
-        )
+        self.chain.serve(&world, request)
     }
 
     /// Whether `name` is one of the listed zones (labels compared case-insensitively).
@@ -344,6 +339,21 @@ impl ClusterDns {
         Some(first)
     }
 
+    /// The server's checks before any plugin (rule 31): those of [`wire::screen`], except that
+    /// a class other than IN goes on to the plugins when a block has `chaos` or `forward`.
+    fn screen<'m>(&self, request: &'m Message) -> Screened<'m> {
+        if self.chain.opens_other_classes()
+            && let [query] = request.queries.as_slice()
+            && query.query_class() != DNSClass::IN
+        {
+            if request.edns.as_ref().is_some_and(|edns| edns.version() > 0) {
+                return Screened::Reject(ResponseCode::BADVERS);
+            }
+            return Screened::Query(query);
+        }
+        wire::screen(request)
+    }
+
     /// The response to a well-formed query that is not a zone transfer; `None` when a plugin
     /// drops it.
     fn respond_to_query(
@@ -354,11 +364,14 @@ impl ClusterDns {
         client: SocketAddr,
     ) -> Option<Message> {
         let answer = self.answer_request(
-            query.name(),
-            query.query_type(),
-            transport.unwrap_or(Transport::Udp),
-            client,
-            request.id,
+            &Request::new(
+                query.name().clone(),
+                query.query_type(),
+                transport.unwrap_or(Transport::Udp),
+                client,
+            )
+            .with_class(query.query_class())
+            .with_id(request.id),
         );
         if answer.outcome == Outcome::NoReply {
             return None;
@@ -380,7 +393,7 @@ impl ClusterDns {
         transport: Option<Transport>,
         client: SocketAddr,
     ) -> Vec<Message> {
-        match wire::screen(request) {
+        match self.screen(request) {
             Screened::Reject(code) => vec![wire::reply(request, code)],
             Screened::Query(query) => {
                 if let Some(messages) = self.transfer(request, query, transport) {
@@ -502,7 +515,7 @@ impl ClusterDns {
             Intake::Request(message) => message,
         };
         let limit = wire::size_limit(&message, transport);
-        match wire::screen(&message) {
+        match self.screen(&message) {
             Screened::Query(query) if !is_transfer(query) => self
                 .respond_to_query(&message, query, Some(transport), client)
                 .map(|response| wire::encode(&response, limit))

@@ -842,3 +842,117 @@ fn loadbalance_shuffles_deterministically_by_query_id() {
         dns.lookup("many.example", A).unwrap().answer_lines()
     );
 }
+
+#[test]
+fn chaos_answers_ch_class_and_opens_other_classes() {
+    use k8s_dns_sim::Transport;
+    use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+    use k8s_dns_sim::hickory_proto::rr::{DNSClass, Name};
+
+    let ask_class = |dns: &ClusterDns, name: &str, qtype: RecordType, class: DNSClass| {
+        let mut query = Message::new(3, MessageType::Query, OpCode::Query);
+        let mut question = Query::query(Name::from_ascii(name).unwrap(), qtype);
+        question.set_query_class(class);
+        query.add_query(question);
+        Message::from_vec(&dns.handle_bytes(&query.to_vec().unwrap(), Transport::Udp)).unwrap()
+    };
+    let chaos = dns(
+        "golden.yaml",
+        Config::from_corefile(
+            ".:53 {\n    chaos CoreDNS-sim bob alice\n    kubernetes cluster.local\n}\n",
+        )
+        .unwrap(),
+    );
+    let kubeadm = dns("golden.yaml", Config::kubeadm());
+    let plain = dns("golden.yaml", Config::default());
+    /// (rule, server, name, type, class, rcode, answer)
+    type Row<'a> = (
+        &'a str,
+        &'a ClusterDns,
+        &'a str,
+        RecordType,
+        DNSClass,
+        ResponseCode,
+        &'a [&'a str],
+    );
+    let cases: &[Row<'_>] = &[
+        (
+            "46 version.bind: the version, TTL 0, class CH",
+            &chaos,
+            "Version.Bind.",
+            TXT,
+            DNSClass::CH,
+            NoError,
+            &["Version.Bind. 0 CH TXT CoreDNS-sim"],
+        ),
+        (
+            "46 version.server too",
+            &chaos,
+            "version.server.",
+            TXT,
+            DNSClass::CH,
+            NoError,
+            &["version.server. 0 CH TXT CoreDNS-sim"],
+        ),
+        (
+            "46 authors.bind: one TXT per author, sorted",
+            &chaos,
+            "authors.bind.",
+            TXT,
+            DNSClass::CH,
+            NoError,
+            &["authors.bind. 0 CH TXT alice", "authors.bind. 0 CH TXT bob"],
+        ),
+        (
+            "46 hostname.bind: the simulated server's name",
+            &chaos,
+            "hostname.bind.",
+            TXT,
+            DNSClass::CH,
+            NoError,
+            &["hostname.bind. 0 CH TXT localhost"],
+        ),
+        (
+            "46 CH but not TXT: passed on, kubernetes passes it on, SERVFAIL",
+            &chaos,
+            "version.bind.",
+            A,
+            DNSClass::CH,
+            ServFail,
+            &[],
+        ),
+        (
+            "46 IN TXT version.bind: not chaos's",
+            &chaos,
+            "version.bind.",
+            TXT,
+            DNSClass::IN,
+            ServFail,
+            &[],
+        ),
+        (
+            "31 forward lets CH through (kubeadm): the upstream's NXDOMAIN",
+            &kubeadm,
+            "version.bind.",
+            TXT,
+            DNSClass::CH,
+            NXDomain,
+            &[],
+        ),
+        (
+            "31 no chaos, no forward: another class is REFUSED",
+            &plain,
+            "version.bind.",
+            TXT,
+            DNSClass::CH,
+            Refused,
+            &[],
+        ),
+    ];
+    for (rule, dns, name, qtype, class, rcode, answer) in cases {
+        let reply = ask_class(dns, name, *qtype, *class);
+        assert_eq!(reply.metadata.response_code, *rcode, "{rule}");
+        assert_eq!(lines(&reply.answers), *answer, "{rule}");
+        assert!(!reply.metadata.authoritative, "{rule}");
+    }
+}

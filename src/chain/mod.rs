@@ -17,19 +17,20 @@
 //! The rules are in `docs/coredns-rules.md` (35, 39 onward).
 
 mod acl;
+mod chaos;
 mod hosts;
 mod loadbalance;
 mod whoami;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use hickory_proto::rr::{Name, RecordType};
+use hickory_proto::rr::{DNSClass, Name, RecordType};
 
 use crate::answer::{Answer, Context, Outcome, Served, Zone};
 use crate::cluster::Cluster;
 use crate::config::{
-    AclConfig, Config, ForwardConfig, KubernetesConfig, LoadbalanceConfig, PluginConfig,
-    ServerBlock,
+    AclConfig, ChaosConfig, Config, ForwardConfig, KubernetesConfig, LoadbalanceConfig,
+    PluginConfig, ServerBlock,
 };
 use crate::upstream::Upstream;
 use crate::wire::Transport;
@@ -53,6 +54,8 @@ pub(crate) struct Request {
     pub(crate) qtype: RecordType,
     /// Where the query came from.
     pub(crate) client: SocketAddr,
+    /// The question class (IN unless the server lets other classes through, rule 31).
+    pub(crate) class: DNSClass,
     /// Over what (`whoami` names it).
     pub(crate) transport: Transport,
     /// The query's id (`loadbalance` orders by it; 0 for a lookup without a message).
@@ -62,6 +65,12 @@ pub(crate) struct Request {
 }
 
 impl Request {
+    /// The same question with another class.
+    pub(crate) fn with_class(mut self, class: DNSClass) -> Request {
+        self.class = class;
+        self
+    }
+
     /// The same question with the query's id.
     pub(crate) fn with_id(mut self, id: u16) -> Request {
         self.id = id;
@@ -80,6 +89,7 @@ impl Request {
             qtype,
             client,
             transport,
+            class: DNSClass::IN,
             id: 0,
             depth: 0,
         }
@@ -91,6 +101,7 @@ impl Request {
 pub(crate) struct Chain {
     blocks: Vec<Block>,
     upstream: Upstream,
+    opens_classes: bool,
 }
 
 /// One server block, prepared.
@@ -113,6 +124,7 @@ enum Plugin {
     Forward(ForwardConfig),
     Whoami,
     Acl(AclConfig),
+    Chaos(ChaosConfig),
     /// `loadbalance round_robin`: the reply's records shuffled on the way back.
     Loadbalance,
     /// A plugin queries pass through unchanged.
@@ -133,10 +145,22 @@ impl Chain {
             .filter(|block| block.listens_on(config.port))
             .map(Block::new)
             .collect();
+        let opens_classes = config
+            .servers
+            .iter()
+            .filter(|block| block.listens_on(config.port))
+            .any(|block| block.has_plugin("chaos") || block.has_plugin("forward"));
         Chain {
             blocks,
             upstream: config.upstream.clone(),
+            opens_classes,
         }
+    }
+
+    /// Whether questions of a class other than IN reach the chain (rule 31): some block of the
+    /// port has `chaos` or `forward` (CoreDNS's `EnableChaos`; `proxy` no longer exists).
+    pub(crate) fn opens_other_classes(&self) -> bool {
+        self.opens_classes
     }
 
     /// The prepared zones of a `kubernetes` plugin's settings, for the zone listing.
@@ -226,6 +250,7 @@ impl Chain {
                 }
             }
             Plugin::Whoami => whoami::serve(request),
+            Plugin::Chaos(chaos) => chaos::serve(chaos, request).unwrap_or_else(|| next(request)),
             Plugin::Acl(rules) => acl::serve(rules, request).unwrap_or_else(|| next(request)),
             Plugin::Loadbalance => {
                 let mut answer = next(request);
@@ -259,6 +284,7 @@ impl Chain {
             qtype,
             client: request.client,
             transport: request.transport,
+            class: DNSClass::IN,
             id: request.id,
             depth: request.depth + 1,
         };
@@ -291,6 +317,7 @@ impl Plugin {
             PluginConfig::Forward(forward) => Plugin::Forward(forward.clone()),
             PluginConfig::Whoami => Plugin::Whoami,
             PluginConfig::Acl(acl) => Plugin::Acl(acl.clone()),
+            PluginConfig::Chaos(chaos) => Plugin::Chaos(chaos.clone()),
             PluginConfig::Loadbalance(LoadbalanceConfig::RoundRobin) => Plugin::Loadbalance,
             _ => Plugin::Pass,
         }

@@ -94,6 +94,8 @@ pub enum PluginConfig {
     Loadbalance(LoadbalanceConfig),
     /// `acl`: allow, block, filter or drop queries by name, type and client address.
     Acl(AclConfig),
+    /// `chaos [VERSION [AUTHORS…]]`: CH-class TXT answers for `version.bind` and friends.
+    Chaos(ChaosConfig),
     /// `cache`: answers unchanged (the simulated server has no clock), listed in
     /// [`Config::not_simulated`](super::Config::not_simulated).
     Cache,
@@ -118,6 +120,7 @@ impl PluginConfig {
             PluginConfig::Bind(_) => "bind",
             PluginConfig::Loadbalance(_) => "loadbalance",
             PluginConfig::Acl(_) => "acl",
+            PluginConfig::Chaos(_) => "chaos",
             PluginConfig::Cache => "cache",
             PluginConfig::Whoami => "whoami",
             PluginConfig::Inert(name) | PluginConfig::NotSimulated(name) => name,
@@ -331,4 +334,16 @@ pub enum AclAction {
     Filter,
     /// `drop`: no reply at all.
     Drop,
+}
+
+/// `chaos [VERSION [AUTHORS…]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChaosConfig {
+    /// What `version.bind` and `version.server` answer (`CoreDNS-1.14.7` when none is
+    /// written).
+    pub version: String,
+    /// What `authors.bind` answers, sorted (empty when none are written: CoreDNS's own list of
+    /// owners is not simulated).
+    pub authors: Vec<String>,
 }

@@ -308,6 +308,37 @@ fn read_plugins(
                     }
                     plugins.push(PluginConfig::Acl(crate::config::AclConfig { rules }));
                 }
+                "chaos" => {
+                    let stanza = stanza::read(once(&directives)?)?;
+                    if let Some(option) = stanza.options.first() {
+                        return Err(option.unknown("chaos", "no block"));
+                    }
+                    // setup.go: each string at most 255 bytes.
+                    let trim = |text: &str| {
+                        let mut end = text.len().min(255);
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        text[..end].to_owned()
+                    };
+                    let texts: Vec<&str> = stanza.args.iter().map(|t| t.text.as_str()).collect();
+                    let version = texts
+                        .first()
+                        .map_or_else(|| "CoreDNS-1.14.7".to_owned(), |v| trim(v));
+                    let mut authors: Vec<String> = texts.iter().skip(1).map(|a| trim(a)).collect();
+                    authors.sort();
+                    authors.dedup();
+                    if texts.len() < 2 {
+                        notes.push(note(
+                            stanza.line(),
+                            "authors.bind answers nothing: CoreDNS's own list of owners is not simulated (name the authors to answer them)",
+                        ));
+                    }
+                    plugins.push(PluginConfig::Chaos(crate::config::ChaosConfig {
+                        version,
+                        authors,
+                    }));
+                }
                 "whoami" => {
                     for directive in &directives {
                         let stanza = stanza::read(directive)?;

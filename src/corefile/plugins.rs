@@ -49,7 +49,7 @@ fn treatment_of(name: &str) -> Option<Treatment> {
         "local" => N("answers localhost names and some reverse names itself"),
         "dns64" => N("synthesizes AAAA records from A records"),
         "any" => N("answers ANY queries with a HINFO record (RFC 8482)"),
-        "chaos" => N("answers CH-class queries such as version.bind"),
+        "chaos" => Y,
         "loadbalance" => Y,
         "tsig" => N("verifies or requires TSIG signatures, and may refuse unsigned queries"),
         "rewrite" => {
