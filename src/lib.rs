@@ -70,9 +70,9 @@ pub use cluster::{
     ObjectLimits, ServiceCidrs, SliceOrigin, UpdateError, UpdateErrorKind, UpdateErrors,
 };
 pub use config::{
-    AclAction, AclConfig, AclPolicy, AclRule, ChaosConfig, Config, Fallthrough, ForwardConfig,
-    HostsConfig, HostsEntry, KubernetesConfig, NotSimulated, PluginConfig, PodMode, Scheme,
-    ServerBlock, ServerKey, ZoneConfigError,
+    AclAction, AclConfig, AclPolicy, AclRule, AutopathConfig, AutopathSearch, ChaosConfig, Config,
+    Fallthrough, ForwardConfig, HostsConfig, HostsEntry, KubernetesConfig, NotSimulated,
+    PluginConfig, PodMode, Scheme, ServerBlock, ServerKey, ZoneConfigError,
 };
 pub use corefile::{CorefileError, CorefileErrorKind, CorefileFiles, NoFiles};
 pub use diagnostic::{Diagnostic, DiagnosticKind};

@@ -956,3 +956,119 @@ fn chaos_answers_ch_class_and_opens_other_classes() {
         assert!(!reply.metadata.authoritative, "{rule}");
     }
 }
+
+#[test]
+fn autopath_walks_the_pods_search_path_on_the_server() {
+    let corefile = ".:53 {
+    autopath @kubernetes
+    kubernetes cluster.local {
+        pods verified
+    }
+    forward . 10.0.0.10
+}
+";
+    let files = std::collections::BTreeMap::from([(
+        "/etc/resolv.conf",
+        "search corp.example\nnameserver 10.0.0.10\n",
+    )]);
+    let config = Config::from_corefile_with_files(corefile, files)
+        .unwrap()
+        .with_upstream(upstream());
+    assert!(
+        config.not_simulated.is_empty(),
+        "{:?}",
+        config.not_simulated
+    );
+    let server = dns("autopath.yaml", config);
+    let pod = "10.244.0.50:40000";
+    let stranger = "10.244.9.9:40000";
+    // (rule, name, client, rcode, answer)
+    type Case<'a> = (&'a str, &'a str, &'a str, ResponseCode, &'a [&'a str]);
+    let cases: &[Case<'_>] = &[
+        (
+            "47 the first candidate exists: answered as asked, no CNAME",
+            "cart.shop.svc.cluster.local.",
+            pod,
+            NoError,
+            &["cart.shop.svc.cluster.local. 5 IN A 10.96.5.5"],
+        ),
+        (
+            "47 web in another namespace: <name>.svc.<zone> answers, with a CNAME from the asked name",
+            "web.default.shop.svc.cluster.local.",
+            pod,
+            NoError,
+            &[
+                "web.default.shop.svc.cluster.local. 5 IN CNAME web.default.svc.cluster.local.",
+                "web.default.svc.cluster.local. 5 IN A 10.96.0.20",
+            ],
+        ),
+        (
+            "47 an external name: the walk ends at the name itself, through forward",
+            "www.example.com.shop.svc.cluster.local.",
+            pod,
+            NoError,
+            &[
+                "www.example.com.shop.svc.cluster.local. 300 IN CNAME www.example.com.",
+                "www.example.com. 300 IN A 93.184.215.14",
+            ],
+        ),
+        (
+            "47 the resolv.conf search domain is tried before the name itself",
+            "printer.shop.svc.cluster.local.",
+            pod,
+            NoError,
+            &[
+                "printer.shop.svc.cluster.local. 60 IN CNAME printer.corp.example.",
+                "printer.corp.example. 60 IN A 198.51.100.9",
+            ],
+        ),
+        (
+            "47 a client that is no known Pod: the plain answer (NXDOMAIN)",
+            "web.default.shop.svc.cluster.local.",
+            stranger,
+            NXDomain,
+            &[],
+        ),
+        (
+            "47 a name not under the Pod's first search domain: the plain answer",
+            "web.default.svc.cluster.local.",
+            pod,
+            NoError,
+            &["web.default.svc.cluster.local. 5 IN A 10.96.0.20"],
+        ),
+        (
+            "47 every candidate NXDOMAIN: the first reply, as asked",
+            "nothing.shop.svc.cluster.local.",
+            pod,
+            NXDomain,
+            &[],
+        ),
+    ];
+    for (rule, name, client, rcode, answer) in cases {
+        let reply = ask(&server, name, A, 9, client).unwrap();
+        assert_eq!(reply.metadata.response_code, *rcode, "{rule}");
+        assert_eq!(lines(&reply.answers), *answer, "{rule}");
+        assert_eq!(
+            reply.queries[0].name().to_string(),
+            *name,
+            "{rule}: the question as asked"
+        );
+    }
+    // Without `pods verified` the plugin gives no search path: the plain answer.
+    let plain = Config::from_corefile(
+        ".:53 {\n    autopath @kubernetes\n    kubernetes cluster.local {\n        pods insecure\n    }\n}\n",
+    )
+    .unwrap();
+    let reply = ask(
+        &dns("autopath.yaml", plain),
+        "web.default.shop.svc.cluster.local.",
+        A,
+        9,
+        pod,
+    )
+    .unwrap();
+    assert_eq!(
+        reply.metadata.response_code, NXDomain,
+        "47 pods insecure: no autopath"
+    );
+}

@@ -331,7 +331,6 @@ fn rule_not_simulated_and_silent_plugins() {
         vec![
             (11, "rewrite".to_owned()),
             (12, "template".to_owned()),
-            (15, "autopath".to_owned()),
             (19, "bufsize".to_owned()),
         ]
     );

@@ -17,6 +17,7 @@
 //! The rules are in `docs/coredns-rules.md` (35, 39 onward).
 
 mod acl;
+mod autopath;
 mod chaos;
 mod hosts;
 mod loadbalance;
@@ -29,8 +30,8 @@ use hickory_proto::rr::{DNSClass, Name, RecordType};
 use crate::answer::{Answer, Context, Outcome, Served, Zone};
 use crate::cluster::Cluster;
 use crate::config::{
-    AclConfig, ChaosConfig, Config, ForwardConfig, KubernetesConfig, LoadbalanceConfig,
-    PluginConfig, ServerBlock,
+    AclConfig, AutopathSearch, ChaosConfig, Config, ForwardConfig, KubernetesConfig,
+    LoadbalanceConfig, PluginConfig, ServerBlock,
 };
 use crate::upstream::Upstream;
 use crate::wire::Transport;
@@ -125,6 +126,10 @@ enum Plugin {
     Whoami,
     Acl(AclConfig),
     Chaos(ChaosConfig),
+    Autopath {
+        zones: Vec<Name>,
+        search: autopath::Search,
+    },
     /// `loadbalance round_robin`: the reply's records shuffled on the way back.
     Loadbalance,
     /// A plugin queries pass through unchanged.
@@ -251,6 +256,10 @@ impl Chain {
             }
             Plugin::Whoami => whoami::serve(request),
             Plugin::Chaos(chaos) => chaos::serve(chaos, request).unwrap_or_else(|| next(request)),
+            Plugin::Autopath { zones, search } => {
+                autopath::serve(zones, search, world.cluster, request, &next)
+                    .unwrap_or_else(|| next(request))
+            }
             Plugin::Acl(rules) => acl::serve(rules, request).unwrap_or_else(|| next(request)),
             Plugin::Loadbalance => {
                 let mut answer = next(request);
@@ -298,7 +307,11 @@ impl Block {
         let mut configs: Vec<&PluginConfig> = block.plugins.iter().collect();
         // A stable sort: plugins CoreDNS does not know keep their place at the end.
         configs.sort_by_key(|plugin| plugin.chain_position());
-        let plugins = configs.into_iter().map(Plugin::new).collect();
+        let kubernetes = block.kubernetes();
+        let plugins = configs
+            .into_iter()
+            .map(|config| Plugin::new(config, kubernetes))
+            .collect();
         Block {
             zones: block.zones(),
             plugins,
@@ -307,7 +320,8 @@ impl Block {
 }
 
 impl Plugin {
-    fn new(config: &PluginConfig) -> Plugin {
+    /// `kubernetes` is the block's `kubernetes` plugin, which `autopath @kubernetes` asks.
+    fn new(config: &PluginConfig, kubernetes: Option<&KubernetesConfig>) -> Plugin {
         match config {
             PluginConfig::Kubernetes(kubernetes) => Plugin::Kubernetes {
                 zones: Chain::zones_of(kubernetes),
@@ -318,6 +332,22 @@ impl Plugin {
             PluginConfig::Whoami => Plugin::Whoami,
             PluginConfig::Acl(acl) => Plugin::Acl(acl.clone()),
             PluginConfig::Chaos(chaos) => Plugin::Chaos(chaos.clone()),
+            PluginConfig::Autopath(autopath) => Plugin::Autopath {
+                zones: autopath.zones.clone(),
+                search: match (&autopath.search, kubernetes) {
+                    (AutopathSearch::Domains(domains), _) => {
+                        autopath::Search::Fixed(domains.clone())
+                    }
+                    (AutopathSearch::Plugin(name), Some(kubernetes)) if name == "kubernetes" => {
+                        autopath::Search::Kubernetes {
+                            zones: kubernetes.zones.clone(),
+                            pods: kubernetes.pods,
+                            extra: kubernetes.autopath_search.clone(),
+                        }
+                    }
+                    _ => autopath::Search::Nothing,
+                },
+            },
             PluginConfig::Loadbalance(LoadbalanceConfig::RoundRobin) => Plugin::Loadbalance,
             _ => Plugin::Pass,
         }

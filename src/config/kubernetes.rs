@@ -45,6 +45,10 @@ pub struct KubernetesConfig {
     pub multicluster_zones: Vec<Name>,
     /// `zonal`: answer `<zone>.pin|prefer._zone.<service>` names.
     pub zonal: bool,
+    /// The search domains of the CoreDNS container's own `/etc/resolv.conf` (read through
+    /// the files given to [`Config::from_corefile_with_files`](super::Config::from_corefile_with_files)):
+    /// `autopath @kubernetes` tries them after the cluster's own.
+    pub autopath_search: Vec<Name>,
 }
 
 impl Default for KubernetesConfig {
@@ -61,6 +65,7 @@ impl Default for KubernetesConfig {
             server_addresses: Vec::new(),
             multicluster_zones: Vec::new(),
             zonal: false,
+            autopath_search: Vec::new(),
         }
     }
 }

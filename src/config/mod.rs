@@ -34,8 +34,9 @@ pub(crate) mod zones;
 pub use kubernetes::{DEFAULT_TTL, KubernetesConfig, MAX_TTL};
 pub(crate) use plugins::PLUGIN_CFG;
 pub use plugins::{
-    AclAction, AclConfig, AclPolicy, AclRule, BindConfig, ChaosConfig, ForwardConfig, HostsConfig,
-    HostsEntry, LoadbalanceConfig, PluginConfig, TransferConfig, TransferPeer,
+    AclAction, AclConfig, AclPolicy, AclRule, AutopathConfig, AutopathSearch, BindConfig,
+    ChaosConfig, ForwardConfig, HostsConfig, HostsEntry, LoadbalanceConfig, PluginConfig,
+    TransferConfig, TransferPeer,
 };
 
 /// The port CoreDNS listens on when a server block names none (and the simulated server's).

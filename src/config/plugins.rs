@@ -96,6 +96,8 @@ pub enum PluginConfig {
     Acl(AclConfig),
     /// `chaos [VERSION [AUTHORS…]]`: CH-class TXT answers for `version.bind` and friends.
     Chaos(ChaosConfig),
+    /// `autopath [ZONES…] @kubernetes|RESOLVCONF`: the search path walked on the server.
+    Autopath(AutopathConfig),
     /// `cache`: answers unchanged (the simulated server has no clock), listed in
     /// [`Config::not_simulated`](super::Config::not_simulated).
     Cache,
@@ -121,6 +123,7 @@ impl PluginConfig {
             PluginConfig::Loadbalance(_) => "loadbalance",
             PluginConfig::Acl(_) => "acl",
             PluginConfig::Chaos(_) => "chaos",
+            PluginConfig::Autopath(_) => "autopath",
             PluginConfig::Cache => "cache",
             PluginConfig::Whoami => "whoami",
             PluginConfig::Inert(name) | PluginConfig::NotSimulated(name) => name,
@@ -346,4 +349,25 @@ pub struct ChaosConfig {
     /// What `authors.bind` answers, sorted (empty when none are written: CoreDNS's own list of
     /// owners is not simulated).
     pub authors: Vec<String>,
+}
+
+/// `autopath [ZONES…] @PLUGIN|RESOLVCONF`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AutopathConfig {
+    /// The zones it acts in (the block's when none are written).
+    pub zones: Vec<Name>,
+    /// Where the search path comes from.
+    pub search: AutopathSearch,
+}
+
+/// Where `autopath` takes its search path from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AutopathSearch {
+    /// `@kubernetes` (or another plugin's name): the querying Pod's search path, which only
+    /// the `kubernetes` plugin of the same block gives (with `pods verified`).
+    Plugin(String),
+    /// The `search` domains of a resolv.conf file, the same for every client.
+    Domains(Vec<Name>),
 }

@@ -308,6 +308,42 @@ fn read_plugins(
                     }
                     plugins.push(PluginConfig::Acl(crate::config::AclConfig { rules }));
                 }
+                "autopath" => {
+                    let stanza = stanza::read(once(&directives)?)?;
+                    let Some((last, zones)) = stanza.args.split_last() else {
+                        return Err(stanza
+                            .wrong_count("a resolv.conf file or @PLUGIN, after optional zones"));
+                    };
+                    let search = match last.text.strip_prefix('@') {
+                        Some(plugin) => crate::config::AutopathSearch::Plugin(plugin.to_owned()),
+                        None => {
+                            let path = files::container_path(&last.text);
+                            let Some(text) = files.read(&path) else {
+                                return Err(CorefileError::new(
+                                    last.line,
+                                    CorefileErrorKind::InvalidValue {
+                                        directive: "autopath".to_owned(),
+                                        option: "autopath".to_owned(),
+                                        expected: format!(
+                                            "a resolv.conf file that was provided (`{path}` was not)"
+                                        ),
+                                        found: last.text.clone(),
+                                    },
+                                ));
+                            };
+                            crate::config::AutopathSearch::Domains(resolv_search(&text))
+                        }
+                    };
+                    let zones = if zones.is_empty() {
+                        block_zones.clone()
+                    } else {
+                        kubernetes::zones_of("autopath", "autopath", zones)?
+                    };
+                    plugins.push(PluginConfig::Autopath(crate::config::AutopathConfig {
+                        zones,
+                        search,
+                    }));
+                }
                 "chaos" => {
                     let stanza = stanza::read(once(&directives)?)?;
                     if let Some(option) = stanza.options.first() {
@@ -368,10 +404,16 @@ fn read_plugins(
             }
         }
     }
-    // The kubernetes plugin's own addresses are those its block binds.
+    // The kubernetes plugin's own addresses are those its block binds; its autopath search
+    // domains those of the container's /etc/resolv.conf (setup.go searchFromResolvConf).
+    let resolv = files
+        .read("/etc/resolv.conf")
+        .map(|text| resolv_search(&text))
+        .unwrap_or_default();
     for plugin in &mut plugins {
         if let PluginConfig::Kubernetes(kubernetes) = plugin {
             kubernetes.server_addresses.clone_from(&bound);
+            kubernetes.autopath_search.clone_from(&resolv);
         }
     }
     Ok(plugins)
@@ -531,4 +573,26 @@ fn transfer_peer(text: &str) -> Option<TransferPeer> {
     text.parse::<std::net::SocketAddr>()
         .ok()
         .map(|address| TransferPeer::Address(address.ip()))
+}
+
+/// The `search` domains of a resolv.conf text (the last `search` or `domain` line wins, as
+/// miekg/dns's `ClientConfigFromReader` reads it), lower-case and absolute.
+fn resolv_search(text: &str) -> Vec<Name> {
+    let mut search = Vec::new();
+    for line in text.lines() {
+        let mut fields = line.split_whitespace();
+        match fields.next() {
+            Some("search") => {
+                search = fields.filter_map(crate::config::normalize_zone).collect();
+            }
+            Some("domain") => {
+                search = fields
+                    .take(1)
+                    .filter_map(crate::config::normalize_zone)
+                    .collect();
+            }
+            _ => {}
+        }
+    }
+    search
 }

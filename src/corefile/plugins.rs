@@ -55,7 +55,7 @@ fn treatment_of(name: &str) -> Option<Treatment> {
         "rewrite" => {
             N("rewrites query names, types or answers before the kubernetes plugin sees them")
         }
-        "autopath" => N("completes the search path on the server side and answers with a CNAME"),
+        "autopath" => Y,
         "acl" => Y,
         "cache" => Y,
         "header" => N("changes flags in the response header"),
