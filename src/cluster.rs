@@ -52,7 +52,7 @@ mod mirror;
 mod nodes;
 mod update;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, OnceLock};
@@ -142,6 +142,8 @@ pub struct Cluster {
     pub(crate) skipped: Arc<Vec<SkippedObject>>,
     /// The Corefile of the ConfigMap `kube-system/coredns`, when the input held it.
     pub(crate) corefile: Option<Arc<EmbeddedCorefile>>,
+    /// The ConfigMap `kube-system/coredns-custom` as files under `/etc/coredns/custom/`.
+    pub(crate) custom_files: Arc<BTreeMap<String, String>>,
     /// Computed on first use for each snapshot.
     pub(crate) diagnostics: Arc<OnceLock<Vec<Diagnostic>>>,
 }
@@ -499,6 +501,7 @@ pub struct ClusterBuilder {
     identities: HashMap<ObjectRef, Location>,
     skipped: Vec<SkippedObject>,
     corefile: Option<EmbeddedCorefile>,
+    custom_files: Option<BTreeMap<String, String>>,
     /// The service CIDRs, when stated.
     service_cidrs: Option<ServiceCidrs>,
     workload_config: WorkloadConfig,
@@ -520,6 +523,7 @@ impl ClusterBuilder {
             identities: HashMap::new(),
             skipped: Vec::new(),
             corefile: None,
+            custom_files: None,
             service_cidrs: None,
             workload_config: WorkloadConfig::default(),
             object_limits: ObjectLimits::default(),
@@ -631,6 +635,9 @@ impl ClusterBuilder {
         if let Some(corefile) = batch.corefiles.into_iter().next() {
             self.corefile = Some(corefile);
         }
+        if batch.custom_files.is_some() {
+            self.custom_files = batch.custom_files;
+        }
         Ok(())
     }
 
@@ -680,6 +687,7 @@ impl ClusterBuilder {
         cluster.load_limits = self.load_limits;
         cluster.skipped = Arc::new(std::mem::take(&mut self.skipped));
         cluster.corefile = self.corefile.take().map(Arc::new);
+        cluster.custom_files = Arc::new(self.custom_files.take().unwrap_or_default());
         self.identities.clear();
         cluster.change_objects(std::mem::take(&mut self.objects), Vec::new())?;
         Ok(cluster)
@@ -714,6 +722,7 @@ impl Cluster {
             load_limits: LoadLimits::DEFAULT,
             skipped: Arc::new(Vec::new()),
             corefile: None,
+            custom_files: Arc::new(BTreeMap::new()),
             diagnostics: Arc::new(OnceLock::new()),
         }
     }
@@ -968,6 +977,23 @@ impl Cluster {
     /// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster).
     pub fn corefile(&self) -> Option<&EmbeddedCorefile> {
         self.corefile.as_deref()
+    }
+
+    /// The files the CoreDNS Deployment mounts beside its Corefile: the other keys of
+    /// `kube-system/coredns` under `/etc/coredns/` and those of `kube-system/coredns-custom`
+    /// under `/etc/coredns/custom/` (k3s's `*.server` and `*.override`).
+    pub fn corefile_files(&self) -> BTreeMap<String, String> {
+        let mut files = self
+            .corefile
+            .as_ref()
+            .map(|corefile| corefile.files().clone())
+            .unwrap_or_default();
+        files.extend(
+            self.custom_files
+                .iter()
+                .map(|(path, text)| (path.clone(), text.clone())),
+        );
+        files
     }
 }
 

@@ -194,6 +194,9 @@ impl EmbeddedCorefile {
     pub const NAME: &'static str = "coredns";
     /// The key of its `data` that holds the Corefile.
     pub const KEY: &'static str = "Corefile";
+    /// The ConfigMap of extra Corefile pieces that k3s (and AKS) mount at
+    /// `/etc/coredns/custom/` for `import custom/*.server` and `*.override`.
+    pub const CUSTOM_NAME: &'static str = "coredns-custom";
 
     /// The Corefile's text.
     pub fn text(&self) -> &str {
@@ -255,6 +258,9 @@ pub(crate) struct Batch {
     /// The Corefiles of `kube-system/coredns` ConfigMaps, in input order (more than one is a
     /// duplicate, reported by the builder).
     pub corefiles: Vec<EmbeddedCorefile>,
+    /// The data of the ConfigMap `kube-system/coredns-custom` as container files
+    /// (`/etc/coredns/custom/<key>`), when the input holds it (the last one wins).
+    pub custom_files: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// Reads every document of `text` with the default limits but for its size, capped at
@@ -598,6 +604,14 @@ impl Loader {
         {
             return;
         }
+        if api_version == "v1"
+            && kind == "ConfigMap"
+            && metadata("namespace").as_deref() == Some(EmbeddedCorefile::NAMESPACE)
+            && metadata("name").as_deref() == Some(EmbeddedCorefile::CUSTOM_NAME)
+        {
+            self.batch.custom_files = Some(data_files(map, "/etc/coredns/custom"));
+            return;
+        }
         // A kind of the same name in another API group is another kind (Submariner's own
         // `lighthouse.submariner.io` ServiceImport, say): listed, not loaded. Another version
         // of a modelled group is an error.
@@ -699,15 +713,8 @@ impl Loader {
             let (_, after) = text_line.split_once(':')?;
             after.trim_start().starts_with('|').then_some(line + 1)
         });
-        let files = map
-            .get("data")
-            .and_then(Value::as_mapping)
-            .into_iter()
-            .flatten()
-            .filter_map(|(key, value)| Some((key.as_str()?, value.as_str()?)))
-            .filter(|(key, _)| *key != EmbeddedCorefile::KEY && !key.contains('/'))
-            .map(|(key, value)| (format!("/etc/coredns/{key}"), value.to_owned()))
-            .collect();
+        let mut files = data_files(map, "/etc/coredns");
+        files.remove(&format!("/etc/coredns/{}", EmbeddedCorefile::KEY));
         self.batch.corefiles.push(EmbeddedCorefile {
             text: text.clone(),
             location: self.site_location(site),
@@ -788,3 +795,16 @@ fn describe(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A ConfigMap's string `data` as the files a volume of it mounts under `dir`: `dir/<key>` to
+/// the value (keys with a `/` are no file names and are left out).
+fn data_files(map: &Mapping, dir: &str) -> std::collections::BTreeMap<String, String> {
+    map.get("data")
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, value)| Some((key.as_str()?, value.as_str()?)))
+        .filter(|(key, _)| !key.contains('/'))
+        .map(|(key, value)| (format!("{dir}/{key}"), value.to_owned()))
+        .collect()
+}

@@ -128,8 +128,10 @@ impl ClusterDns {
     /// bad Corefile line when it is known).
     pub fn from_cluster(cluster: Cluster) -> Result<ClusterDns, CorefileError> {
         let mut config = match cluster.corefile() {
-            Some(corefile) => Config::from_corefile_with_files(corefile.text(), corefile.files())
-                .map_err(|error| error.embedded_in(corefile))?,
+            Some(corefile) => {
+                Config::from_corefile_with_files(corefile.text(), cluster.corefile_files())
+                    .map_err(|error| error.embedded_in(corefile))?
+            }
             None => Config::default(),
         };
         let own = own_address_in(&cluster);

@@ -579,13 +579,67 @@ data:
     check(
         &dns,
         &[row(
-            "41 k3s's NodeHosts key, served as /etc/coredns/NodeHosts",
+            "41/42 k3s's NodeHosts key, served as /etc/coredns/NodeHosts",
             "node-1.",
             A,
             NoError,
             true,
             &["node-1. 3600 IN A 172.18.0.2"],
         )],
+    );
+    // k3s: the Corefile imports coredns-custom's keys, mounted at /etc/coredns/custom/.
+    let k3s = std::fs::read_to_string(format!(
+        "{}/fixtures/corefiles/k3s.Corefile",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let indented: String = k3s.lines().map(|line| format!("    {line}\n")).collect();
+    let yaml = format!(
+        "apiVersion: v1
+kind: ConfigMap
+metadata: {{name: coredns-custom, namespace: kube-system}}
+data:
+  lab.server: |
+    lab.example:53 {{
+        hosts {{
+            10.1.2.3 db.lab.example
+        }}
+    }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: coredns, namespace: kube-system}}
+data:
+  NodeHosts: \"172.18.0.2 k3d-server-0\"
+  Corefile: |
+{indented}"
+    );
+    let dns = ClusterDns::from_yaml(&yaml).unwrap();
+    assert_eq!(
+        dns.config().servers.len(),
+        2,
+        "the imported *.server block is there"
+    );
+    check(
+        &dns,
+        &[
+            row(
+                "42 coredns-custom's lab.server, imported by `import /etc/coredns/custom/*.server`",
+                "db.lab.example.",
+                A,
+                NoError,
+                true,
+                &["db.lab.example. 3600 IN A 10.1.2.3"],
+            ),
+            row(
+                "42 NodeHosts beside it",
+                "k3d-server-0.",
+                A,
+                NoError,
+                true,
+                &["k3d-server-0. 60 IN A 172.18.0.2"],
+            ),
+        ],
     );
 }
 
