@@ -85,7 +85,14 @@ fn load(options: &Options) -> Result<ClusterDns, String> {
 /// What the simulator noticed, and how much it serves.
 fn describe(dns: &ClusterDns) {
     let cluster = dns.cluster();
-    let zones: Vec<String> = dns.config().zones.iter().map(ToString::to_string).collect();
+    let zones: Vec<String> = dns
+        .config()
+        .kubernetes()
+        .unwrap()
+        .zones
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     println!(
         ";; {} Services, {} Pods; zones {} (serial {})",
         cluster.services().len(),

@@ -54,7 +54,7 @@ mod nodes;
 mod openapi;
 mod update;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, OnceLock};
@@ -144,6 +144,8 @@ pub struct Cluster {
     pub(crate) skipped: Arc<Vec<SkippedObject>>,
     /// The Corefile of the ConfigMap `kube-system/coredns`, when the input held it.
     pub(crate) corefile: Option<Arc<EmbeddedCorefile>>,
+    /// The ConfigMap `kube-system/coredns-custom` as files under `/etc/coredns/custom/`.
+    pub(crate) custom_files: Arc<BTreeMap<String, String>>,
     /// Computed on first use for each snapshot.
     pub(crate) diagnostics: Arc<OnceLock<Vec<Diagnostic>>>,
 }
@@ -501,6 +503,7 @@ pub struct ClusterBuilder {
     identities: HashMap<ObjectRef, Location>,
     skipped: Vec<SkippedObject>,
     corefile: Option<EmbeddedCorefile>,
+    custom_files: Option<BTreeMap<String, String>>,
     /// The service CIDRs, when stated.
     service_cidrs: Option<ServiceCidrs>,
     workload_config: WorkloadConfig,
@@ -522,6 +525,7 @@ impl ClusterBuilder {
             identities: HashMap::new(),
             skipped: Vec::new(),
             corefile: None,
+            custom_files: None,
             service_cidrs: None,
             workload_config: WorkloadConfig::default(),
             object_limits: ObjectLimits::default(),
@@ -633,6 +637,9 @@ impl ClusterBuilder {
         if let Some(corefile) = batch.corefiles.into_iter().next() {
             self.corefile = Some(corefile);
         }
+        if batch.custom_files.is_some() {
+            self.custom_files = batch.custom_files;
+        }
         Ok(())
     }
 
@@ -682,6 +689,7 @@ impl ClusterBuilder {
         cluster.load_limits = self.load_limits;
         cluster.skipped = Arc::new(std::mem::take(&mut self.skipped));
         cluster.corefile = self.corefile.take().map(Arc::new);
+        cluster.custom_files = Arc::new(self.custom_files.take().unwrap_or_default());
         self.identities.clear();
         cluster.change_objects(std::mem::take(&mut self.objects), Vec::new())?;
         Ok(cluster)
@@ -716,6 +724,7 @@ impl Cluster {
             load_limits: LoadLimits::DEFAULT,
             skipped: Arc::new(Vec::new()),
             corefile: None,
+            custom_files: Arc::new(BTreeMap::new()),
             diagnostics: Arc::new(OnceLock::new()),
         }
     }
@@ -970,6 +979,23 @@ impl Cluster {
     /// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster).
     pub fn corefile(&self) -> Option<&EmbeddedCorefile> {
         self.corefile.as_deref()
+    }
+
+    /// The files the CoreDNS Deployment mounts beside its Corefile: the other keys of
+    /// `kube-system/coredns` under `/etc/coredns/` and those of `kube-system/coredns-custom`
+    /// under `/etc/coredns/custom/` (k3s's `*.server` and `*.override`).
+    pub fn corefile_files(&self) -> BTreeMap<String, String> {
+        let mut files = self
+            .corefile
+            .as_ref()
+            .map(|corefile| corefile.files().clone())
+            .unwrap_or_default();
+        files.extend(
+            self.custom_files
+                .iter()
+                .map(|(path, text)| (path.clone(), text.clone())),
+        );
+        files
     }
 }
 

@@ -41,6 +41,7 @@
 #![forbid(unsafe_code)]
 
 pub mod answer;
+mod chain;
 mod cidr;
 pub mod cluster;
 pub mod config;
@@ -69,8 +70,12 @@ pub use cluster::{
     Change, Cluster, ClusterBuilder, ClusterImport, ClusterService, ClusterSlice, ConsistencyError,
     ObjectLimits, ServiceCidrs, SliceOrigin, UpdateError, UpdateErrorKind, UpdateErrors,
 };
-pub use config::{Config, Fallthrough, NotSimulated, PodMode, ZoneConfigError};
-pub use corefile::{CorefileError, CorefileErrorKind};
+pub use config::{
+    AclAction, AclConfig, AclPolicy, AclRule, AutopathConfig, AutopathSearch, ChaosConfig, Config,
+    Fallthrough, ForwardConfig, HostsConfig, HostsEntry, KubernetesConfig, NotSimulated,
+    PluginConfig, PodMode, Scheme, ServerBlock, ServerKey, ZoneConfigError,
+};
+pub use corefile::{CorefileError, CorefileErrorKind, CorefileFiles, NoFiles};
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{
     BatchError, Errors, InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location,

@@ -183,6 +183,9 @@ pub struct EmbeddedCorefile {
     location: Location,
     /// The input line of the Corefile's first line, when the text is a literal block scalar.
     first_line: Option<usize>,
+    /// The ConfigMap's other string keys, as the files the CoreDNS Deployment mounts beside
+    /// the Corefile: `/etc/coredns/<key>` to its value.
+    files: std::collections::BTreeMap<String, String>,
 }
 
 impl EmbeddedCorefile {
@@ -192,10 +195,38 @@ impl EmbeddedCorefile {
     pub const NAME: &'static str = "coredns";
     /// The key of its `data` that holds the Corefile.
     pub const KEY: &'static str = "Corefile";
+    /// The ConfigMap of extra Corefile pieces that k3s (and AKS) mount at
+    /// `/etc/coredns/custom/` for `import custom/*.server` and `*.override`.
+    pub const CUSTOM_NAME: &'static str = "coredns-custom";
 
     /// The Corefile's text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The ConfigMap's other keys as files of the CoreDNS container: `/etc/coredns/<key>` to
+    /// its value (k3s's `NodeHosts`, say), as the Deployment mounts the ConfigMap there.
+    /// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster) reads the Corefile with
+    /// them.
+    ///
+    /// ```
+    /// use k8s_dns_sim::Cluster;
+    ///
+    /// let cluster = Cluster::from_yaml(
+    ///     "apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata: {name: coredns, namespace: kube-system}
+    /// data:
+    ///   Corefile: \".:53 {\\n    hosts /etc/coredns/NodeHosts\\n}\\n\"
+    ///   NodeHosts: \"172.18.0.2 node-1\"
+    /// ",
+    /// )?;
+    /// let files = cluster.corefile().unwrap().files();
+    /// assert_eq!(files["/etc/coredns/NodeHosts"], "172.18.0.2 node-1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn files(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.files
     }
 
     /// Where the ConfigMap is (its first line).
@@ -228,6 +259,9 @@ pub(crate) struct Batch {
     /// The Corefiles of `kube-system/coredns` ConfigMaps, in input order (more than one is a
     /// duplicate, reported by the builder).
     pub corefiles: Vec<EmbeddedCorefile>,
+    /// The data of the ConfigMap `kube-system/coredns-custom` as container files
+    /// (`/etc/coredns/custom/<key>`), when the input holds it (the last one wins).
+    pub custom_files: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// Reads every document of `text` with the default limits but for its size, capped at
@@ -585,6 +619,14 @@ impl Loader {
         {
             return;
         }
+        if api_version == "v1"
+            && kind == "ConfigMap"
+            && metadata("namespace").as_deref() == Some(EmbeddedCorefile::NAMESPACE)
+            && metadata("name").as_deref() == Some(EmbeddedCorefile::CUSTOM_NAME)
+        {
+            self.batch.custom_files = Some(data_files(map, "/etc/coredns/custom"));
+            return;
+        }
         // A kind of the same name in another API group is another kind (Submariner's own
         // `lighthouse.submariner.io` ServiceImport, say): listed, not loaded. But a built-in
         // group has no such kind (`v1 EndpointSlice`, `v1 Deployment`): the API server (and
@@ -712,10 +754,13 @@ impl Loader {
             let (_, after) = text_line.split_once(':')?;
             after.trim_start().starts_with('|').then_some(line + 1)
         });
+        let mut files = data_files(map, "/etc/coredns");
+        files.remove(&format!("/etc/coredns/{}", EmbeddedCorefile::KEY));
         self.batch.corefiles.push(EmbeddedCorefile {
             text: text.clone(),
             location: self.site_location(site),
             first_line,
+            files,
         });
         true
     }
@@ -791,3 +836,16 @@ fn describe(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A ConfigMap's string `data` as the files a volume of it mounts under `dir`: `dir/<key>` to
+/// the value (keys with a `/` are no file names and are left out).
+fn data_files(map: &Mapping, dir: &str) -> std::collections::BTreeMap<String, String> {
+    map.get("data")
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, value)| Some((key.as_str()?, value.as_str()?)))
+        .filter(|(key, _)| !key.contains('/'))
+        .map(|(key, value)| (format!("{dir}/{key}"), value.to_owned()))
+        .collect()
+}

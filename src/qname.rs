@@ -311,6 +311,14 @@ fn strip_underscore(label: &str) -> &str {
     label.strip_prefix('_').unwrap_or(label)
 }
 
+/// The address a complete reverse name stands for (`4.3.2.1.in-addr.arpa.`, or 32 nibbles
+/// under `ip6.arpa.`), as CoreDNS's `dnsutil.ExtractAddressFromReverse` reads it; `None` for
+/// any other name.
+pub(crate) fn address_of_reverse(name: &Name) -> Option<std::net::IpAddr> {
+    let network = name.to_lowercase().parse_arpa_name().ok()?;
+    (network.prefix_len() == network.max_prefix_len()).then(|| network.addr())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -437,7 +437,7 @@ fn bind_pair(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
 
 /// Logs one request (when logging is on), then answers it with every message of the reply;
 /// none if the answering code panics (a bug of this crate, which must not take the server down
-/// with it).
+/// with it). `peer` is the client's address, which plugins such as `whoami` and `acl` look at.
 fn answer(
     shared: &Shared,
     dns: &ClusterDns,
@@ -465,14 +465,14 @@ fn answer(
             }
         }
         Transport::Udp => {
-            let reply = dns.handle_bytes(request, transport);
+            let reply = dns.handle_bytes_from(request, transport, peer);
             if reply.is_empty() {
                 Vec::new()
             } else {
                 vec![reply]
             }
         }
-        Transport::Tcp => dns.handle_bytes_stream(request, transport),
+        Transport::Tcp => dns.handle_bytes_stream_from(request, transport, peer),
     }))
     .unwrap_or_default()
 }

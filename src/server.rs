@@ -28,11 +28,14 @@
 //! ```
 
 use hickory_proto::op::{Message, Query, ResponseCode};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
+
+use std::net::SocketAddr;
 
 use crate::answer::{Answer, Context, Outcome, Zone, is_reverse_zone};
+use crate::chain::{Chain, DEFAULT_CLIENT, Request, World};
 use crate::cluster::Cluster;
-use crate::config::Config;
+use crate::config::{Config, KubernetesConfig};
 use crate::corefile::CorefileError;
 use crate::error::InvalidNameError;
 use crate::qname;
@@ -64,20 +67,27 @@ pub enum SetupError {
 pub struct ClusterDns {
     cluster: Cluster,
     config: Config,
+    /// The server blocks of [`Config::port`], prepared.
+    chain: Chain,
+    /// The first `kubernetes` plugin's settings (its own defaults when there is none) and its
+    /// zones, prepared: what zone listings and transfers are made of.
+    listed: KubernetesConfig,
     zones: Vec<Zone>,
 }
 
 impl ClusterDns {
     /// A server answering for `cluster` as configured.
     pub fn new(cluster: Cluster, config: Config) -> Self {
-        let zones = config
-            .zones
-            .iter()
-            .map(|zone| Zone::new(zone, &config))
-            .collect();
+        let chain = Chain::new(&config);
+        let (listed, zones) = match config.kubernetes() {
+            Some(kubernetes) => (kubernetes.clone(), Chain::zones_of(kubernetes)),
+            None => (KubernetesConfig::default(), Vec::new()),
+        };
         ClusterDns {
             cluster,
             config,
+            chain,
+            listed,
             zones,
         }
     }
@@ -104,7 +114,7 @@ impl ClusterDns {
     /// ",
     /// )?;
     /// let dns = ClusterDns::from_cluster(cluster)?;
-    /// assert_eq!(dns.config().ttl, 30);
+    /// assert_eq!(dns.config().kubernetes().unwrap().ttl, 30);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -118,12 +128,17 @@ impl ClusterDns {
     /// bad Corefile line when it is known).
     pub fn from_cluster(cluster: Cluster) -> Result<ClusterDns, CorefileError> {
         let mut config = match cluster.corefile() {
-            Some(corefile) => Config::from_corefile(corefile.text())
-                .map_err(|error| error.embedded_in(corefile))?,
+            Some(corefile) => {
+                Config::from_corefile_with_files(corefile.text(), cluster.corefile_files())
+                    .map_err(|error| error.embedded_in(corefile))?
+            }
             None => Config::default(),
         };
-        if config.server_addresses.is_empty() {
-            config.server_addresses = own_address_in(&cluster);
+        let own = own_address_in(&cluster);
+        for kubernetes in config.kubernetes_plugins_mut() {
+            if kubernetes.server_addresses.is_empty() {
+                kubernetes.server_addresses.clone_from(&own);
+            }
         }
         Ok(ClusterDns::new(cluster, config))
     }
@@ -229,9 +244,10 @@ impl ClusterDns {
     fn context(&self) -> Context<'_> {
         Context {
             cluster: &self.cluster,
-            config: &self.config,
+            config: &self.listed,
             zones: &self.zones,
             serial: self.cluster.serial(),
+            resolve: None,
         }
     }
 
@@ -246,26 +262,49 @@ impl ClusterDns {
     /// Answers an absolute name for `qtype`. Owner names in the answer are `name` exactly as
     /// given, case included.
     ///
-    /// An AXFR or IXFR of a zone apex, with [`Config::transfer`], is the whole zone in
+    /// An AXFR or IXFR of a zone apex, with [`Config::allows_transfer_of`], is the whole zone in
     /// CoreDNS's order (see [`crate::zone`]); an IXFR gets the same full listing, since the
     /// plugin keeps no journal (the up-to-date IXFR case needs the request's SOA and is handled
     /// by [`ClusterDns::handle`]). Every other transfer is REFUSED.
     pub fn answer(&self, name: &Name, qtype: RecordType) -> Answer {
-        if is_transfer_type(qtype) && self.config.transfer && self.is_zone_apex(name) {
-            let mut zone = name.to_lowercase();
-            zone.set_fqdn(true);
-            return Answer::success(zone::listing(&self.context(), &zone));
-        }
-        self.context().answer(name, qtype)
+        self.answer_request(&Request::new(
+            name.clone(),
+            qtype,
+            Transport::Udp,
+            DEFAULT_CLIENT,
+        ))
     }
 
-    /// Whether `name` is one of the server's zones (labels compared case-insensitively).
+    /// Answers one question (its name absolute).
+    fn answer_request(&self, request: &Request) -> Answer {
+        let (name, qtype) = (&request.name, request.qtype);
+        if is_transfer_type(qtype) && self.is_zone_apex(name) {
+            let mut zone = name.to_lowercase();
+            zone.set_fqdn(true);
+            if self.config.allows_transfer_of(&zone) {
+                return Answer::success(zone::listing(&self.context(), &zone));
+            }
+        }
+        let world = World {
+            cluster: &self.cluster,
+        };
+        self.chain.serve(&world, request)
+    }
+
+    /// Whether `name` is one of the listed zones (labels compared case-insensitively).
     fn is_zone_apex(&self, name: &Name) -> bool {
         let labels = name.iter().count();
-        self.config
-            .zones
+        self.listed_zones()
             .iter()
             .any(|zone| zone.iter().count() == labels && zone.zone_of(name))
+    }
+
+    /// The zones of the first `kubernetes` plugin: those listings and transfers are made of.
+    fn listed_zones(&self) -> &[Name] {
+        match self.config.kubernetes() {
+            Some(kubernetes) => &kubernetes.zones,
+            None => &[],
+        }
     }
 
     /// The response to a request message, with no size limit (see
@@ -282,13 +321,19 @@ impl ClusterDns {
     /// listing; see [`ClusterDns::handle_bytes_stream`] for the rules and for the split into
     /// several messages.
     pub fn handle(&self, request: &Message) -> Option<Message> {
+        self.handle_from(request, DEFAULT_CLIENT)
+    }
+
+    /// [`ClusterDns::handle`] for a request sent from `client`: the plugins that look at the
+    /// client (`whoami`, `acl`) see this address. `None` also when a plugin drops the query
+    /// (`acl` `drop`).
+    pub fn handle_from(&self, request: &Message, client: SocketAddr) -> Option<Message> {
         match wire::accept_message(request) {
             Some(Intake::Drop) => return None,
             Some(Intake::Reply(reply)) => return Some(reply),
             Some(Intake::Request(_)) | None => {}
         }
-        let mut messages = self.respond(request, None).into_iter();
-        // `respond` always gives at least one message.
+        let mut messages = self.respond(request, None, client).into_iter();
         let mut first = messages.next()?;
         for rest in messages {
             first.answers.extend(rest.answers);
@@ -296,24 +341,69 @@ impl ClusterDns {
         Some(first)
     }
 
-    /// The response to a well-formed query that is not a zone transfer.
-    fn respond_to_query(&self, request: &Message, query: &Query) -> Message {
-        let answer = self.answer(query.name(), query.query_type());
+    /// The server's checks before any plugin (rule 31): those of [`wire::screen`], except that
+    /// a class other than IN goes on to the plugins when a block has `chaos` or `forward`.
+    fn screen<'m>(&self, request: &'m Message) -> Screened<'m> {
+        if self.chain.opens_other_classes()
+            && let [query] = request.queries.as_slice()
+            && query.query_class() != DNSClass::IN
+        {
+            if request.edns.as_ref().is_some_and(|edns| edns.version() > 0) {
+                return Screened::Reject(ResponseCode::BADVERS);
+            }
+            return Screened::Query(query);
+        }
+        wire::screen(request)
+    }
+
+    /// The response to a well-formed query that is not a zone transfer; `None` when a plugin
+    /// drops it.
+    fn respond_to_query(
+        &self,
+        request: &Message,
+        query: &Query,
+        transport: Option<Transport>,
+        client: SocketAddr,
+    ) -> Option<Message> {
+        let answer = self.answer_request(
+            &Request::new(
+                query.name().clone(),
+                query.query_type(),
+                transport.unwrap_or(Transport::Udp),
+                client,
+            )
+            .with_class(query.query_class())
+            .with_id(request.id),
+        );
+        if answer.outcome == Outcome::NoReply {
+            return None;
+        }
         let mut response = wire::reply(request, answer.response_code());
+        let (recursion_available, truncated) = (answer.recursion_available, answer.truncated);
         wire::fill(&mut response, answer);
-        response
+        response.metadata.recursion_available |= recursion_available;
+        response.metadata.truncation |= truncated;
+        Some(response)
     }
 
     /// The responses to `request`: one message, or several for a zone transfer over TCP.
     /// `transport` is `None` for [`ClusterDns::handle`]: no transport, no split.
-    fn respond(&self, request: &Message, transport: Option<Transport>) -> Vec<Message> {
-        match wire::screen(request) {
+    /// Empty when a plugin drops the query.
+    fn respond(
+        &self,
+        request: &Message,
+        transport: Option<Transport>,
+        client: SocketAddr,
+    ) -> Vec<Message> {
+        match self.screen(request) {
             Screened::Reject(code) => vec![wire::reply(request, code)],
             Screened::Query(query) => {
                 if let Some(messages) = self.transfer(request, query, transport) {
                     return messages;
                 }
-                vec![self.respond_to_query(request, query)]
+                self.respond_to_query(request, query, transport, client)
+                    .into_iter()
+                    .collect()
             }
         }
     }
@@ -336,7 +426,7 @@ impl ClusterDns {
             return Some(vec![wire::reply(request, ResponseCode::Refused)]);
         }
         let zone = query.name().to_lowercase();
-        if !self.config.transfer || !self.config.zones.contains(&zone) {
+        if !self.listed_zones().contains(&zone) || !self.config.allows_transfer_of(&zone) {
             return None;
         }
         if qtype == RecordType::IXFR {
@@ -396,16 +486,34 @@ impl ClusterDns {
     /// several messages, as in CoreDNS; this returns the first. Use
     /// [`ClusterDns::handle_bytes_stream`] to get them all.
     pub fn handle_bytes(&self, request: &[u8], transport: Transport) -> Vec<u8> {
-        self.handle_bytes_for(request, transport, Family::Ipv4)
+        self.handle_bytes_from(request, transport, DEFAULT_CLIENT)
     }
 
-    /// [`ClusterDns::handle_bytes`] for a client of `family`, which decides when a UDP reply
-    /// that fits is compressed anyway (`docs/coredns-rules.md` rules 60 and 63).
-    pub(crate) fn handle_bytes_for(
+    /// [`ClusterDns::handle_bytes`] for a request sent from `client` (the peer address of the
+    /// UDP packet or TCP connection): the plugins that look at the client (`whoami`, `acl`)
+    /// see this address. Empty also when a plugin drops the query (`acl` `drop`).
+    ///
+    /// ```
+    /// use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+    /// use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
+    /// use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
+    ///
+    /// let config = Config::from_corefile(".:53 {\n    whoami\n}\n")?;
+    /// let dns = ClusterDns::new(Cluster::from_yaml("")?, config);
+    /// let mut query = Message::new(7, MessageType::Query, OpCode::Query);
+    /// query.add_query(Query::query(Name::from_ascii("example.org.")?, RecordType::A));
+    /// let client = "10.244.1.7:41000".parse()?;
+    /// let bytes = dns.handle_bytes_from(&query.to_vec()?, Transport::Udp, client);
+    /// let reply = Message::from_vec(&bytes)?;
+    /// assert_eq!(reply.additionals[0].to_string(), "example.org. 0 IN A 10.244.1.7");
+    /// assert_eq!(reply.additionals[1].to_string(), "_udp.example.org. 0 IN SRV 0 0 41000 .");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn handle_bytes_from(
         &self,
         request: &[u8],
         transport: Transport,
-        family: Family,
+        client: SocketAddr,
     ) -> Vec<u8> {
         let message = match wire::intake(request) {
             Intake::Drop => return Vec::new(),
@@ -413,13 +521,14 @@ impl ClusterDns {
             Intake::Reply(reply) => return wire::encode(&reply, u16::MAX),
             Intake::Request(message) => message,
         };
-        let limit = wire::Limit::new(&message, transport, family);
-        match wire::screen(&message) {
-            Screened::Query(query) if !is_transfer(query) => {
-                wire::encode(&self.respond_to_query(&message, query), limit)
-            }
+        let limit = wire::Limit::new(&message, transport, Family::from(client.ip()));
+        match self.screen(&message) {
+            Screened::Query(query) if !is_transfer(query) => self
+                .respond_to_query(&message, query, Some(transport), client)
+                .map(|response| wire::encode(&response, limit))
+                .unwrap_or_default(),
             _ => self
-                .respond(&message, Some(transport))
+                .respond(&message, Some(transport), client)
                 .first()
                 .map(|response| wire::encode(response, limit))
                 .unwrap_or_default(),
@@ -431,7 +540,7 @@ impl ClusterDns {
     ///
     /// Zone transfers (AXFR and IXFR), as CoreDNS answers them:
     /// - over [`Transport::Udp`]: REFUSED (the `transfer` plugin serves TCP only);
-    /// - without [`Config::transfer`], or for a name that is not the apex of a zone of the
+    /// - without [`Config::allows_transfer_of`], or for a name that is not the apex of a zone of the
     ///   server: REFUSED;
     /// - AXFR: the zone's listing ([`ClusterDns::zone_records`]), SOA first and last, split into
     ///   messages before each would exceed [`zone::TRANSFER_BATCH_BYTES`] bytes of records
@@ -469,23 +578,23 @@ impl ClusterDns {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn handle_bytes_stream(&self, request: &[u8], transport: Transport) -> Vec<Vec<u8>> {
-        self.handle_bytes_stream_for(request, transport, Family::Ipv4)
+        self.handle_bytes_stream_from(request, transport, DEFAULT_CLIENT)
     }
 
-    /// [`ClusterDns::handle_bytes_stream`] for a client of `family` (see
-    /// [`ClusterDns::handle_bytes_for`]).
-    pub(crate) fn handle_bytes_stream_for(
+    /// [`ClusterDns::handle_bytes_stream`] for a request sent from `client` (see
+    /// [`ClusterDns::handle_bytes_from`]).
+    pub fn handle_bytes_stream_from(
         &self,
         request: &[u8],
         transport: Transport,
-        family: Family,
+        client: SocketAddr,
     ) -> Vec<Vec<u8>> {
         match wire::intake(request) {
             Intake::Drop => Vec::new(),
             Intake::Reply(reply) => vec![wire::encode(&reply, u16::MAX)],
             Intake::Request(request) => {
-                let limit = wire::Limit::new(&request, transport, family);
-                self.respond(&request, Some(transport))
+                let limit = wire::Limit::new(&request, transport, Family::from(client.ip()));
+                self.respond(&request, Some(transport), client)
                     .iter()
                     .map(|response| wire::encode(response, limit))
                     .collect()
@@ -498,12 +607,12 @@ impl ClusterDns {
     /// name, SOA again (see [`crate::zone`] for the rules, after CoreDNS's `xfr.go`).
     ///
     /// This is the teaching and diffing view of a cluster's DNS: it does not depend on
-    /// [`Config::transfer`] (that only decides whether AXFR questions are answered). The zone
+    /// [`Config::allows_transfer_of`] (that only decides whether AXFR questions are answered). The zone
     /// is matched case-insensitively; owner names are lower-case.
     ///
     /// # Errors
     /// [`ZoneError::InvalidName`] when `zone` is not a domain name, [`ZoneError::NotServed`]
-    /// when it is not one of [`Config::zones`] or is a reverse zone.
+    /// when it is not one of the zones of the first `kubernetes` plugin ([`KubernetesConfig::zones`](crate::KubernetesConfig::zones)) or is a reverse zone.
     ///
     /// ```
     /// use k8s_dns_sim::{Cluster, ClusterDns, Config};
@@ -526,10 +635,14 @@ impl ClusterDns {
     pub fn zone_records(&self, zone: &str) -> Result<Vec<Record>, ZoneError> {
         let name = qname::absolute(zone)?.to_lowercase();
         let forward = |configured: &&Name| !is_reverse_zone(configured);
-        if !self.config.zones.iter().filter(forward).any(|z| *z == name) {
+        if !self
+            .listed_zones()
+            .iter()
+            .filter(forward)
+            .any(|z| *z == name)
+        {
             let configured: Vec<String> = self
-                .config
-                .zones
+                .listed_zones()
                 .iter()
                 .filter(forward)
                 .map(ToString::to_string)

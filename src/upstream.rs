@@ -1,12 +1,11 @@
 //! The rest of the DNS world, as far as the simulated server can see it.
 //!
-//! CoreDNS's `kubernetes` plugin sends two kinds of question onward: the target of an
-//! ExternalName Service that lies outside its zones ("upstream" lookups, which go back through
-//! the whole server: `hosts`, then `forward` to the node's resolver), and, with `fallthrough`,
-//! names it would have answered NXDOMAIN. A simulator has no network, so [`Upstream`] stands in
-//! for everything after the plugin: a fixed set of records, filled through the API or from a
-//! Corefile's `hosts` block. A name it does not hold is NXDOMAIN, which is what the real
-//! internet answers for most names a test makes up.
+//! CoreDNS's `forward` plugin sends the questions that reach it to upstream resolvers (the
+//! node's `/etc/resolv.conf`, `8.8.8.8`, …). A simulator has no network, so [`Upstream`] stands
+//! in for every one of them: a fixed set of records, and optionally a closure the caller gives,
+//! asked first. A name neither holds is NXDOMAIN, which is what the real internet answers for
+//! most names a test makes up, or SERVFAIL ([`UnknownNames::ServFail`]), which is what an
+//! unreachable upstream gives.
 //!
 //! ```
 //! use k8s_dns_sim::Upstream;
@@ -18,7 +17,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use hickory_proto::rr::rdata::{A, AAAA, CNAME, PTR};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
@@ -29,10 +30,54 @@ use crate::qname::absolute;
 /// CNAME chains inside the upstream are followed at most this deep.
 const MAX_CHAIN: usize = 10;
 
-/// Static records standing in for every resolver after the kubernetes plugin.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What answers past the server's `forward` plugins: static records, and optionally a
+/// closure asked first.
+#[derive(Clone, Default)]
 pub struct Upstream {
     records: Vec<Record>,
+    resolver: Option<Resolver>,
+    unknown: UnknownNames,
+}
+
+/// A closure answering for the upstream: `None` when it does not know the question (the
+/// static records are then asked).
+type Resolver = Arc<dyn Fn(&Name, RecordType) -> Option<UpstreamAnswer> + Send + Sync>;
+
+impl fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Upstream")
+            .field("records", &self.records)
+            .field("resolver", &self.resolver.as_ref().map(|_| "Fn"))
+            .field("unknown", &self.unknown)
+            .finish()
+    }
+}
+
+/// Two upstreams are equal when they hold the same records, the same unknown-name answer and
+/// the same closure (the same `Arc`), or none.
+impl PartialEq for Upstream {
+    fn eq(&self, other: &Self) -> bool {
+        self.records == other.records
+            && self.unknown == other.unknown
+            && match (&self.resolver, &other.resolver) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Upstream {}
+
+/// What the upstream answers for a name it does not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum UnknownNames {
+    /// NXDOMAIN, as the internet answers a made-up name.
+    #[default]
+    NxDomain,
+    /// SERVFAIL, as `forward` answers when no upstream can be reached.
+    ServFail,
 }
 
 /// What the upstream answered.
@@ -43,6 +88,37 @@ pub struct UpstreamAnswer {
     pub name_exists: bool,
     /// The records answering the question, CNAMEs first when followed.
     pub records: Vec<Record>,
+    /// Whether the upstream could not be reached (`forward` then answers SERVFAIL).
+    pub unreachable: bool,
+}
+
+impl UpstreamAnswer {
+    /// NOERROR with these records (none: NODATA).
+    pub fn records(records: Vec<Record>) -> UpstreamAnswer {
+        UpstreamAnswer {
+            name_exists: true,
+            records,
+            unreachable: false,
+        }
+    }
+
+    /// NXDOMAIN.
+    pub fn nxdomain() -> UpstreamAnswer {
+        UpstreamAnswer {
+            name_exists: false,
+            records: Vec::new(),
+            unreachable: false,
+        }
+    }
+
+    /// No answer at all: `forward` answers SERVFAIL.
+    pub fn unreachable() -> UpstreamAnswer {
+        UpstreamAnswer {
+            name_exists: false,
+            records: Vec::new(),
+            unreachable: true,
+        }
+    }
 }
 
 impl Upstream {
@@ -51,9 +127,42 @@ impl Upstream {
         Upstream::default()
     }
 
-    /// Whether it holds no record at all.
+    /// An upstream that asks `resolver` first: `None` from it means it does not know the
+    /// question, and the static records (then [`Upstream::with_unknown_names`]) answer.
+    ///
+    /// ```
+    /// use k8s_dns_sim::hickory_proto::rr::{RData, Record, RecordType};
+    /// use k8s_dns_sim::{Upstream, UpstreamAnswer};
+    ///
+    /// let upstream = Upstream::from_fn(|name, qtype| {
+    ///     (qtype == RecordType::A && name.to_ascii().ends_with(".example.com.")).then(|| {
+    ///         let a = RData::A("192.0.2.1".parse().unwrap());
+    ///         UpstreamAnswer::records(vec![Record::from_rdata(name.clone(), 60, a)])
+    ///     })
+    /// });
+    /// let answer = upstream.lookup(&"www.example.com.".parse()?, RecordType::A);
+    /// assert_eq!(answer.records.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_fn<F>(resolver: F) -> Self
+    where
+        F: Fn(&Name, RecordType) -> Option<UpstreamAnswer> + Send + Sync + 'static,
+    {
+        Upstream {
+            resolver: Some(Arc::new(resolver)),
+            ..Upstream::default()
+        }
+    }
+
+    /// Sets what a name it does not hold gets: NXDOMAIN (the default) or SERVFAIL.
+    pub fn with_unknown_names(mut self, unknown: UnknownNames) -> Self {
+        self.unknown = unknown;
+        self
+    }
+
+    /// Whether it holds no record at all (and has no closure).
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.records.is_empty() && self.resolver.is_none()
     }
 
     /// Every record it holds.
@@ -104,10 +213,14 @@ impl Upstream {
         Ok(self.with_record(Record::from_rdata(Name::from(address), ttl, data)))
     }
 
-    /// Answers `name`/`qtype` (case-insensitive), following CNAMEs it holds (at most 10, and
-    /// each name once: a loop ends where it closes). Owner names are the upstream's own
-    /// spelling; TTLs are the records' own.
+    /// Answers `name`/`qtype`: the closure's answer when it has one; else from the static
+    /// records (case-insensitive), following CNAMEs they hold (at most 10, and each name once:
+    /// a loop ends where it closes). Owner names are the upstream's own spelling; TTLs are the
+    /// records' own. A name neither knows gets [`UnknownNames`].
     pub fn lookup(&self, name: &Name, qtype: RecordType) -> UpstreamAnswer {
+        if let Some(answer) = self.resolver.as_ref().and_then(|f| f(name, qtype)) {
+            return answer;
+        }
         let mut records: Vec<Record> = Vec::new();
         let mut current = name.clone();
         let name_exists = self.holds(&current);
@@ -138,9 +251,13 @@ impl Upstream {
             };
             current = target.clone();
         }
+        if !name_exists && self.unknown == UnknownNames::ServFail {
+            return UpstreamAnswer::unreachable();
+        }
         UpstreamAnswer {
             name_exists,
             records,
+            unreachable: false,
         }
     }
 

@@ -99,14 +99,17 @@ fn from_cluster_reads_the_embedded_corefile() {
         .unwrap()
         .with_server_addresses(["10.244.0.2".parse().unwrap()]);
     assert_eq!(dns.config(), &expected);
-    assert_eq!(dns.config().ttl, 30);
-    assert_eq!(dns.config().pods, PodMode::Insecure);
+    assert_eq!(dns.config().kubernetes().unwrap().ttl, 30);
+    assert_eq!(dns.config().kubernetes().unwrap().pods, PodMode::Insecure);
     assert_eq!(
-        dns.config().fallthrough,
-        Config::kubeadm().fallthrough,
+        dns.config().kubernetes().unwrap().fallthrough,
+        Config::kubeadm().kubernetes().unwrap().fallthrough,
         "fallthrough in-addr.arpa ip6.arpa"
     );
-    assert_ne!(dns.config().fallthrough, Fallthrough::default());
+    assert_ne!(
+        dns.config().kubernetes().unwrap().fallthrough,
+        Fallthrough::default()
+    );
 }
 
 /// The SOA of `cluster.local` with `ttl 30`.
@@ -295,7 +298,7 @@ fn only_the_name_coredns_counts_in_kube_system() {
         "cm.yaml",
         &configmap("kube-system", "coredns", SMALL_COREFILE),
     );
-    assert_eq!(from_cluster(cluster).config().ttl, 7);
+    assert_eq!(from_cluster(cluster).config().kubernetes().unwrap().ttl, 7);
 }
 
 #[test]

@@ -867,7 +867,7 @@ fn ignore_empty_service() {
 
 fn apex_config() -> Config {
     let mut config = Config::default().with_ttl(5);
-    config.server_addresses = vec!["127.0.0.1".parse().expect("an IP")];
+    config.kubernetes_mut().unwrap().server_addresses = vec!["127.0.0.1".parse().expect("an IP")];
     config
 }
 

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use k8s_dns_sim::{Config, CorefileError, Fallthrough, PodMode};
+use k8s_dns_sim::{Config, CorefileError, Fallthrough, KubernetesConfig, PodMode};
 
 fn read(text: &str) -> Config {
     match Config::from_corefile(text) {
@@ -19,11 +19,17 @@ fn error(text: &str) -> CorefileError {
 }
 
 fn zones(config: &Config) -> Vec<String> {
-    config.zones.iter().map(ToString::to_string).collect()
+    config
+        .kubernetes()
+        .unwrap()
+        .zones
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 fn fallthrough_zones(config: &Config) -> Option<Vec<String>> {
-    match &config.fallthrough {
+    match &config.kubernetes().unwrap().fallthrough {
         Fallthrough::Zones(zones) => Some(zones.iter().map(ToString::to_string).collect()),
         _ => None,
     }
@@ -47,20 +53,25 @@ fn rule_kubeadm_default_corefile_matches_config_kubeadm() {
     let text = include_str!("../fixtures/corefiles/kubeadm.Corefile");
     let config = read(text);
     let kubeadm = Config::kubeadm();
-    assert_eq!(config.zones, kubeadm.zones);
-    assert_eq!(config.ttl, kubeadm.ttl);
-    assert_eq!(config.pods, kubeadm.pods);
-    assert_eq!(config.fallthrough, kubeadm.fallthrough);
-    assert!(config.server_addresses.is_empty());
-    assert!(!config.transfer);
     assert_eq!(
-        not_simulated(&config),
-        vec![
-            (13, "forward".to_owned()),
-            (16, "cache".to_owned()),
-            (22, "loadbalance".to_owned()),
-        ]
+        config.kubernetes().unwrap().zones,
+        kubeadm.kubernetes().unwrap().zones
     );
+    assert_eq!(
+        config.kubernetes().unwrap().ttl,
+        kubeadm.kubernetes().unwrap().ttl
+    );
+    assert_eq!(
+        config.kubernetes().unwrap().pods,
+        kubeadm.kubernetes().unwrap().pods
+    );
+    assert_eq!(
+        config.kubernetes().unwrap().fallthrough,
+        kubeadm.kubernetes().unwrap().fallthrough
+    );
+    assert!(config.kubernetes().unwrap().server_addresses.is_empty());
+    assert!(!config.allows_transfer());
+    assert_eq!(not_simulated(&config), vec![(16, "cache".to_owned())]);
 }
 
 #[test]
@@ -124,12 +135,15 @@ fn rule_every_kubernetes_option() {
          \x20       fallthrough example.org 10.0.0.0/8\n\
          \x20       multicluster cluster.local",
     ));
-    assert_eq!(config.namespaces, ["default", "kube-system", "prod"]);
-    assert_eq!(config.pods, PodMode::Verified);
-    assert!(config.endpoint_pod_names);
-    assert_eq!(config.ttl, 0);
-    assert!(config.noendpoints);
-    assert!(config.ignore_empty_service);
+    assert_eq!(
+        config.kubernetes().unwrap().namespaces,
+        ["default", "kube-system", "prod"]
+    );
+    assert_eq!(config.kubernetes().unwrap().pods, PodMode::Verified);
+    assert!(config.kubernetes().unwrap().endpoint_pod_names);
+    assert_eq!(config.kubernetes().unwrap().ttl, 0);
+    assert!(config.kubernetes().unwrap().noendpoints);
+    assert!(config.kubernetes().unwrap().ignore_empty_service);
     assert_eq!(
         fallthrough_zones(&config),
         Some(vec![
@@ -137,10 +151,10 @@ fn rule_every_kubernetes_option() {
             "10.in-addr.arpa.".to_owned()
         ])
     );
-    assert_eq!(config.multicluster_zones.len(), 1);
+    assert_eq!(config.kubernetes().unwrap().multicluster_zones.len(), 1);
     assert!(config.not_simulated.is_empty());
 
-    type Check = fn(&Config) -> bool;
+    type Check = fn(&KubernetesConfig) -> bool;
     let cases: &[(&str, Check)] = &[
         ("pods disabled", |c| c.pods == PodMode::Disabled),
         ("pods insecure", |c| c.pods == PodMode::Insecure),
@@ -159,11 +173,11 @@ fn rule_every_kubernetes_option() {
             "fallthrough\nfallthrough in-addr.arpa",
             |c| matches!(&c.fallthrough, Fallthrough::Zones(z) if z.len() == 1),
         ),
-        ("", |c| *c == Config::default()),
+        ("", |c| *c == KubernetesConfig::default()),
     ];
     for (options, check) in cases {
         let config = read(&with_options(options));
-        assert!(check(&config), "{options}: {config:?}");
+        assert!(check(config.kubernetes().unwrap()), "{options}: {config:?}");
     }
 }
 
@@ -192,7 +206,7 @@ fn rule_one_line_blocks() {
     let config = read(".:53 {\n    kubernetes cluster.local { }\n}\n");
     assert_eq!(zones(&config), ["cluster.local."]);
     let config = read(".:53 {\n    kubernetes cluster.local {\n    }\n    health { }\n}\n");
-    assert_eq!(config.ttl, 5);
+    assert_eq!(config.kubernetes().unwrap().ttl, 5);
     // One server block may go without braces; it runs to the end of the file.
     let config = read("cluster.local\nkubernetes\nforward . 8.8.8.8\n");
     assert_eq!(zones(&config), ["cluster.local."]);
@@ -204,8 +218,8 @@ fn rule_comments_and_quotes() {
         "# a comment\n.:53 { # the root\n  kubernetes \"Cluster.Local\" {# open\n    pods \"insecure\"#x\n    ttl 30#comment\n    labels \"app in (a, b)\"\n  }\n}\n",
     );
     assert_eq!(zones(&config), ["cluster.local."]);
-    assert_eq!(config.pods, PodMode::Insecure);
-    assert_eq!(config.ttl, 30);
+    assert_eq!(config.kubernetes().unwrap().pods, PodMode::Insecure);
+    assert_eq!(config.kubernetes().unwrap().ttl, 30);
     assert!(config.not_simulated[0].reason.contains("`app in (a, b)`"));
 }
 
@@ -239,7 +253,11 @@ fn rule_bind_gives_server_addresses() {
     for (bind, addresses, notes) in cases {
         let config = read(&format!(".:53 {{\n    {bind}\n    kubernetes\n}}\n"));
         let expected: Vec<IpAddr> = addresses.iter().map(|a| a.parse().unwrap()).collect();
-        assert_eq!(config.server_addresses, expected, "{bind}");
+        assert_eq!(
+            config.kubernetes().unwrap().server_addresses,
+            expected,
+            "{bind}"
+        );
         let found: Vec<String> = config
             .not_simulated
             .iter()
@@ -253,16 +271,27 @@ fn rule_bind_gives_server_addresses() {
 fn rule_transfer_block_allows_transfers() {
     let config =
         read(".:53 {\n    kubernetes cluster.local\n    transfer {\n        to *\n    }\n}\n");
-    assert!(config.transfer);
+    assert!(config.allows_transfer());
     let config = read(
         ".:53 {\n    kubernetes cluster.local\n    transfer cluster.local {\n        to 10.0.0.1 [fd00::1]:53\n        source 10.0.0.2\n    }\n}\n",
     );
-    assert!(config.transfer);
+    assert!(config.allows_transfer());
     let config = read(
         ".:53 {\n    kubernetes cluster.local\n    transfer example.org {\n        to *\n    }\n}\n",
     );
-    assert!(!config.transfer);
-    assert_eq!(not_simulated(&config), vec![(3, "transfer".to_owned())]);
+    assert!(!config.allows_transfer());
+    assert_eq!(not_simulated(&config), vec![]);
+    // A transfer of some of the plugin's zones allows those only.
+    let config = read(
+        ".:53 {\n    kubernetes cluster.local example.local\n    transfer example.local {\n        to *\n    }\n}\n",
+    );
+    let zone = |text: &str| {
+        text.parse::<k8s_dns_sim::hickory_proto::rr::Name>()
+            .unwrap()
+    };
+    assert!(config.allows_transfer());
+    assert!(config.allows_transfer_of(&zone("example.local.")));
+    assert!(!config.allows_transfer_of(&zone("cluster.local.")));
 }
 
 #[test]
@@ -272,11 +301,22 @@ fn rule_first_of_several_kubernetes_server_blocks_is_read() {
          cluster.local {\n    kubernetes {\n        ttl 10\n    }\n}\n\
          other.local {\n    kubernetes\n}\n",
     );
+    // Rule 39: every block is kept; `kubernetes()` is the first plugin, each block has its own.
     assert_eq!(zones(&config), ["cluster.local."]);
-    assert_eq!(config.ttl, 10);
-    // The forward of another server block is not recorded: it is not in the chosen block.
-    assert_eq!(not_simulated(&config), vec![(10, "kubernetes".to_owned())]);
-    assert!(config.not_simulated[0].reason.contains("`other.local`"));
+    assert_eq!(config.kubernetes().unwrap().ttl, 10);
+    assert_eq!(config.servers.len(), 3);
+    let plugins: Vec<Vec<&str>> = config
+        .servers
+        .iter()
+        .map(|block| block.plugins.iter().map(|plugin| plugin.name()).collect())
+        .collect();
+    assert_eq!(plugins, [["forward"], ["kubernetes"], ["kubernetes"]]);
+    let all: Vec<String> = config
+        .kubernetes_plugins()
+        .map(|kubernetes| kubernetes.zones[0].to_string())
+        .collect();
+    assert_eq!(all, ["cluster.local.", "other.local."]);
+    assert_eq!(not_simulated(&config), vec![]);
 }
 
 #[test]
@@ -291,11 +331,6 @@ fn rule_not_simulated_and_silent_plugins() {
         vec![
             (11, "rewrite".to_owned()),
             (12, "template".to_owned()),
-            (15, "autopath".to_owned()),
-            // hosts is read now (its inline entries become the upstream); what is not
-            // simulated about it is said twice: the file, and its place before kubernetes.
-            (16, "hosts".to_owned()),
-            (16, "hosts".to_owned()),
             (19, "bufsize".to_owned()),
         ]
     );
@@ -389,12 +424,14 @@ fn rule_errors_name_the_line() {
             "line 3: `kubernetes` can only be used once per server block; it is already used on line 2",
         ),
         (
-            ".:53 {\n    forward . 8.8.8.8\n}\n".to_owned(),
-            "line 1: no server block has a `kubernetes` directive: expected one to simulate",
+            // Rule 39: a zone served twice on one port stops CoreDNS (register.go).
+            "a.local {\n    forward . 8.8.8.8\n}\ndns://A.local:53 {\n    kubernetes\n}\n"
+                .to_owned(),
+            "line 4: the zone `a.local.` on port 53 is already served by the server block on line 1: expected each zone once per port",
         ),
         (
             String::new(),
-            "line 1: no server block has a `kubernetes` directive: expected one to simulate",
+            "line 1: the Corefile has no server block: expected at least one, such as `.:53 { … }`",
         ),
         (
             ".:53 {\n    kubernetes\n    coredns\n}\n".to_owned(),
@@ -425,8 +462,9 @@ fn rule_errors_name_the_line() {
             "line 1: `{$ZONE}` is environment variable substitution, which is not supported: substitute the value before reading the Corefile",
         ),
         (
-            ".:53 {\n    import custom/*.override\n    kubernetes\n}\n".to_owned(),
-            "line 2: `import custom/*.override`: no snippet `(custom/*.override)` is defined above, and importing files is not supported",
+            // Rule 42: a plain file that is not there (a glob matching nothing is no error).
+            ".:53 {\n    import custom/extra.override\n    kubernetes\n}\n".to_owned(),
+            "line 2: `import custom/extra.override`: no snippet `(custom/extra.override)` is defined above, and no file `/etc/coredns/custom/extra.override` was provided",
         ),
         (
             "a.local,b.local {\n    kubernetes\n}\n".to_owned(),

@@ -643,8 +643,8 @@ fn corefile_errors() {
             "(common) {\n}\n(common) {\n}\n".into(),
         ),
         (
-            "import of a file",
-            ".:53 {\n    import custom/*.override\n    kubernetes\n}\n".into(),
+            "import of a file that was not provided",
+            ".:53 {\n    import custom/extra.override\n    kubernetes\n}\n".into(),
         ),
         (
             "import without a name",
@@ -689,8 +689,8 @@ fn corefile_errors() {
             ".:53 {\n    kubernetes\n    kubernetes\n}\n".into(),
         ),
         (
-            "no kubernetes directive",
-            ".:53 {\n    forward . 8.8.8.8\n}\n".into(),
+            "a zone served by two blocks on one port",
+            "a.local {\n    forward . 8.8.8.8\n}\na.local:53 {\n    kubernetes\n}\n".into(),
         ),
         ("an empty Corefile", String::new()),
         // kubernetes.

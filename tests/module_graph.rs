@@ -36,6 +36,8 @@ const PIPELINE: &[&str] = &[
     // Reply bytes as CoreDNS writes them (hickory types in, no crate imports), then the wire.
     "encode",
     "wire",
+    // The server blocks and their plugin chains.
+    "chain",
     "server",
     // On top of the server.
     "resolver",

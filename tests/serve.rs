@@ -212,12 +212,13 @@ fn forwarding_answers_names_outside_the_zones_from_the_upstream() {
     let upstream = k8s_dns_sim::Upstream::new()
         .with_address("example.com", "93.184.215.14".parse().unwrap(), 300)
         .unwrap();
-    let server = start(support::dns(
-        "golden.yaml",
-        Config::default().with_upstream(upstream),
-    ));
+    // The upstream set without a `forward` plugin (`with_upstream` would add one, rule 39):
+    // the server's only block is `cluster.local`, so no block covers the name.
+    let mut config = Config::default();
+    config.upstream = upstream;
+    let server = start(support::dns("golden.yaml", config));
     let outside = query(5, "example.com.", RecordType::A);
-    // The kubernetes plugin alone refuses it.
+    // No server block covers it: REFUSED (rule 39).
     assert_eq!(
         udp(server.addr(), &outside).response_code,
         ResponseCode::Refused

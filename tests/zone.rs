@@ -190,7 +190,8 @@ fn multicluster_zone_lists_no_service() {
     let mut config = Config::default()
         .with_zones(["cluster.local", "clusterset.local"])
         .unwrap();
-    config.multicluster_zones = vec![Name::from_ascii("clusterset.local.").unwrap()];
+    config.kubernetes_mut().unwrap().multicluster_zones =
+        vec![Name::from_ascii("clusterset.local.").unwrap()];
     let dns = dns("golden.yaml", config);
     let soa = "clusterset.local. 5 IN SOA ns.dns.clusterset.local. hostmaster.clusterset.local. 1 7200 1800 86400 5";
     check_listing(

@@ -77,8 +77,8 @@ pub fn load_yaml(bytes: &[u8]) {
 fn ask_about_objects(dns: &ClusterDns, count: usize) {
     let zones: Vec<String> = dns
         .config()
-        .zones
-        .iter()
+        .kubernetes_plugins()
+        .flat_map(|kubernetes| &kubernetes.zones)
         .map(|zone| zone.to_ascii())
         .filter(|zone| !zone.ends_with(".arpa."))
         .collect();
@@ -135,7 +135,7 @@ fn check_answer(dns: &ClusterDns, name: &str, qtype: RecordType, answer: &k8s_dn
             soas,
             1,
             "{name} {qtype}: a negative answer without exactly one SOA: {answer:?} (config {:?})",
-            dns.config().zones
+            dns.config().kubernetes().unwrap().zones
         );
     }
     if answer.outcome == Outcome::Success {
@@ -166,7 +166,12 @@ pub fn corefile(bytes: &[u8]) {
         }
     };
     let dns = ClusterDns::new(small_cluster().clone(), config);
-    for zone in dns.config().zones.clone() {
+    let zones = dns
+        .config()
+        .kubernetes()
+        .map(|k| k.zones.clone())
+        .unwrap_or_default();
+    for zone in zones {
         let zone = zone.to_ascii();
         if !zone.ends_with(".arpa.")
             && let Err(error) = dns.zone_file(&zone)
@@ -223,7 +228,7 @@ pub fn wire_dns() -> &'static ClusterDns {
         ])
         .expect("the fixtures load");
         let config = Config::from_corefile(HANDLE_BYTES_COREFILE).expect("the Corefile reads");
-        assert!(config.transfer);
+        assert!(config.allows_transfer());
         ClusterDns::new(cluster, config)
     })
 }

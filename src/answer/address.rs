@@ -63,13 +63,13 @@ impl Context<'_> {
             }
             Items::ExternalName(target) => return self.chase(question, target, qtype, depth),
         }
-        Typed::Records(records, Vec::new())
+        Typed::records(records, Vec::new())
     }
 
     /// An ExternalName's CNAME for A and AAAA (CoreDNS `backend_lookup.go`). A target inside
     /// the zone is followed here and the CNAME kept only when it yields records; a target
-    /// outside is asked of the [`Upstream`](crate::Upstream), and the CNAME is kept with
-    /// whatever that returns.
+    /// outside is asked of the whole server again (`upstream.Lookup`), and the CNAME is kept
+    /// with whatever answer records its reply holds, unless no reply was written.
     fn chase(
         &self,
         question: &Question<'_>,
@@ -86,13 +86,16 @@ impl Context<'_> {
         };
         let target_labels = Labels::new(target_name);
         if !question.zone_contains(&target_labels) {
-            // Asked of the rest of the server: the CNAME stays, followed by whatever the
-            // upstream holds (nothing, when it does not know the name).
-            let upstream = self.config.upstream.lookup(target_name, qtype);
-            let mut records = Vec::with_capacity(upstream.records.len() + 1);
+            // Asked of the whole server: the CNAME stays, followed by the reply's answer
+            // records (none for NXDOMAIN, REFUSED or SERVFAIL), its TC copied. No reply at all
+            // (a dropped query) leaves the CNAME out.
+            let Some(reply) = self.resolve.and_then(|resolve| resolve(target_name, qtype)) else {
+                return Typed::empty();
+            };
+            let mut records = Vec::with_capacity(reply.answers.len() + 1);
             records.push(cname);
-            records.extend(upstream.records);
-            return Typed::Records(records, Vec::new());
+            records.extend(reply.answers);
+            return Typed::Records(records, Vec::new(), reply.truncated);
         }
         if depth >= MAX_CNAME_CHAIN {
             return Typed::empty();
@@ -104,11 +107,11 @@ impl Context<'_> {
             multicluster: question.multicluster,
         };
         match self.lookup_typed(&next, qtype, depth + 1) {
-            Typed::Records(records, extra) if !records.is_empty() => {
+            Typed::Records(records, extra, truncated) if !records.is_empty() => {
                 let mut all = Vec::with_capacity(records.len() + 1);
                 all.push(cname);
                 all.extend(records);
-                Typed::Records(all, extra)
+                Typed::Records(all, extra, truncated)
             }
             _ => Typed::empty(),
         }

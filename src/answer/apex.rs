@@ -51,7 +51,7 @@ impl Context<'_> {
     /// addresses configured: `ns.dns.<zone>` alone.
     pub(super) fn apex_ns(&self, question: &Question<'_>) -> Typed {
         let (records, glue) = self.apex_ns_records(question.name, &question.zone_as_spelled());
-        Typed::Records(records, glue)
+        Typed::records(records, glue)
     }
 
     /// The apex NS records, owned by `owner`, and their glue (see [`Context::apex_ns`]).

@@ -40,7 +40,7 @@ pub(crate) use srv::srv_weight;
 pub use views::SrvTarget;
 
 use crate::cluster::Cluster;
-use crate::config::Config;
+use crate::config::KubernetesConfig;
 use crate::qname::{self, Grammar, Labels, QueryName};
 use crate::upstream::UpstreamAnswer;
 use lookup::{Found, Items};
@@ -60,7 +60,8 @@ const MAX_CNAME_CHAIN: usize = 10;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Answer {
-    /// NOERROR with data, NODATA, NXDOMAIN or REFUSED.
+    /// NOERROR with data, NODATA, NXDOMAIN, REFUSED, SERVFAIL, another response code, or no
+    /// reply at all.
     pub outcome: Outcome,
     /// The answer section.
     pub answers: Vec<Record>,
@@ -68,9 +69,19 @@ pub struct Answer {
     pub authorities: Vec<Record>,
     /// The additional section.
     pub additionals: Vec<Record>,
-    /// Whether the AA bit is set: on every answer of the plugin; not on one that fell through
-    /// to the [`Upstream`](crate::Upstream), nor on REFUSED.
+    /// Whether the AA bit is set: on every answer of a plugin that holds the zone
+    /// (`kubernetes`, `hosts`, `file`, `template`, …); not on one `forward` brought from the
+    /// [`Upstream`](crate::Upstream), nor on an error the server writes (REFUSED, SERVFAIL).
     pub authoritative: bool,
+    /// Whether the RA bit is set: on a reply `forward` brought from the upstream, as a
+    /// recursive resolver sets it.
+    pub recursion_available: bool,
+    /// Whether the TC bit is set by the answering plugin (a truncated upstream reply; the
+    /// server also sets it when a UDP reply does not fit).
+    pub truncated: bool,
+    /// A zone transfer's records: sent over TCP in as many messages as `transfer` splits them
+    /// into.
+    pub(crate) transfer: bool,
 }
 
 /// The kind of answer.
@@ -83,18 +94,41 @@ pub enum Outcome {
     NoData,
     /// NXDOMAIN: the name does not exist.
     NxDomain,
-    /// REFUSED: the name is outside every zone of the server, or a zone transfer was asked
-    /// for and transfers are not enabled or the name is not a zone apex.
+    /// REFUSED: no server block covers the name, or a plugin refused it (a zone transfer
+    /// that is not allowed, `acl`, a class other than IN).
     Refused,
+    /// SERVFAIL: the last plugin of the block passed the query on (no plugin answers it), or
+    /// the upstream could not be reached.
+    ServFail,
+    /// No reply at all: `acl` dropped the query.
+    NoReply,
+    /// Another response code, as a `template` may answer (`FORMERR`, `NOTIMP`, …).
+    Other(ResponseCode),
 }
 
 impl Outcome {
-    /// The response code this outcome is sent with.
+    /// The response code this outcome is sent with (NOERROR for [`Outcome::NoReply`], which is
+    /// never sent).
     pub fn response_code(self) -> ResponseCode {
         match self {
-            Outcome::Success | Outcome::NoData => ResponseCode::NoError,
+            Outcome::Success | Outcome::NoData | Outcome::NoReply => ResponseCode::NoError,
             Outcome::NxDomain => ResponseCode::NXDomain,
             Outcome::Refused => ResponseCode::Refused,
+            Outcome::ServFail => ResponseCode::ServFail,
+            Outcome::Other(code) => code,
+        }
+    }
+
+    /// The outcome of a reply with this response code, and records in its answer section or
+    /// not.
+    pub(crate) fn of(code: ResponseCode, has_answers: bool) -> Outcome {
+        match code {
+            ResponseCode::NoError if has_answers => Outcome::Success,
+            ResponseCode::NoError => Outcome::NoData,
+            ResponseCode::NXDomain => Outcome::NxDomain,
+            ResponseCode::Refused => Outcome::Refused,
+            ResponseCode::ServFail => Outcome::ServFail,
+            other => Outcome::Other(other),
         }
     }
 }
@@ -115,29 +149,54 @@ impl Answer {
         self.answers.iter().map(ToString::to_string).collect()
     }
 
+    /// An empty, not authoritative reply with this outcome.
+    pub(crate) fn empty(outcome: Outcome) -> Answer {
+        Answer {
+            outcome,
+            answers: Vec::new(),
+            authorities: Vec::new(),
+            additionals: Vec::new(),
+            authoritative: false,
+            recursion_available: false,
+            truncated: false,
+            transfer: false,
+        }
+    }
+
+    /// A reply with this outcome and records, authoritative or not.
+    pub(crate) fn new(
+        outcome: Outcome,
+        answers: Vec<Record>,
+        authorities: Vec<Record>,
+        additionals: Vec<Record>,
+        authoritative: bool,
+    ) -> Answer {
+        Answer {
+            outcome,
+            answers,
+            authorities,
+            additionals,
+            authoritative,
+            ..Answer::empty(outcome)
+        }
+    }
+
     /// A positive, authoritative answer.
     pub(crate) fn success(answers: Vec<Record>) -> Answer {
         Answer {
             outcome: Outcome::Success,
             answers,
-            authorities: Vec::new(),
-            additionals: Vec::new(),
             authoritative: true,
+            ..Answer::empty(Outcome::Success)
         }
     }
 
-    fn refused() -> Answer {
-        Answer {
-            outcome: Outcome::Refused,
-            answers: Vec::new(),
-            authorities: Vec::new(),
-            additionals: Vec::new(),
-            authoritative: false,
-        }
-    }
-
-    /// What the upstream says, passed on unchanged (no SOA, not authoritative).
+    /// What the upstream says, as a recursive resolver answers it: no SOA, not authoritative,
+    /// RA set; SERVFAIL when it could not be reached.
     pub(crate) fn from_upstream(answer: UpstreamAnswer) -> Answer {
+        if answer.unreachable {
+            return Answer::empty(Outcome::ServFail);
+        }
         let outcome = match (answer.records.is_empty(), answer.name_exists) {
             (false, _) => Outcome::Success,
             (true, true) => Outcome::NoData,
@@ -146,27 +205,52 @@ impl Answer {
         Answer {
             outcome,
             answers: answer.records,
-            authorities: Vec::new(),
-            additionals: Vec::new(),
-            authoritative: false,
+            recursion_available: true,
+            ..Answer::empty(outcome)
+        }
+    }
+
+    /// Recomputes the outcome after the answer section changed (NOERROR with or without
+    /// records).
+    pub(crate) fn refresh_outcome(&mut self) {
+        if matches!(self.outcome, Outcome::Success | Outcome::NoData) {
+            self.outcome = Outcome::of(ResponseCode::NoError, !self.answers.is_empty());
         }
     }
 }
 
+/// What the kubernetes plugin does with a question.
+pub(crate) enum Served {
+    /// It answers.
+    Answer(Answer),
+    /// It passes the question to the next plugin: outside its zones, or a name error in a
+    /// `fallthrough` zone.
+    Next,
+    /// It returns REFUSED without writing a reply (AXFR and IXFR): the server writes one.
+    Refused,
+}
+
+/// Asks the whole server again (CoreDNS's `upstream.Lookup`): the reply, or `None` when none
+/// was written.
+pub(crate) type Resolve<'a> = &'a dyn Fn(&Name, RecordType) -> Option<Answer>;
+
 /// Everything an answer is computed from.
 pub(crate) struct Context<'a> {
     pub(crate) cluster: &'a Cluster,
-    pub(crate) config: &'a Config,
+    pub(crate) config: &'a KubernetesConfig,
     pub(crate) zones: &'a [Zone],
     pub(crate) serial: u32,
+    /// The whole server, for targets outside the question's zone; `None` where nothing is
+    /// asked of it (zone listings).
+    pub(crate) resolve: Option<Resolve<'a>>,
 }
 
 impl Context<'_> {
-    /// Answers `qname`/`qtype`.
-    pub(crate) fn answer(&self, qname: &Name, qtype: RecordType) -> Answer {
+    /// Answers `qname`/`qtype`, as the plugin's `ServeDNS` does.
+    pub(crate) fn serve(&self, qname: &Name, qtype: RecordType) -> Served {
         let labels = Labels::new(qname);
         let Some(zone) = self.matching_zone(&labels) else {
-            return Answer::refused();
+            return Served::Next;
         };
         let question = Question {
             name: qname,
@@ -175,33 +259,27 @@ impl Context<'_> {
             multicluster: zone.multicluster,
         };
         let outcome = self.lookup_typed(&question, qtype, 0);
-        let mut answer = Answer {
-            outcome: Outcome::Success,
-            answers: Vec::new(),
-            authorities: Vec::new(),
-            additionals: Vec::new(),
-            authoritative: true,
-        };
+        let mut answer = Answer::success(Vec::new());
         match outcome {
-            Typed::Refused => return Answer::refused(),
-            // `fallthrough`: the name error goes on to the rest of the server.
-            Typed::NameError if self.config.falls_through(qname) => {
-                return Answer::from_upstream(self.config.upstream.lookup(qname, qtype));
-            }
+            Typed::Refused => return Served::Refused,
+            // `fallthrough`: the name error goes on to the next plugin.
+            Typed::NameError if self.config.falls_through(qname) => return Served::Next,
             Typed::NameError => answer.outcome = Outcome::NxDomain,
-            Typed::Records(records, extra) if records.is_empty() => {
+            Typed::Records(records, extra, truncated) if records.is_empty() => {
                 answer.outcome = Outcome::NoData;
                 answer.additionals = extra;
+                answer.truncated = truncated;
             }
-            Typed::Records(records, extra) => {
+            Typed::Records(records, extra, truncated) => {
                 answer.answers = records;
                 answer.additionals = extra;
+                answer.truncated = truncated;
             }
         }
         if answer.outcome != Outcome::Success {
             answer.authorities.push(self.soa_record(&question));
         }
-        answer
+        Served::Answer(answer)
     }
 
     /// The longest zone containing the name.
@@ -267,16 +345,21 @@ impl Context<'_> {
 enum Typed {
     Refused,
     NameError,
-    /// Answer records (empty: NODATA) and additional records.
-    Records(Vec<Record>, Vec<Record>),
+    /// Answer records (empty: NODATA), additional records, and whether an upstream reply
+    /// folded in was truncated.
+    Records(Vec<Record>, Vec<Record>, bool),
 }
 
 impl Typed {
     fn empty() -> Typed {
-        Typed::Records(Vec::new(), Vec::new())
+        Typed::Records(Vec::new(), Vec::new(), false)
     }
 
     fn one(record: Record) -> Typed {
-        Typed::Records(vec![record], Vec::new())
+        Typed::Records(vec![record], Vec::new(), false)
+    }
+
+    fn records(records: Vec<Record>, extra: Vec<Record>) -> Typed {
+        Typed::Records(records, extra, false)
     }
 }

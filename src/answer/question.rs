@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
-use crate::config::Config;
+use crate::config::KubernetesConfig;
 use crate::qname::Labels;
 
 /// A configured zone, prepared for matching.
@@ -23,7 +23,7 @@ pub(crate) struct Zone {
 }
 
 impl Zone {
-    pub(crate) fn new(name: &Name, config: &Config) -> Zone {
+    pub(crate) fn new(name: &Name, config: &KubernetesConfig) -> Zone {
         Zone {
             labels: name
                 .iter()

@@ -69,7 +69,7 @@ impl Context<'_> {
         if records.is_empty() {
             Typed::NameError
         } else {
-            Typed::Records(records, Vec::new())
+            Typed::records(records, Vec::new())
         }
     }
 }

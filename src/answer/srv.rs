@@ -95,7 +95,7 @@ impl Context<'_> {
                 additionals.push(Record::from_rdata(target, ttl, RData::from(address)));
             }
         }
-        Typed::Records(records, additionals)
+        Typed::records(records, additionals)
     }
 }
 

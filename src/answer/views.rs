@@ -116,9 +116,13 @@ impl Answer {
 impl fmt::Display for Answer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rcode = match self.outcome {
-            Outcome::Success | Outcome::NoData => "NOERROR",
-            Outcome::NxDomain => "NXDOMAIN",
-            Outcome::Refused => "REFUSED",
+            Outcome::Success | Outcome::NoData => "NOERROR".to_owned(),
+            Outcome::NxDomain => "NXDOMAIN".to_owned(),
+            Outcome::Refused => "REFUSED".to_owned(),
+            Outcome::ServFail => "SERVFAIL".to_owned(),
+            // dig's names for the rest: FORMERR, NOTIMP, … (RCODE mnemonics, upper-case).
+            Outcome::Other(code) => format!("RCODE{}", u16::from(code)),
+            Outcome::NoReply => return f.write_str(";; no reply"),
         };
         write!(f, ";; {rcode}")?;
         if self.authoritative {

@@ -382,6 +382,9 @@ impl Cluster {
         if let Some(corefile) = batch.corefiles.into_iter().next() {
             self.corefile = Some(Arc::new(corefile));
         }
+        if let Some(files) = batch.custom_files {
+            self.custom_files = Arc::new(files);
+        }
         self.change_objects(batch.objects, Vec::new())
             .map_err(UpdateErrorKind::Load)
     }

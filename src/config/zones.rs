@@ -10,49 +10,72 @@ use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
-use super::normalize_zone;
+use super::{Scheme, normalize_zone};
 
-const SCHEMES: &[&str] = &[
-    "tls://",
-    "dns://",
-    "quic://",
-    "grpc://",
-    "https3://",
-    "https://",
-    "unix://",
+const SCHEMES: &[(&str, Scheme)] = &[
+    ("tls://", Scheme::Tls),
+    ("dns://", Scheme::Dns),
+    ("quic://", Scheme::Quic),
+    ("grpc://", Scheme::Grpc),
+    ("https3://", Scheme::Https3),
+    ("https://", Scheme::Https),
+    // CoreDNS has no unix transport for server blocks; a key written so serves nothing here.
+    ("unix://", Scheme::Dns),
 ];
+
+/// A server block key read: its scheme, its port when written, and the zones it stands for.
+pub(crate) struct Key {
+    pub(crate) scheme: Scheme,
+    pub(crate) port: Option<u16>,
+    pub(crate) zones: Vec<Name>,
+}
 
 /// The zones a key or zone argument stands for, in order.
 ///
 /// # Errors
 /// What `text` should have been (the `expected` of "expected …, found `text`").
 pub(crate) fn zones(text: &str) -> Result<Vec<Name>, &'static str> {
+    key(text).map(|key| key.zones)
+}
+
+/// A server block key (`[SCHEME://]ZONE[:PORT]`) read as CoreDNS reads it.
+///
+/// # Errors
+/// What `text` should have been (the `expected` of "expected …, found `text`").
+pub(crate) fn key(text: &str) -> Result<Key, &'static str> {
     let mut host = text;
-    if let Some(scheme) = SCHEMES.iter().find(|scheme| host.starts_with(**scheme)) {
-        host = &host[scheme.len()..];
+    let mut scheme = Scheme::Dns;
+    if let Some((prefix, found)) = SCHEMES.iter().find(|(prefix, _)| host.starts_with(*prefix)) {
+        host = &host[prefix.len()..];
+        scheme = *found;
     }
+    let mut port = None;
     if let Some(colon) = host.rfind(':') {
-        let port = &host[colon + 1..];
-        if port.is_empty() {
+        let digits = &host[colon + 1..];
+        if digits.is_empty() {
             return Err("a port number after `:`");
         }
-        if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.bytes().all(|b| b.is_ascii_digit()) {
             // CoreDNS listens on it (net.ResolveTCPAddr): a number past 65535 stops it.
-            if port.parse::<u16>().is_err() {
+            let Ok(number) = digits.parse::<u16>() else {
                 return Err("a port number from 0 to 65535 after `:`");
-            }
+            };
+            port = Some(number);
             host = &host[..colon];
         }
     }
     if host.len() > 255 {
         return Err("a zone name of at most 255 characters");
     }
-    if let Some(reverse) = cidr_zones(host) {
-        return reverse.map_err(|()| "a valid CIDR for a reverse zone");
-    }
-    normalize_zone(host)
-        .map(|zone| vec![zone])
-        .ok_or("a zone name")
+    let zones = match cidr_zones(host) {
+        Some(reverse) => reverse.map_err(|()| "a valid CIDR for a reverse zone")?,
+        None => vec![normalize_zone(host).ok_or("a zone name")?],
+    };
+    Ok(Key {
+        scheme,
+        port,
+        zones,
+    })
 }
 
 /// `Some` when `host` is written as a CIDR: its reverse zones, or `Err` when CoreDNS refuses it.

@@ -206,11 +206,23 @@ pub enum CorefileErrorKind {
     },
     /// `import` of a name that is no snippet defined above: importing files is not supported.
     #[error(
-        "`import {name}`: no snippet `({name})` is defined above, and importing files is not supported"
+        "`import {name}`: no snippet `({name})` is defined above, and no file `{path}` was provided"
     )]
     UnknownSnippet {
         /// The argument of `import`.
         name: String,
+        /// The container path of the file it would import.
+        path: String,
+    },
+    /// An imported file that is not valid Caddyfile syntax.
+    #[error("`import`: line {line} of `{path}`: {error}")]
+    ImportedFile {
+        /// The container path of the imported file.
+        path: String,
+        /// The line within it.
+        line: usize,
+        /// What is wrong there.
+        error: String,
     },
     /// Snippets that import each other, or too many imports.
     #[error("`import {name}`: too many snippet expansions (do snippets import each other?)")]
@@ -252,9 +264,22 @@ pub enum CorefileErrorKind {
         /// The line of its first use.
         first: usize,
     },
-    /// No server block holds a `kubernetes` directive, so there is nothing to simulate.
-    #[error("no server block has a `kubernetes` directive: expected one to simulate")]
-    NoKubernetes,
+    /// A Corefile without any server block: CoreDNS would serve nothing.
+    #[error("the Corefile has no server block: expected at least one, such as `.:53 {{ … }}`")]
+    NoServerBlock,
+    /// A zone another server block already serves on the same port and transport (CoreDNS
+    /// refuses to start: "cannot serve … - it is already defined").
+    #[error(
+        "the zone `{zone}` on port {port} is already served by the server block on line {first}: expected each zone once per port"
+    )]
+    DuplicateZone {
+        /// The zone, absolute.
+        zone: String,
+        /// The port.
+        port: u16,
+        /// The line of the key that serves it first.
+        first: usize,
+    },
 
     // Options and arguments of `kubernetes`, `bind`, `transfer`, `hosts` and `import`.
     /// An option the directive does not take.

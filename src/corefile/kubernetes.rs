@@ -7,20 +7,22 @@ use super::lexer::Token;
 use super::stanza::{Option_, Stanza};
 use super::{CorefileError, CorefileErrorKind};
 use crate::config::zones;
-use crate::config::{Config, Fallthrough, MAX_TTL, NotSimulated, PodMode};
+use crate::config::{Fallthrough, KubernetesConfig, MAX_TTL, NotSimulated, PodMode};
 
 const KUBERNETES: &str = "kubernetes";
 
-/// Applies a `kubernetes` stanza to `config`. `block_zones` are the server block's zones, which
-/// the plugin takes when the directive names none.
+/// Reads a `kubernetes` stanza. `block_zones` are the server block's zones, which the plugin
+/// takes when the directive names none; what is not simulated goes to `notes`.
 ///
 /// # Errors
 /// An unknown option, a wrong number of arguments, or a bad value.
-pub(crate) fn apply(
+pub(crate) fn read(
     stanza: &Stanza,
     block_zones: &[Name],
-    config: &mut Config,
-) -> Result<(), CorefileError> {
+    notes: &mut Vec<NotSimulated>,
+) -> Result<KubernetesConfig, CorefileError> {
+    let mut config = KubernetesConfig::default();
+    let mut own_notes: Vec<NotSimulated> = Vec::new();
     config.zones = if stanza.args.is_empty() {
         block_zones.to_vec()
     } else {
@@ -116,8 +118,8 @@ pub(crate) fn apply(
                 };
                 // A repeated option replaces the earlier one, as in CoreDNS.
                 let directive = format!("kubernetes/{name}");
-                config.not_simulated.retain(|n| n.directive != directive);
-                config.not_simulated.push(NotSimulated {
+                own_notes.retain(|n| n.directive != directive);
+                own_notes.push(NotSimulated {
                     line: option.line(),
                     directive,
                     reason,
@@ -239,7 +241,8 @@ pub(crate) fn apply(
             CorefileErrorKind::ZonalWithoutEndpoints,
         ));
     }
-    Ok(())
+    notes.extend(own_notes);
+    Ok(config)
 }
 
 /// The zones written as arguments of `option` of `directive`, each lower-case and absolute

@@ -17,12 +17,15 @@ pub(crate) struct Token {
     pub line: usize,
     /// The line the token ends on (differs from `line` for quoted tokens holding line breaks).
     pub end_line: usize,
+    /// Which text it comes from: 0 for the Corefile, then each imported file in turn (lines
+    /// count within their own text, so two tokens are on one line only in the same text).
+    pub file: u16,
 }
 
 impl Token {
     /// Whether `next` starts on the line this token ends on (Caddy's "same line" test).
     pub fn same_line_as(&self, next: &Token) -> bool {
-        self.end_line == next.line
+        self.file == next.file && self.end_line == next.line
     }
 }
 
@@ -89,6 +92,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, CorefileError> {
                     text: value,
                     line: start,
                     end_line: line,
+                    file: 0,
                 });
             }
             None => {
@@ -96,6 +100,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, CorefileError> {
                     text: ch.to_string(),
                     line,
                     end_line: line,
+                    file: 0,
                 });
             }
         }

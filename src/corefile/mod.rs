@@ -1,12 +1,15 @@
 //! Reading a Corefile into a [`Config`].
 //!
 //! The Corefile is read the way CoreDNS v1.14.7 reads it (Caddy's lexer and parser, then each
-//! plugin's setup), and the server block that holds the `kubernetes` directive becomes the
-//! [`Config`]. What the simulator does with each plugin is listed in `plugins.rs`: plugins that do
-//! not change the `kubernetes` plugin's answers are accepted silently; plugins that would change
-//! answers but are not simulated are listed in [`Config::not_simulated`].
+//! plugin's setup): every server block becomes a [`ServerBlock`](crate::config::ServerBlock)
+//! with its keys and its plugins as typed settings. What the simulator does with each plugin is
+//! listed in `plugins.rs`: plugins that do not change answers are accepted silently; plugins
+//! that would change answers but are not simulated are listed in [`Config::not_simulated`].
 
+mod acl;
 mod error;
+mod files;
+mod forward;
 mod hosts;
 mod kubernetes;
 mod lexer;
@@ -18,19 +21,45 @@ use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
-use crate::config::{Config, NotSimulated, zones};
+use crate::config::{
+    BindConfig, Config, LoadbalanceConfig, NotSimulated, PluginConfig, ServerBlock, ServerKey,
+    TransferConfig, TransferPeer, zones,
+};
 pub use error::{CorefileError, CorefileErrorKind};
-use parser::ServerBlock;
+pub use files::{CorefileFiles, NoFiles};
+use parser::{Directive, ServerBlock as ParsedBlock};
 use plugins::Treatment;
 
+/// kubeadm's Corefile (`cmd/kubeadm/app/phases/addons/dns/manifests.go`, the `CoreDNS`
+/// ConfigMap), as `fixtures/corefiles/kubeadm.Corefile` holds it.
+const KUBEADM_COREFILE: &str = include_str!("../../fixtures/corefiles/kubeadm.Corefile");
+
 impl Config {
-    /// Reads the server block of a Corefile that holds the `kubernetes` plugin.
+    /// kubeadm's default Corefile: one `.:53` block with `errors`, `health`, `ready`,
+    /// `kubernetes cluster.local in-addr.arpa ip6.arpa { pods insecure; fallthrough
+    /// in-addr.arpa ip6.arpa; ttl 30 }`, `prometheus`, `forward . /etc/resolv.conf`,
+    /// `cache 30`, `loop`, `reload` and `loadbalance`. Names outside `cluster.local.` go to
+    /// `forward`, that is to [`Config::upstream`].
+    ///
+    /// ```
+    /// use k8s_dns_sim::{Config, PodMode};
+    ///
+    /// let config = Config::kubeadm();
+    /// let kubernetes = config.kubernetes().unwrap();
+    /// assert_eq!(kubernetes.ttl, 30);
+    /// assert_eq!(kubernetes.pods, PodMode::Insecure);
+    /// assert!(config.servers[0].has_plugin("forward"));
+    /// ```
+    pub fn kubeadm() -> Self {
+        Config::from_corefile(KUBEADM_COREFILE).expect("kubeadm's Corefile reads")
+    }
+
+    /// Reads a Corefile: every server block, with its plugins.
     ///
     /// The syntax is CoreDNS's (Caddy's): server blocks `KEYS { … }`, one directive per line, an
     /// optional `{ … }` block of options after a directive, `#` comments, `"quoted tokens"`, and
-    /// snippets (`(name) { … }` used with `import name`). When several server blocks hold a
-    /// `kubernetes` directive, the first is read and the others are listed in
-    /// [`Config::not_simulated`].
+    /// snippets (`(name) { … }` used with `import name`). No file is read: a `hosts` file is
+    /// missing (its inline entries answer, as CoreDNS answers when the file does not exist).
     ///
     /// ```
     /// use k8s_dns_sim::{Config, Fallthrough, PodMode};
@@ -38,86 +67,124 @@ impl Config {
     /// let config = Config::from_corefile(
     ///     "cluster.local:53 {\n    kubernetes {\n        pods verified\n        fallthrough\n    }\n}\n",
     /// )?;
-    /// assert_eq!(config.zones[0].to_string(), "cluster.local.");
-    /// assert_eq!(config.pods, PodMode::Verified);
-    /// assert_eq!(config.fallthrough, Fallthrough::All);
+    /// let kubernetes = config.kubernetes().unwrap();
+    /// assert_eq!(kubernetes.zones[0].to_string(), "cluster.local.");
+    /// assert_eq!(kubernetes.pods, PodMode::Verified);
+    /// assert_eq!(kubernetes.fallthrough, Fallthrough::All);
     /// # Ok::<(), k8s_dns_sim::CorefileError>(())
     /// ```
     ///
     /// # Errors
     /// A [`CorefileError`] naming the line when the Corefile is not valid Caddyfile syntax, names
-    /// a directive that is not a CoreDNS plugin, has a server block key that is not a zone, gives
-    /// the `kubernetes`, `bind` or `transfer` directive an unknown option or a wrong argument,
-    /// imports a file, uses environment substitution (`{$VAR}`), or has no `kubernetes`
-    /// directive.
+    /// a directive that is not a CoreDNS plugin, has a server block key that is not a zone (or
+    /// one another block already serves), gives a simulated plugin an unknown option or a wrong
+    /// argument, imports a file, or uses environment substitution (`{$VAR}`).
     pub fn from_corefile(text: &str) -> Result<Config, CorefileError> {
-        let tokens = lexer::tokenize(text)?;
-        let blocks = parser::parse(tokens)?;
-        let mut block_zones = Vec::with_capacity(blocks.len());
-        for block in &blocks {
-            block_zones.push(zones_of_block(block)?);
-        }
+        read(text, &NoFiles)
+    }
 
-        let mut chosen: Option<(usize, Config)> = None;
-        let mut others = Vec::new();
-        for (index, block) in blocks.iter().enumerate() {
-            let mut directives = block
-                .directives
-                .iter()
-                .filter(|directive| directive.name() == "kubernetes");
-            let Some(first) = directives.next() else {
-                continue;
-            };
-            if let Some(second) = directives.next() {
-                return Err(CorefileError::new(
-                    second.line(),
-                    CorefileErrorKind::DuplicateDirective {
-                        directive: "kubernetes".to_owned(),
-                        first: first.line(),
-                    },
-                ));
-            }
-            // Every `kubernetes` directive must be valid, as CoreDNS sets them all up.
-            let mut config = Config::default();
-            kubernetes::apply(&stanza::read(first)?, &block_zones[index], &mut config)?;
-            if chosen.is_none() {
-                chosen = Some((index, config));
-            } else {
-                others.push((index, first.line()));
-            }
-        }
-        let Some((index, mut config)) = chosen else {
-            return Err(CorefileError::new(
-                blocks
-                    .first()
-                    .and_then(|block| block.keys.first())
-                    .map_or(1, |key| key.line),
-                CorefileErrorKind::NoKubernetes,
-            ));
-        };
-        let block = &blocks[index];
-        let chosen_line = block.keys.first().map_or(1, |key| key.line);
-        for (other, line) in others {
-            config.not_simulated.push(NotSimulated {
-                line,
-                directive: "kubernetes".to_owned(),
-                reason: format!(
-                    "the server block `{}` also runs the kubernetes plugin; only the first one (line {chosen_line}) is simulated",
-                    keys_text(&blocks[other])
-                ),
-            });
-        }
-        apply_other_plugins(block, &block_zones[index], &mut config)?;
-        config.not_simulated.sort_by_key(|n| n.line);
-        Ok(config)
+    /// Reads a Corefile whose files (`hosts FILE`, …) are under `dir`, which stands for the
+    /// CoreDNS container's root: `/etc/coredns/NodeHosts` is `dir/etc/coredns/NodeHosts`, and a
+    /// relative path is under it too (CoreDNS runs from `/`). The files are read now, once;
+    /// answering never touches the filesystem.
+    ///
+    /// ```
+    /// use k8s_dns_sim::{Config, ClusterDns, Cluster};
+    /// use k8s_dns_sim::hickory_proto::rr::RecordType;
+    ///
+    /// let root = std::env::temp_dir().join(format!("k8s-dns-sim-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(root.join("etc/coredns"))?;
+    /// std::fs::write(root.join("etc/coredns/NodeHosts"), "172.18.0.2 node-1\n")?;
+    /// let config = Config::from_corefile_in(
+    ///     ".:53 {\n    hosts /etc/coredns/NodeHosts {\n        fallthrough\n    }\n    kubernetes cluster.local\n}\n",
+    ///     &root,
+    /// )?;
+    /// std::fs::remove_dir_all(&root)?;
+    /// let dns = ClusterDns::new(Cluster::from_yaml("")?, config);
+    /// let answer = dns.lookup("node-1", RecordType::A)?;
+    /// assert_eq!(answer.answer_lines(), ["node-1. 3600 IN A 172.18.0.2"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Config::from_corefile`].
+    pub fn from_corefile_in(text: &str, dir: &std::path::Path) -> Result<Config, CorefileError> {
+        read(text, &files::Root(dir.to_owned()))
+    }
+
+    /// Reads a Corefile whose files come from `files`: a map from container path
+    /// (`/etc/coredns/NodeHosts`) to contents, or a closure `Fn(&str) -> Option<String>`
+    /// (see [`CorefileFiles`]). A path not there is a missing file.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use k8s_dns_sim::Config;
+    ///
+    /// let files = BTreeMap::from([("/etc/coredns/NodeHosts", "172.18.0.2 node-1")]);
+    /// let config = Config::from_corefile_with_files(
+    ///     ".:53 {\n    hosts /etc/coredns/NodeHosts\n}\n",
+    ///     files,
+    /// )?;
+    /// let hosts = config.servers[0].plugins.iter().find_map(|plugin| match plugin {
+    ///     k8s_dns_sim::PluginConfig::Hosts(hosts) => Some(hosts),
+    ///     _ => None,
+    /// });
+    /// assert_eq!(hosts.unwrap().file.len(), 1);
+    /// # Ok::<(), k8s_dns_sim::CorefileError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Config::from_corefile`].
+    pub fn from_corefile_with_files(
+        text: &str,
+        files: impl CorefileFiles,
+    ) -> Result<Config, CorefileError> {
+        read(text, &files)
     }
 }
 
-/// The zones of a server block's keys, in order (CIDR keys expand to their reverse zones).
-fn zones_of_block(block: &ServerBlock) -> Result<Vec<Name>, CorefileError> {
-    let mut zones = Vec::new();
+/// Reads `text`, its files from `files`.
+fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> {
+    let tokens = lexer::tokenize(text)?;
+    let blocks = parser::parse(tokens, files)?;
+    if blocks.is_empty() {
+        return Err(CorefileError::new(1, CorefileErrorKind::NoServerBlock));
+    }
+    let mut config = Config {
+        servers: Vec::with_capacity(blocks.len()),
+        ..Config::default()
+    };
+    let mut seen: Vec<(ServerKey, usize)> = Vec::new();
+    for block in &blocks {
+        let keys = keys_of_block(block)?;
+        for (key, line) in &keys {
+            if let Some((_, first)) = seen.iter().find(|(other, _)| {
+                other.zone == key.zone && other.port == key.port && other.scheme == key.scheme
+            }) {
+                return Err(CorefileError::new(
+                    *line,
+                    CorefileErrorKind::DuplicateZone {
+                        zone: key.zone.to_string(),
+                        port: key.port,
+                        first: *first,
+                    },
+                ));
+            }
+            seen.push((key.clone(), *line));
+        }
+        let keys: Vec<ServerKey> = keys.into_iter().map(|(key, _)| key).collect();
+        let plugins = read_plugins(block, &keys, files, &mut config.not_simulated)?;
+        config.servers.push(ServerBlock { keys, plugins });
+    }
+    config.not_simulated.sort_by_key(|n| n.line);
+    Ok(config)
+}
+
+/// The keys of a server block, each with its line (CIDR keys expand to their reverse zones).
+fn keys_of_block(block: &ParsedBlock) -> Result<Vec<(ServerKey, usize)>, CorefileError> {
+    let mut keys = Vec::new();
     for key in &block.keys {
-        let expanded = zones::zones(&key.text).map_err(|expected| {
+        let parsed = zones::key(&key.text).map_err(|expected| {
             CorefileError::new(
                 key.line,
                 CorefileErrorKind::InvalidKey {
@@ -126,50 +193,210 @@ fn zones_of_block(block: &ServerBlock) -> Result<Vec<Name>, CorefileError> {
                 },
             )
         })?;
-        zones.extend(expanded);
+        for zone in parsed.zones {
+            keys.push((
+                ServerKey {
+                    zone,
+                    port: parsed.port.unwrap_or(parsed.scheme.default_port()),
+                    scheme: parsed.scheme,
+                },
+                key.line,
+            ));
+        }
     }
-    Ok(zones)
+    Ok(keys)
 }
 
-fn keys_text(block: &ServerBlock) -> String {
-    block
-        .keys
-        .iter()
-        .map(|key| key.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Applies `bind` and `transfer`, and records the plugins that are not simulated.
-fn apply_other_plugins(
-    block: &ServerBlock,
-    block_zones: &[Name],
-    config: &mut Config,
-) -> Result<(), CorefileError> {
-    let mut transfer_zones: Vec<(usize, Vec<Name>)> = Vec::new();
+/// The directives of a block grouped by name, in the order each name first appears (CoreDNS
+/// sets each plugin up once, over every line that names it).
+fn grouped(block: &ParsedBlock) -> Vec<(&str, Vec<&Directive>)> {
+    let mut groups: Vec<(&str, Vec<&Directive>)> = Vec::new();
     for directive in &block.directives {
-        let name = directive.name();
+        match groups
+            .iter_mut()
+            .find(|(name, _)| *name == directive.name())
+        {
+            Some((_, all)) => all.push(directive),
+            None => groups.push((directive.name(), vec![directive])),
+        }
+    }
+    groups
+}
+
+/// Reads the plugins of one block.
+fn read_plugins(
+    block: &ParsedBlock,
+    keys: &[ServerKey],
+    files: &dyn CorefileFiles,
+    notes: &mut Vec<NotSimulated>,
+) -> Result<Vec<PluginConfig>, CorefileError> {
+    let block_zones: Vec<Name> = keys.iter().map(|key| key.zone.clone()).collect();
+    let mut plugins = Vec::new();
+    let mut bound: Vec<IpAddr> = Vec::new();
+    for (name, directives) in grouped(block) {
+        let note = |line: usize, reason: &str| NotSimulated {
+            line,
+            directive: name.to_owned(),
+            reason: reason.to_owned(),
+        };
         match plugins::treatment(name) {
             Some(Treatment::Simulated) => match name {
-                "bind" => apply_bind(&stanza::read(directive)?, config)?,
-                "hosts" => hosts::apply(&stanza::read(directive)?, config)?,
-                "transfer" => {
-                    let stanza = stanza::read(directive)?;
-                    let zones = read_transfer(&stanza, block_zones)?;
-                    transfer_zones.push((stanza.line(), zones));
+                "kubernetes" => {
+                    let first = once(&directives)?;
+                    let kubernetes = kubernetes::read(&stanza::read(first)?, &block_zones, notes)?;
+                    plugins.push(PluginConfig::Kubernetes(kubernetes));
                 }
-                _ => {}
+                "hosts" => {
+                    let first = once(&directives)?;
+                    let hosts = hosts::read(&stanza::read(first)?, &block_zones, files, notes)?;
+                    plugins.push(PluginConfig::Hosts(hosts));
+                }
+                "forward" => {
+                    for directive in directives {
+                        let forward = forward::read(&stanza::read(directive)?)?;
+                        plugins.push(PluginConfig::Forward(forward));
+                    }
+                }
+                "bind" => {
+                    let mut bind = BindConfig::default();
+                    for directive in directives {
+                        read_bind(&stanza::read(directive)?, &mut bind, notes)?;
+                    }
+                    bound.clone_from(&bind.addresses);
+                    plugins.push(PluginConfig::Bind(bind));
+                }
+                "transfer" => {
+                    let mut transfer = TransferConfig {
+                        zones: Vec::new(),
+                        to: Vec::new(),
+                    };
+                    for directive in directives {
+                        let stanza = stanza::read(directive)?;
+                        let (zones, to) = read_transfer(&stanza, &block_zones, notes)?;
+                        // One transfer plugin: each stanza adds its zones and peers.
+                        transfer.zones.extend(zones);
+                        transfer.to.extend(to);
+                    }
+                    plugins.push(PluginConfig::Transfer(transfer));
+                }
+                "loadbalance" => {
+                    let first = once(&directives)?;
+                    let stanza = stanza::read(first)?;
+                    let policy = match stanza.args.first().map(|t| t.text.as_str()) {
+                        None | Some("round_robin") => LoadbalanceConfig::RoundRobin,
+                        Some(other) => {
+                            notes.push(note(
+                                stanza.line(),
+                                &format!("the `{other}` policy is not simulated: answers keep their order"),
+                            ));
+                            LoadbalanceConfig::Other(other.to_owned())
+                        }
+                    };
+                    plugins.push(PluginConfig::Loadbalance(policy));
+                }
+                "cache" => {
+                    notes.push(note(
+                        directives[0].line(),
+                        "answers are unchanged: no TTL counts down, and a cluster change is seen at once (no cached answer outlives it)",
+                    ));
+                    plugins.push(PluginConfig::Cache);
+                }
+                "acl" => {
+                    let mut rules = Vec::new();
+                    for directive in &directives {
+                        rules.push(acl::read(&stanza::read(directive)?, &block_zones)?);
+                    }
+                    plugins.push(PluginConfig::Acl(crate::config::AclConfig { rules }));
+                }
+                "autopath" => {
+                    let stanza = stanza::read(once(&directives)?)?;
+                    let Some((last, zones)) = stanza.args.split_last() else {
+                        return Err(stanza
+                            .wrong_count("a resolv.conf file or @PLUGIN, after optional zones"));
+                    };
+                    let search = match last.text.strip_prefix('@') {
+                        Some(plugin) => crate::config::AutopathSearch::Plugin(plugin.to_owned()),
+                        None => {
+                            let path = files::container_path(&last.text);
+                            let Some(text) = files.read(&path) else {
+                                return Err(CorefileError::new(
+                                    last.line,
+                                    CorefileErrorKind::InvalidValue {
+                                        directive: "autopath".to_owned(),
+                                        option: "autopath".to_owned(),
+                                        expected: format!(
+                                            "a resolv.conf file that was provided (`{path}` was not)"
+                                        ),
+                                        found: last.text.clone(),
+                                    },
+                                ));
+                            };
+                            crate::config::AutopathSearch::Domains(resolv_search(&text))
+                        }
+                    };
+                    let zones = if zones.is_empty() {
+                        block_zones.clone()
+                    } else {
+                        kubernetes::zones_of("autopath", "autopath", zones)?
+                    };
+                    plugins.push(PluginConfig::Autopath(crate::config::AutopathConfig {
+                        zones,
+                        search,
+                    }));
+                }
+                "chaos" => {
+                    let stanza = stanza::read(once(&directives)?)?;
+                    if let Some(option) = stanza.options.first() {
+                        return Err(option.unknown("chaos", "no block"));
+                    }
+                    // setup.go: each string at most 255 bytes.
+                    let trim = |text: &str| {
+                        let mut end = text.len().min(255);
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        text[..end].to_owned()
+                    };
+                    let texts: Vec<&str> = stanza.args.iter().map(|t| t.text.as_str()).collect();
+                    let version = texts
+                        .first()
+                        .map_or_else(|| "CoreDNS-1.14.7".to_owned(), |v| trim(v));
+                    let mut authors: Vec<String> = texts.iter().skip(1).map(|a| trim(a)).collect();
+                    authors.sort();
+                    authors.dedup();
+                    if texts.len() < 2 {
+                        notes.push(note(
+                            stanza.line(),
+                            "authors.bind answers nothing: CoreDNS's own list of owners is not simulated (name the authors to answer them)",
+                        ));
+                    }
+                    plugins.push(PluginConfig::Chaos(crate::config::ChaosConfig {
+                        version,
+                        authors,
+                    }));
+                }
+                "whoami" => {
+                    for directive in &directives {
+                        let stanza = stanza::read(directive)?;
+                        if !stanza.args.is_empty() || !stanza.options.is_empty() {
+                            return Err(stanza.wrong_count("no arguments"));
+                        }
+                    }
+                    plugins.push(PluginConfig::Whoami);
+                }
+                _ => plugins.push(PluginConfig::Inert(name.to_owned())),
             },
-            Some(Treatment::NotSimulated(reason)) => config.not_simulated.push(NotSimulated {
-                line: directive.line(),
-                directive: name.to_owned(),
-                reason: reason.to_owned(),
-            }),
-            Some(Treatment::Silent) => {}
+            Some(Treatment::NotSimulated(reason)) => {
+                for directive in &directives {
+                    notes.push(note(directive.line(), reason));
+                }
+                plugins.push(PluginConfig::NotSimulated(name.to_owned()));
+            }
+            Some(Treatment::Silent) => plugins.push(PluginConfig::Inert(name.to_owned())),
             // The parser refuses unknown directives.
             None => {
                 return Err(CorefileError::new(
-                    directive.line(),
+                    directives[0].line(),
                     CorefileErrorKind::UnknownDirective {
                         name: name.to_owned(),
                     },
@@ -177,34 +404,42 @@ fn apply_other_plugins(
             }
         }
     }
-    for (line, zones) in transfer_zones {
-        let covered: Vec<&Name> = config
-            .zones
-            .iter()
-            .filter(|zone| zones.iter().any(|t| t.zone_of(zone)))
-            .collect();
-        if covered.is_empty() {
-            config.not_simulated.push(NotSimulated {
-                line,
-                directive: "transfer".to_owned(),
-                reason: "its zones do not include a zone of the kubernetes plugin, so it transfers nothing the simulator serves".to_owned(),
-            });
-            continue;
-        }
-        config.transfer = true;
-        if covered.len() < config.zones.len() {
-            config.not_simulated.push(NotSimulated {
-                line,
-                directive: "transfer".to_owned(),
-                reason: "it covers only some of the kubernetes plugin's zones; the simulator allows transfers of all of them".to_owned(),
-            });
+    // The kubernetes plugin's own addresses are those its block binds; its autopath search
+    // domains those of the container's /etc/resolv.conf (setup.go searchFromResolvConf).
+    let resolv = files
+        .read("/etc/resolv.conf")
+        .map(|text| resolv_search(&text))
+        .unwrap_or_default();
+    for plugin in &mut plugins {
+        if let PluginConfig::Kubernetes(kubernetes) = plugin {
+            kubernetes.server_addresses.clone_from(&bound);
+            kubernetes.autopath_search.clone_from(&resolv);
         }
     }
-    Ok(())
+    Ok(plugins)
 }
 
-/// `bind ADDRESS|IFACE… [{ except ADDRESS|IFACE… }]`: IP literals become server addresses.
-fn apply_bind(stanza: &stanza::Stanza, config: &mut Config) -> Result<(), CorefileError> {
+/// The one directive of a plugin that may be used once per server block.
+fn once<'d>(directives: &[&'d Directive]) -> Result<&'d Directive, CorefileError> {
+    match directives {
+        [first, second, ..] => Err(CorefileError::new(
+            second.line(),
+            CorefileErrorKind::DuplicateDirective {
+                directive: first.name().to_owned(),
+                first: first.line(),
+            },
+        )),
+        [first] => Ok(first),
+        [] => unreachable!("a group holds at least one directive"),
+    }
+}
+
+/// `bind ADDRESS|IFACE… [{ except ADDRESS|IFACE… }]`: IP literals become the block's addresses.
+fn read_bind(
+    stanza: &stanza::Stanza,
+    bind: &mut BindConfig,
+    notes: &mut Vec<NotSimulated>,
+) -> Result<(), CorefileError> {
     if stanza.args.is_empty() {
         return Err(stanza.wrong_count("one or more addresses or interface names"));
     }
@@ -223,13 +458,13 @@ fn apply_bind(stanza: &stanza::Stanza, config: &mut Config) -> Result<(), Corefi
     for token in &except {
         match token.text.parse::<IpAddr>() {
             Ok(ip) => excluded.push(ip),
-            Err(_) => config.not_simulated.push(interface(token, "bind/except")),
+            Err(_) => notes.push(interface(token, "bind/except")),
         }
     }
     for token in &stanza.args {
         match token.text.parse::<IpAddr>() {
             Ok(ip) if excluded.contains(&ip) => {}
-            Ok(ip) if ip.is_loopback() => config.not_simulated.push(NotSimulated {
+            Ok(ip) if ip.is_loopback() => notes.push(NotSimulated {
                 line: token.line,
                 directive: "bind".to_owned(),
                 reason: format!(
@@ -237,11 +472,11 @@ fn apply_bind(stanza: &stanza::Stanza, config: &mut Config) -> Result<(), Corefi
                 ),
             }),
             Ok(ip) => {
-                if !config.server_addresses.contains(&ip) {
-                    config.server_addresses.push(ip);
+                if !bind.addresses.contains(&ip) {
+                    bind.addresses.push(ip);
                 }
             }
-            Err(_) => config.not_simulated.push(interface(token, "bind")),
+            Err(_) => notes.push(interface(token, "bind")),
         }
     }
     Ok(())
@@ -258,16 +493,18 @@ fn interface(token: &lexer::Token, directive: &str) -> NotSimulated {
     }
 }
 
-/// `transfer [ZONES…] { to ADDRESS…; source ADDRESS }`: returns the zones it covers.
+/// `transfer [ZONES…] { to ADDRESS…; source ADDRESS }`: its zones and who may transfer.
 fn read_transfer(
     stanza: &stanza::Stanza,
     block_zones: &[Name],
-) -> Result<Vec<Name>, CorefileError> {
+    notes: &mut Vec<NotSimulated>,
+) -> Result<(Vec<Name>, Vec<TransferPeer>), CorefileError> {
     let zones = if stanza.args.is_empty() {
         block_zones.to_vec()
     } else {
         kubernetes::zones_of("transfer", "transfer", &stanza.args)?
     };
+    let mut to = Vec::new();
     let mut has_to = false;
     let mut has_source = false;
     for option in &stanza.options {
@@ -277,6 +514,19 @@ fn read_transfer(
                     return Err(option.wrong_count("transfer", "one or more addresses (or `*`)"));
                 }
                 has_to = true;
+                for arg in &option.args {
+                    match transfer_peer(&arg.text) {
+                        Some(peer) => to.push(peer),
+                        None => notes.push(NotSimulated {
+                            line: arg.line,
+                            directive: "transfer".to_owned(),
+                            reason: format!(
+                                "`{}` is not an address; no client is allowed by it",
+                                arg.text
+                            ),
+                        }),
+                    }
+                }
             }
             "source" => {
                 let [address] = option.args.as_slice() else {
@@ -308,5 +558,41 @@ fn read_transfer(
             },
         ));
     }
-    Ok(zones)
+    Ok((zones, to))
+}
+
+/// A `to` of `transfer`: `*`, or an address with or without a port (`10.0.0.1`,
+/// `10.0.0.1:53`, `[fd00::1]:53`).
+fn transfer_peer(text: &str) -> Option<TransferPeer> {
+    if text == "*" {
+        return Some(TransferPeer::Anyone);
+    }
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Some(TransferPeer::Address(ip));
+    }
+    text.parse::<std::net::SocketAddr>()
+        .ok()
+        .map(|address| TransferPeer::Address(address.ip()))
+}
+
+/// The `search` domains of a resolv.conf text (the last `search` or `domain` line wins, as
+/// miekg/dns's `ClientConfigFromReader` reads it), lower-case and absolute.
+fn resolv_search(text: &str) -> Vec<Name> {
+    let mut search = Vec::new();
+    for line in text.lines() {
+        let mut fields = line.split_whitespace();
+        match fields.next() {
+            Some("search") => {
+                search = fields.filter_map(crate::config::normalize_zone).collect();
+            }
+            Some("domain") => {
+                search = fields
+                    .take(1)
+                    .filter_map(crate::config::normalize_zone)
+                    .collect();
+            }
+            _ => {}
+        }
+    }
+    search
 }

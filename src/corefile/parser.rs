@@ -6,7 +6,8 @@
 //! `{` block, to the matching `}`. Snippets (`(name) { … }`) are stored and spliced in where
 //! `import name` starts a line.
 
-use super::lexer::Token;
+use super::files::{CorefileFiles, import_paths};
+use super::lexer::{Token, tokenize};
 use super::plugins;
 use super::{CorefileError, CorefileErrorKind};
 
@@ -51,25 +52,34 @@ pub(crate) struct ServerBlock {
 /// # Errors
 /// Unbalanced braces, an unknown directive name, a misplaced `}`, an `import` of a file, or
 /// environment substitution.
-pub(crate) fn parse(tokens: Vec<Token>) -> Result<Vec<ServerBlock>, CorefileError> {
+pub(crate) fn parse(
+    tokens: Vec<Token>,
+    files: &dyn CorefileFiles,
+) -> Result<Vec<ServerBlock>, CorefileError> {
     let mut parser = Parser {
         tokens,
         cursor: 0,
         snippets: Vec::new(),
         expansions: 0,
+        files,
+        imported: 0,
     };
     parser.all()
 }
 
-struct Parser {
+struct Parser<'f> {
     tokens: Vec<Token>,
     /// Index of the next token to read.
     cursor: usize,
     snippets: Vec<(String, Vec<Token>)>,
     expansions: usize,
+    /// Where `import FILE` reads from.
+    files: &'f dyn CorefileFiles,
+    /// How many files were imported (each one's tokens are marked with its number).
+    imported: u16,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.cursor)
     }
@@ -284,17 +294,13 @@ impl Parser {
         };
         let argument = argument.clone();
         check_no_env(&argument)?;
-        let Some((_, body)) = self
+        let body = match self
             .snippets
             .iter()
             .find(|(name, _)| *name == argument.text)
-        else {
-            return Err(CorefileError::new(
-                import.line,
-                CorefileErrorKind::UnknownSnippet {
-                    name: argument.text,
-                },
-            ));
+        {
+            Some((_, body)) => body.clone(),
+            None => self.import_files(&import, &argument)?,
         };
         self.expansions += 1;
         if self.expansions > MAX_SNIPPET_EXPANSIONS || self.tokens.len() + body.len() > MAX_TOKENS {
@@ -305,9 +311,46 @@ impl Parser {
                 },
             ));
         }
-        let body = body.clone();
         self.tokens.splice(start..start + 2, body);
         Ok(())
+    }
+
+    /// The tokens of the files `import ARGUMENT` names (no snippet has that name), each file's
+    /// marked as its own text.
+    fn import_files(
+        &mut self,
+        import: &Token,
+        argument: &Token,
+    ) -> Result<Vec<Token>, CorefileError> {
+        let paths = import_paths(self.files, &argument.text).map_err(|path| {
+            CorefileError::new(
+                import.line,
+                CorefileErrorKind::UnknownSnippet {
+                    name: argument.text.clone(),
+                    path,
+                },
+            )
+        })?;
+        let mut body = Vec::new();
+        for path in paths {
+            let text = self.files.read(&path).unwrap_or_default();
+            let tokens = tokenize(&text).map_err(|error| {
+                CorefileError::new(
+                    import.line,
+                    CorefileErrorKind::ImportedFile {
+                        path: path.clone(),
+                        line: error.line,
+                        error: error.kind.to_string(),
+                    },
+                )
+            })?;
+            self.imported = self.imported.saturating_add(1);
+            body.extend(tokens.into_iter().map(|token| Token {
+                file: self.imported,
+                ..token
+            }));
+        }
+        Ok(body)
     }
 
     /// Reads directives up to a `}` (left unread) or the end of the tokens.

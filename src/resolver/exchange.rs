@@ -45,8 +45,8 @@ fn outside(dns: &ClusterDns, message: &Message) -> bool {
         !matches!(question.query_type(), RecordType::AXFR | RecordType::IXFR)
             && !dns
                 .config()
-                .zones
-                .iter()
+                .kubernetes_plugins()
+                .flat_map(|kubernetes| &kubernetes.zones)
                 .any(|zone| zone.zone_of(question.name()))
     } else {
         false
@@ -228,13 +228,13 @@ fn typed(message: &Message) -> Option<Answer> {
         ResponseCode::Refused => Outcome::Refused,
         _ => return None,
     };
-    Some(Answer {
+    Some(Answer::new(
         outcome,
-        answers: message.answers.clone(),
-        authorities: message.authorities.clone(),
-        additionals: message.additionals.clone(),
-        authoritative: message.metadata.authoritative,
-    })
+        message.answers.clone(),
+        message.authorities.clone(),
+        message.additionals.clone(),
+        message.metadata.authoritative,
+    ))
 }
 
 /// Sends queries and records them: the walk's log.

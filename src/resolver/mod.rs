@@ -280,7 +280,12 @@ impl ClusterDns {
     /// caller's to say.
     pub fn kubelet(&self) -> Kubelet {
         let mut kubelet = Kubelet::default();
-        if let Some(zone) = self.config().zones.first() {
+        if let Some(zone) = self
+            .config()
+            .kubernetes_plugins()
+            .flat_map(|kubernetes| &kubernetes.zones)
+            .next()
+        {
             kubelet.cluster_domain = zone.to_string().trim_end_matches('.').to_owned();
         }
         if let Some(service) = self.cluster().service("kube-system", "kube-dns")
