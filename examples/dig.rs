@@ -298,7 +298,7 @@ fn print_section(title: &str, records: &[Record]) {
 /// ClusterIP of `kube-system/kube-dns` (else kubeadm's `10.96.0.10`) as the cluster DNS.
 fn kubelet(dns: &ClusterDns) -> Kubelet {
     let mut kubelet = Kubelet::default();
-    if let Some(zone) = dns.config().kubernetes().unwrap().zones.first() {
+    if let Some(zone) = dns.config().kubernetes().and_then(|k| k.zones.first()) {
         kubelet.cluster_domain = zone.to_string().trim_end_matches('.').to_owned();
     }
     if let Some(service) = dns.cluster().service("kube-system", "kube-dns")
