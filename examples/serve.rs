@@ -87,10 +87,8 @@ fn describe(dns: &ClusterDns) {
     let cluster = dns.cluster();
     let zones: Vec<String> = dns
         .config()
-        .kubernetes()
-        .unwrap()
-        .zones
-        .iter()
+        .kubernetes_plugins()
+        .flat_map(|kubernetes| &kubernetes.zones)
         .map(ToString::to_string)
         .collect();
     println!(

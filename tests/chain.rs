@@ -545,6 +545,36 @@ fn a_corefile_file_missing_is_said_and_its_inline_entries_answer() {
             &["inline.example. 3600 IN A 10.0.0.1"],
         )],
     );
+    // A hosts block without a file reads the container's /etc/hosts: empty unless given.
+    let text = ".:53 {\n    hosts\n}\n";
+    let given = std::collections::BTreeMap::from([("/etc/hosts", "10.0.0.9 etc-hosts.example\n")]);
+    let with = Config::from_corefile_with_files(text, given).unwrap();
+    assert!(
+        with.not_simulated.is_empty(),
+        "no note for the default file"
+    );
+    check(
+        &dns("golden.yaml", with),
+        &[row(
+            "41/42 `hosts` alone: the container's /etc/hosts, as the caller gave it",
+            "etc-hosts.example.",
+            A,
+            NoError,
+            true,
+            &["etc-hosts.example. 3600 IN A 10.0.0.9"],
+        )],
+    );
+    check(
+        &dns("golden.yaml", Config::from_corefile(text).unwrap()),
+        &[row(
+            "41/42 `hosts` alone without files: nothing held, no fallthrough, SERVFAIL",
+            "etc-hosts.example.",
+            A,
+            ServFail,
+            false,
+            &[],
+        )],
+    );
     // A plain `import FILE` that is not there is an error naming the line; a glob matching
     // nothing is not (Caddy's doImport).
     let error = Config::from_corefile(".:53 {\n    import extra.conf\n    forward . 1.1.1.1\n}\n")

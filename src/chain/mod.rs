@@ -14,6 +14,11 @@
 //! cluster snapshot and the [`Request`] (which carries the client's address, for the plugins
 //! that look at it).
 //!
+//! The plugins that change answers each have a file: `hosts`, `whoami`, `acl`, `chaos`,
+//! `autopath` and `loadbalance`; `kubernetes` is `crate::answer`, and `forward` asks the
+//! [`Upstream`]. Every other plugin a block holds lets the question pass (those that would
+//! change answers are listed in [`Config::not_simulated`]).
+//!
 //! The rules are in `docs/coredns-rules.md` (35, 39 onward).
 
 mod acl;

@@ -59,7 +59,9 @@ impl Config {
     /// The syntax is CoreDNS's (Caddy's): server blocks `KEYS { … }`, one directive per line, an
     /// optional `{ … }` block of options after a directive, `#` comments, `"quoted tokens"`, and
     /// snippets (`(name) { … }` used with `import name`). No file is read: a `hosts` file is
-    /// missing (its inline entries answer, as CoreDNS answers when the file does not exist).
+    /// missing (its inline entries answer, as CoreDNS answers when the file does not exist), an
+    /// `import` glob matches nothing; see [`Config::from_corefile_in`] and
+    /// [`Config::from_corefile_with_files`] to give the container's files.
     ///
     /// ```
     /// use k8s_dns_sim::{Config, Fallthrough, PodMode};
@@ -78,7 +80,8 @@ impl Config {
     /// A [`CorefileError`] naming the line when the Corefile is not valid Caddyfile syntax, names
     /// a directive that is not a CoreDNS plugin, has a server block key that is not a zone (or
     /// one another block already serves), gives a simulated plugin an unknown option or a wrong
-    /// argument, imports a file, or uses environment substitution (`{$VAR}`).
+    /// argument, imports a file that is not there (or names an `autopath` resolv.conf that is
+    /// not), or uses environment substitution (`{$VAR}`).
     pub fn from_corefile(text: &str) -> Result<Config, CorefileError> {
         read(text, &NoFiles)
     }
