@@ -353,6 +353,9 @@ struct Suffixes<'a> {
     /// consecutive names in a reply mostly share their zone, or are equal.
     labels: Vec<&'a [u8]>,
     chain: Vec<u32>,
+    /// Vectors to reuse, so that a name costs no allocation.
+    spare_labels: Vec<&'a [u8]>,
+    spare_chain: Vec<u32>,
 }
 
 impl<'a> Suffixes<'a> {
@@ -362,13 +365,18 @@ impl<'a> Suffixes<'a> {
             children: HashMap::new(),
             labels: Vec::new(),
             chain: Vec::new(),
+            spare_labels: Vec::new(),
+            spare_chain: Vec::new(),
         }
     }
 
     /// Writes `name` at the end of `out`, remembering its new suffixes.
     fn write(&mut self, name: &'a Name, name_use: NameUse, out: &mut Vec<u8>) {
-        let labels: Vec<&'a [u8]> = name.iter().collect();
-        let chain = self.chain_of(&labels);
+        let mut labels = std::mem::take(&mut self.spare_labels);
+        labels.clear();
+        labels.extend(name.iter());
+        let mut chain = std::mem::take(&mut self.spare_chain);
+        self.chain_of(&labels, &mut chain);
         // The longest suffix seen at a reachable offset: miekg/dns stops at the first hit.
         let hit = chain
             .iter()
@@ -377,10 +385,7 @@ impl<'a> Suffixes<'a> {
             (NameUse::Compressed, Some(hit)) => hit,
             _ => labels.len(),
         };
-        for (index, label) in labels.iter().enumerate() {
-            if index == written {
-                break;
-            }
+        for (index, label) in labels.iter().enumerate().take(written) {
             let at = out.len();
             if hit.is_none_or(|hit| index < hit) && at < POINTER_REACH {
                 self.nodes[chain[index] as usize].offset = u16::try_from(at).ok();
@@ -388,21 +393,24 @@ impl<'a> Suffixes<'a> {
             out.push(label.len() as u8);
             out.extend_from_slice(label);
         }
-        match (written < labels.len(), hit) {
-            (true, Some(hit)) => {
+        match hit {
+            Some(hit) if written < labels.len() => {
                 let offset = self.nodes[chain[hit] as usize].offset.unwrap_or_default();
                 out.extend_from_slice(&(0xC000 | offset).to_be_bytes());
             }
             _ => out.push(0),
         }
-        self.labels = labels;
-        self.chain = chain;
+        // This name's labels and chain are the next name's reference; the last name's
+        // vectors are reused for the name after that.
+        self.spare_labels = std::mem::replace(&mut self.labels, labels);
+        self.spare_chain = std::mem::replace(&mut self.chain, chain);
     }
 
-    /// The node of each suffix of `labels` (`[k]` is the suffix from label `k`), created when
-    /// new.
-    fn chain_of(&mut self, labels: &[&'a [u8]]) -> Vec<u32> {
-        let mut chain = vec![0u32; labels.len()];
+    /// Fills `chain` with the node of each suffix of `labels` (`[k]` is the suffix from label
+    /// `k`), creating the nodes that are new.
+    fn chain_of(&mut self, labels: &[&'a [u8]], chain: &mut Vec<u32>) {
+        chain.clear();
+        chain.resize(labels.len(), 0);
         // Labels shared with the last name, from the right, have its nodes.
         let shared = labels
             .iter()
@@ -422,7 +430,6 @@ impl<'a> Suffixes<'a> {
             chain[index] = node;
             parent = node;
         }
-        chain
     }
 }
 
@@ -543,6 +550,34 @@ mod tests {
         assert_eq!(tail[..14], tail[28..42]);
         assert_eq!(tail[0], 4);
         assert_eq!(Message::from_vec(&bytes).unwrap().answers, message.answers);
+    }
+
+    #[test]
+    fn rule_61_deep_and_repetitive_names_compress_and_decode_to_the_same_records() {
+        // Names of 100 one-letter labels under distinct first labels, all sharing suffixes
+        // of every length, and each repeated with another case: what makes a search over
+        // earlier names quadratic. Cut to 65535 bytes, the kept records decode unchanged.
+        let deep = "a.".repeat(100);
+        let records: Vec<Record> = (0..3000)
+            .map(|i| {
+                let first = if i % 2 == 0 { "x" } else { "X" };
+                Record::from_rdata(
+                    name(&format!("{first}{}.{deep}", i / 2)),
+                    5,
+                    RData::CNAME(CNAME(name(&format!("y{i}.{deep}")))),
+                )
+            })
+            .collect();
+        let message = message_with(records);
+        let bytes = encode(&message, TCP);
+        assert!(bytes.len() <= usize::from(u16::MAX));
+        let decoded = Message::from_vec(&bytes).unwrap();
+        assert!(decoded.truncation);
+        assert!(decoded.answers.len() > 1000, "{}", decoded.answers.len());
+        for (sent, original) in decoded.answers.iter().zip(&message.answers) {
+            assert!(sent.name.eq_case(&original.name));
+            assert_eq!(sent, original);
+        }
     }
 
     #[test]
