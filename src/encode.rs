@@ -598,3 +598,136 @@ mod tests {
         assert_eq!(Message::from_vec(&bytes).unwrap().answers, message.answers);
     }
 }
+
+/// The encoder against a literal model of miekg/dns's packing: a map from each suffix's wire
+/// bytes to its first offset, searched from the longest suffix, as `packDomainName` does.
+#[cfg(test)]
+mod model {
+    use std::collections::HashMap;
+
+    use hickory_proto::op::{Message, MessageType, OpCode, Query};
+    use hickory_proto::rr::rdata::{A, CNAME, MX, NS, PTR, SOA, SRV, TXT};
+    use hickory_proto::rr::{Name, RData, Record, RecordType};
+    use proptest::prelude::*;
+
+    use super::Writer;
+
+    /// miekg/dns's compression map and its packing of a name (`compress` false: the name is
+    /// written in full, and its suffixes not seen yet are remembered).
+    struct Model {
+        out: Vec<u8>,
+        seen: HashMap<Vec<u8>, usize>,
+    }
+
+    impl Model {
+        fn name(&mut self, name: &Name, compress: bool) {
+            let labels: Vec<&[u8]> = name.iter().collect();
+            for index in 0..labels.len() {
+                let mut suffix = Vec::new();
+                for label in &labels[index..] {
+                    suffix.push(label.len() as u8);
+                    suffix.extend_from_slice(label);
+                }
+                match self.seen.get(&suffix) {
+                    Some(&offset) if compress => {
+                        self.out
+                            .extend_from_slice(&(0xC000 | offset as u16).to_be_bytes());
+                        return;
+                    }
+                    Some(_) => {}
+                    None if self.out.len() < 1 << 14 => {
+                        self.seen.insert(suffix, self.out.len());
+                    }
+                    None => {}
+                }
+                self.out.push(labels[index].len() as u8);
+                self.out.extend_from_slice(labels[index]);
+            }
+            self.out.push(0);
+        }
+
+        fn record(&mut self, record: &Record) {
+            self.name(&record.name, true);
+            self.out
+                .extend_from_slice(&u16::from(record.record_type()).to_be_bytes());
+            self.out.extend_from_slice(&1u16.to_be_bytes());
+            self.out.extend_from_slice(&record.ttl.to_be_bytes());
+            let start = self.out.len();
+            self.out.extend_from_slice(&[0, 0]);
+            match &record.data {
+                RData::A(address) => self.out.extend_from_slice(&address.0.octets()),
+                RData::CNAME(CNAME(name)) | RData::NS(NS(name)) | RData::PTR(PTR(name)) => {
+                    self.name(name, true)
+                }
+                RData::MX(mx) => {
+                    self.out.extend_from_slice(&mx.preference.to_be_bytes());
+                    self.name(&mx.exchange, true);
+                }
+                RData::SOA(soa) => {
+                    self.name(&soa.mname, true);
+                    self.name(&soa.rname, true);
+                    self.out.extend_from_slice(&[0; 20]);
+                }
+                RData::SRV(srv) => {
+                    self.out.extend_from_slice(&[0, 1, 0, 2, 0, 3]);
+                    self.name(&srv.target, false);
+                }
+                RData::TXT(_) => self.out.extend_from_slice(&[1, b't']),
+                other => unreachable!("not generated: {other:?}"),
+            }
+            let length = (self.out.len() - start - 2) as u16;
+            self.out[start..start + 2].copy_from_slice(&length.to_be_bytes());
+        }
+    }
+
+    fn names() -> impl Strategy<Value = Name> {
+        let label = prop::sample::select(vec!["a", "A", "b", "web", "Web", "svc", "cluster"]);
+        prop::collection::vec(label, 0..5).prop_map(|labels| {
+            let text: String = labels.iter().map(|label| format!("{label}.")).collect();
+            Name::from_ascii(if text.is_empty() {
+                ".".to_owned()
+            } else {
+                text
+            })
+            .unwrap()
+        })
+    }
+
+    fn records() -> impl Strategy<Value = Record> {
+        let data = prop_oneof![
+            Just(RData::A(A::new(10, 0, 0, 1))),
+            names().prop_map(|name| RData::CNAME(CNAME(name))),
+            names().prop_map(|name| RData::NS(NS(name))),
+            names().prop_map(|name| RData::PTR(PTR(name))),
+            names().prop_map(|name| RData::MX(MX::new(0, name))),
+            (names(), names()).prop_map(|(m, r)| RData::SOA(SOA::new(m, r, 0, 0, 0, 0, 0))),
+            names().prop_map(|name| RData::SRV(SRV::new(1, 2, 3, name))),
+            Just(RData::TXT(TXT::new(vec!["t".to_owned()]))),
+        ];
+        (names(), data).prop_map(|(name, data)| Record::from_rdata(name, 0, data))
+    }
+
+    proptest! {
+        /// Rules 61 and 62: the suffix trie and its reuse of the last name compress exactly as
+        /// miekg/dns's map does, names of every case and depth mixed.
+        #[test]
+        fn rule_61_62_the_encoder_compresses_as_miekg_dns_packs(
+            question in names(),
+            sections in prop::collection::vec(prop::collection::vec(records(), 0..12), 3),
+        ) {
+            let mut message = Message::new(0, MessageType::Response, OpCode::Query);
+            message.add_query(Query::query(question.clone(), RecordType::A));
+            message.answers = sections[0].clone();
+            message.authorities = sections[1].clone();
+            message.additionals = sections[2].clone();
+            let ours = Writer::new(&message, true).whole();
+            let mut model = Model { out: vec![0; 12], seen: HashMap::new() };
+            model.name(&question, true);
+            model.out.extend_from_slice(&[0, 1, 0, 1]);
+            for record in sections.iter().flatten() {
+                model.record(record);
+            }
+            prop_assert_eq!(&ours[12..], &model.out[12..]);
+        }
+    }
+}
