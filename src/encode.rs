@@ -22,13 +22,15 @@
 //! compared byte for byte, case included, as miekg/dns compares them (its table is keyed by the
 //! name's text). Owner names, the question, and the names inside CNAME, NS, PTR, MX and SOA
 //! data may be compressed; the target of an SRV record is written in full but remembered for
-//! later names (RFC 2782 forbids compressing it; miekg/dns still points at it). The table is a
+//! later names (RFC 2782 forbids compressing it; miekg/dns still points at it), and so are the
+//! NAPTR replacement and the SVCB/HTTPS target, which hickory writes. The table is a
 //! trie of suffixes, one node per (shorter suffix, label), in a hash map: each label of each
 //! name costs one lookup, so the time is linear in the size of the message, whatever it holds.
 
 use std::collections::HashMap;
 
 use hickory_proto::op::{Edns, Message, MessageType, Query};
+use hickory_proto::rr::rdata::HTTPS;
 use hickory_proto::rr::{Name, RData, Record};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 
@@ -262,17 +264,44 @@ impl<'a> Writer<'a> {
                 self.name(&srv.target, NameUse::Remembered);
             }
             RData::Update0(_) => {}
-            // Every other type as hickory writes its data, names in full and not remembered.
-            other => {
-                let mut data = Vec::new();
-                let mut encoder = BinEncoder::new(&mut data);
-                encoder.set_name_encoding(NameEncoding::Uncompressed);
-                // A value hickory cannot write has no data (hickory's own encoding of it would
-                // fail the whole message).
-                if other.emit(&mut encoder).is_ok() {
-                    self.out.extend_from_slice(&data);
+            // Written by hickory, names in full; the name miekg/dns knows in them is remembered.
+            RData::SVCB(svcb) | RData::HTTPS(HTTPS(svcb)) => {
+                let start = self.out.len();
+                if self.hickory(data) {
+                    self.note(&svcb.target_name, start + 2);
                 }
             }
+            RData::NAPTR(naptr) => {
+                if self.hickory(data) {
+                    let length: usize = naptr.replacement.iter().map(|l| 1 + l.len()).sum();
+                    let at = self.out.len().saturating_sub(length + 1);
+                    self.note(&naptr.replacement, at);
+                }
+            }
+            // Every other type as hickory writes its data, names in full and not remembered.
+            other => {
+                self.hickory(other);
+            }
+        }
+    }
+
+    /// Appends `data` as hickory writes it, names uncompressed; false when hickory cannot
+    /// write it (then there is no data: hickory's own encoding would fail the whole message).
+    fn hickory(&mut self, data: &RData) -> bool {
+        let mut bytes = Vec::new();
+        let mut encoder = BinEncoder::new(&mut bytes);
+        encoder.set_name_encoding(NameEncoding::Uncompressed);
+        let written = data.emit(&mut encoder).is_ok();
+        if written {
+            self.out.extend_from_slice(&bytes);
+        }
+        written
+    }
+
+    /// Remembers a name written inside record data, when compressing.
+    fn note(&mut self, name: &'a Name, at: usize) {
+        if let Some(suffixes) = &mut self.suffixes {
+            suffixes.note(name, at);
         }
     }
 
@@ -372,24 +401,13 @@ impl<'a> Suffixes<'a> {
 
     /// Writes `name` at the end of `out`, remembering its new suffixes.
     fn write(&mut self, name: &'a Name, name_use: NameUse, out: &mut Vec<u8>) {
-        let mut labels = std::mem::take(&mut self.spare_labels);
-        labels.clear();
-        labels.extend(name.iter());
-        let mut chain = std::mem::take(&mut self.spare_chain);
-        self.chain_of(&labels, &mut chain);
-        // The longest suffix seen at a reachable offset: miekg/dns stops at the first hit.
-        let hit = chain
-            .iter()
-            .position(|&node| self.nodes[node as usize].offset.is_some());
+        let (labels, chain, hit) = self.prepare(name);
         let written = match (name_use, hit) {
             (NameUse::Compressed, Some(hit)) => hit,
             _ => labels.len(),
         };
         for (index, label) in labels.iter().enumerate().take(written) {
-            let at = out.len();
-            if hit.is_none_or(|hit| index < hit) && at < POINTER_REACH {
-                self.nodes[chain[index] as usize].offset = u16::try_from(at).ok();
-            }
+            self.mark(chain[index], index, hit, out.len());
             out.push(label.len() as u8);
             out.extend_from_slice(label);
         }
@@ -400,8 +418,45 @@ impl<'a> Suffixes<'a> {
             }
             _ => out.push(0),
         }
-        // This name's labels and chain are the next name's reference; the last name's
-        // vectors are reused for the name after that.
+        self.finish(labels, chain);
+    }
+
+    /// Remembers the suffixes of `name`, written in full at offset `at` by someone else (in
+    /// record data that hickory writes).
+    fn note(&mut self, name: &'a Name, mut at: usize) {
+        let (labels, chain, hit) = self.prepare(name);
+        for (index, label) in labels.iter().enumerate() {
+            self.mark(chain[index], index, hit, at);
+            at += 1 + label.len();
+        }
+        self.finish(labels, chain);
+    }
+
+    /// The labels of `name`, the node of each of its suffixes, and the first of them seen at
+    /// a reachable offset: the longest, since miekg/dns stops at the first hit.
+    fn prepare(&mut self, name: &'a Name) -> (Vec<&'a [u8]>, Vec<u32>, Option<usize>) {
+        let mut labels = std::mem::take(&mut self.spare_labels);
+        labels.clear();
+        labels.extend(name.iter());
+        let mut chain = std::mem::take(&mut self.spare_chain);
+        self.chain_of(&labels, &mut chain);
+        let hit = chain
+            .iter()
+            .position(|&node| self.nodes[node as usize].offset.is_some());
+        (labels, chain, hit)
+    }
+
+    /// Remembers the suffix from label `index` at offset `at`: a suffix longer than the first
+    /// one seen, at an offset a pointer can reach.
+    fn mark(&mut self, node: u32, index: usize, hit: Option<usize>, at: usize) {
+        if hit.is_none_or(|hit| index < hit) && at < POINTER_REACH {
+            self.nodes[node as usize].offset = u16::try_from(at).ok();
+        }
+    }
+
+    /// Keeps this name's labels and chain as the next name's reference; the last name's
+    /// vectors are reused for the name after that.
+    fn finish(&mut self, labels: Vec<&'a [u8]>, chain: Vec<u32>) {
         self.spare_labels = std::mem::replace(&mut self.labels, labels);
         self.spare_chain = std::mem::replace(&mut self.chain, chain);
     }
@@ -606,7 +661,7 @@ mod model {
     use std::collections::HashMap;
 
     use hickory_proto::op::{Message, MessageType, OpCode, Query};
-    use hickory_proto::rr::rdata::{A, CNAME, MX, NS, PTR, SOA, SRV, TXT};
+    use hickory_proto::rr::rdata::{A, CNAME, MX, NAPTR, NS, PTR, SOA, SRV, SVCB, TXT};
     use hickory_proto::rr::{Name, RData, Record, RecordType};
     use proptest::prelude::*;
 
@@ -673,6 +728,15 @@ mod model {
                     self.name(&srv.target, false);
                 }
                 RData::TXT(_) => self.out.extend_from_slice(&[1, b't']),
+                RData::SVCB(svcb) => {
+                    self.out.extend_from_slice(&[0, 1]);
+                    self.name(&svcb.target_name, false);
+                }
+                RData::NAPTR(naptr) => {
+                    self.out
+                        .extend_from_slice(&[0, 1, 0, 2, 1, b'u', 1, b's', 1, b'r']);
+                    self.name(&naptr.replacement, false);
+                }
                 other => unreachable!("not generated: {other:?}"),
             }
             let length = (self.out.len() - start - 2) as u16;
@@ -703,6 +767,11 @@ mod model {
             (names(), names()).prop_map(|(m, r)| RData::SOA(SOA::new(m, r, 0, 0, 0, 0, 0))),
             names().prop_map(|name| RData::SRV(SRV::new(1, 2, 3, name))),
             Just(RData::TXT(TXT::new(vec!["t".to_owned()]))),
+            names().prop_map(|name| RData::SVCB(SVCB::new(1, name, Vec::new()))),
+            names().prop_map(|name| {
+                let text = |t: &str| t.as_bytes().to_vec().into_boxed_slice();
+                RData::NAPTR(NAPTR::new(1, 2, text("u"), text("s"), text("r"), name))
+            }),
         ];
         (names(), data).prop_map(|(name, data)| Record::from_rdata(name, 0, data))
     }
