@@ -3,7 +3,9 @@
 //!
 //! Each case runs in a function of its own, `ITERATIONS` times (the first argument, 1 under
 //! `cargo bench`), so that callgrind's inclusive cost of `case_<name>` divided by the
-//! iterations is the cost of one query:
+//! iterations is the cost of one query (the second argument, when given, runs only the cases
+//! whose name contains it; read the costs at `main`'s call sites, since the linker may fold
+//! cases with the same code into one function):
 //!
 //! ```text
 //! cargo bench --bench instructions --no-run
@@ -117,11 +119,27 @@ fn main() {
     assert_eq!(headless_reply.answers.len(), 100);
     assert_eq!(missing_reply.authorities.len(), 1);
 
-    case_bytes_clusterip_a(&dns, &clusterip, iterations);
-    case_bytes_headless_a_100(&dns, &headless, iterations);
-    case_bytes_nxdomain(&dns, &missing, iterations);
-    case_baseline_clusterip_a(&clusterip, iterations);
-    case_baseline_headless_a_100(&headless, &headless_reply, iterations);
-    case_baseline_nxdomain(&missing, &missing_reply, iterations);
-    case_baseline_encode_headless_a_100(&headless_reply, iterations);
+    let only = std::env::args().nth(2).unwrap_or_default();
+    let run = |case: &str| case.contains(only.as_str());
+    if run("bytes_clusterip_a") {
+        case_bytes_clusterip_a(&dns, &clusterip, iterations);
+    }
+    if run("bytes_headless_a_100") {
+        case_bytes_headless_a_100(&dns, &headless, iterations);
+    }
+    if run("bytes_nxdomain") {
+        case_bytes_nxdomain(&dns, &missing, iterations);
+    }
+    if run("baseline_clusterip_a") {
+        case_baseline_clusterip_a(&clusterip, iterations);
+    }
+    if run("baseline_headless_a_100") {
+        case_baseline_headless_a_100(&headless, &headless_reply, iterations);
+    }
+    if run("baseline_nxdomain") {
+        case_baseline_nxdomain(&missing, &missing_reply, iterations);
+    }
+    if run("baseline_encode_headless_a_100") {
+        case_baseline_encode_headless_a_100(&headless_reply, iterations);
+    }
 }

@@ -22,13 +22,15 @@
 //! compared byte for byte, case included, as miekg/dns compares them (its table is keyed by the
 //! name's text). Owner names, the question, and the names inside CNAME, NS, PTR, MX and SOA
 //! data may be compressed; the target of an SRV record is written in full but remembered for
-//! later names (RFC 2782 forbids compressing it; miekg/dns still points at it). The table is a
+//! later names (RFC 2782 forbids compressing it; miekg/dns still points at it), and so are the
+//! NAPTR replacement and the SVCB/HTTPS target, which hickory writes. The table is a
 //! trie of suffixes, one node per (shorter suffix, label), in a hash map: each label of each
 //! name costs one lookup, so the time is linear in the size of the message, whatever it holds.
 
 use std::collections::HashMap;
 
 use hickory_proto::op::{Edns, Message, MessageType, Query};
+use hickory_proto::rr::rdata::HTTPS;
 use hickory_proto::rr::{Name, RData, Record};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 
@@ -262,17 +264,44 @@ impl<'a> Writer<'a> {
                 self.name(&srv.target, NameUse::Remembered);
             }
             RData::Update0(_) => {}
-            // Every other type as hickory writes its data, names in full and not remembered.
-            other => {
-                let mut data = Vec::new();
-                let mut encoder = BinEncoder::new(&mut data);
-                encoder.set_name_encoding(NameEncoding::Uncompressed);
-                // A value hickory cannot write has no data (hickory's own encoding of it would
-                // fail the whole message).
-                if other.emit(&mut encoder).is_ok() {
-                    self.out.extend_from_slice(&data);
+            // Written by hickory, names in full; the name miekg/dns knows in them is remembered.
+            RData::SVCB(svcb) | RData::HTTPS(HTTPS(svcb)) => {
+                let start = self.out.len();
+                if self.hickory(data) {
+                    self.note(&svcb.target_name, start + 2);
                 }
             }
+            RData::NAPTR(naptr) => {
+                if self.hickory(data) {
+                    let length: usize = naptr.replacement.iter().map(|l| 1 + l.len()).sum();
+                    let at = self.out.len().saturating_sub(length + 1);
+                    self.note(&naptr.replacement, at);
+                }
+            }
+            // Every other type as hickory writes its data, names in full and not remembered.
+            other => {
+                self.hickory(other);
+            }
+        }
+    }
+
+    /// Appends `data` as hickory writes it, names uncompressed; false when hickory cannot
+    /// write it (then there is no data: hickory's own encoding would fail the whole message).
+    fn hickory(&mut self, data: &RData) -> bool {
+        let mut bytes = Vec::new();
+        let mut encoder = BinEncoder::new(&mut bytes);
+        encoder.set_name_encoding(NameEncoding::Uncompressed);
+        let written = data.emit(&mut encoder).is_ok();
+        if written {
+            self.out.extend_from_slice(&bytes);
+        }
+        written
+    }
+
+    /// Remembers a name written inside record data, when compressing.
+    fn note(&mut self, name: &'a Name, at: usize) {
+        if let Some(suffixes) = &mut self.suffixes {
+            suffixes.note(name, at);
         }
     }
 
@@ -353,6 +382,9 @@ struct Suffixes<'a> {
     /// consecutive names in a reply mostly share their zone, or are equal.
     labels: Vec<&'a [u8]>,
     chain: Vec<u32>,
+    /// Vectors to reuse, so that a name costs no allocation.
+    spare_labels: Vec<&'a [u8]>,
+    spare_chain: Vec<u32>,
 }
 
 impl<'a> Suffixes<'a> {
@@ -362,47 +394,78 @@ impl<'a> Suffixes<'a> {
             children: HashMap::new(),
             labels: Vec::new(),
             chain: Vec::new(),
+            spare_labels: Vec::new(),
+            spare_chain: Vec::new(),
         }
     }
 
     /// Writes `name` at the end of `out`, remembering its new suffixes.
     fn write(&mut self, name: &'a Name, name_use: NameUse, out: &mut Vec<u8>) {
-        let labels: Vec<&'a [u8]> = name.iter().collect();
-        let chain = self.chain_of(&labels);
-        // The longest suffix seen at a reachable offset: miekg/dns stops at the first hit.
-        let hit = chain
-            .iter()
-            .position(|&node| self.nodes[node as usize].offset.is_some());
+        let (labels, chain, hit) = self.prepare(name);
         let written = match (name_use, hit) {
             (NameUse::Compressed, Some(hit)) => hit,
             _ => labels.len(),
         };
-        for (index, label) in labels.iter().enumerate() {
-            if index == written {
-                break;
-            }
-            let at = out.len();
-            if hit.is_none_or(|hit| index < hit) && at < POINTER_REACH {
-                self.nodes[chain[index] as usize].offset = u16::try_from(at).ok();
-            }
+        for (index, label) in labels.iter().enumerate().take(written) {
+            self.mark(chain[index], index, hit, out.len());
             out.push(label.len() as u8);
             out.extend_from_slice(label);
         }
-        match (written < labels.len(), hit) {
-            (true, Some(hit)) => {
+        match hit {
+            Some(hit) if written < labels.len() => {
                 let offset = self.nodes[chain[hit] as usize].offset.unwrap_or_default();
                 out.extend_from_slice(&(0xC000 | offset).to_be_bytes());
             }
             _ => out.push(0),
         }
-        self.labels = labels;
-        self.chain = chain;
+        self.finish(labels, chain);
     }
 
-    /// The node of each suffix of `labels` (`[k]` is the suffix from label `k`), created when
-    /// new.
-    fn chain_of(&mut self, labels: &[&'a [u8]]) -> Vec<u32> {
-        let mut chain = vec![0u32; labels.len()];
+    /// Remembers the suffixes of `name`, written in full at offset `at` by someone else (in
+    /// record data that hickory writes).
+    fn note(&mut self, name: &'a Name, mut at: usize) {
+        let (labels, chain, hit) = self.prepare(name);
+        for (index, label) in labels.iter().enumerate() {
+            self.mark(chain[index], index, hit, at);
+            at += 1 + label.len();
+        }
+        self.finish(labels, chain);
+    }
+
+    /// The labels of `name`, the node of each of its suffixes, and the first of them seen at
+    /// a reachable offset: the longest, since miekg/dns stops at the first hit.
+    fn prepare(&mut self, name: &'a Name) -> (Vec<&'a [u8]>, Vec<u32>, Option<usize>) {
+        let mut labels = std::mem::take(&mut self.spare_labels);
+        labels.clear();
+        labels.extend(name.iter());
+        let mut chain = std::mem::take(&mut self.spare_chain);
+        self.chain_of(&labels, &mut chain);
+        let hit = chain
+            .iter()
+            .position(|&node| self.nodes[node as usize].offset.is_some());
+        (labels, chain, hit)
+    }
+
+    /// Remembers the suffix from label `index` at offset `at`: a suffix longer than the first
+    /// one seen, at an offset a pointer can reach.
+    fn mark(&mut self, node: u32, index: usize, hit: Option<usize>, at: usize) {
+        if hit.is_none_or(|hit| index < hit) && at < POINTER_REACH {
+            self.nodes[node as usize].offset = u16::try_from(at).ok();
+        }
+    }
+
+    /// Keeps this name's labels and chain as the next name's reference; the last name's
+    /// vectors are reused for the name after that.
+    fn finish(&mut self, labels: Vec<&'a [u8]>, chain: Vec<u32>) {
+        self.spare_labels = std::mem::replace(&mut self.labels, labels);
+        self.spare_chain = std::mem::replace(&mut self.chain, chain);
+    }
+
+    /// Fills `chain` with the node of each suffix of `labels` (`[k]` is the suffix from label
+    /// `k`), creating the nodes that are new.
+    fn chain_of(&mut self, labels: &[&'a [u8]], chain: &mut Vec<u32>) {
+        chain.clear();
+        chain.resize(labels.len(), 0);
         // Labels shared with the last name, from the right, have its nodes.
         let shared = labels
             .iter()
@@ -422,7 +485,6 @@ impl<'a> Suffixes<'a> {
             chain[index] = node;
             parent = node;
         }
-        chain
     }
 }
 
@@ -546,6 +608,34 @@ mod tests {
     }
 
     #[test]
+    fn rule_61_deep_and_repetitive_names_compress_and_decode_to_the_same_records() {
+        // Names of 100 one-letter labels under distinct first labels, all sharing suffixes
+        // of every length, and each repeated with another case: what makes a search over
+        // earlier names quadratic. Cut to 65535 bytes, the kept records decode unchanged.
+        let deep = "a.".repeat(100);
+        let records: Vec<Record> = (0..3000)
+            .map(|i| {
+                let first = if i % 2 == 0 { "x" } else { "X" };
+                Record::from_rdata(
+                    name(&format!("{first}{}.{deep}", i / 2)),
+                    5,
+                    RData::CNAME(CNAME(name(&format!("y{i}.{deep}")))),
+                )
+            })
+            .collect();
+        let message = message_with(records);
+        let bytes = encode(&message, TCP);
+        assert!(bytes.len() <= usize::from(u16::MAX));
+        let decoded = Message::from_vec(&bytes).unwrap();
+        assert!(decoded.truncation);
+        assert!(decoded.answers.len() > 1000, "{}", decoded.answers.len());
+        for (sent, original) in decoded.answers.iter().zip(&message.answers) {
+            assert!(sent.name.eq_case(&original.name));
+            assert_eq!(sent, original);
+        }
+    }
+
+    #[test]
     fn rule_34_a_message_that_fits_uncompressed_is_not_compressed() {
         let records = (0..3)
             .map(|i| {
@@ -561,5 +651,152 @@ mod tests {
         // Each owner in full (31 bytes), not as a 2-byte pointer.
         assert_eq!(bytes.len(), 12 + 35 + 3 * (31 + 14));
         assert_eq!(Message::from_vec(&bytes).unwrap().answers, message.answers);
+    }
+}
+
+/// The encoder against a literal model of miekg/dns's packing: a map from each suffix's wire
+/// bytes to its first offset, searched from the longest suffix, as `packDomainName` does.
+#[cfg(test)]
+mod model {
+    use std::collections::HashMap;
+
+    use hickory_proto::op::{Message, MessageType, OpCode, Query};
+    use hickory_proto::rr::rdata::{A, CNAME, MX, NAPTR, NS, PTR, SOA, SRV, SVCB, TXT};
+    use hickory_proto::rr::{Name, RData, Record, RecordType};
+    use proptest::prelude::*;
+
+    use super::Writer;
+
+    /// miekg/dns's compression map and its packing of a name (`compress` false: the name is
+    /// written in full, and its suffixes not seen yet are remembered).
+    struct Model {
+        out: Vec<u8>,
+        seen: HashMap<Vec<u8>, usize>,
+    }
+
+    impl Model {
+        fn name(&mut self, name: &Name, compress: bool) {
+            let labels: Vec<&[u8]> = name.iter().collect();
+            for index in 0..labels.len() {
+                let mut suffix = Vec::new();
+                for label in &labels[index..] {
+                    suffix.push(label.len() as u8);
+                    suffix.extend_from_slice(label);
+                }
+                match self.seen.get(&suffix) {
+                    Some(&offset) if compress => {
+                        self.out
+                            .extend_from_slice(&(0xC000 | offset as u16).to_be_bytes());
+                        return;
+                    }
+                    Some(_) => {}
+                    None if self.out.len() < 1 << 14 => {
+                        self.seen.insert(suffix, self.out.len());
+                    }
+                    None => {}
+                }
+                self.out.push(labels[index].len() as u8);
+                self.out.extend_from_slice(labels[index]);
+            }
+            self.out.push(0);
+        }
+
+        fn record(&mut self, record: &Record) {
+            self.name(&record.name, true);
+            self.out
+                .extend_from_slice(&u16::from(record.record_type()).to_be_bytes());
+            self.out.extend_from_slice(&1u16.to_be_bytes());
+            self.out.extend_from_slice(&record.ttl.to_be_bytes());
+            let start = self.out.len();
+            self.out.extend_from_slice(&[0, 0]);
+            match &record.data {
+                RData::A(address) => self.out.extend_from_slice(&address.0.octets()),
+                RData::CNAME(CNAME(name)) | RData::NS(NS(name)) | RData::PTR(PTR(name)) => {
+                    self.name(name, true)
+                }
+                RData::MX(mx) => {
+                    self.out.extend_from_slice(&mx.preference.to_be_bytes());
+                    self.name(&mx.exchange, true);
+                }
+                RData::SOA(soa) => {
+                    self.name(&soa.mname, true);
+                    self.name(&soa.rname, true);
+                    self.out.extend_from_slice(&[0; 20]);
+                }
+                RData::SRV(srv) => {
+                    self.out.extend_from_slice(&[0, 1, 0, 2, 0, 3]);
+                    self.name(&srv.target, false);
+                }
+                RData::TXT(_) => self.out.extend_from_slice(&[1, b't']),
+                RData::SVCB(svcb) => {
+                    self.out.extend_from_slice(&[0, 1]);
+                    self.name(&svcb.target_name, false);
+                }
+                RData::NAPTR(naptr) => {
+                    self.out
+                        .extend_from_slice(&[0, 1, 0, 2, 1, b'u', 1, b's', 1, b'r']);
+                    self.name(&naptr.replacement, false);
+                }
+                other => unreachable!("not generated: {other:?}"),
+            }
+            let length = (self.out.len() - start - 2) as u16;
+            self.out[start..start + 2].copy_from_slice(&length.to_be_bytes());
+        }
+    }
+
+    fn names() -> impl Strategy<Value = Name> {
+        let label = prop::sample::select(vec!["a", "A", "b", "web", "Web", "svc", "cluster"]);
+        prop::collection::vec(label, 0..5).prop_map(|labels| {
+            let text: String = labels.iter().map(|label| format!("{label}.")).collect();
+            Name::from_ascii(if text.is_empty() {
+                ".".to_owned()
+            } else {
+                text
+            })
+            .unwrap()
+        })
+    }
+
+    fn records() -> impl Strategy<Value = Record> {
+        let data = prop_oneof![
+            Just(RData::A(A::new(10, 0, 0, 1))),
+            names().prop_map(|name| RData::CNAME(CNAME(name))),
+            names().prop_map(|name| RData::NS(NS(name))),
+            names().prop_map(|name| RData::PTR(PTR(name))),
+            names().prop_map(|name| RData::MX(MX::new(0, name))),
+            (names(), names()).prop_map(|(m, r)| RData::SOA(SOA::new(m, r, 0, 0, 0, 0, 0))),
+            names().prop_map(|name| RData::SRV(SRV::new(1, 2, 3, name))),
+            Just(RData::TXT(TXT::new(vec!["t".to_owned()]))),
+            names().prop_map(|name| RData::SVCB(SVCB::new(1, name, Vec::new()))),
+            names().prop_map(|name| {
+                let text = |t: &str| t.as_bytes().to_vec().into_boxed_slice();
+                RData::NAPTR(NAPTR::new(1, 2, text("u"), text("s"), text("r"), name))
+            }),
+        ];
+        (names(), data).prop_map(|(name, data)| Record::from_rdata(name, 0, data))
+    }
+
+    proptest! {
+        /// Rules 61 and 62: the suffix trie and its reuse of the last name compress exactly as
+        /// miekg/dns's map does, names of every case and depth mixed.
+        #[test]
+        fn rule_61_62_the_encoder_compresses_as_miekg_dns_packs(
+            question in names(),
+            sections in prop::collection::vec(prop::collection::vec(records(), 0..12), 3),
+        ) {
+            let mut message = Message::new(0, MessageType::Response, OpCode::Query);
+            message.add_query(Query::query(question.clone(), RecordType::A));
+            message.answers = sections[0].clone();
+            message.authorities = sections[1].clone();
+            message.additionals = sections[2].clone();
+            let ours = Writer::new(&message, true).whole();
+            let mut model = Model { out: vec![0; 12], seen: HashMap::new() };
+            model.name(&question, true);
+            model.out.extend_from_slice(&[0, 1, 0, 1]);
+            for record in sections.iter().flatten() {
+                model.record(record);
+            }
+            prop_assert_eq!(&ours[12..], &model.out[12..]);
+        }
     }
 }

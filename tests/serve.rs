@@ -286,7 +286,8 @@ fn udp_truncates_and_the_tcp_retry_gets_the_whole_answer() {
     let request = query(5, "big.default.svc.cluster.local.", RecordType::A);
     let over_udp = udp(server.addr(), &request);
     assert!(over_udp.truncation, "TC set on a reply that did not fit");
-    assert!(over_udp.answers.len() < 100);
+    // Rule 34: as many compressed records as fit 512 bytes (12 + 35 + 29 × 16 = 511).
+    assert_eq!(over_udp.answers.len(), 29);
     let over_tcp = tcp(server.addr(), &request);
     assert!(!over_tcp.truncation);
     assert_eq!(over_tcp.answers.len(), 100);
@@ -762,6 +763,9 @@ fn dig_retries_a_truncated_reply_over_tcp() {
     let text = run_dig(server.addr(), &["+noedns", "big.default.svc.cluster.local"]);
     assert!(text.contains("Truncated, retrying in TCP mode"), "{text}");
     assert!(text.contains("ANSWER: 100,"), "{text}");
+    // Rules 34 and 60: over TCP the 100 records fit uncompressed, so they go uncompressed, as
+    // CoreDNS sends them: 12 + 35 + 100 × 45 bytes.
+    assert!(text.contains("MSG SIZE  rcvd: 4547"), "{text}");
     let short = run_dig(
         server.addr(),
         &["+short", "+noedns", "big.default.svc.cluster.local"],
