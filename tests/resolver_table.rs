@@ -10,7 +10,7 @@
 
 use std::net::IpAddr;
 
-use k8s_dns_sim::hickory_proto::op::{Message, MessageType, ResponseCode};
+use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, ResponseCode};
 use k8s_dns_sim::hickory_proto::rr::rdata::{A, CNAME};
 use k8s_dns_sim::hickory_proto::rr::{Name, RData, Record, RecordType};
 use k8s_dns_sim::resolver::{
@@ -83,6 +83,13 @@ impl Nameserver for Shapes {
             ("refused", _) => {
                 response.metadata.authoritative = false;
                 response.metadata.response_code = ResponseCode::Refused;
+            }
+            // NOERROR, no answer, neither AA nor RA: "lame"; `lame-opt` with the OPT record a
+            // server puts in its reply to an EDNS query.
+            ("lame", _) => response.metadata.authoritative = false,
+            ("lame-opt", _) => {
+                response.metadata.authoritative = false;
+                response.set_edns(Edns::new());
             }
             _ => return self.0.reply(server, query, transport),
         }
@@ -948,5 +955,29 @@ fn glibc_cname_only_errors_by_family() {
             "the CNAME ends the walk\n{resolution}"
         );
         assert_eq!(result_text(&resolution), want, "{family}\n{resolution}");
+    }
+}
+
+/// Go's `checkHeader` (`net/dnsclient_unix.go`, newest release: `extractExtendedRCode`, added
+/// by golang/go#61695, Go 1.22 by its date, reports whether the reply has any additional
+/// record, and `errLameReferral` needs none): a
+/// NOERROR reply with neither answer, AA nor RA is a lame referral, tried again on the next
+/// server and round, only when its additional section is empty. A reply to Go's EDNS query
+/// carries an OPT record, so it is NODATA ("no such host"), asked once. (go1.19 had no such
+/// condition: there both replies are lame, `docs/resolver-behaviour.md` §3.8.)
+#[test]
+fn go_lame_referral_needs_an_empty_additional_section() {
+    let server = Shapes(cluster());
+    let sandbox = sandbox(Variant::V1);
+    for (label, queries) in [("lame", 4), ("lame-opt", 2)] {
+        let resolution =
+            k8s_dns_sim::resolver::getaddrinfo(&server, &sandbox, Go, Family::Unspec, label);
+        assert_eq!(
+            resolution.steps[0].queries.len(),
+            queries,
+            "{label}: attempts:2, one server\n{resolution}"
+        );
+        assert_eq!(resolution.steps.len(), 4, "{label}\n{resolution}");
+        assert_eq!(result_text(&resolution), "NSH", "{label}\n{resolution}");
     }
 }

@@ -207,15 +207,18 @@ impl Received {
         self.message.answers.len()
     }
 
-    /// glibc's and Go's "lame" reply: NOERROR, no answer, neither AA nor RA (glibc: and no
-    /// additional record either).
-    pub(crate) fn lame(&self, glibc: bool) -> bool {
+    /// glibc's and Go's "lame" reply: NOERROR, no answer, neither AA nor RA, and no additional
+    /// record either, OPT included (glibc's `send_dg`; Go's `checkHeader` in the newest release,
+    /// its `hasAdd` (golang/go#61695, Go 1.22 by its date): go1.19 did not look at the
+    /// additional section).
+    pub(crate) fn lame(&self) -> bool {
         let metadata = &self.message.metadata;
         metadata.response_code == ResponseCode::NoError
             && self.message.answers.is_empty()
             && !metadata.authoritative
             && !metadata.recursion_available
-            && (!glibc || (self.message.additionals.is_empty() && self.message.edns.is_none()))
+            && self.message.additionals.is_empty()
+            && self.message.edns.is_none()
     }
 }
 

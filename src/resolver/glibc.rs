@@ -448,7 +448,7 @@ impl<'s> Glibc<'s> {
             matches!(
                 reply.rcode(),
                 ResponseCode::ServFail | ResponseCode::NotImp | ResponseCode::Refused
-            ) || reply.lame(true)
+            ) || reply.lame()
         };
         let mut socket = ex.socket();
         let sequential = self.conf.single_request || self.conf.single_request_reopen;

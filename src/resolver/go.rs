@@ -247,13 +247,13 @@ impl<'s> Go<'s> {
                         continue;
                     }
                 };
-                // checkHeader.
+                // checkHeader: lame only with no additional record (`hasAdd`, newest release).
                 match reply.rcode() {
                     ResponseCode::NXDomain => {
                         ex.used(index);
                         return Err(dns_error("no such host", fqdn, Some(server)));
                     }
-                    ResponseCode::NoError if reply.lame(false) => {
+                    ResponseCode::NoError if reply.lame() => {
                         last_error = dns_error("lame referral", fqdn, Some(server));
                         continue;
                     }
