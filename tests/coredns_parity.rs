@@ -1251,6 +1251,61 @@ fn pods_verified() {
     );
 }
 
+/// Rule 23: CoreDNS's pod informer lists only Pods whose phase is not Succeeded, Failed or
+/// Unknown (`controller.go` `podListFunc` field selector), so under `pods verified` a finished
+/// Pod's address answers NXDOMAIN while a Pending or Running one with that address answers.
+#[test]
+fn pods_verified_leaves_finished_pods_out() {
+    let pod = |name: &str, phase: &str, ip: &str| {
+        format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: jobs}}\n\
+             status: {{phase: {phase}, podIP: {ip}}}\n"
+        )
+    };
+    let manifests = [
+        pod("done", "Succeeded", "10.244.3.1"),
+        pod("broken", "Failed", "10.244.3.2"),
+        pod("lost", "Unknown", "10.244.3.3"),
+        pod("busy", "Running", "10.244.3.4"),
+        pod("waiting", "Pending", "10.244.3.5"),
+    ]
+    .concat();
+    let cluster = k8s_dns_sim::Cluster::from_yaml(&manifests).unwrap();
+    let dns = k8s_dns_sim::ClusterDns::new(cluster, Config::default().with_pods(PodMode::Verified));
+    check(
+        &dns,
+        &[
+            nxdomain(
+                "23 pods verified: a Succeeded Pod is not listed [S: controller.go podListFunc]",
+                "10-244-3-1.jobs.pod.cluster.local.",
+                A,
+            ),
+            nxdomain(
+                "23 pods verified: a Failed Pod is not listed [S: controller.go podListFunc]",
+                "10-244-3-2.jobs.pod.cluster.local.",
+                A,
+            ),
+            nxdomain(
+                "23 pods verified: an Unknown Pod is not listed [S: controller.go podListFunc]",
+                "10-244-3-3.jobs.pod.cluster.local.",
+                A,
+            ),
+            ok(
+                "23 pods verified: a Running Pod answers",
+                "10-244-3-4.jobs.pod.cluster.local.",
+                A,
+                &["10-244-3-4.jobs.pod.cluster.local. 5 IN A 10.244.3.4"],
+            ),
+            ok(
+                "23 pods verified: a Pending Pod with an address answers",
+                "10-244-3-5.jobs.pod.cluster.local.",
+                A,
+                &["10-244-3-5.jobs.pod.cluster.local. 5 IN A 10.244.3.5"],
+            ),
+        ],
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Readiness and de-duplication, from object/endpoint.go and backend_lookup.go.
 // ---------------------------------------------------------------------------------------------

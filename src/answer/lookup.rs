@@ -246,16 +246,26 @@ impl Context<'_> {
             return Found::NameError;
         };
         if self.config.pods == PodMode::Verified {
-            let exists = self
-                .cluster
-                .pods_with_ip(address)
-                .any(|pod| pod.meta.namespace == namespace && !pod.terminating);
+            let exists = self.cluster.pods_with_ip(address).any(|pod| {
+                pod.meta.namespace == namespace && !pod.terminating && !pod_finished(pod)
+            });
             if !exists {
                 return Found::NameError;
             }
         }
         Found::Items(Items::Pod(address))
     }
+}
+
+/// Whether CoreDNS's pod informer leaves `pod` out: it lists Pods with the field selector
+/// `status.phase!=Succeeded,status.phase!=Failed,status.phase!=Unknown` (`podListFunc`), so a
+/// finished Pod's address is no Pod name under `pods verified`.
+fn pod_finished(pod: &crate::model::Pod) -> bool {
+    use crate::model::PodPhase;
+    matches!(
+        pod.phase,
+        Some(PodPhase::Succeeded | PodPhase::Failed | PodPhase::Unknown)
+    )
 }
 
 /// One (address × port) entry of a Service's or import's endpoints.
