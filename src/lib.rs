@@ -89,3 +89,6 @@ pub use zone::ZoneError;
 
 /// The `hickory-proto` crate this library speaks, re-exported so users name the same types.
 pub use hickory_proto;
+/// The `ipnet` crate whose CIDR types the builder's settings take (`ServiceCidrs`,
+/// `workload::PodCidrs`), re-exported so users need not depend on it themselves.
+pub use ipnet;

@@ -122,3 +122,25 @@ fn assertions_resolve_as_a_pod_and_print_the_walk_when_they_fail() {
         "the message names both and shows the walk:\n{message}"
     );
 }
+
+/// The CIDR types the builder's settings take come with the crate (`k8s_dns_sim::ipnet`), so a
+/// test sets a cluster's pod range without a dependency of its own.
+#[test]
+fn pod_cidrs_are_set_with_the_re_exported_ipnet() {
+    use k8s_dns_sim::ipnet::Ipv4Net;
+    use k8s_dns_sim::workload::WorkloadConfig;
+    let mut workloads = WorkloadConfig::default();
+    workloads.pod_cidrs.ipv4 = Some("10.9.0.0/16".parse::<Ipv4Net>().unwrap());
+    let cluster = k8s_dns_sim::Cluster::builder()
+        .workload_config(workloads)
+        .add_yaml(
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n",
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let pod = cluster.pods().next().expect("the Pod");
+    let address = pod.pod_ips.first().expect("an address").to_string();
+    assert!(address.starts_with("10.9."), "{address}");
+}
