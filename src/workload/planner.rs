@@ -127,10 +127,10 @@ impl Planner<'_> {
         ordinals_start: u32,
     ) {
         let namespace = set.meta.namespace.as_str();
-        if super::refused_stateful_set_label(set).is_some() {
-            return; // the API server refuses every Pod (its revision label is too long)
-        }
         let revision = super::stateful_set_revision(set);
+        if revision.len() > super::MAX_LABEL_VALUE {
+            return; // the API server refuses every Pod (see `refused_stateful_set_label`)
+        }
         for i in 0..u64::from(replicas) {
             let ordinal = u64::from(ordinals_start) + i;
             let name = format!("{}-{ordinal}", set.meta.name);
