@@ -41,6 +41,12 @@ const PIPELINE: &[&str] = &[
     "server",
     // On top of the server.
     "resolver",
+    // The why: findings about the manifests, the picture of the linking, the explanation of
+    // one answer; then dig and the command-line tool over all of them.
+    "lint",
+    "graph",
+    "explain",
+    "dig",
     "serve",
     "strategies",
 ];
