@@ -33,6 +33,7 @@ use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use std::net::SocketAddr;
 
 use crate::answer::{Answer, Context, Outcome, Zone, is_reverse_zone};
+use crate::chain::trace::{Event, Trace};
 use crate::chain::{Chain, DEFAULT_CLIENT, Request, World};
 use crate::cluster::Cluster;
 use crate::config::{Config, KubernetesConfig};
@@ -277,16 +278,26 @@ impl ClusterDns {
 
     /// Answers one question (its name absolute).
     fn answer_request(&self, request: &Request) -> Answer {
+        self.answer_traced(request, None)
+    }
+
+    /// [`ClusterDns::answer_request`], recording what the server does in `trace` when there is
+    /// one (the explanation's path).
+    pub(crate) fn answer_traced(&self, request: &Request, trace: Option<&Trace>) -> Answer {
         let (name, qtype) = (&request.name, request.qtype);
         if is_transfer_type(qtype) && self.is_zone_apex(name) {
             let mut zone = name.to_lowercase();
             zone.set_fqdn(true);
             if self.config.allows_transfer_of(&zone) {
+                if let Some(trace) = trace {
+                    trace.note(0, Event::Transfer { zone: zone.clone() });
+                }
                 return Answer::success(zone::listing(&self.context(), &zone));
             }
         }
         let world = World {
             cluster: &self.cluster,
+            trace,
         };
         self.chain.serve(&world, request)
     }

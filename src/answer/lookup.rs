@@ -339,7 +339,7 @@ fn slice_entries<'c>(
 
 /// CoreDNS `matchPortAndProtocol`: an absent filter matches everything; names compare
 /// case-insensitively.
-pub(super) fn port_matches(
+pub(crate) fn port_matches(
     filter: Option<PortFilter<'_>>,
     name: Option<&str>,
     protocol: &str,

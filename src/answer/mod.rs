@@ -34,6 +34,7 @@ mod views;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, Record, RecordType};
 
+pub(crate) use lookup::port_matches;
 pub(crate) use question::Zone;
 pub(crate) use reverse::is_reverse_zone;
 pub(crate) use srv::srv_weight;
@@ -283,7 +284,7 @@ impl Context<'_> {
     }
 
     /// The longest zone containing the name.
-    fn matching_zone(&self, labels: &Labels) -> Option<&Zone> {
+    pub(crate) fn matching_zone(&self, labels: &Labels) -> Option<&Zone> {
         self.zones
             .iter()
             .filter(|zone| labels.ends_with(&zone.labels))

@@ -23,6 +23,16 @@ pub(crate) struct Zone {
 }
 
 impl Zone {
+    /// How many labels it has.
+    pub(crate) fn label_count(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether it is a `multicluster` zone.
+    pub(crate) fn is_multicluster(&self) -> bool {
+        self.multicluster
+    }
+
     pub(crate) fn new(name: &Name, config: &KubernetesConfig) -> Zone {
         Zone {
             labels: name

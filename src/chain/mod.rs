@@ -26,6 +26,7 @@ mod autopath;
 mod chaos;
 mod hosts;
 mod loadbalance;
+pub(crate) mod trace;
 mod whoami;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -41,6 +42,7 @@ use crate::config::{
 use crate::upstream::Upstream;
 use crate::wire::Transport;
 use hosts::HostsTable;
+use trace::{Event, Trace};
 
 /// The client address of a query that names none ([`crate::ClusterDns::handle_bytes`]):
 /// `192.0.2.1` (TEST-NET-1, RFC 5737), outside every pod and node network a cluster uses.
@@ -137,13 +139,41 @@ enum Plugin {
     },
     /// `loadbalance round_robin`: the reply's records shuffled on the way back.
     Loadbalance,
-    /// A plugin queries pass through unchanged.
-    Pass,
+    /// A plugin queries pass through unchanged (its directive's name).
+    Pass(String),
+}
+
+impl Plugin {
+    /// The directive's name.
+    fn name(&self) -> &str {
+        match self {
+            Plugin::Kubernetes { .. } => "kubernetes",
+            Plugin::Hosts(_) => "hosts",
+            Plugin::Forward(_) => "forward",
+            Plugin::Whoami => "whoami",
+            Plugin::Acl(_) => "acl",
+            Plugin::Chaos(_) => "chaos",
+            Plugin::Autopath { .. } => "autopath",
+            Plugin::Loadbalance => "loadbalance",
+            Plugin::Pass(name) => name,
+        }
+    }
 }
 
 /// What a question is answered from besides the chain: the cluster snapshot.
 pub(crate) struct World<'a> {
     pub(crate) cluster: &'a Cluster,
+    /// Where the explaining path records what the server does; `None` when answering.
+    pub(crate) trace: Option<&'a Trace>,
+}
+
+impl World<'_> {
+    /// Records an event of a question `depth` deep, when tracing.
+    fn note(&self, depth: u8, event: impl FnOnce() -> Event) {
+        if let Some(trace) = self.trace {
+            trace.note(depth, event());
+        }
+    }
 }
 
 impl Chain {
@@ -186,11 +216,24 @@ impl Chain {
     /// contains the name, REFUSED when none does; then its plugins, SERVFAIL when the last one
     /// passes the question on.
     pub(crate) fn serve(&self, world: &World<'_>, request: &Request) -> Answer {
-        let Some(block) = self.block_for(&request.name, request.qtype) else {
+        let depth = request.depth;
+        world.note(depth, || Event::Question {
+            name: request.name.clone(),
+            qtype: request.qtype,
+        });
+        let Some((block, zone)) = self.block_for(&request.name, request.qtype) else {
+            world.note(depth, || Event::NoBlock {
+                zones: self.blocks.iter().flat_map(|b| b.zones.clone()).collect(),
+            });
             return Answer::empty(Outcome::Refused);
         };
+        world.note(depth, || Event::Block {
+            zone: zone.clone(),
+            plugins: block.plugins.iter().map(|p| p.name().to_owned()).collect(),
+        });
         if block.plugins.is_empty() {
             // A block without plugins has no chain: CoreDNS refuses (server.go).
+            world.note(depth, || Event::EmptyBlock);
             return Answer::empty(Outcome::Refused);
         }
         self.next(world, &block.plugins, request)
@@ -199,8 +242,8 @@ impl Chain {
     /// The block CoreDNS's `ServeDNS` picks for `name`: the longest zone containing it among
     /// the blocks (the first block of a zone when several name it); for DS the shortest one
     /// other than the root, as CoreDNS keeps looking for the parent; the root zone last.
-    fn block_for(&self, name: &Name, qtype: RecordType) -> Option<&Block> {
-        let mut best: Option<(&Block, usize)> = None;
+    fn block_for(&self, name: &Name, qtype: RecordType) -> Option<(&Block, &Name)> {
+        let mut best: Option<(&Block, &Name, usize)> = None;
         for block in &self.blocks {
             for zone in &block.zones {
                 if zone.is_root() || !zone.zone_of(name) {
@@ -209,18 +252,19 @@ impl Chain {
                 let labels = zone.num_labels() as usize;
                 let better = match best {
                     None => true,
-                    Some((_, found)) if qtype == RecordType::DS => labels < found,
-                    Some((_, found)) => labels > found,
+                    Some((_, _, found)) if qtype == RecordType::DS => labels < found,
+                    Some((_, _, found)) => labels > found,
                 };
                 if better {
-                    best = Some((block, labels));
+                    best = Some((block, zone, labels));
                 }
             }
         }
-        best.map(|(block, _)| block).or_else(|| {
-            self.blocks
-                .iter()
-                .find(|block| block.zones.iter().any(Name::is_root))
+        best.map(|(block, zone, _)| (block, zone)).or_else(|| {
+            self.blocks.iter().find_map(|block| {
+                let root = block.zones.iter().find(|zone| zone.is_root())?;
+                Some((block, root))
+            })
         })
     }
 
@@ -228,9 +272,43 @@ impl Chain {
     fn next(&self, world: &World<'_>, plugins: &[Plugin], request: &Request) -> Answer {
         let Some((plugin, rest)) = plugins.split_first() else {
             // plugin.NextOrFailure: no next plugin is SERVFAIL, written by the server.
+            world.note(request.depth, || Event::EndOfChain);
             return Answer::empty(Outcome::ServFail);
         };
+        // The plugin's note goes before those of the plugins it passes the question to.
+        let slot = world.trace.map(|trace| trace.reserve(request.depth));
         let next = |request: &Request| self.next(world, rest, request);
+        let (answer, answered) = self.run(world, plugin, request, &next);
+        if let (Some(trace), Some(slot)) = (world.trace, slot) {
+            let outcome = answered.then_some(answer.outcome);
+            let event = match plugin {
+                Plugin::Kubernetes { config, zones } => Event::Kubernetes {
+                    config: Box::new(config.clone()),
+                    zones: zones.clone(),
+                    name: request.name.clone(),
+                    qtype: request.qtype,
+                    answered: outcome,
+                },
+                _ => Event::Plugin {
+                    name: plugin.name().to_owned(),
+                    answered: outcome,
+                },
+            };
+            trace.fill(slot, event);
+        }
+        answer
+    }
+
+    /// Runs one plugin: its answer, and whether it wrote it (rather than the plugins after it).
+    fn run(
+        &self,
+        world: &World<'_>,
+        plugin: &Plugin,
+        request: &Request,
+        next: &dyn Fn(&Request) -> Answer,
+    ) -> (Answer, bool) {
+        let passed = |request: &Request| (next(request), false);
+        let own = |answer: Answer| (answer, true);
         match plugin {
             Plugin::Kubernetes { config, zones } => {
                 let resolve =
@@ -243,29 +321,30 @@ impl Chain {
                     resolve: Some(&resolve),
                 };
                 match context.serve(&request.name, request.qtype) {
-                    Served::Answer(answer) => answer,
-                    Served::Next => next(request),
-                    Served::Refused => Answer::empty(Outcome::Refused),
+                    Served::Answer(answer) => own(answer),
+                    Served::Next => passed(request),
+                    Served::Refused => own(Answer::empty(Outcome::Refused)),
                 }
             }
-            Plugin::Hosts(table) => match table.serve(request) {
-                Some(answer) => answer,
-                None => next(request),
-            },
+            Plugin::Hosts(table) => table.serve(request).map_or_else(|| passed(request), own),
             Plugin::Forward(forward) => {
                 if forward.handles(&request.name) {
-                    Answer::from_upstream(self.upstream.lookup(&request.name, request.qtype))
+                    own(Answer::from_upstream(
+                        self.upstream.lookup(&request.name, request.qtype),
+                    ))
                 } else {
-                    next(request)
+                    passed(request)
                 }
             }
-            Plugin::Whoami => whoami::serve(request),
-            Plugin::Chaos(chaos) => chaos::serve(chaos, request).unwrap_or_else(|| next(request)),
-            Plugin::Autopath { zones, search } => {
-                autopath::serve(zones, search, world.cluster, request, &next)
-                    .unwrap_or_else(|| next(request))
+            Plugin::Whoami => own(whoami::serve(request)),
+            Plugin::Chaos(chaos) => {
+                chaos::serve(chaos, request).map_or_else(|| passed(request), own)
             }
-            Plugin::Acl(rules) => acl::serve(rules, request).unwrap_or_else(|| next(request)),
+            Plugin::Autopath { zones, search } => {
+                autopath::serve(zones, search, world.cluster, request, next)
+                    .map_or_else(|| passed(request), own)
+            }
+            Plugin::Acl(rules) => acl::serve(rules, request).map_or_else(|| passed(request), own),
             Plugin::Loadbalance => {
                 let mut answer = next(request);
                 loadbalance::shuffle(
@@ -274,9 +353,9 @@ impl Chain {
                     world.cluster.serial(),
                     request.id,
                 );
-                answer
+                (answer, false)
             }
-            Plugin::Pass => next(request),
+            Plugin::Pass(_) => passed(request),
         }
     }
 
@@ -291,6 +370,7 @@ impl Chain {
         qtype: RecordType,
     ) -> Option<Answer> {
         if request.depth >= MAX_RESOLVE_DEPTH {
+            world.note(request.depth, || Event::TooDeep);
             return Some(Answer::empty(Outcome::ServFail));
         }
         let inner = Request {
@@ -354,7 +434,7 @@ impl Plugin {
                 },
             },
             PluginConfig::Loadbalance(LoadbalanceConfig::RoundRobin) => Plugin::Loadbalance,
-            _ => Plugin::Pass,
+            other => Plugin::Pass(other.name().to_owned()),
         }
     }
 }

@@ -1,0 +1,456 @@
+//! The explanation of an answer (issue 12 §1): its steps name the rules of
+//! `docs/coredns-rules.md`, its near misses carry fixes, its text is pinned by snapshots, and
+//! its reading of the cluster agrees with the answer for every question over every fixture.
+
+use std::fs;
+
+use k8s_dns_sim::explain::{LeftOutReason, Rule};
+use k8s_dns_sim::hickory_proto::rr::RecordType;
+use k8s_dns_sim::{Cluster, ClusterDns, Config, Outcome};
+
+fn fixture(name: &str) -> Cluster {
+    let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    Cluster::from_yaml(&fs::read_to_string(&path).expect(&path)).expect(&path)
+}
+
+fn plain(name: &str) -> ClusterDns {
+    ClusterDns::new(fixture(name), Config::default())
+}
+
+#[test]
+fn seed_says_headless_without_endpoints_and_suggests_the_rename() {
+    let dns = plain("seed-mysql.yaml");
+    let explanation = dns
+        .explain("mysql-svc.default.svc.cluster.local", RecordType::A)
+        .unwrap();
+    assert_eq!(explanation.answer.outcome, Outcome::NxDomain);
+    insta::assert_snapshot!(explanation.to_string());
+}
+
+/// Every fixture that loads, as (file name, cluster).
+fn fixtures() -> Vec<(String, Cluster)> {
+    let dir = format!("{}/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let text = fs::read_to_string(&path).ok()?;
+            let cluster = Cluster::from_yaml(&text).ok()?;
+            Some((path.file_name()?.to_string_lossy().into_owned(), cluster))
+        })
+        .collect()
+}
+
+/// Questions over a cluster: every name of its zone listing, each with a near-miss variant
+/// (a typo, a label dropped, another namespace), the zone's apex names, and reverse names of
+/// every address in the listing.
+fn questions(dns: &ClusterDns) -> Vec<String> {
+    let mut names = vec![
+        "cluster.local".to_owned(),
+        "svc.cluster.local".to_owned(),
+        "pod.cluster.local".to_owned(),
+        "dns-version.cluster.local".to_owned(),
+        "ns.dns.cluster.local".to_owned(),
+        "nothing.cluster.local".to_owned(),
+        "x.nowhere.svc.cluster.local".to_owned(),
+        "10-244-0-9.default.pod.cluster.local".to_owned(),
+        "1.0.96.10.in-addr.arpa".to_owned(),
+        "example.com".to_owned(),
+    ];
+    for record in dns.zone_records("cluster.local").unwrap_or_default() {
+        let name = record.name.to_string();
+        let trimmed = name.trim_end_matches('.').to_owned();
+        if let Some((first, rest)) = trimmed.split_once('.') {
+            names.push(format!("{first}x.{rest}"));
+            names.push(format!("a.{trimmed}"));
+            names.push(rest.to_owned());
+        }
+        names.push(trimmed);
+        match &record.data {
+            k8s_dns_sim::hickory_proto::rr::RData::A(a) => {
+                let [a, b, c, d] = a.0.octets();
+                names.push(format!("{d}.{c}.{b}.{a}.in-addr.arpa"));
+            }
+            k8s_dns_sim::hickory_proto::rr::RData::AAAA(aaaa) => {
+                names.push(
+                    k8s_dns_sim::hickory_proto::rr::Name::from(std::net::IpAddr::V6(aaaa.0))
+                        .to_string(),
+                );
+            }
+            _ => {}
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+const TYPES: [RecordType; 11] = [
+    RecordType::A,
+    RecordType::AAAA,
+    RecordType::SRV,
+    RecordType::PTR,
+    RecordType::TXT,
+    RecordType::CNAME,
+    RecordType::NS,
+    RecordType::SOA,
+    RecordType::MX,
+    RecordType::AXFR,
+    RecordType::ANY,
+];
+
+/// Rule: the explanation describes the answer that is sent. For every fixture, under the
+/// plugin's defaults, kubeadm's stanza and the fixture's own Corefile, and every question of
+/// [`questions`], the explanation's answer is `lookup`'s, and its reading of whether each name
+/// the plugin was asked exists agrees with what the plugin answered.
+#[test]
+fn explanations_agree_with_the_answers_for_every_fixture_even() {
+    check_agreement(0);
+}
+
+/// The other half of [`explanations_agree_with_the_answers_for_every_fixture_even`] (two
+/// tests, so that the two halves run on two threads).
+#[test]
+fn explanations_agree_with_the_answers_for_every_fixture_odd() {
+    check_agreement(1);
+}
+
+fn check_agreement(half: usize) {
+    let mut checked = 0;
+    for (file, cluster) in fixtures().into_iter().skip(half).step_by(2) {
+        let mut servers = vec![
+            (
+                "defaults",
+                ClusterDns::new(cluster.clone(), Config::default()),
+            ),
+            (
+                "kubeadm",
+                ClusterDns::new(cluster.clone(), Config::kubeadm()),
+            ),
+        ];
+        if let Ok(dns) = ClusterDns::from_cluster(cluster.clone()) {
+            servers.push(("from_cluster", dns));
+        }
+        for (config, dns) in &servers {
+            for name in questions(dns) {
+                for qtype in TYPES {
+                    let Ok(explanation) = dns.explain(&name, qtype) else {
+                        continue;
+                    };
+                    let answer = dns.lookup(&name, qtype).unwrap();
+                    assert_eq!(explanation.answer, answer, "{file} {config} {name} {qtype}");
+                    assert!(
+                        explanation.disagreements.is_empty(),
+                        "{file} {config} {name} {qtype}:\n{explanation}"
+                    );
+                    assert!(!explanation.steps.is_empty());
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 5_000, "only {checked} questions checked");
+}
+
+/// One question and what its explanation must say.
+struct Case {
+    /// The rule (or behaviour) the case checks.
+    rule: &'static str,
+    fixture: &'static str,
+    kubeadm: bool,
+    name: &'static str,
+    qtype: RecordType,
+    outcome: Outcome,
+    /// Text every one of which the rendered explanation contains.
+    says: &'static [&'static str],
+    /// Text one of the near misses' fixes contains (empty: no near miss is required).
+    fix: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        rule: "12/13: the seed's Endpoints is linked to no Service; rename it",
+        fixture: "seed-mysql.yaml",
+        kubeadm: false,
+        name: "mysql-svc.default.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: &["headless Service", "has no endpoints", "exactly its name"],
+        fix: "rename Endpoints default/mysql-ep to mysql-svc",
+    },
+    Case {
+        rule: "12: the fixed seed answers through the slice mirrored from its Endpoints",
+        fixture: "seed-mysql-fixed.yaml",
+        kubeadm: false,
+        name: "mysql-svc.default.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::Success,
+        says: &[
+            "mirrored from Endpoints default/mysql-svc",
+            "answering 114.32.146.154",
+        ],
+        fix: "",
+    },
+    Case {
+        rule: "13: not-ready endpoints are left out, and publishNotReadyAddresses is suggested",
+        fixture: "unready-endpoints.yaml",
+        kubeadm: false,
+        name: "draining.jobs.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: &["left out", "not ready: terminating"],
+        fix: "publishNotReadyAddresses: true",
+    },
+    Case {
+        rule: "11: a ClusterIP name answers its virtual IP whatever its endpoints",
+        fixture: "unready-endpoints.yaml",
+        kubeadm: false,
+        name: "cache.jobs.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::Success,
+        says: &["a ClusterIP Service (10.96.7.7)", "never its endpoints"],
+        fix: "",
+    },
+    Case {
+        rule: "11: no IPv6 cluster IP is NODATA for AAAA",
+        fixture: "unready-endpoints.yaml",
+        kubeadm: false,
+        name: "cache.jobs.svc.cluster.local",
+        qtype: RecordType::AAAA,
+        outcome: Outcome::NoData,
+        says: &["no IPv6 cluster IP", "NODATA"],
+        fix: "",
+    },
+    Case {
+        rule: "7: a Service of that name in another namespace is a near miss",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: false,
+        name: "web.prod.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: &["there is no namespace \"prod\""],
+        fix: "ask web.default.svc.cluster.local.",
+    },
+    Case {
+        rule: "11: a typo of a Service's name is a near miss",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: false,
+        name: "web-headles.default.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: &["there is no Service \"web-headles\""],
+        fix: "ask web-headless.default.svc.cluster.local.",
+    },
+    Case {
+        rule: "6: a name without the svc label is not service-shaped",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: false,
+        name: "web.default.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: &["not one the plugin serves"],
+        fix: "ask web.default.svc.cluster.local.",
+    },
+    Case {
+        rule: "17: a port name the Service does not have; its ports are listed",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: false,
+        name: "_nope._tcp.web.default.svc.cluster.local",
+        qtype: RecordType::SRV,
+        outcome: Outcome::NxDomain,
+        says: &["no port of it matches"],
+        fix: "ask _http._tcp.web.default.svc.cluster.local.",
+    },
+    Case {
+        rule: "14: an endpoint name that no endpoint answers to; the names they do answer to",
+        fixture: "hostname-subdomain.yaml",
+        kubeadm: false,
+        name: "busybox-3.busybox-subdomain.default.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: &[
+            "it answers to the endpoint name \"busybox-1\"",
+            "no ready endpoint has that name",
+        ],
+        fix: "",
+    },
+    Case {
+        rule: "23: pod names are off under the plugin's defaults",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: false,
+        name: "10-244-1-10.default.pod.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: &["pod names are off"],
+        fix: "pods insecure",
+    },
+    Case {
+        rule: "23: `pods insecure` answers any dashed address",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: true,
+        name: "10-244-1-10.default.pod.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::Success,
+        says: &["`pods insecure`"],
+        fix: "",
+    },
+    Case {
+        rule: "39: a reverse name with the plugin's defaults is in no server block's zone",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: false,
+        name: "10.1.244.10.in-addr.arpa",
+        qtype: RecordType::PTR,
+        outcome: Outcome::Refused,
+        says: &["no server block's zone contains the name"],
+        fix: "in-addr.arpa ip6.arpa",
+    },
+    Case {
+        rule: "18: PTR of a ready endpoint address with kubeadm's reverse zones",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: true,
+        name: "10.1.244.10.in-addr.arpa",
+        qtype: RecordType::PTR,
+        outcome: Outcome::Success,
+        says: &["ready endpoint address"],
+        fix: "",
+    },
+    Case {
+        rule: "35: a name of another cluster zone is outside the plugin's zones (kubeadm's block is the root zone)",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: true,
+        name: "web.default.svc.k8s.example",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: &["outside its zones"],
+        fix: "ask web.default.svc.cluster.local.",
+    },
+    Case {
+        rule: "10: TXT of a name that holds nothing is NXDOMAIN",
+        fixture: "clusterip-vs-headless.yaml",
+        kubeadm: false,
+        name: "default.svc.cluster.local",
+        qtype: RecordType::TXT,
+        outcome: Outcome::NxDomain,
+        says: &["TXT quirk"],
+        fix: "",
+    },
+];
+
+#[test]
+fn explanations_say_why() {
+    for case in CASES {
+        let cluster = fixture(case.fixture);
+        let config = if case.kubeadm {
+            Config::kubeadm()
+        } else {
+            Config::default()
+        };
+        let dns = ClusterDns::new(cluster, config);
+        let explanation = dns.explain(case.name, case.qtype).unwrap();
+        let text = explanation.to_string();
+        assert_eq!(
+            explanation.answer.outcome, case.outcome,
+            "{}:\n{text}",
+            case.rule
+        );
+        for says in case.says {
+            assert!(
+                text.contains(says),
+                "{}: missing {says:?} in\n{text}",
+                case.rule
+            );
+        }
+        if !case.fix.is_empty() {
+            assert!(
+                explanation
+                    .near_misses
+                    .iter()
+                    .any(|miss| miss.fix.contains(case.fix)),
+                "{}: no fix {:?} in\n{text}",
+                case.rule,
+                case.fix
+            );
+        }
+        assert!(
+            explanation.disagreements.is_empty(),
+            "{}:\n{text}",
+            case.rule
+        );
+    }
+}
+
+/// Rule 13: each endpoint left out carries its reason as data, not only as text.
+#[test]
+fn left_out_endpoints_carry_their_reason() {
+    let dns = plain("unready-endpoints.yaml");
+    let explanation = dns
+        .explain("queue.jobs.svc.cluster.local", RecordType::A)
+        .unwrap();
+    let reasons: Vec<&LeftOutReason> = explanation
+        .steps
+        .iter()
+        .flat_map(|step| &step.left_out)
+        .map(|left| &left.reason)
+        .collect();
+    assert_eq!(reasons, [&LeftOutReason::NotReady { terminating: false }]);
+}
+
+/// Each step's rule is a heading of `docs/coredns-rules.md`, titled as it is there.
+#[test]
+fn rules_are_read_from_the_rules_document() {
+    assert_eq!(
+        Rule::numbered(12).map(|rule| rule.title),
+        Some("Headless Services")
+    );
+    assert_eq!(Rule::numbered(999), None);
+    let docs = fs::read_to_string(format!(
+        "{}/docs/coredns-rules.md",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let dns = plain("seed-mysql.yaml");
+    let explanation = dns
+        .explain("mysql-svc.default.svc.cluster.local", RecordType::A)
+        .unwrap();
+    for step in &explanation.steps {
+        let rule = step
+            .rule
+            .expect("every step of this explanation names a rule");
+        assert!(docs.contains(&format!("### {}. {}", rule.number, rule.title)));
+    }
+}
+
+/// The Kubernetes documentation's hostname and subdomain example, explained (a snapshot).
+#[test]
+fn hostname_subdomain_example_is_explained() {
+    let dns = ClusterDns::new(fixture("hostname-subdomain.yaml"), Config::default());
+    let explanation = dns
+        .explain(
+            "busybox-1.busybox-subdomain.default.svc.cluster.local",
+            RecordType::A,
+        )
+        .unwrap();
+    assert_eq!(explanation.answer.outcome, Outcome::Success);
+    insta::assert_snapshot!(explanation.to_string());
+}
+
+/// A wire query is explained as its question is.
+#[test]
+fn a_wire_query_is_explained_like_its_question() {
+    use k8s_dns_sim::hickory_proto::op::{Message, Query};
+    use k8s_dns_sim::hickory_proto::rr::Name;
+    let dns = plain("seed-mysql.yaml");
+    let mut message = Message::query();
+    message.add_query(Query::query(
+        Name::from_ascii("mysql-svc.default.svc.cluster.local.").unwrap(),
+        RecordType::A,
+    ));
+    let explanation = dns.explain_message(&message).unwrap();
+    assert_eq!(explanation.answer.outcome, Outcome::NxDomain);
+    assert!(dns.explain_message(&Message::query()).is_none());
+}
