@@ -454,3 +454,44 @@ fn a_wire_query_is_explained_like_its_question() {
     assert_eq!(explanation.answer.outcome, Outcome::NxDomain);
     assert!(dns.explain_message(&Message::query()).is_none());
 }
+
+/// The pod side (rules of `docs/resolver-behaviour.md`): a namespace named like the short name
+/// makes `<name>.svc.<zone>` exist without records. glibc goes on past that NODATA, musl stops
+/// there; the walk's explanation says which, and why the candidates came in that order.
+#[test]
+fn a_walk_says_why_it_went_on_or_stopped() {
+    use k8s_dns_sim::resolver::{Family, Kubelet, PodDns, StubResolver};
+    let dns = ClusterDns::new(
+        Cluster::from_yaml(
+            "apiVersion: v1
+kind: Namespace
+metadata: {name: web}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec: {clusterIP: 10.96.0.30, ports: [{port: 80}]}
+",
+        )
+        .unwrap(),
+        Config::default(),
+    );
+    let sandbox = Kubelet::default()
+        .sandbox(&PodDns::new("shop", "client"))
+        .unwrap();
+    let mut texts = Vec::new();
+    for library in [StubResolver::Glibc, StubResolver::Musl] {
+        let resolution = dns.getaddrinfo(&sandbox, library, Family::Inet, "web");
+        let walk = dns.explain_resolution(&resolution);
+        assert!(walk.order.contains("ndots 5"), "{walk}");
+        let stopped_at_nodata = walk.steps.len() == 2;
+        assert_eq!(stopped_at_nodata, library == StubResolver::Musl, "{walk}");
+        texts.push(walk.to_string());
+    }
+    assert!(
+        texts[1].contains("musl ends the search at a name that exists"),
+        "{}",
+        texts[1]
+    );
+    insta::assert_snapshot!(texts.join("\n"));
+}

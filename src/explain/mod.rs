@@ -48,6 +48,7 @@ mod near;
 mod reader;
 mod render;
 mod rules;
+mod walk;
 
 use std::net::IpAddr;
 
@@ -64,6 +65,7 @@ use crate::server::ClusterDns;
 use crate::wire::Transport;
 
 pub use rules::Rule;
+pub use walk::{WalkExplanation, WalkStep};
 
 /// A question, its answer, and why.
 #[derive(Debug, Clone)]
