@@ -101,6 +101,7 @@ impl Context<'_> {
             return Typed::empty();
         }
         let next = Question {
+            zone: question.zone,
             name: target_name,
             labels: &target_labels,
             zone_labels: question.zone_labels,

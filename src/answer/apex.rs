@@ -9,7 +9,7 @@ use hickory_proto::rr::{Name, RData, Record};
 
 use super::lookup::{Found, Items};
 use super::names::{EndpointName, name_server, service_name};
-use super::question::Question;
+use super::question::{Question, SoaNames};
 use super::{Context, DNS_SCHEMA_VERSION, DNS_VERSION_TTL, Typed};
 use crate::cluster::ClusterSlice;
 use crate::qname::{QueryName, ServicePart};
@@ -128,8 +128,12 @@ impl Context<'_> {
         pairs
     }
 
-    /// The zone's SOA as CoreDNS builds it (`plugin/backend_lookup.go` `SOA`).
+    /// The zone's SOA as CoreDNS builds it (`plugin/backend_lookup.go` `SOA`), its names in the
+    /// question's spelling of the zone.
     pub(super) fn soa_record(&self, question: &Question<'_>) -> Record {
+        if question.zone_is_lowercase() {
+            return self.soa_of(question.zone.soa_names.clone());
+        }
         self.zone_soa(question.zone_as_spelled())
     }
 
@@ -137,23 +141,20 @@ impl Context<'_> {
     /// `hostmaster.<zone>`, the cluster's serial, refresh 7200, retry 1800, expire 86400,
     /// minimum and TTL the configured `ttl` (the TTL at most 300).
     pub(crate) fn zone_soa(&self, zone: Name) -> Record {
-        // A zone within 11 bytes of DNS's 255 has no room for these labels; the zone itself
-        // stands in for the names then (CoreDNS would build a name it cannot send).
-        let under_zone = |label: &str| {
-            Name::from_ascii(label)
-                .and_then(|prefix| prefix.append_domain(&zone))
-                .unwrap_or_else(|_| zone.clone())
-        };
+        self.soa_of(SoaNames::under(zone))
+    }
+
+    fn soa_of(&self, names: SoaNames) -> Record {
         let ttl = self.config.ttl;
         let soa = SOA::new(
-            under_zone("ns.dns"),
-            under_zone("hostmaster"),
+            names.mname,
+            names.rname,
             self.serial,
             7200,
             1800,
             86400,
             ttl,
         );
-        Record::from_rdata(zone, ttl.min(300), RData::SOA(soa))
+        Record::from_rdata(names.zone, ttl.min(300), RData::SOA(soa))
     }
 }

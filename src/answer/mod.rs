@@ -254,6 +254,7 @@ impl Context<'_> {
             return Served::Next;
         };
         let question = Question {
+            zone,
             name: qname,
             labels: &labels,
             zone_labels: zone.labels.len(),

@@ -20,6 +20,35 @@ pub(crate) struct Zone {
     /// Whether it is a `multicluster` zone: one of them, or a zone below one (CoreDNS's
     /// `isMultiClusterZone` matches the zone against them as it matches a question).
     pub(super) multicluster: bool,
+    /// The names of its SOA for a question that spells the zone in lower case, the usual
+    /// spelling: built once here rather than for every negative answer.
+    pub(super) soa_names: SoaNames,
+}
+
+/// The zone, `ns.dns.<zone>` and `hostmaster.<zone>`, in lower case.
+#[derive(Debug, Clone)]
+pub(super) struct SoaNames {
+    pub(super) zone: Name,
+    pub(super) mname: Name,
+    pub(super) rname: Name,
+}
+
+impl SoaNames {
+    /// The SOA's names under `zone` as spelled. A zone within 11 bytes of DNS's 255 has no
+    /// room for the labels; the zone itself stands in for the names then (CoreDNS would build
+    /// a name it cannot send).
+    pub(super) fn under(zone: Name) -> SoaNames {
+        let under_zone = |label: &str| {
+            Name::from_ascii(label)
+                .and_then(|prefix| prefix.append_domain(&zone))
+                .unwrap_or_else(|_| zone.clone())
+        };
+        SoaNames {
+            mname: under_zone("ns.dns"),
+            rname: under_zone("hostmaster"),
+            zone,
+        }
+    }
 }
 
 impl Zone {
@@ -43,12 +72,19 @@ impl Zone {
                 .multicluster_zones
                 .iter()
                 .any(|zone| zone.zone_of(name)),
+            soa_names: SoaNames::under({
+                let mut zone = name.to_lowercase();
+                zone.set_fqdn(true);
+                zone
+            }),
         }
     }
 }
 
 /// A question inside a zone.
 pub(super) struct Question<'a> {
+    /// The configured zone it is in.
+    pub(super) zone: &'a Zone,
     pub(super) name: &'a Name,
     pub(super) labels: &'a Labels,
     pub(super) zone_labels: usize,

@@ -226,6 +226,34 @@ impl ClusterDns {
     }
 }
 
+impl Explanation {
+    /// The reason in one line, as `dig` prints it under a negative answer: the step that
+    /// decided (the last before the closing one), and the first near miss's fix.
+    ///
+    /// ```
+    /// use k8s_dns_sim::hickory_proto::rr::RecordType;
+    /// use k8s_dns_sim::{ClusterDns, Config, Cluster};
+    ///
+    /// let dns = ClusterDns::new(Cluster::default(), Config::default());
+    /// let explanation = dns.explain("web.default.svc.cluster.local", RecordType::A)?;
+    /// assert_eq!(explanation.summary(), "there is no namespace \"default\" in the cluster");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn summary(&self) -> String {
+        let deciding = self
+            .steps
+            .iter()
+            .rev()
+            .nth(1)
+            .or(self.steps.last())
+            .map_or("", |step| step.decision.as_str());
+        match self.near_misses.first() {
+            Some(miss) => format!("{deciding}; {}", miss.fix),
+            None => deciding.to_owned(),
+        }
+    }
+}
+
 /// The steps of one recorded event.
 fn explain_event(dns: &ClusterDns, event: Event, depth: usize, out: &mut Explanation) {
     let step = |rule, decision: String| Step::new(depth, rule, decision);
