@@ -285,7 +285,10 @@ impl Graph {
     fn by_namespace(&self) -> BTreeMap<&str, Vec<&Node>> {
         let mut groups: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
         for node in &self.nodes {
-            groups.entry(node.namespace.as_str()).or_default().push(node);
+            groups
+                .entry(node.namespace.as_str())
+                .or_default()
+                .push(node);
         }
         groups
     }
@@ -297,9 +300,9 @@ impl Graph {
 
     fn nothing_text(&self) -> String {
         match &self.namespace {
-            Some(namespace) => format!(
-                "no Service, Endpoints or EndpointSlice in namespace {namespace}"
-            ),
+            Some(namespace) => {
+                format!("no Service, Endpoints or EndpointSlice in namespace {namespace}")
+            }
             None => "no Service, Endpoints or EndpointSlice".to_owned(),
         }
     }
@@ -407,7 +410,9 @@ impl Mark {
 
     /// DOT attributes, adding to the shape's own styles.
     fn dot_style(self, shape: Option<Shape>) -> String {
-        let mut styles: Vec<&str> = shape.map(|shape| shape.dot().1.to_vec()).unwrap_or_default();
+        let mut styles: Vec<&str> = shape
+            .map(|shape| shape.dot().1.to_vec())
+            .unwrap_or_default();
         let (style, colour) = match self {
             Mark::Unlinked => (Some("dashed"), "red"),
             Mark::NotReady => (Some("dashed"), "gray50"),
@@ -578,7 +583,13 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn node(&mut self, shape: Shape, namespace: &str, lines: Vec<String>, mark: Option<Mark>) -> usize {
+    fn node(
+        &mut self,
+        shape: Shape,
+        namespace: &str,
+        lines: Vec<String>,
+        mark: Option<Mark>,
+    ) -> usize {
         let index = self.nodes.len();
         self.nodes.push(Node {
             id: format!("{}{index}", shape.prefix()),
@@ -647,7 +658,9 @@ impl<'d> Builder<'d> {
         };
         // The Service's own name.
         let mut answer = self.addresses(&base);
-        if answer.outcome == Outcome::NxDomain && object.is_headless() && !service.has_ready_endpoints()
+        if answer.outcome == Outcome::NxDomain
+            && object.is_headless()
+            && !service.has_ready_endpoints()
         {
             answer.lines[1] = "NXDOMAIN: headless, no ready endpoint".to_owned();
         }
@@ -704,7 +717,8 @@ impl<'d> Builder<'d> {
             };
             self.edge(node, slice_node, label, EdgeStyle::Solid);
             if let SliceOrigin::MirroredFrom(endpoints) = slice.origin() {
-                let from = self.endpoints_node(&slice_meta.namespace, endpoints, None);
+                let link = EndpointsLink::Mirrored;
+                let from = self.endpoints_node(&slice_meta.namespace, endpoints, link);
                 self.edge(from, slice_node, "mirrored", EdgeStyle::Solid);
             }
             for endpoint in &slice.slice().endpoints {
@@ -746,11 +760,12 @@ impl<'d> Builder<'d> {
             .get(&key)
             .into_iter()
             .flatten()
-            .find_map(|kind| unlinked_endpoints_reason(kind));
+            .find_map(|kind| unlinked_endpoints_reason(&meta.name, kind));
         let service = self.cluster.service(&meta.namespace, &meta.name);
         match refusal {
             Some((reason, near)) => {
-                let node = self.endpoints_node(&meta.namespace, &meta.name, Some(reason));
+                let link = EndpointsLink::Unlinked(reason);
+                let node = self.endpoints_node(&meta.namespace, &meta.name, link);
                 for subset in &endpoints.subsets {
                     let addresses = subset.addresses.iter().map(|address| (address, true));
                     let not_ready = subset.not_ready_addresses.iter().map(|a| (a, false));
@@ -780,7 +795,8 @@ impl<'d> Builder<'d> {
             }
             None => {
                 if let Some(service) = service.filter(|s| s.service().selector.is_none()) {
-                    let node = self.endpoints_node(&meta.namespace, &meta.name, None);
+                    let link = EndpointsLink::MirroredInInput;
+                    let node = self.endpoints_node(&meta.namespace, &meta.name, link);
                     let service_node = self.service_node(service);
                     self.edge(node, service_node, "same name", EdgeStyle::Solid);
                 }
@@ -790,19 +806,23 @@ impl<'d> Builder<'d> {
 
     /// The node of an Endpoints object, made the first time it is asked for; `unlinked` gives
     /// the reason it reaches no Service.
-    fn endpoints_node(&mut self, namespace: &str, name: &str, unlinked: Option<String>) -> usize {
+    fn endpoints_node(&mut self, namespace: &str, name: &str, link: EndpointsLink) -> usize {
         let key = ObjectRef::namespaced(Kind::Endpoints, namespace, name);
         if let Some(&index) = self.objects.get(&key) {
             return index;
         }
         let mut lines = vec![format!("Endpoints {namespace}/{name}")];
-        let mark = match unlinked {
-            Some(reason) => {
+        let mark = match link {
+            EndpointsLink::Unlinked(reason) => {
                 lines.push(format!("linked to no Service: {reason}"));
                 Some(Mark::Unlinked)
             }
-            None => {
+            EndpointsLink::Mirrored => {
                 lines.push("same name as its Service: mirrored".to_owned());
+                None
+            }
+            EndpointsLink::MirroredInInput => {
+                lines.push("same name as its Service: mirrored slice in the input".to_owned());
                 None
             }
         };
@@ -830,6 +850,9 @@ impl<'d> Builder<'d> {
         if !object.ports.is_empty() {
             lines.push(format!("ports {}", endpoint_ports(&object.ports)));
         }
+        if object.endpoints.is_empty() {
+            lines.push("no endpoints".to_owned());
+        }
         if let Some(reason) = unlinked {
             lines.push(format!("linked to no Service: {reason}"));
             mark = Some(Mark::Unlinked);
@@ -842,7 +865,10 @@ impl<'d> Builder<'d> {
         let meta = &object.meta;
         if object.service_name().is_none()
             && let Some(import) = object.multicluster_service_name()
-            && self.cluster.service_import(&meta.namespace, import).is_some()
+            && self
+                .cluster
+                .service_import(&meta.namespace, import)
+                .is_some()
         {
             // A ServiceImport's slice: answered in multicluster zones, not drawn here.
             return;
@@ -911,7 +937,11 @@ impl<'d> Builder<'d> {
             return index;
         }
         let mut lines = vec![format!("{kind} {namespace}/{}", target.name)];
-        match self.pods.get(&(namespace, target.name.as_str())).filter(|_| kind == "Pod") {
+        match self
+            .pods
+            .get(&(namespace, target.name.as_str()))
+            .filter(|_| kind == "Pod")
+        {
             Some(pod) => {
                 if !pod.pod_ips.is_empty() {
                     lines.push(join(&pod.pod_ips));
@@ -984,6 +1014,16 @@ impl<'d> Builder<'d> {
     }
 }
 
+/// How an Endpoints object is linked, for its label.
+enum EndpointsLink {
+    /// Mirrored into the slices drawn beside it.
+    Mirrored,
+    /// Linked by name to its selectorless Service, whose mirrored slices came with the input.
+    MirroredInInput,
+    /// Linked to no Service, for this reason.
+    Unlinked(String),
+}
+
 /// A name's label lines (the name, then its records or outcome) and whether it answered.
 struct NameAnswer {
     outcome: Outcome,
@@ -1001,24 +1041,28 @@ fn outcome_text(outcome: &Outcome) -> String {
     }
 }
 
-/// Why an Endpoints object reaches no Service, short, and the Service a change would link it
-/// to (for the dashed "near miss" edge).
-fn unlinked_endpoints_reason(kind: &DiagnosticKind) -> Option<(String, Option<String>)> {
+/// Why the Endpoints object `name` reaches no Service, short, and the Service a change would
+/// link it to (for the dashed "near miss" edge).
+fn unlinked_endpoints_reason(
+    name: &str,
+    kind: &DiagnosticKind,
+) -> Option<(String, Option<String>)> {
     match kind {
-        DiagnosticKind::EndpointsWithoutService { name, suggestion } => Some((
-            format!("no Service named {name}"),
-            suggestion.clone(),
-        )),
+        DiagnosticKind::EndpointsWithoutService { name, suggestion } => {
+            Some((format!("no Service named {name}"), suggestion.clone()))
+        }
         DiagnosticKind::EndpointsBesideSelector { service } => Some((
             "its Service has a selector, so it is not mirrored".to_owned(),
             Some(service.clone()),
         )),
-        DiagnosticKind::EndpointsSkipMirror => {
-            Some(("skip-mirror label, so it is not mirrored".to_owned(), None))
-        }
-        DiagnosticKind::EndpointsLeaderElection => {
-            Some(("leader-election lock, never mirrored".to_owned(), None))
-        }
+        DiagnosticKind::EndpointsSkipMirror => Some((
+            "skip-mirror label, so it is not mirrored".to_owned(),
+            Some(name.to_owned()),
+        )),
+        DiagnosticKind::EndpointsLeaderElection => Some((
+            "leader-election lock, never mirrored".to_owned(),
+            Some(name.to_owned()),
+        )),
         _ => None,
     }
 }
