@@ -194,7 +194,7 @@ impl Graph {
                 out,
                 "  {} {arrow}|\"{}\"| {}",
                 self.nodes[edge.from].id,
-                mermaid_text(&[edge.label.clone()]),
+                mermaid_text(&[edge.label.as_str()]),
                 self.nodes[edge.to].id
             );
         }
@@ -206,7 +206,7 @@ impl Graph {
                     out,
                     "    legend_{}[\"{}\"]",
                     mark.class(),
-                    mermaid_text(&[mark.legend().to_owned()])
+                    mermaid_text(&[mark.legend()])
                 );
             }
             out.push_str("  end\n");
@@ -230,6 +230,7 @@ impl Graph {
     pub fn to_dot(&self) -> String {
         let mut out = String::from("digraph linking {\n");
         out.push_str("  rankdir=LR;\n");
+        out.push_str("  graph [fontname=\"Helvetica\"];\n");
         out.push_str("  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n");
         out.push_str("  edge [fontname=\"Helvetica\", fontsize=9];\n");
         if self.nodes.is_empty() {
@@ -260,7 +261,7 @@ impl Graph {
                 "  {} -> {} [label=\"{}\"{style}];",
                 self.nodes[edge.from].id,
                 self.nodes[edge.to].id,
-                dot_text(&[edge.label.clone()])
+                dot_text(&[edge.label.as_str()])
             );
         }
         let marks = self.marks();
@@ -271,7 +272,7 @@ impl Graph {
                     out,
                     "    legend_{} [label=\"{}\", {}];",
                     mark.class(),
-                    dot_text(&[mark.legend().to_owned()]),
+                    dot_text(&[mark.legend()]),
                     mark.dot_style(None)
                 );
             }
@@ -460,12 +461,12 @@ fn dot_attributes(node: &Node) -> String {
 
 /// Label lines as the inside of a quoted Mermaid string: `#`, `"`, `<` and `>` as entity
 /// codes (so no text can end the string or open an HTML tag), lines joined by `<br/>`.
-fn mermaid_text(lines: &[String]) -> String {
+fn mermaid_text<S: AsRef<str>>(lines: &[S]) -> String {
     let escaped: Vec<String> = lines
         .iter()
         .map(|line| {
-            let mut out = String::with_capacity(line.len());
-            for c in line.chars() {
+            let mut out = String::with_capacity(line.as_ref().len());
+            for c in line.as_ref().chars() {
                 match c {
                     '#' => out.push_str("#35;"),
                     '"' => out.push_str("#quot;"),
@@ -483,12 +484,12 @@ fn mermaid_text(lines: &[String]) -> String {
 
 /// Label lines as the inside of a quoted DOT string: `\` and `"` escaped, lines joined by
 /// `\n`.
-fn dot_text(lines: &[String]) -> String {
+fn dot_text<S: AsRef<str>>(lines: &[S]) -> String {
     let escaped: Vec<String> = lines
         .iter()
         .map(|line| {
-            let mut out = String::with_capacity(line.len());
-            for c in line.chars() {
+            let mut out = String::with_capacity(line.as_ref().len());
+            for c in line.as_ref().chars() {
                 match c {
                     '\\' => out.push_str("\\\\"),
                     '"' => out.push_str("\\\""),

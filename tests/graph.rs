@@ -568,7 +568,7 @@ fn check_dot(text: &str) -> Result<(), String> {
                 referenced.push(from.to_owned());
                 referenced.push(to.to_owned());
             }
-            None if head == "node" || head == "edge" => {}
+            None if ["graph", "node", "edge"].contains(&head) => {}
             None => declare(&mut declared, head)?,
         }
     }
