@@ -663,7 +663,9 @@ impl<'d> Builder<'d> {
             && object.is_headless()
             && !service.has_ready_endpoints()
         {
-            answer.lines[1] = "NXDOMAIN: headless, no ready endpoint".to_owned();
+            if let Some(outcome) = answer.lines.get_mut(1) {
+                *outcome = "NXDOMAIN: headless, no ready endpoint".to_owned();
+            }
         }
         let name = self.name_node(&meta.namespace, &base, answer);
         let label = if object.service_type.is_external_name() {
@@ -927,8 +929,8 @@ impl<'d> Builder<'d> {
     fn pod_node(&mut self, namespace: &str, target: &TargetRef) -> usize {
         let namespace = target.namespace.as_deref().unwrap_or(namespace);
         let kind = target.kind.as_deref().unwrap_or("Pod");
-        // Pods by their reference; another kind keyed as a Pod would not collide with a real
-        // Pod's key, so it is keyed by its kind in the name.
+        // Keyed as a Pod; another kind with its kind before the name, which no Pod name can
+        // hold (a space), so the two never share a node.
         let key = if kind == "Pod" {
             ObjectRef::namespaced(Kind::Pod, namespace, &target.name)
         } else {
