@@ -662,10 +662,9 @@ impl<'d> Builder<'d> {
         if answer.outcome == Outcome::NxDomain
             && object.is_headless()
             && !service.has_ready_endpoints()
+            && let Some(outcome) = answer.lines.get_mut(1)
         {
-            if let Some(outcome) = answer.lines.get_mut(1) {
-                *outcome = "NXDOMAIN: headless, no ready endpoint".to_owned();
-            }
+            *outcome = "NXDOMAIN: headless, no ready endpoint".to_owned();
         }
         let name = self.name_node(&meta.namespace, &base, answer);
         let label = if object.service_type.is_external_name() {
