@@ -56,6 +56,8 @@ pub(crate) struct RawServiceSpec {
     pub selector: Option<BTreeMap<String, String>>,
     pub external_name: Option<String>,
     pub publish_not_ready_addresses: Option<bool>,
+    #[serde(rename = "loadBalancerIP")]
+    pub load_balancer_ip: Option<String>,
 }
 
 /// An entry of `Service.spec.ports`.

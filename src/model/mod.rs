@@ -334,6 +334,10 @@ pub struct Service {
     pub selector: Option<Selector>,
     /// `spec.publishNotReadyAddresses`.
     pub publish_not_ready_addresses: bool,
+    /// `spec.loadBalancerIP` as written (deprecated, read by cloud load balancers, never by
+    /// DNS): kept only so that the lint can tell `loadBalancerIP: None` written for
+    /// `clusterIP: None`.
+    pub load_balancer_ip: Option<String>,
 }
 
 impl Service {

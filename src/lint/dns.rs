@@ -1,0 +1,229 @@
+//! The checks that need the configuration as well as the cluster. Where a number is reported
+//! (how many addresses fit in 512 bytes), it is measured by asking the server, not estimated.
+
+use hickory_proto::op::{Message, MessageType, OpCode, Query};
+use hickory_proto::rr::{Name, RecordType};
+
+use super::diagnostics::service_subject;
+use super::{Finding, Severity, Subject, finding};
+use crate::answer::Outcome;
+use crate::cluster::ClusterService;
+use crate::error::Location;
+use crate::server::ClusterDns;
+use crate::wire::Transport;
+
+pub(super) fn lint(dns: &ClusterDns, zone: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    not_simulated(dns, &mut findings);
+    for service in dns.cluster().services() {
+        udp_truncation(dns, service, zone, &mut findings);
+        external_name_into_zone(dns, service, zone, &mut findings);
+    }
+    findings
+}
+
+/// Every directive of the Corefile that was read but is not simulated.
+fn not_simulated(dns: &ClusterDns, findings: &mut Vec<Finding>) {
+    for entry in &dns.config().not_simulated {
+        let location = Location {
+            origin: Some("Corefile".to_owned()),
+            line: Some(entry.line),
+            ..Location::default()
+        };
+        findings.push(finding(
+            "corefile-not-simulated",
+            Severity::Warning,
+            vec![Subject {
+                object: None,
+                location,
+            }],
+            format!(
+                "the Corefile's {} (line {}) is not simulated: {}",
+                entry.directive, entry.line, entry.reason
+            ),
+            "wherever it acts, the cluster's CoreDNS may answer differently from the simulator"
+                .to_owned(),
+            format!(
+                "check the names {} affects against a real cluster, or leave it out of the Corefile given to the simulator",
+                entry.directive
+            ),
+        ));
+    }
+}
+
+/// A headless Service whose A or AAAA reply over UDP without EDNS is truncated: how many of its
+/// addresses the 512 bytes hold, counted in the reply this server sends (rule 34).
+fn udp_truncation(
+    dns: &ClusterDns,
+    service: &ClusterService,
+    zone: &str,
+    findings: &mut Vec<Finding>,
+) {
+    let object = service.service();
+    if !object.is_headless() || object.service_type.is_external_name() {
+        return;
+    }
+    let (namespace, name) = (&object.meta.namespace, &object.meta.name);
+    let fqdn = format!("{name}.{namespace}.svc.{zone}.");
+    let Ok(qname) = Name::from_ascii(&fqdn) else {
+        return;
+    };
+    for (qtype, total) in [
+        (RecordType::A, service.ready_ipv4().len()),
+        (RecordType::AAAA, service.ready_ipv6().len()),
+    ] {
+        // 512 bytes hold at least 20 addresses of any name; below that nothing to measure.
+        if total < 20 {
+            continue;
+        }
+        let mut request = Message::new(0x4c49, MessageType::Query, OpCode::Query);
+        request.metadata.recursion_desired = true;
+        request.add_query(Query::query(qname.clone(), qtype));
+        let Ok(bytes) = request.to_vec() else {
+            continue;
+        };
+        let Ok(reply) = Message::from_vec(&dns.handle_bytes(&bytes, Transport::Udp)) else {
+            continue;
+        };
+        if !reply.truncation {
+            continue;
+        }
+        let fit = reply
+            .answers
+            .iter()
+            .filter(|record| record.record_type() == qtype)
+            .count();
+        findings.push(finding(
+            "udp-answer-truncated",
+            Severity::Warning,
+            vec![service_subject(service)],
+            format!(
+                "headless Service with {total} ready {} endpoints: a {qtype} reply over UDP without EDNS holds {fit} of them in 512 bytes",
+                if qtype == RecordType::A { "IPv4" } else { "IPv6" }
+            ),
+            format!(
+                "{fqdn} {qtype} over UDP answers {fit} addresses with TC set; glibc, musl (1.2.4 and later) and Go ask again over TCP and get all {total}, a client that does not retry uses the {fit}"
+            ),
+            format!(
+                "keep Service {namespace}/{name} at {fit} ready endpoints or fewer per family, or have its clients send EDNS0 (glibc: spec.dnsConfig.options [{{name: edns0}}]) and accept TCP"
+            ),
+        ));
+    }
+}
+
+/// An ExternalName whose target is inside a zone of this server, where nothing answers: CoreDNS
+/// looks such a target up itself and drops the CNAME when that finds no record (rule 19).
+fn external_name_into_zone(
+    dns: &ClusterDns,
+    service: &ClusterService,
+    zone: &str,
+    findings: &mut Vec<Finding>,
+) {
+    let object = service.service();
+    let Some(target) = object.cname_target() else {
+        return;
+    };
+    let lower = target.to_ascii_lowercase();
+    let zones: Vec<String> = dns
+        .config()
+        .kubernetes_plugins()
+        .flat_map(|kubernetes| kubernetes.zones.iter())
+        .map(|zone| zone.to_ascii().trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    let Some(target_zone) = zones
+        .iter()
+        .find(|zone| lower == **zone || lower.ends_with(&format!(".{zone}")))
+    else {
+        return;
+    };
+    let absolute = format!("{lower}.");
+    let outcomes: Vec<(RecordType, Outcome)> = [RecordType::A, RecordType::AAAA]
+        .into_iter()
+        .filter_map(|qtype| {
+            let answer = dns.lookup(&absolute, qtype).ok()?;
+            Some((qtype, answer.outcome))
+        })
+        .collect();
+    if outcomes.len() != 2
+        || outcomes
+            .iter()
+            .any(|(_, outcome)| *outcome == Outcome::Success)
+    {
+        return;
+    }
+    let (namespace, name) = (&object.meta.namespace, &object.meta.name);
+    let fqdn = format!("{name}.{namespace}.svc.{zone}");
+    let own = match dns.lookup(&format!("{fqdn}."), RecordType::A) {
+        Ok(answer) if answer.answers.is_empty() => {
+            format!("A {} without the CNAME", outcome_text(answer.outcome))
+        }
+        // The check above says the target has no record, so the CNAME cannot be kept; be
+        // honest if the server says otherwise.
+        Ok(answer) => format!("A {}", outcome_text(answer.outcome)),
+        Err(_) => return,
+    };
+    let target_text = outcomes
+        .iter()
+        .map(|(qtype, outcome)| format!("{qtype} {}", outcome_text(*outcome)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // `<service>.<namespace>.svc.<zone>`: name the Service that is missing, and one of that
+    // name elsewhere.
+    let labels: Vec<&str> = lower
+        .strip_suffix(&format!(".{target_zone}"))
+        .unwrap_or_default()
+        .split('.')
+        .collect();
+    let mut subjects = vec![service_subject(service)];
+    let fix = match labels.as_slice() {
+        [wanted, wanted_namespace, "svc"] => {
+            let elsewhere: Vec<&ClusterService> = dns
+                .cluster()
+                .services()
+                .into_iter()
+                .filter(|other| other.service().meta.name == *wanted)
+                .collect();
+            match elsewhere.as_slice() {
+                [only] => {
+                    subjects.push(service_subject(only));
+                    format!(
+                        "point spec.externalName of Service {namespace}/{name} at {wanted}.{}.svc.{target_zone} (Service {wanted} is in namespace {}), or create Service {wanted} in namespace {wanted_namespace}",
+                        only.service().meta.namespace,
+                        only.service().meta.namespace
+                    )
+                }
+                _ => format!(
+                    "create Service {wanted} in namespace {wanted_namespace}, or point spec.externalName of Service {namespace}/{name} at a Service that exists"
+                ),
+            }
+        }
+        _ => format!(
+            "point spec.externalName of Service {namespace}/{name} at a name that exists (<service>.<namespace>.svc.{target_zone})"
+        ),
+    };
+    findings.push(finding(
+        "external-name-into-zone-at-nothing",
+        Severity::Error,
+        subjects,
+        format!(
+            "externalName {target} is inside the cluster zone {target_zone}, where it answers {target_text}"
+        ),
+        format!(
+            "CoreDNS looks an in-zone target up itself and drops the CNAME when that finds no record: {fqdn} answers {}",
+            own
+        ),
+        fix,
+    ));
+}
+
+fn outcome_text(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Success => "NOERROR",
+        Outcome::NoData => "NODATA",
+        Outcome::NxDomain => "NXDOMAIN",
+        Outcome::Refused => "REFUSED",
+        Outcome::ServFail => "SERVFAIL",
+        Outcome::NoReply => "no reply",
+        _ => "another outcome",
+    }
+}
