@@ -353,7 +353,10 @@ fn headless_without_ready(
         .sum();
     if not_ready > 0 {
         let mut fixes: Vec<String> = Vec::new();
-        for slice in service.slices() {
+        for slice in service
+            .slices()
+            .filter(|slice| !slice.slice().endpoints.is_empty())
+        {
             let fix = match slice.origin() {
                 SliceOrigin::MirroredFrom(endpoints) => format!(
                     "move the addresses of Endpoints {namespace}/{endpoints} from notReadyAddresses to addresses"
@@ -374,10 +377,11 @@ fn headless_without_ready(
             "headless-only-not-ready-endpoints",
             Severity::Error,
             subjects,
-            format!(
-                "headless Service whose {not_ready} endpoint{} all not ready",
-                if not_ready == 1 { " is" } else { "s are" }
-            ),
+            if not_ready == 1 {
+                "headless Service whose only endpoint is not ready".to_owned()
+            } else {
+                format!("headless Service whose {not_ready} endpoints are all not ready")
+            },
             effect,
             fixes.join("; "),
         );

@@ -9,6 +9,8 @@ use super::{Finding, Severity, Subject, finding};
 use crate::answer::Outcome;
 use crate::cluster::ClusterService;
 use crate::error::Location;
+use crate::model::{EnvVar, Kind, ObjectRef};
+use crate::resolver::{Family, StubResolver};
 use crate::server::ClusterDns;
 use crate::wire::Transport;
 
@@ -19,6 +21,7 @@ pub(super) fn lint(dns: &ClusterDns, zone: &str) -> Vec<Finding> {
         udp_truncation(dns, service, zone, &mut findings);
         external_name_into_zone(dns, service, zone, &mut findings);
     }
+    search_walks(dns, zone, &mut findings);
     findings
 }
 
@@ -64,8 +67,8 @@ fn udp_truncation(
         return;
     }
     let (namespace, name) = (&object.meta.namespace, &object.meta.name);
-    let fqdn = format!("{name}.{namespace}.svc.{zone}.");
-    let Ok(qname) = Name::from_ascii(&fqdn) else {
+    let fqdn = format!("{name}.{namespace}.svc.{zone}");
+    let Ok(qname) = Name::from_ascii(format!("{fqdn}.")) else {
         return;
     };
     for (qtype, total) in [
@@ -98,8 +101,9 @@ fn udp_truncation(
             Severity::Warning,
             vec![service_subject(service)],
             format!(
-                "headless Service with {total} ready {} endpoints: a {qtype} reply over UDP without EDNS holds {fit} of them in 512 bytes",
-                if qtype == RecordType::A { "IPv4" } else { "IPv6" }
+                "headless Service with {total} ready {} endpoints: {} reply over UDP without EDNS holds {fit} of them in 512 bytes",
+                if qtype == RecordType::A { "IPv4" } else { "IPv6" },
+                if qtype == RecordType::A { "an A" } else { "an AAAA" }
             ),
             format!(
                 "{fqdn} {qtype} over UDP answers {fit} addresses with TC set; glibc, musl (1.2.4 and later) and Go ask again over TCP and get all {total}, a client that does not retry uses the {fit}"
@@ -176,12 +180,18 @@ fn external_name_into_zone(
         .collect();
     let mut subjects = vec![service_subject(service)];
     let fix = match labels.as_slice() {
+        _ if lower == fqdn.to_ascii_lowercase() => format!(
+            "point spec.externalName of Service {namespace}/{name} at another name: it names itself, a loop CoreDNS does not follow"
+        ),
         [wanted, wanted_namespace, "svc"] => {
             let elsewhere: Vec<&ClusterService> = dns
                 .cluster()
                 .services()
                 .into_iter()
-                .filter(|other| other.service().meta.name == *wanted)
+                .filter(|other| {
+                    let other = other.service();
+                    other.meta.name == *wanted && !other.service_type.is_external_name()
+                })
                 .collect();
             match elsewhere.as_slice() {
                 [only] => {
@@ -226,4 +236,143 @@ fn outcome_text(outcome: Outcome) -> &'static str {
         Outcome::NoReply => "no reply",
         _ => "another outcome",
     }
+}
+
+/// Names in the zone that Pods are configured with (literal `env` values: `DB_HOST`,
+/// `http://api.shop.svc.cluster.local:8080/`, `host:port` lists) and that the search list walks
+/// before asking them as written: a name of fewer dots than `ndots` (5) is tried under each
+/// search domain first. Measured by running glibc's `getaddrinfo` in the Pod's own sandbox
+/// against this server: the queries before the name itself are its cost.
+fn search_walks(dns: &ClusterDns, zone: &str, findings: &mut Vec<Finding>) {
+    let cluster = dns.cluster();
+    let kubelet = dns.kubelet();
+    // Loaded Pods as themselves; a workload through one of the Pods it made.
+    let mut clients: Vec<(ObjectRef, Location, String, &[EnvVar])> = Vec::new();
+    for (pod, location) in cluster.located_pods() {
+        if cluster.is_generated(pod) || pod.env.is_empty() {
+            continue;
+        }
+        let meta = &pod.meta;
+        clients.push((
+            ObjectRef::namespaced(Kind::Pod, &meta.namespace, &meta.name),
+            location.clone(),
+            format!("{}/{}", meta.namespace, meta.name),
+            &pod.env,
+        ));
+    }
+    for (workload, location) in cluster.located_workloads() {
+        if workload.template.env.is_empty() {
+            continue;
+        }
+        let meta = &workload.meta;
+        let made = cluster.pods().find(|pod| {
+            pod.meta.namespace == meta.namespace
+                && cluster.is_generated(pod)
+                && workload.selector.matches(&pod.meta.labels)
+        });
+        let Some(pod) = made else {
+            continue;
+        };
+        clients.push((
+            ObjectRef::namespaced(workload.kind(), &meta.namespace, &meta.name),
+            location.clone(),
+            format!("{}/{}", pod.meta.namespace, pod.meta.name),
+            &workload.template.env,
+        ));
+    }
+    for (object, location, pod, env) in clients {
+        let mut hosts: Vec<(String, Vec<&str>)> = Vec::new();
+        for var in env {
+            for host in referenced_hosts(&var.value, zone) {
+                match hosts.iter_mut().find(|(known, _)| *known == host) {
+                    Some((_, names)) => names.push(&var.name),
+                    None => hosts.push((host, vec![&var.name])),
+                }
+            }
+        }
+        for (host, names) in hosts {
+            let Ok(resolution) =
+                dns.getaddrinfo_in_pod(&kubelet, &pod, StubResolver::Glibc, Family::Unspec, &host)
+            else {
+                continue;
+            };
+            let absolute = format!("{host}.");
+            let Some(position) = resolution
+                .attempts
+                .iter()
+                .position(|attempt| attempt.name.to_ascii().eq_ignore_ascii_case(&absolute))
+            else {
+                continue;
+            };
+            if position == 0 {
+                continue;
+            }
+            let before: Vec<String> = resolution.attempts[..position]
+                .iter()
+                .map(|attempt| attempt.name.to_ascii())
+                .collect();
+            let queries: usize = resolution
+                .steps
+                .iter()
+                .take(position)
+                .map(|step| step.queries.len())
+                .sum();
+            let all_nxdomain = resolution.attempts[..position].iter().all(|attempt| {
+                attempt
+                    .answer
+                    .as_ref()
+                    .is_some_and(|answer| answer.outcome == Outcome::NxDomain)
+            });
+            let replies = if all_nxdomain {
+                "each NXDOMAIN"
+            } else {
+                "none answering the name"
+            };
+            let dots = host.matches('.').count();
+            let ndots = resolution.conf.ndots;
+            findings.push(finding(
+                "ndots-search-walk",
+                Severity::Info,
+                vec![Subject::object(object.clone(), &location)],
+                format!(
+                    "env {} names {host} without a trailing dot: {dots} dots, fewer than ndots:{ndots}",
+                    names.join(", ")
+                ),
+                format!(
+                    "glibc in Pod {pod} first asks {} ({queries} queries, {replies}) and only then {absolute}",
+                    before.join(", ")
+                ),
+                format!(
+                    "write {absolute} (with the trailing dot) where the client accepts it, or give the Pod spec.dnsConfig.options [{{name: ndots, value: \"{dots}\"}}]"
+                ),
+            ));
+        }
+    }
+}
+
+/// The host names in the zone that an `env` value mentions: each comma- or space-separated
+/// part, with any `scheme://`, user, port and path taken off, kept when it ends in `.<zone>`
+/// without a trailing dot.
+fn referenced_hosts(value: &str, zone: &str) -> Vec<String> {
+    let suffix = format!(".{}", zone.to_ascii_lowercase());
+    value
+        .split([',', ' ', ';'])
+        .filter_map(|part| {
+            let part = part.trim();
+            let part = part.split_once("://").map_or(part, |(_, rest)| rest);
+            let part = part.split('/').next()?;
+            let part = part.rsplit_once('@').map_or(part, |(_, host)| host);
+            let host = part.split(':').next()?.to_ascii_lowercase();
+            let valid = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+            (valid && host.ends_with(&suffix) && host.len() > suffix.len()).then_some(host)
+        })
+        .fold(Vec::new(), |mut hosts, host| {
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+            hosts
+        })
 }

@@ -68,6 +68,19 @@ fn srv_port_names(service: &ClusterService, zone: &str, findings: &mut Vec<Findi
     let (namespace, name) = (&object.meta.namespace, &object.meta.name);
     let fqdn = format!("{name}.{namespace}.svc.{zone}");
     let mut seen: BTreeSet<(ObjectRef, String)> = BTreeSet::new();
+    // Whether some slice of the Service carries the port name: then `_name._proto` answers,
+    // without the endpoints of the slices that lack it.
+    let carried_anywhere = |port: &ServicePort, port_name: &str| {
+        service.slices().any(|slice| {
+            slice.slice().ports.iter().any(|endpoint_port| {
+                endpoint_port.protocol == port.protocol
+                    && endpoint_port
+                        .name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(port_name))
+            })
+        })
+    };
     for slice in service.slices() {
         let Some(written) = written_object(slice) else {
             continue;
@@ -87,14 +100,24 @@ fn srv_port_names(service: &ClusterService, zone: &str, findings: &mut Vec<Findi
                         .as_deref()
                         .is_some_and(|n| n.eq_ignore_ascii_case(port_name))
             });
-            if carried || !seen.insert((written.clone(), port_name.to_owned())) {
-                continue;
-            }
-            let protocol = protocol_label(port.protocol);
             let same_protocol: Vec<_> = ports
                 .iter()
                 .filter(|endpoint_port| endpoint_port.protocol == port.protocol)
                 .collect();
+            // A slice of another protocol's ports has nothing to do with this one.
+            if carried
+                || same_protocol.is_empty()
+                || !seen.insert((written.clone(), port_name.to_owned()))
+            {
+                continue;
+            }
+            let protocol = protocol_label(port.protocol);
+            let wanted = format!("_{port_name}._{protocol}.{fqdn}");
+            let missing = if carried_anywhere(port, port_name) {
+                format!("the endpoints of {written} are left out of SRV {wanted}")
+            } else {
+                format!("SRV {wanted} answers NXDOMAIN")
+            };
             // The endpoint port that stands for this Service port: the one of its number, or
             // the only one of its protocol.
             let counterpart = same_protocol
@@ -110,7 +133,6 @@ fn srv_port_names(service: &ClusterService, zone: &str, findings: &mut Vec<Findi
                 Subject::object(written.clone(), slice.location()),
                 service_subject(service),
             ];
-            let wanted = format!("_{port_name}._{protocol}.{fqdn}");
             match counterpart.map(|p| p.name.as_deref()) {
                 Some(None) => findings.push(finding(
                     "unnamed-endpoint-port",
@@ -121,7 +143,7 @@ fn srv_port_names(service: &ClusterService, zone: &str, findings: &mut Vec<Findi
                         number_text(counterpart.and_then(|p| p.port))
                     ),
                     format!(
-                        "SRV {wanted} answers NXDOMAIN: a headless Service's SRV names come from its endpoints' ports, and an unnamed one matches no _name._proto (a plain SRV query for {fqdn} still lists it)"
+                        "{missing}: a headless Service's SRV names come from its endpoints' ports, and an unnamed one matches no _name._proto (a plain SRV query for {fqdn} still lists it)"
                     ),
                     format!("name that port {port_name} in {written} (ports[].name: {port_name})"),
                 )),
@@ -133,7 +155,7 @@ fn srv_port_names(service: &ClusterService, zone: &str, findings: &mut Vec<Findi
                         "Service {namespace}/{name} names its port {port_name}, but {written} names it {other}"
                     ),
                     format!(
-                        "SRV {wanted} answers NXDOMAIN; the SRV records are at _{}._{protocol}.{fqdn} instead (a headless Service's SRV names come from its endpoints' ports)",
+                        "{missing}; its SRV records are at _{}._{protocol}.{fqdn} instead (a headless Service's SRV names come from its endpoints' ports)",
                         other.to_ascii_lowercase()
                     ),
                     format!(
@@ -152,12 +174,12 @@ fn srv_port_names(service: &ClusterService, zone: &str, findings: &mut Vec<Findi
                         format!(
                             "Service {namespace}/{name} names its port {port_name}, but no {} port of {written} has that name (it has: {})",
                             port.protocol.as_str(),
-                            if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                            names.join(", ")
                         ),
                         format!(
-                            "SRV {wanted} answers NXDOMAIN (a headless Service's SRV names come from its endpoints' ports)"
+                            "{missing} (a headless Service's SRV names come from its endpoints' ports)"
                         ),
-                        format!("name the endpoint port of {written} that serves {port_name} {port_name}"),
+                        format!("rename the port of {written} that serves the Service's port {port_name} to {port_name}"),
                     ));
                 }
             }

@@ -207,6 +207,9 @@ pub(crate) struct RawHostAlias {
 #[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawContainer {
     pub ports: Option<Vec<RawContainerPort>>,
+    /// Read leniently (only `name` and a string `value` are kept, for the lint's look at the
+    /// names the Pods are given): nothing of it decides an answer.
+    pub env: Option<serde_yaml::Value>,
     pub restart_policy: Option<String>,
 }
 

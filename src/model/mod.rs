@@ -21,7 +21,8 @@ use std::net::IpAddr;
 
 pub use node::{Node, NodeAddress, NodeAddressType, ZONE_LABEL};
 pub use pod::{
-    ContainerPort, DnsPolicy, HostAlias, Pod, PodDnsConfig, PodDnsOption, PodPhase, PodStatusSource,
+    ContainerPort, DnsPolicy, EnvVar, HostAlias, Pod, PodDnsConfig, PodDnsOption, PodPhase,
+    PodStatusSource,
 };
 pub use workload::{
     CompletionMode, JOB_COMPLETION_INDEX, JobSpec, PodTemplate, READY_ANNOTATION,
