@@ -296,6 +296,67 @@ const EXPECTED: &[Expect] = &[
         subject: "Deployment shop/worker",
         says: &["env QUEUE_ADDR names api.shop.svc.cluster.local"],
     },
+    Expect {
+        rule: "an EndpointSlice labelled with a Service that does not exist (did you mean)",
+        fixture: "lint/unlinked.yaml",
+        code: "endpointslice-without-service",
+        severity: Severity::Error,
+        subject: "EndpointSlice data/db-1",
+        says: &[
+            "did you mean Service data/db?",
+            "change the label kubernetes.io/service-name of EndpointSlice data/db-1 to db",
+        ],
+    },
+    Expect {
+        rule: "an EndpointSlice without the service-name label",
+        fixture: "lint/unlinked.yaml",
+        code: "endpointslice-without-service-label",
+        severity: Severity::Error,
+        subject: "EndpointSlice data/loose",
+        says: &["add the label kubernetes.io/service-name: db to EndpointSlice data/loose"],
+    },
+    Expect {
+        rule: "a headless Service without endpoints: the slices likely meant for it",
+        fixture: "lint/unlinked.yaml",
+        code: "headless-without-endpoints",
+        severity: Severity::Error,
+        subject: "Service data/db",
+        says: &["label EndpointSlices data/db-1, data/loose kubernetes.io/service-name: db"],
+    },
+    Expect {
+        rule: "a headless Service without endpoints: its own Endpoints carry skip-mirror",
+        fixture: "linking.yaml",
+        code: "headless-without-endpoints",
+        severity: Severity::Error,
+        subject: "Service links/skipped",
+        says: &[
+            "remove the label endpointslice.kubernetes.io/skip-mirror from Endpoints links/skipped",
+        ],
+    },
+    Expect {
+        rule: "hand-written Endpoints beside a selector are not mirrored",
+        fixture: "linking.yaml",
+        code: "endpoints-beside-selector",
+        severity: Severity::Error,
+        subject: "Endpoints links/selected",
+        says: &["remove spec.selector from Service links/selected"],
+    },
+    Expect {
+        rule: "the skip-mirror label keeps Endpoints out of DNS",
+        fixture: "linking.yaml",
+        code: "endpoints-skip-mirror",
+        severity: Severity::Warning,
+        subject: "Endpoints links/skipped",
+        says: &["remove the label endpointslice.kubernetes.io/skip-mirror"],
+    },
+    Expect {
+        rule: "two Services with one cluster IP",
+        fixture: "parity/handler-test.yaml",
+        code: "duplicate-cluster-ip",
+        severity: Severity::Error,
+        subject: "Service testns/svcempty",
+        says: &["also the cluster IP of Service testns/svc1"],
+    },
 ];
 
 /// An object that must not get a finding of `code`.
@@ -402,6 +463,12 @@ const ABSENT: &[Absent] = &[
         fixture: "lint/ndots.yaml",
         code: "ndots-search-walk",
         subject: "Pod shop/tuned",
+    },
+    Absent {
+        rule: "an EndpointSlice labelled with its Service",
+        fixture: "lint/unlinked.yaml",
+        code: "endpointslice-without-service",
+        subject: "EndpointSlice data/cache-1",
     },
 ];
 

@@ -398,8 +398,90 @@ fn headless_without_ready(
             _ => false,
         })
         .collect();
+    // Slices that name no Service (or another) and whose likeliest Service is this one.
+    let slices_meant: Vec<&Diagnostic> =
+        if suggest_service(cluster, namespace).as_deref() == Some(name) {
+            all.iter()
+                .filter(|other| other.object.namespace.as_deref() == Some(namespace))
+                .filter(|other| {
+                    matches!(
+                        other.kind,
+                        DiagnosticKind::SliceWithoutService { .. }
+                            | DiagnosticKind::SliceWithoutServiceLabel
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+    // Its own Endpoints object, refused by the mirroring controller: that is the cause.
+    let refused = all.iter().find(|other| {
+        other.object.kind == Kind::Endpoints
+            && other.object.namespace.as_deref() == Some(namespace)
+            && other.object.name == name
+            && matches!(
+                other.kind,
+                DiagnosticKind::EndpointsSkipMirror | DiagnosticKind::EndpointsLeaderElection
+            )
+    });
     let object_service = service.service();
-    let (problem, fix) = if let Some(unlinked) = meant.first() {
+    let (problem, fix) = if let Some(refused) = refused {
+        subjects.push(Subject::object(refused.object.clone(), &refused.location));
+        let (why, fix) = match refused.kind {
+            DiagnosticKind::EndpointsSkipMirror => (
+                "is labelled endpointslice.kubernetes.io/skip-mirror: \"true\"",
+                format!(
+                    "remove the label endpointslice.kubernetes.io/skip-mirror from Endpoints {namespace}/{name}"
+                ),
+            ),
+            _ => (
+                "has the leader-election annotation",
+                format!(
+                    "remove the annotation control-plane.alpha.kubernetes.io/leader from Endpoints {namespace}/{name}"
+                ),
+            ),
+        };
+        (
+            format!(
+                "headless Service without endpoints: its Endpoints {namespace}/{name} {why}, so it is not mirrored"
+            ),
+            fix,
+        )
+    } else if !slices_meant.is_empty() && meant.is_empty() {
+        let names: Vec<String> = slices_meant
+            .iter()
+            .map(|slice| qualified(&slice.object))
+            .collect();
+        subjects.extend(
+            slices_meant
+                .iter()
+                .map(|slice| Subject::object(slice.object.clone(), &slice.location)),
+        );
+        (
+            format!(
+                "headless Service without endpoints: {} {} likely meant for it but not labelled with its name",
+                if names.len() == 1 {
+                    "EndpointSlice"
+                } else {
+                    "EndpointSlices"
+                },
+                if names.len() == 1 {
+                    format!("{} is", names[0])
+                } else {
+                    format!("{} are", names.join(", "))
+                }
+            ),
+            format!(
+                "label {} {} kubernetes.io/service-name: {name}",
+                if names.len() == 1 {
+                    "EndpointSlice"
+                } else {
+                    "EndpointSlices"
+                },
+                names.join(", ")
+            ),
+        )
+    } else if let Some(unlinked) = meant.first() {
         subjects.push(Subject::object(unlinked.object.clone(), &unlinked.location));
         (
             format!(

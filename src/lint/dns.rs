@@ -376,3 +376,38 @@ fn referenced_hosts(value: &str, zone: &str) -> Vec<String> {
             hosts
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::referenced_hosts;
+
+    #[test]
+    fn hosts_are_read_from_names_addresses_and_urls_in_the_zone_only() {
+        let rows: &[(&str, &[&str])] = &[
+            (
+                "mysql.default.svc.cluster.local",
+                &["mysql.default.svc.cluster.local"],
+            ),
+            (
+                "MySQL.Default.svc.cluster.local:3306",
+                &["mysql.default.svc.cluster.local"],
+            ),
+            (
+                "postgres://user:pw@pg.data.svc.cluster.local:5432/app",
+                &["pg.data.svc.cluster.local"],
+            ),
+            (
+                "a.x.svc.cluster.local:1,b.x.svc.cluster.local:2 a.x.svc.cluster.local",
+                &["a.x.svc.cluster.local", "b.x.svc.cluster.local"],
+            ),
+            // A trailing dot is asked as written; other zones and plain words are not names here.
+            ("mysql.default.svc.cluster.local.", &[]),
+            ("db.example.com", &[]),
+            ("cluster.local", &[]),
+            ("debug", &[]),
+        ];
+        for (value, hosts) in rows {
+            assert_eq!(referenced_hosts(value, "cluster.local"), *hosts, "{value}");
+        }
+    }
+}
