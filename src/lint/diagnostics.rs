@@ -194,10 +194,10 @@ fn from_diagnostic(
             ),
         ),
         D::DuplicateClusterIp { ip, other } => {
-            if let Some(namespace) = &other.namespace {
-                if let Some(found) = cluster.service(namespace, &other.name) {
-                    subjects.push(service_subject(found));
-                }
+            if let Some(namespace) = &other.namespace
+                && let Some(found) = cluster.service(namespace, &other.name)
+            {
+                subjects.push(service_subject(found));
             }
             (
                 "duplicate-cluster-ip",

@@ -60,6 +60,8 @@ use crate::error::Location;
 use crate::model::ObjectRef;
 use crate::server::ClusterDns;
 
+pub use rules::COMMON_TLDS;
+
 /// The zone names are written in when no configuration says otherwise: the plugin's default.
 const DEFAULT_ZONE: &str = "cluster.local";
 
