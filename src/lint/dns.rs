@@ -10,7 +10,7 @@ use crate::answer::Outcome;
 use crate::cluster::ClusterService;
 use crate::error::Location;
 use crate::model::{EnvVar, Kind, ObjectRef};
-use crate::resolver::{Family, StubResolver};
+use crate::resolver::{Family, PodDns, StubResolver};
 use crate::server::ClusterDns;
 use crate::wire::Transport;
 
@@ -106,13 +106,41 @@ fn udp_truncation(
                 if qtype == RecordType::A { "an A" } else { "an AAAA" }
             ),
             format!(
-                "{fqdn} {qtype} over UDP answers {fit} addresses with TC set; glibc, musl (1.2.4 and later) and Go ask again over TCP and get all {total}, a client that does not retry uses the {fit}"
+                "{fqdn} {qtype} over UDP answers {fit} addresses with TC set; what a client keeps depends on whether (and how) it retries over TCP{}",
+                library_counts(dns, namespace, &fqdn, qtype)
             ),
             format!(
                 "keep Service {namespace}/{name} at {fit} ready endpoints or fewer per family, or have its clients send EDNS0 (glibc: spec.dnsConfig.options [{{name: edns0}}]) and accept TCP"
             ),
         ));
     }
+}
+
+/// How many addresses `getaddrinfo` of each stub resolver returns for `fqdn` in a Pod of
+/// `namespace` (as the kubelet sets it up), run against this server: `: glibc 2.36+ 40, …`.
+fn library_counts(dns: &ClusterDns, namespace: &str, fqdn: &str, qtype: RecordType) -> String {
+    let Ok(sandbox) = dns
+        .kubelet()
+        .sandbox(&PodDns::new(namespace, "lint-client"))
+    else {
+        return String::new();
+    };
+    let family = if qtype == RecordType::A {
+        Family::Inet
+    } else {
+        Family::Inet6
+    };
+    let counts: Vec<String> = StubResolver::ALL
+        .into_iter()
+        .map(|library| {
+            let resolution = dns.getaddrinfo(&sandbox, library, family, &format!("{fqdn}."));
+            format!("{library} {}", resolution.addresses().len())
+        })
+        .collect();
+    format!(
+        " (getaddrinfo in a Pod of namespace {namespace}, addresses kept: {})",
+        counts.join(", ")
+    )
 }
 
 /// An ExternalName whose target is inside a zone of this server, where nothing answers: CoreDNS
