@@ -266,6 +266,9 @@ const EXPECTED: &[Expect] = &[
         says: &[
             "40 ready IPv4 endpoints",
             "holds 29 of them",
+            // What each library keeps: glibc and Go retry over TCP, musl 1.2.3 never does,
+            // musl 1.2.4+ does and keeps at most 48 (docs/resolver-behaviour.md §2.9).
+            "glibc 2.36+ 40, musl 1.2.3 29, musl 1.2.4+ 40, Go (pure resolver) 40",
             "at 29 ready endpoints or fewer",
         ],
     },
