@@ -947,6 +947,29 @@ impl Cluster {
             })
     }
 
+    /// Every Pod (loaded, and those workloads made) with where it was read from, sorted by
+    /// namespace and name: for the lint, which names the place of what it reports.
+    pub(crate) fn located_pods(&self) -> Vec<(&Pod, &Location)> {
+        located(self.objects.pods.values().map(AsRef::as_ref), |pod| {
+            &pod.meta
+        })
+    }
+
+    /// Every workload with where it was read from, sorted by namespace and name.
+    pub(crate) fn located_workloads(&self) -> Vec<(&Workload, &Location)> {
+        located(self.objects.workloads.values().map(AsRef::as_ref), |w| {
+            &w.meta
+        })
+    }
+
+    /// Where the Namespace object `name` was read from, when the input held one.
+    pub(crate) fn namespace_location(&self, name: &str) -> Option<&Location> {
+        self.objects
+            .namespaces
+            .get(name)
+            .map(|source| &source.location)
+    }
+
     /// Everything about the objects that changes (or fails to change) DNS, in input order.
     /// Worked out on first use for each snapshot.
     pub fn diagnostics(&self) -> &[Diagnostic] {
@@ -1001,6 +1024,20 @@ impl Cluster {
 
 /// `objects` sorted by the namespace and name of their metadata (the persistent maps iterate
 /// in an order that changes from one process to the next).
+fn located<'a, T: 'a>(
+    objects: impl Iterator<Item = &'a Sourced<T>>,
+    meta: impl Fn(&T) -> &ObjectMeta,
+) -> Vec<(&'a T, &'a Location)> {
+    let mut objects: Vec<(&T, &Location)> = objects
+        .map(|source| (&source.object, &source.location))
+        .collect();
+    objects.sort_by(|(a, _), (b, _)| {
+        let (a, b) = (meta(a), meta(b));
+        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+    });
+    objects
+}
+
 fn sorted_by_key<'a, T>(
     objects: impl Iterator<Item = &'a T>,
     meta: impl Fn(&T) -> &ObjectMeta,

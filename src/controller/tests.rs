@@ -29,6 +29,7 @@ fn service(name: &str, selector: &[(&str, &str)]) -> Service {
         }],
         selector: (!selector.is_empty()).then(|| labels(selector).into()),
         publish_not_ready_addresses: false,
+        load_balancer_ip: None,
     }
 }
 

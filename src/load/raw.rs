@@ -56,6 +56,8 @@ pub(crate) struct RawServiceSpec {
     pub selector: Option<BTreeMap<String, String>>,
     pub external_name: Option<String>,
     pub publish_not_ready_addresses: Option<bool>,
+    #[serde(rename = "loadBalancerIP")]
+    pub load_balancer_ip: Option<String>,
 }
 
 /// An entry of `Service.spec.ports`.
@@ -205,6 +207,9 @@ pub(crate) struct RawHostAlias {
 #[serde(default, rename_all = "camelCase", expecting = "a mapping")]
 pub(crate) struct RawContainer {
     pub ports: Option<Vec<RawContainerPort>>,
+    /// Read leniently (only `name` and a string `value` are kept, for the lint's look at the
+    /// names the Pods are given): nothing of it decides an answer.
+    pub env: Option<serde_yaml::Value>,
     pub restart_policy: Option<String>,
 }
 

@@ -74,6 +74,7 @@ fn service_gets_the_api_server_defaults() {
             }],
             selector: None, // `selector: {}` is stored as nil
             publish_not_ready_addresses: false,
+            load_balancer_ip: None,
         }
     );
 }

@@ -21,7 +21,8 @@ use std::net::IpAddr;
 
 pub use node::{Node, NodeAddress, NodeAddressType, ZONE_LABEL};
 pub use pod::{
-    ContainerPort, DnsPolicy, HostAlias, Pod, PodDnsConfig, PodDnsOption, PodPhase, PodStatusSource,
+    ContainerPort, DnsPolicy, EnvVar, HostAlias, Pod, PodDnsConfig, PodDnsOption, PodPhase,
+    PodStatusSource,
 };
 pub use workload::{
     CompletionMode, JOB_COMPLETION_INDEX, JobSpec, PodTemplate, READY_ANNOTATION,
@@ -334,6 +335,10 @@ pub struct Service {
     pub selector: Option<Selector>,
     /// `spec.publishNotReadyAddresses`.
     pub publish_not_ready_addresses: bool,
+    /// `spec.loadBalancerIP` as written (deprecated, read by cloud load balancers, never by
+    /// DNS): kept only so that the lint can tell `loadBalancerIP: None` written for
+    /// `clusterIP: None`.
+    pub load_balancer_ip: Option<String>,
 }
 
 impl Service {

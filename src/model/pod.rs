@@ -43,6 +43,19 @@ pub struct Pod {
     pub terminating: bool,
     /// Who wrote the status: the manifest, or the simulator.
     pub status_source: PodStatusSource,
+    /// The containers' `env` entries with a literal `value` (not `valueFrom`): DNS never reads
+    /// them; the lint looks there for the names a Pod is configured to resolve.
+    pub env: Vec<EnvVar>,
+}
+
+/// An `env` entry of a container with a literal value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EnvVar {
+    /// `name`.
+    pub name: String,
+    /// `value`.
+    pub value: String,
 }
 
 impl Pod {
@@ -64,6 +77,7 @@ impl Pod {
             ready: None,
             terminating: false,
             status_source: PodStatusSource::Unstarted,
+            env: Vec::new(),
         }
     }
 

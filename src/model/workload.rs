@@ -256,6 +256,8 @@ pub struct PodTemplate {
     pub host_aliases: Vec<HostAlias>,
     /// `spec.setHostnameAsFQDN`.
     pub set_hostname_as_fqdn: bool,
+    /// The containers' `env` entries with a literal value (see [`Pod::env`](super::Pod::env)).
+    pub env: Vec<super::EnvVar>,
 }
 
 impl PodTemplate {

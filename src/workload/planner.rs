@@ -74,6 +74,7 @@ impl Planner<'_> {
         pod.dns_config = template.dns_config.clone();
         pod.host_aliases = template.host_aliases.clone();
         pod.set_hostname_as_fqdn = template.set_hostname_as_fqdn;
+        pod.env = template.env.clone();
         pod.ready = Some(workload.readiness.is_ready(index));
         let stated = node.or(template.node_name.as_deref());
         let chose_node = stated.is_none();

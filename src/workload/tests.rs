@@ -505,6 +505,7 @@ fn a_stateful_set_behind_a_headless_service_gives_hostname_endpoints() {
         }],
         selector: Some(selector(&[("app", "web")])),
         publish_not_ready_addresses: false,
+        load_balancer_ip: None,
     };
     let mut set = sts(2);
     set.readiness = Readiness::First(1);

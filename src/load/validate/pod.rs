@@ -127,6 +127,7 @@ pub(crate) fn pod(check: &mut Checker<'_>, raw: RawPod) -> Option<Pod> {
     pod.dns_config = spec.dns_config;
     pod.host_aliases = spec.host_aliases;
     pod.set_hostname_as_fqdn = spec.set_hostname_as_fqdn;
+    pod.env = spec.env;
     pod.phase = phase;
     pod.pod_ips = pod_ips;
     pod.ready = ready;

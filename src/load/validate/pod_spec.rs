@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 use super::labels::check_labels;
 use super::ports::container_ports;
 use super::{Checker, NameRule, quote};
-use crate::load::raw::{RawPodDnsConfig, RawPodSpec, RawPodTemplate};
+use crate::load::raw::{RawContainer, RawPodDnsConfig, RawPodSpec, RawPodTemplate};
 use crate::model::{
-    ContainerPort, DnsPolicy, HostAlias, PodDnsConfig, PodDnsOption, PodTemplate, Selector,
+    ContainerPort, DnsPolicy, EnvVar, HostAlias, PodDnsConfig, PodDnsOption, PodTemplate, Selector,
 };
 
 /// `MaxDNSNameservers`.
@@ -44,8 +44,31 @@ pub(super) struct PodSpecParts {
     pub(super) dns_config: Option<PodDnsConfig>,
     pub(super) host_aliases: Vec<HostAlias>,
     pub(super) set_hostname_as_fqdn: bool,
+    /// The containers' literal `env` values.
+    pub(super) env: Vec<EnvVar>,
     /// `restartPolicy` as written (empty: unset), for the kinds that restrict it.
     pub(super) restart_policy: Option<String>,
+}
+
+/// The `name` and string `value` of every `env` entry of the containers and init containers;
+/// anything else (`valueFrom`, a value that is no string) is left out, not checked.
+fn env(containers: &Option<Vec<RawContainer>>, init: &Option<Vec<RawContainer>>) -> Vec<EnvVar> {
+    let entries = containers
+        .iter()
+        .chain(init)
+        .flatten()
+        .filter_map(|container| container.env.as_ref()?.as_sequence())
+        .flatten();
+    entries
+        .filter_map(|entry| {
+            let name = entry.get("name")?.as_str()?;
+            let value = entry.get("value")?.as_str()?;
+            Some(EnvVar {
+                name: name.to_owned(),
+                value: value.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Checks a Pod spec found at `prefix` (`spec`, `spec.template.spec`).
@@ -59,6 +82,7 @@ pub(super) fn pod_spec(check: &mut Checker<'_>, prefix: &str, spec: RawPodSpec) 
         spec.node_name,
         NameRule::Dns1123Subdomain,
     );
+    let env = env(&spec.containers, &spec.init_containers);
     let container_ports = container_ports(check, prefix, spec.containers, spec.init_containers);
     let dns_policy = check
         .choice(
@@ -105,6 +129,7 @@ pub(super) fn pod_spec(check: &mut Checker<'_>, prefix: &str, spec: RawPodSpec) 
         dns_config,
         host_aliases,
         set_hostname_as_fqdn: spec.set_hostname_as_fqdn.unwrap_or(false),
+        env,
         restart_policy: spec.restart_policy.filter(|p| !p.is_empty()),
     }
 }
@@ -238,6 +263,7 @@ pub(super) fn pod_template(
     out.dns_config = spec.dns_config;
     out.host_aliases = spec.host_aliases;
     out.set_hostname_as_fqdn = spec.set_hostname_as_fqdn;
+    out.env = spec.env;
     (out, spec.restart_policy)
 }
 

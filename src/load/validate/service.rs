@@ -130,6 +130,7 @@ pub(crate) fn service(check: &mut Checker<'_>, raw: RawService) -> Option<Servic
         ports,
         selector: spec.selector.filter(|s| !s.is_empty()).map(Selector::new),
         publish_not_ready_addresses: spec.publish_not_ready_addresses.unwrap_or(false),
+        load_balancer_ip: spec.load_balancer_ip.filter(|ip| !ip.is_empty()),
     };
     check.ok().then_some(service)
 }
