@@ -12,6 +12,9 @@
 //!    truncated UDP reply is asked again over TCP, as dig does.
 //! 4. [`write_reply`]: the reply in dig's layout, then [`reason_line`] for NXDOMAIN and REFUSED.
 //!
+//! ([`ask`] is steps 2 and 3 with a pod's walk between them, for callers that render the
+//! exchange themselves, as the command-line tool's `--json` does.)
+//!
 //! ```
 //! use k8s_dns_sim::dig::{self, DigOptions, Invocation};
 //!
@@ -49,7 +52,7 @@ pub use options::{
     ConfigChoice, DEFAULT_BUFSIZE, DigOptions, GraphFormat, HELP, Invocation, ManifestSource,
     PodChoice, UsageError, reverse_name,
 };
-pub use render::{rdata_text, record_line, write_message};
+pub use render::{rdata_text, record_line, status_name, write_message};
 
 /// One question and its reply, as [`query`] sent and received them.
 #[derive(Debug, Clone)]
@@ -68,9 +71,9 @@ pub struct Exchange {
     pub nameserver: Option<IpAddr>,
 }
 
-/// Parses nothing, loads the inputs, asks, and prints everything `dig` prints for `options`:
-/// a pod's walk first when one is asked for, then the reply, its reason, and what the
-/// simulator noticed. `+short` prints the answer's data only (and the reason to `err`).
+/// Loads the inputs, asks, and prints everything `dig` prints for `options`: a pod's walk
+/// first when one is asked for, then the reply, its reason, and what the simulator noticed.
+/// `+short` prints the answer's data only (and the reason to `err`).
 ///
 /// # Errors
 /// A [`DigError`] for inputs that do not load, a name that is not one, or output that cannot
@@ -81,23 +84,12 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), DigError> {
-    let loaded = load(&options.manifests, &options.config, stdin)?;
-    let mut asked = options.clone();
-    let mut nameserver = None;
-    if let Some(pod) = &options.pod {
-        match walk(&loaded.dns, options, pod, out)? {
-            Some((name, server)) => {
-                asked.name = name;
-                nameserver = Some(server);
-            }
-            // Nothing was sent: a numeric name, a hosts-file name, or one the library refused.
-            None => return Ok(()),
-        }
-        if !options.qtype_given && options.family == Family::Inet6 {
-            asked.qtype = RecordType::AAAA;
-        }
-    }
-    let exchange = query(&loaded.dns, &asked, nameserver)?;
+    let (loaded, exchange) = ask(options, stdin, out)?;
+    // A pod's walk that sent no query (a numeric name, a hosts-file name, one the library
+    // refused) has nothing to dig.
+    let Some(exchange) = exchange else {
+        return Ok(());
+    };
     if options.short {
         for record in &exchange.reply.answers {
             writeln!(out, "{}", rdata_text(&record.data))?;
@@ -110,6 +102,36 @@ pub fn run(
     write_reply(options, &loaded, &exchange, out)?;
     write_extras(options, &loaded, &exchange, out)?;
     Ok(())
+}
+
+/// Loads the inputs and asks the question: for a pod's view, the pod's walk first (printed to
+/// `walk_out`), then its last name to the pod's nameserver; `None` for the exchange when the
+/// walk sent no query.
+///
+/// # Errors
+/// As [`load`] and [`query`], and [`DigError::Pod`] for a pod that cannot be set up.
+pub fn ask(
+    options: &DigOptions,
+    stdin: &mut dyn Read,
+    walk_out: &mut dyn Write,
+) -> Result<(Loaded, Option<Exchange>), DigError> {
+    let loaded = load(&options.manifests, &options.config, stdin)?;
+    let mut asked = options.clone();
+    let mut nameserver = None;
+    if let Some(pod) = &options.pod {
+        match walk(&loaded.dns, options, pod, walk_out)? {
+            Some((name, server)) => {
+                asked.name = name;
+                nameserver = Some(server);
+            }
+            None => return Ok((loaded, None)),
+        }
+        if !options.qtype_given && options.family == Family::Inet6 {
+            asked.qtype = RecordType::AAAA;
+        }
+    }
+    let exchange = query(&loaded.dns, &asked, nameserver)?;
+    Ok((loaded, Some(exchange)))
 }
 
 /// Sends the question `options` describes as dig would send it and decodes the reply: to the

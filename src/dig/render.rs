@@ -25,7 +25,7 @@ pub fn write_message(message: &Message, out: &mut dyn Write) -> io::Result<()> {
         out,
         ";; ->>HEADER<<- opcode: {}, status: {}, id: {}",
         opcode(message),
-        status(message.response_code),
+        status_name(message.response_code),
         message.id
     )?;
     let flags: Vec<&str> = [
@@ -131,8 +131,8 @@ pub fn rdata_text(data: &RData) -> String {
     }
 }
 
-/// The rcode as dig names it.
-pub(super) fn status(code: ResponseCode) -> String {
+/// The rcode as dig names it (`NOERROR`, `NXDOMAIN`, `REFUSED`, …; a number for the others).
+pub fn status_name(code: ResponseCode) -> String {
     match code {
         ResponseCode::NoError => "NOERROR".to_owned(),
         ResponseCode::FormErr => "FORMERR".to_owned(),
