@@ -55,6 +55,12 @@ fn main() -> ExitCode {
             print!("{}", dig::HELP);
             return ExitCode::SUCCESS;
         }
+        Ok(Invocation::Dig(options)) if options.json => {
+            eprintln!(
+                "dig: --json is the command-line tool's: cargo run --features cli --bin k8s-dns-sim -- dig ..."
+            );
+            return ExitCode::from(2);
+        }
         Ok(Invocation::Dig(options)) => options,
         Err(error) => {
             eprintln!("dig: {error} (dig --help lists the options)");

@@ -452,6 +452,12 @@ fn short_prints_the_answer_data_only() {
             "",
         ),
         (
+            "a pod's view with +short: the walk is not printed, only the data of the dig after it",
+            &["--pod-namespace", "default", "web", "+short"],
+            "10.96.0.20\n",
+            "",
+        ),
+        (
             "NXDOMAIN: nothing on stdout, as dig; the reason on stderr",
             &["nope.default.svc.cluster.local", "+short"],
             "",
@@ -842,6 +848,14 @@ fn the_example_as_a_user_runs_it() {
             2,
             "",
             "dig: unknown query option +shrot (dig --help lists the options)\n",
+        ),
+        (
+            "--json belongs to the command-line tool: the example says so, exit 2",
+            &["-f", "-", "--json", "web"],
+            "",
+            2,
+            "",
+            "dig: --json is the command-line tool's: cargo run --features cli --bin k8s-dns-sim -- dig ...\n",
         ),
         (
             "input that does not load: its error's Display, exit 2",

@@ -77,14 +77,20 @@ pub struct Exchange {
 ///
 /// # Errors
 /// A [`DigError`] for inputs that do not load, a name that is not one, or output that cannot
-/// be written ([`DigError::is_broken_pipe`] for `| head`).
+/// be written ([`DigError::is_broken_pipe`] for `| head`). `--json` is not this function's:
+/// the command-line tool renders [`ask`]'s exchange itself.
 pub fn run(
     options: &DigOptions,
     stdin: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), DigError> {
-    let (loaded, exchange) = ask(options, stdin, out)?;
+    // `+short` is the data alone: a pod's walk is not printed either.
+    let (loaded, exchange) = if options.short {
+        ask(options, stdin, &mut std::io::sink())?
+    } else {
+        ask(options, stdin, out)?
+    };
     // A pod's walk that sent no query (a numeric name, a hosts-file name, one the library
     // refused) has nothing to dig.
     let Some(exchange) = exchange else {
