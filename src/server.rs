@@ -95,11 +95,14 @@ impl ClusterDns {
 
     /// A server configured the way the cluster itself is: by the Corefile of its ConfigMap
     /// `kube-system/coredns` ([`Cluster::corefile`]) when the manifests hold it, as a dump of
-    /// a real cluster does; by [`Config::default`] otherwise. [`ClusterDns::new`] takes an
-    /// explicit configuration instead, whatever the manifests hold.
+    /// a real cluster does; by kubeadm's default Corefile ([`Config::kubeadm`], the one kubeadm
+    /// and kind install: reverse zones, `pods insecure`, `ttl 30`, `forward` for the rest)
+    /// otherwise, since that is what a cluster without its own ConfigMap in the input most
+    /// likely runs. [`ClusterDns::new`] takes an explicit configuration instead, whatever the
+    /// manifests hold ([`Config::default`] for the `kubernetes` plugin's own defaults).
     ///
     /// ```
-    /// use k8s_dns_sim::{Cluster, ClusterDns};
+    /// use k8s_dns_sim::{Cluster, ClusterDns, Config};
     ///
     /// let cluster = Cluster::from_yaml(
     ///     "apiVersion: v1
@@ -109,13 +112,18 @@ impl ClusterDns {
     ///   Corefile: |
     ///     .:53 {
     ///         kubernetes cluster.local {
-    ///             ttl 30
+    ///             ttl 60
     ///         }
     ///     }
     /// ",
     /// )?;
     /// let dns = ClusterDns::from_cluster(cluster)?;
+    /// assert_eq!(dns.config().kubernetes().unwrap().ttl, 60);
+    ///
+    /// // Without the ConfigMap: kubeadm's Corefile.
+    /// let dns = ClusterDns::from_cluster(Cluster::from_yaml("")?)?;
     /// assert_eq!(dns.config().kubernetes().unwrap().ttl, 30);
+    /// assert_eq!(dns.config(), &Config::kubeadm());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -133,7 +141,7 @@ impl ClusterDns {
                 Config::from_corefile_with_files(corefile.text(), cluster.corefile_files())
                     .map_err(|error| error.embedded_in(corefile))?
             }
-            None => Config::default(),
+            None => Config::kubeadm(),
         };
         let own = own_address_in(&cluster);
         for kubernetes in config.kubernetes_plugins_mut() {

@@ -211,14 +211,16 @@ fn an_explicit_config_wins_over_the_embedded_corefile() {
 }
 
 #[test]
-fn without_the_configmap_from_cluster_uses_the_default_config() {
+fn without_the_configmap_from_cluster_uses_kubeadms_corefile() {
+    // What kubeadm and kind install, not the bare plugin's defaults (which no cluster runs).
     let dns = from_cluster(
         support::dns("kubectl-dump.yaml", Config::default())
             .cluster()
             .clone(),
     );
     assert!(dns.cluster().corefile().is_none());
-    assert_eq!(dns.config(), &Config::default());
+    assert_eq!(dns.config(), &Config::kubeadm());
+    assert_ne!(dns.config(), &Config::default());
 }
 
 #[test]
@@ -283,7 +285,11 @@ fn a_coredns_configmap_in_another_namespace_is_ignored() {
     assert_eq!(cluster.skipped().len(), 1);
     assert_eq!(cluster.skipped()[0].namespace.as_deref(), Some("default"));
     let dns = from_cluster(cluster);
-    assert_eq!(dns.config(), &Config::default());
+    assert_eq!(
+        dns.config(),
+        &Config::kubeadm(),
+        "the fallback, not the ConfigMap"
+    );
 }
 
 #[test]

@@ -73,15 +73,15 @@ fn an_answer_prints_as_dig_shows_its_sections() {
         .unwrap();
     assert_eq!(
         missing.to_string(),
-        ";; NXDOMAIN aa\n;; AUTHORITY\ncluster.local. 5 IN SOA ns.dns.cluster.local. \
-         hostmaster.cluster.local. 1 7200 1800 86400 5"
+        ";; NXDOMAIN aa\n;; AUTHORITY\ncluster.local. 30 IN SOA ns.dns.cluster.local. \
+         hostmaster.cluster.local. 1 7200 1800 86400 30"
     );
     let web = dns
         .lookup("web.default.svc.cluster.local", RecordType::A)
         .unwrap();
     assert_eq!(
         web.to_string(),
-        ";; NOERROR aa\n;; ANSWER\nweb.default.svc.cluster.local. 5 IN A 10.96.0.20"
+        ";; NOERROR aa\n;; ANSWER\nweb.default.svc.cluster.local. 30 IN A 10.96.0.20"
     );
 }
 

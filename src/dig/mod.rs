@@ -1,4 +1,521 @@
 //! `dig` as people know it, over the simulator: the options (`-x`, `+short`, `-f -`, …), the
-//! reply printed in dig's layout, and the subcommands of the `k8s-dns-sim` command-line tool.
+//! reply printed in dig 9.18's layout, and a one-line reason under every NXDOMAIN and REFUSED.
+//! The `dig` example and the `k8s-dns-sim` command-line tool are thin `main`s over this module.
 //!
-//! (Being built for issue 12 §4–§5.)
+//! The pieces, in the order [`run`] uses them:
+//! 1. [`DigOptions::parse`]: a command line into typed options (or a one-line [`UsageError`]).
+//! 2. [`load`]: the `-f` inputs (files, folders, standard input) into a [`ClusterDns`], configured
+//!    by `--corefile`, `--plugin-defaults`, the input's ConfigMap `kube-system/coredns`, or
+//!    else kubeadm's default Corefile ([`ConfigSource`] says which).
+//! 3. [`query`]: the question encoded as dig sends it (RD, EDNS with a 1232-byte payload, a
+//!    deterministic id), answered by [`ClusterDns::handle_bytes`], the reply decoded; a
+//!    truncated UDP reply is asked again over TCP, as dig does.
+//! 4. [`write_reply`]: the reply in dig's layout, then [`reason_line`] for NXDOMAIN and REFUSED.
+//!
+//! ([`ask`] is steps 2 and 3 with a pod's walk between them, for callers that render the
+//! exchange themselves, as the command-line tool's `--json` does.)
+//!
+//! ```
+//! use k8s_dns_sim::dig::{self, DigOptions, Invocation};
+//!
+//! let Invocation::Dig(options) = DigOptions::parse(["-f", "-", "web.shop.svc.cluster.local", "+short"])? else {
+//!     unreachable!()
+//! };
+//! let manifests = "apiVersion: v1
+//! kind: Service
+//! metadata: {name: web, namespace: shop}
+//! spec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}
+//! ";
+//! let mut out = Vec::new();
+//! dig::run(&options, &mut manifests.as_bytes(), &mut out, &mut std::io::sink())?;
+//! assert_eq!(String::from_utf8(out)?, "10.96.0.20\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod input;
+mod options;
+mod render;
+
+use std::io::{Read, Write};
+use std::net::IpAddr;
+
+use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
+use hickory_proto::rr::{Name, RecordType};
+
+use crate::config::Config;
+use crate::resolver::{Family, Nameserver, PodDns};
+use crate::server::ClusterDns;
+use crate::wire::Transport;
+
+pub use input::{ConfigSource, DigError, Loaded, STDIN_NAME, load, load_cluster, read_manifests};
+pub use options::{
+    ConfigChoice, DEFAULT_BUFSIZE, DigOptions, GraphFormat, HELP, Invocation, ManifestSource,
+    PodChoice, UsageError, reverse_name,
+};
+pub use render::{rdata_text, record_line, status_name, write_message};
+
+/// One question and its reply, as [`query`] sent and received them.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// The request as sent.
+    pub request: Message,
+    /// The reply, decoded.
+    pub reply: Message,
+    /// The reply's size in bytes (dig's `MSG SIZE  rcvd`).
+    pub size: usize,
+    /// The transport that carried the reply (TCP after a truncated UDP reply).
+    pub transport: Transport,
+    /// Whether a truncated UDP reply was asked again over TCP.
+    pub retried_over_tcp: bool,
+    /// The nameserver a pod's view asked (`None`: the server in-process).
+    pub nameserver: Option<IpAddr>,
+}
+
+/// Loads the inputs, asks, and prints everything `dig` prints for `options`: a pod's walk
+/// first when one is asked for, then the reply, its reason, and what the simulator noticed.
+/// `+short` prints the answer's data only (and the reason to `err`).
+///
+/// # Errors
+/// A [`DigError`] for inputs that do not load, a name that is not one, or output that cannot
+/// be written ([`DigError::is_broken_pipe`] for `| head`). `--json` is not this function's:
+/// the command-line tool renders [`ask`]'s exchange itself.
+pub fn run(
+    options: &DigOptions,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), DigError> {
+    // `+short` is the data alone: a pod's walk is not printed either.
+    let (loaded, exchange) = if options.short {
+        ask(options, stdin, &mut std::io::sink())?
+    } else {
+        ask(options, stdin, out)?
+    };
+    // A pod's walk that sent no query (a numeric name, a hosts-file name, one the library
+    // refused) has nothing to dig.
+    let Some(exchange) = exchange else {
+        return Ok(());
+    };
+    if options.short {
+        for record in &exchange.reply.answers {
+            writeln!(out, "{}", rdata_text(&record.data))?;
+        }
+        if let Some(reason) = reason_line(&loaded.dns, &exchange) {
+            writeln!(err, ";; {reason}")?;
+        }
+        return Ok(());
+    }
+    write_reply(options, &loaded, &exchange, out)?;
+    write_extras(options, &loaded, &exchange, out)?;
+    Ok(())
+}
+
+/// Loads the inputs and asks the question: for a pod's view, the pod's walk first (printed to
+/// `walk_out`), then its last name to the pod's nameserver; `None` for the exchange when the
+/// walk sent no query.
+///
+/// # Errors
+/// As [`load`] and [`query`], and [`DigError::Pod`] for a pod that cannot be set up.
+pub fn ask(
+    options: &DigOptions,
+    stdin: &mut dyn Read,
+    walk_out: &mut dyn Write,
+) -> Result<(Loaded, Option<Exchange>), DigError> {
+    let loaded = load(&options.manifests, &options.config, stdin)?;
+    let mut asked = options.clone();
+    let mut nameserver = None;
+    if let Some(pod) = &options.pod {
+        match walk(&loaded.dns, options, pod, walk_out)? {
+            Some((name, server)) => {
+                asked.name = name;
+                nameserver = Some(server);
+            }
+            None => return Ok((loaded, None)),
+        }
+        if !options.qtype_given && options.family == Family::Inet6 {
+            asked.qtype = RecordType::AAAA;
+        }
+    }
+    let exchange = query(&loaded.dns, &asked, nameserver)?;
+    Ok((loaded, Some(exchange)))
+}
+
+/// Sends the question `options` describes as dig would send it and decodes the reply: to the
+/// server in-process, or (`nameserver`, from a pod's view) to that address, where names
+/// outside the cluster's zones reach the upstream.
+///
+/// # Errors
+/// [`DigError::Name`] for a name that is not a domain name; [`DigError::NoReply`] when the
+/// server drops the question or its reply does not decode.
+pub fn query(
+    dns: &ClusterDns,
+    options: &DigOptions,
+    nameserver: Option<IpAddr>,
+) -> Result<Exchange, DigError> {
+    let request = request(options)?;
+    let bytes = request.to_vec().map_err(|error| DigError::Name {
+        name: options.name.clone(),
+        reason: error.to_string(),
+    })?;
+    let ask = |transport| match nameserver {
+        Some(server) => Nameserver::reply(dns, server, &bytes, transport),
+        None => dns.handle_bytes(&bytes, transport),
+    };
+    let mut transport = options.transport;
+    let mut reply_bytes = ask(transport);
+    let mut retried_over_tcp = false;
+    if transport == Transport::Udp && Message::from_vec(&reply_bytes).is_ok_and(|m| m.truncation) {
+        transport = Transport::Tcp;
+        reply_bytes = ask(transport);
+        retried_over_tcp = true;
+    }
+    if reply_bytes.is_empty() {
+        return Err(DigError::NoReply);
+    }
+    let reply = Message::from_vec(&reply_bytes).map_err(|_| DigError::NoReply)?;
+    Ok(Exchange {
+        request,
+        reply,
+        size: reply_bytes.len(),
+        transport,
+        retried_over_tcp,
+        nameserver,
+    })
+}
+
+/// The request dig sends for `options`: the name made absolute, RD unless `+norecurse`, EDNS
+/// version 0 with the `+bufsize` payload unless `+noedns`, and an id derived from the
+/// question (dig's is random; this one is the same on every run, so outputs can be compared).
+///
+/// # Errors
+/// [`DigError::Name`] for a name that is not a domain name.
+pub fn request(options: &DigOptions) -> Result<Message, DigError> {
+    let mut name = Name::from_ascii(&options.name).map_err(|error| DigError::Name {
+        name: options.name.clone(),
+        reason: error.to_string(),
+    })?;
+    name.set_fqdn(true);
+    let mut message = Message::new(
+        question_id(&name, options.qtype),
+        MessageType::Query,
+        OpCode::Query,
+    );
+    message.metadata.recursion_desired = options.recurse;
+    message.add_query(Query::query(name, options.qtype));
+    if let Some(size) = options.edns {
+        let mut edns = Edns::new();
+        edns.set_max_payload(size);
+        message.set_edns(edns);
+    }
+    Ok(message)
+}
+
+/// Writes the reply as dig 9.18 does (`; <<>> … <<>>`, `;; Got answer:`, header, sections,
+/// `;; Query time`, `;; SERVER`, `;; MSG SIZE  rcvd`), with `;; CONFIG:` where dig prints
+/// `;; WHEN:`, and the [`reason_line`] last for NXDOMAIN and REFUSED.
+///
+/// # Errors
+/// What `out` returns.
+pub fn write_reply(
+    options: &DigOptions,
+    loaded: &Loaded,
+    exchange: &Exchange,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "; <<>> k8s-dns-sim dig <<>> {}",
+        options.command_line.join(" ")
+    )?;
+    if !options.ignored_server.is_empty() {
+        writeln!(
+            out,
+            ";; {} ignored: the simulator answers in-process",
+            options.ignored_server.join(" ")
+        )?;
+    }
+    writeln!(out, ";; global options: +cmd")?;
+    if exchange.retried_over_tcp {
+        writeln!(out, ";; Truncated, retrying in TCP mode.")?;
+    }
+    writeln!(out, ";; Got answer:")?;
+    write_message(&exchange.reply, out)?;
+    writeln!(out, ";; Query time: 0 msec")?;
+    match exchange.nameserver {
+        Some(server) => writeln!(
+            out,
+            ";; SERVER: {server}#53({server}, in-process) ({})",
+            exchange.transport
+        )?,
+        None => writeln!(
+            out,
+            ";; SERVER: k8s-dns-sim#53(in-process) ({})",
+            exchange.transport
+        )?,
+    }
+    writeln!(out, ";; CONFIG: {}", loaded.source)?;
+    writeln!(out, ";; MSG SIZE  rcvd: {}", exchange.size)?;
+    if let Some(reason) = reason_line(&loaded.dns, exchange) {
+        writeln!(out, ";; {reason}")?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Why the reply is NXDOMAIN or REFUSED, in one line (`None` for other rcodes).
+///
+/// (Issue 12 §1: the explanation's one-line summary replaces this once `explain` lands; until
+/// then the reason is derived from the configuration's zones alone.)
+pub fn reason_line(dns: &ClusterDns, exchange: &Exchange) -> Option<String> {
+    let query = exchange.reply.queries.first()?;
+    let name = query.name();
+    let config = dns.config();
+    let kubernetes_zones = zones_text(
+        config
+            .servers
+            .iter()
+            .filter_map(|block| block.kubernetes())
+            .flat_map(|kubernetes| kubernetes.zones.iter().cloned()),
+    );
+    let under_kubernetes = config
+        .servers
+        .iter()
+        .filter_map(|block| block.kubernetes())
+        .flat_map(|kubernetes| &kubernetes.zones)
+        .any(|zone| zone.zone_of(name));
+    match exchange.reply.response_code {
+        ResponseCode::Refused => {
+            let block_zones = zones_text(config.servers.iter().flat_map(|block| block.zones()));
+            let reverse = name.to_ascii().to_ascii_lowercase();
+            let reverse = reverse.ends_with(".in-addr.arpa.") || reverse.ends_with(".ip6.arpa.");
+            Some(
+                if reverse && exchange.request.queries[0].query_type() == RecordType::PTR {
+                    let defaults = if *config == Config::default() {
+                        " (the plugin's defaults have none; kubeadm's Corefile has in-addr.arpa and ip6.arpa)"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "REFUSED: {name} is a reverse name, and no reverse zone is configured{defaults}: the server's zones are {block_zones}"
+                    )
+                } else {
+                    format!(
+                        "REFUSED: no zone of this server covers {name}: its zones are {block_zones}"
+                    )
+                },
+            )
+        }
+        ResponseCode::NXDomain if under_kubernetes => Some(format!(
+            "NXDOMAIN: {name} has no records in the kubernetes plugin's zones ({kubernetes_zones}): no Service, Pod or endpoint has that name, or it is a headless Service with no ready endpoint"
+        )),
+        ResponseCode::NXDomain => {
+            let hint = if name.num_labels() <= 3 && exchange.nameserver.is_none() {
+                " (dig asks the name as given, with no search list: try the full \
+                 name.namespace.svc.cluster.local, or --pod-namespace for a pod's view)"
+            } else {
+                ""
+            };
+            Some(format!(
+                "NXDOMAIN: {name} is outside the kubernetes plugin's zones ({kubernetes_zones}), and the upstream does not know it{hint}"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// What follows the reply: `--explain`, `--lint`, `--graph` (the lead wires these), what the
+/// simulator noticed about the manifests, and the Corefile lines it does not simulate.
+fn write_extras(
+    options: &DigOptions,
+    loaded: &Loaded,
+    exchange: &Exchange,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let dns = &loaded.dns;
+    // ---- Issue 12 §1–§3 wiring points: explain, lint, graph. ----
+    if options.explain {
+        // WIRE(explain): print `dns.explain(..)` of this exchange's question here.
+        let _ = exchange;
+        writeln!(out, ";; --explain: not yet available\n")?;
+    }
+    if options.lint {
+        // WIRE(lint): print `Cluster::lint()` here; until then, today's diagnostics.
+        write_diagnostics(dns, out)?;
+    }
+    if let Some(format) = options.graph {
+        // WIRE(graph): print the linking picture in `format` here.
+        writeln!(out, ";; --graph {format}: not yet available\n")?;
+    }
+    // ---- end of the wiring points ----
+    if !options.lint {
+        write_diagnostics(dns, out)?;
+    }
+    let cluster = dns.cluster();
+    let mut generated: Vec<String> = cluster
+        .pods()
+        .filter(|pod| cluster.is_generated(pod))
+        .map(|pod| {
+            let addresses: Vec<String> = pod.pod_ips.iter().map(ToString::to_string).collect();
+            let ready = if pod.ready == Some(false) {
+                ", not ready"
+            } else {
+                ""
+            };
+            format!(
+                "{}/{} ({}{ready})",
+                pod.meta.namespace,
+                pod.meta.name,
+                addresses.join(" ")
+            )
+        })
+        .collect();
+    generated.sort();
+    if !generated.is_empty() {
+        writeln!(
+            out,
+            ";; Pods the workloads were expanded into (their endpoints come from the EndpointSlice controller):"
+        )?;
+        for pod in generated {
+            writeln!(out, ";;   {pod}")?;
+        }
+        writeln!(out)?;
+    }
+    if !cluster.skipped().is_empty() {
+        writeln!(
+            out,
+            ";; Objects of kinds cluster DNS does not read (skipped):"
+        )?;
+        for skipped in cluster.skipped() {
+            writeln!(
+                out,
+                ";;   {} {}/{} ({})",
+                skipped.kind,
+                skipped.namespace.as_deref().unwrap_or("-"),
+                skipped.name.as_deref().unwrap_or("-"),
+                skipped.location
+            )?;
+        }
+        writeln!(out)?;
+    }
+    // kubeadm's own Corefile is the default, not the user's: its lines are not listed.
+    if loaded.source != ConfigSource::Kubeadm {
+        for note in &dns.config().not_simulated {
+            writeln!(
+                out,
+                ";; Corefile line {}: {} is not simulated: {}",
+                note.line, note.directive, note.reason
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_diagnostics(dns: &ClusterDns, out: &mut dyn Write) -> std::io::Result<()> {
+    let diagnostics = dns.cluster().diagnostics();
+    if !diagnostics.is_empty() {
+        writeln!(out, ";; What the simulator noticed in the manifests:")?;
+        for diagnostic in diagnostics {
+            writeln!(out, ";;   {diagnostic}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Runs the pod's lookup, prints the walk, and returns the name that ended it and the
+/// nameserver it was asked of (`None` when no query was sent).
+fn walk(
+    dns: &ClusterDns,
+    options: &DigOptions,
+    pod: &PodChoice,
+    out: &mut dyn Write,
+) -> Result<Option<(String, IpAddr)>, DigError> {
+    let mut kubelet = dns.kubelet();
+    if let Some(path) = &options.node_resolv_conf {
+        kubelet.node_resolv_conf = Some(input::read(path)?);
+    }
+    let (sandbox, who) = match pod {
+        PodChoice::InNamespace(namespace) => {
+            let pod = PodDns::new(namespace, "dig").with_ips([options.pod_ip]);
+            let sandbox = kubelet
+                .sandbox(&pod)
+                .map_err(|error| DigError::Pod(error.to_string()))?;
+            (sandbox, format!("A pod in namespace {namespace}"))
+        }
+        PodChoice::Named(name) => {
+            let sandbox = dns
+                .pod_sandbox(&kubelet, name)
+                .map_err(|error| DigError::Pod(format!("--from-pod: {error}")))?;
+            (sandbox, format!("Pod {name}"))
+        }
+    };
+    if options.hosts {
+        writeln!(out, ";; The pod's /etc/resolv.conf:")?;
+        if sandbox.resolv_conf.trim().is_empty() {
+            writeln!(
+                out,
+                ";;   (empty: the library's defaults, nameserver 127.0.0.1)"
+            )?;
+        }
+        for line in sandbox.resolv_conf.lines() {
+            writeln!(out, ";;   {line}")?;
+        }
+        writeln!(out, ";; The pod's /etc/hosts:")?;
+        for line in sandbox.hosts.as_deref().unwrap_or_default().lines() {
+            writeln!(out, ";;   {}", line.replace('\t', "    "))?;
+        }
+        writeln!(out)?;
+    }
+    let addresses =
+        !options.qtype_given || matches!(options.qtype, RecordType::A | RecordType::AAAA);
+    let resolution = if addresses {
+        let family = match (options.qtype_given, options.qtype) {
+            (true, RecordType::A) if options.family == Family::Unspec => Family::Inet,
+            (true, RecordType::AAAA) if options.family == Family::Unspec => Family::Inet6,
+            _ => options.family,
+        };
+        dns.getaddrinfo(&sandbox, options.resolver, family, &options.name)
+    } else {
+        crate::resolver::search(
+            dns,
+            &sandbox,
+            options.resolver,
+            &options.name,
+            options.qtype,
+        )
+    };
+    writeln!(out, ";; {who} ({}):", options.resolver)?;
+    for line in resolution.to_string().lines() {
+        writeln!(out, ";;   {line}")?;
+    }
+    let server = resolution.queries().last().map(|query| query.server);
+    Ok(resolution
+        .steps
+        .last()
+        .map(|step| step.name.clone())
+        .zip(server))
+}
+
+fn zones_text(zones: impl Iterator<Item = Name>) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for zone in zones {
+        let zone = zone.to_string();
+        if !seen.contains(&zone) {
+            seen.push(zone);
+        }
+    }
+    seen.join(", ")
+}
+
+/// A 16-bit id from the question (FNV-1a over the lower-cased name and the type), so that the
+/// same question prints the same id on every run.
+fn question_id(name: &Name, qtype: RecordType) -> u16 {
+    let mut hash: u32 = 0x811c_9dc5;
+    let text = name.to_ascii().to_ascii_lowercase();
+    for byte in text.bytes().chain(u16::from(qtype).to_be_bytes()) {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    ((hash >> 16) ^ (hash & 0xffff)) as u16
+}

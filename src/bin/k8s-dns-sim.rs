@@ -1,0 +1,438 @@
+//! `k8s-dns-sim`: cluster DNS from plain manifests, on the command line and in CI.
+//!
+//! ```text
+//! cargo install k8s-dns-sim --features cli
+//! k8s-dns-sim dig -f manifests/ web.default.svc.cluster.local
+//! k8s-dns-sim zone -f manifests/ --json
+//! k8s-dns-sim lint manifests/*.yaml --severity warning
+//! ```
+//!
+//! `dig` is the `dig` example (`k8s_dns_sim::dig`), `zone` the `zone` example's listing with
+//! dig's inputs and configuration choice; `explain`, `lint` and `graph` read their arguments
+//! and wait for their library functions (issue 12 §1–§3): see [`not_yet_wired`]. Exit status:
+//! 0 done, 1 lint findings at or above `--severity`, 2 a bad argument or input that does not
+//! load.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use k8s_dns_sim::dig::{
+    self, ConfigChoice, DigError, DigOptions, Exchange, GraphFormat, Invocation, Loaded,
+    ManifestSource,
+};
+use k8s_dns_sim::hickory_proto::rr::Record;
+use serde_json::{Value, json};
+
+const HELP: &str = "\
+usage: k8s-dns-sim COMMAND [options]
+
+Kubernetes cluster DNS answered from plain manifests, as CoreDNS's kubernetes plugin answers.
+
+Commands:
+  dig -f FILE... NAME [TYPE] [+option...]   ask one question, print the reply as dig does
+                                            (k8s-dns-sim dig --help lists its options)
+  zone -f FILE... [ZONE]                    list the zone (cluster.local by default) in the
+                                            order of a zone transfer
+  explain -f FILE... NAME [TYPE]            how the answer to NAME came about
+  lint [-f] FILE... [--severity LEVEL]      the findings about the manifests; exits 1 when
+                                            one is at LEVEL or above (error by default;
+                                            warning, info)
+  graph [-f] FILE... [--namespace NS] [--format mermaid|dot]
+                                            the linking of Services, endpoints and Pods
+
+Options every command takes:
+  -f FILE, --file FILE   manifests (-f - standard input, -f DIR/ every *.yaml, *.yml, *.json
+                         in DIR); lint and graph also take the files without -f
+  --corefile FILE        answer with this Corefile
+  --plugin-defaults      answer with the kubernetes plugin's own defaults
+                         (without either: the input's coredns ConfigMap, else kubeadm's
+                         default Corefile)
+  --json                 print JSON
+  -h, --help             print this help (or the command's)
+  --version              print the version
+
+Exit status: 0 done, 1 lint findings at or above --severity, 2 a bad argument or input that
+does not load.
+";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let Some(command) = args.next() else {
+        eprintln!(
+            "k8s-dns-sim: no command: dig, zone, explain, lint or graph (k8s-dns-sim --help lists the commands)"
+        );
+        return ExitCode::from(2);
+    };
+    let rest: Vec<String> = args.collect();
+    let result = match command.as_str() {
+        "-h" | "--help" | "help" => {
+            print!("{HELP}");
+            Ok(ExitCode::SUCCESS)
+        }
+        "--version" | "-V" => {
+            println!("k8s-dns-sim {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        "dig" => run_dig(rest),
+        "zone" | "explain" | "lint" | "graph" => match parse(&command, rest) {
+            Ok(Parsed::Help) => {
+                print!("{HELP}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Ok(Parsed::Command(command)) => run(&command),
+            Err(error) => Err(Failure::Usage(error)),
+        },
+        other => Err(Failure::Usage(format!(
+            "unknown command {other:?}: dig, zone, explain, lint or graph"
+        ))),
+    };
+    match result {
+        Ok(code) => code,
+        // `k8s-dns-sim … | head`: the reader has what it wanted.
+        Err(Failure::Dig(error)) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(Failure::Usage(line)) => {
+            let prefix = match command.as_str() {
+                "dig" | "zone" | "explain" | "lint" | "graph" => format!("k8s-dns-sim {command}"),
+                _ => "k8s-dns-sim".to_owned(),
+            };
+            eprintln!("{prefix}: {line} (k8s-dns-sim --help lists the commands)");
+            ExitCode::from(2)
+        }
+        Err(Failure::Zone(error)) => {
+            eprintln!("k8s-dns-sim {command}: {error}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Dig(error)) => {
+            eprintln!("k8s-dns-sim {command}: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Why a command printed no result.
+enum Failure {
+    /// A bad command line: one line.
+    Usage(String),
+    /// Input that does not load, a bad name, or output that cannot be written.
+    Dig(DigError),
+    /// A zone this server does not list.
+    Zone(k8s_dns_sim::ZoneError),
+}
+
+impl From<DigError> for Failure {
+    fn from(error: DigError) -> Self {
+        Failure::Dig(error)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        Failure::Dig(DigError::Output(error))
+    }
+}
+
+/// `dig`: the example's command line and output; `--json` prints the exchange instead.
+fn run_dig(args: Vec<String>) -> Result<ExitCode, Failure> {
+    let options = match DigOptions::parse(args) {
+        Ok(Invocation::Help) => {
+            print!("{}", dig::HELP);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Ok(Invocation::Dig(options)) => options,
+        Err(error) => return Err(Failure::Usage(error.to_string())),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if !options.json {
+        dig::run(
+            &options,
+            &mut std::io::stdin().lock(),
+            &mut out,
+            &mut std::io::stderr().lock(),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut walk = Vec::new();
+    let (loaded, exchange) = dig::ask(&options, &mut std::io::stdin().lock(), &mut walk)?;
+    let mut value = match &exchange {
+        Some(exchange) => exchange_json(&loaded, exchange),
+        None => json!({ "config": loaded.source.to_string() }),
+    };
+    if options.pod.is_some() {
+        value["pod_walk"] = Value::String(String::from_utf8_lossy(&walk).into_owned());
+    }
+    print_json(&mut out, &value)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The exchange as JSON: the question, the rcode and flags, the three sections (records as
+/// name, TTL, class, type and data in presentation format), the reason line, the size.
+fn exchange_json(loaded: &Loaded, exchange: &Exchange) -> Value {
+    let reply = &exchange.reply;
+    let question: Vec<Value> = reply
+        .queries
+        .iter()
+        .map(|query| {
+            json!({
+                "name": query.name().to_string(),
+                "class": query.query_class().to_string(),
+                "type": query.query_type().to_string(),
+            })
+        })
+        .collect();
+    let flags: Vec<&str> = [
+        (reply.authoritative, "aa"),
+        (reply.truncation, "tc"),
+        (reply.recursion_desired, "rd"),
+        (reply.recursion_available, "ra"),
+    ]
+    .iter()
+    .filter(|(set, _)| *set)
+    .map(|(_, flag)| *flag)
+    .collect();
+    json!({
+        "question": question,
+        "status": dig::status_name(reply.response_code),
+        "id": reply.id,
+        "flags": flags,
+        "edns_udp_size": reply.edns.as_ref().map(|edns| edns.max_payload()),
+        "answer": records_json(&reply.answers),
+        "authority": records_json(&reply.authorities),
+        "additional": records_json(&reply.additionals),
+        "reason": dig::reason_line(&loaded.dns, exchange),
+        "transport": exchange.transport.to_string(),
+        "retried_over_tcp": exchange.retried_over_tcp,
+        "server": exchange.nameserver.map(|server| server.to_string()),
+        "config": loaded.source.to_string(),
+        "size": exchange.size,
+    })
+}
+
+fn records_json(records: &[Record]) -> Value {
+    records
+        .iter()
+        .map(|record| {
+            json!({
+                "name": record.name.to_string(),
+                "ttl": record.ttl,
+                "class": record.dns_class.to_string(),
+                "type": record.record_type().to_string(),
+                "data": dig::rdata_text(&record.data),
+            })
+        })
+        .collect()
+}
+
+fn print_json(out: &mut dyn Write, value: &Value) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+/// A finding's severity, for `lint --severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// The commands other than `dig`, read.
+#[derive(Debug)]
+enum Command {
+    /// `zone [ZONE]`.
+    Zone { inputs: Inputs, zone: String },
+    /// `explain NAME [TYPE]`: dig's question, with the explanation.
+    Explain { options: Box<DigOptions> },
+    /// `lint FILE...`.
+    Lint { inputs: Inputs, severity: Severity },
+    /// `graph FILE...`.
+    Graph {
+        inputs: Inputs,
+        namespace: Option<String>,
+        format: GraphFormat,
+    },
+}
+
+enum Parsed {
+    Help,
+    Command(Command),
+}
+
+/// What every command reads: the manifests, the configuration, `--json`.
+#[derive(Debug, Default)]
+struct Inputs {
+    manifests: Vec<ManifestSource>,
+    config: ConfigChoice,
+    json: bool,
+}
+
+fn parse(command: &str, args: Vec<String>) -> Result<Parsed, String> {
+    if command == "explain" {
+        // dig's own question syntax (name, type, -x, +tcp, a pod's view …).
+        return match DigOptions::parse(args) {
+            Ok(Invocation::Help) => Ok(Parsed::Help),
+            Ok(Invocation::Dig(mut options)) => {
+                options.explain = true;
+                Ok(Parsed::Command(Command::Explain { options }))
+            }
+            Err(error) => Err(error.to_string()),
+        };
+    }
+    let mut inputs = Inputs::default();
+    let mut corefile = None;
+    let mut plugin_defaults = false;
+    let mut severity = Severity::Error;
+    let mut namespace = None;
+    let mut format = GraphFormat::Mermaid;
+    let mut positional = Vec::new();
+    let mut rest = args.into_iter();
+    while let Some(arg) = rest.next() {
+        let mut value = |what: &str| rest.next().ok_or_else(|| format!("{arg} needs {what}"));
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Parsed::Help),
+            "-f" | "--file" => {
+                let path = value("a file (or - for standard input, or a folder)")?;
+                inputs.manifests.push(source(path));
+            }
+            "--corefile" => corefile = Some(PathBuf::from(value("a file")?)),
+            "--plugin-defaults" => plugin_defaults = true,
+            "--json" => inputs.json = true,
+            "--severity" if command == "lint" => {
+                let level = value("error, warning or info")?;
+                severity = match level.as_str() {
+                    "error" => Severity::Error,
+                    "warning" => Severity::Warning,
+                    "info" => Severity::Info,
+                    _ => return Err(format!("--severity: error, warning or info, not {level:?}")),
+                };
+            }
+            "--namespace" | "-n" if command == "graph" => namespace = Some(value("a namespace")?),
+            "--format" if command == "graph" => {
+                let name = value("mermaid or dot")?;
+                format = match name.as_str() {
+                    "mermaid" => GraphFormat::Mermaid,
+                    "dot" => GraphFormat::Dot,
+                    _ => return Err(format!("--format: mermaid or dot, not {name:?}")),
+                };
+            }
+            flag if flag.starts_with('-') && flag.len() > 1 => {
+                return Err(format!("unknown option {flag}"));
+            }
+            _ => positional.push(arg),
+        }
+    }
+    inputs.config = match (corefile, plugin_defaults) {
+        (Some(_), true) => {
+            return Err(
+                "--corefile and --plugin-defaults name two configurations: give one".to_owned(),
+            );
+        }
+        (Some(path), false) => ConfigChoice::Corefile(path),
+        (None, true) => ConfigChoice::PluginDefaults,
+        (None, false) => ConfigChoice::FromInput,
+    };
+    if matches!(command, "lint" | "graph") {
+        // `k8s-dns-sim lint manifests/*.yaml`: the shell's files are the manifests.
+        inputs.manifests.extend(positional.drain(..).map(source));
+    }
+    if inputs.manifests.is_empty() {
+        return Err(
+            "no manifests: give -f FILE (or -f - for standard input, -f DIR/ for a folder)"
+                .to_owned(),
+        );
+    }
+    Ok(Parsed::Command(match command {
+        "zone" => {
+            let zone = match positional.as_slice() {
+                [] => "cluster.local".to_owned(),
+                [zone] => zone.clone(),
+                [first, second, ..] => {
+                    return Err(format!("one zone at a time: {first:?} and {second:?}"));
+                }
+            };
+            Command::Zone { inputs, zone }
+        }
+        "lint" => Command::Lint { inputs, severity },
+        _ => Command::Graph {
+            inputs,
+            namespace,
+            format,
+        },
+    }))
+}
+
+fn source(path: String) -> ManifestSource {
+    if path == "-" {
+        ManifestSource::Stdin
+    } else {
+        ManifestSource::Path(PathBuf::from(path))
+    }
+}
+
+fn run(command: &Command) -> Result<ExitCode, Failure> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match command {
+        Command::Zone { inputs, zone } => {
+            let loaded = dig::load(
+                &inputs.manifests,
+                &inputs.config,
+                &mut std::io::stdin().lock(),
+            )?;
+            if inputs.json {
+                let records = loaded.dns.zone_records(zone).map_err(Failure::Zone)?;
+                let value = json!({
+                    "zone": zone,
+                    "config": loaded.source.to_string(),
+                    "records": records_json(&records),
+                });
+                print_json(&mut out, &value)?;
+            } else {
+                write!(
+                    out,
+                    "{}",
+                    loaded.dns.zone_file(zone).map_err(Failure::Zone)?
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        other => not_yet_wired(other),
+    }
+}
+
+/// ---- Issue 12 §1–§3 wiring point: `explain`, `lint` and `graph`. ----
+///
+/// Their arguments are read (above); their library functions are being written. Wire each here:
+/// - `explain`: `dig::run` with `options.explain` set prints the reply and the explanation once
+///   `dig`'s own `--explain` wiring point (in `k8s_dns_sim::dig`) prints it; `--json`: the
+///   explanation's data.
+/// - `lint`: load `inputs`, print `Cluster::lint()`, and exit 1 when a finding is at `severity`
+///   or above (0 otherwise).
+/// - `graph`: load `inputs`, print the picture of `namespace` (all when `None`) in `format`.
+///
+/// Until then each says so and exits 2, so that a CI job calling `lint` does not pass by
+/// accident.
+fn not_yet_wired(command: &Command) -> Result<ExitCode, Failure> {
+    let name = match command {
+        Command::Explain { options } => {
+            let _ = options;
+            "explain"
+        }
+        Command::Lint { inputs, severity } => {
+            let _ = (inputs, severity);
+            "lint"
+        }
+        Command::Graph {
+            inputs,
+            namespace,
+            format,
+        } => {
+            let _ = (inputs, namespace, format);
+            "graph"
+        }
+        Command::Zone { .. } => unreachable!("zone is wired"),
+    };
+    eprintln!("k8s-dns-sim {name}: not yet available (issue 12)");
+    Ok(ExitCode::from(2))
+}

@@ -1,0 +1,383 @@
+//! The `k8s-dns-sim` command-line tool (issue 12 §5), run as CI runs it: the subcommands, their
+//! exit codes, `-f -` and `-f DIR/`, and `--json` for `dig` and `zone`. (`cargo test` builds
+//! the binary: the dev-dependency on this crate enables the `cli` feature.)
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// Runs the tool with `args` and `stdin` from the repository root: (exit code, stdout, stderr).
+fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_k8s-dns-sim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("k8s-dns-sim runs");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin written");
+    let output = child.wait_with_output().expect("k8s-dns-sim ends");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR")))
+        .expect("fixture reads")
+}
+
+/// (rule, arguments, standard input, exit code, what stdout holds, what stderr holds)
+type Case<'a> = (&'a str, &'a [&'a str], &'a str, i32, &'a str, &'a str);
+
+#[test]
+fn subcommands_and_their_exit_codes() {
+    let golden = fixture("golden.yaml");
+    let cases: &[Case] = &[
+        (
+            "--help lists the commands, exit 0",
+            &["--help"],
+            "",
+            0,
+            "zone -f FILE... [ZONE]",
+            "",
+        ),
+        (
+            "no command: one line, exit 2",
+            &[],
+            "",
+            2,
+            "",
+            "k8s-dns-sim: no command: dig, zone, explain, lint or graph (k8s-dns-sim --help lists the commands)\n",
+        ),
+        (
+            "--version",
+            &["--version"],
+            "",
+            0,
+            "k8s-dns-sim 0.1.0\n",
+            "",
+        ),
+        (
+            "dig is the example's dig",
+            &[
+                "dig",
+                "-f",
+                "fixtures/golden.yaml",
+                "web.default.svc.cluster.local",
+            ],
+            "",
+            0,
+            ";; ANSWER SECTION:\nweb.default.svc.cluster.local. 30 IN\tA\t10.96.0.20\n",
+            "",
+        ),
+        (
+            "dig --help is dig's help",
+            &["dig", "--help"],
+            "",
+            0,
+            "+bufsize=N",
+            "",
+        ),
+        (
+            "dig -f - reads standard input",
+            &["dig", "-f", "-", "-x", "10.96.0.20", "+short"],
+            &golden,
+            0,
+            "web.default.svc.cluster.local.\n",
+            "",
+        ),
+        (
+            "dig -f DIR/ reads the folder's manifests (two files here, one per namespace)",
+            &[
+                "dig",
+                "-f",
+                "fixtures/parity/",
+                "allready.ready.svc.cluster.local",
+                "+short",
+            ],
+            "",
+            0,
+            "10.1.0.1\n",
+            "",
+        ),
+        (
+            "zone lists the zone, as the zone example",
+            &["zone", "-f", "fixtures/golden.yaml"],
+            "",
+            0,
+            "cluster.local. 30 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 30\n",
+            "",
+        ),
+        (
+            "zone of a zone the server does not list: its error, exit 2",
+            &["zone", "-f", "fixtures/golden.yaml", "example.com"],
+            "",
+            2,
+            "",
+            "k8s-dns-sim zone: expected a forward zone of this server (cluster.local.), found \"example.com\"\n",
+        ),
+        (
+            "a bad argument: one line, exit 2",
+            &["zone", "-f", "fixtures/golden.yaml", "--nope"],
+            "",
+            2,
+            "",
+            "k8s-dns-sim zone: unknown option --nope (k8s-dns-sim --help lists the commands)\n",
+        ),
+        (
+            "an unknown command",
+            &["frob"],
+            "",
+            2,
+            "",
+            "k8s-dns-sim: unknown command \"frob\": dig, zone, explain, lint or graph (k8s-dns-sim --help lists the commands)\n",
+        ),
+        (
+            "input that does not load: its error, exit 2",
+            &["zone", "-f", "fixtures/no-such.yaml"],
+            "",
+            2,
+            "",
+            "k8s-dns-sim zone: fixtures/no-such.yaml: No such file or directory (os error 2)\n",
+        ),
+        (
+            "lint takes the shell's files; until it is wired it says so and fails (so CI does not pass by accident)",
+            &["lint", "fixtures/seed-mysql.yaml", "--severity", "warning"],
+            "",
+            2,
+            "",
+            "k8s-dns-sim lint: not yet available (issue 12)\n",
+        ),
+        (
+            "lint's severity is checked",
+            &["lint", "fixtures/seed-mysql.yaml", "--severity", "loud"],
+            "",
+            2,
+            "",
+            "k8s-dns-sim lint: --severity: error, warning or info, not \"loud\"",
+        ),
+        (
+            "lint without manifests",
+            &["lint", "--severity", "error"],
+            "",
+            2,
+            "",
+            "k8s-dns-sim lint: no manifests",
+        ),
+        (
+            "explain reads dig's question",
+            &[
+                "explain",
+                "-f",
+                "fixtures/seed-mysql.yaml",
+                "mysql-svc.default.svc.cluster.local",
+            ],
+            "",
+            2,
+            "",
+            "k8s-dns-sim explain: not yet available (issue 12)\n",
+        ),
+        (
+            "explain's question is checked as dig's",
+            &["explain", "-f", "fixtures/seed-mysql.yaml", "+shrot", "web"],
+            "",
+            2,
+            "",
+            "k8s-dns-sim explain: unknown query option +shrot",
+        ),
+        (
+            "graph reads --namespace and --format",
+            &[
+                "graph",
+                "fixtures/seed-mysql.yaml",
+                "--namespace",
+                "default",
+                "--format",
+                "dot",
+            ],
+            "",
+            2,
+            "",
+            "k8s-dns-sim graph: not yet available (issue 12)\n",
+        ),
+        (
+            "graph's format is checked",
+            &["graph", "fixtures/seed-mysql.yaml", "--format", "svg"],
+            "",
+            2,
+            "",
+            "k8s-dns-sim graph: --format: mermaid or dot, not \"svg\"",
+        ),
+    ];
+    for (rule, args, stdin, code, stdout, stderr) in cases {
+        let (got, out, err) = cli(args, stdin);
+        assert_eq!(got, *code, "{rule}: {err}");
+        assert!(out.contains(stdout), "{rule}: {stdout:?} not in:\n{out}");
+        assert!(err.contains(stderr), "{rule}: {stderr:?} not in:\n{err}");
+        if *code == 2 {
+            assert_eq!(err.lines().count(), 1, "{rule}: one line:\n{err}");
+        }
+    }
+}
+
+#[test]
+fn dig_json_holds_the_exchange() {
+    // (rule, arguments after `dig -f fixtures/golden.yaml --json`, JSON pointer, value)
+    let cases: &[(&str, &[&str], &str, Value)] = &[
+        (
+            "the rcode by dig's name",
+            &["web.default.svc.cluster.local"],
+            "/status",
+            "NOERROR".into(),
+        ),
+        (
+            "an answer's data",
+            &["web.default.svc.cluster.local"],
+            "/answer/0/data",
+            "10.96.0.20".into(),
+        ),
+        (
+            "an answer's TTL (kubeadm's 30)",
+            &["web.default.svc.cluster.local"],
+            "/answer/0/ttl",
+            30.into(),
+        ),
+        (
+            "the question as sent",
+            &["-x", "10.96.0.20"],
+            "/question/0/type",
+            "PTR".into(),
+        ),
+        (
+            "NXDOMAIN's SOA",
+            &["nope.default.svc.cluster.local"],
+            "/authority/0/type",
+            "SOA".into(),
+        ),
+        (
+            "no reason for NOERROR",
+            &["web.default.svc.cluster.local"],
+            "/reason",
+            Value::Null,
+        ),
+        (
+            "+tcp",
+            &["+tcp", "web.default.svc.cluster.local"],
+            "/transport",
+            "TCP".into(),
+        ),
+        (
+            "+noedns",
+            &["+noedns", "web.default.svc.cluster.local"],
+            "/edns_udp_size",
+            Value::Null,
+        ),
+    ];
+    for (rule, args, pointer, want) in cases {
+        let args: Vec<&str> = ["dig", "-f", "fixtures/golden.yaml", "--json"]
+            .iter()
+            .chain(args.iter())
+            .copied()
+            .collect();
+        let (code, out, err) = cli(&args, "");
+        assert_eq!(code, 0, "{rule}: {err}");
+        let value: Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{rule}: {e}\n{out}"));
+        assert_eq!(value.pointer(pointer), Some(want), "{rule}: {out}");
+    }
+    let (_, out, _) = cli(
+        &[
+            "dig",
+            "-f",
+            "fixtures/golden.yaml",
+            "--json",
+            "nope.default.svc.cluster.local",
+        ],
+        "",
+    );
+    let value: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        value["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("NXDOMAIN: nope.default.svc.cluster.local. has no records"),
+        "NXDOMAIN's reason: {out}"
+    );
+}
+
+#[test]
+fn zone_json_lists_the_records_of_the_text_listing() {
+    let (code, text, err) = cli(&["zone", "-f", "fixtures/golden.yaml"], "");
+    assert_eq!(code, 0, "{err}");
+    let (code, json, err) = cli(&["zone", "-f", "fixtures/golden.yaml", "--json"], "");
+    assert_eq!(code, 0, "{err}");
+    let value: Value = serde_json::from_str(&json).unwrap();
+    let records = value["records"].as_array().expect("records");
+    assert_eq!(
+        records.len(),
+        text.lines().count(),
+        "one record per listed line"
+    );
+    assert_eq!(value["zone"], "cluster.local");
+    let first = &records[0];
+    assert_eq!(
+        format!(
+            "{} {} {} {} {}",
+            first["name"].as_str().unwrap(),
+            first["ttl"],
+            first["class"].as_str().unwrap(),
+            first["type"].as_str().unwrap(),
+            first["data"].as_str().unwrap()
+        ),
+        text.lines().next().unwrap(),
+        "the same first record"
+    );
+}
+
+#[test]
+fn a_folder_is_every_manifest_in_it() {
+    // fixtures/parity/ holds manifests; the listing of the folder equals that of its files.
+    let mut files: Vec<String> =
+        std::fs::read_dir(format!("{}/fixtures/parity", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| {
+                path.extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json")
+            })
+            .map(|path| {
+                format!(
+                    "fixtures/parity/{}",
+                    path.file_name().unwrap().to_string_lossy()
+                )
+            })
+            .collect();
+    files.sort();
+    assert!(!files.is_empty(), "fixtures/parity/ holds manifests");
+    let mut by_file = vec!["zone"];
+    for file in &files {
+        by_file.extend(["-f", file.as_str()]);
+    }
+    let (code_dir, from_dir, err_dir) = cli(&["zone", "-f", "fixtures/parity/"], "");
+    let (code_files, from_files, err_files) = cli(&by_file, "");
+    assert_eq!(
+        (code_dir, code_files),
+        (code_files, code_files),
+        "{err_dir}\n{err_files}"
+    );
+    assert_eq!(from_dir, from_files);
+    assert_eq!(
+        err_dir.replace("fixtures/parity//", "fixtures/parity/"),
+        err_files
+    );
+}
