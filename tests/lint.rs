@@ -660,7 +660,7 @@ fn the_effects_stated_are_what_the_simulator_answers() {
         tld.lookup("google.com.svc.cluster.local", RecordType::A)
             .unwrap()
             .answer_lines(),
-        ["google.com.svc.cluster.local. 5 IN A 10.96.0.60"]
+        ["google.com.svc.cluster.local. 30 IN A 10.96.0.60"]
     );
 }
 
@@ -677,9 +677,17 @@ fn not_simulated_corefile_options_are_findings() {
         .expect("a corefile-not-simulated finding");
     assert_eq!(rewrite.severity, Severity::Warning);
     assert!(rewrite.problem.contains("rewrite (line 3)"), "{rewrite}");
-    // Negative: the defaults simulate everything.
+    // Negative: kubeadm's Corefile (the fallback) has only `cache` unsimulated, a note.
     assert!(
         !lint_fixture("seed-mysql-fixed.yaml")
+            .iter()
+            .any(|f| f.code == "corefile-not-simulated" && f.severity > Severity::Info)
+    );
+    // And the plugin's defaults simulate everything.
+    let plain = ClusterDns::new(load("seed-mysql-fixed.yaml"), Config::default());
+    assert!(
+        !plain
+            .lint()
             .iter()
             .any(|f| f.code == "corefile-not-simulated")
     );
