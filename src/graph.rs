@@ -103,6 +103,15 @@ pub struct UnknownGraphFormat {
     pub found: String,
 }
 
+impl std::fmt::Display for GraphFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            GraphFormat::Mermaid => "mermaid",
+            GraphFormat::Dot => "dot",
+        })
+    }
+}
+
 impl FromStr for GraphFormat {
     type Err = UnknownGraphFormat;
 

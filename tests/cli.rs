@@ -36,6 +36,9 @@ fn fixture(name: &str) -> String {
         .expect("fixture reads")
 }
 
+/// The seed manifest, for standard input.
+const SEED: &str = include_str!("../fixtures/seed-mysql.yaml");
+
 /// (rule, arguments, standard input, exit code, what stdout holds, what stderr holds)
 type Case<'a> = (&'a str, &'a [&'a str], &'a str, i32, &'a str, &'a str);
 
@@ -151,12 +154,41 @@ fn subcommands_and_their_exit_codes() {
             "k8s-dns-sim zone: fixtures/no-such.yaml: No such file or directory (os error 2)\n",
         ),
         (
-            "lint takes the shell's files; until it is wired it says so and fails (so CI does not pass by accident)",
-            &["lint", "fixtures/seed-mysql.yaml", "--severity", "warning"],
+            "lint takes the shell's files, and fails a CI job on the seed's unlinked Endpoints (exit 1)",
+            &["lint", "fixtures/seed-mysql.yaml"],
             "",
-            2,
+            1,
+            "error[endpoints-without-service]: Endpoints default/mysql-ep",
             "",
-            "k8s-dns-sim lint: not yet available (issue 12)\n",
+        ),
+        (
+            "lint passes on the fixed seed at the default severity, error (exit 0)",
+            &["lint", "fixtures/seed-mysql-fixed.yaml"],
+            "",
+            0,
+            "warning[srv-port-name-mismatch]",
+            "",
+        ),
+        (
+            "lint --severity warning fails on the fixed seed's SRV port-name warning",
+            &[
+                "lint",
+                "fixtures/seed-mysql-fixed.yaml",
+                "--severity",
+                "warning",
+            ],
+            "",
+            1,
+            "warning[srv-port-name-mismatch]",
+            "",
+        ),
+        (
+            "lint reads -f - (standard input) too",
+            &["lint", "-f", "-"],
+            SEED,
+            1,
+            "error[endpoints-without-service]",
+            "",
         ),
         (
             "lint's severity is checked",
@@ -183,9 +215,9 @@ fn subcommands_and_their_exit_codes() {
                 "mysql-svc.default.svc.cluster.local",
             ],
             "",
-            2,
+            0,
+            ";; Why mysql-svc.default.svc.cluster.local. A got this answer:",
             "",
-            "k8s-dns-sim explain: not yet available (issue 12)\n",
         ),
         (
             "explain's question is checked as dig's",
@@ -206,9 +238,9 @@ fn subcommands_and_their_exit_codes() {
                 "dot",
             ],
             "",
-            2,
+            0,
+            "digraph",
             "",
-            "k8s-dns-sim graph: not yet available (issue 12)\n",
         ),
         (
             "graph's format is checked",
@@ -310,7 +342,7 @@ fn dig_json_holds_the_exchange() {
         value["reason"]
             .as_str()
             .unwrap()
-            .starts_with("NXDOMAIN: nope.default.svc.cluster.local. has no records"),
+            .starts_with("NXDOMAIN: there is no Service \"nope\" in namespace \"default\""),
         "NXDOMAIN's reason: {out}"
     );
 }
@@ -379,5 +411,51 @@ fn a_folder_is_every_manifest_in_it() {
     assert_eq!(
         err_dir.replace("fixtures/parity//", "fixtures/parity/"),
         err_files
+    );
+}
+
+/// `--json` for explain, lint and graph: the data CI pipelines read.
+#[test]
+fn explain_lint_and_graph_print_json() {
+    let (code, out, err) = cli(
+        &[
+            "explain",
+            "-f",
+            "fixtures/seed-mysql.yaml",
+            "mysql-svc.default.svc.cluster.local",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let value: Value = serde_json::from_str(&out).expect("explain --json is JSON");
+    assert_eq!(value["reply"]["status"], "NXDOMAIN");
+    assert!(
+        value["near_misses"][0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("rename Endpoints default/mysql-ep to mysql-svc")
+    );
+    assert_eq!(value["steps"][0]["rule"]["number"], 39);
+
+    let (code, out, _) = cli(&["lint", "fixtures/seed-mysql.yaml", "--json"], "");
+    assert_eq!(code, 1);
+    let value: Value = serde_json::from_str(&out).expect("lint --json is JSON");
+    let codes: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"endpoints-without-service"), "{codes:?}");
+
+    let (code, out, _) = cli(&["graph", "fixtures/seed-mysql.yaml", "--json"], "");
+    assert_eq!(code, 0);
+    let value: Value = serde_json::from_str(&out).expect("graph --json is JSON");
+    assert!(
+        value["diagram"]
+            .as_str()
+            .unwrap()
+            .starts_with("flowchart LR")
     );
 }

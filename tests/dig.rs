@@ -461,7 +461,7 @@ fn short_prints_the_answer_data_only() {
             "NXDOMAIN: nothing on stdout, as dig; the reason on stderr",
             &["nope.default.svc.cluster.local", "+short"],
             "",
-            ";; NXDOMAIN: nope.default.svc.cluster.local. has no records",
+            ";; NXDOMAIN: there is no Service \"nope\" in namespace \"default\"",
         ),
     ];
     for (rule, args, stdout, stderr) in cases {
@@ -521,7 +521,7 @@ fn replies_print_in_dig_s_layout() {
                 "status: NXDOMAIN",
                 ";; AUTHORITY SECTION:\ncluster.local.\t\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. ",
                 ";; MSG SIZE  rcvd: ",
-                "\n;; NXDOMAIN: mysql-svc.default.svc.cluster.local. has no records in the kubernetes plugin's zones",
+                "\n;; NXDOMAIN: no ready endpoint answers the name, so the name does not exist; rename Endpoints default/mysql-ep to mysql-svc",
                 "did you mean Service \"mysql-svc\"?",
             ],
             &[],
@@ -539,7 +539,7 @@ fn replies_print_in_dig_s_layout() {
             &[
                 "status: REFUSED",
                 ";; CONFIG: the kubernetes plugin's defaults (--plugin-defaults)",
-                ";; REFUSED: 20.0.96.10.in-addr.arpa. is a reverse name, and no reverse zone is configured (the plugin's defaults have none",
+                ";; REFUSED: no server block's zone contains the name (the blocks serve cluster.local.), so the server refuses it; add the reverse zones to the kubernetes plugin, as kubeadm's default Corefile does",
             ],
             &[],
         ),
@@ -554,7 +554,7 @@ fn replies_print_in_dig_s_layout() {
             ],
             &[
                 "status: REFUSED",
-                ";; REFUSED: no zone of this server covers web.default.: its zones are cluster.local.\n",
+                ";; REFUSED: no server block's zone contains the name (the blocks serve cluster.local.), so the server refuses it (dig asks the name as given, with no search list",
             ],
             &[],
         ),

@@ -495,3 +495,36 @@ spec: {clusterIP: 10.96.0.30, ports: [{port: 80}]}
     );
     insta::assert_snapshot!(texts.join("\n"));
 }
+
+/// The README's excerpt of the seed's explanation is the real one: every line of its `text`
+/// block under "Why: an explanation of every answer" is a line of what `explain` prints.
+#[test]
+fn the_readme_excerpt_is_what_explain_prints() {
+    let readme = fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let section = readme
+        .split("## Why: an explanation of every answer")
+        .nth(1)
+        .expect("the README has the section");
+    let block = section
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has a text block");
+    let dns = ClusterDns::from_cluster(fixture("seed-mysql.yaml")).unwrap();
+    let text = dns
+        .explain("mysql-svc.default.svc.cluster.local", RecordType::A)
+        .unwrap()
+        .to_string();
+    for line in block.lines() {
+        // Step numbers differ with the configuration; compare what follows them.
+        let body = line.trim_start_matches(";;").trim_start();
+        let body = body
+            .split_once(". ")
+            .filter(|(n, _)| n.trim().parse::<u32>().is_ok())
+            .map_or(body, |(_, rest)| rest);
+        assert!(
+            text.contains(body),
+            "README line {line:?} is not in:\n{text}"
+        );
+    }
+}

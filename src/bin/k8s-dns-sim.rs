@@ -8,8 +8,9 @@
 //! ```
 //!
 //! `dig` is the `dig` example (`k8s_dns_sim::dig`), `zone` the `zone` example's listing with
-//! dig's inputs and configuration choice; `explain`, `lint` and `graph` read their arguments
-//! and wait for their library functions (issue 12 §1–§3): see [`not_yet_wired`]. Exit status:
+//! dig's inputs and configuration choice; `explain` is dig's question with
+//! `k8s_dns_sim::explain`'s explanation, `lint` the findings of `k8s_dns_sim::lint`, `graph`
+//! the picture of `k8s_dns_sim::graph`. Every command prints JSON with `--json`. Exit status:
 //! 0 done, 1 lint findings at or above `--severity`, 2 a bad argument or input that does not
 //! load.
 
@@ -21,7 +22,10 @@ use k8s_dns_sim::dig::{
     self, ConfigChoice, DigError, DigOptions, Exchange, GraphFormat, Invocation, Loaded,
     ManifestSource,
 };
+use k8s_dns_sim::explain::{Explanation, ObjectAt};
+use k8s_dns_sim::graph::Graph;
 use k8s_dns_sim::hickory_proto::rr::Record;
+use k8s_dns_sim::lint::{Finding, Severity};
 use serde_json::{Value, json};
 
 const HELP: &str = "\
@@ -229,14 +233,6 @@ fn print_json(out: &mut dyn Write, value: &Value) -> std::io::Result<()> {
     writeln!(out, "{text}")
 }
 
-/// A finding's severity, for `lint --severity`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
 /// The commands other than `dig`, read.
 #[derive(Debug)]
 enum Command {
@@ -397,42 +393,148 @@ fn run(command: &Command) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        other => not_yet_wired(other),
-    }
-}
-
-/// ---- Issue 12 §1–§3 wiring point: `explain`, `lint` and `graph`. ----
-///
-/// Their arguments are read (above); their library functions are being written. Wire each here:
-/// - `explain`: `dig::run` with `options.explain` set prints the reply and the explanation once
-///   `dig`'s own `--explain` wiring point (in `k8s_dns_sim::dig`) prints it; `--json`: the
-///   explanation's data.
-/// - `lint`: load `inputs`, print `Cluster::lint()`, and exit 1 when a finding is at `severity`
-///   or above (0 otherwise).
-/// - `graph`: load `inputs`, print the picture of `namespace` (all when `None`) in `format`.
-///
-/// Until then each says so and exits 2, so that a CI job calling `lint` does not pass by
-/// accident.
-fn not_yet_wired(command: &Command) -> Result<ExitCode, Failure> {
-    let name = match command {
-        Command::Explain { options } => {
-            let _ = options;
-            "explain"
-        }
+        Command::Explain { options } => run_explain(options, &mut out),
         Command::Lint { inputs, severity } => {
-            let _ = (inputs, severity);
-            "lint"
+            let loaded = dig::load(
+                &inputs.manifests,
+                &inputs.config,
+                &mut std::io::stdin().lock(),
+            )?;
+            let findings = loaded.dns.lint();
+            if inputs.json {
+                let value = json!({
+                    "config": loaded.source.to_string(),
+                    "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
+                });
+                print_json(&mut out, &value)?;
+            } else if findings.is_empty() {
+                writeln!(out, "no findings")?;
+            } else {
+                writeln!(out, "{}", k8s_dns_sim::lint::render(&findings))?;
+            }
+            let failing = findings.iter().any(|finding| finding.severity >= *severity);
+            Ok(if failing {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Graph {
             inputs,
             namespace,
             format,
         } => {
-            let _ = (inputs, namespace, format);
-            "graph"
+            let loaded = dig::load(
+                &inputs.manifests,
+                &inputs.config,
+                &mut std::io::stdin().lock(),
+            )?;
+            let text = Graph::new(&loaded.dns, namespace.as_deref()).render(*format);
+            if inputs.json {
+                let value = json!({
+                    "namespace": namespace,
+                    "format": format.to_string(),
+                    "diagram": text,
+                });
+                print_json(&mut out, &value)?;
+            } else {
+                write!(out, "{text}")?;
+            }
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Zone { .. } => unreachable!("zone is wired"),
+    }
+}
+
+/// `explain`: dig's question and reply, then the explanation (`--json`: the explanation as
+/// data, with the reply's status).
+fn run_explain(options: &DigOptions, out: &mut dyn Write) -> Result<ExitCode, Failure> {
+    if !options.json {
+        let mut options = options.clone();
+        options.explain = true;
+        dig::run(
+            &options,
+            &mut std::io::stdin().lock(),
+            out,
+            &mut std::io::stderr().lock(),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut walk = Vec::new();
+    let (loaded, exchange) = dig::ask(options, &mut std::io::stdin().lock(), &mut walk)?;
+    let Some(exchange) = exchange else {
+        return Err(Failure::Dig(DigError::NoReply));
     };
-    eprintln!("k8s-dns-sim {name}: not yet available (issue 12)");
-    Ok(ExitCode::from(2))
+    let Some(query) = exchange.request.queries.first() else {
+        return Err(Failure::Dig(DigError::NoReply));
+    };
+    let explanation = loaded.dns.explain_name(query.name(), query.query_type());
+    let mut value = explanation_json(&explanation);
+    value["reply"] = exchange_json(&loaded, &exchange);
+    print_json(out, &value)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn object_json(object: &ObjectAt) -> Value {
+    json!({
+        "object": object.object.to_string(),
+        "kind": object.object.kind.to_string(),
+        "namespace": object.object.namespace,
+        "name": object.object.name,
+        "location": (!object.location.is_unknown()).then(|| object.location.to_string()),
+    })
+}
+
+/// An explanation as data: each step's rule, objects, decision and endpoints left out, and
+/// the near misses with their fixes.
+fn explanation_json(explanation: &Explanation) -> Value {
+    let steps: Vec<Value> = explanation
+        .steps
+        .iter()
+        .map(|step| {
+            json!({
+                "depth": step.depth,
+                "rule": step.rule.map(|rule| json!({"number": rule.number, "title": rule.title})),
+                "decision": step.decision,
+                "objects": step.objects.iter().map(object_json).collect::<Vec<_>>(),
+                "left_out": step.left_out.iter().map(|left| json!({
+                    "slice": left.slice.to_string(),
+                    "address": left.address.to_string(),
+                    "reason": format!("{:?}", left.reason),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let near: Vec<Value> = explanation
+        .near_misses
+        .iter()
+        .map(|miss| {
+            json!({
+                "what": miss.what,
+                "objects": miss.objects.iter().map(object_json).collect::<Vec<_>>(),
+                "fix": miss.fix,
+            })
+        })
+        .collect();
+    json!({
+        "name": explanation.name.to_string(),
+        "type": explanation.qtype.to_string(),
+        "summary": explanation.summary(),
+        "steps": steps,
+        "near_misses": near,
+    })
+}
+
+/// A lint finding as data.
+fn finding_json(finding: &Finding) -> Value {
+    json!({
+        "code": finding.code,
+        "severity": finding.severity.as_str(),
+        "subjects": finding.subjects.iter().map(|subject| json!({
+            "object": subject.object.as_ref().map(ToString::to_string),
+            "location": (!subject.location.is_unknown()).then(|| subject.location.to_string()),
+        })).collect::<Vec<_>>(),
+        "problem": finding.problem,
+        "effect": finding.effect,
+        "fix": finding.fix,
+    })
 }

@@ -42,7 +42,7 @@ use std::net::IpAddr;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RecordType};
 
-use crate::config::Config;
+use crate::graph::Graph;
 use crate::resolver::{Family, Nameserver, PodDns};
 use crate::server::ClusterDns;
 use crate::wire::Transport;
@@ -263,65 +263,32 @@ pub fn write_reply(
     Ok(())
 }
 
-/// Why the reply is NXDOMAIN or REFUSED, in one line (`None` for other rcodes).
-///
-/// (Issue 12 §1: the explanation's one-line summary replaces this once `explain` lands; until
-/// then the reason is derived from the configuration's zones alone.)
+/// Why the reply is NXDOMAIN or REFUSED, in one line (`None` for other rcodes): the
+/// explanation's summary ([`crate::explain::Explanation::summary`]), the deciding step and the
+/// first fix; for a short name outside the zones, a word on the search list dig does not use.
 pub fn reason_line(dns: &ClusterDns, exchange: &Exchange) -> Option<String> {
-    let query = exchange.reply.queries.first()?;
+    let status = match exchange.reply.response_code {
+        ResponseCode::Refused => "REFUSED",
+        ResponseCode::NXDomain => "NXDOMAIN",
+        _ => return None,
+    };
+    let query = exchange.request.queries.first()?;
+    let explanation = dns.explain_name(query.name(), query.query_type());
     let name = query.name();
-    let config = dns.config();
-    let kubernetes_zones = zones_text(
-        config
-            .servers
-            .iter()
-            .filter_map(|block| block.kubernetes())
-            .flat_map(|kubernetes| kubernetes.zones.iter().cloned()),
-    );
-    let under_kubernetes = config
+    let in_cluster_zone = dns
+        .config()
         .servers
         .iter()
         .filter_map(|block| block.kubernetes())
         .flat_map(|kubernetes| &kubernetes.zones)
         .any(|zone| zone.zone_of(name));
-    match exchange.reply.response_code {
-        ResponseCode::Refused => {
-            let block_zones = zones_text(config.servers.iter().flat_map(|block| block.zones()));
-            let reverse = name.to_ascii().to_ascii_lowercase();
-            let reverse = reverse.ends_with(".in-addr.arpa.") || reverse.ends_with(".ip6.arpa.");
-            Some(
-                if reverse && exchange.request.queries[0].query_type() == RecordType::PTR {
-                    let defaults = if *config == Config::default() {
-                        " (the plugin's defaults have none; kubeadm's Corefile has in-addr.arpa and ip6.arpa)"
-                    } else {
-                        ""
-                    };
-                    format!(
-                        "REFUSED: {name} is a reverse name, and no reverse zone is configured{defaults}: the server's zones are {block_zones}"
-                    )
-                } else {
-                    format!(
-                        "REFUSED: no zone of this server covers {name}: its zones are {block_zones}"
-                    )
-                },
-            )
-        }
-        ResponseCode::NXDomain if under_kubernetes => Some(format!(
-            "NXDOMAIN: {name} has no records in the kubernetes plugin's zones ({kubernetes_zones}): no Service, Pod or endpoint has that name, or it is a headless Service with no ready endpoint"
-        )),
-        ResponseCode::NXDomain => {
-            let hint = if name.num_labels() <= 3 && exchange.nameserver.is_none() {
-                " (dig asks the name as given, with no search list: try the full \
-                 name.namespace.svc.cluster.local, or --pod-namespace for a pod's view)"
-            } else {
-                ""
-            };
-            Some(format!(
-                "NXDOMAIN: {name} is outside the kubernetes plugin's zones ({kubernetes_zones}), and the upstream does not know it{hint}"
-            ))
-        }
-        _ => None,
-    }
+    let hint = if !in_cluster_zone && name.num_labels() <= 3 && exchange.nameserver.is_none() {
+        " (dig asks the name as given, with no search list: try the full \
+         name.namespace.svc.cluster.local, or --pod-namespace for a pod's view)"
+    } else {
+        ""
+    };
+    Some(format!("{status}: {}{hint}", explanation.summary()))
 }
 
 /// What follows the reply: `--explain`, `--lint`, `--graph` (the lead wires these), what the
@@ -333,21 +300,23 @@ fn write_extras(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let dns = &loaded.dns;
-    // ---- Issue 12 §1–§3 wiring points: explain, lint, graph. ----
-    if options.explain {
-        // WIRE(explain): print `dns.explain(..)` of this exchange's question here.
-        let _ = exchange;
-        writeln!(out, ";; --explain: not yet available\n")?;
+    if options.explain
+        && let Some(query) = exchange.request.queries.first()
+    {
+        let explanation = dns.explain_name(query.name(), query.query_type());
+        writeln!(out, "{explanation}")?;
     }
     if options.lint {
-        // WIRE(lint): print `Cluster::lint()` here; until then, today's diagnostics.
-        write_diagnostics(dns, out)?;
+        let findings = dns.lint();
+        if findings.is_empty() {
+            writeln!(out, ";; lint: no findings\n")?;
+        } else {
+            writeln!(out, "{}", crate::lint::render(&findings))?;
+        }
     }
     if let Some(format) = options.graph {
-        // WIRE(graph): print the linking picture in `format` here.
-        writeln!(out, ";; --graph {format}: not yet available\n")?;
+        writeln!(out, "{}", Graph::new(dns, None).render(format))?;
     }
-    // ---- end of the wiring points ----
     if !options.lint {
         write_diagnostics(dns, out)?;
     }
@@ -495,17 +464,6 @@ fn walk(
         .last()
         .map(|step| step.name.clone())
         .zip(server))
-}
-
-fn zones_text(zones: impl Iterator<Item = Name>) -> String {
-    let mut seen: Vec<String> = Vec::new();
-    for zone in zones {
-        let zone = zone.to_string();
-        if !seen.contains(&zone) {
-            seen.push(zone);
-        }
-    }
-    seen.join(", ")
 }
 
 /// A 16-bit id from the question (FNV-1a over the lower-cased name and the type), so that the

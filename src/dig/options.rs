@@ -1,13 +1,13 @@
 //! The command line, read as dig reads it: `@server`, `-x`, `-t`, `+short`, `+tcp`, … and the
 //! simulator's own `--` options, into a typed [`DigOptions`].
 
-use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use hickory_proto::rr::RecordType;
 
+pub use crate::graph::GraphFormat;
 use crate::resolver::{Family, StubResolver};
 use crate::wire::Transport;
 
@@ -96,16 +96,6 @@ pub enum PodChoice {
     InNamespace(String),
     /// `--from-pod NS/POD`: a Pod of the manifests.
     Named(String),
-}
-
-/// The picture `--graph` draws.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum GraphFormat {
-    /// Mermaid (`--graph`, `--graph mermaid`).
-    #[default]
-    Mermaid,
-    /// Graphviz DOT (`--graph dot`).
-    Dot,
 }
 
 /// A `dig` command line, read.
@@ -498,13 +488,4 @@ fn bufsize(option: &str, size: &str) -> Result<u16, UsageError> {
 fn record_type(text: &str) -> Result<RecordType, UsageError> {
     RecordType::from_str(&text.to_ascii_uppercase())
         .map_err(|_| UsageError::new(format!("unknown record type {text:?}")))
-}
-
-impl fmt::Display for GraphFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            GraphFormat::Mermaid => "mermaid",
-            GraphFormat::Dot => "dot",
-        })
-    }
 }
