@@ -458,6 +458,11 @@ fn walk(
     for line in resolution.to_string().lines() {
         writeln!(out, ";;   {line}")?;
     }
+    if options.explain {
+        // The walk's why: the ndots order, each candidate's answer, why the library went on.
+        writeln!(out, ";; Why the walk went so:")?;
+        write!(out, "{}", dns.explain_resolution(&resolution))?;
+    }
     let server = resolution.queries().last().map(|query| query.server);
     Ok(resolution
         .steps
