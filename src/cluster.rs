@@ -46,6 +46,7 @@
 
 pub(crate) mod allocate;
 mod diagnose;
+pub(crate) use diagnose::suggest_service_for;
 mod index;
 mod link;
 mod mirror;

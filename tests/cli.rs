@@ -2,32 +2,16 @@
 //! exit codes, `-f -` and `-f DIR/`, and `--json` for `dig` and `zone`. (`cargo test` builds
 //! the binary: the dev-dependency on this crate enables the `cli` feature.)
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+mod support;
 
 use serde_json::Value;
 
 /// Runs the tool with `args` and `stdin` from the repository root: (exit code, stdout, stderr).
 fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_k8s-dns-sim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("k8s-dns-sim runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin written");
-    let output = child.wait_with_output().expect("k8s-dns-sim ends");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+    support::run_program(
+        std::path::Path::new(env!("CARGO_BIN_EXE_k8s-dns-sim")),
+        args,
+        stdin,
     )
 }
 

@@ -4,11 +4,10 @@
 //! configuration. The layouts were compared byte for byte (timings, id and server aside) with
 //! dig 9.18 asking the `serve` example.
 
-use std::io::Write as _;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+mod support;
 
 use k8s_dns_sim::Transport;
 use k8s_dns_sim::dig::{
@@ -769,52 +768,9 @@ fn a_folder_reads_every_manifest_in_it_sorted() {
     std::fs::remove_dir_all(&folder).unwrap();
 }
 
-/// The example's binary: the one `cargo test` built next to this test, else built now.
-fn dig_binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().expect("the test binary's path");
-        let profile = exe
-            .parent()
-            .and_then(|deps| deps.parent())
-            .expect("target/<profile>/deps");
-        let binary = profile
-            .join("examples")
-            .join(format!("dig{}", std::env::consts::EXE_SUFFIX));
-        if !binary.exists() {
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "--quiet", "--example", "dig"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "cargo build --example dig failed");
-        }
-        binary
-    })
-}
-
 /// Runs the example with `args` and `stdin`: (exit code, stdout, stderr).
 fn example(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(dig_binary())
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the dig example runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin written");
-    let output = child.wait_with_output().expect("the dig example ends");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    support::run_program(support::dig_binary(), args, stdin)
 }
 
 /// (rule, arguments, standard input, exit code, what stdout holds, stderr exactly)
@@ -877,7 +833,7 @@ fn the_example_as_a_user_runs_it() {
 #[test]
 fn a_closed_pipe_ends_the_example_quietly() {
     // `dig … | head -0`: the reader is gone before the first line is written.
-    let mut child = Command::new(dig_binary())
+    let mut child = Command::new(support::dig_binary())
         .args([
             "-f",
             "fixtures/golden.yaml",

@@ -2,37 +2,13 @@
 //! takes a Pod of the manifests, `--hosts` prints the two files the kubelet wrote for it,
 //! `--family` picks the `getaddrinfo` family, `--node-resolv-conf` is the node's file.
 
-use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
 
-/// The example's binary: the one `cargo test` built next to this test, else built now.
-fn dig_binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().expect("the test binary's path");
-        let profile = exe
-            .parent()
-            .and_then(|deps| deps.parent())
-            .expect("target/<profile>/deps");
-        let binary = profile
-            .join("examples")
-            .join(format!("dig{}", std::env::consts::EXE_SUFFIX));
-        if !binary.exists() {
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "--quiet", "--example", "dig"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "cargo build --example dig failed");
-        }
-        binary
-    })
-}
+mod support;
 
 /// Runs `dig` with `args` from the repository root: (exit code, stdout, stderr).
 fn dig(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(dig_binary())
+    let output = Command::new(support::dig_binary())
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

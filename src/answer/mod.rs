@@ -38,7 +38,7 @@ pub(crate) use lookup::port_matches;
 pub(crate) use question::Zone;
 pub(crate) use reverse::is_reverse_zone;
 pub(crate) use srv::srv_weight;
-pub use views::SrvTarget;
+pub use views::{SrvTarget, rcode_mnemonic};
 
 use crate::cluster::Cluster;
 use crate::config::KubernetesConfig;

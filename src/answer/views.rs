@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
+use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData, Record};
 
 use super::{Answer, Outcome};
@@ -105,6 +106,22 @@ impl Answer {
     }
 }
 
+/// A response code as dig names it: its mnemonic (`NOERROR`, `NXDOMAIN`, `FORMERR`, …), or
+/// its number for a code without one.
+pub fn rcode_mnemonic(code: ResponseCode) -> String {
+    match code {
+        ResponseCode::NoError => "NOERROR".to_owned(),
+        ResponseCode::FormErr => "FORMERR".to_owned(),
+        ResponseCode::ServFail => "SERVFAIL".to_owned(),
+        ResponseCode::NXDomain => "NXDOMAIN".to_owned(),
+        ResponseCode::NotImp => "NOTIMP".to_owned(),
+        ResponseCode::Refused => "REFUSED".to_owned(),
+        ResponseCode::NotAuth => "NOTAUTH".to_owned(),
+        ResponseCode::BADVERS => "BADVERS".to_owned(),
+        other => u16::from(other).to_string(),
+    }
+}
+
 /// The answer as dig's sections show it: the rcode (and `aa` when authoritative), then each
 /// non-empty section's records in zone-file text, one a line.
 ///
@@ -120,8 +137,7 @@ impl fmt::Display for Answer {
             Outcome::NxDomain => "NXDOMAIN".to_owned(),
             Outcome::Refused => "REFUSED".to_owned(),
             Outcome::ServFail => "SERVFAIL".to_owned(),
-            // dig's names for the rest: FORMERR, NOTIMP, … (RCODE mnemonics, upper-case).
-            Outcome::Other(code) => format!("RCODE{}", u16::from(code)),
+            Outcome::Other(code) => rcode_mnemonic(code),
             Outcome::NoReply => return f.write_str(";; no reply"),
         };
         write!(f, ";; {rcode}")?;

@@ -210,7 +210,7 @@ fn endpoints(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
 
 /// A selectorless, non-ExternalName Service in `namespace` with no slices: what an Endpoints
 /// object with a non-matching name was most likely meant for (only when there is one).
-fn suggest_service_for(cluster: &Cluster, namespace: &str) -> Option<String> {
+pub(crate) fn suggest_service_for(cluster: &Cluster, namespace: &str) -> Option<String> {
     let candidates: Vec<&str> = cluster
         .services()
         .into_iter()

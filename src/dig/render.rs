@@ -133,17 +133,7 @@ pub fn rdata_text(data: &RData) -> String {
 
 /// The rcode as dig names it (`NOERROR`, `NXDOMAIN`, `REFUSED`, …; a number for the others).
 pub fn status_name(code: ResponseCode) -> String {
-    match code {
-        ResponseCode::NoError => "NOERROR".to_owned(),
-        ResponseCode::FormErr => "FORMERR".to_owned(),
-        ResponseCode::ServFail => "SERVFAIL".to_owned(),
-        ResponseCode::NXDomain => "NXDOMAIN".to_owned(),
-        ResponseCode::NotImp => "NOTIMP".to_owned(),
-        ResponseCode::Refused => "REFUSED".to_owned(),
-        ResponseCode::NotAuth => "NOTAUTH".to_owned(),
-        ResponseCode::BADVERS => "BADVERS".to_owned(),
-        other => u16::from(other).to_string(),
-    }
+    crate::answer::rcode_mnemonic(code)
 }
 
 fn opcode(message: &Message) -> String {

@@ -125,7 +125,7 @@ fn from_diagnostic(
             ),
         ),
         D::SliceWithoutServiceLabel => {
-            let suggestion = suggest_service(cluster, namespace);
+            let suggestion = crate::cluster::suggest_service_for(cluster, namespace);
             let fix = match &suggestion {
                 Some(service) => {
                     with_service(&mut subjects, service);
@@ -146,7 +146,7 @@ fn from_diagnostic(
             )
         }
         D::SliceWithoutService { service } => {
-            let suggestion = suggest_service(cluster, namespace);
+            let suggestion = crate::cluster::suggest_service_for(cluster, namespace);
             let fix = match &suggestion {
                 Some(found) => {
                     with_service(&mut subjects, found);
@@ -400,7 +400,7 @@ fn headless_without_ready(
         .collect();
     // Slices that name no Service (or another) and whose likeliest Service is this one.
     let slices_meant: Vec<&Diagnostic> =
-        if suggest_service(cluster, namespace).as_deref() == Some(name) {
+        if crate::cluster::suggest_service_for(cluster, namespace).as_deref() == Some(name) {
             all.iter()
                 .filter(|other| other.object.namespace.as_deref() == Some(namespace))
                 .filter(|other| {
@@ -523,27 +523,6 @@ fn headless_without_ready(
         effect,
         fix,
     )
-}
-
-/// A Service without a selector, not an ExternalName, with no EndpointSlice, alone of its kind
-/// in `namespace`: what an unlinked Endpoints object or slice there was most likely meant for
-/// (the rule `cluster/diagnose.rs` applies to Endpoints).
-pub(super) fn suggest_service(cluster: &Cluster, namespace: &str) -> Option<String> {
-    let candidates: Vec<&ClusterService> = cluster
-        .services()
-        .into_iter()
-        .filter(|service| {
-            let object = service.service();
-            object.meta.namespace == namespace
-                && object.selector.is_none()
-                && !object.service_type.is_external_name()
-                && service.slices().next().is_none()
-        })
-        .collect();
-    match candidates.as_slice() {
-        [only] => Some(only.service().meta.name.clone()),
-        _ => None,
-    }
 }
 
 pub(super) fn service_subject(service: &ClusterService) -> Subject {

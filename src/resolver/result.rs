@@ -393,18 +393,6 @@ impl Resolution {
     }
 }
 
-fn rcode_name(rcode: ResponseCode) -> String {
-    match rcode {
-        ResponseCode::NoError => "NOERROR".to_owned(),
-        ResponseCode::FormErr => "FORMERR".to_owned(),
-        ResponseCode::ServFail => "SERVFAIL".to_owned(),
-        ResponseCode::NXDomain => "NXDOMAIN".to_owned(),
-        ResponseCode::NotImp => "NOTIMP".to_owned(),
-        ResponseCode::Refused => "REFUSED".to_owned(),
-        other => format!("{other:?}").to_uppercase(),
-    }
-}
-
 impl fmt::Display for Reply {
     /// `NOERROR aa, 1 answer`, `NXDOMAIN aa, 0 answers`, `NOERROR tc, 29 answers (ignored)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -419,7 +407,7 @@ impl fmt::Display for Reply {
             flags.push("ra");
         }
         let count = self.answers().len();
-        write!(f, "{}", rcode_name(self.rcode))?;
+        write!(f, "{}", crate::answer::rcode_mnemonic(self.rcode))?;
         if !flags.is_empty() {
             write!(f, " {}", flags.join(" "))?;
         }

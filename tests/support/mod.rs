@@ -120,3 +120,55 @@ pub fn check(dns: &ClusterDns, cases: &[Case]) {
         failures.join("\n")
     );
 }
+
+/// The `dig` example's binary: the one `cargo test` built next to the test binary, else built
+/// now.
+pub fn dig_binary() -> &'static std::path::PathBuf {
+    static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let profile = exe
+            .parent()
+            .and_then(|deps| deps.parent())
+            .expect("target/<profile>/deps");
+        let binary = profile
+            .join("examples")
+            .join(format!("dig{}", std::env::consts::EXE_SUFFIX));
+        if !binary.exists() {
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "--example", "dig"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "cargo build --example dig failed");
+        }
+        binary
+    })
+}
+
+/// Runs `program` with `args` and `stdin` from the repository root: (exit code, stdout,
+/// stderr).
+pub fn run_program(program: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("{}: {error}", program.display()));
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin written");
+    let output = child.wait_with_output().expect("the program ends");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
