@@ -46,7 +46,7 @@
 
 pub(crate) mod allocate;
 mod diagnose;
-pub(crate) use diagnose::suggest_service_for;
+pub(crate) use diagnose::{similar_name, suggest_service_for};
 mod index;
 mod link;
 mod mirror;
@@ -112,6 +112,12 @@ pub(crate) fn derived_slice_id(slice: &EndpointSlice) -> Key {
 pub(crate) fn key_of_namespace(namespace: &str) -> Key {
     namespace.into()
 }
+
+/// The namespaces every cluster has from its start (the API server creates them), whether or
+/// not the input mentions them: a name in `default` is never NXDOMAIN for want of the
+/// namespace.
+pub const BUILT_IN_NAMESPACES: [&str; 4] =
+    ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 /// An object with where it was read from.
 #[derive(Debug, Clone)]
@@ -818,7 +824,9 @@ impl Cluster {
 
     /// Whether the namespace exists; `namespace` already lower-case.
     pub(crate) fn has_namespace_lowercase(&self, namespace: &str) -> bool {
-        self.index.namespace_in_use(namespace) || self.objects.namespaces.contains_key(namespace)
+        BUILT_IN_NAMESPACES.contains(&namespace)
+            || self.index.namespace_in_use(namespace)
+            || self.objects.namespaces.contains_key(namespace)
     }
 
     /// Every namespace, sorted.

@@ -197,14 +197,17 @@ const CASES: &[Case] = &[
         fix: "",
     },
     Case {
-        rule: "13: not-ready endpoints are left out, and publishNotReadyAddresses is suggested",
+        rule: "13: not-ready endpoints are left out; for a hand-written slice the fix is its conditions (publishNotReadyAddresses acts only on slices made from Pods)",
         fixture: "unready-endpoints.yaml",
         kubeadm: false,
         name: "draining.jobs.svc.cluster.local",
         qtype: RecordType::A,
         outcome: Outcome::NxDomain,
-        says: &["left out", "not ready: terminating"],
-        fix: "publishNotReadyAddresses: true",
+        says: &[
+            "left out",
+            "not ready: conditions.ready is false (it is also terminating)",
+        ],
+        fix: "set conditions.ready: true (or leave it out) on the endpoints of EndpointSlice jobs/draining-x1",
     },
     Case {
         rule: "11: a ClusterIP name answers its virtual IP whatever its endpoints",
@@ -527,4 +530,201 @@ fn the_readme_excerpt_is_what_explain_prints() {
             "README line {line:?} is not in:\n{text}"
         );
     }
+}
+
+/// A question over inline manifests and what its explanation must offer as a fix.
+struct InlineCase {
+    rule: &'static str,
+    yaml: &'static str,
+    corefile: Option<&'static str>,
+    name: &'static str,
+    qtype: RecordType,
+    outcome: Outcome,
+    says: &'static str,
+    fix: &'static str,
+}
+
+const SEED_AND_REDIS: &str = "apiVersion: v1
+kind: Service
+metadata: {name: mysql-svc, namespace: default}
+spec: {clusterIP: None, ports: [{name: default-ep, port: 3306}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: default}
+spec: {clusterIP: None, ports: [{port: 6379}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: mysql-ep, namespace: default}
+subsets: [{addresses: [{ip: 114.32.146.154}], ports: [{name: mysql, port: 3306}]}]
+";
+
+const PORTS: &str = "apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: default}
+spec: {clusterIP: None, ports: [{name: http, port: 80}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: api-1, namespace: default, labels: {kubernetes.io/service-name: api}}
+addressType: IPv4
+ports: [{name: web, port: 80, protocol: TCP}]
+endpoints:
+- {addresses: [10.0.0.1]}
+- {addresses: [10.0.0.3], hostname: api-b}
+- {addresses: [10.0.0.9], conditions: {ready: false}}
+";
+
+const EXTERNAL: &str = "apiVersion: v1
+kind: Service
+metadata: {name: kafka, namespace: data}
+spec: {clusterIP: 10.96.0.50, ports: [{port: 9092}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: events, namespace: data}
+spec: {type: ExternalName, externalName: kafak.data.svc.cluster.local}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: loop1, namespace: data}
+spec: {type: ExternalName, externalName: loop2.data.svc.cluster.local}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: loop2, namespace: data}
+spec: {type: ExternalName, externalName: loop1.data.svc.cluster.local}
+";
+
+const INLINE_CASES: &[InlineCase] = &[
+    InlineCase {
+        rule: "near misses: the seed's rename is found by its name, with another selectorless Service beside it",
+        yaml: SEED_AND_REDIS,
+        corefile: None,
+        name: "mysql-svc.default.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: "has no endpoints",
+        fix: "rename Endpoints default/mysql-ep to mysql-svc",
+    },
+    InlineCase {
+        rule: "17: ready endpoints whose slice names its port otherwise: ask their SRV name (not a readiness fix)",
+        yaml: PORTS,
+        corefile: None,
+        name: "_http._tcp.api.default.svc.cluster.local",
+        qtype: RecordType::SRV,
+        outcome: Outcome::NxDomain,
+        says: "no port of its slice matches",
+        fix: "ask _web._tcp.api.default.svc.cluster.local.",
+    },
+    InlineCase {
+        rule: "14: a dashed address whose endpoint has a hostname answers only to the hostname",
+        yaml: PORTS,
+        corefile: None,
+        name: "10-0-0-3.api.default.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: "it answers to the endpoint name \"api-b\"",
+        fix: "ask api-b.api.default.svc.cluster.local.",
+    },
+    InlineCase {
+        rule: "13: a dashed address of a not-ready endpoint: it is not ready",
+        yaml: PORTS,
+        corefile: None,
+        name: "10-0-0-9.api.default.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: "not ready",
+        fix: "make it ready",
+    },
+    InlineCase {
+        rule: "39: the plugin has reverse zones but the block's keys do not: the keys are the fix",
+        yaml: PORTS,
+        corefile: Some(
+            "cluster.local:53 {\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n}\n",
+        ),
+        name: "1.0.0.10.in-addr.arpa",
+        qtype: RecordType::PTR,
+        outcome: Outcome::Refused,
+        says: "no server block's zone contains the name",
+        fix: "add in-addr.arpa and ip6.arpa to its keys",
+    },
+    InlineCase {
+        rule: "19: an ExternalName into the zone at a typo: the target does not exist, the CNAME is dropped, and the similar Service is offered",
+        yaml: EXTERNAL,
+        corefile: None,
+        name: "events.data.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NoData,
+        says: "the CNAME's target kafak.data.svc.cluster.local. does not exist",
+        fix: "ask kafka.data.svc.cluster.local.",
+    },
+    InlineCase {
+        rule: "19: ExternalNames that point at each other form a loop, which the explanation names",
+        yaml: EXTERNAL,
+        corefile: None,
+        name: "loop1.data.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NoData,
+        says: "the CNAMEs form a loop",
+        fix: "",
+    },
+];
+
+#[test]
+fn inline_near_misses_offer_fixes_that_work() {
+    for case in INLINE_CASES {
+        let cluster = Cluster::from_yaml(case.yaml).unwrap();
+        let config = match case.corefile {
+            Some(text) => Config::from_corefile(text).unwrap(),
+            None => Config::default(),
+        };
+        let dns = ClusterDns::new(cluster, config);
+        let explanation = dns.explain(case.name, case.qtype).unwrap();
+        let text = explanation.to_string();
+        assert_eq!(
+            explanation.answer.outcome, case.outcome,
+            "{}:\n{text}",
+            case.rule
+        );
+        assert!(
+            text.contains(case.says),
+            "{}: missing {:?} in\n{text}",
+            case.rule,
+            case.says
+        );
+        if !case.fix.is_empty() {
+            assert!(
+                explanation
+                    .near_misses
+                    .iter()
+                    .any(|miss| miss.fix.contains(case.fix)),
+                "{}: no fix {:?} in\n{text}",
+                case.rule,
+                case.fix
+            );
+        }
+        assert!(
+            explanation.disagreements.is_empty(),
+            "{}:\n{text}",
+            case.rule
+        );
+    }
+}
+
+/// Rule 28: a response (QR set) gets no reply, so there is nothing to explain.
+#[test]
+fn a_response_message_is_not_explained() {
+    use k8s_dns_sim::hickory_proto::op::{Message, MessageType, Query};
+    use k8s_dns_sim::hickory_proto::rr::Name;
+    let dns = plain("seed-mysql.yaml");
+    let mut message = Message::query();
+    message.add_query(Query::query(
+        Name::from_ascii("mysql-svc.default.svc.cluster.local.").unwrap(),
+        RecordType::A,
+    ));
+    message.metadata.message_type = MessageType::Response;
+    assert!(dns.handle(&message).is_none());
+    assert!(dns.explain_message(&message).is_none());
 }

@@ -158,7 +158,7 @@ fn endpoints(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
         let Some(service) = cluster.find_service(namespace, name) else {
             let kind = DiagnosticKind::EndpointsWithoutService {
                 name: name.clone(),
-                suggestion: suggest_service_for(cluster, namespace),
+                suggestion: suggest_service_for(cluster, namespace, Some(name), false),
             };
             push(diagnostics, object, &source.location, kind);
             continue;
@@ -208,25 +208,82 @@ fn endpoints(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A selectorless, non-ExternalName Service in `namespace` with no slices: what an Endpoints
-/// object with a non-matching name was most likely meant for (only when there is one).
-pub(crate) fn suggest_service_for(cluster: &Cluster, namespace: &str) -> Option<String> {
+/// The Service an object that names none was most likely meant for. `name` is the name the
+/// object gives (an Endpoints object's own, a slice's `kubernetes.io/service-name` label), if
+/// any. Candidates are the selectorless, non-ExternalName Services of `namespace` with no
+/// slices (those a hand-made Endpoints or slice can feed), or, with `any_service`, every
+/// Service there. With a name, the candidate whose name shares the longest start with it (at
+/// least three characters) or is within two edits of it, when one is clearly best; without
+/// one, the only candidate. `None` rather than a guess.
+pub(crate) fn suggest_service_for(
+    cluster: &Cluster,
+    namespace: &str,
+    name: Option<&str>,
+    any_service: bool,
+) -> Option<String> {
     let candidates: Vec<&str> = cluster
         .services()
         .into_iter()
         .filter(|service| {
             let object = service.service();
             object.meta.namespace == namespace
-                && object.selector.is_none()
-                && !object.service_type.is_external_name()
-                && service.linked.slices.is_empty()
+                && (any_service
+                    || (object.selector.is_none()
+                        && !object.service_type.is_external_name()
+                        && service.linked.slices.is_empty()))
         })
         .map(|service| service.service().meta.name.as_str())
+        .filter(|candidate| Some(*candidate) != name)
         .collect();
-    match candidates.as_slice() {
-        [only] => Some((*only).to_owned()),
+    let Some(name) = name else {
+        return match candidates.as_slice() {
+            [only] => Some((*only).to_owned()),
+            _ => None,
+        };
+    };
+    let score = |candidate: &str| {
+        let prefix = candidate
+            .bytes()
+            .zip(name.bytes())
+            .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+            .count();
+        (prefix >= 3 || similar_name(candidate, name)).then_some(prefix)
+    };
+    let mut scored: Vec<(usize, &str)> = candidates
+        .iter()
+        .filter_map(|candidate| Some((score(candidate)?, *candidate)))
+        .collect();
+    scored.sort_by_key(|&(prefix, _)| std::cmp::Reverse(prefix));
+    match scored.as_slice() {
+        [(best, only), rest @ ..] if rest.first().is_none_or(|(next, _)| next < best) => {
+            Some((*only).to_owned())
+        }
         _ => None,
     }
+}
+
+/// Whether `a` is a likely typo of `b`: equal ignoring case, within two edits for names of
+/// four characters or more, within one for shorter ones (`db` and `dbb`).
+pub(crate) fn similar_name(a: &str, b: &str) -> bool {
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    let shortest = a.len().min(b.len());
+    if shortest < 2 {
+        return false;
+    }
+    let allowed = if shortest < 4 { 1 } else { 2 };
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(!ca.eq_ignore_ascii_case(cb));
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()] <= allowed
 }
 
 fn slices(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {

@@ -103,6 +103,8 @@ pub fn run(
         if let Some(reason) = reason_line(&loaded.dns, &exchange) {
             writeln!(err, ";; {reason}")?;
         }
+        // What was asked for besides the data still prints, after it.
+        write_requested(options, &loaded, &exchange, out)?;
         return Ok(());
     }
     write_reply(options, &loaded, &exchange, out)?;
@@ -291,9 +293,8 @@ pub fn reason_line(dns: &ClusterDns, exchange: &Exchange) -> Option<String> {
     Some(format!("{status}: {}{hint}", explanation.summary()))
 }
 
-/// What follows the reply: `--explain`, `--lint`, `--graph` (the lead wires these), what the
-/// simulator noticed about the manifests, and the Corefile lines it does not simulate.
-fn write_extras(
+/// What the options ask for after the reply: `--explain`, `--lint`, `--graph`.
+fn write_requested(
     options: &DigOptions,
     loaded: &Loaded,
     exchange: &Exchange,
@@ -317,6 +318,19 @@ fn write_extras(
     if let Some(format) = options.graph {
         writeln!(out, "{}", Graph::new(dns, None).render(format))?;
     }
+    Ok(())
+}
+
+/// What follows the reply: `--explain`, `--lint`, `--graph` (the lead wires these), what the
+/// simulator noticed about the manifests, and the Corefile lines it does not simulate.
+fn write_extras(
+    options: &DigOptions,
+    loaded: &Loaded,
+    exchange: &Exchange,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let dns = &loaded.dns;
+    write_requested(options, loaded, exchange, out)?;
     if !options.lint {
         write_diagnostics(dns, out)?;
     }

@@ -95,7 +95,15 @@ impl Reader<'_, '_> {
                 ),
             );
             self.zone_near_miss(&labels);
-            super::reverse_near_miss(asked.name, self.out);
+            super::reverse_near_miss(
+                asked.name,
+                asked
+                    .config
+                    .zones
+                    .iter()
+                    .any(crate::answer::is_reverse_zone),
+                self.out,
+            );
             return Reading::OutsideZones;
         };
         let zone_labels = zone.label_count();
@@ -118,7 +126,17 @@ impl Reader<'_, '_> {
             multicluster,
         };
         let parsed = qname::parse(&labels, zone_labels, grammar);
-        self.describe_parse(parsed, &zone_name);
+        // A complete reverse name asked for PTR is read as an address, not by the name grammar.
+        let reverse_ptr =
+            asked.qtype == RecordType::PTR && reverse_address(asked.name, &labels).is_some();
+        if reverse_ptr {
+            self.step(
+                18,
+                "the name is a reverse name: the address it stands for is looked up".to_owned(),
+            );
+        } else {
+            self.describe_parse(parsed, &zone_name);
+        }
         let at_apex = parsed == QueryName::Apex;
         match asked.qtype {
             RecordType::AXFR | RecordType::IXFR => {
@@ -169,6 +187,70 @@ impl Reader<'_, '_> {
                     reading => reading,
                 }
             }
+        }
+    }
+
+    /// Follows an ExternalName's CNAME as the plugin does for A and AAAA (rule 19): a target in
+    /// the plugin's zones is read here, one level deeper; one outside is asked of the whole
+    /// server again, which the trace shows as a question of its own.
+    fn chase(&mut self, target: &str) {
+        let asked = self.asked;
+        let Ok(mut target_name) = Name::from_ascii(target) else {
+            return;
+        };
+        target_name.set_fqdn(true);
+        if self
+            .context
+            .matching_zone(&Labels::new(&target_name))
+            .is_none()
+        {
+            self.step(
+                19,
+                format!("{target_name} is outside the plugin's zones: the server is asked for it again (upstream.Lookup), and the CNAME is kept with whatever that answers"),
+            );
+            return;
+        }
+        let lower = target_name.to_lowercase();
+        if asked.name.to_lowercase() == lower || asked.chain.contains(&lower) {
+            self.step(
+                19,
+                format!("{target_name} was already asked on the way here: the CNAMEs form a loop, CoreDNS stops following them and the answer has no records"),
+            );
+            return;
+        }
+        if asked.chain.len() >= 10 {
+            self.step(
+                19,
+                "CoreDNS follows at most 10 CNAMEs inside its zones: the chain ends here, with no records".to_owned(),
+            );
+            return;
+        }
+        let mut chain = asked.chain.to_vec();
+        chain.push(asked.name.to_lowercase());
+        let inner = Asked {
+            name: &target_name,
+            answered: None,
+            depth: asked.depth + 1,
+            chain: &chain,
+            ..*asked
+        };
+        let mut reader = Reader {
+            asked: &inner,
+            context: Context {
+                cluster: asked.cluster,
+                config: asked.config,
+                zones: asked.zones,
+                serial: asked.cluster.serial(),
+                resolve: None,
+            },
+            out: &mut *self.out,
+        };
+        let reading = reader.read();
+        if reading == Reading::NameError {
+            self.step(
+                19,
+                format!("the CNAME's target {target_name} does not exist: the plugin drops the CNAME, and the name answers with no records"),
+            );
         }
     }
 
@@ -321,7 +403,25 @@ impl Reader<'_, '_> {
         };
         let restricted = !config.namespaces.is_empty();
         let cluster = self.asked.cluster;
-        let visible = |namespace: &str| !restricted || self.context.namespace_exposed(namespace);
+        // The plugin's `namespace_exposed`, over the question's own references (the reader
+        // writes steps while it looks).
+        let visible = move |namespace: &str| {
+            !restricted
+                || (config.exposes_namespace(namespace)
+                    && cluster.has_namespace_lowercase(namespace))
+        };
+        let hidden: Vec<ObjectAt> = cluster
+            .services_with_cluster_ip(address)
+            .filter(|service| !visible(&service.service().meta.namespace))
+            .map(|service| service_at(service.service(), service.location()))
+            .collect();
+        if !hidden.is_empty() {
+            let step = self.step(
+                18,
+                format!("{address} is the cluster IP of a Service in a namespace the `namespaces` option does not serve, so that Service gives no PTR"),
+            );
+            step.objects = hidden;
+        }
         if let Some(service) = cluster
             .services_with_cluster_ip(address)
             .find(|service| visible(&service.service().meta.namespace))
@@ -648,6 +748,7 @@ impl Reader<'_, '_> {
                         ),
                     );
                     if matches!(self.asked.qtype, RecordType::A | RecordType::AAAA) {
+                        self.chase(&cname);
                         Reading::Chased
                     } else {
                         Reading::Exists

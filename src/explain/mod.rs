@@ -186,9 +186,13 @@ impl ClusterDns {
     }
 
     /// Explains the question of a request message, as [`ClusterDns::handle`] would answer it
-    /// (the question's class aside): `None` when the message holds no question, or more than
-    /// one (the server answers FORMERR before any plugin, rule 29).
+    /// (the question's class aside): `None` when no plugin would see it: a response (QR set,
+    /// which gets no reply, rule 28), or a message without exactly one question (FORMERR
+    /// before any plugin, rule 29).
     pub fn explain_message(&self, request: &Message) -> Option<Explanation> {
+        if request.metadata.message_type == hickory_proto::op::MessageType::Response {
+            return None;
+        }
         let [query] = request.queries.as_slice() else {
             return None;
         };
@@ -236,7 +240,7 @@ impl Explanation {
     ///
     /// let dns = ClusterDns::new(Cluster::default(), Config::default());
     /// let explanation = dns.explain("web.default.svc.cluster.local", RecordType::A)?;
-    /// assert_eq!(explanation.summary(), "there is no namespace \"default\" in the cluster");
+    /// assert_eq!(explanation.summary(), "there is no Service \"web\" in namespace \"default\"");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn summary(&self) -> String {
@@ -271,7 +275,13 @@ fn explain_event(dns: &ClusterDns, event: Event, depth: usize, out: &mut Explana
             format!("a zone transfer of {zone}, which the transfer plugin allows: the whole zone"),
         )),
         Event::NoBlock { zones } => {
-            reverse_near_miss(&out.name.clone(), out);
+            let plugin_has_reverse = dns
+                .config()
+                .servers
+                .iter()
+                .filter_map(|block| block.kubernetes())
+                .any(|kubernetes| kubernetes.zones.iter().any(crate::answer::is_reverse_zone));
+            reverse_near_miss(&out.name.clone(), plugin_has_reverse, out);
             out.steps.push(step(
             Some(39),
             format!(
@@ -311,6 +321,7 @@ fn explain_event(dns: &ClusterDns, event: Event, depth: usize, out: &mut Explana
                 qtype,
                 answered,
                 depth,
+                chain: &[],
             },
             out,
         ),
@@ -327,7 +338,7 @@ fn explain_event(dns: &ClusterDns, event: Event, depth: usize, out: &mut Explana
 }
 
 /// For a reverse name no zone serves: the reverse zones kubeadm's Corefile has.
-pub(crate) fn reverse_near_miss(name: &Name, out: &mut Explanation) {
+pub(crate) fn reverse_near_miss(name: &Name, plugin_has_reverse: bool, out: &mut Explanation) {
     let reverse = name.num_labels() >= 2 && {
         let lower = name.to_lowercase().to_string();
         lower.ends_with(".in-addr.arpa.") || lower.ends_with(".ip6.arpa.")
@@ -335,10 +346,18 @@ pub(crate) fn reverse_near_miss(name: &Name, out: &mut Explanation) {
     if !reverse {
         return;
     }
-    let miss = NearMiss {
-        what: "a reverse name, and the configuration serves no reverse zone for it".to_owned(),
-        objects: Vec::new(),
-        fix: "add the reverse zones to the kubernetes plugin, as kubeadm's default Corefile does: `kubernetes cluster.local in-addr.arpa ip6.arpa`".to_owned(),
+    let miss = if plugin_has_reverse {
+        NearMiss {
+            what: "a reverse name: the kubernetes plugin has reverse zones, but no server block's keys include them".to_owned(),
+            objects: Vec::new(),
+            fix: "serve the reverse zones from the block too: add in-addr.arpa and ip6.arpa to its keys (`cluster.local in-addr.arpa ip6.arpa {`), or make it the root block `.:53`, as kubeadm's default Corefile does".to_owned(),
+        }
+    } else {
+        NearMiss {
+            what: "a reverse name, and the configuration serves no reverse zone for it".to_owned(),
+            objects: Vec::new(),
+            fix: "add the reverse zones to the kubernetes plugin, as kubeadm's default Corefile does: `kubernetes cluster.local in-addr.arpa ip6.arpa`".to_owned(),
+        }
     };
     if !out.near_misses.contains(&miss) {
         out.near_misses.push(miss);
@@ -377,7 +396,9 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
     };
     Some(match name {
         "hosts" => format!("hosts answers from its entries: {outcome}"),
-        "forward" => format!("forward sends the question to the upstream resolver: {outcome}"),
+        "forward" => format!(
+            "forward sends the question to the upstream resolver: {outcome} (the simulated upstream holds only the records it is given, Config::upstream; none by default)"
+        ),
         "autopath" => format!(
             "autopath tries the client Pod's search path on the server side and answers: {outcome}"
         ),

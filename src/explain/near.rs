@@ -10,7 +10,7 @@ use super::reader::{
     Reader, ports_text, service_at, similar, slice_ref, view_at, zone_label_count,
 };
 use crate::answer::names::{EndpointName, name_in_namespace};
-use crate::cluster::{ServiceView, key};
+use crate::cluster::{ServiceView, SliceOrigin, key};
 use crate::diagnostic::DiagnosticKind;
 use crate::model::{Kind, ObjectRef};
 use crate::qname::{Labels, ServicePart};
@@ -83,27 +83,124 @@ impl Reader<'_, '_> {
                 fix,
             );
         }
-        // Endpoints that exist but are not ready.
-        let not_ready = view
-            .linked()
-            .slices
-            .iter()
-            .flat_map(|slice| slice.slice().endpoints.iter())
-            .any(|endpoint| !endpoint.is_ready());
-        if not_ready && part.endpoint().is_none() {
-            let fix = match view.service() {
-                Some(service) if !service.publish_not_ready_addresses => format!(
-                    "make the endpoints ready (the Pods' readiness probes), or set spec.publishNotReadyAddresses: true on Service {namespace}/{name} to publish them anyway"
-                ),
-                _ => "make the endpoints ready".to_owned(),
+        // Ready endpoints whose slice names its ports otherwise than the question: the SRV
+        // (or port) name to ask instead, or the port to rename.
+        let port_mismatch = part.port().is_some()
+            && view.linked().slices.iter().any(|slice| {
+                slice
+                    .slice()
+                    .endpoints
+                    .iter()
+                    .any(|endpoint| endpoint.is_ready())
+            });
+        if port_mismatch && let Some(base) = name_in_namespace(name, namespace, zone) {
+            let names: Vec<String> = view
+                .linked()
+                .slices
+                .iter()
+                .flat_map(|slice| slice.slice().ports.iter())
+                .filter_map(|port| {
+                    let port_name = port.name.as_deref().filter(|n| !n.is_empty())?;
+                    Some(format!(
+                        "_{port_name}._{}.{base}",
+                        port.protocol.as_str().to_ascii_lowercase()
+                    ))
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let fix = if names.is_empty() {
+                "name the endpoints' ports as the question does (the SRV name comes from the endpoints' port names, not the Service's)".to_owned()
+            } else {
+                format!(
+                    "ask {}, or rename the endpoints' ports to the Service's (the SRV name comes from the endpoints' port names)",
+                    names.join(" or ")
+                )
             };
             self.near(
-                "the Service has endpoints, but none is ready".to_owned(),
+                "the Service has ready endpoints, but their slices name their ports otherwise"
+                    .to_owned(),
                 vec![view_at(view)],
                 fix,
             );
         }
+        // Endpoints that exist but are not ready: the fix depends on where they come from.
+        if part.endpoint().is_none() {
+            for slice in view.linked().slices.iter() {
+                if !slice
+                    .slice()
+                    .endpoints
+                    .iter()
+                    .any(|endpoint| !endpoint.is_ready())
+                {
+                    continue;
+                }
+                let meta = &slice.slice().meta;
+                let fix = match slice.origin() {
+                    SliceOrigin::MirroredFrom(endpoints) => format!(
+                        "move the addresses of Endpoints {namespace}/{endpoints} from notReadyAddresses to addresses"
+                    ),
+                    SliceOrigin::FromPods => match view.service() {
+                        Some(service) if !service.publish_not_ready_addresses => format!(
+                            "make the Pods ready (their readiness probes), or set spec.publishNotReadyAddresses: true on Service {namespace}/{name} to publish them anyway"
+                        ),
+                        _ => "make the Pods ready".to_owned(),
+                    },
+                    SliceOrigin::Loaded => format!(
+                        "set conditions.ready: true (or leave it out) on the endpoints of EndpointSlice {}/{}",
+                        meta.namespace, meta.name
+                    ),
+                };
+                self.near(
+                    format!(
+                        "EndpointSlice {}/{} has endpoints, but not ready ones",
+                        meta.namespace, meta.name
+                    ),
+                    vec![ObjectAt::new(slice_ref(slice), slice.location().clone())],
+                    fix,
+                );
+            }
+        }
         if let ServicePart::Endpoint { label, .. } = part {
+            // The asked label is an endpoint's address written with dashes: that endpoint
+            // answers to another name, or is not ready.
+            let pod_names = self.asked.config.endpoint_pod_names;
+            let mut specific = false;
+            for slice in view.linked().slices.iter() {
+                for endpoint in &slice.slice().endpoints {
+                    for &address in &endpoint.addresses {
+                        if !EndpointName::Dashed(address).matches(label) {
+                            continue;
+                        }
+                        specific = true;
+                        let own = EndpointName::of(endpoint, address, pod_names);
+                        let mut buffer = [0u8; 48];
+                        let own_label = own.label(&mut buffer).to_owned();
+                        if !endpoint.is_ready() {
+                            self.near(
+                                format!("{address} is an endpoint of the Service, but not ready"),
+                                vec![ObjectAt::new(slice_ref(slice), slice.location().clone())],
+                                "make it ready (conditions.ready: true, or the Pod's readiness)"
+                                    .to_owned(),
+                            );
+                        } else if !own.matches(label)
+                            && let Some(fixed) =
+                                name_in_namespace(name, namespace, zone).and_then(|base| {
+                                    Name::from_ascii(&own_label).ok()?.append_domain(&base).ok()
+                                })
+                        {
+                            self.near(
+                                format!("{address} is an endpoint of the Service, and it answers to the name {own_label:?} (its hostname replaces the dashed address)"),
+                                vec![ObjectAt::new(slice_ref(slice), slice.location().clone())],
+                                format!("ask {fixed}"),
+                            );
+                        }
+                    }
+                }
+            }
+            if specific {
+                return;
+            }
             let names: Vec<String> = view
                 .linked()
                 .slices

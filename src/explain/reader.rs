@@ -22,6 +22,8 @@ pub(super) struct Asked<'a> {
     /// The plugin's outcome; `None` when it passed the question on.
     pub(super) answered: Option<Outcome>,
     pub(super) depth: usize,
+    /// The names (lower case) of the CNAME chain that led here, for an ExternalName's target.
+    pub(super) chain: &'a [Name],
 }
 
 /// Reads one question over the cluster, writing steps and near misses into the explanation.
@@ -109,27 +111,4 @@ pub(super) fn zone_label_count(zone: &Name) -> usize {
     usize::from(zone.num_labels())
 }
 
-/// Whether `a` is a likely typo of `b`: equal ignoring case, or an edit distance of at most
-/// two for names of four characters or more.
-pub(super) fn similar(a: &str, b: &str) -> bool {
-    if a.eq_ignore_ascii_case(b) {
-        return true;
-    }
-    if a.len().min(b.len()) < 4 {
-        return false;
-    }
-    edit_distance(a.as_bytes(), b.as_bytes()) <= 2
-}
-
-fn edit_distance(a: &[u8], b: &[u8]) -> usize {
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(!ca.eq_ignore_ascii_case(&cb));
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
+pub(super) use crate::cluster::similar_name as similar;

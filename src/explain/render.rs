@@ -63,7 +63,7 @@ fn object_line(object: &ObjectAt) -> String {
 fn reason_text(reason: &LeftOutReason) -> String {
     match reason {
         LeftOutReason::NotReady { terminating: true } => {
-            "not ready: terminating, and CoreDNS serves only ready endpoints [rule 13]".to_owned()
+            "not ready: conditions.ready is false (it is also terminating) [rule 13]".to_owned()
         }
         LeftOutReason::NotReady { terminating: false } => {
             "not ready: conditions.ready is false [rule 13]".to_owned()

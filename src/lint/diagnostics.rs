@@ -125,7 +125,7 @@ fn from_diagnostic(
             ),
         ),
         D::SliceWithoutServiceLabel => {
-            let suggestion = crate::cluster::suggest_service_for(cluster, namespace);
+            let suggestion = crate::cluster::suggest_service_for(cluster, namespace, None, false);
             let fix = match &suggestion {
                 Some(service) => {
                     with_service(&mut subjects, service);
@@ -146,7 +146,8 @@ fn from_diagnostic(
             )
         }
         D::SliceWithoutService { service } => {
-            let suggestion = crate::cluster::suggest_service_for(cluster, namespace);
+            let suggestion =
+                crate::cluster::suggest_service_for(cluster, namespace, Some(service), true);
             let fix = match &suggestion {
                 Some(found) => {
                     with_service(&mut subjects, found);
@@ -399,21 +400,22 @@ fn headless_without_ready(
         })
         .collect();
     // Slices that name no Service (or another) and whose likeliest Service is this one.
-    let slices_meant: Vec<&Diagnostic> =
-        if crate::cluster::suggest_service_for(cluster, namespace).as_deref() == Some(name) {
-            all.iter()
-                .filter(|other| other.object.namespace.as_deref() == Some(namespace))
-                .filter(|other| {
-                    matches!(
-                        other.kind,
-                        DiagnosticKind::SliceWithoutService { .. }
-                            | DiagnosticKind::SliceWithoutServiceLabel
-                    )
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+    let slices_meant: Vec<&Diagnostic> = all
+        .iter()
+        .filter(|other| other.object.namespace.as_deref() == Some(namespace))
+        .filter(|other| {
+            let likeliest = match &other.kind {
+                DiagnosticKind::SliceWithoutService { service } => {
+                    crate::cluster::suggest_service_for(cluster, namespace, Some(service), true)
+                }
+                DiagnosticKind::SliceWithoutServiceLabel => {
+                    crate::cluster::suggest_service_for(cluster, namespace, None, false)
+                }
+                _ => return false,
+            };
+            likeliest.as_deref() == Some(name)
+        })
+        .collect();
     // Its own Endpoints object, refused by the mirroring controller: that is the cause.
     let refused = all.iter().find(|other| {
         other.object.kind == Kind::Endpoints
@@ -425,6 +427,7 @@ fn headless_without_ready(
             )
     });
     let object_service = service.service();
+    let mut pods_elsewhere = false;
     let (problem, fix) = if let Some(refused) = refused {
         subjects.push(Subject::object(refused.object.clone(), &refused.location));
         let (why, fix) = match refused.kind {
@@ -494,6 +497,13 @@ fn headless_without_ready(
             ),
         )
     } else if let Some(selector) = &object_service.selector {
+        // With no Pod and no workload in the namespace, the Pods most likely come from
+        // elsewhere (a chart, another repository): a warning, not an error that fails CI.
+        let in_namespace = |meta: &crate::model::ObjectMeta| meta.namespace == namespace;
+        pods_elsewhere = !cluster.pods().any(|pod| in_namespace(&pod.meta))
+            && !cluster
+                .workloads()
+                .any(|workload| in_namespace(&workload.meta));
         let labels = selector
             .labels()
             .iter()
@@ -517,7 +527,11 @@ fn headless_without_ready(
     };
     finding(
         "headless-without-endpoints",
-        Severity::Error,
+        if pods_elsewhere {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
         subjects,
         problem,
         effect,
