@@ -147,3 +147,33 @@ fn services_without_an_address_get_one_in_the_learnt_range() {
         web.cluster_ips()
     );
 }
+
+/// `default/kubernetes` is single-stack in the primary family: a dump whose kubernetes Service
+/// is IPv4 says nothing of the IPv6 range, so a dual-stack Service's IPv6 ClusterIP is not
+/// reported as outside a default range (Kubernetes has no default IPv6 range).
+#[test]
+fn the_kubernetes_service_says_nothing_of_the_other_family() {
+    let cluster = k8s_dns_sim::Cluster::from_yaml(
+        "apiVersion: v1
+kind: Service
+metadata: {name: kubernetes, namespace: default}
+spec: {clusterIP: 10.43.0.1, ports: [{name: https, port: 443}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app, namespace: default}
+spec:
+  clusterIP: 10.43.12.7
+  clusterIPs: [10.43.12.7, \"2001:cafe:43::7\"]
+  ipFamilies: [IPv4, IPv6]
+  ipFamilyPolicy: PreferDualStack
+  ports: [{port: 80}]
+",
+    )
+    .unwrap();
+    assert!(
+        cluster.diagnostics().is_empty(),
+        "{:?}",
+        cluster.diagnostics()
+    );
+}

@@ -122,8 +122,9 @@ impl CidrCheck {
         }
     }
 
-    /// The ranges `default/kubernetes`'s ClusterIPs imply, the `defaults` for the other
-    /// families; and the ranges to allocate from (within the implied ones).
+    /// The ranges `default/kubernetes`'s ClusterIPs imply (none assumed for its other family),
+    /// or with no such Service the `defaults`; and the ranges to allocate from (within the
+    /// implied ones).
     pub(crate) fn learnt(kubernetes: &[IpAddr], defaults: &ServiceCidrs) -> (Self, ServiceCidrs) {
         let mut check = CidrCheck::default();
         let mut allocation = defaults.clone();
@@ -140,6 +141,10 @@ impl CidrCheck {
                         IpNet::V6(v6) => allocation.ipv6 = Some(v6),
                     }
                 }
+                // `default/kubernetes` is single-stack, in the primary family: it says the
+                // primary range and nothing of the other family's, which then goes unchecked
+                // (a dual-stack dump's IPv6 ClusterIPs are not "outside" any range we know).
+                None if !kubernetes.is_empty() => {}
                 None => check.assumed.extend(defaults.range(family)),
             }
         }
