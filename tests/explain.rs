@@ -597,7 +597,49 @@ metadata: {name: loop2, namespace: data}
 spec: {type: ExternalName, externalName: loop1.data.svc.cluster.local}
 ";
 
+const ZK: &str = "apiVersion: v1
+kind: Service
+metadata: {name: zk-headless, namespace: default}
+spec: {clusterIP: None, selector: {app: zk}, ports: [{name: client, port: 2181}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cache, namespace: default}
+spec: {clusterIP: None, selector: {app: cache}, ports: [{port: 6379}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: zk, namespace: default}
+spec:
+  serviceName: zk-hs
+  replicas: 1
+  selector: {matchLabels: {app: zk}}
+  template:
+    metadata: {labels: {app: zk}}
+    spec: {containers: [{name: zk, image: zookeeper}]}
+";
+
 const INLINE_CASES: &[InlineCase] = &[
+    InlineCase {
+        rule: "14: a StatefulSet whose serviceName names another Service: its Pod's name is under that one",
+        yaml: ZK,
+        corefile: None,
+        name: "zk-0.zk-headless.default.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: "no ready endpoint has that name",
+        fix: "spec.serviceName) to zk-headless",
+    },
+    InlineCase {
+        rule: "13: a selector that matches no Pod says so",
+        yaml: ZK,
+        corefile: None,
+        name: "cache.default.svc.cluster.local",
+        qtype: RecordType::A,
+        outcome: Outcome::NxDomain,
+        says: "no Pod with an address matches the selector app=cache",
+        fix: "",
+    },
     InlineCase {
         rule: "near misses: the seed's rename is found by its name, with another selectorless Service beside it",
         yaml: SEED_AND_REDIS,

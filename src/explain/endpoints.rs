@@ -127,11 +127,28 @@ impl Reader<'_, '_> {
                     }
                 }
             }
-            let kept_text = if kept.is_empty() {
-                "none of its addresses answers".to_owned()
-            } else {
-                format!("answering {}", ips_text(&kept))
-            };
+            let selector = view
+                .service()
+                .and_then(|service| service.selector.as_ref())
+                .map(|selector| {
+                    selector
+                        .labels()
+                        .iter()
+                        .map(|(key, value)| format!("{key}={value}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                });
+            let kept_text =
+                if slice.slice().endpoints.is_empty() && *slice.origin() == SliceOrigin::FromPods {
+                    format!(
+                        "no Pod with an address matches the selector {}",
+                        selector.unwrap_or_default()
+                    )
+                } else if kept.is_empty() {
+                    "none of its addresses answers".to_owned()
+                } else {
+                    format!("answering {}", ips_text(&kept))
+                };
             let step = self.step(
                 13,
                 format!(

@@ -201,6 +201,38 @@ impl Reader<'_, '_> {
             if specific {
                 return;
             }
+            // A Pod with that hostname under another subdomain (a StatefulSet's serviceName
+            // naming another Service): its name is under that one.
+            for pod in cluster.pods() {
+                if pod.meta.namespace != namespace
+                    || !pod
+                        .hostname
+                        .as_deref()
+                        .is_some_and(|h| h.eq_ignore_ascii_case(label))
+                {
+                    continue;
+                }
+                let subdomain = pod.subdomain.as_deref().unwrap_or_default();
+                if subdomain.eq_ignore_ascii_case(name) {
+                    continue;
+                }
+                let what = if subdomain.is_empty() {
+                    format!(
+                        "Pod {namespace}/{} has hostname {label:?} but no subdomain",
+                        pod.meta.name
+                    )
+                } else {
+                    format!(
+                        "Pod {namespace}/{} has hostname {label:?} under subdomain {subdomain:?}, not {name:?}",
+                        pod.meta.name
+                    )
+                };
+                self.near(
+                    what,
+                    vec![super::reader::pod_at(cluster, namespace, &pod.meta.name)],
+                    format!("set the Pod's spec.subdomain (a StatefulSet's spec.serviceName) to {name}, and let Service {namespace}/{name} select it"),
+                );
+            }
             let names: Vec<String> = view
                 .linked()
                 .slices
