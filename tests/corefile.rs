@@ -330,7 +330,6 @@ fn rule_not_simulated_and_silent_plugins() {
         not_simulated(&config),
         vec![
             (11, "rewrite".to_owned()),
-            (12, "template".to_owned()),
             (19, "bufsize".to_owned()),
         ]
     );
