@@ -656,3 +656,34 @@ fn corefiles_the_template_plugin_accepts() {
         assert!(config.not_simulated.is_empty(), "{:?}", config.not_simulated);
     }
 }
+
+/// The explanation names the template's rule and what it did (rule 48).
+#[test]
+fn explain_says_what_the_template_did() {
+    let dns = server(
+        r#".:53 {
+    template IN AAAA . {
+        rcode NOERROR
+    }
+    kubernetes cluster.local
+}
+"#,
+    );
+    let silenced = dns
+        .explain("web.default.svc.cluster.local.", AAAA)
+        .unwrap()
+        .to_string();
+    assert!(
+        silenced.contains("a template matches the name and answers: NOERROR without records (NODATA)"),
+        "{silenced}"
+    );
+    assert!(silenced.contains("48"), "{silenced}");
+    let passed = dns
+        .explain("web.default.svc.cluster.local.", A)
+        .unwrap()
+        .to_string();
+    assert!(
+        passed.contains("so template passes the question on"),
+        "{passed}"
+    );
+}
