@@ -91,7 +91,10 @@ fn server(corefile: &str) -> ClusterDns {
         .unwrap_or_else(|error| panic!("{error}\n{corefile}"))
         .with_upstream(upstream);
     assert!(
-        config.not_simulated.iter().all(|n| n.directive != "template"),
+        config
+            .not_simulated
+            .iter()
+            .all(|n| n.directive != "template"),
         "template is simulated: {:?}",
         config.not_simulated
     );
@@ -258,9 +261,7 @@ fn a_wildcard_a_from_a_named_group() {
                 TXT,
                 NoError,
                 true,
-                &[
-                    "shop.example.com. 60 IN TXT shop,shop,example.com.,IN,TXT,shop,<no value>,",
-                ],
+                &["shop.example.com. 60 IN TXT shop,shop,example.com.,IN,TXT,shop,<no value>,"],
             ),
             servfail(
                 "48 no regex matches, fallthrough to the next template, whose type differs: passed on, the end of the chain",
@@ -575,13 +576,41 @@ fn corefiles_the_template_plugin_refuses() {
         ("template ANY", 2, "`template`"),
         ("template ANY X", 2, "a type such as A"),
         ("template in A", 2, "a class"),
-        ("template ANY ANY {\n        notavailable\n    }", 3, "`notavailable`"),
-        ("template ANY ANY {\n        answer\n    }", 3, "one or more records"),
-        ("template ANY ANY {\n        additional\n    }", 3, "one or more records"),
-        ("template ANY ANY {\n        rcode\n    }", 3, "one response code"),
-        ("template ANY ANY {\n        rcode UNDEFINED\n    }", 3, "a response code"),
-        ("template ANY ANY {\n        answer \"{{\"\n    }", 3, "not closed"),
-        ("template ANY ANY {\n        authority \"{{\"\n    }", 3, "not closed"),
+        (
+            "template ANY ANY {\n        notavailable\n    }",
+            3,
+            "`notavailable`",
+        ),
+        (
+            "template ANY ANY {\n        answer\n    }",
+            3,
+            "one or more records",
+        ),
+        (
+            "template ANY ANY {\n        additional\n    }",
+            3,
+            "one or more records",
+        ),
+        (
+            "template ANY ANY {\n        rcode\n    }",
+            3,
+            "one response code",
+        ),
+        (
+            "template ANY ANY {\n        rcode UNDEFINED\n    }",
+            3,
+            "a response code",
+        ),
+        (
+            "template ANY ANY {\n        answer \"{{\"\n    }",
+            3,
+            "not closed",
+        ),
+        (
+            "template ANY ANY {\n        authority \"{{\"\n    }",
+            3,
+            "not closed",
+        ),
         (
             "template ANY ANY {\n        answer \"{{ notAFunction }}\"\n    }",
             3,
@@ -630,7 +659,10 @@ fn corefiles_the_template_plugin_refuses() {
                         "{stanza:?}: want line {line} with {words:?}, got {text}"
                     ));
                 }
-                assert!(!matches!(*error.kind, CorefileErrorKind::UnknownDirective { .. }));
+                assert!(!matches!(
+                    *error.kind,
+                    CorefileErrorKind::UnknownDirective { .. }
+                ));
             }
         }
     }
@@ -653,7 +685,11 @@ fn corefiles_the_template_plugin_accepts() {
             Config::from_corefile(&corefile).unwrap_or_else(|error| panic!("{error}\n{corefile}"));
         let plugins: Vec<&str> = config.servers[0].plugins.iter().map(|p| p.name()).collect();
         assert_eq!(plugins, ["template"], "{corefile}");
-        assert!(config.not_simulated.is_empty(), "{:?}", config.not_simulated);
+        assert!(
+            config.not_simulated.is_empty(),
+            "{:?}",
+            config.not_simulated
+        );
     }
 }
 
@@ -674,7 +710,8 @@ fn explain_says_what_the_template_did() {
         .unwrap()
         .to_string();
     assert!(
-        silenced.contains("a template matches the name and answers: NOERROR without records (NODATA)"),
+        silenced
+            .contains("a template matches the name and answers: NOERROR without records (NODATA)"),
         "{silenced}"
     );
     assert!(silenced.contains("48"), "{silenced}");
@@ -685,5 +722,38 @@ fn explain_says_what_the_template_did() {
     assert!(
         passed.contains("so template passes the question on"),
         "{passed}"
+    );
+}
+
+/// README `.invalid`: with `forward` in the block, a CH question reaches the plugin (rule 31),
+/// and `{{ .Class }}` is the question's class.
+#[test]
+fn a_ch_question_gets_its_class_in_the_template() {
+    use k8s_dns_sim::Transport;
+    use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+    use k8s_dns_sim::hickory_proto::rr::{DNSClass, Name};
+
+    let dns = server(
+        r#". {
+    forward . 8.8.8.8
+    template ANY ANY invalid {
+        rcode NXDOMAIN
+        authority "invalid. 60 {{ .Class }} SOA ns.invalid. hostmaster.invalid. (1 60 60 60 60)"
+    }
+}
+"#,
+    );
+    let mut query = Message::new(7, MessageType::Query, OpCode::Query);
+    let mut question = Query::query(Name::from_ascii("test.invalid.").unwrap(), TXT);
+    question.set_query_class(DNSClass::CH);
+    query.add_query(question);
+    let reply =
+        Message::from_vec(&dns.handle_bytes(&query.to_vec().unwrap(), Transport::Udp)).unwrap();
+    assert_eq!(reply.metadata.response_code, NXDomain, "49 rcode");
+    assert!(reply.metadata.authoritative, "49 AA");
+    assert_eq!(
+        lines(&reply.authorities),
+        ["invalid. 60 CH SOA ns.invalid. hostmaster.invalid. 1 60 60 60 60"],
+        "49 the SOA in the question's class"
     );
 }

@@ -39,8 +39,8 @@ pub use plugins::{
     ChaosConfig, ForwardConfig, HostsConfig, HostsEntry, LoadbalanceConfig, PluginConfig,
     TransferConfig, TransferPeer,
 };
-pub use template::{RrTemplate, TemplateConfig, TemplateRegex, TemplateRule};
 pub(crate) use template::{Expr as TemplateExpr, Piece as TemplatePiece};
+pub use template::{RrTemplate, TemplateConfig, TemplateRegex, TemplateRule};
 
 /// The port CoreDNS listens on when a server block names none (and the simulated server's).
 pub const DEFAULT_PORT: u16 = 53;

@@ -408,10 +408,7 @@ fn words(text: &str) -> Result<Vec<Word>, String> {
                 words.push(Word::Str(chars[start..start + end].iter().collect()));
                 i = start + end + 1;
             }
-            '.' if chars
-                .get(i + 1)
-                .is_none_or(|next| !next.is_ascii_digit()) =>
-            {
+            '.' if chars.get(i + 1).is_none_or(|next| !next.is_ascii_digit()) => {
                 let mut path = Vec::new();
                 while chars.get(i) == Some(&'.') {
                     i += 1;
@@ -498,7 +495,10 @@ mod tests {
             ),
             (
                 "{{ index .Match 1 }}{{/* note */}}",
-                vec![Piece::Value(Expr::Index(vec![field(&["Match"]), Expr::Int(1)]))],
+                vec![Piece::Value(Expr::Index(vec![
+                    field(&["Match"]),
+                    Expr::Int(1),
+                ]))],
             ),
             (
                 "{{ parseInt (index .Group \"b\") 16 8 }}",
