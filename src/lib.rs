@@ -77,7 +77,8 @@ pub use cluster::{
 pub use config::{
     AclAction, AclConfig, AclPolicy, AclRule, AutopathConfig, AutopathSearch, ChaosConfig, Config,
     Fallthrough, ForwardConfig, HostsConfig, HostsEntry, KubernetesConfig, NotSimulated,
-    PluginConfig, PodMode, Scheme, ServerBlock, ServerKey, ZoneConfigError,
+    PluginConfig, PodMode, RrTemplate, Scheme, ServerBlock, ServerKey, TemplateConfig,
+    TemplateRegex, TemplateRule, ZoneConfigError,
 };
 pub use corefile::{CorefileError, CorefileErrorKind, CorefileFiles, NoFiles};
 pub use diagnostic::{Diagnostic, DiagnosticKind};

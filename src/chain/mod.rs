@@ -26,6 +26,7 @@ mod autopath;
 mod chaos;
 mod hosts;
 mod loadbalance;
+mod template;
 pub(crate) mod trace;
 mod whoami;
 
@@ -139,6 +140,7 @@ enum Plugin {
     },
     /// `loadbalance round_robin`: the reply's records shuffled on the way back.
     Loadbalance,
+    Template(crate::config::TemplateConfig),
     /// A plugin queries pass through unchanged (its directive's name).
     Pass(String),
 }
@@ -155,6 +157,7 @@ impl Plugin {
             Plugin::Chaos(_) => "chaos",
             Plugin::Autopath { .. } => "autopath",
             Plugin::Loadbalance => "loadbalance",
+            Plugin::Template(_) => "template",
             Plugin::Pass(name) => name,
         }
     }
@@ -355,6 +358,11 @@ impl Chain {
                 );
                 (answer, false)
             }
+            Plugin::Template(templates) => {
+                let resolve =
+                    |name: &Name, qtype: RecordType| self.resolve(world, request, name, qtype);
+                template::serve(templates, request, &resolve).map_or_else(|| passed(request), own)
+            }
             Plugin::Pass(_) => passed(request),
         }
     }
@@ -434,6 +442,7 @@ impl Plugin {
                 },
             },
             PluginConfig::Loadbalance(LoadbalanceConfig::RoundRobin) => Plugin::Loadbalance,
+            PluginConfig::Template(templates) => Plugin::Template(templates.clone()),
             other => Plugin::Pass(other.name().to_owned()),
         }
     }

@@ -29,6 +29,7 @@ use crate::upstream::Upstream;
 
 mod kubernetes;
 mod plugins;
+mod template;
 pub(crate) mod zones;
 
 pub use kubernetes::{DEFAULT_TTL, KubernetesConfig, MAX_TTL};
@@ -38,6 +39,8 @@ pub use plugins::{
     ChaosConfig, ForwardConfig, HostsConfig, HostsEntry, LoadbalanceConfig, PluginConfig,
     TransferConfig, TransferPeer,
 };
+pub(crate) use template::{Expr as TemplateExpr, Piece as TemplatePiece};
+pub use template::{RrTemplate, TemplateConfig, TemplateRegex, TemplateRule};
 
 /// The port CoreDNS listens on when a server block names none (and the simulated server's).
 pub const DEFAULT_PORT: u16 = 53;

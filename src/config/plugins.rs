@@ -103,6 +103,8 @@ pub enum PluginConfig {
     Cache,
     /// `whoami`: the client's address and port.
     Whoami,
+    /// `template`: answers made from templates for the names its regexes match.
+    Template(super::TemplateConfig),
     /// A plugin that does not change answers (`errors`, `log`, `health`, `ready`,
     /// `prometheus`, `reload`, `loop`, `debug`, …): queries pass through it.
     Inert(String),
@@ -126,6 +128,7 @@ impl PluginConfig {
             PluginConfig::Autopath(_) => "autopath",
             PluginConfig::Cache => "cache",
             PluginConfig::Whoami => "whoami",
+            PluginConfig::Template(_) => "template",
             PluginConfig::Inert(name) | PluginConfig::NotSimulated(name) => name,
         }
     }

@@ -16,6 +16,7 @@ mod lexer;
 mod parser;
 mod plugins;
 mod stanza;
+mod template;
 
 use std::net::IpAddr;
 
@@ -376,6 +377,15 @@ fn read_plugins(
                     plugins.push(PluginConfig::Chaos(crate::config::ChaosConfig {
                         version,
                         authors,
+                    }));
+                }
+                "template" => {
+                    let mut templates = Vec::new();
+                    for directive in &directives {
+                        templates.push(template::read(&stanza::read(directive)?, &block_zones)?);
+                    }
+                    plugins.push(PluginConfig::Template(crate::config::TemplateConfig {
+                        templates,
                     }));
                 }
                 "whoami" => {

@@ -62,7 +62,7 @@ fn treatment_of(name: &str) -> Option<Treatment> {
         "dnssec" => N("signs answers with DNSSEC records"),
         "tls" => S,
         "minimal" => N("removes the authority and additional sections from answers"),
-        "template" => N("synthesizes answers from templates for matching names"),
+        "template" => Y,
         "transfer" => Y,
         "hosts" => Y,
         "route53" => N("answers zones from AWS Route 53"),

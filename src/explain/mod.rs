@@ -373,6 +373,7 @@ fn plugin_rule(name: &str) -> Option<u16> {
         "loadbalance" => Some(45),
         "chaos" => Some(46),
         "autopath" => Some(47),
+        "template" => Some(48),
         "forward" => Some(40),
         _ => None,
     }
@@ -390,6 +391,7 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
                 "forward" => Some("forward does not handle this name, so it passes the question on".to_owned()),
                 "loadbalance" => Some("loadbalance shuffles the order of the address records on the way back".to_owned()),
                 "acl" => Some("acl lets the question through".to_owned()),
+                "template" => Some("no template answers the name (another zone, class or type, or no regex matches within fallthrough), so template passes the question on".to_owned()),
                 _ => None,
             };
         }
@@ -403,6 +405,7 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
             "autopath tries the client Pod's search path on the server side and answers: {outcome}"
         ),
         "acl" => format!("acl blocks the question: {outcome}"),
+        "template" => format!("a template matches the name and answers: {outcome}"),
         other => format!("{other} answers: {outcome}"),
     })
 }
