@@ -79,6 +79,10 @@ pub use config::{
     Fallthrough, ForwardConfig, HostsConfig, HostsEntry, KubernetesConfig, NotSimulated,
     PluginConfig, PodMode, Scheme, ServerBlock, ServerKey, ZoneConfigError,
 };
+pub use config::{
+    AnswerRewrite, AnswerTarget, NameMatch, NameRewrite, Pattern, RewriteConfig, RewriteField,
+    RewriteNext, RewriteRule,
+};
 pub use corefile::{CorefileError, CorefileErrorKind, CorefileFiles, NoFiles};
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{

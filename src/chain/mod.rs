@@ -26,6 +26,7 @@ mod autopath;
 mod chaos;
 mod hosts;
 mod loadbalance;
+mod rewrite;
 pub(crate) mod trace;
 mod whoami;
 
@@ -37,7 +38,7 @@ use crate::answer::{Answer, Context, Outcome, Served, Zone};
 use crate::cluster::Cluster;
 use crate::config::{
     AclConfig, AutopathSearch, ChaosConfig, Config, ForwardConfig, KubernetesConfig,
-    LoadbalanceConfig, PluginConfig, ServerBlock,
+    LoadbalanceConfig, PluginConfig, RewriteConfig, ServerBlock,
 };
 use crate::upstream::Upstream;
 use crate::wire::Transport;
@@ -139,6 +140,8 @@ enum Plugin {
     },
     /// `loadbalance round_robin`: the reply's records shuffled on the way back.
     Loadbalance,
+    /// `rewrite`: the question changed on the way in, the reply put back on the way out.
+    Rewrite(RewriteConfig),
     /// A plugin queries pass through unchanged (its directive's name).
     Pass(String),
 }
@@ -155,6 +158,7 @@ impl Plugin {
             Plugin::Chaos(_) => "chaos",
             Plugin::Autopath { .. } => "autopath",
             Plugin::Loadbalance => "loadbalance",
+            Plugin::Rewrite(_) => "rewrite",
             Plugin::Pass(name) => name,
         }
     }
@@ -355,6 +359,9 @@ impl Chain {
                 );
                 (answer, false)
             }
+            Plugin::Rewrite(config) => rewrite::serve(config, request, next, &|before, after| {
+                world.note(request.depth, || Event::Rewritten { before, after });
+            }),
             Plugin::Pass(_) => passed(request),
         }
     }
@@ -434,6 +441,7 @@ impl Plugin {
                 },
             },
             PluginConfig::Loadbalance(LoadbalanceConfig::RoundRobin) => Plugin::Loadbalance,
+            PluginConfig::Rewrite(rewrite) => Plugin::Rewrite(rewrite.clone()),
             other => Plugin::Pass(other.name().to_owned()),
         }
     }

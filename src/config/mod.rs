@@ -29,6 +29,7 @@ use crate::upstream::Upstream;
 
 mod kubernetes;
 mod plugins;
+mod rewrite;
 pub(crate) mod zones;
 
 pub use kubernetes::{DEFAULT_TTL, KubernetesConfig, MAX_TTL};
@@ -37,6 +38,10 @@ pub use plugins::{
     AclAction, AclConfig, AclPolicy, AclRule, AutopathConfig, AutopathSearch, BindConfig,
     ChaosConfig, ForwardConfig, HostsConfig, HostsEntry, LoadbalanceConfig, PluginConfig,
     TransferConfig, TransferPeer,
+};
+pub use rewrite::{
+    AnswerRewrite, AnswerTarget, NameMatch, NameRewrite, Pattern, RewriteConfig, RewriteField,
+    RewriteNext, RewriteRule,
 };
 
 /// The port CoreDNS listens on when a server block names none (and the simulated server's).

@@ -15,6 +15,7 @@ mod kubernetes;
 mod lexer;
 mod parser;
 mod plugins;
+mod rewrite;
 mod stanza;
 
 use std::net::IpAddr;
@@ -377,6 +378,9 @@ fn read_plugins(
                         version,
                         authors,
                     }));
+                }
+                "rewrite" => {
+                    plugins.push(PluginConfig::Rewrite(rewrite::read(&directives, notes)?));
                 }
                 "whoami" => {
                     for directive in &directives {

@@ -296,6 +296,10 @@ fn explain_event(dns: &ClusterDns, event: Event, depth: usize, out: &mut Explana
                 out.steps.push(step(plugin_rule(&name), text));
             }
         }
+        Event::Rewritten { before, after } => out.steps.push(step(
+            plugin_rule("rewrite"),
+            format!("rewrite rewrites the question {before} to {after}: the plugins after it are asked that, and the reply's names are put back on the way out"),
+        )),
         Event::Kubernetes {
             config,
             zones,
@@ -355,6 +359,7 @@ fn plugin_rule(name: &str) -> Option<u16> {
         "chaos" => Some(46),
         "autopath" => Some(47),
         "forward" => Some(40),
+        "rewrite" => Some(51),
         _ => None,
     }
 }
@@ -371,6 +376,7 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
                 "forward" => Some("forward does not handle this name, so it passes the question on".to_owned()),
                 "loadbalance" => Some("loadbalance shuffles the order of the address records on the way back".to_owned()),
                 "acl" => Some("acl lets the question through".to_owned()),
+                "rewrite" => Some("rewrite passes the question on, rewritten when one of its rules matches (the next step says so)".to_owned()),
                 _ => None,
             };
         }
@@ -382,6 +388,7 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
             "autopath tries the client Pod's search path on the server side and answers: {outcome}"
         ),
         "acl" => format!("acl blocks the question: {outcome}"),
+        "rewrite" => format!("rewrite makes of the name one that is not a domain name: {outcome}"),
         other => format!("{other} answers: {outcome}"),
     })
 }
