@@ -376,7 +376,7 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
                 "forward" => Some("forward does not handle this name, so it passes the question on".to_owned()),
                 "loadbalance" => Some("loadbalance shuffles the order of the address records on the way back".to_owned()),
                 "acl" => Some("acl lets the question through".to_owned()),
-                "rewrite" => Some("rewrite passes the question on, rewritten when one of its rules matches (the next step says so)".to_owned()),
+                "rewrite" => Some("rewrite hands the question to the plugins after it".to_owned()),
                 _ => None,
             };
         }
