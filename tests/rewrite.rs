@@ -19,7 +19,11 @@ use support::SOA;
 fn server(rules: &str) -> ClusterDns {
     let corefile = format!(".:53 {{\n{rules}\n    kubernetes cluster.local\n}}\n");
     let config = Config::from_corefile(&corefile).unwrap_or_else(|e| panic!("{corefile}{e}"));
-    assert!(config.not_simulated.is_empty(), "{:?}", config.not_simulated);
+    assert!(
+        config.not_simulated.is_empty(),
+        "{:?}",
+        config.not_simulated
+    );
     support::dns("rewrite.yaml", config)
 }
 
@@ -348,7 +352,11 @@ fn the_client_sees_its_own_question() {
     assert_eq!(lines(&reply.answers), ["db.example.com. 5 IN A 10.96.0.30"]);
     let dns = server("    rewrite type AAAA A");
     let reply = ask(&dns, "mysql.default.svc.cluster.local.", AAAA, DNSClass::IN);
-    assert_eq!(reply.queries[0].query_type(), AAAA, "54 the type asked is restored");
+    assert_eq!(
+        reply.queries[0].query_type(),
+        AAAA,
+        "54 the type asked is restored"
+    );
     assert_eq!(
         lines(&reply.answers),
         ["mysql.default.svc.cluster.local. 5 IN A 10.96.0.30"]
@@ -362,12 +370,19 @@ fn class_rules_rewrite_what_the_server_lets_through() {
     let config = Config::from_corefile(corefile).unwrap();
     let dns = support::dns("rewrite.yaml", config);
     let reply = ask(&dns, "mysql.default.svc.cluster.local.", A, DNSClass::CH);
-    assert_eq!(reply.metadata.response_code, NoError, "54 class CH asked as IN");
+    assert_eq!(
+        reply.metadata.response_code, NoError,
+        "54 class CH asked as IN"
+    );
     assert_eq!(
         lines(&reply.answers),
         ["mysql.default.svc.cluster.local. 5 IN A 10.96.0.30"]
     );
-    assert_eq!(reply.queries[0].query_class(), DNSClass::CH, "54 class restored");
+    assert_eq!(
+        reply.queries[0].query_class(),
+        DNSClass::CH,
+        "54 class restored"
+    );
     let reply = ask(&dns, "version.bind.", TXT, DNSClass::CH);
     assert_eq!(
         lines(&reply.answers),
@@ -383,34 +398,116 @@ fn rewrite_rules_read_as_coredns_reads_them() {
         ("51 short form", "rewrite name a.com b.com", None),
         ("51 [T: TestNewRule] no field", "rewrite", Some(2)),
         ("51 [T: TestNewRule] unknown field", "rewrite foo", Some(2)),
-        ("51 [T: TestNewRule] name without TO", "rewrite name a.com", Some(2)),
-        ("51 [T: TestNewRule] a fourth word that is no answer", "rewrite name a.com b.com c.com", Some(2)),
-        ("51 [T: TestNewRule] stop and continue", "rewrite continue name a.com b.com\n    rewrite stop name exact a.com b.com", None),
-        ("51 [T: TestNewRule] an unknown mode is a field", "rewrite unknown-action name a.com b.com", Some(2)),
-        ("52 [T: TestNewRule] every match type", "rewrite name prefix a.com b.com\n    rewrite name suffix a.com b.com\n    rewrite name substring a.com b.com", None),
-        ("52 [T: TestNewRule] an unknown match type", "rewrite name glob a.com b.com", Some(2)),
-        ("52 [T: TestNewRule] regex", r"rewrite name regex ([a])\.com new-{1}.com", None),
-        ("52 [T: TestNewRule] a regex that does not compile", r"rewrite name regex ([a]\.com new-{1}.com", Some(2)),
-        ("52 TO uses more groups than FROM has", r"rewrite name regex ([a])\.com new-{1}-{2}.com", Some(2)),
-        ("52 [T: TestNewRule] answer name", r"rewrite name regex (dns)\.(core)\.(rocks) {2}.{1}.{3} answer name (core)\.(dns)\.(rocks) {2}.{1}.{3}", None),
-        ("52 [T: TestNewRule] words after the answer rule", r"rewrite name regex (a)\.(b) {2}.{1} answer name (b)\.(a) {2}.{1} too.long way.too.long", Some(2)),
-        ("52 [T: TestNewRule] NoAnswer is not `answer`", r"rewrite name regex (a)\.(b) {2}.{1} NoAnswer name (b)\.(a) {2}.{1}", Some(2)),
-        ("52 [T: TestNewRule] answer ttl is no answer rule", r"rewrite name regex (a)\.(b) {2}.{1} answer ttl (b)\.(a) {2}.{1}", Some(2)),
-        ("52 answer auto with answer name", r"rewrite name regex (a)\.(b) {2}.{1} answer auto answer name (b)\.(a) {2}.{1}", Some(2)),
-        ("52 [T: TestNewRule] answer after substring", r"rewrite name substring fcore.dns.rocks dns.fcore.rocks answer name (fcore)\.(dns)\.(rocks) {2}.{1}.{3}", None),
-        ("52 the block form, the error on the block's line", "rewrite stop {\n        name regex (a {1}\n    }", Some(3)),
+        (
+            "51 [T: TestNewRule] name without TO",
+            "rewrite name a.com",
+            Some(2),
+        ),
+        (
+            "51 [T: TestNewRule] a fourth word that is no answer",
+            "rewrite name a.com b.com c.com",
+            Some(2),
+        ),
+        (
+            "51 [T: TestNewRule] stop and continue",
+            "rewrite continue name a.com b.com\n    rewrite stop name exact a.com b.com",
+            None,
+        ),
+        (
+            "51 [T: TestNewRule] an unknown mode is a field",
+            "rewrite unknown-action name a.com b.com",
+            Some(2),
+        ),
+        (
+            "52 [T: TestNewRule] every match type",
+            "rewrite name prefix a.com b.com\n    rewrite name suffix a.com b.com\n    rewrite name substring a.com b.com",
+            None,
+        ),
+        (
+            "52 [T: TestNewRule] an unknown match type",
+            "rewrite name glob a.com b.com",
+            Some(2),
+        ),
+        (
+            "52 [T: TestNewRule] regex",
+            r"rewrite name regex ([a])\.com new-{1}.com",
+            None,
+        ),
+        (
+            "52 [T: TestNewRule] a regex that does not compile",
+            r"rewrite name regex ([a]\.com new-{1}.com",
+            Some(2),
+        ),
+        (
+            "52 TO uses more groups than FROM has",
+            r"rewrite name regex ([a])\.com new-{1}-{2}.com",
+            Some(2),
+        ),
+        (
+            "52 [T: TestNewRule] answer name",
+            r"rewrite name regex (dns)\.(core)\.(rocks) {2}.{1}.{3} answer name (core)\.(dns)\.(rocks) {2}.{1}.{3}",
+            None,
+        ),
+        (
+            "52 [T: TestNewRule] words after the answer rule",
+            r"rewrite name regex (a)\.(b) {2}.{1} answer name (b)\.(a) {2}.{1} too.long way.too.long",
+            Some(2),
+        ),
+        (
+            "52 [T: TestNewRule] NoAnswer is not `answer`",
+            r"rewrite name regex (a)\.(b) {2}.{1} NoAnswer name (b)\.(a) {2}.{1}",
+            Some(2),
+        ),
+        (
+            "52 [T: TestNewRule] answer ttl is no answer rule",
+            r"rewrite name regex (a)\.(b) {2}.{1} answer ttl (b)\.(a) {2}.{1}",
+            Some(2),
+        ),
+        (
+            "52 answer auto with answer name",
+            r"rewrite name regex (a)\.(b) {2}.{1} answer auto answer name (b)\.(a) {2}.{1}",
+            Some(2),
+        ),
+        (
+            "52 [T: TestNewRule] answer after substring",
+            r"rewrite name substring fcore.dns.rocks dns.fcore.rocks answer name (fcore)\.(dns)\.(rocks) {2}.{1}.{3}",
+            None,
+        ),
+        (
+            "52 the block form, the error on the block's line",
+            "rewrite stop {\n        name regex (a {1}\n    }",
+            Some(3),
+        ),
         ("54 [T: TestNewRule] type", "rewrite type any a", None),
-        ("54 [T: TestNewRule] type with one type", "rewrite type a", Some(2)),
-        ("54 [T: TestNewRule] type with three", "rewrite type any a a", Some(2)),
-        ("54 [T: TestNewRule] an unknown type", "rewrite type XY WV", Some(2)),
+        (
+            "54 [T: TestNewRule] type with one type",
+            "rewrite type a",
+            Some(2),
+        ),
+        (
+            "54 [T: TestNewRule] type with three",
+            "rewrite type any a a",
+            Some(2),
+        ),
+        (
+            "54 [T: TestNewRule] an unknown type",
+            "rewrite type XY WV",
+            Some(2),
+        ),
         ("54 [T: TestNewRule] class", "rewrite class ch in", None),
-        ("54 [T: TestNewRule] an unknown class", "rewrite class IN WV", Some(2)),
+        (
+            "54 [T: TestNewRule] an unknown class",
+            "rewrite class IN WV",
+            Some(2),
+        ),
         ("51 answer first", "rewrite answer name a b", Some(2)),
     ];
     let mut failures = Vec::new();
     for (rule, lines, line) in cases {
         let corefile = format!(".:53 {{\n    {lines}\n    kubernetes cluster.local\n}}\n");
-        let got = Config::from_corefile(&corefile).err().map(|error| error.line);
+        let got = Config::from_corefile(&corefile)
+            .err()
+            .map(|error| error.line);
         if got != *line {
             failures.push(format!("[{rule}] {lines}: want {line:?}, got {got:?}"));
         }
@@ -424,14 +521,24 @@ fn rewrite_rules_read_as_coredns_reads_them() {
     let Some(PluginConfig::Rewrite(rewrite)) = config.servers[0].plugins.first() else {
         panic!("{:?}", config.servers[0].plugins);
     };
-    assert_eq!(rewrite.rules.len(), 2, "51 one rule per directive, one plugin");
+    assert_eq!(
+        rewrite.rules.len(),
+        2,
+        "51 one rule per directive, one plugin"
+    );
     assert_eq!(rewrite.rules[0].next, RewriteNext::Continue);
     let RewriteField::Name(name) = &rewrite.rules[0].field else {
         panic!("{:?}", rewrite.rules[0]);
     };
     assert_eq!(name.matching, NameMatch::Regex);
-    assert_eq!(name.from, r"(.*)\.db\.example\.com", "52 a regex is kept as written");
-    assert_eq!(name.to, "{1}.default.svc.cluster.local.", "52 TO gets its final dot");
+    assert_eq!(
+        name.from, r"(.*)\.db\.example\.com",
+        "52 a regex is kept as written"
+    );
+    assert_eq!(
+        name.to, "{1}.default.svc.cluster.local.",
+        "52 TO gets its final dot"
+    );
     assert_eq!(rewrite.rules[1].next, RewriteNext::Stop);
 
     let error = Config::from_corefile(".:53 {\n    rewrite name regex (a {1}\n}\n").unwrap_err();
@@ -488,4 +595,3 @@ fn the_explanation_says_what_was_rewritten() {
         "52 the SERVFAIL is the plugin's own: {text}"
     );
 }
-

@@ -235,3 +235,65 @@ fn rewrite(rewriter: &Rewriter<'_>, name: &Name) -> Option<Name> {
     }
     domain_name(&new)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remap_maps_the_name_and_names_below_it_at_a_label_boundary() {
+        let remap = Rewriter::Remap {
+            rewritten: "mysql.default.svc.cluster.local.".to_owned(),
+            asked: "db.example.com.".to_owned(),
+        };
+        // (rule, text, rewritten) [S: name.go remapStringRewriter]
+        let cases = [
+            (
+                "53 the name itself",
+                "mysql.default.svc.cluster.local.",
+                Some("db.example.com."),
+            ),
+            (
+                "53 a name below it",
+                "_tcp.mysql.default.svc.cluster.local.",
+                Some("_tcp.db.example.com."),
+            ),
+            (
+                "53 not at a label boundary",
+                "xmysql.default.svc.cluster.local.",
+                None,
+            ),
+            ("53 another name", "cluster.local.", None),
+        ];
+        for (rule, text, want) in cases {
+            assert_eq!(remap.rewrite(text).as_deref(), want, "{rule}");
+        }
+    }
+
+    #[test]
+    fn suffix_swaps_to_back_for_from_on_any_name() {
+        let suffix = Rewriter::Suffix {
+            suffix: "nginx.coredns.rocks.",
+            replacement: ".ingress.coredns.rocks.",
+        };
+        // [T: TestRewriteNamePrefixSuffixAutoAnswer, the last row]
+        assert_eq!(
+            suffix.rewrite("corednsnginx.coredns.rocks.").as_deref(),
+            Some("coredns.ingress.coredns.rocks."),
+            "53"
+        );
+        assert_eq!(suffix.rewrite("coredns.rocks."), None, "53");
+    }
+
+    #[test]
+    fn an_empty_label_is_not_a_domain_name() {
+        assert!(domain_name("a..b.").is_none(), "52");
+        assert!(domain_name("").is_none(), "52");
+        assert_eq!(
+            domain_name("a.b").map(|n| n.to_ascii()).as_deref(),
+            Some("a.b."),
+            "52"
+        );
+        assert!(domain_name(".").is_some_and(|n| n.is_root()), "52");
+    }
+}

@@ -31,7 +31,10 @@ pub(super) fn read(
     Ok(RewriteConfig { rules })
 }
 
-fn rule(directive: &Directive, notes: &mut Vec<NotSimulated>) -> Result<RewriteRule, CorefileError> {
+fn rule(
+    directive: &Directive,
+    notes: &mut Vec<NotSimulated>,
+) -> Result<RewriteRule, CorefileError> {
     let stanza = stanza::read(directive)?;
     let line = stanza.line();
     let mut args: Vec<Token> = stanza.args.clone();
@@ -106,7 +109,9 @@ fn not_simulated_reason(field: &str) -> &'static str {
     match field {
         "edns0" => "EDNS0 options are not simulated: the rule is read and never applied",
         "ttl" => "TTL rewrites are not simulated: answers keep the TTLs the plugins gave them",
-        "cname" => "CNAME target rewrites are not simulated: CNAME targets are not changed or chased",
+        "cname" => {
+            "CNAME target rewrites are not simulated: CNAME targets are not changed or chased"
+        }
         _ => "rcode rewrites are not simulated: replies keep their response codes",
     }
 }
@@ -231,7 +236,10 @@ fn answer_rules(
 /// `to` uses no more `{N}` groups than it has.
 fn pattern(from: &Token, to: &str) -> Result<Pattern, CorefileError> {
     if from.text.len() > MAX_PATTERN_LEN {
-        return Err(invalid(from, "a regular expression of at most 10000 characters"));
+        return Err(invalid(
+            from,
+            "a regular expression of at most 10000 characters",
+        ));
     }
     let compiled = Pattern::new(&from.text)
         .map_err(|_| invalid(from, "a regular expression (RE2 syntax, as Go's regexp)"))?;
