@@ -595,3 +595,25 @@ fn the_explanation_says_what_was_rewritten() {
         "52 the SERVFAIL is the plugin's own: {text}"
     );
 }
+
+#[test]
+fn an_external_name_service_keeps_its_cname_target() {
+    let corefile = ".:53 {\n    rewrite name exact old-db.example.com legacy.default.svc.cluster.local\n    kubernetes cluster.local\n    forward . 10.0.0.10\n}\n";
+    let upstream = k8s_dns_sim::Upstream::new()
+        .with_address("db.corp.example", "198.51.100.7".parse().unwrap(), 60)
+        .unwrap();
+    let config = Config::from_corefile(corefile)
+        .unwrap()
+        .with_upstream(upstream);
+    let dns = support::dns("rewrite.yaml", config);
+    let answer = dns.lookup("old-db.example.com.", A).unwrap();
+    assert_eq!(answer.response_code(), NoError);
+    assert_eq!(
+        lines(&answer.answers),
+        [
+            "old-db.example.com. 5 IN CNAME db.corp.example.",
+            "db.corp.example. 60 IN A 198.51.100.7",
+        ],
+        "53 the CNAME's owner is put back; its target, not below the rewritten name, is not"
+    );
+}
