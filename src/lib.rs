@@ -80,6 +80,10 @@ pub use config::{
     PluginConfig, PodMode, RrTemplate, Scheme, ServerBlock, ServerKey, TemplateConfig,
     TemplateRegex, TemplateRule, ZoneConfigError,
 };
+pub use config::{
+    AnswerRewrite, AnswerTarget, NameMatch, NameRewrite, Pattern, RewriteConfig, RewriteField,
+    RewriteNext, RewriteRule,
+};
 pub use corefile::{CorefileError, CorefileErrorKind, CorefileFiles, NoFiles};
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{

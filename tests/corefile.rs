@@ -323,12 +323,12 @@ fn rule_first_of_several_kubernetes_server_blocks_is_read() {
 fn rule_not_simulated_and_silent_plugins() {
     let config = read(
         ".:53 {\n    errors\n    log\n    health\n    ready\n    prometheus :9153\n    reload\n    loop\n    debug\n    pprof\n\
-         \x20   rewrite name foo.example.com foo.default.svc.cluster.local\n    template IN A example.org {\n        answer \"{{ .Name }} 60 IN A 10.0.0.1\"\n    }\n\
+         \x20   rewrite ttl foo.example.com 30\n    template IN A example.org {\n        answer \"{{ .Name }} 60 IN A 10.0.0.1\"\n    }\n\
          \x20   autopath @kubernetes\n    hosts {\n        fallthrough\n    }\n    bufsize 1232\n    kubernetes\n}\n",
     );
     assert_eq!(
         not_simulated(&config),
-        vec![(11, "rewrite".to_owned()), (19, "bufsize".to_owned())]
+        vec![(11, "rewrite/ttl".to_owned()), (19, "bufsize".to_owned())]
     );
 }
 

@@ -666,9 +666,13 @@ fn the_effects_stated_are_what_the_simulator_answers() {
 
 #[test]
 fn not_simulated_corefile_options_are_findings() {
-    let corefile = ".:53 {\n    errors\n    rewrite name foo.example.com foo.default.svc.cluster.local\n    kubernetes cluster.local\n}\n";
+    let corefile =
+        ".:53 {\n    errors\n    rewrite ttl foo.example.com 30\n    kubernetes cluster.local\n}\n";
     let config = Config::from_corefile(corefile).expect("the Corefile reads");
-    assert!(!config.not_simulated.is_empty(), "rewrite is not simulated");
+    assert!(
+        !config.not_simulated.is_empty(),
+        "rewrite ttl is not simulated"
+    );
     let dns = ClusterDns::new(load("seed-mysql-fixed.yaml"), config);
     let findings = dns.lint();
     let rewrite = findings
@@ -676,7 +680,10 @@ fn not_simulated_corefile_options_are_findings() {
         .find(|f| f.code == "corefile-not-simulated")
         .expect("a corefile-not-simulated finding");
     assert_eq!(rewrite.severity, Severity::Warning);
-    assert!(rewrite.problem.contains("rewrite (line 3)"), "{rewrite}");
+    assert!(
+        rewrite.problem.contains("rewrite/ttl (line 3)"),
+        "{rewrite}"
+    );
     // Negative: kubeadm's Corefile (the fallback) has only `cache` unsimulated, which says
     // nothing about the manifests and is no finding.
     assert!(

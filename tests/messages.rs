@@ -904,7 +904,7 @@ fn corefile_errors() {
 fn corefile_not_simulated() {
     let corefile = "example.org {\n    forward . 8.8.8.8\n}\n\
         .:53 {\n    bind eth0 127.0.0.1 10.0.0.10 {\n        except lo\n    }\n\
-        \x20   rewrite name foo.example.com foo.default.svc.cluster.local\n\
+        \x20   rewrite ttl foo.example.com 30\n\
         \x20   cache 30\n    forward . /etc/resolv.conf\n    bufsize 1232\n    loadbalance\n\
         \x20   hosts /etc/coredns/hosts {\n        10.0.0.1 a.example.org\n        bogus\n    }\n\
         \x20   transfer example.org {\n        to *\n    }\n\

@@ -15,17 +15,18 @@
 //! that look at it).
 //!
 //! The plugins that change answers each have a file: `hosts`, `whoami`, `acl`, `chaos`,
-//! `autopath` and `loadbalance`; `kubernetes` is `crate::answer`, and `forward` asks the
+//! `autopath`, `loadbalance`, `rewrite` and `template`; `kubernetes` is `crate::answer`, and `forward` asks the
 //! [`Upstream`]. Every other plugin a block holds lets the question pass (those that would
 //! change answers are listed in [`Config::not_simulated`]).
 //!
-//! The rules are in `docs/coredns-rules.md` (35, 39 onward).
+//! The rules are in `docs/coredns-rules.md` (35, 39–54).
 
 mod acl;
 mod autopath;
 mod chaos;
 mod hosts;
 mod loadbalance;
+mod rewrite;
 mod template;
 pub(crate) mod trace;
 mod whoami;
@@ -38,7 +39,7 @@ use crate::answer::{Answer, Context, Outcome, Served, Zone};
 use crate::cluster::Cluster;
 use crate::config::{
     AclConfig, AutopathSearch, ChaosConfig, Config, ForwardConfig, KubernetesConfig,
-    LoadbalanceConfig, PluginConfig, ServerBlock,
+    LoadbalanceConfig, PluginConfig, RewriteConfig, ServerBlock,
 };
 use crate::upstream::Upstream;
 use crate::wire::Transport;
@@ -141,6 +142,8 @@ enum Plugin {
     /// `loadbalance round_robin`: the reply's records shuffled on the way back.
     Loadbalance,
     Template(crate::config::TemplateConfig),
+    /// `rewrite`: the question changed on the way in, the reply put back on the way out.
+    Rewrite(RewriteConfig),
     /// A plugin queries pass through unchanged (its directive's name).
     Pass(String),
 }
@@ -158,6 +161,7 @@ impl Plugin {
             Plugin::Autopath { .. } => "autopath",
             Plugin::Loadbalance => "loadbalance",
             Plugin::Template(_) => "template",
+            Plugin::Rewrite(_) => "rewrite",
             Plugin::Pass(name) => name,
         }
     }
@@ -363,6 +367,9 @@ impl Chain {
                     |name: &Name, qtype: RecordType| self.resolve(world, request, name, qtype);
                 template::serve(templates, request, &resolve).map_or_else(|| passed(request), own)
             }
+            Plugin::Rewrite(config) => rewrite::serve(config, request, next, &|before, after| {
+                world.note(request.depth, || Event::Rewritten { before, after });
+            }),
             Plugin::Pass(_) => passed(request),
         }
     }
@@ -443,6 +450,7 @@ impl Plugin {
             },
             PluginConfig::Loadbalance(LoadbalanceConfig::RoundRobin) => Plugin::Loadbalance,
             PluginConfig::Template(templates) => Plugin::Template(templates.clone()),
+            PluginConfig::Rewrite(rewrite) => Plugin::Rewrite(rewrite.clone()),
             other => Plugin::Pass(other.name().to_owned()),
         }
     }

@@ -46,6 +46,8 @@ pub(crate) enum Event {
         name: String,
         answered: Option<Outcome>,
     },
+    /// A `rewrite` rule matched: the question (`name type class`) before and after.
+    Rewritten { before: String, after: String },
     /// The `kubernetes` plugin was asked `name`/`qtype` (which `autopath` may have built),
     /// and answered, passed it on, or refused it.
     Kubernetes {

@@ -29,6 +29,7 @@ use crate::upstream::Upstream;
 
 mod kubernetes;
 mod plugins;
+mod rewrite;
 mod template;
 pub(crate) mod zones;
 
@@ -38,6 +39,10 @@ pub use plugins::{
     AclAction, AclConfig, AclPolicy, AclRule, AutopathConfig, AutopathSearch, BindConfig,
     ChaosConfig, ForwardConfig, HostsConfig, HostsEntry, LoadbalanceConfig, PluginConfig,
     TransferConfig, TransferPeer,
+};
+pub use rewrite::{
+    AnswerRewrite, AnswerTarget, NameMatch, NameRewrite, Pattern, RewriteConfig, RewriteField,
+    RewriteNext, RewriteRule,
 };
 pub(crate) use template::{Expr as TemplateExpr, Piece as TemplatePiece};
 pub use template::{RrTemplate, TemplateConfig, TemplateRegex, TemplateRule};

@@ -98,6 +98,8 @@ pub enum PluginConfig {
     Chaos(ChaosConfig),
     /// `autopath [ZONES…] @kubernetes|RESOLVCONF`: the search path walked on the server.
     Autopath(AutopathConfig),
+    /// `rewrite`: the question changed for the plugins after it, the reply put back.
+    Rewrite(super::RewriteConfig),
     /// `cache`: answers unchanged (the simulated server has no clock), listed in
     /// [`Config::not_simulated`](super::Config::not_simulated).
     Cache,
@@ -126,6 +128,7 @@ impl PluginConfig {
             PluginConfig::Acl(_) => "acl",
             PluginConfig::Chaos(_) => "chaos",
             PluginConfig::Autopath(_) => "autopath",
+            PluginConfig::Rewrite(_) => "rewrite",
             PluginConfig::Cache => "cache",
             PluginConfig::Whoami => "whoami",
             PluginConfig::Template(_) => "template",

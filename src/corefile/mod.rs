@@ -15,6 +15,7 @@ mod kubernetes;
 mod lexer;
 mod parser;
 mod plugins;
+mod rewrite;
 mod stanza;
 mod template;
 
@@ -387,6 +388,9 @@ fn read_plugins(
                     plugins.push(PluginConfig::Template(crate::config::TemplateConfig {
                         templates,
                     }));
+                }
+                "rewrite" => {
+                    plugins.push(PluginConfig::Rewrite(rewrite::read(&directives, notes)?));
                 }
                 "whoami" => {
                     for directive in &directives {

@@ -52,9 +52,7 @@ fn treatment_of(name: &str) -> Option<Treatment> {
         "chaos" => Y,
         "loadbalance" => Y,
         "tsig" => N("verifies or requires TSIG signatures, and may refuse unsigned queries"),
-        "rewrite" => {
-            N("rewrites query names, types or answers before the kubernetes plugin sees them")
-        }
+        "rewrite" => Y,
         "autopath" => Y,
         "acl" => Y,
         "cache" => Y,

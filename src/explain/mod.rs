@@ -306,6 +306,10 @@ fn explain_event(dns: &ClusterDns, event: Event, depth: usize, out: &mut Explana
                 out.steps.push(step(plugin_rule(&name), text));
             }
         }
+        Event::Rewritten { before, after } => out.steps.push(step(
+            plugin_rule("rewrite"),
+            format!("rewrite rewrites the question {before} to {after}: the plugins after it are asked that, and the reply's names are put back on the way out"),
+        )),
         Event::Kubernetes {
             config,
             zones,
@@ -375,6 +379,7 @@ fn plugin_rule(name: &str) -> Option<u16> {
         "autopath" => Some(47),
         "template" => Some(48),
         "forward" => Some(40),
+        "rewrite" => Some(51),
         _ => None,
     }
 }
@@ -392,6 +397,7 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
                 "loadbalance" => Some("loadbalance shuffles the order of the address records on the way back".to_owned()),
                 "acl" => Some("acl lets the question through".to_owned()),
                 "template" => Some("no template answers the name (another zone, class or type, or no regex matches within fallthrough), so template passes the question on".to_owned()),
+                "rewrite" => Some("rewrite hands the question to the plugins after it".to_owned()),
                 _ => None,
             };
         }
@@ -406,6 +412,7 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
         ),
         "acl" => format!("acl blocks the question: {outcome}"),
         "template" => format!("a template matches the name and answers: {outcome}"),
+        "rewrite" => format!("rewrite makes of the name one that is not a domain name: {outcome}"),
         other => format!("{other} answers: {outcome}"),
     })
 }
