@@ -728,9 +728,18 @@ fn a_folder_reads_every_manifest_in_it_sorted() {
     std::fs::write(folder.join("b-web.yml"), service).unwrap();
     std::fs::write(folder.join("a-db.json"), other).unwrap();
     std::fs::write(folder.join("notes.txt"), "not a manifest: {").unwrap();
+    // A Helm values file beside the manifests: no top-level kind, left out and named.
+    std::fs::write(
+        folder.join("values.yaml"),
+        "replicaCount: 2\nimage: {tag: x}\n",
+    )
+    .unwrap();
     let sources = [ManifestSource::Path(folder.clone())];
-    let texts = dig::read_manifests(&sources, &mut std::io::empty()).unwrap();
-    let names: Vec<String> = texts
+    let manifests = dig::read_manifests(&sources, &mut std::io::empty()).unwrap();
+    assert_eq!(manifests.skipped.len(), 1, "{:?}", manifests.skipped);
+    assert!(manifests.skipped[0].ends_with("values.yaml"));
+    let names: Vec<String> = manifests
+        .texts
         .iter()
         .map(|(origin, _)| {
             Path::new(origin)

@@ -400,6 +400,11 @@ fn run(command: &Command) -> Result<ExitCode, Failure> {
                 &inputs.config,
                 &mut std::io::stdin().lock(),
             )?;
+            for file in &loaded.skipped_files {
+                eprintln!(
+                    "k8s-dns-sim lint: {file}: no Kubernetes manifest (no top-level kind), left out"
+                );
+            }
             let findings = loaded.dns.lint();
             if inputs.json {
                 let value = json!({

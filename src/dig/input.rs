@@ -113,10 +113,31 @@ pub struct Loaded {
     pub dns: ClusterDns,
     /// Its configuration's origin.
     pub source: ConfigSource,
+    /// Files of `-f DIR/` folders that are no Kubernetes manifests, left out.
+    pub skipped_files: Vec<String>,
+}
+
+/// What the inputs hold: the manifests' texts, and the files of folders left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Manifests {
+    /// `(origin, text)` pairs, in order.
+    pub texts: Vec<(String, String)>,
+    /// Files of a `-f DIR/` that are no Kubernetes manifests (no document in them has a
+    /// top-level `kind`: a Helm `values.yaml`, a tool's own settings), left out and named.
+    pub skipped: Vec<String>,
+}
+
+/// Whether a file's text is a Kubernetes manifest: some document has a top-level `kind` (a
+/// line `kind: …` in YAML, a `"kind"` key in JSON).
+fn looks_like_a_manifest(text: &str) -> bool {
+    text.lines().any(|line| line.starts_with("kind:")) || text.contains("\"kind\"")
 }
 
 /// Reads every input, in order: `(origin, text)` pairs, a folder expanded into its
-/// `*.yaml`, `*.yml` and `*.json` files sorted by name, `-f -` read from `stdin`.
+/// `*.yaml`, `*.yml` and `*.json` files sorted by name (those that are no Kubernetes
+/// manifest left out and listed in [`Manifests::skipped`]), `-f -` read from `stdin`. A file
+/// named on its own is always read: one that is no manifest gets the loader's error.
 ///
 /// # Errors
 /// [`DigError::Read`] for an input that cannot be read, [`DigError::EmptyFolder`] for a
@@ -124,8 +145,9 @@ pub struct Loaded {
 pub fn read_manifests(
     sources: &[ManifestSource],
     stdin: &mut dyn Read,
-) -> Result<Vec<(String, String)>, DigError> {
+) -> Result<Manifests, DigError> {
     let mut texts = Vec::new();
+    let mut skipped = Vec::new();
     for source in sources {
         match source {
             ManifestSource::Stdin => {
@@ -146,13 +168,18 @@ pub fn read_manifests(
                     });
                 }
                 for file in files {
-                    texts.push((file.display().to_string(), read(&file)?));
+                    let text = read(&file)?;
+                    if looks_like_a_manifest(&text) {
+                        texts.push((file.display().to_string(), text));
+                    } else {
+                        skipped.push(file.display().to_string());
+                    }
                 }
             }
             ManifestSource::Path(path) => texts.push((path.display().to_string(), read(path)?)),
         }
     }
-    Ok(texts)
+    Ok(Manifests { texts, skipped })
 }
 
 /// Loads the inputs into a cluster.
@@ -160,11 +187,20 @@ pub fn read_manifests(
 /// # Errors
 /// As [`read_manifests`], and [`DigError::Load`] for manifests that do not load.
 pub fn load_cluster(sources: &[ManifestSource], stdin: &mut dyn Read) -> Result<Cluster, DigError> {
+    Ok(load_cluster_noting(sources, stdin)?.0)
+}
+
+/// [`load_cluster`], with the folder files left out as no manifests.
+fn load_cluster_noting(
+    sources: &[ManifestSource],
+    stdin: &mut dyn Read,
+) -> Result<(Cluster, Vec<String>), DigError> {
+    let manifests = read_manifests(sources, stdin)?;
     let mut builder = ClusterBuilder::new();
-    for (origin, text) in read_manifests(sources, stdin)? {
-        builder.add_yaml(&origin, &text)?;
+    for (origin, text) in &manifests.texts {
+        builder.add_yaml(origin, text)?;
     }
-    Ok(builder.build()?)
+    Ok((builder.build()?, manifests.skipped))
 }
 
 /// Loads the inputs and configures the server as `config` says.
@@ -176,7 +212,12 @@ pub fn load(
     config: &ConfigChoice,
     stdin: &mut dyn Read,
 ) -> Result<Loaded, DigError> {
-    let cluster = load_cluster(sources, stdin)?;
+    let (cluster, skipped_files) = load_cluster_noting(sources, stdin)?;
+    let loaded = |dns: ClusterDns, source: ConfigSource| Loaded {
+        dns,
+        source,
+        skipped_files: skipped_files.clone(),
+    };
     match config {
         ConfigChoice::Corefile(path) => {
             let origin = path.display().to_string();
@@ -185,15 +226,15 @@ pub fn load(
                     origin: Some(origin.clone()),
                     error: Box::new(error),
                 })?;
-            Ok(Loaded {
-                dns: ClusterDns::new(cluster, config),
-                source: ConfigSource::File(origin),
-            })
+            Ok(loaded(
+                ClusterDns::new(cluster, config),
+                ConfigSource::File(origin),
+            ))
         }
-        ConfigChoice::PluginDefaults => Ok(Loaded {
-            dns: ClusterDns::new(cluster, Config::default()),
-            source: ConfigSource::PluginDefaults,
-        }),
+        ConfigChoice::PluginDefaults => Ok(loaded(
+            ClusterDns::new(cluster, Config::default()),
+            ConfigSource::PluginDefaults,
+        )),
         ConfigChoice::FromInput => {
             let source = match cluster.corefile() {
                 Some(corefile) => ConfigSource::ConfigMap(corefile.location().to_string()),
@@ -203,7 +244,7 @@ pub fn load(
                 origin: None,
                 error: Box::new(error),
             })?;
-            Ok(Loaded { dns, source })
+            Ok(loaded(dns, source))
         }
     }
 }

@@ -47,7 +47,9 @@ use crate::resolver::{Family, Nameserver, PodDns};
 use crate::server::ClusterDns;
 use crate::wire::Transport;
 
-pub use input::{ConfigSource, DigError, Loaded, STDIN_NAME, load, load_cluster, read_manifests};
+pub use input::{
+    ConfigSource, DigError, Loaded, Manifests, STDIN_NAME, load, load_cluster, read_manifests,
+};
 pub use options::{
     ConfigChoice, DEFAULT_BUFSIZE, DigOptions, GraphFormat, HELP, Invocation, ManifestSource,
     PodChoice, UsageError, reverse_name,
@@ -331,6 +333,16 @@ fn write_extras(
 ) -> std::io::Result<()> {
     let dns = &loaded.dns;
     write_requested(options, loaded, exchange, out)?;
+    if !loaded.skipped_files.is_empty() {
+        writeln!(
+            out,
+            ";; Files of the folders that are no Kubernetes manifests (no top-level kind), left out:"
+        )?;
+        for file in &loaded.skipped_files {
+            writeln!(out, ";;   {file}")?;
+        }
+        writeln!(out)?;
+    }
     if !options.lint {
         write_diagnostics(dns, out)?;
     }
