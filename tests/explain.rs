@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use k8s_dns_sim::explain::{LeftOutReason, Rule};
+use k8s_dns_sim::explain::{Explanation, LeftOutReason, Rule};
 use k8s_dns_sim::hickory_proto::rr::RecordType;
 use k8s_dns_sim::{Cluster, ClusterDns, Config, Outcome};
 
@@ -344,6 +344,26 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// Checks an explanation against a case: the outcome, text it must say, a fix one of its near
+/// misses must offer (none when empty), and no disagreement with the answer.
+fn check(explanation: &Explanation, rule: &str, outcome: Outcome, says: &[&str], fix: &str) {
+    let text = explanation.to_string();
+    assert_eq!(explanation.answer.outcome, outcome, "{rule}:\n{text}");
+    for said in says {
+        assert!(text.contains(said), "{rule}: missing {said:?} in\n{text}");
+    }
+    if !fix.is_empty() {
+        assert!(
+            explanation
+                .near_misses
+                .iter()
+                .any(|miss| miss.fix.contains(fix)),
+            "{rule}: no fix {fix:?} in\n{text}"
+        );
+    }
+    assert!(explanation.disagreements.is_empty(), "{rule}:\n{text}");
+}
+
 #[test]
 fn explanations_say_why() {
     for case in CASES {
@@ -355,35 +375,7 @@ fn explanations_say_why() {
         };
         let dns = ClusterDns::new(cluster, config);
         let explanation = dns.explain(case.name, case.qtype).unwrap();
-        let text = explanation.to_string();
-        assert_eq!(
-            explanation.answer.outcome, case.outcome,
-            "{}:\n{text}",
-            case.rule
-        );
-        for says in case.says {
-            assert!(
-                text.contains(says),
-                "{}: missing {says:?} in\n{text}",
-                case.rule
-            );
-        }
-        if !case.fix.is_empty() {
-            assert!(
-                explanation
-                    .near_misses
-                    .iter()
-                    .any(|miss| miss.fix.contains(case.fix)),
-                "{}: no fix {:?} in\n{text}",
-                case.rule,
-                case.fix
-            );
-        }
-        assert!(
-            explanation.disagreements.is_empty(),
-            "{}:\n{text}",
-            case.rule
-        );
+        check(&explanation, case.rule, case.outcome, case.says, case.fix);
     }
 }
 
@@ -724,33 +716,12 @@ fn inline_near_misses_offer_fixes_that_work() {
         };
         let dns = ClusterDns::new(cluster, config);
         let explanation = dns.explain(case.name, case.qtype).unwrap();
-        let text = explanation.to_string();
-        assert_eq!(
-            explanation.answer.outcome, case.outcome,
-            "{}:\n{text}",
-            case.rule
-        );
-        assert!(
-            text.contains(case.says),
-            "{}: missing {:?} in\n{text}",
+        check(
+            &explanation,
             case.rule,
-            case.says
-        );
-        if !case.fix.is_empty() {
-            assert!(
-                explanation
-                    .near_misses
-                    .iter()
-                    .any(|miss| miss.fix.contains(case.fix)),
-                "{}: no fix {:?} in\n{text}",
-                case.rule,
-                case.fix
-            );
-        }
-        assert!(
-            explanation.disagreements.is_empty(),
-            "{}:\n{text}",
-            case.rule
+            case.outcome,
+            &[case.says],
+            case.fix,
         );
     }
 }
