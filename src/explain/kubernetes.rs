@@ -12,31 +12,15 @@ use std::net::IpAddr;
 
 use hickory_proto::rr::{Name, RecordType};
 
+use super::Explanation;
 use super::reader::{
-    Asked, Reader, ips_text, pod_at, ports_text, service_at, similar, slice_ref, view_at,
-    zone_label_count,
+    Asked, Reader, Reading, ips_text, labels_are_reverse, pod_at, ports_text, reverse_address,
+    similar, view_at, zone_label_count,
 };
-use super::{Explanation, ObjectAt};
-use crate::answer::names::name_in_namespace;
 use crate::answer::{Context, Outcome, port_matches};
 use crate::cluster::ServiceView;
 use crate::config::PodMode;
 use crate::qname::{self, Grammar, Labels, QueryName, ServicePart};
-
-/// What the reading concludes the plugin does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reading {
-    /// The name is outside the plugin's zones: passed on.
-    OutsideZones,
-    /// The plugin refuses (a transfer).
-    Refused,
-    /// The name does not exist.
-    NameError,
-    /// The name exists (with or without records of the type).
-    Exists,
-    /// The name exists; whether records follow depends on another answer (a CNAME target).
-    Chased,
-}
 
 /// Adds the steps and near misses of one question to `out`.
 pub(super) fn explain(asked: &Asked<'_>, out: &mut Explanation) {
@@ -375,117 +359,13 @@ impl Reader<'_, '_> {
         self.step(rule, text);
     }
 
-    /// PTR (rule 18).
-    fn ptr(&mut self, parsed: QueryName<'_>, zone: &Name, multicluster: bool) -> Reading {
-        let labels = Labels::new(self.asked.name);
-        let address = reverse_address(self.asked.name, &labels);
-        let Some(address) = address else {
-            self.step(
-                18,
-                "not a complete reverse name (4 labels under in-addr.arpa, 32 under ip6.arpa): only the name's existence counts".to_owned(),
-            );
-            return match self.find(parsed, zone, multicluster) {
-                Reading::Chased => Reading::Exists,
-                reading => reading,
-            };
-        };
-        let config = self.asked.config;
-        let Some(primary) = config
-            .zones
-            .iter()
-            .find(|zone| !crate::answer::is_reverse_zone(zone))
-        else {
-            self.step(
-                18,
-                format!("{address}: the plugin has no forward zone to name a target in"),
-            );
-            return Reading::NameError;
-        };
-        let restricted = !config.namespaces.is_empty();
-        let cluster = self.asked.cluster;
-        // The plugin's `namespace_exposed`, over the question's own references (the reader
-        // writes steps while it looks).
-        let visible = move |namespace: &str| {
-            !restricted
-                || (config.exposes_namespace(namespace)
-                    && cluster.has_namespace_lowercase(namespace))
-        };
-        let hidden: Vec<ObjectAt> = cluster
-            .services_with_cluster_ip(address)
-            .filter(|service| !visible(&service.service().meta.namespace))
-            .map(|service| service_at(service.service(), service.location()))
-            .collect();
-        if !hidden.is_empty() {
-            let step = self.step(
-                18,
-                format!("{address} is the cluster IP of a Service in a namespace the `namespaces` option does not serve, so that Service gives no PTR"),
-            );
-            step.objects = hidden;
-        }
-        if let Some(service) = cluster
-            .services_with_cluster_ip(address)
-            .find(|service| visible(&service.service().meta.namespace))
-        {
-            let meta = &service.service().meta;
-            let target = name_in_namespace(&meta.name, &meta.namespace, primary);
-            let step = self.step(
-                18,
-                format!(
-                    "{address} is the cluster IP of Service {}/{}: one PTR, {}",
-                    meta.namespace,
-                    meta.name,
-                    target.map_or_else(|| "a name too long to send".to_owned(), |t| t.to_string())
-                ),
-            );
-            step.objects
-                .push(service_at(service.service(), service.location()));
-            return Reading::Exists;
-        }
-        if config.noendpoints {
-            self.step(
-                18,
-                format!("{address} is no Service's cluster IP, and `noendpoints` hides every endpoint: no PTR"),
-            );
-            return Reading::NameError;
-        }
-        // Slices that name a Service (whether or not it exists), in served namespaces.
-        let found: Vec<ObjectAt> = cluster
-            .ready_endpoints_with_address(address)
-            .filter(|(slice, _)| {
-                slice.slice().service_name().is_some() && visible(&slice.slice().meta.namespace)
-            })
-            .map(|(slice, _)| ObjectAt::new(slice_ref(slice), slice.location().clone()))
-            .collect();
-        if found.is_empty() {
-            self.step(
-                18,
-                format!(
-                    "{address} is no Service's cluster IP and no ready endpoint's address: no PTR"
-                ),
-            );
-            let pods: Vec<ObjectAt> = cluster
-                .pods_with_ip(address)
-                .map(|pod| pod_at(cluster, &pod.meta.namespace, &pod.meta.name))
-                .collect();
-            if !pods.is_empty() {
-                self.near(
-                    format!("{address} is the address of a Pod that is no ready endpoint of any Service"),
-                    pods,
-                    "select the Pod with a Service (and make it ready): its endpoint name then answers PTR".to_owned(),
-                );
-            }
-            return Reading::NameError;
-        }
-        let step = self.step(
-            18,
-            format!("{address} is a ready endpoint address: one PTR per endpoint name"),
-        );
-        step.objects = found;
-        Reading::Exists
-    }
-
     /// What a name refers to (CoreDNS `Records`): rules 6–26.
-    fn find(&mut self, parsed: QueryName<'_>, zone: &Name, multicluster: bool) -> Reading {
+    pub(super) fn find(
+        &mut self,
+        parsed: QueryName<'_>,
+        zone: &Name,
+        multicluster: bool,
+    ) -> Reading {
         let labels = Labels::new(self.asked.name);
         let reverse = labels_are_reverse(&labels);
         if reverse
@@ -837,19 +717,6 @@ fn zone_is_lowercase(name: &Name, zone_labels: usize) -> bool {
     name.iter()
         .skip(count.saturating_sub(zone_labels))
         .all(|label| !label.iter().any(u8::is_ascii_uppercase))
-}
-
-fn labels_are_reverse(labels: &Labels) -> bool {
-    let n = labels.len();
-    n >= 2 && labels.text(n - 1) == "arpa" && matches!(labels.text(n - 2), "in-addr" | "ip6")
-}
-
-fn reverse_address(name: &Name, labels: &Labels) -> Option<IpAddr> {
-    if !labels_are_reverse(labels) {
-        return None;
-    }
-    let network = name.to_lowercase().parse_arpa_name().ok()?;
-    (network.prefix_len() == network.max_prefix_len()).then(|| network.addr())
 }
 
 fn pod_finished(pod: &crate::model::Pod) -> bool {

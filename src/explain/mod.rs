@@ -47,6 +47,7 @@ mod kubernetes;
 mod near;
 mod reader;
 mod render;
+mod reverse;
 mod rules;
 mod walk;
 

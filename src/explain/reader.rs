@@ -11,6 +11,22 @@ use crate::cluster::{Cluster, ClusterSlice, ServiceView, key};
 use crate::config::KubernetesConfig;
 use crate::error::Location;
 use crate::model::{Kind, ObjectRef};
+use crate::qname::Labels;
+
+/// What the reading concludes the plugin does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reading {
+    /// The name is outside the plugin's zones: passed on.
+    OutsideZones,
+    /// The plugin refuses (a transfer).
+    Refused,
+    /// The name does not exist.
+    NameError,
+    /// The name exists (with or without records of the type).
+    Exists,
+    /// The name exists; whether records follow depends on another answer (a CNAME target).
+    Chased,
+}
 
 /// One question the plugin was asked, and what it did.
 pub(super) struct Asked<'a> {
@@ -112,3 +128,16 @@ pub(super) fn zone_label_count(zone: &Name) -> usize {
 }
 
 pub(super) use crate::cluster::similar_name as similar;
+
+pub(super) fn labels_are_reverse(labels: &Labels) -> bool {
+    let n = labels.len();
+    n >= 2 && labels.text(n - 1) == "arpa" && matches!(labels.text(n - 2), "in-addr" | "ip6")
+}
+
+pub(super) fn reverse_address(name: &Name, labels: &Labels) -> Option<IpAddr> {
+    if !labels_are_reverse(labels) {
+        return None;
+    }
+    let network = name.to_lowercase().parse_arpa_name().ok()?;
+    (network.prefix_len() == network.max_prefix_len()).then(|| network.addr())
+}
