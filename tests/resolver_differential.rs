@@ -291,8 +291,8 @@ fn go_version() -> Option<String> {
             .find_map(|word| word.strip_prefix("go1.").map(|rest| format!("1.{rest}")))
     });
     if version.is_none() {
-        println!(
-            "skipped Go: no `go` to build tests/differential/gai.go (Debian: apt-get install golang-go)"
+        report(
+            "skipped Go: no `go` to build tests/differential/gai.go (Debian: apt-get install golang-go)",
         );
     }
     version
@@ -650,12 +650,31 @@ fn build_clients(libraries: &Libraries, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Where the test's own lines (what it compared, or why it skipped) are kept for `.ci/run` to
+/// print: cargo captures a passing test's output, and running the test again only to see it
+/// rebuilt the crate under other features (a minute of CI).
+const REPORT: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/differential-report.txt");
+
+/// Prints a line of the test's report and appends it to [`REPORT`].
+fn report(line: &str) {
+    use std::io::Write as _;
+    println!("{line}");
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(REPORT)
+    {
+        let _ = writeln!(file, "{line}");
+    }
+}
+
 #[test]
 fn differential_against_the_real_libraries() {
+    let _ = std::fs::remove_file(REPORT);
     let mut libraries = match prerequisites().and_then(|()| libraries()) {
         Ok(libraries) => libraries,
         Err(reason) => {
-            println!("skipped: {reason}");
+            report(&format!("skipped: {reason}"));
             return;
         }
     };
@@ -663,13 +682,13 @@ fn differential_against_the_real_libraries() {
     std::fs::create_dir_all(&dir).expect("a work directory");
     if let Err(reason) = build_clients(&libraries, &dir) {
         let _ = std::fs::remove_dir_all(&dir);
-        println!("skipped: {reason}");
+        report(&format!("skipped: {reason}"));
         return;
     }
     if libraries.go.is_some()
         && let Err(reason) = build_go_client(&dir)
     {
-        println!("skipped Go: {reason}");
+        report(&format!("skipped Go: {reason}"));
         libraries.go = None;
     }
     let exe = std::env::current_exe().expect("the test binary");
@@ -703,7 +722,9 @@ fn differential_against_the_real_libraries() {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if output.status.code() == Some(SETUP_REFUSED) {
         let _ = std::fs::remove_dir_all(&dir);
-        println!("skipped: the namespace could not be set up: {stdout}{stderr}");
+        report(&format!(
+            "skipped: the namespace could not be set up: {stdout}{stderr}"
+        ));
         return;
     }
     assert!(
@@ -965,19 +986,19 @@ fn compare_and_render(libraries: &Libraries, observed: &BTreeMap<Key, Observed>)
     } else {
         format!("all agree but {kept} known version differences (KNOWN_DIFFERENCES)")
     };
-    println!(
+    report(&format!(
         "compared {compared} lookups of glibc {} and musl {} (as {}){extra}{go} with the simulation: {agree}",
         libraries.glibc, libraries.musl, libraries.musl_model
-    );
+    ));
     if let Some(version) = &libraries.go {
         if version == GO_TABLE_VERSION {
             let label = format!("Go {version}");
             let table = render_table(&[("go", label.clone(), label)], &variants, &rows);
             check_doc(GO_MARKER, &table);
         } else {
-            println!(
+            report(&format!(
                 "the Go table of docs/resolver-behaviour.md §3.8 is for Go {GO_TABLE_VERSION}: not checked here"
-            );
+            ));
         }
     }
     if let Some((version, _, _)) = &libraries.extra
@@ -990,10 +1011,10 @@ fn compare_and_render(libraries: &Libraries, observed: &BTreeMap<Key, Observed>)
     if (libraries.glibc.as_str(), libraries.musl.as_str()) == TABLE_VERSIONS {
         check_doc(MARKER, &table);
     } else {
-        println!(
+        report(&format!(
             "the table of docs/resolver-behaviour.md §3.6 is for glibc {} and musl {}: not checked here",
             TABLE_VERSIONS.0, TABLE_VERSIONS.1
-        );
+        ));
     }
 }
 
