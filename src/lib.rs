@@ -101,3 +101,9 @@ pub use hickory_proto;
 /// The `ipnet` crate whose CIDR types the builder's settings take (`ServiceCidrs`,
 /// `workload::PodCidrs`), re-exported so users need not depend on it themselves.
 pub use ipnet;
+
+/// The README's Rust snippets, compiled and run as doctests (`cargo test --doc`), so that every
+/// one works as written in a user's crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -135,23 +135,6 @@ fn the_server_is_send_and_sync() {
     shared::<Server>();
 }
 
-/// The README's "Serve on loopback" snippet, as written there (tests/readme.rs holds the
-/// others; this one needs the `serve` feature).
-#[test]
-fn readme_serve_on_loopback_snippet() -> Result<(), Box<dyn std::error::Error>> {
-    use k8s_dns_sim::serve::Server;
-    use k8s_dns_sim::{Change, Cluster, ClusterDns, Config, Kind};
-
-    let dns = ClusterDns::new(
-        Cluster::from_yaml(&std::fs::read_to_string("fixtures/golden.yaml")?)?,
-        Config::default(),
-    );
-    let server = Server::start(dns, "127.0.0.1:0")?; // a free port, the same for UDP and TCP
-    println!("point the code under test at {}", server.addr());
-    server.apply([Change::delete(Kind::Service, "default", "web")])?; // the next query sees it
-    Ok(())
-}
-
 #[test]
 fn udp_round_trip() {
     let server = start(golden());
