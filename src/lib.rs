@@ -7,8 +7,29 @@
 //! use k8s_dns_sim::hickory_proto::rr::RecordType;
 //! use k8s_dns_sim::{Cluster, ClusterDns, Config, Outcome};
 //!
-//! let manifests = std::fs::read_to_string("fixtures/clusterip-vs-headless.yaml")?;
-//! let dns = ClusterDns::new(Cluster::from_yaml(&manifests)?, Config::default());
+//! let manifests = "
+//! apiVersion: v1
+//! kind: Service
+//! metadata: {name: web, namespace: default}
+//! spec: {clusterIP: 10.96.0.20, selector: {app: web}, ports: [{port: 80}]}
+//! ---
+//! apiVersion: v1
+//! kind: Service
+//! metadata: {name: web-headless, namespace: default}
+//! spec: {clusterIP: None, selector: {app: web}, ports: [{port: 80}]}
+//! ---
+//! apiVersion: discovery.k8s.io/v1
+//! kind: EndpointSlice
+//! metadata:
+//!   name: web-headless-x7k2p
+//!   namespace: default
+//!   labels: {kubernetes.io/service-name: web-headless}
+//! addressType: IPv4
+//! endpoints:
+//! - {addresses: [10.244.1.10], conditions: {ready: true}}
+//! - {addresses: [10.244.2.11], conditions: {ready: true}}
+//! ";
+//! let dns = ClusterDns::new(Cluster::from_yaml(manifests)?, Config::default());
 //!
 //! // A ClusterIP Service answers its one virtual IP...
 //! let web = dns.lookup("web.default.svc.cluster.local", RecordType::A)?;
@@ -25,17 +46,36 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The pipeline, one module per stage, each naming only the stages before it:
+//! ## Depending on it
+//!
+//! Until the first release is on crates.io, depend on it by path (or by `git = "…"`, the
+//! repository's address); from then on by version:
+//!
+//! ```toml
+//! [dev-dependencies]
+//! k8s-dns-sim = { path = "../k8s-dns-sim", features = ["proptest"] }
+//! # after the first release: k8s-dns-sim = { version = "0.1", features = ["proptest"] }
+//! ```
+//!
+//! Features: `proptest` (`strategies`), `serve` (`serve`: a server on loopback from threads),
+//! `k8s-openapi` (the builder takes `k8s-openapi` objects; the application picks the
+//! Kubernetes version feature), `cli` (the `k8s-dns-sim` binary). None is on by default.
+//!
+//! ## The pipeline
+//!
+//! One module per stage, each naming only the stages before it:
 //! [`load`](crate::Cluster::from_yaml) (text to validated [`model`] objects) → [`cluster`]
 //! (snapshots and incremental linking: ClusterIP allocation, mirroring, the EndpointSlice
 //! controller, [`workload`]s expanded into Pods and Pods started on their nodes, indexes,
-//! [`diagnostic`]s, [`Change`]s) → `qname` (the name grammar) → [`answer`] (the CoreDNS rules, with the [`upstream`] past the
-//! plugin) → [`zone`] (a whole zone as a zone transfer sends it) → `wire` / [`server`]
-//! (messages, bytes, truncation, transfers) → [`resolver`] (what a Pod gets: the kubelet's
-//! resolv.conf and /etc/hosts, and `getaddrinfo` as glibc, musl and Go run it). [`Config`]
-//! holds the plugin's options, read from code or from a Corefile. With the `serve` feature,
-//! `serve` answers on a loopback address from threads; with `proptest`, `strategies` generates
-//! valid clusters and questions. The rules and their CoreDNS sources are in the repository's
+//! [`diagnostic`]s, [`Change`]s) → `qname` (the name grammar) → [`answer`] (the `kubernetes`
+//! plugin's rules, with the [`upstream`] past it) → [`zone`] (a whole zone as a zone transfer
+//! sends it) → `wire` and the reply encoder (messages, bytes, truncation) → `chain` (the server
+//! blocks and the plugins around `kubernetes`, in CoreDNS's order) → [`server`] ([`ClusterDns`])
+//! → [`resolver`] (what a Pod gets: the kubelet's resolv.conf and /etc/hosts, and `getaddrinfo`
+//! as glibc, musl and Go run it) → [`lint`], [`graph`] and [`explain`] (why: findings with
+//! fixes, a picture of the linking, the steps behind an answer) → [`dig`] (the `dig` example's
+//! and the binary's front end). [`Config`] holds the server's blocks and plugins, read from code
+//! or from a Corefile. The rules and their CoreDNS sources are in the repository's
 //! `docs/coredns-rules.md`, the resolvers' in `docs/resolver-behaviour.md`.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
