@@ -85,6 +85,7 @@ pub struct Graph {
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum GraphFormat {
     /// A Mermaid `flowchart LR`, which GitHub renders in a ```` ```mermaid ```` block.

@@ -68,6 +68,7 @@ input that does not load.
 ";
 
 /// Where a `-f` reads manifests from.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ManifestSource {
     /// A file, or a folder (every `*.yaml`, `*.yml` and `*.json` in it, sorted by name).
@@ -77,6 +78,7 @@ pub enum ManifestSource {
 }
 
 /// Which configuration answers.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ConfigChoice {
     /// The input's ConfigMap `kube-system/coredns`, else kubeadm's default Corefile
@@ -90,6 +92,7 @@ pub enum ConfigChoice {
 }
 
 /// The pod whose view `dig` takes first.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PodChoice {
     /// `--pod-namespace NS`: a `ClusterFirst` pod `dig` in that namespace.
