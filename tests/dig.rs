@@ -303,12 +303,10 @@ fn options_read_as_dig_reads_them() {
         let got = parse(args);
         match expect {
             Ok(change) => {
-                let mut want = DigOptions {
-                    manifests: vec![ManifestSource::Path(PathBuf::from("m.yaml"))],
-                    name: "web".into(),
-                    command_line: args.iter().map(ToString::to_string).collect(),
-                    ..DigOptions::default()
-                };
+                let mut want = DigOptions::default();
+                want.manifests = vec![ManifestSource::Path(PathBuf::from("m.yaml"))];
+                want.name = "web".into();
+                want.command_line = args.iter().map(ToString::to_string).collect();
                 change(&mut want);
                 assert_eq!(got, Ok(want), "{rule}");
             }

@@ -107,6 +107,7 @@ impl fmt::Display for ConfigSource {
 }
 
 /// A loaded server and where its configuration came from.
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// The server.

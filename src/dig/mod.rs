@@ -57,6 +57,7 @@ pub use options::{
 pub use render::{rdata_text, record_line, status_name, write_message};
 
 /// One question and its reply, as [`query`] sent and received them.
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub struct Exchange {
     /// The request as sent.

@@ -102,6 +102,7 @@ pub enum PodChoice {
 }
 
 /// A `dig` command line, read.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DigOptions {
     /// The `-f` inputs, in order.
