@@ -362,6 +362,27 @@ pub enum CorefileErrorKind {
         /// Why the name is refused.
         error: InvalidNameError,
     },
+    /// `file` names a zone file that was not provided.
+    #[error(
+        "`file`: the zone file `{path}` was not provided (CoreDNS would log that it cannot open it and answer SERVFAIL for its zones until it appears): give the container's files with Config::from_corefile_in or Config::from_corefile_with_files"
+    )]
+    MissingZoneFile {
+        /// The zone file's container path.
+        path: String,
+    },
+    /// A zone file that cannot be read as a zone (CoreDNS refuses to start).
+    #[error(
+        "`file`: zone file `{path}`{}: {error}",
+        match line { Some(line) => format!(" line {line}"), None => String::new() }
+    )]
+    InvalidZoneFile {
+        /// The zone file's container path.
+        path: String,
+        /// The line within the zone file, when it is known.
+        line: Option<usize>,
+        /// What is wrong (hickory-proto's zone-file parser's words, or a missing SOA).
+        error: String,
+    },
 }
 
 /// `` `option` ``, or `` `option` of `directive` `` for an option of a directive other than

@@ -8,6 +8,7 @@
 
 mod acl;
 mod error;
+mod file;
 mod files;
 mod forward;
 mod hosts;
@@ -256,6 +257,11 @@ fn read_plugins(
                     let hosts = hosts::read(&stanza::read(first)?, &block_zones, files, notes)?;
                     plugins.push(PluginConfig::Hosts(hosts));
                 }
+                "file" => {
+                    let root = root_of(block);
+                    let file = file::read(&directives, &block_zones, root.as_deref(), files)?;
+                    plugins.push(PluginConfig::File(file));
+                }
                 "forward" => {
                     for directive in directives {
                         let forward = forward::read(&stanza::read(directive)?)?;
@@ -434,6 +440,18 @@ fn read_plugins(
         }
     }
     Ok(plugins)
+}
+
+/// The directory of the block's `root` directive (`root PATH`), which relative `file` paths
+/// are under.
+fn root_of(block: &ParsedBlock) -> Option<String> {
+    block
+        .directives
+        .iter()
+        .rev()
+        .find(|directive| directive.name() == "root")
+        .and_then(|directive| directive.tokens.first())
+        .map(|token| token.text.clone())
 }
 
 /// The one directive of a plugin that may be used once per server block.
