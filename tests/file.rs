@@ -604,3 +604,40 @@ fn bad_file_directives_and_zone_files_are_located_errors() {
         "55 from_corefile reads no zone file: {error}"
     );
 }
+
+#[test]
+fn the_explanation_names_the_file_step() {
+    let dns = server(ZONE_BLOCK);
+    let explanation = dns.explain("kube.example.org", A).unwrap();
+    let steps: Vec<(usize, Option<u16>, &str)> = explanation
+        .steps
+        .iter()
+        .map(|step| {
+            (
+                step.depth,
+                step.rule.map(|rule| rule.number),
+                step.decision.as_str(),
+            )
+        })
+        .collect();
+    assert!(
+        steps.iter().any(|(depth, rule, decision)| *depth == 0
+            && *rule == Some(55)
+            && decision.starts_with("file answers from its zone file")),
+        "55 the file step answers the client's question: {steps:#?}"
+    );
+    assert!(
+        steps.iter().any(|(depth, _, decision)| *depth == 1
+            && decision.contains("web.default.svc.cluster.local")),
+        "57/40 the CNAME target is a question of its own, one deeper: {steps:#?}"
+    );
+    let passed = dns.explain("www.example.com", A).unwrap();
+    assert!(
+        passed
+            .steps
+            .iter()
+            .any(|step| step.decision.starts_with("file does not answer the name")),
+        "55 a name outside the zone: file passes it on: {:#?}",
+        passed.steps
+    );
+}
