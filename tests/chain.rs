@@ -590,6 +590,59 @@ fn a_corefile_file_missing_is_said_and_its_inline_entries_answer() {
 }
 
 #[test]
+fn errors_in_imported_files_name_the_file_and_its_line() {
+    use std::collections::BTreeMap;
+
+    // Lines of the imported file overlap the Corefile's own: the error must say which.
+    let corefile = ".:53 {\n    errors\n    import custom/*.override\n    kubernetes cluster.local {\n        ttl 30\n    }\n}\nimport custom/*.server\n";
+    let rows: &[(&str, &str, &str, &str)] = &[
+        (
+            "42 an option's bad value in an imported *.override",
+            "/etc/coredns/custom/a.override",
+            "hosts {\n    ttl none\n}\n",
+            "line 2 of `/etc/coredns/custom/a.override`: `ttl` of `hosts`: expected a number of seconds from 1 to 65535, found `none`",
+        ),
+        (
+            "42 an unknown directive in an imported *.override",
+            "/etc/coredns/custom/a.override",
+            "\nnosuch plugin\n",
+            "line 2 of `/etc/coredns/custom/a.override`: unknown directive `nosuch`: expected the name of a CoreDNS plugin (see plugin.cfg)",
+        ),
+        (
+            "42 a bad server block key in an imported *.server",
+            "/etc/coredns/custom/lab.server",
+            "# lab\nlab.example:http {\n    whoami\n}\n",
+            "line 2 of `/etc/coredns/custom/lab.server`: server block key: expected",
+        ),
+        (
+            "42 a directive of an imported *.server block with a wrong argument",
+            "/etc/coredns/custom/lab.server",
+            "lab.example {\n    whoami now\n}\n",
+            "line 2 of `/etc/coredns/custom/lab.server`: `whoami`",
+        ),
+    ];
+    for (rule, path, text, message) in rows {
+        let files = BTreeMap::from([(*path, *text)]);
+        let error = Config::from_corefile_with_files(corefile, files).expect_err(rule);
+        assert_eq!(error.file.as_deref(), Some(*path), "[{rule}] {error}");
+        assert!(
+            error.to_string().starts_with(message),
+            "[{rule}]\n  want: {message}\n  got:  {error}"
+        );
+    }
+    // The Corefile's own errors still name no file, whatever was imported before them.
+    let files = BTreeMap::from([("/etc/coredns/custom/a.override", "log\n")]);
+    let error =
+        Config::from_corefile_with_files(corefile.replace("ttl 30", "ttl 4000").as_str(), files)
+            .unwrap_err();
+    assert_eq!(
+        (error.file.as_deref(), error.line),
+        (None, 5),
+        "42 an error in the Corefile itself: {error}"
+    );
+}
+
+#[test]
 fn from_cluster_serves_the_configmap_keys_as_files() {
     let yaml = "apiVersion: v1
 kind: ConfigMap
