@@ -925,6 +925,95 @@ fn acl_allows_blocks_filters_and_drops_by_client() {
 }
 
 #[test]
+fn acl_replies_carry_an_extended_dns_error() {
+    use k8s_dns_sim::Transport;
+    use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
+    use k8s_dns_sim::hickory_proto::rr::Name;
+    use k8s_dns_sim::hickory_proto::rr::rdata::opt::{EdnsCode, EdnsOption};
+
+    let corefile = ".:53 {\n    acl {\n        filter type AAAA\n        block net 10.0.0.0/8\n    }\n    whoami\n}\n";
+    let dns = dns("golden.yaml", Config::from_corefile(corefile).unwrap());
+    // (rule, type, client, request's EDNS (size, DO), reply: rcode, OPT (size, DO, EDE option data))
+    type Opt = Option<(u16, bool, Option<Vec<u8>>)>;
+    type Case = (
+        &'static str,
+        RecordType,
+        &'static str,
+        Option<(u16, bool)>,
+        ResponseCode,
+        Opt,
+    );
+    let cases: &[Case] = &[
+        (
+            "44 block without EDNS in the request: the plugin's OPT (4096, DO) with EDE 15 Blocked",
+            A,
+            "10.1.2.3:5000",
+            None,
+            Refused,
+            Some((4096, true, Some(vec![0, 15]))),
+        ),
+        (
+            "44 block with EDNS: the request's size and DO bit (SizeAndDo), the EDE kept",
+            A,
+            "10.1.2.3:5000",
+            Some((1232, false)),
+            Refused,
+            Some((1232, false, Some(vec![0, 15]))),
+        ),
+        (
+            "44 filter: NOERROR, EDE 17 Filtered",
+            AAAA,
+            "10.1.2.3:5000",
+            Some((1232, true)),
+            NoError,
+            Some((1232, true, Some(vec![0, 17]))),
+        ),
+        (
+            "44 allowed: whoami's reply has no extended error, and no OPT without EDNS",
+            A,
+            "192.0.2.7:5000",
+            None,
+            NoError,
+            None,
+        ),
+    ];
+    for (rule, qtype, client, edns, rcode, opt) in cases {
+        let mut query = Message::new(7, MessageType::Query, OpCode::Query);
+        query.add_query(Query::query(
+            Name::from_ascii("www.example.").unwrap(),
+            *qtype,
+        ));
+        if let Some((size, dnssec_ok)) = edns {
+            let mut edns = Edns::new();
+            edns.set_max_payload(*size);
+            edns.set_dnssec_ok(*dnssec_ok);
+            query.set_edns(edns);
+        }
+        let bytes = dns.handle_bytes_from(
+            &query.to_vec().unwrap(),
+            Transport::Udp,
+            client.parse().unwrap(),
+        );
+        let reply = Message::from_vec(&bytes).unwrap();
+        let got_opt = reply.edns.as_ref().map(|edns| {
+            let ede = edns
+                .options()
+                .get(EdnsCode::from(15))
+                .map(|option| match option {
+                    EdnsOption::Unknown(_, data) => data.clone(),
+                    other => panic!("[{rule}] {other:?}"),
+                });
+            (edns.max_payload(), edns.flags().dnssec_ok, ede)
+        });
+        assert_eq!(
+            (reply.metadata.response_code, got_opt),
+            (*rcode, opt.clone()),
+            "{rule}"
+        );
+    }
+}
+
+#[test]
 fn loadbalance_shuffles_deterministically_by_query_id() {
     let corefile = ".:53 {
     loadbalance
