@@ -1075,12 +1075,15 @@ fn chaos_answers_ch_class_and_opens_other_classes() {
     use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
     use k8s_dns_sim::hickory_proto::rr::{DNSClass, Name};
 
-    let ask_class = |dns: &ClusterDns, name: &str, qtype: RecordType, class: DNSClass| {
+    let ask_over = |dns: &ClusterDns, name: &str, qtype, class, transport| {
         let mut query = Message::new(3, MessageType::Query, OpCode::Query);
         let mut question = Query::query(Name::from_ascii(name).unwrap(), qtype);
         question.set_query_class(class);
         query.add_query(question);
-        Message::from_vec(&dns.handle_bytes(&query.to_vec().unwrap(), Transport::Udp)).unwrap()
+        Message::from_vec(&dns.handle_bytes(&query.to_vec().unwrap(), transport)).unwrap()
+    };
+    let ask_class = |dns: &ClusterDns, name: &str, qtype: RecordType, class: DNSClass| {
+        ask_over(dns, name, qtype, class, Transport::Udp)
     };
     let chaos = dns(
         "golden.yaml",
@@ -1180,6 +1183,45 @@ fn chaos_answers_ch_class_and_opens_other_classes() {
         assert_eq!(reply.metadata.response_code, *rcode, "{rule}");
         assert_eq!(lines(&reply.answers), *answer, "{rule}");
         assert!(!reply.metadata.authoritative, "{rule}");
+    }
+    // No authors written: CoreDNS's own owners (zowners.go of v1.14.7), 29 handles, in the
+    // file's order (CoreDNS shuffles them per answer); the version is CoreDNS's.
+    for corefile in [
+        ".:53 {\n    chaos\n}\n",
+        ".:53 {\n    chaos CoreDNS-sim\n}\n",
+    ] {
+        let config = Config::from_corefile(corefile).unwrap();
+        assert!(
+            config.not_simulated.is_empty(),
+            "{:?}",
+            config.not_simulated
+        );
+        // Over TCP: 29 TXT records do not fit a 512-byte UDP reply.
+        let reply = ask_over(
+            &dns("golden.yaml", config),
+            "authors.bind.",
+            TXT,
+            DNSClass::CH,
+            Transport::Tcp,
+        );
+        let authors = lines(&reply.answers);
+        assert_eq!(
+            (
+                authors.len(),
+                authors.first().map(String::as_str),
+                authors.last().map(String::as_str)
+            ),
+            (
+                29,
+                Some("authors.bind. 0 CH TXT Tantalor93"),
+                Some("authors.bind. 0 CH TXT zouyee")
+            ),
+            "46 authors.bind without authors: {corefile}"
+        );
+        assert!(
+            authors.contains(&"authors.bind. 0 CH TXT miekg".to_owned()),
+            "46 {authors:?}"
+        );
     }
 }
 

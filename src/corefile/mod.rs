@@ -7,6 +7,7 @@
 //! that would change answers but are not simulated are listed in [`Config::not_simulated`].
 
 mod acl;
+mod chaos;
 mod error;
 mod file;
 mod files;
@@ -434,15 +435,17 @@ impl Group<'_> {
                     let version = texts
                         .first()
                         .map_or_else(|| "CoreDNS-1.14.7".to_owned(), |v| trim(v));
-                    let mut authors: Vec<String> = texts.iter().skip(1).map(|a| trim(a)).collect();
+                    // setup.go: without authors, CoreDNS's own owners (zowners.go).
+                    let mut authors: Vec<String> = if texts.len() < 2 {
+                        chaos::COREDNS_OWNERS
+                            .iter()
+                            .map(|&owner| owner.to_owned())
+                            .collect()
+                    } else {
+                        texts.iter().skip(1).map(|a| trim(a)).collect()
+                    };
                     authors.sort();
                     authors.dedup();
-                    if texts.len() < 2 {
-                        notes.push(note(
-                            stanza.line(),
-                            "authors.bind answers nothing: CoreDNS's own list of owners is not simulated (name the authors to answer them)",
-                        ));
-                    }
                     plugins.push(PluginConfig::Chaos(crate::config::ChaosConfig {
                         version,
                         authors,
