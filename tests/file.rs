@@ -641,3 +641,44 @@ fn the_explanation_names_the_file_step() {
         passed.steps
     );
 }
+
+/// Reads `zone` as the zone file of a `file` plugin: a Config or a located error, never a panic.
+fn read_zone(zone: &str) -> Result<Config, k8s_dns_sim::CorefileError> {
+    Config::from_corefile_with_files(
+        ".:53 {\n    file /etc/coredns/db example.org\n}\n",
+        BTreeMap::from([("/etc/coredns/db", zone)]),
+    )
+}
+
+#[test]
+fn every_prefix_of_a_zone_file_loads_or_fails_cleanly() {
+    let zone = zone_text();
+    let mut errors = 0;
+    for (end, _) in zone.char_indices().step_by(3) {
+        if let Err(error) = read_zone(&zone[..end]) {
+            assert_eq!(
+                error.line, 2,
+                "55 a zone-file error names the `file` line: {error}"
+            );
+            errors += 1;
+        }
+    }
+    assert!(errors > 0, "55 cut zone files fail");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn zone_token_soup_loads_or_fails_cleanly(tokens in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "@", " ", "\t", "\n", "\r", "IN", "CH", "SOA", "A", "AAAA", "CNAME", "NS", "MX", "SRV",
+            "TXT", "*", "*.", "a", "a.b.", "1.2.3.4", "::1", "3600", "1h", "(", ")", ";", "\"",
+            "\\", "$TTL", "$ORIGIN", "$INCLUDE", "$GENERATE", "10", "ns1", "é", ".", "..",
+        ]),
+        0..40,
+    )) {
+        let zone: String = tokens.concat();
+        let _ = read_zone(&format!("$TTL 60\n@ IN SOA ns1 host 1 2 3 4 5\n{zone}"));
+        let _ = read_zone(&zone);
+    }
+}
