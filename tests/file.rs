@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::reply::{Row, check, row as bare};
+
 use std::collections::BTreeMap;
 
 use k8s_dns_sim::hickory_proto::op::ResponseCode::{self, NXDomain, NoError, Refused, ServFail};
@@ -22,18 +24,6 @@ const APEX_NS: &[&str] = &[
     "example.org. 3600 IN NS ns2.elsewhere.net.",
 ];
 const SOA_ONLY: &[&str] = &[SOA_LINE];
-
-/// One question and the whole reply: rcode, AA, and the three sections as zone-file text.
-struct Row {
-    rule: &'static str,
-    name: &'static str,
-    qtype: RecordType,
-    rcode: ResponseCode,
-    aa: bool,
-    answer: &'static [&'static str],
-    authority: &'static [&'static str],
-    additional: &'static [&'static str],
-}
 
 /// A positive answer of the zone: AA, the apex NS in the authority section.
 const fn positive(
@@ -72,62 +62,6 @@ const fn negative(
         authority: SOA_ONLY,
         additional: &[],
     }
-}
-
-/// An empty reply with this rcode and AA bit.
-const fn bare(
-    rule: &'static str,
-    name: &'static str,
-    qtype: RecordType,
-    rcode: ResponseCode,
-    aa: bool,
-    answer: &'static [&'static str],
-) -> Row {
-    Row {
-        rule,
-        name,
-        qtype,
-        rcode,
-        aa,
-        answer,
-        authority: &[],
-        additional: &[],
-    }
-}
-
-fn lines(records: &[k8s_dns_sim::hickory_proto::rr::Record]) -> Vec<String> {
-    records.iter().map(ToString::to_string).collect()
-}
-
-fn check(dns: &ClusterDns, rows: &[Row]) {
-    let mut failures = Vec::new();
-    for row in rows {
-        let answer = dns
-            .lookup(row.name, row.qtype)
-            .unwrap_or_else(|error| panic!("[{}] {error}", row.rule));
-        let got = (
-            answer.response_code(),
-            answer.authoritative,
-            lines(&answer.answers),
-            lines(&answer.authorities),
-            lines(&answer.additionals),
-        );
-        let owned = |lines: &[&str]| lines.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        let want = (
-            row.rcode,
-            row.aa,
-            owned(row.answer),
-            owned(row.authority),
-            owned(row.additional),
-        );
-        if got != want {
-            failures.push(format!(
-                "[{}] {} {:?}\n  want: {want:?}\n  got:  {got:?}",
-                row.rule, row.name, row.qtype
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 fn zone_text() -> String {
