@@ -10,6 +10,7 @@
 use hickory_proto::op::{
     Edns, Header, Message, MessageType, Metadata, OpCode, Query, ResponseCode,
 };
+use hickory_proto::rr::rdata::opt::EdnsOption;
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 use hickory_proto::serialize::binary::{BinDecodable, BinDecoder, EncodedSize};
 
@@ -231,8 +232,24 @@ pub(crate) fn reply(request: &Message, response_code: ResponseCode) -> Message {
     response
 }
 
+/// The EDNS option code of an Extended DNS Error (RFC 8914).
+const EDE_OPTION: u16 = 15;
+
 /// Fills a reply with an answer.
 pub(crate) fn fill(response: &mut Message, answer: Answer) {
+    if let Some(code) = answer.extended_error {
+        // The plugin's own OPT (size 4096, DO) when the request had none; otherwise the
+        // server's `SizeAndDo` gives it the request's size and DO bit (rule 44).
+        let mut edns = response.edns.take().unwrap_or_else(|| {
+            let mut edns = Edns::new();
+            edns.set_max_payload(4096);
+            edns.set_dnssec_ok(true);
+            edns
+        });
+        edns.options_mut()
+            .insert(EdnsOption::Unknown(EDE_OPTION, code.to_be_bytes().to_vec()));
+        response.set_edns(edns);
+    }
     response.metadata.authoritative = answer.is_authoritative();
     response.metadata.response_code = answer.response_code();
     response.answers = answer.answers;

@@ -590,6 +590,59 @@ fn a_corefile_file_missing_is_said_and_its_inline_entries_answer() {
 }
 
 #[test]
+fn errors_in_imported_files_name_the_file_and_its_line() {
+    use std::collections::BTreeMap;
+
+    // Lines of the imported file overlap the Corefile's own: the error must say which.
+    let corefile = ".:53 {\n    errors\n    import custom/*.override\n    kubernetes cluster.local {\n        ttl 30\n    }\n}\nimport custom/*.server\n";
+    let rows: &[(&str, &str, &str, &str)] = &[
+        (
+            "42 an option's bad value in an imported *.override",
+            "/etc/coredns/custom/a.override",
+            "hosts {\n    ttl none\n}\n",
+            "line 2 of `/etc/coredns/custom/a.override`: `ttl` of `hosts`: expected a number of seconds from 1 to 65535, found `none`",
+        ),
+        (
+            "42 an unknown directive in an imported *.override",
+            "/etc/coredns/custom/a.override",
+            "\nnosuch plugin\n",
+            "line 2 of `/etc/coredns/custom/a.override`: unknown directive `nosuch`: expected the name of a CoreDNS plugin (see plugin.cfg)",
+        ),
+        (
+            "42 a bad server block key in an imported *.server",
+            "/etc/coredns/custom/lab.server",
+            "# lab\nlab.example:http {\n    whoami\n}\n",
+            "line 2 of `/etc/coredns/custom/lab.server`: server block key: expected",
+        ),
+        (
+            "42 a directive of an imported *.server block with a wrong argument",
+            "/etc/coredns/custom/lab.server",
+            "lab.example {\n    whoami now\n}\n",
+            "line 2 of `/etc/coredns/custom/lab.server`: `whoami`",
+        ),
+    ];
+    for (rule, path, text, message) in rows {
+        let files = BTreeMap::from([(*path, *text)]);
+        let error = Config::from_corefile_with_files(corefile, files).expect_err(rule);
+        assert_eq!(error.file.as_deref(), Some(*path), "[{rule}] {error}");
+        assert!(
+            error.to_string().starts_with(message),
+            "[{rule}]\n  want: {message}\n  got:  {error}"
+        );
+    }
+    // The Corefile's own errors still name no file, whatever was imported before them.
+    let files = BTreeMap::from([("/etc/coredns/custom/a.override", "log\n")]);
+    let error =
+        Config::from_corefile_with_files(corefile.replace("ttl 30", "ttl 4000").as_str(), files)
+            .unwrap_err();
+    assert_eq!(
+        (error.file.as_deref(), error.line),
+        (None, 5),
+        "42 an error in the Corefile itself: {error}"
+    );
+}
+
+#[test]
 fn from_cluster_serves_the_configmap_keys_as_files() {
     let yaml = "apiVersion: v1
 kind: ConfigMap
@@ -872,6 +925,95 @@ fn acl_allows_blocks_filters_and_drops_by_client() {
 }
 
 #[test]
+fn acl_replies_carry_an_extended_dns_error() {
+    use k8s_dns_sim::Transport;
+    use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
+    use k8s_dns_sim::hickory_proto::rr::Name;
+    use k8s_dns_sim::hickory_proto::rr::rdata::opt::{EdnsCode, EdnsOption};
+
+    let corefile = ".:53 {\n    acl {\n        filter type AAAA\n        block net 10.0.0.0/8\n    }\n    whoami\n}\n";
+    let dns = dns("golden.yaml", Config::from_corefile(corefile).unwrap());
+    // (rule, type, client, request's EDNS (size, DO), reply: rcode, OPT (size, DO, EDE option data))
+    type Opt = Option<(u16, bool, Option<Vec<u8>>)>;
+    type Case = (
+        &'static str,
+        RecordType,
+        &'static str,
+        Option<(u16, bool)>,
+        ResponseCode,
+        Opt,
+    );
+    let cases: &[Case] = &[
+        (
+            "44 block without EDNS in the request: the plugin's OPT (4096, DO) with EDE 15 Blocked",
+            A,
+            "10.1.2.3:5000",
+            None,
+            Refused,
+            Some((4096, true, Some(vec![0, 15]))),
+        ),
+        (
+            "44 block with EDNS: the request's size and DO bit (SizeAndDo), the EDE kept",
+            A,
+            "10.1.2.3:5000",
+            Some((1232, false)),
+            Refused,
+            Some((1232, false, Some(vec![0, 15]))),
+        ),
+        (
+            "44 filter: NOERROR, EDE 17 Filtered",
+            AAAA,
+            "10.1.2.3:5000",
+            Some((1232, true)),
+            NoError,
+            Some((1232, true, Some(vec![0, 17]))),
+        ),
+        (
+            "44 allowed: whoami's reply has no extended error, and no OPT without EDNS",
+            A,
+            "192.0.2.7:5000",
+            None,
+            NoError,
+            None,
+        ),
+    ];
+    for (rule, qtype, client, edns, rcode, opt) in cases {
+        let mut query = Message::new(7, MessageType::Query, OpCode::Query);
+        query.add_query(Query::query(
+            Name::from_ascii("www.example.").unwrap(),
+            *qtype,
+        ));
+        if let Some((size, dnssec_ok)) = edns {
+            let mut edns = Edns::new();
+            edns.set_max_payload(*size);
+            edns.set_dnssec_ok(*dnssec_ok);
+            query.set_edns(edns);
+        }
+        let bytes = dns.handle_bytes_from(
+            &query.to_vec().unwrap(),
+            Transport::Udp,
+            client.parse().unwrap(),
+        );
+        let reply = Message::from_vec(&bytes).unwrap();
+        let got_opt = reply.edns.as_ref().map(|edns| {
+            let ede = edns
+                .options()
+                .get(EdnsCode::from(15))
+                .map(|option| match option {
+                    EdnsOption::Unknown(_, data) => data.clone(),
+                    other => panic!("[{rule}] {other:?}"),
+                });
+            (edns.max_payload(), edns.flags().dnssec_ok, ede)
+        });
+        assert_eq!(
+            (reply.metadata.response_code, got_opt),
+            (*rcode, opt.clone()),
+            "{rule}"
+        );
+    }
+}
+
+#[test]
 fn loadbalance_shuffles_deterministically_by_query_id() {
     let corefile = ".:53 {
     loadbalance
@@ -933,12 +1075,15 @@ fn chaos_answers_ch_class_and_opens_other_classes() {
     use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
     use k8s_dns_sim::hickory_proto::rr::{DNSClass, Name};
 
-    let ask_class = |dns: &ClusterDns, name: &str, qtype: RecordType, class: DNSClass| {
+    let ask_over = |dns: &ClusterDns, name: &str, qtype, class, transport| {
         let mut query = Message::new(3, MessageType::Query, OpCode::Query);
         let mut question = Query::query(Name::from_ascii(name).unwrap(), qtype);
         question.set_query_class(class);
         query.add_query(question);
-        Message::from_vec(&dns.handle_bytes(&query.to_vec().unwrap(), Transport::Udp)).unwrap()
+        Message::from_vec(&dns.handle_bytes(&query.to_vec().unwrap(), transport)).unwrap()
+    };
+    let ask_class = |dns: &ClusterDns, name: &str, qtype: RecordType, class: DNSClass| {
+        ask_over(dns, name, qtype, class, Transport::Udp)
     };
     let chaos = dns(
         "golden.yaml",
@@ -1038,6 +1183,45 @@ fn chaos_answers_ch_class_and_opens_other_classes() {
         assert_eq!(reply.metadata.response_code, *rcode, "{rule}");
         assert_eq!(lines(&reply.answers), *answer, "{rule}");
         assert!(!reply.metadata.authoritative, "{rule}");
+    }
+    // No authors written: CoreDNS's own owners (zowners.go of v1.14.7), 29 handles, in the
+    // file's order (CoreDNS shuffles them per answer); the version is CoreDNS's.
+    for corefile in [
+        ".:53 {\n    chaos\n}\n",
+        ".:53 {\n    chaos CoreDNS-sim\n}\n",
+    ] {
+        let config = Config::from_corefile(corefile).unwrap();
+        assert!(
+            config.not_simulated.is_empty(),
+            "{:?}",
+            config.not_simulated
+        );
+        // Over TCP: 29 TXT records do not fit a 512-byte UDP reply.
+        let reply = ask_over(
+            &dns("golden.yaml", config),
+            "authors.bind.",
+            TXT,
+            DNSClass::CH,
+            Transport::Tcp,
+        );
+        let authors = lines(&reply.answers);
+        assert_eq!(
+            (
+                authors.len(),
+                authors.first().map(String::as_str),
+                authors.last().map(String::as_str)
+            ),
+            (
+                29,
+                Some("authors.bind. 0 CH TXT Tantalor93"),
+                Some("authors.bind. 0 CH TXT zouyee")
+            ),
+            "46 authors.bind without authors: {corefile}"
+        );
+        assert!(
+            authors.contains(&"authors.bind. 0 CH TXT miekg".to_owned()),
+            "46 {authors:?}"
+        );
     }
 }
 

@@ -5,80 +5,15 @@
 
 mod support;
 
-use k8s_dns_sim::hickory_proto::op::ResponseCode::{self, NXDomain, NoError, ServFail};
+use support::reply::{Row, check, lines, row};
+
+use k8s_dns_sim::hickory_proto::op::ResponseCode::{NXDomain, NoError, ServFail};
 use k8s_dns_sim::hickory_proto::rr::RecordType::{self, A, AAAA, ANY, MX, PTR, TXT};
-use k8s_dns_sim::{Answer, ClusterDns, Config, CorefileErrorKind, Upstream};
-
-/// One question and the whole reply: rcode, AA, and the three sections as zone-file text.
-struct Row {
-    rule: &'static str,
-    name: &'static str,
-    qtype: RecordType,
-    rcode: ResponseCode,
-    aa: bool,
-    answer: &'static [&'static str],
-    authority: &'static [&'static str],
-    additional: &'static [&'static str],
-}
-
-const fn row(
-    rule: &'static str,
-    name: &'static str,
-    qtype: RecordType,
-    rcode: ResponseCode,
-    aa: bool,
-    answer: &'static [&'static str],
-) -> Row {
-    Row {
-        rule,
-        name,
-        qtype,
-        rcode,
-        aa,
-        answer,
-        authority: &[],
-        additional: &[],
-    }
-}
+use k8s_dns_sim::{ClusterDns, Config, CorefileErrorKind, Upstream};
 
 /// SERVFAIL written by the server: the template returned it without a reply (not AA).
 const fn servfail(rule: &'static str, name: &'static str, qtype: RecordType) -> Row {
     row(rule, name, qtype, ServFail, false, &[])
-}
-
-fn lines(records: &[k8s_dns_sim::hickory_proto::rr::Record]) -> Vec<String> {
-    records.iter().map(ToString::to_string).collect()
-}
-
-fn check(dns: &ClusterDns, rows: &[Row]) {
-    let mut failures = Vec::new();
-    for row in rows {
-        let answer: Answer = dns
-            .lookup(row.name, row.qtype)
-            .unwrap_or_else(|error| panic!("[{}] {error}", row.rule));
-        let got = (
-            answer.response_code(),
-            answer.authoritative,
-            lines(&answer.answers),
-            lines(&answer.authorities),
-            lines(&answer.additionals),
-        );
-        let owned = |lines: &[&str]| lines.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        let want = (
-            row.rcode,
-            row.aa,
-            owned(row.answer),
-            owned(row.authority),
-            owned(row.additional),
-        );
-        if got != want {
-            failures.push(format!(
-                "[{}] {} {:?}\n  want: {want:?}\n  got:  {got:?}",
-                row.rule, row.name, row.qtype
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 fn server(corefile: &str) -> ClusterDns {

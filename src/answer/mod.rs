@@ -83,6 +83,9 @@ pub struct Answer {
     /// A zone transfer's records: sent over TCP in as many messages as `transfer` splits them
     /// into.
     pub(crate) transfer: bool,
+    /// The Extended DNS Error (RFC 8914) info code the answering plugin attaches in an OPT
+    /// record of its own (`acl`: 15 Blocked, 17 Filtered).
+    pub(crate) extended_error: Option<u16>,
 }
 
 /// The kind of answer.
@@ -161,6 +164,7 @@ impl Answer {
             recursion_available: false,
             truncated: false,
             transfer: false,
+            extended_error: None,
         }
     }
 

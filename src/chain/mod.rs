@@ -14,16 +14,17 @@
 //! cluster snapshot and the [`Request`] (which carries the client's address, for the plugins
 //! that look at it).
 //!
-//! The plugins that change answers each have a file: `hosts`, `whoami`, `acl`, `chaos`,
+//! The plugins that change answers each have a file: `hosts`, `file`, `whoami`, `acl`, `chaos`,
 //! `autopath`, `loadbalance`, `rewrite` and `template`; `kubernetes` is `crate::answer`, and `forward` asks the
 //! [`Upstream`]. Every other plugin a block holds lets the question pass (those that would
 //! change answers are listed in [`Config::not_simulated`]).
 //!
-//! The rules are in `docs/coredns-rules.md` (35, 39–54).
+//! The rules are in `docs/coredns-rules.md` (35, 39–58).
 
 mod acl;
 mod autopath;
 mod chaos;
+mod file;
 mod hosts;
 mod loadbalance;
 mod rewrite;
@@ -131,6 +132,7 @@ enum Plugin {
         zones: Vec<Zone>,
     },
     Hosts(HostsTable),
+    File(file::FileTable),
     Forward(ForwardConfig),
     Whoami,
     Acl(AclConfig),
@@ -154,6 +156,7 @@ impl Plugin {
         match self {
             Plugin::Kubernetes { .. } => "kubernetes",
             Plugin::Hosts(_) => "hosts",
+            Plugin::File(_) => "file",
             Plugin::Forward(_) => "forward",
             Plugin::Whoami => "whoami",
             Plugin::Acl(_) => "acl",
@@ -285,7 +288,7 @@ impl Chain {
         // The plugin's note goes before those of the plugins it passes the question to.
         let slot = world.trace.map(|trace| trace.reserve(request.depth));
         let next = |request: &Request| self.next(world, rest, request);
-        let (answer, answered) = self.run(world, plugin, request, &next);
+        let (answer, answered) = self.run(world, plugin, rest, request, &next);
         if let (Some(trace), Some(slot)) = (world.trace, slot) {
             let outcome = answered.then_some(answer.outcome);
             let event = match plugin {
@@ -306,11 +309,13 @@ impl Chain {
         answer
     }
 
-    /// Runs one plugin: its answer, and whether it wrote it (rather than the plugins after it).
+    /// Runs one plugin (`rest` the plugins after it): its answer, and whether it wrote it
+    /// (rather than the plugins after it).
     fn run(
         &self,
         world: &World<'_>,
         plugin: &Plugin,
+        rest: &[Plugin],
         request: &Request,
         next: &dyn Fn(&Request) -> Answer,
     ) -> (Answer, bool) {
@@ -334,6 +339,16 @@ impl Chain {
                 }
             }
             Plugin::Hosts(table) => table.serve(request).map_or_else(|| passed(request), own),
+            Plugin::File(table) => {
+                let resolve =
+                    |name: &Name, qtype: RecordType| self.resolve(world, request, name, qtype);
+                // CoreDNS's last plugin has no next handler; `on` installs none.
+                let has_next = rest.iter().any(|plugin| plugin.name() != "on");
+                match table.serve(request, has_next, &resolve) {
+                    file::Served::Answer(answer) => own(answer),
+                    file::Served::Next => passed(request),
+                }
+            }
             Plugin::Forward(forward) => {
                 if forward.handles(&request.name) {
                     own(Answer::from_upstream(
@@ -428,6 +443,7 @@ impl Plugin {
                 config: kubernetes.clone(),
             },
             PluginConfig::Hosts(hosts) => Plugin::Hosts(HostsTable::new(hosts)),
+            PluginConfig::File(file) => Plugin::File(file::FileTable::new(file)),
             PluginConfig::Forward(forward) => Plugin::Forward(forward.clone()),
             PluginConfig::Whoami => Plugin::Whoami,
             PluginConfig::Acl(acl) => Plugin::Acl(acl.clone()),

@@ -37,8 +37,8 @@ pub use kubernetes::{DEFAULT_TTL, KubernetesConfig, MAX_TTL};
 pub(crate) use plugins::PLUGIN_CFG;
 pub use plugins::{
     AclAction, AclConfig, AclPolicy, AclRule, AutopathConfig, AutopathSearch, BindConfig,
-    ChaosConfig, ForwardConfig, HostsConfig, HostsEntry, LoadbalanceConfig, PluginConfig,
-    TransferConfig, TransferPeer,
+    ChaosConfig, FileConfig, FileZone, ForwardConfig, HostsConfig, HostsEntry, LoadbalanceConfig,
+    PluginConfig, TransferConfig, TransferPeer,
 };
 pub use rewrite::{
     AnswerRewrite, AnswerTarget, NameMatch, NameRewrite, Pattern, RewriteConfig, RewriteField,

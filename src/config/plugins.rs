@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use hickory_proto::rr::Name;
+use hickory_proto::rr::{Name, Record};
 
 use super::{Fallthrough, KubernetesConfig};
 
@@ -84,6 +84,8 @@ pub enum PluginConfig {
     Kubernetes(KubernetesConfig),
     /// `hosts`: names and addresses from a hosts file and inline entries.
     Hosts(HostsConfig),
+    /// `file`: authoritative zones read from zone files.
+    File(FileConfig),
     /// `forward`: queries for its zone go to [`Config::upstream`](super::Config::upstream).
     Forward(ForwardConfig),
     /// `transfer`: zone transfers of the plugins that hold zones.
@@ -121,6 +123,7 @@ impl PluginConfig {
         match self {
             PluginConfig::Kubernetes(_) => "kubernetes",
             PluginConfig::Hosts(_) => "hosts",
+            PluginConfig::File(_) => "file",
             PluginConfig::Forward(_) => "forward",
             PluginConfig::Transfer(_) => "transfer",
             PluginConfig::Bind(_) => "bind",
@@ -177,6 +180,31 @@ impl Default for HostsConfig {
             fallthrough_unsupported: false,
         }
     }
+}
+
+/// `file DBFILE [ZONES…] { fallthrough [ZONES…]; reload D; reload_by_mtime }`, every `file`
+/// line of a server block together (CoreDNS sets the plugin up once per block).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct FileConfig {
+    /// The zones, in the order they are written (a later zone of the same origin replaces an
+    /// earlier one, as in CoreDNS's map of zones).
+    pub zones: Vec<FileZone>,
+    /// `fallthrough [ZONES…]` (the last one written, shared by every `file` line of the block).
+    pub fallthrough: Fallthrough,
+}
+
+/// One zone of a `file` plugin: its origin and the records its zone file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FileZone {
+    /// The zone's origin, lower-case and absolute.
+    pub origin: Name,
+    /// The zone file's container path (`/etc/coredns/db.example.org`).
+    pub path: String,
+    /// The records of the zone file as hickory-proto's zone-file parser reads them (relative
+    /// names made absolute under the origin); the SOA among them.
+    pub records: Vec<Record>,
 }
 
 /// One line of a hosts file: an address and its names.

@@ -33,11 +33,15 @@ use crate::load::EmbeddedCorefile;
 /// dump.yaml: document 1, items[3], line 52: ConfigMap kube-system/coredns: data.Corefile line 6: `ttl`: expected an integer from 0 to 3600, found `4000`
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{kind}", Place { line: self.line, embedded: self.embedded.as_ref() })]
+#[error("{}{kind}", Place { line: self.line, file: self.file.as_deref(), embedded: self.embedded.as_ref() })]
 #[non_exhaustive]
 pub struct CorefileError {
-    /// The line, counted from 1 within the Corefile.
+    /// The line, counted from 1 within the Corefile (within [`CorefileError::file`] when the
+    /// error is in a file the Corefile imports).
     pub line: usize,
+    /// The container path of the imported file (`import custom/*.server`) the line is in;
+    /// `None` for the Corefile itself.
+    pub file: Option<Box<str>>,
     /// What is wrong. (Boxed to keep `Result<_, CorefileError>` small: the kinds carry texts.)
     pub kind: Box<CorefileErrorKind>,
     /// For a Corefile embedded in the manifests: the ConfigMap's location, its line moved to
@@ -51,15 +55,25 @@ impl CorefileError {
     pub(crate) fn new(line: usize, kind: CorefileErrorKind) -> Self {
         CorefileError {
             line,
+            file: None,
             kind: Box::new(kind),
             embedded: None,
         }
     }
 
+    /// Places the error in the imported file `path`.
+    pub(crate) fn in_file(mut self, path: &str) -> Self {
+        self.file = Some(path.into());
+        self
+    }
+
     /// Places the error inside the manifests that embed the Corefile.
     pub(crate) fn embedded_in(mut self, corefile: &EmbeddedCorefile) -> Self {
         let mut location = corefile.location().clone();
-        if let Some(line) = corefile.input_line(self.line) {
+        // A line of an imported file is not a line of the ConfigMap's Corefile.
+        if self.file.is_none()
+            && let Some(line) = corefile.input_line(self.line)
+        {
             location.line = Some(line);
             location.column = None;
         }
@@ -69,9 +83,10 @@ impl CorefileError {
 }
 
 /// `line N: `, or for an embedded Corefile `<location>: ConfigMap kube-system/coredns:
-/// data.Corefile line N: `.
+/// data.Corefile line N: `; `line N of `FILE`: ` for a line of an imported file.
 struct Place<'a> {
     line: usize,
+    file: Option<&'a str>,
     embedded: Option<&'a Location>,
 }
 
@@ -80,12 +95,16 @@ impl fmt::Display for Place<'_> {
         if let Some(location) = self.embedded {
             write!(
                 f,
-                "{location}: {}: data.{} ",
+                "{location}: {}: data.{}{}",
                 EmbeddedCorefile::object_ref(),
-                EmbeddedCorefile::KEY
+                EmbeddedCorefile::KEY,
+                if self.file.is_some() { ": " } else { " " }
             )?;
         }
-        write!(f, "line {}: ", self.line)
+        match self.file {
+            Some(file) => write!(f, "line {} of `{file}`: ", self.line),
+            None => write!(f, "line {}: ", self.line),
+        }
     }
 }
 
@@ -361,6 +380,27 @@ pub enum CorefileErrorKind {
     InvalidHostsEntry {
         /// Why the name is refused.
         error: InvalidNameError,
+    },
+    /// `file` names a zone file that was not provided.
+    #[error(
+        "`file`: the zone file `{path}` was not provided (CoreDNS would log that it cannot open it and answer SERVFAIL for its zones until it appears): give the container's files with Config::from_corefile_in or Config::from_corefile_with_files"
+    )]
+    MissingZoneFile {
+        /// The zone file's container path.
+        path: String,
+    },
+    /// A zone file that cannot be read as a zone (CoreDNS refuses to start).
+    #[error(
+        "`file`: zone file `{path}`{}: {error}",
+        match line { Some(line) => format!(" line {line}"), None => String::new() }
+    )]
+    InvalidZoneFile {
+        /// The zone file's container path.
+        path: String,
+        /// The line within the zone file, when it is known.
+        line: Option<usize>,
+        /// What is wrong (hickory-proto's zone-file parser's words, or a missing SOA).
+        error: String,
     },
 }
 

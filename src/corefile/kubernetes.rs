@@ -295,7 +295,7 @@ fn bad_value(option: &Option_, expected: &str, found: &str) -> CorefileError {
 }
 
 /// Whether Go's `time.ParseDuration` accepts `text`: `0`, or signed numbers with units.
-fn is_go_duration(text: &str) -> bool {
+pub(super) fn is_go_duration(text: &str) -> bool {
     let body = text.strip_prefix(['+', '-']).unwrap_or(text);
     if body == "0" {
         return true;

@@ -7,7 +7,9 @@
 //! that would change answers but are not simulated are listed in [`Config::not_simulated`].
 
 mod acl;
+mod chaos;
 mod error;
+mod file;
 mod files;
 mod forward;
 mod hosts;
@@ -151,7 +153,8 @@ impl Config {
 /// Reads `text`, its files from `files`.
 fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> {
     let tokens = lexer::tokenize(text)?;
-    let blocks = parser::parse(tokens, files)?;
+    let parsed = parser::parse(tokens, files)?;
+    let blocks = &parsed.blocks;
     if blocks.is_empty() {
         return Err(CorefileError::new(1, CorefileErrorKind::NoServerBlock));
     }
@@ -160,8 +163,8 @@ fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> 
         ..Config::default()
     };
     let mut seen: Vec<(ServerKey, usize)> = Vec::new();
-    for block in &blocks {
-        let keys = keys_of_block(block)?;
+    for block in blocks {
+        let keys = keys_of_block(block).map_err(|error| parsed.locate(error, block.keys.iter()))?;
         for (key, line) in &keys {
             if let Some((_, first)) = seen.iter().find(|(other, _)| {
                 other.zone == key.zone && other.port == key.port && other.scheme == key.scheme
@@ -178,7 +181,13 @@ fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> 
             seen.push((key.clone(), *line));
         }
         let keys: Vec<ServerKey> = keys.into_iter().map(|(key, _)| key).collect();
-        let plugins = read_plugins(block, &keys, files, &mut config.not_simulated)?;
+        let plugins = read_plugins(
+            block,
+            &keys,
+            files,
+            &parsed.imported,
+            &mut config.not_simulated,
+        )?;
         config.servers.push(ServerBlock { keys, plugins });
     }
     config.not_simulated.sort_by_key(|n| n.line);
@@ -233,12 +242,68 @@ fn read_plugins(
     block: &ParsedBlock,
     keys: &[ServerKey],
     files: &dyn CorefileFiles,
+    imported: &[String],
     notes: &mut Vec<NotSimulated>,
 ) -> Result<Vec<PluginConfig>, CorefileError> {
     let block_zones: Vec<Name> = keys.iter().map(|key| key.zone.clone()).collect();
     let mut plugins = Vec::new();
     let mut bound: Vec<IpAddr> = Vec::new();
     for (name, directives) in grouped(block) {
+        let mut group = Group {
+            block_zones: &block_zones,
+            root: root_of(block),
+            files,
+            notes: &mut *notes,
+            plugins: &mut plugins,
+            bound: &mut bound,
+        };
+        // An error names the imported file its directive's line is in.
+        group.read(name, &directives).map_err(|error| {
+            let tokens = directives
+                .iter()
+                .flat_map(|directive| std::iter::once(&directive.name).chain(&directive.tokens));
+            parser::locate(imported, error, tokens)
+        })?;
+    }
+    // The kubernetes plugin's own addresses are those its block binds; its autopath search
+    // domains those of the container's /etc/resolv.conf (setup.go searchFromResolvConf).
+    let resolv = files
+        .read("/etc/resolv.conf")
+        .map(|text| resolv_search(&text))
+        .unwrap_or_default();
+    for plugin in &mut plugins {
+        if let PluginConfig::Kubernetes(kubernetes) = plugin {
+            kubernetes.server_addresses.clone_from(&bound);
+            kubernetes.autopath_search.clone_from(&resolv);
+        }
+    }
+    Ok(plugins)
+}
+
+/// What reading one plugin of a block (every directive of its name) works with.
+struct Group<'a> {
+    block_zones: &'a [Name],
+    /// The block's `root` directory, which relative `file` paths are under.
+    root: Option<String>,
+    files: &'a dyn CorefileFiles,
+    notes: &'a mut Vec<NotSimulated>,
+    plugins: &'a mut Vec<PluginConfig>,
+    /// The addresses the block's `bind` names.
+    bound: &'a mut Vec<IpAddr>,
+}
+
+impl Group<'_> {
+    /// Reads the directives of plugin `name` into the block's plugins.
+    fn read(&mut self, name: &str, directives: &[&Directive]) -> Result<(), CorefileError> {
+        let Group {
+            block_zones,
+            root,
+            files,
+            notes,
+            plugins,
+            bound,
+        } = self;
+        let (block_zones, files) = (*block_zones, *files);
         let note = |line: usize, reason: &str| NotSimulated {
             line,
             directive: name.to_owned(),
@@ -247,14 +312,18 @@ fn read_plugins(
         match plugins::treatment(name) {
             Some(Treatment::Simulated) => match name {
                 "kubernetes" => {
-                    let first = once(&directives)?;
-                    let kubernetes = kubernetes::read(&stanza::read(first)?, &block_zones, notes)?;
+                    let first = once(directives)?;
+                    let kubernetes = kubernetes::read(&stanza::read(first)?, block_zones, notes)?;
                     plugins.push(PluginConfig::Kubernetes(kubernetes));
                 }
                 "hosts" => {
-                    let first = once(&directives)?;
-                    let hosts = hosts::read(&stanza::read(first)?, &block_zones, files, notes)?;
+                    let first = once(directives)?;
+                    let hosts = hosts::read(&stanza::read(first)?, block_zones, files, notes)?;
                     plugins.push(PluginConfig::Hosts(hosts));
+                }
+                "file" => {
+                    let file = file::read(directives, block_zones, root.as_deref(), files)?;
+                    plugins.push(PluginConfig::File(file));
                 }
                 "forward" => {
                     for directive in directives {
@@ -277,7 +346,7 @@ fn read_plugins(
                     };
                     for directive in directives {
                         let stanza = stanza::read(directive)?;
-                        let (zones, to) = read_transfer(&stanza, &block_zones, notes)?;
+                        let (zones, to) = read_transfer(&stanza, block_zones, notes)?;
                         // One transfer plugin: each stanza adds its zones and peers.
                         transfer.zones.extend(zones);
                         transfer.to.extend(to);
@@ -285,7 +354,7 @@ fn read_plugins(
                     plugins.push(PluginConfig::Transfer(transfer));
                 }
                 "loadbalance" => {
-                    let first = once(&directives)?;
+                    let first = once(directives)?;
                     let stanza = stanza::read(first)?;
                     let policy = match stanza.args.first().map(|t| t.text.as_str()) {
                         None | Some("round_robin") => LoadbalanceConfig::RoundRobin,
@@ -308,13 +377,13 @@ fn read_plugins(
                 }
                 "acl" => {
                     let mut rules = Vec::new();
-                    for directive in &directives {
-                        rules.push(acl::read(&stanza::read(directive)?, &block_zones)?);
+                    for directive in directives {
+                        rules.push(acl::read(&stanza::read(directive)?, block_zones)?);
                     }
                     plugins.push(PluginConfig::Acl(crate::config::AclConfig { rules }));
                 }
                 "autopath" => {
-                    let stanza = stanza::read(once(&directives)?)?;
+                    let stanza = stanza::read(once(directives)?)?;
                     let Some((last, zones)) = stanza.args.split_last() else {
                         return Err(stanza
                             .wrong_count("a resolv.conf file or @PLUGIN, after optional zones"));
@@ -340,7 +409,7 @@ fn read_plugins(
                         }
                     };
                     let zones = if zones.is_empty() {
-                        block_zones.clone()
+                        block_zones.to_vec()
                     } else {
                         kubernetes::zones_of("autopath", "autopath", zones)?
                     };
@@ -350,7 +419,7 @@ fn read_plugins(
                     }));
                 }
                 "chaos" => {
-                    let stanza = stanza::read(once(&directives)?)?;
+                    let stanza = stanza::read(once(directives)?)?;
                     if let Some(option) = stanza.options.first() {
                         return Err(option.unknown("chaos", "no block"));
                     }
@@ -366,15 +435,17 @@ fn read_plugins(
                     let version = texts
                         .first()
                         .map_or_else(|| "CoreDNS-1.14.7".to_owned(), |v| trim(v));
-                    let mut authors: Vec<String> = texts.iter().skip(1).map(|a| trim(a)).collect();
+                    // setup.go: without authors, CoreDNS's own owners (zowners.go).
+                    let mut authors: Vec<String> = if texts.len() < 2 {
+                        chaos::COREDNS_OWNERS
+                            .iter()
+                            .map(|&owner| owner.to_owned())
+                            .collect()
+                    } else {
+                        texts.iter().skip(1).map(|a| trim(a)).collect()
+                    };
                     authors.sort();
                     authors.dedup();
-                    if texts.len() < 2 {
-                        notes.push(note(
-                            stanza.line(),
-                            "authors.bind answers nothing: CoreDNS's own list of owners is not simulated (name the authors to answer them)",
-                        ));
-                    }
                     plugins.push(PluginConfig::Chaos(crate::config::ChaosConfig {
                         version,
                         authors,
@@ -382,18 +453,18 @@ fn read_plugins(
                 }
                 "template" => {
                     let mut templates = Vec::new();
-                    for directive in &directives {
-                        templates.push(template::read(&stanza::read(directive)?, &block_zones)?);
+                    for directive in directives {
+                        templates.push(template::read(&stanza::read(directive)?, block_zones)?);
                     }
                     plugins.push(PluginConfig::Template(crate::config::TemplateConfig {
                         templates,
                     }));
                 }
                 "rewrite" => {
-                    plugins.push(PluginConfig::Rewrite(rewrite::read(&directives, notes)?));
+                    plugins.push(PluginConfig::Rewrite(rewrite::read(directives, notes)?));
                 }
                 "whoami" => {
-                    for directive in &directives {
+                    for directive in directives {
                         let stanza = stanza::read(directive)?;
                         if !stanza.args.is_empty() || !stanza.options.is_empty() {
                             return Err(stanza.wrong_count("no arguments"));
@@ -404,7 +475,7 @@ fn read_plugins(
                 _ => plugins.push(PluginConfig::Inert(name.to_owned())),
             },
             Some(Treatment::NotSimulated(reason)) => {
-                for directive in &directives {
+                for directive in directives {
                     notes.push(note(directive.line(), reason));
                 }
                 plugins.push(PluginConfig::NotSimulated(name.to_owned()));
@@ -420,20 +491,20 @@ fn read_plugins(
                 ));
             }
         }
+        Ok(())
     }
-    // The kubernetes plugin's own addresses are those its block binds; its autopath search
-    // domains those of the container's /etc/resolv.conf (setup.go searchFromResolvConf).
-    let resolv = files
-        .read("/etc/resolv.conf")
-        .map(|text| resolv_search(&text))
-        .unwrap_or_default();
-    for plugin in &mut plugins {
-        if let PluginConfig::Kubernetes(kubernetes) = plugin {
-            kubernetes.server_addresses.clone_from(&bound);
-            kubernetes.autopath_search.clone_from(&resolv);
-        }
-    }
-    Ok(plugins)
+}
+
+/// The directory of the block's `root` directive (`root PATH`), which relative `file` paths
+/// are under.
+fn root_of(block: &ParsedBlock) -> Option<String> {
+    block
+        .directives
+        .iter()
+        .rev()
+        .find(|directive| directive.name() == "root")
+        .and_then(|directive| directive.tokens.first())
+        .map(|token| token.text.clone())
 }
 
 /// The one directive of a plugin that may be used once per server block.

@@ -55,16 +55,58 @@ pub(crate) struct ServerBlock {
 pub(crate) fn parse(
     tokens: Vec<Token>,
     files: &dyn CorefileFiles,
-) -> Result<Vec<ServerBlock>, CorefileError> {
+) -> Result<Parsed, CorefileError> {
     let mut parser = Parser {
         tokens,
         cursor: 0,
         snippets: Vec::new(),
         expansions: 0,
         files,
-        imported: 0,
+        imported: Vec::new(),
     };
-    parser.all()
+    match parser.all() {
+        Ok(blocks) => Ok(Parsed {
+            blocks,
+            imported: parser.imported,
+        }),
+        Err(error) => Err(parser.locate(error)),
+    }
+}
+
+/// The server blocks of a Corefile, and the files it imported.
+pub(crate) struct Parsed {
+    pub blocks: Vec<ServerBlock>,
+    /// The container path of each imported file: a token's `file` N > 0 is `imported[N - 1]`.
+    pub imported: Vec<String>,
+}
+
+impl Parsed {
+    /// Places an error about one of `tokens` in the imported file its line belongs to: the file
+    /// of the tokens on that line (the first token's file when several files have one there).
+    pub fn locate<'t>(
+        &self,
+        error: CorefileError,
+        tokens: impl Iterator<Item = &'t Token>,
+    ) -> CorefileError {
+        locate(&self.imported, error, tokens)
+    }
+}
+
+pub(crate) fn locate<'t>(
+    imported: &[String],
+    error: CorefileError,
+    mut tokens: impl Iterator<Item = &'t Token>,
+) -> CorefileError {
+    if error.file.is_some() {
+        return error;
+    }
+    let file = tokens
+        .find(|token| (token.line..=token.end_line).contains(&error.line))
+        .map(|token| token.file);
+    match file.and_then(|file| imported.get(usize::from(file).checked_sub(1)?)) {
+        Some(path) => error.in_file(path),
+        None => error,
+    }
 }
 
 struct Parser<'f> {
@@ -75,11 +117,18 @@ struct Parser<'f> {
     expansions: usize,
     /// Where `import FILE` reads from.
     files: &'f dyn CorefileFiles,
-    /// How many files were imported (each one's tokens are marked with its number).
-    imported: u16,
+    /// The files imported, in order (each one's tokens are marked with its number, from 1).
+    imported: Vec<String>,
 }
 
 impl Parser<'_> {
+    /// Places an error in the imported file it is in: the file of the token the parser stopped
+    /// at (or the one before it) when that token is on the error's line.
+    fn locate(&self, error: CorefileError) -> CorefileError {
+        let near = self.cursor.saturating_sub(1)..(self.cursor + 2).min(self.tokens.len());
+        locate(&self.imported, error, self.tokens[near].iter().rev())
+    }
+
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.cursor)
     }
@@ -344,11 +393,9 @@ impl Parser<'_> {
                     },
                 )
             })?;
-            self.imported = self.imported.saturating_add(1);
-            body.extend(tokens.into_iter().map(|token| Token {
-                file: self.imported,
-                ..token
-            }));
+            self.imported.push(path.clone());
+            let file = u16::try_from(self.imported.len()).unwrap_or(u16::MAX);
+            body.extend(tokens.into_iter().map(|token| Token { file, ..token }));
         }
         Ok(body)
     }

@@ -68,7 +68,7 @@ fn treatment_of(name: &str) -> Option<Treatment> {
         "clouddns" => N("answers zones from Google Cloud DNS"),
         "k8s_external" => N("answers names of Services' external addresses in its own zones"),
         "kubernetes" => Y,
-        "file" => N("answers zones from zone files (queries the kubernetes plugin passes on)"),
+        "file" => Y,
         "auto" => N("answers zones from zone files (queries the kubernetes plugin passes on)"),
         "secondary" => {
             N("answers zones transferred from a primary (queries the kubernetes plugin passes on)")

@@ -373,6 +373,7 @@ pub(crate) fn reverse_near_miss(name: &Name, plugin_has_reverse: bool, out: &mut
 fn plugin_rule(name: &str) -> Option<u16> {
     match name {
         "hosts" => Some(41),
+        "file" => Some(55),
         "whoami" => Some(43),
         "acl" => Some(44),
         "loadbalance" => Some(45),
@@ -393,6 +394,7 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
         None => {
             return match name {
                 "hosts" => Some("hosts has no entry for the name, so it passes the question on".to_owned()),
+                "file" => Some("file does not answer the name (outside its zones, or a name error its fallthrough covers), so it passes the question on".to_owned()),
                 "autopath" => Some("autopath does not apply (not a search-path name of a known Pod), so it passes the question on".to_owned()),
                 "forward" => Some("forward does not handle this name, so it passes the question on".to_owned()),
                 "loadbalance" => Some("loadbalance shuffles the order of the address records on the way back".to_owned()),
@@ -405,6 +407,7 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
     };
     Some(match name {
         "hosts" => format!("hosts answers from its entries: {outcome}"),
+        "file" => format!("file answers from its zone file, authoritative for the zone: {outcome}"),
         "forward" => format!(
             "forward sends the question to the upstream resolver: {outcome} (the simulated upstream holds only the records it is given, Config::upstream; none by default)"
         ),

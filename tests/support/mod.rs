@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod reply;
+
 use k8s_dns_sim::hickory_proto::op::ResponseCode;
 use k8s_dns_sim::hickory_proto::rr::RecordType;
 use k8s_dns_sim::{Cluster, ClusterDns, Config};
