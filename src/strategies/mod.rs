@@ -1,0 +1,209 @@
+//! proptest strategies: valid clusters and the questions worth asking them.
+//!
+//! Enabled by the `proptest` feature. Every cluster is generated as manifests (YAML text) and
+//! loaded through [`Cluster::from_yaml`], the same door users go through, so it is valid by
+//! construction and shrinks to smaller valid manifests.
+//!
+//! ```
+//! use k8s_dns_sim::strategies::{ClusterShape, cluster_with_questions};
+//! use proptest::prelude::*;
+//! use proptest::test_runner::TestRunner;
+//!
+//! let mut runner = TestRunner::default();
+//! runner
+//!     .run(&cluster_with_questions(ClusterShape::default()), |(generated, questions)| {
+//!         for question in &questions {
+//!             let answer = generated.dns().answer(&question.name, question.qtype);
+//!             // Negative answers always carry exactly one SOA.
+//!             if answer.answers.is_empty() {
+//!                 prop_assert!(answer.authorities.len() <= 1);
+//!             }
+//!         }
+//!         Ok(())
+//!     })
+//!     .unwrap();
+//! ```
+//!
+//! The module is one file per thing generated: [`ClusterShape`] and [`GeneratedCluster`] here,
+//! Services and their endpoints (`service`), their manifests (`render`) and the questions
+//! about them (`question`).
+
+mod question;
+mod render;
+mod service;
+
+use proptest::prelude::*;
+
+use crate::{Cluster, ClusterDns, Config};
+
+use service::{cluster_ip, endpoint, ports, service_kind};
+
+pub use question::{Question, questions_for};
+pub use render::render;
+pub use service::{GeneratedEndpoint, GeneratedPort, GeneratedService, PortProtocol, ServiceKind};
+
+/// How big and how varied generated clusters are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterShape {
+    /// Namespaces, at most.
+    pub namespaces: usize,
+    /// Services per namespace, at most.
+    pub services: usize,
+    /// Endpoints per Service and address family, at most.
+    pub endpoints: usize,
+    /// Ports per Service, at most (at least 1; a Service with several names every one).
+    pub ports: usize,
+    /// EndpointSlices per Service and address family, at most (at least 1): the endpoints of
+    /// a family are dealt out over them, as the EndpointSlice controller splits a large
+    /// Service.
+    pub slices: usize,
+}
+
+impl Default for ClusterShape {
+    fn default() -> Self {
+        ClusterShape {
+            namespaces: 3,
+            services: 4,
+            endpoints: 5,
+            ports: 3,
+            slices: 2,
+        }
+    }
+}
+
+/// A generated cluster: its manifests, the Services they describe, and a server over them.
+#[derive(Debug, Clone)]
+pub struct GeneratedCluster {
+    /// The manifests, as YAML.
+    pub manifests: String,
+    /// The namespaces (each has a Namespace object).
+    pub namespaces: Vec<String>,
+    /// What the manifests describe.
+    pub services: Vec<GeneratedService>,
+    dns: ClusterDns,
+}
+
+impl GeneratedCluster {
+    /// The server over the cluster, with [`Config::default`].
+    pub fn dns(&self) -> &ClusterDns {
+        &self.dns
+    }
+
+    /// A server over the same cluster with another configuration (e.g. from a generated
+    /// Corefile, or `Config::default()` with options changed).
+    pub fn dns_with(&self, config: Config) -> ClusterDns {
+        ClusterDns::new(self.dns.cluster().clone(), config)
+    }
+}
+
+/// A DNS-1035 label (what Service names must be), at most 12 characters to keep names short.
+pub fn dns1035_label() -> impl Strategy<Value = String> {
+    "[a-z]([-a-z0-9]{0,10}[a-z0-9])?"
+}
+
+/// A valid cluster of the given shape: namespaces, Services of every kind with unique
+/// ClusterIPs, and EndpointSlices with ready, unready and unset conditions, some hostnames.
+pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
+    let namespaces = proptest::collection::btree_set(dns1035_label(), 1..=shape.namespaces.max(1));
+    namespaces
+        .prop_flat_map(move |namespaces| {
+            let namespaces: Vec<String> = namespaces.into_iter().collect();
+            let per_namespace = namespaces
+                .iter()
+                .map(|_| {
+                    proptest::collection::btree_map(
+                        dns1035_label(),
+                        (
+                            service_kind(),
+                            ports(shape.ports),
+                            0..=shape.endpoints,
+                            0..=shape.endpoints,
+                            1..=shape.slices.max(1),
+                        ),
+                        0..=shape.services,
+                    )
+                })
+                .collect::<Vec<_>>();
+            (Just(namespaces), per_namespace)
+        })
+        .prop_flat_map(|(namespaces, per_namespace)| {
+            let mut services = Vec::new();
+            let mut next_endpoint = 0usize;
+            for (namespace, specs) in namespaces.iter().zip(per_namespace) {
+                let names: Vec<String> = specs.keys().cloned().collect();
+                for (name, (kind, ports, v4_count, v6_count, slices)) in specs {
+                    let external_name = match kind {
+                        ServiceKind::ExternalName => Some(format!("{name}.example.com")),
+                        ServiceKind::ExternalNameInZone => {
+                            let other = names.iter().find(|other| **other != name);
+                            let target = other.map_or("missing-target", String::as_str);
+                            Some(format!("{target}.{namespace}.svc.cluster.local"))
+                        }
+                        _ => None,
+                    };
+                    let (has_v4, has_v6) = kind.endpoint_families();
+                    let v4_count = if has_v4 { v4_count } else { 0 };
+                    let v6_count = if has_v6 { v6_count } else { 0 };
+                    let ports = if kind.is_external_name() {
+                        Vec::new()
+                    } else {
+                        ports
+                    };
+                    let v4 = (0..v4_count)
+                        .map(|i| endpoint(next_endpoint + i, false))
+                        .collect::<Vec<_>>();
+                    let v6 = (0..v6_count)
+                        .map(|i| endpoint(next_endpoint + v4_count + i, true))
+                        .collect::<Vec<_>>();
+                    next_endpoint += v4_count + v6_count;
+                    let ordinal = services.len();
+                    let cluster_ips = match kind {
+                        ServiceKind::ClusterIp
+                        | ServiceKind::NodePort
+                        | ServiceKind::LoadBalancer => {
+                            vec![cluster_ip(ordinal, false)]
+                        }
+                        ServiceKind::DualStack => {
+                            vec![cluster_ip(ordinal, false), cluster_ip(ordinal, true)]
+                        }
+                        ServiceKind::Ipv6Only => vec![cluster_ip(ordinal, true)],
+                        _ => Vec::new(),
+                    };
+                    let namespace = namespace.clone();
+                    services.push((v4, v6).prop_map(move |(v4, v6)| GeneratedService {
+                        namespace: namespace.clone(),
+                        name: name.clone(),
+                        kind,
+                        ports: ports.clone(),
+                        cluster_ips: cluster_ips.clone(),
+                        slices,
+                        external_name: external_name.clone(),
+                        endpoints: v4.into_iter().chain(v6).collect(),
+                    }));
+                }
+            }
+            (Just(namespaces), services)
+        })
+        .prop_map(|(namespaces, services)| {
+            let manifests = render(&namespaces, &services);
+            let cluster = Cluster::from_yaml(&manifests).unwrap_or_else(|errors| {
+                panic!("generated manifests must load:\n{errors}\n{manifests}")
+            });
+            GeneratedCluster {
+                manifests,
+                namespaces,
+                services,
+                dns: ClusterDns::new(cluster, Config::default()),
+            }
+        })
+}
+
+/// A cluster together with questions about it.
+pub fn cluster_with_questions(
+    shape: ClusterShape,
+) -> impl Strategy<Value = (GeneratedCluster, Vec<Question>)> {
+    cluster(shape).prop_flat_map(|cluster| {
+        let questions = questions_for(&cluster);
+        (Just(cluster), questions)
+    })
+}
