@@ -52,12 +52,7 @@ fn expected_addresses(service: &GeneratedService, v6: bool) -> Option<BTreeSet<I
                 .collect(),
         ),
         ServiceKind::Headless => {
-            let ready: Vec<IpAddr> = service
-                .endpoints
-                .iter()
-                .filter(|endpoint| endpoint.is_ready())
-                .map(|endpoint| endpoint.address)
-                .collect();
+            let ready: Vec<IpAddr> = service.ready().map(|endpoint| endpoint.address).collect();
             // No ready endpoint at all: NXDOMAIN (None).
             (!ready.is_empty()).then(|| ready.iter().filter(of_family).copied().collect())
         }

@@ -36,11 +36,13 @@ use proptest::prelude::*;
 
 use crate::{Cluster, ClusterDns, Config};
 
-use service::{cluster_ip, endpoint, ports, service_kind};
+use service::{cluster_ip, endpoint, endpoint_source, ports, service_kind};
 
 pub use question::{Question, questions_for};
 pub use render::render;
-pub use service::{GeneratedEndpoint, GeneratedPort, GeneratedService, PortProtocol, ServiceKind};
+pub use service::{
+    EndpointSource, GeneratedEndpoint, GeneratedPort, GeneratedService, PortProtocol, ServiceKind,
+};
 
 /// How big and how varied generated clusters are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +121,7 @@ pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
                             0..=shape.endpoints,
                             0..=shape.endpoints,
                             1..=shape.slices.max(1),
+                            endpoint_source(),
                         ),
                         0..=shape.services,
                     )
@@ -131,7 +134,7 @@ pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
             let mut next_endpoint = 0usize;
             for (namespace, specs) in namespaces.iter().zip(per_namespace) {
                 let names: Vec<String> = specs.keys().cloned().collect();
-                for (name, (kind, ports, v4_count, v6_count, slices)) in specs {
+                for (name, (kind, ports, v4_count, v6_count, slices, source)) in specs {
                     let external_name = match kind {
                         ServiceKind::ExternalName => Some(format!("{name}.example.com")),
                         ServiceKind::ExternalNameInZone => {
@@ -140,6 +143,11 @@ pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
                             Some(format!("{target}.{namespace}.svc.cluster.local"))
                         }
                         _ => None,
+                    };
+                    let source = if kind.is_external_name() {
+                        EndpointSource::Slices
+                    } else {
+                        source
                     };
                     let (has_v4, has_v6) = kind.endpoint_families();
                     let v4_count = if has_v4 { v4_count } else { 0 };
@@ -150,10 +158,10 @@ pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
                         ports
                     };
                     let v4 = (0..v4_count)
-                        .map(|i| endpoint(next_endpoint + i, false))
+                        .map(|i| endpoint(next_endpoint + i, false, source))
                         .collect::<Vec<_>>();
                     let v6 = (0..v6_count)
-                        .map(|i| endpoint(next_endpoint + v4_count + i, true))
+                        .map(|i| endpoint(next_endpoint + v4_count + i, true, source))
                         .collect::<Vec<_>>();
                     next_endpoint += v4_count + v6_count;
                     let ordinal = services.len();
@@ -178,6 +186,7 @@ pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
                         cluster_ips: cluster_ips.clone(),
                         slices,
                         external_name: external_name.clone(),
+                        source,
                         endpoints: v4.into_iter().chain(v6).collect(),
                     }));
                 }

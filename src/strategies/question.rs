@@ -38,11 +38,7 @@ pub fn questions_for(cluster: &GeneratedCluster) -> impl Strategy<Value = Vec<Qu
             }
         }
         for endpoint in &service.endpoints {
-            let label = match &endpoint.hostname {
-                Some(hostname) => hostname.clone(),
-                None => endpoint.address.to_string().replace(['.', ':'], "-"),
-            };
-            names.push(format!("{label}.{base}"));
+            names.push(format!("{}.{base}", endpoint.label(false)));
         }
         names.push(base);
     }

@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use super::service::{GeneratedEndpoint, GeneratedService, ServiceKind, slice_name};
+use super::service::{
+    EndpointSource, GeneratedEndpoint, GeneratedService, ServiceKind, slice_name,
+};
 
 /// The manifests of namespaces and Services: a Namespace object each; per Service the Service
 /// and its EndpointSlices (see [`GeneratedService::slice_name`]).
@@ -16,15 +18,19 @@ pub fn render(namespaces: &[String], services: &[GeneratedService]) -> String {
     }
     for service in services {
         render_service(&mut yaml, service);
+        if service.kind.is_external_name() {
+            continue;
+        }
+        if service.source.is_endpoints_object() {
+            render_endpoints(&mut yaml, service);
+            continue;
+        }
         for (family, v6) in [("IPv4", false), ("IPv6", true)] {
             let endpoints: Vec<&GeneratedEndpoint> = service
                 .endpoints
                 .iter()
                 .filter(|endpoint| endpoint.address.is_ipv6() == v6)
                 .collect();
-            if service.kind.is_external_name() {
-                continue;
-            }
             for slice in 0..service.slices.max(1) {
                 let members: Vec<&GeneratedEndpoint> = endpoints
                     .iter()
@@ -68,6 +74,11 @@ fn render_service(yaml: &mut String, service: &GeneratedService) {
             let _ = writeln!(yaml, "  type: LoadBalancer");
         }
         _ => {}
+    }
+    if service.source == EndpointSource::BesideSelector {
+        // A selector no Pod matches: the Service is not selectorless, so its Endpoints object
+        // is not mirrored.
+        let _ = writeln!(yaml, "  selector: {{generated-selector: none}}");
     }
     if service.kind.has_cluster_ip() {
         let ips: Vec<String> = service
@@ -115,7 +126,47 @@ fn render_slice(
     endpoints: &[&GeneratedEndpoint],
 ) {
     let (namespace, name) = (&service.namespace, &service.name);
-    let ports: Vec<String> = service
+    let ports = slice_ports(service);
+    let _ = write!(
+        yaml,
+        "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
+         metadata: {{name: \"{slice}\", namespace: \"{namespace}\", labels: {{kubernetes.io/service-name: \"{name}\"}}}}\n\
+         addressType: {family}\nports: [{}]\nendpoints:\n",
+        ports.join(", ")
+    );
+    for endpoint in endpoints {
+        let _ = writeln!(yaml, "  - addresses: [\"{}\"]", endpoint.address);
+        match (endpoint.ready, endpoint.terminating) {
+            (Some(ready), true) => {
+                let _ = writeln!(
+                    yaml,
+                    "    conditions: {{ready: {ready}, serving: false, terminating: true}}"
+                );
+            }
+            (Some(ready), false) => {
+                let _ = writeln!(yaml, "    conditions: {{ready: {ready}}}");
+            }
+            (None, _) => {}
+        }
+        if let Some(hostname) = &endpoint.hostname {
+            let _ = writeln!(yaml, "    hostname: \"{hostname}\"");
+        }
+        if let Some(pod) = &endpoint.target_ref {
+            let _ = writeln!(
+                yaml,
+                "    targetRef: {{kind: Pod, name: \"{pod}\", namespace: \"{namespace}\"}}"
+            );
+        }
+        if let Some(zone) = &endpoint.zone {
+            let _ = writeln!(yaml, "    zone: \"{zone}\"");
+        }
+    }
+}
+
+/// The ports of its EndpointSlices (and Endpoints subset): the target ports, named as the
+/// Service's.
+fn slice_ports(service: &GeneratedService) -> Vec<String> {
+    service
         .ports
         .iter()
         .map(|port| {
@@ -130,21 +181,47 @@ fn render_slice(
                 port.protocol.as_str()
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The Endpoints object of a Service whose endpoints are written the legacy way: one subset
+/// with every port, ready addresses and `notReadyAddresses`.
+fn render_endpoints(yaml: &mut String, service: &GeneratedService) {
+    if service.endpoints.is_empty() {
+        return;
+    }
+    let (namespace, name) = (&service.namespace, &service.name);
+    let labels = if service.source == EndpointSource::SkipMirror {
+        ", labels: {endpointslice.kubernetes.io/skip-mirror: \"true\"}"
+    } else {
+        ""
+    };
     let _ = write!(
         yaml,
-        "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
-         metadata: {{name: \"{slice}\", namespace: \"{namespace}\", labels: {{kubernetes.io/service-name: \"{name}\"}}}}\n\
-         addressType: {family}\nports: [{}]\nendpoints:\n",
-        ports.join(", ")
+        "---\napiVersion: v1\nkind: Endpoints\n\
+         metadata: {{name: \"{name}\", namespace: \"{namespace}\"{labels}}}\nsubsets:\n  - ports: [{}]\n",
+        slice_ports(service).join(", ")
     );
-    for endpoint in endpoints {
-        let _ = writeln!(yaml, "  - addresses: [\"{}\"]", endpoint.address);
-        if let Some(ready) = endpoint.ready {
-            let _ = writeln!(yaml, "    conditions: {{ready: {ready}}}");
-        }
-        if let Some(hostname) = &endpoint.hostname {
-            let _ = writeln!(yaml, "    hostname: \"{hostname}\"");
+    for (key, ready) in [("addresses", true), ("notReadyAddresses", false)] {
+        let addresses: Vec<String> = service
+            .endpoints
+            .iter()
+            .filter(|endpoint| endpoint.is_ready() == ready)
+            .map(|endpoint| {
+                let mut fields = vec![format!("ip: \"{}\"", endpoint.address)];
+                if let Some(hostname) = &endpoint.hostname {
+                    fields.push(format!("hostname: \"{hostname}\""));
+                }
+                if let Some(pod) = &endpoint.target_ref {
+                    fields.push(format!(
+                        "targetRef: {{kind: Pod, name: \"{pod}\", namespace: \"{namespace}\"}}"
+                    ));
+                }
+                format!("{{{}}}", fields.join(", "))
+            })
+            .collect();
+        if !addresses.is_empty() {
+            let _ = writeln!(yaml, "    {key}: [{}]", addresses.join(", "));
         }
     }
 }

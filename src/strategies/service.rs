@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use super::dns1035_label;
+use crate::model::{Kind, ObjectRef};
 
 /// The kind of a generated Service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -114,14 +115,76 @@ pub struct GeneratedEndpoint {
     pub address: IpAddr,
     /// `conditions.ready` (`None`: unset, which counts as ready).
     pub ready: Option<bool>,
+    /// `conditions.terminating` (only on endpoints that are not ready, as the EndpointSlice
+    /// controller writes them; CoreDNS reads `ready` alone, rule 13).
+    pub terminating: bool,
     /// `hostname`.
     pub hostname: Option<String>,
+    /// The name of the Pod of its `targetRef` (in the Service's namespace): the endpoint's
+    /// name under `endpoint_pod_names` when it has no hostname (rule 14).
+    pub target_ref: Option<String>,
+    /// Its topology `zone` (EndpointSlices only: an Endpoints object has none), for the
+    /// `zonal` option's `<zone>.pin|prefer._zone.<service>` names (rule 26).
+    pub zone: Option<String>,
 }
 
 impl GeneratedEndpoint {
     /// Whether DNS serves it.
     pub fn is_ready(&self) -> bool {
         self.ready != Some(false)
+    }
+
+    /// The label it answers to (rule 14): its hostname; else, with `endpoint_pod_names`, its
+    /// Pod's name; else its address with `.` and `:` as `-` (and a `0` after a final `-`).
+    pub fn label(&self, endpoint_pod_names: bool) -> String {
+        if let Some(hostname) = &self.hostname {
+            return hostname.clone();
+        }
+        if endpoint_pod_names && let Some(pod) = &self.target_ref {
+            return pod.clone();
+        }
+        let mut dashed = self.address.to_string().replace(['.', ':'], "-");
+        if dashed.ends_with('-') {
+            dashed.push('0');
+        }
+        dashed
+    }
+}
+
+/// Where a generated Service's endpoints come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EndpointSource {
+    /// EndpointSlices labelled with the Service's name, split over
+    /// [`GeneratedService::slices`] per family.
+    Slices,
+    /// An Endpoints object of the Service's name beside a selectorless Service: the mirroring
+    /// controller carries it into one slice per family (`<service>-mirror-0-ipv4`).
+    Endpoints,
+    /// An Endpoints object labelled `endpointslice.kubernetes.io/skip-mirror: "true"`: never
+    /// mirrored, so DNS sees no endpoint.
+    SkipMirror,
+    /// An Endpoints object beside a Service *with* a selector (matching no Pod): the
+    /// mirroring controller leaves it alone, so DNS sees no endpoint.
+    BesideSelector,
+}
+
+impl EndpointSource {
+    /// Every source, in declaration order.
+    pub const ALL: [EndpointSource; 4] = [
+        EndpointSource::Slices,
+        EndpointSource::Endpoints,
+        EndpointSource::SkipMirror,
+        EndpointSource::BesideSelector,
+    ];
+
+    /// Whether DNS sees the endpoints written this way.
+    pub fn is_served(self) -> bool {
+        matches!(self, EndpointSource::Slices | EndpointSource::Endpoints)
+    }
+
+    /// Whether they are written as an Endpoints object (else as EndpointSlices).
+    pub fn is_endpoints_object(self) -> bool {
+        self != EndpointSource::Slices
     }
 }
 
@@ -142,7 +205,10 @@ pub struct GeneratedService {
     pub slices: usize,
     /// The `externalName` of an ExternalName Service.
     pub external_name: Option<String>,
-    /// The endpoints of its EndpointSlices.
+    /// How its endpoints are written (always [`EndpointSource::Slices`] for ExternalName
+    /// Services, which have none).
+    pub source: EndpointSource,
+    /// The endpoints written for it, served or not (see [`GeneratedService::served`]).
     pub endpoints: Vec<GeneratedEndpoint>,
 }
 
@@ -156,11 +222,30 @@ impl GeneratedService {
         .expect("generated names are valid")
     }
 
+    /// The endpoints DNS sees: [`GeneratedService::endpoints`] when their source is served,
+    /// else none.
+    pub fn served(&self) -> &[GeneratedEndpoint] {
+        if self.source.is_served() {
+            &self.endpoints
+        } else {
+            &[]
+        }
+    }
+
+    /// Its ready endpoints that DNS sees.
+    pub fn ready(&self) -> impl Iterator<Item = &GeneratedEndpoint> {
+        self.served().iter().filter(|endpoint| endpoint.is_ready())
+    }
+
     /// The name of the EndpointSlice that holds `endpoint` (one of [`GeneratedService::endpoints`]):
     /// `<service>-ipv4`, `<service>-ipv4-1`, … (the `n`-th endpoint of a family is in slice
-    /// `n % slices`).
+    /// `n % slices`); for a mirrored Endpoints object the mirror's `<service>-mirror-0-ipv4`.
     pub fn slice_name(&self, endpoint: &GeneratedEndpoint) -> String {
         let v6 = endpoint.address.is_ipv6();
+        if self.source.is_endpoints_object() {
+            let family = if v6 { "ipv6" } else { "ipv4" };
+            return format!("{}-mirror-0-{family}", self.name);
+        }
         let position = self
             .endpoints
             .iter()
@@ -170,8 +255,40 @@ impl GeneratedService {
         slice_name(&self.name, v6, position % self.slices.max(1))
     }
 
-    /// The names of all its EndpointSlices, as [`render`] writes them.
+    /// The names of all its EndpointSlices that DNS sees, as [`render`](super::render)
+    /// writes them or the mirroring controller makes them.
     pub fn slice_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .served()
+            .iter()
+            .map(|endpoint| self.slice_name(endpoint))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// The objects written for it: the Service, then its EndpointSlices or its Endpoints
+    /// object (what a test deletes to remove it).
+    pub fn objects(&self) -> Vec<ObjectRef> {
+        let mut objects = vec![ObjectRef::namespaced(
+            Kind::Service,
+            &self.namespace,
+            &self.name,
+        )];
+        if self.kind.is_external_name() {
+            return objects;
+        }
+        if self.source.is_endpoints_object() {
+            if !self.endpoints.is_empty() {
+                objects.push(ObjectRef::namespaced(
+                    Kind::Endpoints,
+                    &self.namespace,
+                    &self.name,
+                ));
+            }
+            return objects;
+        }
         let mut names: Vec<String> = self
             .endpoints
             .iter()
@@ -179,7 +296,12 @@ impl GeneratedService {
             .collect();
         names.sort();
         names.dedup();
-        names
+        objects.extend(
+            names
+                .iter()
+                .map(|name| ObjectRef::namespaced(Kind::EndpointSlice, &self.namespace, name)),
+        );
+        objects
     }
 }
 
@@ -238,16 +360,41 @@ pub(super) fn ports(most: usize) -> impl Strategy<Value = Vec<GeneratedPort>> {
     }
 }
 
-pub(super) fn endpoint(index: usize, v6: bool) -> impl Strategy<Value = GeneratedEndpoint> {
+pub(super) fn endpoint(
+    index: usize,
+    v6: bool,
+    source: EndpointSource,
+) -> impl Strategy<Value = GeneratedEndpoint> {
+    let slices = source == EndpointSource::Slices;
     (
         prop_oneof![Just(None), Just(Some(true)), Just(Some(false))],
+        any::<bool>(),
         proptest::option::of("[a-z][a-z0-9]{0,6}"),
+        any::<bool>(),
+        proptest::option::of(select(vec!["zone-a", "zone-b"])),
     )
-        .prop_map(move |(ready, hostname)| GeneratedEndpoint {
-            address: endpoint_address(index, v6),
-            ready,
-            hostname,
-        })
+        .prop_map(
+            move |(ready, terminating, hostname, target_ref, zone)| GeneratedEndpoint {
+                address: endpoint_address(index, v6),
+                // Terminating endpoints are not ready; an Endpoints object has no such field
+                // (its addresses are ready or not) and no zone.
+                ready: if slices { ready } else { ready.or(Some(true)) },
+                terminating: slices && terminating && ready == Some(false),
+                hostname,
+                target_ref: target_ref.then(|| format!("pod-{index}")),
+                zone: zone.filter(|_| slices).map(str::to_owned),
+            },
+        )
+}
+
+pub(super) fn endpoint_source() -> impl Strategy<Value = EndpointSource> {
+    // Slices most often, as in clusters.
+    prop_oneof![
+        5 => Just(EndpointSource::Slices),
+        2 => Just(EndpointSource::Endpoints),
+        1 => Just(EndpointSource::SkipMirror),
+        1 => Just(EndpointSource::BesideSelector),
+    ]
 }
 
 /// Unique by construction: the index is spread over the low bytes.
