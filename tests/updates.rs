@@ -407,7 +407,7 @@ proptest! {
             }
         }
         let fresh = ClusterDns::new(
-            Cluster::from_yaml(&render(&model.namespaces, &model.services)).unwrap(),
+            Cluster::from_yaml(&model.render()).unwrap(),
             Config::default(),
         );
         // Every index of the changed snapshot agrees with its objects, as a fresh load's do.

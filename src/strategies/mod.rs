@@ -24,25 +24,67 @@
 //!     .unwrap();
 //! ```
 //!
+//! What is generated, each sized by [`ClusterShape`] and built from manifests:
+//!
+//! - [`cluster`]: namespaces; Services of every [`ServiceKind`] with named and unnamed ports of
+//!   every [`PortProtocol`]; their endpoints from every [`EndpointSource`] (EndpointSlices
+//!   split over several slices per family, Endpoints objects mirrored or not), ready, not
+//!   ready, terminating, with hostnames, `targetRef`s and topology zones; workloads of every
+//!   [`WorkloadKind`] (StatefulSets behind headless Services, Deployments, bare Pods with
+//!   `hostname`/`subdomain` or `hostNetwork`) with Services selecting them.
+//! - [`kubernetes_config`]: every option of the `kubernetes` plugin, as a [`Config`] and as
+//!   Corefile text.
+//! - [`questions_for`], [`question_text`], [`wire_queries_for`]: questions of every type the
+//!   plugin answers about existing and missing names, in and out of the zones, case
+//!   randomised, as text with and without the trailing dot, and as wire queries.
+//! - [`change_sequence`]: batches of every [`Change`](crate::Change) variant, some failing, with
+//!   the cluster they leave.
+//! - [`pod_context`]: Pods whose `resolv.conf` the kubelet writes, for the resolver.
+//!
+//! # Quiet output
+//!
+//! proptest stores failing cases beside the test's source file, and prints a warning on every
+//! run where it cannot place that file (doctests, some workspace layouts). One line in the
+//! test's configuration silences it; the examples here set it:
+//!
+//! ```
+//! use proptest::test_runner::Config as ProptestConfig;
+//! let config = ProptestConfig { failure_persistence: None, ..ProptestConfig::default() };
+//! # let _ = config;
+//! ```
+//!
 //! The module is one file per thing generated: [`ClusterShape`] and [`GeneratedCluster`] here,
-//! Services and their endpoints (`service`), their manifests (`render`) and the questions
-//! about them (`question`).
+//! Services and their endpoints (`service`), their manifests (`render`), workloads
+//! (`workload`), configurations (`config`), questions (`question`), changes (`change`) and
+//! pod contexts (`pod_context`).
 
+mod change;
+mod config;
+mod pod_context;
 mod question;
 mod render;
 mod service;
+mod workload;
 
 use proptest::prelude::*;
 
 use crate::{Cluster, ClusterDns, Config};
 
 use service::{cluster_ip, endpoint, endpoint_source, ports, service_kind};
+use workload::workload;
 
-pub use question::{Question, questions_for};
+pub use change::{Batch, ChangeSequence, change_sequence};
+pub use config::{GeneratedConfig, ReverseZones, kubernetes_config};
+pub use pod_context::{PodContext, pod_context};
+pub use question::{
+    MISSING_ADDRESSES, QUESTION_TYPES, Question, WireQuery, names_for, question_text,
+    questions_for, reverse_name, wire_queries_for,
+};
 pub use render::render;
 pub use service::{
     EndpointSource, GeneratedEndpoint, GeneratedPort, GeneratedService, PortProtocol, ServiceKind,
 };
+pub use workload::{GeneratedPod, GeneratedWorkload, WorkloadKind, render_workloads};
 
 /// How big and how varied generated clusters are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +101,10 @@ pub struct ClusterShape {
     /// a family are dealt out over them, as the EndpointSlice controller splits a large
     /// Service.
     pub slices: usize,
+    /// Workloads per namespace, at most, each with its own Service.
+    pub workloads: usize,
+    /// Replicas (or bare Pods) per workload, at most.
+    pub replicas: u32,
 }
 
 impl Default for ClusterShape {
@@ -69,6 +115,8 @@ impl Default for ClusterShape {
             endpoints: 5,
             ports: 3,
             slices: 2,
+            workloads: 1,
+            replicas: 3,
         }
     }
 }
@@ -80,12 +128,45 @@ pub struct GeneratedCluster {
     pub manifests: String,
     /// The namespaces (each has a Namespace object).
     pub namespaces: Vec<String>,
-    /// What the manifests describe.
+    /// The Services with their endpoints that the manifests describe.
     pub services: Vec<GeneratedService>,
+    /// The workloads, each with its Service (named as the workload, never as one of
+    /// [`GeneratedCluster::services`]).
+    pub workloads: Vec<GeneratedWorkload>,
     dns: ClusterDns,
 }
 
 impl GeneratedCluster {
+    /// Renders and loads a model (panics when the manifests do not load: a generator bug).
+    pub(crate) fn assemble(
+        namespaces: Vec<String>,
+        services: Vec<GeneratedService>,
+        workloads: Vec<GeneratedWorkload>,
+    ) -> GeneratedCluster {
+        let manifests = render(&namespaces, &services) + &render_workloads(&workloads);
+        let cluster = Cluster::from_yaml(&manifests).unwrap_or_else(|errors| {
+            panic!("generated manifests must load:\n{errors}\n{manifests}")
+        });
+        GeneratedCluster {
+            manifests,
+            namespaces,
+            services,
+            workloads,
+            dns: ClusterDns::new(cluster, Config::default()),
+        }
+    }
+
+    /// The manifests of its model as it is now: after editing [`GeneratedCluster::services`]
+    /// or [`GeneratedCluster::workloads`], what a fresh load of the edited state reads.
+    pub fn render(&self) -> String {
+        render(&self.namespaces, &self.services) + &render_workloads(&self.workloads)
+    }
+
+    /// The cluster the manifests loaded into.
+    pub fn cluster(&self) -> &Cluster {
+        self.dns.cluster()
+    }
+
     /// The server over the cluster, with [`Config::default`].
     pub fn dns(&self) -> &ClusterDns {
         &self.dns
@@ -127,9 +208,24 @@ pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
                     )
                 })
                 .collect::<Vec<_>>();
-            (Just(namespaces), per_namespace)
+            let workload_names = namespaces
+                .iter()
+                .map(|_| proptest::collection::btree_set(dns1035_label(), 0..=shape.workloads))
+                .collect::<Vec<_>>();
+            (Just(namespaces), per_namespace, workload_names)
         })
-        .prop_flat_map(|(namespaces, per_namespace)| {
+        .prop_flat_map(move |(namespaces, per_namespace, workload_names)| {
+            let mut workloads = Vec::new();
+            for ((namespace, specs), names) in
+                namespaces.iter().zip(&per_namespace).zip(workload_names)
+            {
+                for name in names {
+                    // A workload's Service is named as the workload: never as another Service.
+                    if !specs.contains_key(&name) {
+                        workloads.push(workload(namespace.clone(), name, shape.replicas));
+                    }
+                }
+            }
             let mut services = Vec::new();
             let mut next_endpoint = 0usize;
             for (namespace, specs) in namespaces.iter().zip(per_namespace) {
@@ -191,19 +287,10 @@ pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
                     }));
                 }
             }
-            (Just(namespaces), services)
+            (Just(namespaces), services, workloads)
         })
-        .prop_map(|(namespaces, services)| {
-            let manifests = render(&namespaces, &services);
-            let cluster = Cluster::from_yaml(&manifests).unwrap_or_else(|errors| {
-                panic!("generated manifests must load:\n{errors}\n{manifests}")
-            });
-            GeneratedCluster {
-                manifests,
-                namespaces,
-                services,
-                dns: ClusterDns::new(cluster, Config::default()),
-            }
+        .prop_map(|(namespaces, services, workloads)| {
+            GeneratedCluster::assemble(namespaces, services, workloads)
         })
 }
 
