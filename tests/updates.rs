@@ -335,7 +335,11 @@ fn apply_edit(model: &mut GeneratedCluster, edit: &Edit) -> Option<Vec<Change>> 
         Edit::FlipReady { service, endpoint } => {
             let count = model.services.len();
             let service = &mut model.services[service % count];
-            if service.endpoints.is_empty() || service.kind.is_external_name() {
+            // Readiness is set on a loaded EndpointSlice; mirrored ones follow their Endpoints.
+            if service.endpoints.is_empty()
+                || service.kind.is_external_name()
+                || service.source.is_endpoints_object()
+            {
                 return None;
             }
             let index = endpoint % service.endpoints.len();
@@ -377,20 +381,7 @@ fn apply_edit(model: &mut GeneratedCluster, edit: &Edit) -> Option<Vec<Change>> 
         }
         Edit::DeleteService { service } => {
             let removed = model.services.remove(service % model.services.len());
-            let mut changes = vec![Change::Delete(ObjectRef::namespaced(
-                Kind::Service,
-                &removed.namespace,
-                &removed.name,
-            ))];
-            if !removed.kind.is_external_name() {
-                for slice in removed.slice_names() {
-                    changes.push(Change::Delete(ObjectRef::namespaced(
-                        Kind::EndpointSlice,
-                        &removed.namespace,
-                        &slice,
-                    )));
-                }
-            }
+            let changes = removed.objects().into_iter().map(Change::Delete).collect();
             Some(changes)
         }
     }
@@ -416,7 +407,7 @@ proptest! {
             }
         }
         let fresh = ClusterDns::new(
-            Cluster::from_yaml(&render(&model.namespaces, &model.services)).unwrap(),
+            Cluster::from_yaml(&model.render()).unwrap(),
             Config::default(),
         );
         // Every index of the changed snapshot agrees with its objects, as a fresh load's do.

@@ -1,0 +1,647 @@
+//! The invariants of `docs/invariants.md` that need more than one answer to check: existence
+//! (NXDOMAIN versus NODATA), PTR and SRV targets, the zone listing, workloads, change
+//! sequences, explanations, Corefiles, text and wire questions, pod resolution. Each runs
+//! a few dozen cases (`PROPTEST_CASES` raises them for a long run) so that the file stays
+//! cheap in a debug build.
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+use k8s_dns_sim::hickory_proto::op::Message;
+use k8s_dns_sim::hickory_proto::rr::{Name, RData, RecordType};
+use k8s_dns_sim::resolver::Family;
+use k8s_dns_sim::strategies::{
+    ClusterShape, GeneratedCluster, MISSING_ADDRESSES, Question, ReverseZones, change_sequence,
+    cluster, cluster_with_questions, kubernetes_config, names_for, pod_context, question_text,
+    questions_for, reverse_name, wire_queries_for,
+};
+use k8s_dns_sim::{
+    Answer, Cluster, ClusterDns, ClusterService, Config, Fallthrough, KubernetesConfig, Outcome,
+    ServiceType, Transport,
+};
+use proptest::prelude::*;
+use proptest::test_runner::Config as ProptestConfig;
+
+/// `cases` cases, or `PROPTEST_CASES` when it is set.
+fn cases(cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(cases);
+    ProptestConfig {
+        cases,
+        // No regression files (and no warning about where to put them): the seeds that
+        // matter are table tests.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+fn shape() -> ClusterShape {
+    ClusterShape::default()
+}
+
+fn name(text: &str) -> Name {
+    Name::from_ascii(text).unwrap()
+}
+
+fn addresses(answer: &Answer) -> BTreeSet<IpAddr> {
+    answer
+        .answers
+        .iter()
+        .filter_map(|record| match &record.data {
+            RData::A(a) => Some(IpAddr::V4(a.0)),
+            RData::AAAA(aaaa) => Some(IpAddr::V6(aaaa.0)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The answer records' types and data, lower-cased.
+fn data_of(answer: &Answer) -> BTreeSet<String> {
+    answer
+        .answers
+        .iter()
+        .map(|record| format!("{} {}", record.record_type(), record.data).to_lowercase())
+        .collect()
+}
+
+/// What a name is, as `docs/coredns-rules.md` defines existence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exists {
+    /// The name does not exist (NXDOMAIN).
+    No,
+    /// It exists and holds nothing (the apex, `svc.<zone>`, a namespace).
+    Empty,
+    /// It exists with records of these types.
+    With {
+        a: bool,
+        aaaa: bool,
+        srv: bool,
+        cname: bool,
+    },
+}
+
+impl Exists {
+    fn of(addresses: &[IpAddr], srv: bool) -> Exists {
+        if addresses.is_empty() {
+            return Exists::No;
+        }
+        Exists::With {
+            a: addresses.iter().any(IpAddr::is_ipv4),
+            aaaa: addresses.iter().any(IpAddr::is_ipv6),
+            srv,
+            cname: false,
+        }
+    }
+}
+
+/// The label an endpoint address answers to (rule 14).
+fn label(hostname: Option<&str>, pod: Option<&str>, address: IpAddr, pod_names: bool) -> String {
+    if let Some(hostname) = hostname {
+        return hostname.to_owned();
+    }
+    if pod_names && let Some(pod) = pod.filter(|pod| pod.len() < 64) {
+        return pod.to_owned();
+    }
+    let mut dashed = address.to_string().replace(['.', ':'], "-");
+    if dashed.ends_with('-') {
+        dashed.push('0');
+    }
+    dashed
+}
+
+/// The ready endpoint addresses of a Service (rule 13), with their label and whether their
+/// slice has a port matching `filter` (`None`: any numbered port).
+fn ready_endpoints(
+    service: &ClusterService,
+    config: &KubernetesConfig,
+    filter: Option<(&str, &str)>,
+) -> Vec<(String, IpAddr, bool)> {
+    let mut out = Vec::new();
+    for slice in service.slices() {
+        let slice = slice.slice();
+        let ports = slice.ports.iter().filter(|port| port.port.is_some());
+        let has_port = match filter {
+            None => ports.count() > 0,
+            Some((name, protocol)) => slice.ports.iter().any(|port| {
+                port.name
+                    .as_deref()
+                    .unwrap_or("")
+                    .eq_ignore_ascii_case(name)
+                    && port.protocol.as_str().eq_ignore_ascii_case(protocol)
+            }),
+        };
+        for endpoint in slice
+            .endpoints
+            .iter()
+            .filter(|endpoint| endpoint.is_ready())
+        {
+            for address in &endpoint.addresses {
+                let pod = endpoint
+                    .target_ref
+                    .as_ref()
+                    .map(|target| target.name.as_str());
+                let label = label(
+                    endpoint.hostname.as_deref(),
+                    pod,
+                    *address,
+                    config.endpoint_pod_names,
+                );
+                out.push((label, *address, has_port));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `name` (lower case, absolute) exists under `cluster.local` (rules 6–8, 11, 12,
+/// 14, 15, 17, 19, 20): `None` for the names this model leaves to other properties (pod
+/// names, `ns.dns`, zonal names, names outside `cluster.local`).
+fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Exists> {
+    let zone = "cluster.local.";
+    if name == zone {
+        return Some(Exists::Empty);
+    }
+    let rest = name.strip_suffix(&format!(".{zone}"))?;
+    let labels: Vec<&str> = rest.split('.').rev().collect();
+    if labels.contains(&"_zone") || rest.starts_with("ns.dns") || labels[0] == "pod" {
+        return None;
+    }
+    if labels[0] != "svc" {
+        return Some(Exists::No);
+    }
+    if labels.len() == 1 {
+        return Some(Exists::Empty);
+    }
+    let namespace = labels[1];
+    if !cluster.has_namespace(namespace) || !config.exposes_namespace(namespace) {
+        return Some(Exists::No);
+    }
+    if labels.len() == 2 {
+        return Some(Exists::Empty);
+    }
+    let Some(service) = cluster.service(namespace, labels[2]) else {
+        return Some(Exists::No);
+    };
+    let spec = service.service();
+    if let ServiceType::ExternalName(_) = spec.service_type {
+        return Some(if labels.len() == 3 {
+            Exists::With {
+                a: false,
+                aaaa: false,
+                srv: false,
+                cname: true,
+            }
+        } else {
+            Exists::No
+        });
+    }
+    let headless = spec.is_headless();
+    // `ignore empty_service`: a ClusterIP Service without ready endpoints does not exist.
+    if !headless && config.ignore_empty_service && !service.has_ready_endpoints() {
+        return Some(Exists::No);
+    }
+    let cluster_ips = service.cluster_ips().to_vec();
+    Some(match labels.len() {
+        3 if headless => {
+            let ready = ready_endpoints(service, config, None);
+            let srv = ready.iter().any(|(_, _, port)| *port);
+            let addresses: Vec<IpAddr> = ready.iter().map(|(_, address, _)| *address).collect();
+            Exists::of(&addresses, srv)
+        }
+        3 => Exists::of(&cluster_ips, !spec.ports.is_empty()),
+        4 => {
+            let ready = ready_endpoints(service, config, None);
+            let mine: Vec<&(String, IpAddr, bool)> = ready
+                .iter()
+                .filter(|(label, _, _)| label.eq_ignore_ascii_case(labels[3]))
+                .collect();
+            let addresses: Vec<IpAddr> = mine.iter().map(|(_, address, _)| *address).collect();
+            Exists::of(&addresses, mine.iter().any(|(_, _, port)| *port))
+        }
+        5 => {
+            let protocol = labels[3].trim_start_matches('_');
+            let port = labels[4].trim_start_matches('_');
+            if headless {
+                let ready = ready_endpoints(service, config, Some((port, protocol)));
+                let addresses: Vec<IpAddr> = ready
+                    .iter()
+                    .filter(|(_, _, matches)| *matches)
+                    .map(|(_, address, _)| *address)
+                    .collect();
+                Exists::of(&addresses, true)
+            } else if spec.ports.iter().any(|service_port| {
+                service_port
+                    .name
+                    .as_deref()
+                    .unwrap_or("")
+                    .eq_ignore_ascii_case(port)
+                    && service_port
+                        .protocol
+                        .as_str()
+                        .eq_ignore_ascii_case(protocol)
+            }) {
+                Exists::of(&cluster_ips, true)
+            } else {
+                Exists::No
+            }
+        }
+        _ => Exists::No,
+    })
+}
+
+/// The outcome `exists` implies for `qtype` (rules 1, 3, 4, 10, 19, 20); `None` when the
+/// outcome needs the chase of an ExternalName (checked against the target's own answer).
+fn expected_outcome(exists: Exists, qtype: RecordType, name: &str) -> Option<Outcome> {
+    let apex = name == "cluster.local.";
+    if name == "dns-version.cluster.local." && qtype == RecordType::TXT {
+        return Some(Outcome::Success);
+    }
+    let has = match (exists, qtype) {
+        (_, RecordType::SOA) => {
+            return Some(if apex {
+                Outcome::Success
+            } else {
+                Outcome::NoData
+            });
+        }
+        (_, RecordType::NS) if apex => return Some(Outcome::Success),
+        // The TXT quirk (rule 10): NODATA when the lookup found records, else NXDOMAIN.
+        (Exists::With { .. }, RecordType::TXT) => return Some(Outcome::NoData),
+        (_, RecordType::TXT) => return Some(Outcome::NxDomain),
+        (Exists::No, _) => return Some(Outcome::NxDomain),
+        (Exists::Empty, _) => false,
+        (Exists::With { cname: true, .. }, RecordType::A | RecordType::AAAA) => return None,
+        (Exists::With { a, .. }, RecordType::A) => a,
+        (Exists::With { aaaa, .. }, RecordType::AAAA) => aaaa,
+        (Exists::With { srv, .. }, RecordType::SRV) => srv,
+        (Exists::With { cname, .. }, RecordType::CNAME) => cname,
+        // Every other type: existence only (rule 4).
+        (Exists::With { .. }, _) => false,
+    };
+    Some(if has {
+        Outcome::Success
+    } else {
+        Outcome::NoData
+    })
+}
+
+/// A configuration with every option that decides existence in `cluster.local` generated, and
+/// `noendpoints` and `fallthrough` off (they hand answers elsewhere).
+fn existence_config(generated: &GeneratedCluster) -> impl Strategy<Value = Config> + use<> {
+    kubernetes_config(generated.namespaces.clone()).prop_map(|generated| {
+        let mut config = generated.config;
+        let kubernetes = config.kubernetes_mut().unwrap();
+        kubernetes.noendpoints = false;
+        kubernetes.fallthrough = Fallthrough::Off;
+        config
+    })
+}
+
+fn ptr_config() -> Config {
+    Config::default()
+        .with_zones(["cluster.local", "in-addr.arpa", "ip6.arpa"])
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(cases(32))]
+
+    /// Rules 1, 4, 6–8, 10–12, 14, 15, 17, 19, 20: NXDOMAIN exactly when the name does not
+    /// exist and NODATA exactly when it exists without the type asked, existence as
+    /// `docs/coredns-rules.md` defines it (the TXT quirk, `ignore empty_service`, `namespaces`,
+    /// `endpoint_pod_names`, ExternalName chasing), over every generated configuration.
+    #[test]
+    fn rule_nxdomain_exactly_when_the_name_does_not_exist(
+        (generated, config) in cluster(shape()).prop_flat_map(|generated| {
+            let config = existence_config(&generated);
+            (Just(generated), config)
+        }),
+        qtypes in proptest::sample::subsequence(k8s_dns_sim::strategies::QUESTION_TYPES.to_vec(), 3),
+    ) {
+        let dns = generated.dns_with(config.clone());
+        let kubernetes = config.kubernetes().unwrap();
+        for name in names_for(&generated) {
+            let Some(exists) = exists(generated.cluster(), kubernetes, &name) else { continue };
+            for &qtype in &qtypes {
+                if qtype == RecordType::PTR {
+                    continue;
+                }
+                let answer = dns.answer(&self::name(&name), qtype);
+                let expected = match expected_outcome(exists, qtype, &name) {
+                    Some(outcome) => outcome,
+                    None => {
+                        // Rule 19: an in-zone target is chased; the CNAME stays only with
+                        // records behind it, and a target outside the zone keeps it.
+                        let labels: Vec<&str> = name.split('.').collect();
+                        let service = generated.cluster().service(labels[1], labels[0]).unwrap();
+                        let target = format!("{}.", service.service().external_name().unwrap());
+                        if target.ends_with(".cluster.local.") {
+                            let chased = dns.answer(&self::name(&target), qtype);
+                            if chased.answers.is_empty() { Outcome::NoData } else { Outcome::Success }
+                        } else {
+                            Outcome::Success
+                        }
+                    }
+                };
+                prop_assert_eq!(answer.outcome, expected, "{} {:?} ({:?}) {:?}", name, qtype, exists, kubernetes);
+                if answer.outcome != Outcome::Success {
+                    // Every negative answer carries one SOA (rule 1).
+                    prop_assert_eq!(answer.authorities.len(), 1);
+                }
+            }
+        }
+    }
+
+    /// Rule 18: every PTR target resolves back to the address asked; every ClusterIP and ready
+    /// endpoint address has one; an address no object has is NXDOMAIN.
+    #[test]
+    fn rule_every_ptr_target_resolves_back_to_its_address(generated in cluster(shape())) {
+        let dns = generated.dns_with(ptr_config());
+        let mut known: Vec<(IpAddr, bool)> = Vec::new();
+        for service in &generated.services {
+            known.extend(service.cluster_ips.iter().map(|ip| (*ip, true)));
+            known.extend(service.served().iter().map(|endpoint| (endpoint.address, endpoint.is_ready())));
+        }
+        for pod in generated.cluster().pods() {
+            known.extend(pod.pod_ips.iter().map(|ip| (*ip, false)));
+        }
+        known.extend(MISSING_ADDRESSES.map(|ip| (ip, false)));
+        for (address, must_exist) in known {
+            let answer = dns.answer(&name(&reverse_name(address)), RecordType::PTR);
+            if must_exist {
+                prop_assert_eq!(answer.outcome, Outcome::Success, "{}", address);
+            }
+            if MISSING_ADDRESSES.contains(&address) {
+                prop_assert_eq!(answer.outcome, Outcome::NxDomain, "{}", address);
+            }
+            for record in &answer.answers {
+                let RData::PTR(target) = &record.data else {
+                    prop_assert!(false, "a PTR answer holds PTRs: {}", record);
+                    continue;
+                };
+                let qtype = if address.is_ipv4() { RecordType::A } else { RecordType::AAAA };
+                let back = dns.answer(&target.0, qtype);
+                prop_assert!(addresses(&back).contains(&address), "{} -> {} -> {:?}", address, target.0, back.answers);
+            }
+        }
+    }
+
+    /// Rule 16: every SRV target inside the zone resolves, to the addresses the additional
+    /// section gives it.
+    #[test]
+    fn rule_every_in_zone_srv_target_resolves(generated in cluster(shape())) {
+        let dns = generated.dns();
+        let zone = name("cluster.local.");
+        let srv_names = names_for(&generated).into_iter().filter(|name| name.ends_with(".svc.cluster.local."));
+        for question in srv_names {
+            let answer = dns.answer(&name(&question), RecordType::SRV);
+            for record in &answer.answers {
+                let RData::SRV(srv) = &record.data else { continue };
+                let target = &srv.target;
+                if !zone.zone_of(target) {
+                    continue;
+                }
+                let mut resolved = addresses(&dns.answer(target, RecordType::A));
+                resolved.extend(addresses(&dns.answer(target, RecordType::AAAA)));
+                prop_assert!(!resolved.is_empty(), "{} SRV -> {}", question, target);
+                for glue in answer.additionals.iter().filter(|glue| &glue.name == target) {
+                    let address = match &glue.data {
+                        RData::A(a) => IpAddr::V4(a.0),
+                        RData::AAAA(aaaa) => IpAddr::V6(aaaa.0),
+                        _ => continue,
+                    };
+                    prop_assert!(resolved.contains(&address), "{} glue {} not in {:?}", target, address, resolved);
+                }
+            }
+        }
+    }
+
+    /// Rule 27: every record of the zone listing is in the answer to its own name and type
+    /// (SRV up to its weight, the listing's documented difference; glue TTLs not compared);
+    /// every address a Service name or a headless endpoint name answers is listed.
+    #[test]
+    fn rule_the_zone_listing_agrees_with_the_answers(generated in cluster(shape())) {
+        let dns = generated.dns();
+        let listing = dns.zone_records("cluster.local").unwrap();
+        let mut listed: BTreeSet<String> = BTreeSet::new();
+        for record in &listing {
+            let qtype = record.record_type();
+            if matches!(qtype, RecordType::SOA | RecordType::NS) || record.name.to_string().starts_with("ns.dns.") {
+                continue;
+            }
+            let answer = dns.answer(&record.name, qtype);
+            let line = |owner: &Name, data: &RData| match data {
+                RData::SRV(srv) => format!("{owner} SRV {} {} {}", srv.priority, srv.port, srv.target).to_lowercase(),
+                other => format!("{owner} {} {other}", other.record_type()).to_lowercase(),
+            };
+            let wanted = line(&record.name, &record.data);
+            let answered: BTreeSet<String> = answer.answers.iter().map(|r| line(&r.name, &r.data)).collect();
+            prop_assert!(answered.contains(&wanted), "listed {} but answered {:?}", wanted, answered);
+            listed.insert(wanted);
+        }
+        let mut owners: Vec<Name> = generated.services.iter().map(|service| service.fqdn()).collect();
+        owners.extend(generated.workloads.iter().map(|workload| workload.fqdn()));
+        for service in generated.services.iter().filter(|service| service.kind == k8s_dns_sim::strategies::ServiceKind::Headless) {
+            for endpoint in service.ready() {
+                owners.push(name(&format!("{}.{}", endpoint.label(false), service.fqdn())));
+            }
+        }
+        for owner in owners {
+            for qtype in [RecordType::A, RecordType::AAAA] {
+                for record in &dns.answer(&owner, qtype).answers {
+                    if record.name != owner || record.record_type() != qtype {
+                        continue; // an ExternalName's CNAME and its target's records
+                    }
+                    let line = format!("{} {} {}", record.name, qtype, record.data).to_lowercase();
+                    prop_assert!(listed.contains(&line), "answered {} but not listed", line);
+                }
+            }
+        }
+    }
+
+    /// Generate → YAML → load, for workloads: a workload's headless Service answers the IPv4
+    /// addresses of its ready Pods that are not terminating (the EndpointSlice controller's
+    /// rule); a StatefulSet has exactly `replicas` Pods, each answering under its hostname;
+    /// a ClusterIP Service answers its allocated ClusterIP.
+    #[test]
+    fn workload_services_answer_their_ready_pods(generated in cluster(shape())) {
+        let dns = generated.dns();
+        let cluster = generated.cluster();
+        for workload in &generated.workloads {
+            let pods: Vec<_> = cluster
+                .pods()
+                .filter(|pod| pod.meta.namespace == workload.namespace
+                    && pod.meta.labels.get("app") == Some(&workload.name))
+                .collect();
+            prop_assert_eq!(pods.len(), workload.replicas as usize, "{:?}", workload);
+            let ready: BTreeSet<IpAddr> = pods
+                .iter()
+                .filter(|pod| pod.ready == Some(true) && !pod.terminating)
+                .flat_map(|pod| pod.pod_ips.iter().copied())
+                .filter(IpAddr::is_ipv4)
+                .collect();
+            let answer = dns.answer(&workload.fqdn(), RecordType::A);
+            if workload.headless {
+                prop_assert_eq!(addresses(&answer), ready.clone(), "{:?}", workload);
+            } else {
+                let service = cluster.service(&workload.namespace, &workload.name).unwrap();
+                let ips: BTreeSet<IpAddr> = service.cluster_ips().iter().copied().filter(IpAddr::is_ipv4).collect();
+                prop_assert!(!ips.is_empty());
+                prop_assert_eq!(addresses(&answer), ips);
+            }
+            for (hostname, pod_name) in workload.hostnames() {
+                let pod = pods.iter().find(|pod| pod.meta.name == pod_name).unwrap();
+                let host = name(&format!("{hostname}.{}", workload.fqdn()));
+                // Readiness is the Pod's own: hostNetwork Pods share their node's address.
+                let serves = pod.ready == Some(true) && !pod.terminating;
+                let expected: BTreeSet<IpAddr> = pod.pod_ips.iter().copied().filter(|ip| serves && ip.is_ipv4()).collect();
+                let answer = dns.answer(&host, RecordType::A);
+                prop_assert_eq!(addresses(&answer), expected, "{}", host);
+            }
+        }
+    }
+
+    /// Any sequence of changes, every `Change` variant among them, answers as a fresh load of
+    /// the final state; a batch that fails is refused whole and changes no answer.
+    #[test]
+    fn rule_any_change_sequence_answers_as_a_fresh_load_and_failed_batches_change_nothing(
+        (generated, sequence, questions) in cluster(shape()).prop_flat_map(|generated| {
+            let sequence = change_sequence(&generated, 6);
+            let questions = questions_for(&generated);
+            (Just(generated), sequence, questions)
+        }),
+    ) {
+        let asked: Vec<&Question> = questions.iter().filter(|question| question.qtype != RecordType::SOA).collect();
+        let answers = |dns: &ClusterDns| -> Vec<(Outcome, BTreeSet<String>)> {
+            asked.iter().map(|question| {
+                let answer = dns.answer(&question.name, question.qtype);
+                (answer.outcome, data_of(&answer))
+            }).collect()
+        };
+        let mut live = generated.dns().clone();
+        for batch in &sequence.batches {
+            let before = answers(&live);
+            let result = live.apply(batch.changes.clone());
+            prop_assert_eq!(result.is_err(), batch.fails, "{:?}: {:?}", batch, result);
+            if batch.fails {
+                prop_assert_eq!(answers(&live), before);
+            }
+        }
+        prop_assert_eq!(live.cluster().check_consistency(), Ok(()));
+        prop_assert_eq!(answers(&live), answers(sequence.after.dns()));
+    }
+
+    /// An explanation carries exactly the answer the server gives, and its own reading of the
+    /// cluster agrees with it (`disagreements` empty), for every generated configuration.
+    #[test]
+    fn rule_explanations_agree_with_their_answers(
+        (generated, questions, config) in cluster_with_questions(shape()).prop_flat_map(|(generated, questions)| {
+            let config = kubernetes_config(generated.namespaces.clone());
+            (Just(generated), Just(questions), config)
+        }),
+    ) {
+        let dns = generated.dns_with(config.config);
+        for question in &questions {
+            let answer = dns.answer(&question.name, question.qtype);
+            let explanation = dns.explain_name(&question.name, question.qtype);
+            prop_assert_eq!(explanation.answer.outcome, answer.outcome, "{:?}", question);
+            prop_assert_eq!(&explanation.answer.answers, &answer.answers, "{:?}", question);
+            prop_assert!(explanation.disagreements.is_empty(), "{:?}: {:?}", question, explanation.disagreements);
+        }
+    }
+
+    /// A generated Corefile reads into the same `kubernetes` settings as the `Config` built
+    /// for it, and both answer every question alike.
+    #[test]
+    fn a_generated_corefile_and_its_config_answer_alike(
+        (generated, questions, config) in cluster_with_questions(shape()).prop_flat_map(|(generated, questions)| {
+            let config = kubernetes_config(generated.namespaces.clone());
+            (Just(generated), Just(questions), config)
+        }),
+    ) {
+        let read = Config::from_corefile(&config.corefile).unwrap();
+        prop_assert_eq!(read.kubernetes(), config.config.kubernetes(), "{}", config.corefile);
+        let (built, read) = (generated.dns_with(config.config.clone()), generated.dns_with(read));
+        for question in &questions {
+            let (a, b) = (built.answer(&question.name, question.qtype), read.answer(&question.name, question.qtype));
+            prop_assert_eq!(a.outcome, b.outcome, "{:?}", question);
+            prop_assert_eq!(data_of(&a), data_of(&b), "{:?}", question);
+        }
+        if config.reverse != ReverseZones::None {
+            prop_assert!(config.zones().iter().any(|zone| zone.to_string().ends_with("arpa.")));
+        }
+    }
+
+    /// `lookup` of a name's text, with or without the trailing dot, answers as the name does.
+    #[test]
+    fn lookup_text_answers_as_the_name_with_or_without_the_dot(
+        (generated, asked) in cluster_with_questions(shape()).prop_flat_map(|(generated, questions)| {
+            let texts: Vec<_> = questions.iter().map(|question| (Just(question.clone()), question_text(question))).collect();
+            (Just(generated), texts)
+        }),
+    ) {
+        for (question, text) in &asked {
+            let by_text = generated.dns().lookup(text, question.qtype).unwrap();
+            let by_name = generated.dns().answer(&question.name, question.qtype);
+            prop_assert_eq!(by_text.outcome, by_name.outcome, "{}", text);
+            prop_assert_eq!(data_of(&by_text), data_of(&by_name), "{}", text);
+        }
+    }
+
+    /// Rules 32–34: every wire reply decodes, echoes the id, the question and RD, answers as
+    /// `handle`, and over UDP fits 512 bytes or the EDNS size with TC exactly when the TCP
+    /// reply holds more records.
+    #[test]
+    fn rule_wire_replies_decode_and_echo_the_query(
+        (generated, queries) in cluster(shape()).prop_flat_map(|generated| {
+            let queries = wire_queries_for(&generated);
+            (Just(generated), queries)
+        }),
+    ) {
+        let dns = generated.dns();
+        for query in &queries {
+            let reply = dns.handle_bytes(&query.bytes(), query.transport);
+            let decoded = Message::from_vec(&reply).unwrap();
+            prop_assert_eq!(decoded.id, query.id);
+            prop_assert_eq!(&decoded.queries, &query.message().queries);
+            prop_assert_eq!(decoded.metadata.recursion_desired, query.recursion_desired);
+            let whole = dns.handle(&query.message()).unwrap();
+            let count = |message: &Message| message.answers.len() + message.authorities.len() + message.additionals.len();
+            if query.transport == Transport::Udp {
+                prop_assert!(reply.len() <= usize::from(query.edns.unwrap_or(0).max(512)));
+                prop_assert_eq!(decoded.truncation, count(&decoded) < count(&whole), "{:?}", query);
+            } else {
+                prop_assert!(!decoded.truncation);
+                prop_assert_eq!(count(&decoded), count(&whole));
+            }
+        }
+    }
+
+    /// A Pod whose `resolv.conf` points at the cluster DNS resolves a Service's absolute name
+    /// to the addresses the A and AAAA answers hold, whatever the library and the file's
+    /// options.
+    #[test]
+    fn a_pod_resolves_an_absolute_service_name_to_its_answers(
+        (generated, context) in cluster(shape()).prop_flat_map(|generated| {
+            let context = pod_context(generated.namespaces.clone());
+            (Just(generated), context)
+        }),
+    ) {
+        let dns = generated.dns();
+        let uses_cluster_dns = context.pod.dns_policy != k8s_dns_sim::model::DnsPolicy::Default;
+        for service in &generated.services {
+            let fqdn = service.fqdn();
+            let mut expected = addresses(&dns.answer(&fqdn, RecordType::A));
+            expected.extend(addresses(&dns.answer(&fqdn, RecordType::AAAA)));
+            let resolution = dns
+                .resolve_pod(&context.kubelet, &context.pod, context.library, Family::Unspec, &fqdn.to_string())
+                .unwrap();
+            let found: BTreeSet<IpAddr> = resolution.addresses().iter().copied().collect();
+            if uses_cluster_dns {
+                prop_assert_eq!(found, expected, "{} {:?}", fqdn, context);
+            }
+        }
+    }
+}
