@@ -277,7 +277,53 @@ fn read_plugins(
             kubernetes.autopath_search.clone_from(&resolv);
         }
     }
+    note_file_transfers(block, &plugins, notes);
     Ok(plugins)
+}
+
+/// A `transfer` covering a zone of `file`: CoreDNS transfers it, the simulator refuses.
+fn note_file_transfers(
+    block: &ParsedBlock,
+    plugins: &[PluginConfig],
+    notes: &mut Vec<NotSimulated>,
+) {
+    let transfer_zones: Vec<&Name> = plugins
+        .iter()
+        .filter_map(|plugin| match plugin {
+            PluginConfig::Transfer(transfer) => Some(&transfer.zones),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let covered: Vec<String> = plugins
+        .iter()
+        .filter_map(|plugin| match plugin {
+            PluginConfig::File(file) => Some(&file.zones),
+            _ => None,
+        })
+        .flatten()
+        .filter(|zone| {
+            transfer_zones
+                .iter()
+                .any(|covering| covering.zone_of(&zone.origin))
+        })
+        .map(|zone| format!("`{}`", zone.origin))
+        .collect();
+    let line = block
+        .directives
+        .iter()
+        .find(|d| d.name() == "transfer")
+        .map(Directive::line);
+    if let (Some(line), false) = (line, covered.is_empty()) {
+        notes.push(NotSimulated {
+            line,
+            directive: "transfer".to_owned(),
+            reason: format!(
+                "transfers of the file plugin's zones ({}) are not simulated: AXFR and IXFR of them are REFUSED",
+                covered.join(", ")
+            ),
+        });
+    }
 }
 
 /// What reading one plugin of a block (every directive of its name) works with.
