@@ -64,7 +64,8 @@ impl Config {
     /// optional `{ … }` block of options after a directive, `#` comments, `"quoted tokens"`, and
     /// snippets (`(name) { … }` used with `import name`). No file is read: a `hosts` file is
     /// missing (its inline entries answer, as CoreDNS answers when the file does not exist), an
-    /// `import` glob matches nothing; see [`Config::from_corefile_in`] and
+    /// `import` glob matches nothing, and a `file` directive's zone file is missing, which is an
+    /// error; see [`Config::from_corefile_in`] and
     /// [`Config::from_corefile_with_files`] to give the container's files.
     ///
     /// ```
@@ -84,8 +85,10 @@ impl Config {
     /// A [`CorefileError`] naming the line when the Corefile is not valid Caddyfile syntax, names
     /// a directive that is not a CoreDNS plugin, has a server block key that is not a zone (or
     /// one another block already serves), gives a simulated plugin an unknown option or a wrong
-    /// argument, imports a file that is not there (or names an `autopath` resolv.conf that is
-    /// not), or uses environment substitution (`{$VAR}`).
+    /// argument, imports a file that is not there (or names an `autopath` resolv.conf or a
+    /// `file` zone file that is not, or a zone file that does not parse or has no SOA), or uses
+    /// environment substitution (`{$VAR}`). An error inside an imported file names that file
+    /// ([`CorefileError::file`]).
     pub fn from_corefile(text: &str) -> Result<Config, CorefileError> {
         read(text, &NoFiles)
     }
