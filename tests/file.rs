@@ -565,6 +565,17 @@ fn the_explanation_names_the_file_step() {
             && decision.contains("web.default.svc.cluster.local")),
         "57/40 the CNAME target is a question of its own, one deeper: {steps:#?}"
     );
+    let last = server(".:53 {\n    file /etc/coredns/db.example.org example.org\n}\n");
+    let refused = last.explain("other.org", A).unwrap();
+    assert!(
+        refused
+            .steps
+            .iter()
+            .any(|step| step.rule.map(|rule| rule.number) == Some(55)
+                && step.decision.starts_with("file refuses the question")),
+        "55 the last plugin refuses a name outside its zones: {:#?}",
+        refused.steps
+    );
     let passed = dns.explain("www.example.com", A).unwrap();
     assert!(
         passed
@@ -615,4 +626,95 @@ proptest::proptest! {
         let _ = read_zone(&format!("$TTL 60\n@ IN SOA ns1 host 1 2 3 4 5\n{zone}"));
         let _ = read_zone(&zone);
     }
+}
+
+#[test]
+fn from_cluster_reads_zone_files_from_the_configmaps() {
+    // A zone kept as a key of the coredns ConfigMap (mounted at /etc/coredns/), and one of
+    // coredns-custom's (mounted at /etc/coredns/custom/, imported by a *.server block).
+    let yaml = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    example.org:53 {
+        file /etc/coredns/example.db
+    }
+    .:53 {
+        kubernetes cluster.local
+    }
+    import custom/*.server
+  example.db: |
+    $TTL 120
+    @ IN SOA ns hostmaster 1 7200 1800 86400 30
+    @ IN NS ns
+    ns IN A 192.0.2.1
+    www IN A 192.0.2.80
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns-custom, namespace: kube-system}
+data:
+  lab.server: |
+    lab.example:53 {
+        file /etc/coredns/custom/lab.db
+    }
+  lab.db: |
+    @ 60 IN SOA ns hostmaster 1 7200 1800 86400 30
+    db 60 IN A 10.1.2.3
+";
+    let dns = ClusterDns::from_yaml(yaml).unwrap();
+    check(
+        &dns,
+        &[
+            Row {
+                authority: &["example.org. 120 IN NS ns.example.org."],
+                ..bare(
+                    "55/42 a zone file kept as a key of the coredns ConfigMap",
+                    "www.example.org.",
+                    A,
+                    NoError,
+                    true,
+                    &["www.example.org. 120 IN A 192.0.2.80"],
+                )
+            },
+            bare(
+                "55/42 a zone file of coredns-custom, for a block it imports (no NS at the apex: an empty authority)",
+                "db.lab.example.",
+                A,
+                NoError,
+                true,
+                &["db.lab.example. 60 IN A 10.1.2.3"],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_transfer_of_a_file_zone_is_listed_as_not_simulated() {
+    let zone = zone_text();
+    let files = BTreeMap::from([(ZONE_PATH, zone.as_str())]);
+    let config = Config::from_corefile_with_files(
+        "example.org:53 {\n    file /etc/coredns/db.example.org\n    transfer {\n        to *\n    }\n}\n",
+        files,
+    )
+    .unwrap();
+    let notes: Vec<(usize, &str)> = config
+        .not_simulated
+        .iter()
+        .map(|note| (note.line, note.directive.as_str()))
+        .collect();
+    assert_eq!(notes, [(3, "transfer")], "55 {:?}", config.not_simulated);
+    let dns = support::dns("golden.yaml", config);
+    check(
+        &dns,
+        &[bare(
+            "55 the transfer itself: REFUSED",
+            "example.org.",
+            AXFR,
+            Refused,
+            false,
+            &[],
+        )],
+    );
 }

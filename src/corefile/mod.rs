@@ -64,7 +64,8 @@ impl Config {
     /// optional `{ … }` block of options after a directive, `#` comments, `"quoted tokens"`, and
     /// snippets (`(name) { … }` used with `import name`). No file is read: a `hosts` file is
     /// missing (its inline entries answer, as CoreDNS answers when the file does not exist), an
-    /// `import` glob matches nothing; see [`Config::from_corefile_in`] and
+    /// `import` glob matches nothing, and a `file` directive's zone file is missing, which is an
+    /// error; see [`Config::from_corefile_in`] and
     /// [`Config::from_corefile_with_files`] to give the container's files.
     ///
     /// ```
@@ -84,8 +85,10 @@ impl Config {
     /// A [`CorefileError`] naming the line when the Corefile is not valid Caddyfile syntax, names
     /// a directive that is not a CoreDNS plugin, has a server block key that is not a zone (or
     /// one another block already serves), gives a simulated plugin an unknown option or a wrong
-    /// argument, imports a file that is not there (or names an `autopath` resolv.conf that is
-    /// not), or uses environment substitution (`{$VAR}`).
+    /// argument, imports a file that is not there (or names an `autopath` resolv.conf or a
+    /// `file` zone file that is not, or a zone file that does not parse or has no SOA), or uses
+    /// environment substitution (`{$VAR}`). An error inside an imported file names that file
+    /// ([`CorefileError::file`]).
     pub fn from_corefile(text: &str) -> Result<Config, CorefileError> {
         read(text, &NoFiles)
     }
@@ -277,7 +280,53 @@ fn read_plugins(
             kubernetes.autopath_search.clone_from(&resolv);
         }
     }
+    note_file_transfers(block, &plugins, notes);
     Ok(plugins)
+}
+
+/// A `transfer` covering a zone of `file`: CoreDNS transfers it, the simulator refuses.
+fn note_file_transfers(
+    block: &ParsedBlock,
+    plugins: &[PluginConfig],
+    notes: &mut Vec<NotSimulated>,
+) {
+    let transfer_zones: Vec<&Name> = plugins
+        .iter()
+        .filter_map(|plugin| match plugin {
+            PluginConfig::Transfer(transfer) => Some(&transfer.zones),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let covered: Vec<String> = plugins
+        .iter()
+        .filter_map(|plugin| match plugin {
+            PluginConfig::File(file) => Some(&file.zones),
+            _ => None,
+        })
+        .flatten()
+        .filter(|zone| {
+            transfer_zones
+                .iter()
+                .any(|covering| covering.zone_of(&zone.origin))
+        })
+        .map(|zone| format!("`{}`", zone.origin))
+        .collect();
+    let line = block
+        .directives
+        .iter()
+        .find(|d| d.name() == "transfer")
+        .map(Directive::line);
+    if let (Some(line), false) = (line, covered.is_empty()) {
+        notes.push(NotSimulated {
+            line,
+            directive: "transfer".to_owned(),
+            reason: format!(
+                "transfers of the file plugin's zones ({}) are not simulated: AXFR and IXFR of them are REFUSED",
+                covered.join(", ")
+            ),
+        });
+    }
 }
 
 /// What reading one plugin of a block (every directive of its name) works with.

@@ -407,6 +407,11 @@ fn plugin_words(name: &str, answered: Option<Outcome>) -> Option<String> {
     };
     Some(match name {
         "hosts" => format!("hosts answers from its entries: {outcome}"),
+        "file" if answered == Some(Outcome::Refused) => {
+            format!(
+                "file refuses the question (a name outside its zones with no plugin after it, or a zone transfer): {outcome}"
+            )
+        }
         "file" => format!("file answers from its zone file, authoritative for the zone: {outcome}"),
         "forward" => format!(
             "forward sends the question to the upstream resolver: {outcome} (the simulated upstream holds only the records it is given, Config::upstream; none by default)"
