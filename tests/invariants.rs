@@ -466,7 +466,7 @@ proptest! {
     /// rule); a StatefulSet has exactly `replicas` Pods, each answering under its hostname;
     /// a ClusterIP Service answers its allocated ClusterIP.
     #[test]
-    fn workload_services_answer_their_ready_pods(generated in cluster(shape())) {
+    fn workload_services_answer_their_ready_pods(generated in cluster(ClusterShape { workloads: 3, services: 1, ..shape() })) {
         let dns = generated.dns();
         let cluster = generated.cluster();
         for workload in &generated.workloads {
@@ -586,7 +586,8 @@ proptest! {
             let by_text = generated.dns().lookup(text, question.qtype).unwrap();
             let by_name = generated.dns().answer(&question.name, question.qtype);
             prop_assert_eq!(by_text.outcome, by_name.outcome, "{}", text);
-            prop_assert_eq!(data_of(&by_text), data_of(&by_name), "{}", text);
+            // The very records, owner names spelled as asked (rule 21).
+            prop_assert_eq!(&by_text.answers, &by_name.answers, "{}", text);
         }
     }
 

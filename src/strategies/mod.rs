@@ -7,9 +7,10 @@
 //! ```
 //! use k8s_dns_sim::strategies::{ClusterShape, cluster_with_questions};
 //! use proptest::prelude::*;
-//! use proptest::test_runner::TestRunner;
+//! use proptest::test_runner::{Config, TestRunner};
 //!
-//! let mut runner = TestRunner::default();
+//! // No failure-persistence file, and no warning about where to put one (see below).
+//! let mut runner = TestRunner::new(Config { failure_persistence: None, ..Config::default() });
 //! runner
 //!     .run(&cluster_with_questions(ClusterShape::default()), |(generated, questions)| {
 //!         for question in &questions {

@@ -143,7 +143,7 @@ pub(super) fn workload(
         any::<bool>(),
         prop::bool::weighted(0.2),
         prop::bool::weighted(0.8),
-        prop::bool::weighted(0.15),
+        prop::bool::weighted(0.3),
     );
     (
         select(WorkloadKind::ALL.to_vec()),
