@@ -9,6 +9,9 @@
 //! - `strategies/256_change_sequences`: a cluster and a `change_sequence` of up to 8 batches
 //!   (whose final state is loaded afresh).
 //!
+//! Measured on a shared 2-core machine: 0.30 s for the 256 clusters, 0.36 s with their
+//! questions, 0.54 s for the change sequences.
+//!
 //! Self-contained (no `support` module) so that it can move with the other benches.
 
 use std::hint::black_box;
