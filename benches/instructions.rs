@@ -8,14 +8,12 @@
 //! cases with the same code into one function):
 //!
 //! ```text
-//! cargo bench --bench instructions --no-run
+//! cargo bench -p k8s-dns-sim-benches --bench instructions --no-run
 //! valgrind --tool=callgrind --callgrind-out-file=cg.out target/release/deps/instructions-* 2000
 //! callgrind_annotate --inclusive=yes cg.out | grep case_
 //! ```
 //!
 //! The cases are those of `benches/lookup.rs`, with the same baselines.
-
-mod support;
 
 use std::hint::black_box;
 use std::net::Ipv4Addr;
@@ -24,7 +22,7 @@ use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
 use k8s_dns_sim::hickory_proto::rr::rdata::A;
 use k8s_dns_sim::hickory_proto::rr::{Name, RData, Record, RecordType};
 use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
-use support::generated_manifests;
+use k8s_dns_sim_benches::generated_manifests;
 
 fn query_bytes(name: &str) -> Vec<u8> {
     let mut message = Message::new(7, MessageType::Query, OpCode::Query);
