@@ -23,87 +23,10 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
 use k8s_dns_sim::{Cluster, ClusterDns, Config};
-use k8s_dns_sim_benches::{Counting, generated_manifests, mib, peak_during};
-use serde::Deserialize;
+use k8s_dns_sim_benches::{Counting, baseline, generated_manifests, mib, peak_during};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// A document of the generated input, with only the fields the cluster needs.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)] // read by no one: the baseline only builds them
-struct Minimal {
-    api_version: Option<String>,
-    kind: Option<String>,
-    metadata: Option<MinimalMeta>,
-    spec: Option<MinimalSpec>,
-    address_type: Option<String>,
-    endpoints: Option<Vec<MinimalEndpoint>>,
-    ports: Option<Vec<MinimalPort>>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct MinimalMeta {
-    name: Option<String>,
-    namespace: Option<String>,
-    labels: Option<std::collections::BTreeMap<String, String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct MinimalSpec {
-    #[serde(rename = "type")]
-    service_type: Option<String>,
-    #[serde(rename = "clusterIP")]
-    cluster_ip: Option<String>,
-    #[serde(rename = "clusterIPs")]
-    cluster_ips: Option<Vec<String>>,
-    ip_families: Option<Vec<String>>,
-    ports: Option<Vec<MinimalPort>>,
-    selector: Option<std::collections::BTreeMap<String, String>>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct MinimalPort {
-    name: Option<String>,
-    port: Option<u16>,
-    protocol: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct MinimalEndpoint {
-    addresses: Option<Vec<String>>,
-    conditions: Option<MinimalConditions>,
-    hostname: Option<String>,
-    target_ref: Option<MinimalTargetRef>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct MinimalConditions {
-    ready: Option<bool>,
-    serving: Option<bool>,
-    terminating: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct MinimalTargetRef {
-    name: Option<String>,
-}
-
-/// The baseline: every document of `yaml` deserialised once into [`Minimal`], kept.
-fn baseline(yaml: &str) -> Vec<Minimal> {
-    serde_yaml::Deserializer::from_str(yaml)
-        .map(|document| Minimal::deserialize(document).unwrap())
-        .collect()
-}
 
 /// `Cluster::from_yaml` with the input cap raised to fit `yaml`.
 fn load(yaml: &str) -> Cluster {

@@ -10,6 +10,8 @@ use std::fmt::Write;
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use serde::Deserialize;
+
 /// `services` Services in namespace `bench`, alternately ClusterIP and headless, each with an
 /// EndpointSlice of `endpoints_per_service` ready endpoints.
 pub fn generated_manifests(services: usize, endpoints_per_service: usize) -> String {
@@ -40,6 +42,83 @@ pub fn generated_manifests(services: usize, endpoints_per_service: usize) -> Str
         }
     }
     yaml
+}
+
+/// A document of the generated input, with only the fields the cluster needs.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // read by no one: the baseline only builds them
+pub struct Minimal {
+    api_version: Option<String>,
+    kind: Option<String>,
+    metadata: Option<MinimalMeta>,
+    spec: Option<MinimalSpec>,
+    address_type: Option<String>,
+    endpoints: Option<Vec<MinimalEndpoint>>,
+    ports: Option<Vec<MinimalPort>>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct MinimalMeta {
+    name: Option<String>,
+    namespace: Option<String>,
+    labels: Option<std::collections::BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct MinimalSpec {
+    #[serde(rename = "type")]
+    service_type: Option<String>,
+    #[serde(rename = "clusterIP")]
+    cluster_ip: Option<String>,
+    #[serde(rename = "clusterIPs")]
+    cluster_ips: Option<Vec<String>>,
+    ip_families: Option<Vec<String>>,
+    ports: Option<Vec<MinimalPort>>,
+    selector: Option<std::collections::BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct MinimalPort {
+    name: Option<String>,
+    port: Option<u16>,
+    protocol: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct MinimalEndpoint {
+    addresses: Option<Vec<String>>,
+    conditions: Option<MinimalConditions>,
+    hostname: Option<String>,
+    target_ref: Option<MinimalTargetRef>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct MinimalConditions {
+    ready: Option<bool>,
+    serving: Option<bool>,
+    terminating: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct MinimalTargetRef {
+    name: Option<String>,
+}
+
+/// The load benches' baseline (issue 13): every document of `yaml` deserialised once, by plain
+/// typed `serde_yaml`, into [`Minimal`], kept.
+pub fn baseline(yaml: &str) -> Vec<Minimal> {
+    serde_yaml::Deserializer::from_str(yaml)
+        .map(|document| Minimal::deserialize(document).unwrap())
+        .collect()
 }
 
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
