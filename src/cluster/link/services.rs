@@ -122,12 +122,7 @@ impl Cluster {
                 self.index.release_ip(ip, key);
             }
         }
-        // A Service that is still there is linked again by the caller, which replaces its
-        // entry: removing it first would copy the map's path twice (issue 13: one readiness
-        // flip should cost about the same in a big cluster as in a small one).
-        if !self.objects.services.contains_key(key) {
-            self.linked.services.remove_mut(key);
-        }
+        self.linked.services.remove_mut(key);
     }
 
     /// The ClusterIPs of a Service: those it states; otherwise those it had, while they are of
