@@ -8,14 +8,16 @@
 //! cases with the same code into one function):
 //!
 //! ```text
-//! cargo bench --bench instructions --no-run
+//! cargo bench -p k8s-dns-sim-benches --bench instructions --no-run
 //! valgrind --tool=callgrind --callgrind-out-file=cg.out target/release/deps/instructions-* 2000
 //! callgrind_annotate --inclusive=yes cg.out | grep case_
 //! ```
 //!
-//! The cases are those of `benches/lookup.rs`, with the same baselines.
-
-mod support;
+//! The query cases are those of `benches/lookup.rs`, with the same baselines; `flip_1k` and
+//! `flip_150k` are the readiness flips of `benches/update.rs` (one `Cluster::apply`, in a
+//! cluster of 1,000 and of 150,000 endpoints; the 150k cluster is loaded only when that case
+//! runs, since loading it under callgrind takes a minute or two); `load_150k` and
+//! `baseline_load_150k` are the load of `benches/load.rs` and its baseline, run once each.
 
 use std::hint::black_box;
 use std::net::Ipv4Addr;
@@ -23,8 +25,8 @@ use std::net::Ipv4Addr;
 use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
 use k8s_dns_sim::hickory_proto::rr::rdata::A;
 use k8s_dns_sim::hickory_proto::rr::{Name, RData, Record, RecordType};
-use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
-use support::generated_manifests;
+use k8s_dns_sim::{Change, Cluster, ClusterDns, Config, Transport};
+use k8s_dns_sim_benches::{baseline, generated_manifests};
 
 fn query_bytes(name: &str) -> Vec<u8> {
     let mut message = Message::new(7, MessageType::Query, OpCode::Query);
@@ -100,6 +102,50 @@ fn case_baseline_encode_headless_a_100(reply: &Message, iterations: usize) {
     }
 }
 
+/// Loading the 10k-Service, 150k-endpoint manifests of `benches/load.rs`.
+#[inline(never)]
+fn case_load_150k(yaml: &str, iterations: usize) {
+    for _ in 0..iterations {
+        black_box(Cluster::from_yaml(black_box(yaml)).unwrap());
+    }
+}
+
+/// Its baseline: plain typed deserialisation of the same text into minimal structs.
+#[inline(never)]
+fn case_baseline_load_150k(yaml: &str, iterations: usize) {
+    for _ in 0..iterations {
+        black_box(baseline(black_box(yaml)));
+    }
+}
+
+/// One readiness flip of an endpoint of `cluster`, `iterations` times.
+#[inline(never)]
+fn case_flip(cluster: &Cluster, change: &Change, iterations: usize) {
+    for _ in 0..iterations {
+        black_box(cluster.apply([black_box(change.clone())]).unwrap());
+    }
+}
+
+#[inline(never)]
+fn case_flip_1k(cluster: &Cluster, change: &Change, iterations: usize) {
+    case_flip(cluster, change, iterations);
+}
+
+#[inline(never)]
+fn case_flip_150k(cluster: &Cluster, change: &Change, iterations: usize) {
+    case_flip(cluster, change, iterations);
+}
+
+/// The cluster and change of `benches/update.rs`: `services` Services of 10 endpoints, and
+/// the flip of service 1's first endpoint.
+fn flip_setup(services: usize) -> (Cluster, Change) {
+    let cluster = Cluster::from_yaml(&generated_manifests(services, 10)).unwrap();
+    let address = Ipv4Addr::from(0x0a00_0000u32 + 10).into();
+    let change = Change::endpoint_ready("bench", "svc-1-1", address, false);
+    assert!(cluster.apply([change.clone()]).is_ok());
+    (cluster, change)
+}
+
 fn main() {
     // `cargo bench` passes `--bench`: then one iteration of each, as a smoke run.
     let iterations = std::env::args()
@@ -141,5 +187,19 @@ fn main() {
     }
     if run("baseline_encode_headless_a_100") {
         case_baseline_encode_headless_a_100(&headless_reply, iterations);
+    }
+    if run("load_150k") {
+        // Once each, whatever the iterations: a load is 2.5 billion instructions.
+        let yaml = generated_manifests(10_000, 15);
+        case_load_150k(&yaml, 1);
+        case_baseline_load_150k(&yaml, 1);
+    }
+    if run("flip_1k") {
+        let (cluster, change) = flip_setup(100);
+        case_flip_1k(&cluster, &change, iterations);
+    }
+    if run("flip_150k") {
+        let (cluster, change) = flip_setup(15_000);
+        case_flip_150k(&cluster, &change, iterations);
     }
 }

@@ -1,8 +1,9 @@
-//! What a query costs, and what loading a large cluster costs.
+//! What a query costs.
 //!
-//! `cargo bench --bench lookup` runs, each bytes-to-bytes case beside its baseline (bare
-//! hickory-proto decoding the same query and encoding the same reply: the floor any
-//! bytes-to-bytes server on hickory pays):
+//! `cargo bench -p k8s-dns-sim-benches --bench lookup` (the benches are a crate of their own,
+//! `benches/Cargo.toml`) runs, each bytes-to-bytes case beside its baseline (bare hickory-proto
+//! decoding the same query and encoding the same reply: the floor any bytes-to-bytes server on
+//! hickory pays):
 //! - `baseline/hickory_decode_encode`: decoding a query and encoding a reply with one A
 //!   record (built in the loop from the question);
 //! - `baseline/hickory_decode_encode_headless_a_100`: the query, and the reply
@@ -19,10 +20,9 @@
 //!   0.8x its baseline);
 //! - `query/bytes_headless_srv_100`: SRV of a headless Service with 100 endpoints (100 SRV
 //!   records, 100 addresses in additional);
-//! - `query/typed_ptr_endpoint`: PTR of an endpoint address (reverse index);
-//! - `load/10k_services_150k_endpoints`: `Cluster::from_yaml` over generated manifests.
-
-mod support;
+//! - `query/typed_ptr_endpoint`: PTR of an endpoint address (reverse index).
+//!
+//! Loading is measured by `benches/load.rs`.
 
 use std::hint::black_box;
 use std::net::Ipv4Addr;
@@ -32,7 +32,7 @@ use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
 use k8s_dns_sim::hickory_proto::rr::rdata::A;
 use k8s_dns_sim::hickory_proto::rr::{Name, RData, Record, RecordType};
 use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
-use support::generated_manifests;
+use k8s_dns_sim_benches::generated_manifests;
 
 fn query_bytes(name: &str) -> Vec<u8> {
     query_bytes_of(name, RecordType::A)
@@ -133,15 +133,5 @@ fn bench_queries(c: &mut Criterion) {
     group.finish();
 }
 
-fn bench_load(c: &mut Criterion) {
-    let yaml = generated_manifests(10_000, 15);
-    let mut group = c.benchmark_group("load");
-    group.sample_size(10);
-    group.bench_function("10k_services_150k_endpoints", |b| {
-        b.iter(|| black_box(Cluster::from_yaml(black_box(&yaml)).unwrap()))
-    });
-    group.finish();
-}
-
-criterion_group!(benches, bench_queries, bench_load);
+criterion_group!(benches, bench_queries);
 criterion_main!(benches);

@@ -2,7 +2,7 @@
 //! strategies of `k8s_dns_sim::strategies` must make 256 clusters of the default shape (and
 //! the questions about them) in well under a second, loading included.
 //!
-//! `cargo bench --bench strategies` runs:
+//! `cargo bench -p k8s-dns-sim-benches --bench strategies` runs:
 //! - `strategies/256_clusters_default_shape`: 256 `cluster(ClusterShape::default())` values,
 //!   each rendered to manifests and loaded through `Cluster::from_yaml`;
 //! - `strategies/256_clusters_with_questions`: the same with `questions_for`'s questions;

@@ -1,19 +1,18 @@
 //! What one change costs, in a small cluster and in a large one.
 //!
-//! `cargo bench --bench update` runs `update/readiness_flip_1k_endpoints` and
+//! `cargo bench -p k8s-dns-sim-benches --bench update` (the benches are a crate of their own,
+//! `benches/Cargo.toml`) runs `update/readiness_flip_1k_endpoints` and
 //! `update/readiness_flip_150k_endpoints`: `Cluster::apply` of one endpoint readiness change,
 //! the next snapshot included. Both clusters have 10 endpoints per Service, so the change
 //! touches objects of the same size; changes are incremental, so the two should cost about
 //! the same.
-
-mod support;
 
 use std::hint::black_box;
 use std::net::Ipv4Addr;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use k8s_dns_sim::{Change, Cluster};
-use support::generated_manifests;
+use k8s_dns_sim_benches::generated_manifests;
 
 fn bench_update(c: &mut Criterion) {
     let mut group = c.benchmark_group("update");

@@ -1,13 +1,12 @@
 //! What listing a large zone costs.
 //!
-//! `cargo bench --bench zone` runs:
+//! `cargo bench -p k8s-dns-sim-benches --bench zone` (the benches are a crate of their own,
+//! `benches/Cargo.toml`) runs:
 //! - `zone/records_10k_services`: `ClusterDns::zone_records` over 10,000 Services (half
 //!   ClusterIP, half headless with 15 ready endpoints each): about 240,000 records;
 //! - `zone/file_10k_services`: `ClusterDns::zone_file`, the same listing as text;
 //! - `zone/axfr_tcp_10k_services`: `ClusterDns::handle_bytes_stream` for an AXFR over TCP:
 //!   the listing split into messages and encoded.
-
-mod support;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -16,7 +15,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
 use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
 use k8s_dns_sim::{Cluster, ClusterDns, Config, Transport};
-use support::generated_manifests;
+use k8s_dns_sim_benches::generated_manifests;
 
 fn bench_zone(c: &mut Criterion) {
     let cluster = Cluster::from_yaml(&generated_manifests(10_000, 15)).unwrap();

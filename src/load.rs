@@ -7,15 +7,21 @@
 //!    (`{…}{…}`, as several `kubectl get -o json` print it) into one document per object.
 //! 2. [`scan`] reads each document's text in linear time and refuses nesting and aliases beyond
 //!    the [`LoadLimits`], before the YAML parser, whose cost they would blow up, sees it.
-//! 3. The document is parsed into a `serde_yaml::Value`, which catches syntax errors (turned
-//!    into located errors by [`yaml_error`]), its merge keys (`<<`) are applied ([`merge`]), and
-//!    it must be a mapping with `apiVersion` and `kind`. `kind: List` and `*List` documents
-//!    (`kubectl get -o yaml` output) are opened and each entry of `items` goes through step 4.
-//! 4. The object is dispatched on (`apiVersion`, `kind`). Kinds the simulator does not model are
-//!    listed as [`SkippedObject`]s; a modelled kind named under a built-in group that has no
-//!    such kind (`v1 EndpointSlice`) is an error, as the API server gives. Modelled kinds are deserialized again, this time from the
-//!    text into the hand-written structs of [`raw`], so that type errors keep their field path
-//!    and line, and then checked and defaulted by [`validate`] as the API server would.
+//! 3. The [`single`] pass reads the document once, straight into the hand-written structs of
+//!    [`raw`] for the modelled kinds (a List's entries too), and they are checked and
+//!    defaulted by [`validate`] as the API server would. That is all a good document costs.
+//! 4. A document the single pass does not read exactly as the detailed path would, or with
+//!    an error, is read again by the detailed path, which words every error as precisely as
+//!    it can: the document is parsed into a `serde_yaml::Value`, which catches syntax errors
+//!    (turned into located errors by [`yaml_error`]), its merge keys (`<<`) are applied
+//!    ([`merge`]), and it must be a mapping with `apiVersion` and `kind`. `kind: List` and
+//!    `*List` documents (`kubectl get -o yaml` output) are opened and each entry of `items`
+//!    goes through step 5.
+//! 5. The object is dispatched on (`apiVersion`, `kind`) ([`classify`]). Kinds the simulator
+//!    does not model are listed as [`SkippedObject`]s; a modelled kind named under a built-in
+//!    group that has no such kind (`v1 EndpointSlice`) is an error, as the API server gives.
+//!    Modelled kinds are deserialized again, this time from the text into the structs of
+//!    [`raw`], so that type errors keep their field path and line, and then validated.
 //!
 //! Every error is collected; a batch with any error yields no object at all.
 
@@ -23,18 +29,20 @@ mod documents;
 mod merge;
 mod raw;
 mod scan;
+mod single;
+mod strict;
 mod validate;
 mod yaml_error;
 pub(crate) use validate::external_name;
 // For `Change::SetSelector` (`cluster/update.rs`), which checks a selector as the loader does.
 pub(crate) use validate::selector_problems;
 
-use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
 use crate::error::{LoadError, LoadErrorKind, Location};
 use crate::model::{Kind, Object, ObjectRef};
 use documents::{Document, Scope};
+use raw::{Raw, raw_of};
 use validate::{Checker, quote};
 use yaml_error::{Source, serde_error};
 
@@ -289,30 +297,45 @@ pub(crate) fn parse_manifests_with(
     text: &str,
     limits: &LoadLimits,
 ) -> Result<Batch, Vec<LoadError>> {
+    read_manifests(origin, text, limits, true).0
+}
+
+/// [`parse_manifests_with`], the single pass on or off, and how many documents the detailed
+/// path read.
+fn read_manifests(
+    origin: Option<&str>,
+    text: &str,
+    limits: &LoadLimits,
+    single_pass: bool,
+) -> (Result<Batch, Vec<LoadError>>, usize) {
     let mut loader = Loader {
         origin: origin.map(str::to_owned),
         limits: *limits,
         batch: Batch::default(),
         errors: Vec::new(),
+        single_pass,
+        read_again: 0,
     };
     if text.len() > limits.max_input_bytes {
         let location = loader.location(None, None, None);
-        return Err(vec![LoadError::new(
+        let error = LoadError::new(
             location,
             LoadErrorKind::TooLarge {
                 size: text.len(),
                 limit: limits.max_input_bytes,
             },
-        )]);
+        );
+        return (Err(vec![error]), 0);
     }
     for document in documents::split(text) {
         loader.document(&document);
     }
-    if loader.errors.is_empty() {
+    let result = if loader.errors.is_empty() {
         Ok(loader.batch)
     } else {
         Err(loader.errors)
-    }
+    };
+    (result, loader.read_again)
 }
 
 /// The API groups Kubernetes itself serves that a manifest commonly names (the core group
@@ -356,11 +379,11 @@ fn identity(map: &Mapping) -> Option<ObjectRef> {
     fn text(value: Option<&Value>) -> Option<&str> {
         value.and_then(Value::as_str).filter(|s| !s.is_empty())
     }
-    let kind = text(map.get("kind"))?;
-    let api_version = text(map.get("apiVersion"))?;
-    let &(_, _, kind) = MODELLED
-        .iter()
-        .find(|(version, k, _)| *k == kind && api_group(version) == api_group(api_version))?;
+    let Class::Modelled { kind, .. } =
+        classify(text(map.get("apiVersion"))?, text(map.get("kind"))?)
+    else {
+        return None;
+    };
     let metadata = |key: &str| text(map.get("metadata").and_then(|m| m.get(key)));
     let name = metadata("name")?;
     Some(if kind.is_namespaced() {
@@ -382,11 +405,27 @@ struct Loader {
     limits: LoadLimits,
     batch: Batch,
     errors: Vec<LoadError>,
+    /// Whether documents go through the [`single`] pass first (off only in the tests that
+    /// compare it with the detailed path).
+    single_pass: bool,
+    /// How many documents the detailed path read (the unit tests check that good documents
+    /// need it not).
+    read_again: usize,
+}
+
+/// What the single pass loads of one object.
+// Moved once, into the batch: a box would cost an allocation per object.
+#[allow(clippy::large_enum_variant)]
+enum Accepted {
+    Object(LoadedObject),
+    Skipped(SkippedObject),
+    /// A modelled object that validation turned into nothing, without an error.
+    Nothing,
 }
 
 /// Where an object sits: its document, and its `items` index inside a List.
 struct Site<'d> {
-    document: &'d Document,
+    document: &'d Document<'d>,
     /// The document's lines.
     lines: &'d [&'d str],
     /// The lines the object covers, when known.
@@ -419,7 +458,7 @@ impl Loader {
     fn checker<'d>(&self, site: &Site<'d>, object: Option<ObjectRef>) -> Checker<'d> {
         Checker::new(
             site.lines,
-            site.document.first_line,
+            (site.document.first_line, site.document.first_column),
             site.window,
             self.site_location(site),
             object,
@@ -430,18 +469,24 @@ impl Loader {
         let Some(first) = documents::first_content_line(&document.text) else {
             return; // blank or comment-only
         };
+        if let Err(found) = scan::check(&document.text, self.limits.budget()) {
+            self.errors.push(self.breach(document, found));
+            return;
+        }
+        let line = Some(document.first_line + first + 1);
+        if self.single_pass && self.single(document, line) {
+            return;
+        }
+        // The detailed path: the document's errors, or what the single pass does not read.
+        self.read_again += 1;
         let lines = documents::lines(&document.text);
         let site = Site {
             document,
             lines: &lines,
             window: Some(Scope::whole(&lines)),
             item: None,
-            line: Some(document.first_line + first + 1),
+            line,
         };
-        if let Err(found) = scan::check(&document.text, self.limits.budget()) {
-            self.errors.push(self.breach(document, found));
-            return;
-        }
         let mut value: Value = match serde_yaml::from_str(&document.text) {
             Ok(value) => value,
             Err(error) => {
@@ -491,6 +536,89 @@ impl Loader {
         } else {
             let item = merged.then_some(&value);
             self.object(&site, map, &api_version, &kind, item);
+        }
+    }
+
+    /// Loads what the [`single`] pass reads of `document` (whose first content line is
+    /// `line`), validated. False, with nothing loaded, when the pass gives up or validation
+    /// finds an error: the detailed path then reads the document again.
+    fn single(&mut self, document: &Document, line: Option<usize>) -> bool {
+        let Some(read) = single::read(&document.text) else {
+            return false;
+        };
+        match read {
+            single::Read::Null => true,
+            single::Read::One(entry) => match self.accept(document, entry, None, line) {
+                Some(accepted) => {
+                    self.keep(accepted);
+                    true
+                }
+                None => false,
+            },
+            single::Read::List(entries) => {
+                let places = if entries.is_empty() {
+                    Vec::new()
+                } else {
+                    item_places(document, &documents::lines(&document.text), entries.len())
+                };
+                let mut accepted = Vec::with_capacity(entries.len());
+                for (i, entry) in entries.into_iter().enumerate() {
+                    let item_line = places.get(i).and_then(|place| place.0).or(line);
+                    match self.accept(document, entry, Some(i), item_line) {
+                        Some(entry) => accepted.push(entry),
+                        None => return false,
+                    }
+                }
+                for entry in accepted {
+                    self.keep(entry);
+                }
+                true
+            }
+        }
+    }
+
+    /// Validates one object of the single pass; `None` when validation finds an error.
+    fn accept(
+        &self,
+        document: &Document,
+        entry: single::Entry,
+        item: Option<usize>,
+        line: Option<usize>,
+    ) -> Option<Accepted> {
+        let location = self.location(Some(document.number), item, line);
+        Some(match entry {
+            single::Entry::Typed(raw) => {
+                let mut checker = Checker::new(&[], (document.first_line, 0), None, location, None);
+                let object = validate(&mut checker, raw);
+                let (location, errors) = checker.into_parts();
+                if !errors.is_empty() {
+                    return None;
+                }
+                match object {
+                    Some(object) => Accepted::Object(LoadedObject { object, location }),
+                    None => Accepted::Nothing,
+                }
+            }
+            single::Entry::Skipped {
+                api_version,
+                kind,
+                namespace,
+                name,
+            } => Accepted::Skipped(SkippedObject {
+                location,
+                api_version,
+                kind,
+                namespace,
+                name,
+            }),
+        })
+    }
+
+    fn keep(&mut self, accepted: Accepted) {
+        match accepted {
+            Accepted::Object(object) => self.batch.objects.push(object),
+            Accepted::Skipped(skipped) => self.batch.skipped.push(skipped),
+            Accepted::Nothing => {}
         }
     }
 
@@ -627,19 +755,15 @@ impl Loader {
             self.batch.custom_files = Some(data_files(map, "/etc/coredns/custom"));
             return;
         }
-        // A kind of the same name in another API group is another kind (Submariner's own
-        // `lighthouse.submariner.io` ServiceImport, say): listed, not loaded. But a built-in
-        // group has no such kind (`v1 EndpointSlice`, `v1 Deployment`): the API server (and
-        // kubectl, "no matches for kind") refuses it, and so does the loader. Another version
-        // of a modelled group is an error too.
-        let Some(&(expected_version, _, model_kind)) = MODELLED
-            .iter()
-            .find(|(version, k, _)| *k == kind && api_group(version) == api_group(api_version))
-        else {
-            let elsewhere = MODELLED.iter().find(|(_, k, _)| *k == kind);
-            if let Some(&(expected_version, _, intended)) =
-                elsewhere.filter(|_| BUILT_IN_GROUPS.contains(&api_group(api_version)))
-            {
+        let (expected_version, model_kind) = match classify(api_version, kind) {
+            Class::Modelled {
+                expected_version,
+                kind,
+            } => (expected_version, kind),
+            Class::WrongGroup {
+                expected_version,
+                intended,
+            } => {
                 let object = metadata("name").map(|name| {
                     if intended.is_namespaced() {
                         let namespace = metadata("namespace").unwrap_or_else(|| "default".into());
@@ -660,15 +784,17 @@ impl Loader {
                 self.errors.append(&mut checker.errors);
                 return;
             }
-            let location = self.site_location(site);
-            self.batch.skipped.push(SkippedObject {
-                location,
-                api_version: api_version.to_owned(),
-                kind: kind.to_owned(),
-                namespace: metadata("namespace"),
-                name: metadata("name"),
-            });
-            return;
+            Class::Other => {
+                let location = self.site_location(site);
+                self.batch.skipped.push(SkippedObject {
+                    location,
+                    api_version: api_version.to_owned(),
+                    kind: kind.to_owned(),
+                    namespace: metadata("namespace"),
+                    name: metadata("name"),
+                });
+                return;
+            }
         };
         let mut checker = self.checker(site, identity(map));
         if api_version != expected_version {
@@ -680,42 +806,9 @@ impl Loader {
             self.errors.append(&mut checker.errors);
             return;
         }
-        let object = match model_kind {
-            Kind::Service => self
-                .typed(site, &checker, item)
-                .and_then(|raw| validate::service(&mut checker, raw).map(Object::Service)),
-            Kind::Endpoints => self
-                .typed(site, &checker, item)
-                .and_then(|raw| validate::endpoints(&mut checker, raw).map(Object::Endpoints)),
-            Kind::EndpointSlice => self.typed(site, &checker, item).and_then(|raw| {
-                validate::endpoint_slice(&mut checker, raw).map(Object::EndpointSlice)
-            }),
-            Kind::Pod => self
-                .typed(site, &checker, item)
-                .and_then(|raw| validate::pod(&mut checker, raw).map(Object::Pod)),
-            Kind::Namespace => self
-                .typed(site, &checker, item)
-                .and_then(|raw| validate::namespace(&mut checker, raw).map(Object::Namespace)),
-            Kind::ServiceImport => self.typed(site, &checker, item).and_then(|raw| {
-                validate::service_import(&mut checker, raw).map(Object::ServiceImport)
-            }),
-            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
-                self.typed(site, &checker, item).and_then(|raw| {
-                    validate::workload(&mut checker, model_kind, raw).map(Object::Workload)
-                })
-            }
-            Kind::ReplicationController => self.typed(site, &checker, item).and_then(|raw| {
-                validate::replication_controller(&mut checker, raw).map(Object::Workload)
-            }),
-            Kind::Job => self
-                .typed(site, &checker, item)
-                .and_then(|raw| validate::job(&mut checker, raw).map(Object::Workload)),
-            Kind::Node => self
-                .typed(site, &checker, item)
-                .and_then(|raw| validate::node(&mut checker, raw).map(Object::Node)),
-            // Not in MODELLED: read by `corefile` above, never an Object.
-            Kind::ConfigMap => None,
-        };
+        let object = self
+            .typed(site, &checker, model_kind, item)
+            .and_then(|raw| validate(&mut checker, raw));
         self.errors.append(&mut checker.errors);
         if let Some(object) = object {
             let location = self.site_location(site);
@@ -765,23 +858,29 @@ impl Loader {
         true
     }
 
-    /// Deserializes the object into its raw struct, reporting a type error.
-    fn typed<T: DeserializeOwned>(
+    /// Deserializes the object into the raw struct of `kind`, reporting a type error.
+    fn typed(
         &mut self,
         site: &Site<'_>,
         checker: &Checker<'_>,
+        kind: Kind,
         item: Option<&Value>,
-    ) -> Option<T> {
+    ) -> Option<Raw> {
         let location = self.site_location(site);
         let result = match item {
-            None => serde_yaml::from_str::<T>(&site.document.text)
-                .map_err(|e| serde_error(&e, location, Source::Document(site.document))),
+            None => raw_of(
+                kind,
+                serde_yaml::Deserializer::from_str(&site.document.text),
+            )?
+            .map_err(|e| serde_error(&e, location, Source::Document(site.document))),
             // A List entry (or a merged document) has no text of its own: write it out again
             // and read that, which keeps serde's field path; the line is then found by walking
             // the document.
-            Some(value) => serde_yaml::to_string(value)
-                .and_then(|text| serde_yaml::from_str::<T>(&text))
-                .map_err(|e| serde_error(&e, location, Source::Rewritten(checker))),
+            Some(value) => match serde_yaml::to_string(value) {
+                Ok(text) => raw_of(kind, serde_yaml::Deserializer::from_str(&text))?,
+                Err(error) => Err(error),
+            }
+            .map_err(|e| serde_error(&e, location, Source::Rewritten(checker))),
         };
         match result {
             Ok(raw) => Some(raw),
@@ -791,6 +890,74 @@ impl Loader {
                 None
             }
         }
+    }
+}
+
+/// What an (`apiVersion`, `kind`) pair names.
+pub(crate) enum Class {
+    /// A modelled kind of its group: `expected_version` is the version modelled (another
+    /// version of the group is an error).
+    Modelled {
+        expected_version: &'static str,
+        kind: Kind,
+    },
+    /// A modelled kind named under a built-in group that has no such kind (`v1
+    /// EndpointSlice`): an error, as the API server gives.
+    WrongGroup {
+        expected_version: &'static str,
+        intended: Kind,
+    },
+    /// Any other kind (a custom resource, a kind the simulator does not model, a modelled
+    /// kind's namesake in another group): listed as skipped.
+    Other,
+}
+
+/// Classifies an object by its (`apiVersion`, `kind`). A kind of the same name in another
+/// API group is another kind (Submariner's own `lighthouse.submariner.io` ServiceImport, say):
+/// listed, not loaded. But a built-in group has no such kind (`v1 EndpointSlice`, `v1
+/// Deployment`): the API server (and kubectl, "no matches for kind") refuses it, and so does
+/// the loader.
+pub(crate) fn classify(api_version: &str, kind: &str) -> Class {
+    let group = api_group(api_version);
+    if let Some(&(expected_version, _, kind)) = MODELLED
+        .iter()
+        .find(|(version, k, _)| *k == kind && api_group(version) == group)
+    {
+        return Class::Modelled {
+            expected_version,
+            kind,
+        };
+    }
+    match MODELLED.iter().find(|(_, k, _)| *k == kind) {
+        Some(&(expected_version, _, intended)) if BUILT_IN_GROUPS.contains(&group) => {
+            Class::WrongGroup {
+                expected_version,
+                intended,
+            }
+        }
+        _ => Class::Other,
+    }
+}
+
+/// Checks and defaults a raw object as the API server would.
+fn validate(checker: &mut Checker<'_>, raw: Raw) -> Option<Object> {
+    match raw {
+        Raw::Service(raw) => validate::service(checker, raw).map(Object::Service),
+        Raw::Endpoints(raw) => validate::endpoints(checker, raw).map(Object::Endpoints),
+        Raw::EndpointSlice(raw) => {
+            validate::endpoint_slice(checker, raw).map(Object::EndpointSlice)
+        }
+        Raw::Pod(raw) => validate::pod(checker, raw).map(Object::Pod),
+        Raw::Namespace(raw) => validate::namespace(checker, raw).map(Object::Namespace),
+        Raw::ServiceImport(raw) => {
+            validate::service_import(checker, raw).map(Object::ServiceImport)
+        }
+        Raw::Workload(kind, raw) => validate::workload(checker, kind, raw).map(Object::Workload),
+        Raw::ReplicationController(raw) => {
+            validate::replication_controller(checker, raw).map(Object::Workload)
+        }
+        Raw::Job(raw) => validate::job(checker, raw).map(Object::Workload),
+        Raw::Node(raw) => validate::node(checker, raw).map(Object::Node),
     }
 }
 

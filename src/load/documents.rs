@@ -18,23 +18,28 @@
 //! using indentation only. It is best-effort: flow (JSON) syntax or unusual layouts make it
 //! return what it found so far, or nothing, and the caller falls back to the object's line.
 
+use std::borrow::Cow;
+
 /// One document of a stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Document {
+pub(crate) struct Document<'t> {
     /// Counted from 1 in stream order, empty documents included.
     pub number: usize,
     /// The 0-based index, within the whole input, of the document's first line: a line number
     /// `n` reported for the document's text is line `n + first_line` of the input.
     pub first_line: usize,
     /// The column (counted from 0, in characters) where the text's first line starts in the
-    /// input: 0 but for the second and later objects of a JSON stream written on one line.
+    /// input: 3 for a document that starts after its `---` marker, 0 for one without a
+    /// marker, and further along for the second and later objects of a JSON stream written
+    /// on one line.
     pub first_column: usize,
-    /// The document's text. A leading `---` marker is replaced by spaces so that columns and
-    /// anything written after the marker stay where they were.
-    pub text: String,
+    /// The document's text: a slice of the input, after its `---` marker (so that anything
+    /// written after the marker is the text's first line). A copy only when a byte-order
+    /// mark had to be dropped from the middle of it.
+    pub text: Cow<'t, str>,
 }
 
-impl Document {
+impl Document<'_> {
     /// The input's line and column (both counted from 1) of a line and column of the text
     /// (both counted from 1, as the YAML parser counts them).
     pub fn input_position(&self, line: usize, column: usize) -> (usize, usize) {
@@ -74,61 +79,99 @@ impl Document {
 ///
 /// A document that is a stream of JSON objects (`{…} {…}`, as several `kubectl get -o json`
 /// print them) becomes one document per object; see [`json_objects`].
-pub(crate) fn split(text: &str) -> Vec<Document> {
+pub(crate) fn split(text: &str) -> Vec<Document<'_>> {
     const BOM: char = '\u{feff}';
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let mut documents = Vec::new();
-    let mut current = String::new();
-    let mut current_first = 0;
-    let mut current_has_content = false;
-    let mut explicit = false;
-
-    let mut finish = |current: &mut String, first: usize, explicit: bool, has_content: bool| {
-        if explicit || has_content {
-            documents.push(Document {
-                number: 0,
-                first_line: first,
-                first_column: 0,
-                text: std::mem::take(current),
-            });
-        } else {
-            current.clear();
-        }
-    };
-
+    let mut current = Piece::default();
+    let mut offset = 0;
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        let line = match line.strip_prefix(BOM) {
-            Some(rest) if !current_has_content || is_marker(bare(rest), "---") => rest,
-            _ => line,
+        let line_start = offset;
+        offset += line.len();
+        let (line, start) = match line.strip_prefix(BOM) {
+            Some(rest) if !current.has_content || is_marker(bare(rest), "---") => {
+                (rest, line_start + BOM.len_utf8())
+            }
+            _ => (line, line_start),
         };
         let bare = bare(line);
         if is_marker(bare, "---") {
-            finish(&mut current, current_first, explicit, current_has_content);
-            current_first = index;
-            explicit = true;
-            current.push_str("   ");
+            current.finish(text, &mut documents);
             let rest = line.get(3..).unwrap_or_default();
-            current.push_str(rest);
-            current_has_content = has_content(rest);
+            current = Piece {
+                start: start + 3,
+                end: offset,
+                first_line: index,
+                first_column: 3,
+                explicit: true,
+                has_content: has_content(rest),
+                owned: None,
+            };
         } else if is_marker(bare, "...") {
-            finish(&mut current, current_first, explicit, current_has_content);
-            current_first = index + 1;
-            explicit = false;
-            current_has_content = false;
+            current.finish(text, &mut documents);
+            current = Piece {
+                start: offset,
+                end: offset,
+                first_line: index + 1,
+                ..Piece::default()
+            };
         } else {
             if current.is_empty() {
-                current_first = index;
+                current.start = start;
+                current.first_line = index;
+            } else if start != current.end && current.owned.is_none() {
+                // A byte-order mark dropped inside the document's text: the one case that
+                // needs a copy.
+                current.owned = Some(text[current.start..current.end].to_owned());
             }
-            current.push_str(line);
-            current_has_content |= has_content(line);
+            if let Some(owned) = &mut current.owned {
+                owned.push_str(line);
+            }
+            current.end = offset;
+            current.has_content |= has_content(line);
         }
     }
-    finish(&mut current, current_first, explicit, current_has_content);
-    let mut documents: Vec<Document> = documents.into_iter().flat_map(json_objects).collect();
+    current.finish(text, &mut documents);
+    let mut documents: Vec<Document<'_>> = documents.into_iter().flat_map(json_objects).collect();
     for (index, document) in documents.iter_mut().enumerate() {
         document.number = index + 1;
     }
     documents
+}
+
+/// The document [`split`] is reading: a range of the input, copied only when a byte-order
+/// mark must be dropped inside it.
+#[derive(Default)]
+struct Piece {
+    start: usize,
+    end: usize,
+    first_line: usize,
+    first_column: usize,
+    explicit: bool,
+    has_content: bool,
+    owned: Option<String>,
+}
+
+impl Piece {
+    fn is_empty(&self) -> bool {
+        self.start == self.end && self.owned.is_none()
+    }
+
+    /// Ends the piece: a document when it is explicit or has content.
+    fn finish<'t>(&mut self, text: &'t str, documents: &mut Vec<Document<'t>>) {
+        let piece = std::mem::take(self);
+        if piece.explicit || piece.has_content {
+            documents.push(Document {
+                number: 0,
+                first_line: piece.first_line,
+                first_column: piece.first_column,
+                text: match piece.owned {
+                    Some(owned) => Cow::Owned(owned),
+                    None => Cow::Borrowed(&text[piece.start..piece.end]),
+                },
+            });
+        }
+    }
 }
 
 /// A line without its line break.
@@ -144,8 +187,8 @@ fn bare(line: &str) -> &str {
 /// reads as several objects (`kubectl get -o json` run twice into one file, or objects printed
 /// one after the other). Anything else after an object (a comment, a second value of another
 /// kind) is left with it, for the YAML parser to judge.
-fn json_objects(document: Document) -> Vec<Document> {
-    let text = &document.text;
+fn json_objects(document: Document<'_>) -> Vec<Document<'_>> {
+    let text = &*document.text;
     let starts = json_object_starts(text);
     if starts.len() < 2 {
         return vec![document];
@@ -168,7 +211,10 @@ fn json_objects(document: Document) -> Vec<Document> {
             number: 0,
             first_line: document.first_line + line,
             first_column: column,
-            text: text[start..end].to_owned(),
+            text: match &document.text {
+                Cow::Borrowed(text) => Cow::Borrowed(&text[start..end]),
+                Cow::Owned(text) => Cow::Owned(text[start..end].to_owned()),
+            },
         });
     }
     out
@@ -657,7 +703,8 @@ mod tests {
                 (1, 0, 0, "{\"a\": \"}{\"}"),
                 (2, 1, 0, "{\"b\": [1, {}]}"),
                 (3, 1, 16, "{\"c\": 'x''}'}"),
-                (4, 2, 0, "{\"d\": 1}"),
+                // After its marker: the text's first line starts at column 3.
+                (4, 2, 3, "{\"d\": 1}"),
             ]
         );
         assert_eq!(documents[2].input_position_of(1), (2, 18));
@@ -672,7 +719,24 @@ mod tests {
     #[test]
     fn split_keeps_columns_after_a_marker() {
         let documents = split("--- {a: 1}\n");
-        assert_eq!(documents[0].text, "    {a: 1}\n");
+        assert_eq!(documents[0].text, " {a: 1}\n");
+        // `{` is at column 5 of the input.
+        assert_eq!(documents[0].input_position(1, 2), (1, 5));
+        assert_eq!(documents[0].input_position_of(1), (1, 5));
+    }
+
+    #[test]
+    fn split_copies_no_document_but_one_whose_byte_order_mark_it_drops() {
+        let text = "a: 1\n---\nb: 2\n--- {c: 3}\n{\"d\": 4} {\"e\": 5}\n";
+        assert!(
+            split(text)
+                .iter()
+                .all(|d| matches!(d.text, Cow::Borrowed(_))),
+            "slices of the input"
+        );
+        let marked = split("---\n\u{feff}b: 2\n");
+        assert!(matches!(marked[0].text, Cow::Owned(_)));
+        assert_eq!(marked[0].text, "\nb: 2\n");
     }
 
     const SERVICE: &str = "\

@@ -16,6 +16,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
+use crate::model::Kind;
+
 /// `metadata`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase", expecting = "a mapping")]
@@ -568,4 +570,46 @@ impl Visitor<'_> for StrictStringVisitor {
             &self,
         ))
     }
+}
+
+/// An object of a modelled kind, read into its raw struct.
+#[derive(Debug)]
+pub(crate) enum Raw {
+    Service(RawService),
+    Endpoints(RawEndpoints),
+    EndpointSlice(RawEndpointSlice),
+    Pod(RawPod),
+    Namespace(RawNamespace),
+    ServiceImport(RawServiceImport),
+    /// A StatefulSet, Deployment, ReplicaSet or DaemonSet (the kind).
+    Workload(Kind, RawWorkload),
+    ReplicationController(RawReplicationController),
+    Job(RawJob),
+    Node(RawNode),
+}
+
+/// Reads an object of `kind` into its raw struct: the one place that knows which struct
+/// holds which kind, for both the single pass and the detailed path. `None` for a kind that
+/// has no raw struct (a ConfigMap, read by the loader itself).
+pub(crate) fn raw_of<'de, D: Deserializer<'de>>(
+    kind: Kind,
+    deserializer: D,
+) -> Option<Result<Raw, D::Error>> {
+    Some(match kind {
+        Kind::Service => RawService::deserialize(deserializer).map(Raw::Service),
+        Kind::Endpoints => RawEndpoints::deserialize(deserializer).map(Raw::Endpoints),
+        Kind::EndpointSlice => RawEndpointSlice::deserialize(deserializer).map(Raw::EndpointSlice),
+        Kind::Pod => RawPod::deserialize(deserializer).map(Raw::Pod),
+        Kind::Namespace => RawNamespace::deserialize(deserializer).map(Raw::Namespace),
+        Kind::ServiceImport => RawServiceImport::deserialize(deserializer).map(Raw::ServiceImport),
+        Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+            RawWorkload::deserialize(deserializer).map(|raw| Raw::Workload(kind, raw))
+        }
+        Kind::ReplicationController => {
+            RawReplicationController::deserialize(deserializer).map(Raw::ReplicationController)
+        }
+        Kind::Job => RawJob::deserialize(deserializer).map(Raw::Job),
+        Kind::Node => RawNode::deserialize(deserializer).map(Raw::Node),
+        Kind::ConfigMap => return None,
+    })
 }

@@ -839,3 +839,91 @@ fn the_builder_sets_every_limit() {
         LoadErrorKind::TooLarge { limit: 10, .. }
     ));
 }
+
+/// Every fixture and malformed input the repository holds (`.yaml`, `.yml` and `.json` files
+/// under `fixtures/` and `tests/malformed/`), as (path, text).
+fn corpus() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    let mut folders = vec![root.join("fixtures"), root.join("tests/malformed")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("a corpus folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn single_pass_loads_what_the_detailed_path_loads() {
+    let corpus = corpus();
+    assert!(corpus.len() > 150, "the corpus is there: {}", corpus.len());
+    let mut read_once = 0;
+    for (path, text) in &corpus {
+        let (single, _) = read_manifests(Some("t"), text, &LoadLimits::DEFAULT, true);
+        let (detailed, read_again) = read_manifests(Some("t"), text, &LoadLimits::DEFAULT, false);
+        assert_eq!(
+            format!("{single:?}"),
+            format!("{detailed:?}"),
+            "{path}: the same objects, skipped objects and errors"
+        );
+        if single.is_ok() && read_again > 0 {
+            read_once += 1;
+        }
+    }
+    // The pass must be doing the work: most good inputs never reach the detailed path.
+    let (_, again) = read_manifests(None, &generated(), &LoadLimits::DEFAULT, true);
+    assert_eq!(again, 0, "generated manifests are read once");
+    assert!(
+        read_once > 20,
+        "good inputs read by the single pass: {read_once}"
+    );
+}
+
+#[test]
+fn single_pass_reads_kubectl_dumps_once_in_yaml_and_json() {
+    // `kubectl get -o yaml` sorts keys: a List's `items` before its `kind`, an
+    // EndpointSlice's `addressType` and `endpoints` before its `kind`.
+    let yaml = std::fs::read_to_string("fixtures/kubectl-dump.yaml").expect("fixture");
+    let value: serde_yaml::Value = serde_yaml::from_str(&yaml).expect("YAML");
+    let json = serde_json::to_string_pretty(&value).expect("JSON");
+    for (format, text) in [("yaml", &yaml), ("json", &json)] {
+        let (result, again) = read_manifests(None, text, &LoadLimits::DEFAULT, true);
+        let batch = result.expect("loads");
+        assert!(
+            batch.objects.len() >= 4 && !batch.skipped.is_empty(),
+            "{format}"
+        );
+        assert_eq!(again, 0, "{format}: read once");
+    }
+    // The ConfigMap kube-system/coredns is read by the detailed path, and its List with it.
+    let dump = std::fs::read_to_string("fixtures/cluster-dump.yaml").expect("fixture");
+    let (result, again) = read_manifests(None, &dump, &LoadLimits::DEFAULT, true);
+    assert_eq!(result.expect("loads").corefiles.len(), 1);
+    assert_eq!(again, 1);
+}
+
+/// Manifests as the benches generate them: Services and EndpointSlices, flow style inside.
+fn generated() -> String {
+    (0..20)
+        .map(|s| {
+            format!(
+                "---\napiVersion: v1\nkind: Service\nmetadata: {{name: svc-{s}, namespace: bench}}\n\
+                 spec: {{clusterIP: None, ports: [{{name: http, port: 80}}]}}\n---\n\
+                 apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
+                 metadata: {{name: svc-{s}-1, namespace: bench, labels: {{kubernetes.io/service-name: svc-{s}}}}}\n\
+                 addressType: IPv4\nports: [{{name: http, port: 8080, protocol: TCP}}]\nendpoints:\n  - addresses: [\"10.0.0.{s}\"]\n"
+            )
+        })
+        .collect()
+}

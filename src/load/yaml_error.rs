@@ -24,7 +24,7 @@ pub(crate) const PARSER_DEPTH_LIMIT: usize = 128;
 /// Where a serde_yaml error was found.
 pub(crate) enum Source<'a> {
     /// In a document's own text: its positions are those of the document.
-    Document(&'a Document),
+    Document(&'a Document<'a>),
     /// In text written anew from a parsed value (a List entry, a document with merge keys):
     /// its positions mean nothing in the input, and the field path is looked up in the
     /// document by `checker` instead.

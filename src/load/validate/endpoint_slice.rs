@@ -47,7 +47,7 @@ pub(crate) fn endpoint_slice(
             format!("{} endpoints", raw_endpoints.len()),
         );
     }
-    let mut endpoints = Vec::new();
+    let mut endpoints = Vec::with_capacity(raw_endpoints.len());
     for (e, endpoint) in raw_endpoints.into_iter().enumerate() {
         let field = |name: &str| format!("endpoints[{e}].{name}");
         let raw_addresses = endpoint.addresses.unwrap_or_default();
@@ -60,13 +60,15 @@ pub(crate) fn endpoint_slice(
                 format!("{} addresses", raw_addresses.len()),
             );
         }
-        let mut addresses = Vec::new();
         let mut fqdn_addresses = Vec::new();
+        // Field paths are written only for an error: a good slice allocates only what the
+        // cluster keeps.
+        let mut addresses = Vec::with_capacity(raw_addresses.len());
         for (a, address) in raw_addresses.into_iter().enumerate() {
-            let field = format!("endpoints[{e}].addresses[{a}]");
+            let field = || format!("endpoints[{e}].addresses[{a}]");
             match address_type {
                 Some(AddressType::Fqdn)
-                    if check.name(&field, &address, NameRule::Dns1123Subdomain) =>
+                    if check.name(&field(), &address, NameRule::Dns1123Subdomain) =>
                 {
                     fqdn_addresses.push(address);
                 }
@@ -78,18 +80,19 @@ pub(crate) fn endpoint_slice(
                     };
                     match address.parse::<IpAddr>() {
                         Ok(ip) if IpFamily::of(&ip) == want => addresses.push(ip),
-                        _ => check.invalid(&field, name, quote(&address)),
+                        _ => check.invalid(&field(), name, quote(&address)),
                     }
                 }
                 None => {}
             }
         }
         let conditions = endpoint.conditions.unwrap_or_default();
-        let hostname = check.optional_name(
-            &field("hostname"),
-            endpoint.hostname,
-            NameRule::Dns1123Label,
-        );
+        let hostname = match endpoint.hostname {
+            Some(hostname) if !hostname.is_empty() => {
+                check.optional_name(&field("hostname"), Some(hostname), NameRule::Dns1123Label)
+            }
+            _ => None,
+        };
         endpoints.push(Endpoint {
             addresses,
             fqdn_addresses,

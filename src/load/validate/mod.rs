@@ -65,6 +65,8 @@ pub(crate) struct Checker<'d> {
     lines: &'d [&'d str],
     /// The 0-based line of the input where the document starts.
     first_line: usize,
+    /// The 0-based column of the input where the document's first line starts.
+    first_column: usize,
     /// The part of the document the object covers, when it is known and in block YAML.
     window: Option<Scope>,
     /// Where the object starts.
@@ -77,10 +79,11 @@ pub(crate) struct Checker<'d> {
 
 impl<'d> Checker<'d> {
     /// A checker for the object at `location` (its first line), covering `window` of the
-    /// `lines` of a document that starts at input line `first_line` (0-based).
+    /// `lines` of a document that starts at input line and column `(first_line, first_column)`
+    /// (0-based).
     pub fn new(
         lines: &'d [&'d str],
-        first_line: usize,
+        (first_line, first_column): (usize, usize),
         window: Option<Scope>,
         location: Location,
         object: Option<ObjectRef>,
@@ -88,6 +91,7 @@ impl<'d> Checker<'d> {
         Checker {
             lines,
             first_line,
+            first_column,
             window,
             location,
             object,
@@ -105,13 +109,23 @@ impl<'d> Checker<'d> {
         };
         if let Some(found) = documents::locate(self.lines, window, &segments) {
             if found.depth == segments.len() {
+                let shift = if found.line == 0 {
+                    self.first_column
+                } else {
+                    0
+                };
                 location.line = Some(self.first_line + found.line + 1);
-                location.column = Some(found.column + 1);
+                location.column = Some(shift + found.column + 1);
             } else if found.depth > 0 {
                 location.line = Some(self.first_line + found.line + 1);
             }
         }
         location
+    }
+
+    /// The object's location and the errors found, the checker done with.
+    pub fn into_parts(self) -> (Location, Vec<LoadError>) {
+        (self.location, self.errors)
     }
 
     /// The object errors are reported for.
