@@ -46,15 +46,7 @@ fn name(text: &str) -> Name {
 }
 
 fn addresses(answer: &Answer) -> BTreeSet<IpAddr> {
-    answer
-        .answers
-        .iter()
-        .filter_map(|record| match &record.data {
-            RData::A(a) => Some(IpAddr::V4(a.0)),
-            RData::AAAA(aaaa) => Some(IpAddr::V6(aaaa.0)),
-            _ => None,
-        })
-        .collect()
+    answer.addresses().into_iter().collect()
 }
 
 /// The answer records' types and data, lower-cased.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
-use k8s_dns_sim::hickory_proto::rr::{Name, RData, RecordType};
+use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
 use k8s_dns_sim::strategies::{
     ClusterShape, GeneratedCluster, GeneratedService, Question, ServiceKind, cluster,
     cluster_with_questions,
@@ -28,15 +28,7 @@ fn data_of(answer: &Answer) -> BTreeSet<String> {
 }
 
 fn addresses(answer: &Answer) -> BTreeSet<IpAddr> {
-    answer
-        .answers
-        .iter()
-        .filter_map(|record| match &record.data {
-            RData::A(a) => Some(IpAddr::V4(a.0)),
-            RData::AAAA(aaaa) => Some(IpAddr::V6(aaaa.0)),
-            _ => None,
-        })
-        .collect()
+    answer.addresses().into_iter().collect()
 }
 
 /// What a Service's own name must answer for A or AAAA.
