@@ -443,3 +443,45 @@ fn explain_lint_and_graph_print_json() {
             .starts_with("flowchart LR")
     );
 }
+
+/// `--json` on input that does not load: the errors as data on standard output (each with its
+/// document, line, object and field), exit 2, for every command; without `--json` the same
+/// errors are text on standard error.
+#[test]
+fn json_failures_are_json() {
+    let broken = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: default}\nspec:\n  ports:\n  - port: http\n";
+    for args in [
+        &["lint", "-f", "-", "--json"][..],
+        &["zone", "-f", "-", "--json"],
+        &["graph", "-f", "-", "--json"],
+        &[
+            "explain",
+            "-f",
+            "-",
+            "web.default.svc.cluster.local",
+            "--json",
+        ],
+        &["dig", "-f", "-", "web.default.svc.cluster.local", "--json"],
+    ] {
+        let (code, out, err) = cli(args, broken);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert_eq!(err, "", "{args:?}: nothing on standard error");
+        let value: Value = serde_json::from_str(&out).expect("the failure is JSON");
+        assert_eq!(value["failure"], "load", "{args:?}");
+        let error = &value["errors"][0];
+        assert_eq!(error["document"], 2, "{args:?}: {error}");
+        assert_eq!(error["line"], 11, "{args:?}: {error}");
+        assert_eq!(
+            value["errors"].as_array().map(Vec::len),
+            Some(1),
+            "{args:?}"
+        );
+        assert_eq!(error["kind"], "Service", "{args:?}: {error}");
+        assert_eq!(error["namespace"], "default", "{args:?}: {error}");
+        assert_eq!(error["name"], "db", "{args:?}: {error}");
+        assert_eq!(error["field"], "spec.ports[0].port", "{args:?}: {error}");
+    }
+    let (code, out, err) = cli(&["lint", "-f", "-"], broken);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("line 11"), "{err}");
+}

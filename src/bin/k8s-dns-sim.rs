@@ -10,7 +10,9 @@
 //! `dig` is the `dig` example (`k8s_dns_sim::dig`), `zone` the `zone` example's listing with
 //! dig's inputs and configuration choice; `explain` is dig's question with
 //! `k8s_dns_sim::explain`'s explanation, `lint` the findings of `k8s_dns_sim::lint`, `graph`
-//! the picture of `k8s_dns_sim::graph`. Every command prints JSON with `--json`. Exit status:
+//! the picture of `k8s_dns_sim::graph`. Every command prints JSON with `--json`, input that does
+//! not load too (`{"failure": "load", "errors": [{"line": …, "object": …, "field": …}]}` on
+//! standard output). Exit status:
 //! 0 done, 1 lint findings at or above `--severity`, 2 a bad argument or input that does not
 //! load.
 
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let rest: Vec<String> = args.collect();
+    let json = rest.iter().any(|arg| arg == "--json");
     let result = match command.as_str() {
         "-h" | "--help" | "help" => {
             print!("{HELP}");
@@ -91,10 +94,18 @@ fn main() -> ExitCode {
             "unknown command {other:?}: dig, zone, explain, lint or graph"
         ))),
     };
+    // `--json` asks for data: a failure to load is data too, on standard output, where a script
+    // reads the result (a bad command line stays a line on standard error).
     match result {
         Ok(code) => code,
         // `k8s-dns-sim … | head`: the reader has what it wanted.
         Err(Failure::Dig(error)) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(Failure::Dig(error)) if json => {
+            let value = failure_json(&error);
+            let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
+            println!("{text}");
+            ExitCode::from(2)
+        }
         Err(Failure::Usage(line)) => {
             let prefix = match command.as_str() {
                 "dig" | "zone" | "explain" | "lint" | "graph" => format!("k8s-dns-sim {command}"),
@@ -530,6 +541,42 @@ fn explanation_json(explanation: &Explanation) -> Value {
 }
 
 /// A lint finding as data.
+/// Input that did not load, as data: each load error with its place (origin, document, item,
+/// line, column), its object and its field; a Corefile or other failure as its message.
+fn failure_json(error: &DigError) -> Value {
+    let errors: Vec<Value> = match error {
+        DigError::Load(errors) => errors
+            .errors()
+            .iter()
+            .map(|error| {
+                let location = &error.location;
+                json!({
+                    "message": error.to_string(),
+                    "problem": error.kind.to_string(),
+                    "origin": location.origin,
+                    "document": location.document,
+                    "item": location.item,
+                    "line": location.line,
+                    "column": location.column,
+                    "object": error.object.as_ref().map(ToString::to_string),
+                    "kind": error.object.as_ref().map(|object| object.kind.to_string()),
+                    "namespace": error.object.as_ref().and_then(|object| object.namespace.clone()),
+                    "name": error.object.as_ref().map(|object| object.name.clone()),
+                    "field": error.field,
+                })
+            })
+            .collect(),
+        other => vec![json!({ "message": other.to_string() })],
+    };
+    let failure = match error {
+        DigError::Load(_) => "load",
+        DigError::Corefile { .. } => "corefile",
+        DigError::Name { .. } => "name",
+        _ => "input",
+    };
+    json!({ "failure": failure, "errors": errors })
+}
+
 fn finding_json(finding: &Finding) -> Value {
     json!({
         "code": finding.code,
