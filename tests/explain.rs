@@ -741,3 +741,68 @@ fn a_response_message_is_not_explained() {
     assert!(dns.handle(&message).is_none());
     assert!(dns.explain_message(&message).is_none());
 }
+
+/// Rule 34: an explanation of a reply that does not fit says so: the limit (512 bytes without
+/// EDNS, the client's EDNS size, 512 for a smaller one), how many answer records the reply
+/// carries, and that TC sends the client to TCP; over TCP, or when the reply fits, no such step.
+#[test]
+fn rule_34_a_truncated_reply_is_explained() {
+    use k8s_dns_sim::Transport;
+    use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
+    use k8s_dns_sim::hickory_proto::rr::Name;
+
+    let dns = ClusterDns::new(fixture("lint/large-headless.yaml"), Config::default());
+    let name = Name::from_ascii("big.default.svc.cluster.local.").unwrap();
+    // (EDNS size, transport, what the rule-34 step says; "" for no such step)
+    let cases: &[(Option<u16>, Transport, &str)] = &[
+        (
+            None,
+            Transport::Udp,
+            "the reply over UDP must fit 512 bytes, as the client sent no EDNS: it carries 29 of its 40 answer records; TC (truncated) is set, so the client asks again over TCP",
+        ),
+        (
+            Some(512),
+            Transport::Udp,
+            "must fit 512 bytes, the client's EDNS size: it carries 28 of its 40 answer records",
+        ),
+        (
+            Some(100),
+            Transport::Udp,
+            "must fit 512 bytes, the client's EDNS size: it carries 28 of its 40",
+        ),
+        (Some(1232), Transport::Udp, ""),
+        (None, Transport::Tcp, ""),
+    ];
+    for (size, transport, says) in cases {
+        let mut request = Message::new(1, MessageType::Query, OpCode::Query);
+        request.add_query(Query::query(name.clone(), RecordType::A));
+        if let Some(size) = size {
+            let mut edns = Edns::new();
+            edns.set_max_payload(*size);
+            request.edns = Some(edns);
+        }
+        let explanation = dns.explain_exchange(&request, *transport).unwrap();
+        let step = explanation
+            .steps
+            .iter()
+            .find(|step| step.rule.is_some_and(|rule| rule.number == 34));
+        match step {
+            None => assert!(says.is_empty(), "{size:?} {transport}: no step\n{explanation}"),
+            Some(step) => assert!(
+                !says.is_empty() && step.decision.contains(says),
+                "{size:?} {transport}: {}",
+                step.decision
+            ),
+        }
+        assert_eq!(explanation.answer.answers.len(), 40);
+    }
+    // explain_message is the UDP exchange.
+    let mut request = Message::new(1, MessageType::Query, OpCode::Query);
+    request.add_query(Query::query(name, RecordType::A));
+    assert!(
+        dns.explain_message(&request)
+            .unwrap()
+            .to_string()
+            .contains("[rule 34: Size limit and truncation]")
+    );
+}

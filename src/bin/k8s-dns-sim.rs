@@ -480,10 +480,9 @@ fn run_explain(options: &DigOptions, out: &mut dyn Write) -> Result<ExitCode, Fa
     let Some(exchange) = exchange else {
         return Err(Failure::Dig(DigError::NoReply));
     };
-    let Some(query) = exchange.request.queries.first() else {
+    let Some(explanation) = dig::explain_exchange(&loaded.dns, &exchange) else {
         return Err(Failure::Dig(DigError::NoReply));
     };
-    let explanation = loaded.dns.explain_name(query.name(), query.query_type());
     let mut value = explanation_json(&explanation);
     value["reply"] = exchange_json(&loaded, &exchange);
     print_json(out, &value)?;

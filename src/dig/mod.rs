@@ -42,6 +42,7 @@ use std::net::IpAddr;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RecordType};
 
+use crate::explain::Explanation;
 use crate::graph::Graph;
 use crate::resolver::{Family, Nameserver, PodDns};
 use crate::server::ClusterDns;
@@ -296,6 +297,17 @@ pub fn reason_line(dns: &ClusterDns, exchange: &Exchange) -> Option<String> {
     Some(format!("{status}: {}{hint}", explanation.summary()))
 }
 
+/// The explanation of an exchange, as first sent: over UDP when the reply was retried over
+/// TCP, so that the explanation says why (rule 34).
+pub fn explain_exchange(dns: &ClusterDns, exchange: &Exchange) -> Option<Explanation> {
+    let first = if exchange.retried_over_tcp {
+        Transport::Udp
+    } else {
+        exchange.transport
+    };
+    dns.explain_exchange(&exchange.request, first)
+}
+
 /// What the options ask for after the reply: `--explain`, `--lint`, `--graph`.
 fn write_requested(
     options: &DigOptions,
@@ -305,9 +317,8 @@ fn write_requested(
 ) -> std::io::Result<()> {
     let dns = &loaded.dns;
     if options.explain
-        && let Some(query) = exchange.request.queries.first()
+        && let Some(explanation) = explain_exchange(dns, exchange)
     {
-        let explanation = dns.explain_name(query.name(), query.query_type());
         writeln!(out, "{explanation}")?;
     }
     if options.lint {

@@ -187,24 +187,112 @@ impl ClusterDns {
     }
 
     /// Explains the question of a request message, as [`ClusterDns::handle`] would answer it
-    /// (the question's class aside): `None` when no plugin would see it: a response (QR set,
-    /// which gets no reply, rule 28), or a message without exactly one question (FORMERR
-    /// before any plugin, rule 29).
+    /// (the question's class aside), received over UDP: [`ClusterDns::explain_exchange`] with
+    /// [`Transport::Udp`].
     pub fn explain_message(&self, request: &Message) -> Option<Explanation> {
+        self.explain_exchange(request, Transport::Udp)
+    }
+
+    /// Explains the question of a request message received over `transport`: the answer's
+    /// steps, and, when the reply does not fit (over UDP, the client's EDNS size or 512 bytes),
+    /// a last step saying how many records it carries and that TC tells the client to ask
+    /// again over TCP (rule 34). `None` when no plugin would see the message: a response (QR
+    /// set, which gets no reply, rule 28), or a message without exactly one question (FORMERR
+    /// before any plugin, rule 29).
+    ///
+    /// ```
+    /// use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
+    /// use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
+    /// use k8s_dns_sim::{ClusterDns, Transport};
+    ///
+    /// // A headless Service with 40 ready endpoints: more A records than 512 bytes hold.
+    /// let addresses: Vec<String> = (1..=40).map(|i| format!("{{ip: 10.1.0.{i}}}")).collect();
+    /// let dns = ClusterDns::from_yaml(&format!(
+    ///     "apiVersion: v1
+    /// kind: Service
+    /// metadata: {{name: db, namespace: default}}
+    /// spec: {{clusterIP: None, ports: [{{port: 5432}}]}}
+    /// ---
+    /// apiVersion: v1
+    /// kind: Endpoints
+    /// metadata: {{name: db, namespace: default}}
+    /// subsets: [{{addresses: [{}], ports: [{{port: 5432}}]}}]
+    /// ",
+    ///     addresses.join(", ")
+    /// ))?;
+    /// let mut request = Message::new(7, MessageType::Query, OpCode::Query);
+    /// request.add_query(Query::query(
+    ///     Name::from_ascii("db.default.svc.cluster.local.")?,
+    ///     RecordType::A,
+    /// ));
+    /// let udp = dns.explain_exchange(&request, Transport::Udp).expect("a query");
+    /// assert!(udp.to_string().contains("29 of its 40 answer records"), "{udp}");
+    /// let tcp = dns.explain_exchange(&request, Transport::Tcp).expect("a query");
+    /// assert!(!tcp.to_string().contains("answer records"), "{tcp}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn explain_exchange(&self, request: &Message, transport: Transport) -> Option<Explanation> {
         if request.metadata.message_type == hickory_proto::op::MessageType::Response {
             return None;
         }
         let [query] = request.queries.as_slice() else {
             return None;
         };
-        let request = Request::new(
+        let query_request = Request::new(
             query.name().clone(),
             query.query_type(),
-            Transport::Udp,
+            transport,
             DEFAULT_CLIENT,
         )
         .with_id(request.metadata.id);
-        Some(self.explain_request(&request))
+        let mut explanation = self.explain_request(&query_request);
+        if let Some(step) = self.truncation_step(request, transport, &explanation.answer) {
+            explanation.steps.push(step);
+        }
+        Some(explanation)
+    }
+
+    /// Rule 34's step when `request`'s reply over `transport` is cut to fit: what the limit is,
+    /// how many of the answer's records it carries, and what TC asks of the client.
+    fn truncation_step(
+        &self,
+        request: &Message,
+        transport: Transport,
+        answer: &crate::Answer,
+    ) -> Option<Step> {
+        let bytes = request.to_vec().ok()?;
+        let reply = Message::from_vec(&self.handle_bytes(&bytes, transport)).ok()?;
+        if !reply.truncation {
+            return None;
+        }
+        let limit = match (transport, &request.edns) {
+            (Transport::Tcp, _) => "65535 bytes, the most a TCP message holds".to_owned(),
+            (Transport::Udp, Some(edns)) => format!(
+                "{} bytes, the client's EDNS size",
+                edns.max_payload().max(512)
+            ),
+            (Transport::Udp, None) => "512 bytes, as the client sent no EDNS".to_owned(),
+        };
+        let retry = match transport {
+            Transport::Udp => "TC (truncated) is set, so the client asks again over TCP",
+            Transport::Tcp => "TC (truncated) is set; no transport carries more",
+        };
+        let sent = reply.answers.len() + reply.authorities.len() + reply.additionals.len();
+        let whole = answer.answers.len() + answer.authorities.len() + answer.additionals.len();
+        let others = if sent - reply.answers.len() == whole - answer.answers.len() {
+            String::new()
+        } else {
+            format!(" ({sent} of its {whole} records in all sections)")
+        };
+        Some(Step::new(
+            0,
+            Some(34),
+            format!(
+                "the reply over {transport} must fit {limit}: it carries {} of its {} answer records{others}; {retry}",
+                reply.answers.len(),
+                answer.answers.len(),
+            ),
+        ))
     }
 
     fn explain_request(&self, request: &Request) -> Explanation {
