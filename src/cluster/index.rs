@@ -69,20 +69,28 @@ impl<K: Hash + Eq + Clone, V: Ord + Clone> Multimap<K, V> {
         }
     }
 
+    // Both change the set in place (`get_mut`, then `insert_mut`/`remove_mut`): the trie copies
+    // only the nodes an older snapshot still shares, so a batch that inserts many values under
+    // one key (a workload's Pods under its labels) copies each path once, not once per value.
     fn insert(&mut self, key: K, value: V) {
-        let set = self.map.get(&key).cloned().unwrap_or_else(Set::new_sync);
-        self.map.insert_mut(key, set.insert(value));
+        if let Some(set) = self.map.get_mut(&key) {
+            set.insert_mut(value);
+        } else {
+            let mut set = Set::new_sync();
+            set.insert_mut(value);
+            self.map.insert_mut(key, set);
+        }
     }
 
     fn remove(&mut self, key: &K, value: &V) {
-        let Some(set) = self.map.get(key) else {
+        let Some(set) = self.map.get_mut(key) else {
             return;
         };
-        let set = set.remove(value);
+        if !set.remove_mut(value) {
+            return;
+        }
         if set.is_empty() {
             self.map.remove_mut(key);
-        } else {
-            self.map.insert_mut(key.clone(), set);
         }
     }
 
