@@ -787,7 +787,10 @@ fn rule_34_a_truncated_reply_is_explained() {
             .iter()
             .find(|step| step.rule.is_some_and(|rule| rule.number == 34));
         match step {
-            None => assert!(says.is_empty(), "{size:?} {transport}: no step\n{explanation}"),
+            None => assert!(
+                says.is_empty(),
+                "{size:?} {transport}: no step\n{explanation}"
+            ),
             Some(step) => assert!(
                 !says.is_empty() && step.decision.contains(says),
                 "{size:?} {transport}: {}",
