@@ -5,77 +5,9 @@ mod support;
 
 use k8s_dns_sim::hickory_proto::op::ResponseCode::{self, NXDomain, NoError, Refused, ServFail};
 use k8s_dns_sim::hickory_proto::rr::RecordType::{self, A, AAAA, DS, MX, PTR, TXT};
-use k8s_dns_sim::{Answer, ClusterDns, Config, Upstream};
+use k8s_dns_sim::{ClusterDns, Config, Upstream};
+use support::reply::{Row, check, lines, row};
 use support::{SOA as ZONE_SOA, dns};
-
-/// One question and what the server must reply: the rcode, AA, and the answer and authority
-/// sections as zone-file text, compared in order.
-struct Row {
-    rule: &'static str,
-    name: &'static str,
-    qtype: RecordType,
-    rcode: ResponseCode,
-    aa: bool,
-    answer: &'static [&'static str],
-    authority: &'static [&'static str],
-}
-
-const fn row(
-    rule: &'static str,
-    name: &'static str,
-    qtype: RecordType,
-    rcode: ResponseCode,
-    aa: bool,
-    answer: &'static [&'static str],
-) -> Row {
-    Row {
-        rule,
-        name,
-        qtype,
-        rcode,
-        aa,
-        answer,
-        authority: &[],
-    }
-}
-
-fn lines(records: &[k8s_dns_sim::hickory_proto::rr::Record]) -> Vec<String> {
-    records.iter().map(ToString::to_string).collect()
-}
-
-fn check(dns: &ClusterDns, rows: &[Row]) {
-    let mut failures = Vec::new();
-    for row in rows {
-        let answer: Answer = dns
-            .lookup(row.name, row.qtype)
-            .unwrap_or_else(|error| panic!("[{}] {error}", row.rule));
-        let got = (
-            answer.response_code(),
-            answer.authoritative,
-            lines(&answer.answers),
-            lines(&answer.authorities),
-        );
-        let want = (
-            row.rcode,
-            row.aa,
-            row.answer
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect::<Vec<_>>(),
-            row.authority
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect::<Vec<_>>(),
-        );
-        if got != want {
-            failures.push(format!(
-                "[{}] {} {:?}\n  want: {want:?}\n  got:  {got:?}",
-                row.rule, row.name, row.qtype
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
 
 fn corefile(name: &str) -> Config {
     let path = format!("{}/fixtures/corefiles/{name}", env!("CARGO_MANIFEST_DIR"));
