@@ -21,9 +21,11 @@ use crate::encode::{self, Budget};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Transport {
-    /// UDP: at most 512 bytes, or the EDNS payload size the query advertises.
+    /// UDP: at most 512 bytes, or the EDNS payload size the query advertises (512 when it
+    /// advertises less); a reply that does not fit is cut and sets TC (rule 34).
     Udp,
-    /// TCP: up to 65535 bytes, never truncated.
+    /// TCP: at most 65535 bytes, the most a message can hold; a reply larger than that (a
+    /// headless Service of thousands of endpoints) is cut and sets TC as over UDP (rule 34).
     Tcp,
 }
 

@@ -55,6 +55,30 @@ fn subcommands_and_their_exit_codes() {
             "",
         ),
         (
+            "--version is an option every command takes",
+            &["lint", "--version"],
+            "",
+            0,
+            "k8s-dns-sim 0.1.0\n",
+            "",
+        ),
+        (
+            "a command's --help is its usage and the common options",
+            &["zone", "--help"],
+            "",
+            0,
+            "usage: k8s-dns-sim zone -f FILE... [ZONE]\n\nList the zone (cluster.local by default) in the order of a zone transfer.\n\nOptions every command takes:",
+            "",
+        ),
+        (
+            "graph --help",
+            &["graph", "--help"],
+            "",
+            0,
+            "usage: k8s-dns-sim graph [-f] FILE... [--namespace NS] [--format mermaid|dot]\n\nThe linking of Services, endpoints and Pods.\n",
+            "",
+        ),
+        (
             "dig is the example's dig",
             &[
                 "dig",

@@ -81,10 +81,17 @@ fn main() -> ExitCode {
             println!("k8s-dns-sim {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
+        // `--version` is an option every command takes, as the help says.
+        "dig" | "zone" | "explain" | "lint" | "graph"
+            if rest.iter().any(|arg| arg == "--version" || arg == "-V") =>
+        {
+            println!("k8s-dns-sim {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
         "dig" => run_dig(rest),
         "zone" | "explain" | "lint" | "graph" => match parse(&command, rest) {
             Ok(Parsed::Help) => {
-                print!("{HELP}");
+                print!("{}", command_help(&command));
                 Ok(ExitCode::SUCCESS)
             }
             Ok(Parsed::Command(command)) => run(&command),
@@ -123,6 +130,36 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `k8s-dns-sim COMMAND --help`: the command's line of the help, and the options every
+/// command takes (`dig --help` is dig's own, longer list).
+fn command_help(command: &str) -> String {
+    let commands = &HELP[HELP.find("Commands:\n").unwrap_or(0)..];
+    let options = &HELP[HELP.find("Options every command takes:").unwrap_or(0)..];
+    // The command's entry: its usage, then its description after a run of spaces, continued
+    // on the lines indented under it.
+    let mut lines = commands
+        .lines()
+        .skip_while(|line| !line.trim_start().starts_with(&format!("{command} ")));
+    let first = lines.next().unwrap_or(command).trim_start();
+    let (usage, description) = first.split_once("   ").unwrap_or((first, ""));
+    let mut words = vec![description.trim()];
+    words.extend(
+        lines
+            .take_while(|line| line.starts_with("          "))
+            .map(str::trim),
+    );
+    let description = words.join(" ");
+    let mut chars = description.trim().chars();
+    let description: String = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    format!(
+        "usage: k8s-dns-sim {}\n\n{description}.\n\n{options}",
+        usage.trim_end()
+    )
 }
 
 /// Why a command printed no result.
