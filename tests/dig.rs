@@ -204,6 +204,19 @@ fn options_read_as_dig_reads_them() {
         ),
         ("no name", &["-f", "m.yaml"], Err("no name to look up")),
         (
+            "no name for --explain: it explains a question",
+            &["-f", "m.yaml", "--explain", "--graph"],
+            Err("no name to look up"),
+        ),
+        (
+            "--graph without a name asks nothing",
+            &["-f", "m.yaml", "--graph"],
+            Ok(|o| {
+                o.name = String::new();
+                o.graph = Some(GraphFormat::Mermaid);
+            }),
+        ),
+        (
             "two names",
             &["-f", "m.yaml", "web", "db"],
             Err("one name at a time: \"web\" and \"db\""),
@@ -819,6 +832,22 @@ fn the_example_as_a_user_runs_it() {
             2,
             "",
             "dig: --json is the command-line tool's: cargo run --features cli --bin k8s-dns-sim -- dig ...\n",
+        ),
+        (
+            "--graph without a name: the picture alone (the README's command)",
+            &["-f", "fixtures/seed-mysql.yaml", "--graph"],
+            "",
+            0,
+            "flowchart LR\n  subgraph ns0 [\"namespace default\"]",
+            "",
+        ),
+        (
+            "--lint without a name: the findings alone",
+            &["-f", "fixtures/seed-mysql.yaml", "--lint"],
+            "",
+            0,
+            "error[headless-without-endpoints]: Service default/mysql-svc",
+            "",
         ),
         (
             "input that does not load: its error's Display, exit 2",

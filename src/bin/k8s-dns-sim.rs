@@ -196,6 +196,11 @@ fn run_dig(args: Vec<String>) -> Result<ExitCode, Failure> {
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    if options.json && options.name.is_empty() {
+        return Err(Failure::Usage(
+            "--json needs a name to ask (for the picture or the findings as JSON: k8s-dns-sim graph --json, k8s-dns-sim lint --json)".to_owned(),
+        ));
+    }
     if !options.json {
         dig::run(
             &options,

@@ -89,6 +89,12 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), DigError> {
+    // `--graph` or `--lint` without a name: what they print, and no question.
+    if options.name.is_empty() {
+        let loaded = load(&options.manifests, &options.config, stdin)?;
+        write_requested(options, &loaded, None, out)?;
+        return Ok(());
+    }
     // `+short` is the data alone: a pod's walk is not printed either.
     let (loaded, exchange) = if options.short {
         ask(options, stdin, &mut std::io::sink())?
@@ -108,7 +114,7 @@ pub fn run(
             writeln!(err, ";; {reason}")?;
         }
         // What was asked for besides the data still prints, after it.
-        write_requested(options, &loaded, &exchange, out)?;
+        write_requested(options, &loaded, Some(&exchange), out)?;
         return Ok(());
     }
     write_reply(options, &loaded, &exchange, out)?;
@@ -128,6 +134,9 @@ pub fn ask(
     walk_out: &mut dyn Write,
 ) -> Result<(Loaded, Option<Exchange>), DigError> {
     let loaded = load(&options.manifests, &options.config, stdin)?;
+    if options.name.is_empty() {
+        return Ok((loaded, None));
+    }
     let mut asked = options.clone();
     let mut nameserver = None;
     if let Some(pod) = &options.pod {
@@ -312,12 +321,12 @@ pub fn explain_exchange(dns: &ClusterDns, exchange: &Exchange) -> Option<Explana
 fn write_requested(
     options: &DigOptions,
     loaded: &Loaded,
-    exchange: &Exchange,
+    exchange: Option<&Exchange>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let dns = &loaded.dns;
     if options.explain
-        && let Some(explanation) = explain_exchange(dns, exchange)
+        && let Some(explanation) = exchange.and_then(|exchange| explain_exchange(dns, exchange))
     {
         writeln!(out, "{explanation}")?;
     }
@@ -344,7 +353,7 @@ fn write_extras(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let dns = &loaded.dns;
-    write_requested(options, loaded, exchange, out)?;
+    write_requested(options, loaded, Some(exchange), out)?;
     if !loaded.skipped_files.is_empty() {
         writeln!(
             out,

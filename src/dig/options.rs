@@ -59,6 +59,7 @@ Why:
   --explain              explain how this answer came about
   --lint                 print the findings about the manifests
   --graph [mermaid|dot]  draw the linking of Services, endpoints and Pods (Mermaid by default)
+                         (--lint and --graph without a NAME print only the findings or picture)
   --json                 print JSON (the k8s-dns-sim command-line tool)
 
   -h, --help             print this help
@@ -109,7 +110,8 @@ pub struct DigOptions {
     pub manifests: Vec<ManifestSource>,
     /// `--corefile`, `--plugin-defaults`, or neither.
     pub config: ConfigChoice,
-    /// The name asked, as given (for `-x`, the reverse name built from the address).
+    /// The name asked, as given (for `-x`, the reverse name built from the address); empty
+    /// for `--graph` or `--lint` without a name, which asks nothing.
     pub name: String,
     /// The record type asked.
     pub qtype: RecordType,
@@ -394,6 +396,8 @@ impl DigOptions {
                     "-x builds the name, and {name:?} is a second one: give one"
                 )));
             }
+            // `dig -f manifests/ --graph`: the picture (or the findings) alone, no question.
+            (None, []) if (options.graph.is_some() || options.lint) && !options.explain => {}
             (None, []) => return Err(UsageError::new("no name to look up")),
             (None, [name]) => options.name.clone_from(name),
             (None, [first, second, ..]) => {
