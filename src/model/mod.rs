@@ -149,11 +149,30 @@ impl ObjectRef {
 
 impl fmt::Display for ObjectRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.namespace {
-            Some(namespace) => write!(f, "{} {}/{}", self.kind, namespace, self.name),
-            None => write!(f, "{} {}", self.kind, self.name),
+        write!(f, "{} ", self.kind)?;
+        if let Some(namespace) = &self.namespace {
+            write_escaped(f, namespace)?;
+            f.write_str("/")?;
+        }
+        write_escaped(f, &self.name)
+    }
+}
+
+/// Writes `text` with its control characters escaped (`\n`, `\u{1b}`): a name that is not
+/// valid (an error is about to say so) must not forge a line of the message or drive the
+/// terminal. Valid names have none, and print as they are.
+fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    if !text.chars().any(char::is_control) {
+        return f.write_str(text);
+    }
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_default())?;
+        } else {
+            write!(f, "{c}")?;
         }
     }
+    Ok(())
 }
 
 /// The metadata every object carries, after defaulting.
