@@ -455,6 +455,74 @@ fn shipped_corefiles_load_and_answer() {
     }
 }
 
+/// Rule 39: a Corefile with no block on 53 is served on the port of its first plain-DNS block
+/// (a cluster's DNS Service maps 53 to it, as OpenShift's maps 53 to `.:5353`); with a block on
+/// 53, 53; `with_port` still picks. A server on no port the blocks listen on says so.
+#[test]
+fn the_corefile_decides_the_port_a_pod_reaches() {
+    let cases: &[(&str, &str, u16)] = &[
+        (
+            "a block on 53",
+            ".:53 {\n    kubernetes cluster.local\n}\n",
+            53,
+        ),
+        (
+            "no port written: 53",
+            ". {\n    kubernetes cluster.local\n}\n",
+            53,
+        ),
+        (
+            "only 5353",
+            ".:5353 {\n    kubernetes cluster.local\n}\n",
+            5353,
+        ),
+        (
+            "53 among others",
+            "other.local:5353 {\n    kubernetes other.local\n}\n.:53 {\n    kubernetes cluster.local\n}\n",
+            53,
+        ),
+        (
+            "the first plain-DNS block's",
+            "tls://.:853 {\n    kubernetes cluster.local\n}\n.:1053 {\n    kubernetes cluster.local\n}\n",
+            1053,
+        ),
+        (
+            "plain DNS on no block: 53",
+            "tls://.:853 {\n    kubernetes cluster.local\n}\n",
+            53,
+        ),
+    ];
+    for (rule, text, port) in cases {
+        let config = Config::from_corefile(text).unwrap_or_else(|e| panic!("{rule}: {e}"));
+        assert_eq!(config.port, *port, "{rule}");
+    }
+    let openshift = corefile("openshift.Corefile");
+    assert_eq!(openshift.port, 5353, "OpenShift's dns-default");
+    check(
+        &dns("golden.yaml", openshift),
+        &[row(
+            "39 OpenShift's .:5353 answers what a Pod asks its DNS Service on 53",
+            "web.default.svc.cluster.local.",
+            A,
+            NoError,
+            true,
+            &["web.default.svc.cluster.local. 5 IN A 10.96.0.20"],
+        )],
+    );
+    let tls = dns(
+        "golden.yaml",
+        Config::from_corefile("tls://.:853 {\n    kubernetes cluster.local\n}\n").unwrap(),
+    );
+    let explanation = tls
+        .explain("web.default.svc.cluster.local", A)
+        .unwrap()
+        .to_string();
+    assert!(
+        explanation.contains("no server block listens on port 53 (the Corefile's blocks: .:853)"),
+        "{explanation}"
+    );
+}
+
 #[test]
 fn a_corefile_file_missing_is_said_and_its_inline_entries_answer() {
     let text =

@@ -60,8 +60,10 @@ pub struct Config {
     /// [`Config::port`] whose zone is the longest match of the question (REFUSED when none
     /// covers it).
     pub servers: Vec<ServerBlock>,
-    /// The port the simulated server listens on (53): the blocks for this port answer, the
-    /// others are kept but never asked, whatever real port a loopback server is bound to.
+    /// The port the simulated server listens on: the blocks for this port answer, the others
+    /// are kept but never asked, whatever real port a loopback server is bound to. 53, or,
+    /// read from a Corefile with no block on 53, the port of its first plain-DNS block (a
+    /// cluster's DNS Service maps its port 53 to it, as OpenShift's does to `.:5353`).
     pub port: u16,
     /// What answers beyond the server: the destination of every `forward` plugin. Filled
     /// through [`Config::with_upstream`].

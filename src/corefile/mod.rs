@@ -193,8 +193,25 @@ fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> 
         )?;
         config.servers.push(ServerBlock { keys, plugins });
     }
+    config.port = served_port(&config.servers);
     config.not_simulated.sort_by_key(|n| n.line);
     Ok(config)
+}
+
+/// The port the simulated server answers on: 53 when a block serves plain DNS there, else the
+/// port of the first block that serves plain DNS at all. A Corefile of `.:5353` (OpenShift's)
+/// is reached through its Service, which maps port 53 to 5353: Pods asking port 53 get what
+/// the 5353 blocks answer, not a refusal from blocks that are not there.
+fn served_port(servers: &[ServerBlock]) -> u16 {
+    const DNS_PORT: u16 = 53;
+    if servers.iter().any(|block| block.listens_on(DNS_PORT)) {
+        return DNS_PORT;
+    }
+    servers
+        .iter()
+        .flat_map(|block| &block.keys)
+        .find(|key| key.scheme == crate::config::Scheme::Dns)
+        .map_or(DNS_PORT, |key| key.port)
 }
 
 /// The keys of a server block, each with its line (CIDR keys expand to their reverse zones).

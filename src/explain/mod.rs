@@ -371,13 +371,27 @@ fn explain_event(dns: &ClusterDns, event: Event, depth: usize, out: &mut Explana
                 .filter_map(|block| block.kubernetes())
                 .any(|kubernetes| kubernetes.zones.iter().any(crate::answer::is_reverse_zone));
             reverse_near_miss(&out.name.clone(), plugin_has_reverse, out);
-            out.steps.push(step(
-            Some(39),
-            format!(
-                "no server block's zone contains the name (the blocks serve {}), so the server refuses it",
-                list_names(&zones)
-            ),
-        ));
+            let config = dns.config();
+            let decision = if zones.is_empty() {
+                let mut ports: Vec<String> = config
+                    .servers
+                    .iter()
+                    .flat_map(|block| &block.keys)
+                    .map(|key| format!("{}:{}", key.zone, key.port))
+                    .collect();
+                ports.dedup();
+                format!(
+                    "no server block listens on port {} (the Corefile's blocks: {}), so the server refuses the name; Config::with_port picks the blocks that answer",
+                    config.port,
+                    if ports.is_empty() { "none".to_owned() } else { ports.join(", ") }
+                )
+            } else {
+                format!(
+                    "no server block's zone contains the name (the blocks serve {}), so the server refuses it",
+                    list_names(&zones)
+                )
+            };
+            out.steps.push(step(Some(39), decision));
         }
         Event::Block { zone, plugins } => out.steps.push(step(
             Some(39),
