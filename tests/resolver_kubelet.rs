@@ -565,3 +565,90 @@ spec:
         "{error}"
     );
 }
+
+/// A Pod's network (`ClusterDns::network`): only the cluster's DNS addresses (the kubelet's
+/// `clusterDNS`, kube-dns's ClusterIPs) answer cluster names; every other nameserver is a
+/// resolver outside the cluster, which knows the upstream's names and none of the cluster's.
+/// So a `dnsPolicy: None` Pod pointed at a public resolver, and a `hostNetwork` Pod left at
+/// `ClusterFirst` (which the kubelet turns into the node's file), do not resolve Services,
+/// while `ClusterFirstWithHostNet` does.
+#[test]
+fn only_the_cluster_dns_answers_cluster_names() {
+    let cluster = Cluster::from_yaml(
+        "apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kube-dns, namespace: kube-system}
+spec: {clusterIP: 10.96.0.53, ports: [{name: dns, port: 53, protocol: UDP}]}
+",
+    )
+    .unwrap();
+    let upstream = k8s_dns_sim::Upstream::new()
+        .with_address("www.example.com", ip("93.184.215.14"), 300)
+        .unwrap();
+    let dns = ClusterDns::new(cluster, Config::kubeadm().with_upstream(upstream));
+    let mut kubelet = node();
+    kubelet.cluster_dns = vec![ip("10.96.0.10")];
+    let none = |servers: &[&str]| {
+        let mut config = PodDnsConfig::default();
+        config.nameservers = servers.iter().map(|s| (*s).to_owned()).collect();
+        pod("default")
+            .with_policy(DnsPolicy::None)
+            .with_dns_config(config)
+    };
+    // (rule, pod, name, the addresses it resolves to)
+    let cases: Vec<(&str, PodDns, &str, &[&str])> = vec![
+        (
+            "ClusterFirst asks clusterDNS",
+            pod("default"),
+            "web",
+            &["10.96.0.20"],
+        ),
+        (
+            "None with a public resolver: no cluster name",
+            none(&["1.1.1.1"]),
+            "web.default.svc.cluster.local",
+            &[],
+        ),
+        (
+            "None with a public resolver: the outside world's names",
+            none(&["1.1.1.1"]),
+            "www.example.com",
+            &["93.184.215.14"],
+        ),
+        (
+            "None with kube-dns's ClusterIP: the cluster's DNS",
+            none(&["10.96.0.53"]),
+            "web.default.svc.cluster.local",
+            &["10.96.0.20"],
+        ),
+        (
+            "hostNetwork with ClusterFirst: the node's resolver, no cluster name",
+            pod("default").with_host_network(true),
+            "web.default.svc.cluster.local",
+            &[],
+        ),
+        (
+            "ClusterFirstWithHostNet: the cluster's DNS",
+            pod("default")
+                .with_host_network(true)
+                .with_policy(DnsPolicy::ClusterFirstWithHostNet),
+            "web.default.svc.cluster.local",
+            &["10.96.0.20"],
+        ),
+    ];
+    for (rule, pod, name, want) in cases {
+        let resolution = dns
+            .resolve_pod(&kubelet, &pod, StubResolver::Glibc, Family::Inet, name)
+            .unwrap_or_else(|error| panic!("{rule}: {error}"));
+        let want: Vec<IpAddr> = want.iter().map(|a| ip(a)).collect();
+        assert_eq!(resolution.addresses(), want, "{rule}:\n{resolution}");
+    }
+    let network = dns.network(&kubelet);
+    assert!(network.is_cluster_dns(ip("10.96.0.10")) && network.is_cluster_dns(ip("10.96.0.53")));
+    assert!(!network.is_cluster_dns(ip("10.0.0.2")));
+}

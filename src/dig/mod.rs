@@ -156,8 +156,9 @@ pub fn ask(
 }
 
 /// Sends the question `options` describes as dig would send it and decodes the reply: to the
-/// server in-process, or (`nameserver`, from a pod's view) to that address, where names
-/// outside the cluster's zones reach the upstream.
+/// server in-process, or (`nameserver`, from a pod's view) to that address as a Pod's network
+/// has it ([`ClusterDns::network`]): the cluster's DNS at its addresses, where names outside
+/// the cluster's zones reach the upstream, and a resolver outside the cluster at any other.
 ///
 /// # Errors
 /// [`DigError::Name`] for a name that is not a domain name; [`DigError::NoReply`] when the
@@ -172,8 +173,9 @@ pub fn query(
         name: options.name.clone(),
         reason: error.to_string(),
     })?;
+    let network = dns.network(&dns.kubelet());
     let ask = |transport| match nameserver {
-        Some(server) => Nameserver::reply(dns, server, &bytes, transport),
+        Some(server) => network.reply(server, &bytes, transport),
         None => dns.handle_bytes(&bytes, transport),
     };
     let mut transport = options.transport;
@@ -288,6 +290,22 @@ pub fn reason_line(dns: &ClusterDns, exchange: &Exchange) -> Option<String> {
         _ => return None,
     };
     let query = exchange.request.queries.first()?;
+    // A pod's question that went to a resolver outside the cluster: the cluster's rules did not
+    // decide it.
+    if let Some(server) = exchange.nameserver {
+        let kubelet = dns.kubelet();
+        if !dns.network(&kubelet).is_cluster_dns(server) {
+            let cluster_dns: Vec<String> = kubelet
+                .cluster_dns
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            return Some(format!(
+                "{status}: {server} is not the cluster's DNS ({}): the Pod's resolv.conf sends it to a resolver outside the cluster, which knows no cluster name (dnsPolicy None without the cluster's address, or Default, or hostNetwork with ClusterFirst, which the kubelet treats as Default: ClusterFirstWithHostNet asks the cluster)",
+                cluster_dns.join(", ")
+            ));
+        }
+    }
     let explanation = dns.explain_name(query.name(), query.query_type());
     let name = query.name();
     let in_cluster_zone = dns
@@ -483,6 +501,9 @@ fn walk(
         }
         writeln!(out)?;
     }
+    // The pod's nameservers as its network has them: the cluster's DNS at clusterDNS, any other
+    // address a resolver outside the cluster.
+    let network = dns.network(&kubelet);
     let addresses =
         !options.qtype_given || matches!(options.qtype, RecordType::A | RecordType::AAAA);
     let resolution = if addresses {
@@ -491,10 +512,10 @@ fn walk(
             (true, RecordType::AAAA) if options.family == Family::Unspec => Family::Inet6,
             _ => options.family,
         };
-        dns.getaddrinfo(&sandbox, options.resolver, family, &options.name)
+        crate::resolver::getaddrinfo(&network, &sandbox, options.resolver, family, &options.name)
     } else {
         crate::resolver::search(
-            dns,
+            &network,
             &sandbox,
             options.resolver,
             &options.name,

@@ -21,7 +21,8 @@ use super::result::{Cause, Query, Reply, Step};
 /// zones as CoreDNS's `kubernetes` plugin, every other name as its `forward` would, from the
 /// [`Upstream`] (NXDOMAIN for a name the upstream does not hold, with RA set, as a recursive
 /// resolver answers). An [`Upstream`] alone answers as the node's own resolver would.
-/// Implement it to put a failing or misbehaving server in front of the libraries.
+/// [`PodNetwork`] tells the two apart by address, as a Pod's network does. Implement it to put
+/// a failing or misbehaving server in front of the libraries.
 pub trait Nameserver {
     /// The reply to `query`.
     fn reply(&self, server: IpAddr, query: &[u8], transport: Transport) -> Vec<u8>;
@@ -58,6 +59,51 @@ fn outside(dns: &ClusterDns, message: &Message) -> bool {
 #[cfg(feature = "serve")]
 pub(crate) fn outside_zones(dns: &ClusterDns, query: &[u8]) -> bool {
     matches!(wire::intake(query), Intake::Request(message) if outside(dns, &message))
+}
+
+/// The nameservers a Pod reaches: the cluster's DNS at its addresses (the kubelet's
+/// `clusterDNS`, and the ClusterIPs of `kube-system/kube-dns`), and at every other address a
+/// resolver outside the cluster, which knows the [`Upstream`]'s names and no cluster name. So
+/// a Pod with `dnsPolicy: None` and `nameservers: [1.1.1.1]`, or a `hostNetwork` Pod whose
+/// `ClusterFirst` the kubelet turned into the node's file, gets NXDOMAIN for
+/// `web.default.svc.cluster.local`, as in a real cluster. Made by [`ClusterDns::network`];
+/// the pod views ([`ClusterDns::resolve_pod`], [`ClusterDns::getaddrinfo_in_pod`], dig's
+/// `--from-pod` and `--pod-namespace`) ask through it.
+#[derive(Debug, Clone)]
+pub struct PodNetwork<'a> {
+    dns: &'a ClusterDns,
+    cluster_dns: Vec<IpAddr>,
+}
+
+impl<'a> PodNetwork<'a> {
+    /// The network of `dns`'s Pods, with `cluster_dns` as the kubelet's `clusterDNS`.
+    pub(crate) fn new(dns: &'a ClusterDns, cluster_dns: &[IpAddr]) -> Self {
+        let mut addresses = cluster_dns.to_vec();
+        if let Some(service) = dns.cluster().service("kube-system", "kube-dns") {
+            addresses.extend(service.cluster_ips().iter().copied());
+        }
+        addresses.sort_unstable();
+        addresses.dedup();
+        PodNetwork {
+            dns,
+            cluster_dns: addresses,
+        }
+    }
+
+    /// Whether `server` is the cluster's DNS (else it is a resolver outside the cluster).
+    pub fn is_cluster_dns(&self, server: IpAddr) -> bool {
+        self.cluster_dns.binary_search(&server).is_ok()
+    }
+}
+
+impl Nameserver for PodNetwork<'_> {
+    fn reply(&self, server: IpAddr, query: &[u8], transport: Transport) -> Vec<u8> {
+        if self.is_cluster_dns(server) {
+            self.dns.reply(server, query, transport)
+        } else {
+            self.dns.config().upstream.reply(server, query, transport)
+        }
+    }
 }
 
 impl Nameserver for Upstream {

@@ -86,9 +86,9 @@ use crate::qname;
 use crate::server::ClusterDns;
 
 pub use conf::{KUBELET_NDOTS, LibraryConf, MAX_NDOTS, ResolvConf, ResolvConfError};
-pub use exchange::Nameserver;
 #[cfg(feature = "serve")]
 pub(crate) use exchange::outside_zones;
+pub use exchange::{Nameserver, PodNetwork};
 pub use hosts::{HostsEntry, HostsFile};
 pub use kubelet::{
     DnsPolicy, HostAlias, Kubelet, KubeletError, KubeletEvent, PodDns, PodDnsConfig, PodDnsOption,
@@ -270,7 +270,20 @@ impl ClusterDns {
         name: &str,
     ) -> Result<Resolution, KubeletError> {
         let sandbox = kubelet.sandbox(pod)?;
-        Ok(self.getaddrinfo(&sandbox, library, family, name))
+        Ok(getaddrinfo(
+            &self.network(kubelet),
+            &sandbox,
+            library,
+            family,
+            name,
+        ))
+    }
+
+    /// The nameservers this cluster's Pods reach with `kubelet`: this server at the kubelet's
+    /// `clusterDNS` (and `kube-system/kube-dns`'s ClusterIPs), a resolver outside the cluster
+    /// (the [`Upstream`](crate::Upstream)) at any other address. See [`PodNetwork`].
+    pub fn network(&self, kubelet: &Kubelet) -> PodNetwork<'_> {
+        PodNetwork::new(self, &kubelet.cluster_dns)
     }
 
     /// The kubelet of this cluster's nodes, as kubeadm sets it up: [`Kubelet::default`] with
@@ -393,7 +406,13 @@ impl ClusterDns {
         name: &str,
     ) -> Result<Resolution, PodError> {
         let sandbox = self.pod_sandbox(kubelet, pod)?;
-        Ok(self.getaddrinfo(&sandbox, library, family, name))
+        Ok(getaddrinfo(
+            &self.network(kubelet),
+            &sandbox,
+            library,
+            family,
+            name,
+        ))
     }
 
     /// Resolves `name` for one record type in a pod whose `resolv.conf` is `conf` (no hosts
