@@ -113,8 +113,10 @@ pub fn kubernetes_config(namespaces: Vec<String>) -> impl Strategy<Value = Gener
                     .with_endpoint_pod_names(endpoint_pod_names)
                     .with_ignore_empty_service(ignore_empty_service)
                     .with_noendpoints(noendpoints)
+                    .expect("zonal is not on yet")
                     .with_fallthrough(fallthrough.clone())
-                    .with_zonal(zonal);
+                    .with_zonal(zonal)
+                    .expect("zonal is only on without noendpoints");
                 if multicluster {
                     config = config
                         .with_multicluster_zones(["clusterset.local"])
