@@ -614,7 +614,10 @@ proptest! {
 
     /// A Pod whose `resolv.conf` points at the cluster DNS resolves a Service's absolute name
     /// to the addresses the A and AAAA answers hold, whatever the library and the file's
-    /// options.
+    /// options, every query sent to a cluster DNS address. A `dnsPolicy: Default` Pod gets the
+    /// node's file instead: the node's nameserver and search domains, none of the cluster's;
+    /// its every query goes to the node's nameserver, never to the cluster DNS, and that
+    /// resolver (the `Upstream`, which holds no cluster name) does not resolve the name.
     #[test]
     fn a_pod_resolves_an_absolute_service_name_to_its_answers(
         (generated, context) in cluster(shape()).prop_flat_map(|generated| {
@@ -623,16 +626,41 @@ proptest! {
         }),
     ) {
         let dns = generated.dns();
-        let uses_cluster_dns = context.pod.dns_policy != k8s_dns_sim::model::DnsPolicy::Default;
+        let default_policy = context.pod.dns_policy == k8s_dns_sim::model::DnsPolicy::Default;
+        let node_nameserver: IpAddr = "192.168.0.1".parse().unwrap();
+        let cluster_dns = &context.kubelet.cluster_dns;
+        let sandbox = context.kubelet.sandbox(&context.pod).unwrap();
+        let nameservers: Vec<IpAddr> = sandbox
+            .resolv_conf
+            .lines()
+            .filter_map(|line| line.strip_prefix("nameserver "))
+            .map(|address| address.trim().parse().unwrap())
+            .collect();
+        if default_policy {
+            prop_assert_eq!(&nameservers, &vec![node_nameserver], "{}", sandbox.resolv_conf);
+            prop_assert!(!sandbox.resolv_conf.contains("svc.cluster.local"), "{}", sandbox.resolv_conf);
+        } else {
+            prop_assert!(nameservers.iter().all(|server| cluster_dns.contains(server)), "{}", sandbox.resolv_conf);
+        }
+        let node_resolver = &dns.config().upstream;
         for service in &generated.services {
             let fqdn = service.fqdn();
-            let mut expected = addresses(&dns.answer(&fqdn, RecordType::A));
-            expected.extend(addresses(&dns.answer(&fqdn, RecordType::AAAA)));
             let resolution = dns
                 .resolve_pod(&context.kubelet, &context.pod, context.library, Family::Unspec, &fqdn.to_string())
                 .unwrap();
-            let found: BTreeSet<IpAddr> = resolution.addresses().iter().copied().collect();
-            if uses_cluster_dns {
+            let servers: BTreeSet<IpAddr> = resolution.queries().map(|query| query.server).collect();
+            if default_policy {
+                prop_assert!(servers.iter().all(|server| *server == node_nameserver), "{} {:?}", fqdn, servers);
+                let from_node = k8s_dns_sim::resolver::getaddrinfo(
+                    node_resolver, &sandbox, context.library, Family::Unspec, &fqdn.to_string(),
+                );
+                prop_assert!(from_node.addresses().is_empty(), "{} {:?}", fqdn, from_node);
+                prop_assert!(from_node.queries().count() > 0, "{}: the node's resolver is asked", fqdn);
+            } else {
+                prop_assert!(servers.iter().all(|server| cluster_dns.contains(server)), "{} {:?}", fqdn, servers);
+                let mut expected = addresses(&dns.answer(&fqdn, RecordType::A));
+                expected.extend(addresses(&dns.answer(&fqdn, RecordType::AAAA)));
+                let found: BTreeSet<IpAddr> = resolution.addresses().iter().copied().collect();
                 prop_assert_eq!(found, expected, "{} {:?}", fqdn, context);
             }
         }
