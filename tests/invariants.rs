@@ -16,8 +16,8 @@ use k8s_dns_sim::strategies::{
     questions_for, reverse_name, wire_queries_for,
 };
 use k8s_dns_sim::{
-    Answer, Cluster, ClusterDns, ClusterService, Config, Fallthrough, KubernetesConfig, Outcome,
-    ServiceType, Transport,
+    Answer, Cluster, ClusterDns, ClusterService, Config, KubernetesConfig, Outcome, ServiceType,
+    Transport,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -111,7 +111,11 @@ fn ready_endpoints(
     filter: Option<(&str, &str)>,
 ) -> Vec<(String, IpAddr, bool)> {
     let mut out = Vec::new();
-    for slice in service.slices() {
+    // `noendpoints`: the plugin watches no endpoints, so a Service has none.
+    let slices = service
+        .slices()
+        .take(if config.noendpoints { 0 } else { usize::MAX });
+    for slice in slices {
         let slice = slice.slice();
         let ports = slice.ports.iter().filter(|port| port.port.is_some());
         let has_port = match filter {
@@ -191,7 +195,8 @@ fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Ex
     }
     let headless = spec.is_headless();
     // `ignore empty_service`: a ClusterIP Service without ready endpoints does not exist.
-    if !headless && config.ignore_empty_service && !service.has_ready_endpoints() {
+    let has_ready = !config.noendpoints && service.has_ready_endpoints();
+    if !headless && config.ignore_empty_service && !has_ready {
         return Some(Exists::No);
     }
     let cluster_ips = service.cluster_ips().to_vec();
@@ -279,16 +284,11 @@ fn expected_outcome(exists: Exists, qtype: RecordType, name: &str) -> Option<Out
     })
 }
 
-/// A configuration with every option that decides existence in `cluster.local` generated, and
-/// `noendpoints` and `fallthrough` off (they hand answers elsewhere).
+/// Every generated configuration: every option that decides existence in `cluster.local`,
+/// `noendpoints` (no Service has endpoints) and `fallthrough` (a name error in its zones is
+/// passed on, SERVFAIL with no plugin after `kubernetes`) among them.
 fn existence_config(generated: &GeneratedCluster) -> impl Strategy<Value = Config> + use<> {
-    kubernetes_config(generated.namespaces.clone()).prop_map(|generated| {
-        let mut config = generated.config;
-        let kubernetes = config.kubernetes_mut().unwrap();
-        kubernetes.noendpoints = false;
-        kubernetes.fallthrough = Fallthrough::Off;
-        config
-    })
+    kubernetes_config(generated.namespaces.clone()).prop_map(|generated| generated.config)
 }
 
 fn ptr_config() -> Config {
@@ -300,10 +300,11 @@ fn ptr_config() -> Config {
 proptest! {
     #![proptest_config(cases(32))]
 
-    /// Rules 1, 4, 6–8, 10–12, 14, 15, 17, 19, 20: NXDOMAIN exactly when the name does not
+    /// Rules 1, 4, 6–8, 10–12, 14, 15, 17, 19, 20, 35: NXDOMAIN exactly when the name does not
     /// exist and NODATA exactly when it exists without the type asked, existence as
     /// `docs/coredns-rules.md` defines it (the TXT quirk, `ignore empty_service`, `namespaces`,
-    /// `endpoint_pod_names`, ExternalName chasing), over every generated configuration.
+    /// `endpoint_pod_names`, `noendpoints`, ExternalName chasing), a name error SERVFAIL
+    /// where `fallthrough` passes it on, over every generated configuration.
     #[test]
     fn rule_nxdomain_exactly_when_the_name_does_not_exist(
         (generated, config) in cluster(shape()).prop_flat_map(|generated| {
@@ -337,8 +338,15 @@ proptest! {
                         }
                     }
                 };
+                // Rule 35: `fallthrough` passes a name error on; no plugin follows, so the
+                // server answers SERVFAIL (NODATA never falls through).
+                let expected = if expected == Outcome::NxDomain && kubernetes.falls_through(&self::name(&name)) {
+                    Outcome::ServFail
+                } else {
+                    expected
+                };
                 prop_assert_eq!(answer.outcome, expected, "{} {:?} ({:?}) {:?}", name, qtype, exists, kubernetes);
-                if answer.outcome != Outcome::Success {
+                if matches!(answer.outcome, Outcome::NxDomain | Outcome::NoData) {
                     // Every negative answer carries one SOA (rule 1).
                     prop_assert_eq!(answer.authorities.len(), 1);
                 }
