@@ -461,10 +461,12 @@ proptest! {
         }
     }
 
-    /// Generate → YAML → load, for workloads: a workload's headless Service answers the IPv4
-    /// addresses of its ready Pods that are not terminating (the EndpointSlice controller's
-    /// rule); a StatefulSet has exactly `replicas` Pods, each answering under its hostname;
-    /// a ClusterIP Service answers its allocated ClusterIP.
+    /// Generate → YAML → load, for workloads of every kind the simulator expands: each has
+    /// the Pods its controller runs (`replicas`; a Job `min(parallelism, completions)`; a
+    /// DaemonSet one per node); a headless Service answers the IPv4 addresses of its ready Pods
+    /// that are not terminating (the EndpointSlice controller's rule), a ClusterIP one its
+    /// allocated ClusterIP; every Pod with a hostname (a StatefulSet's, an Indexed Job's, a
+    /// bare Pod's) answers under it.
     #[test]
     fn workload_services_answer_their_ready_pods(generated in cluster(ClusterShape { workloads: 3, services: 1, ..shape() })) {
         let dns = generated.dns();
@@ -475,7 +477,7 @@ proptest! {
                 .filter(|pod| pod.meta.namespace == workload.namespace
                     && pod.meta.labels.get("app") == Some(&workload.name))
                 .collect();
-            prop_assert_eq!(pods.len(), workload.replicas as usize, "{:?}", workload);
+            prop_assert_eq!(pods.len(), workload.pod_count() as usize, "{:?}", workload);
             let ready: BTreeSet<IpAddr> = pods
                 .iter()
                 .filter(|pod| pod.ready == Some(true) && !pod.terminating)
@@ -491,8 +493,14 @@ proptest! {
                 prop_assert!(!ips.is_empty());
                 prop_assert_eq!(addresses(&answer), ips);
             }
-            for (hostname, pod_name) in workload.hostnames() {
-                let pod = pods.iter().find(|pod| pod.meta.name == pod_name).unwrap();
+            for hostname in workload.hostnames() {
+                let named: Vec<_> = pods
+                    .iter()
+                    .filter(|pod| pod.hostname.as_deref() == Some(hostname.as_str())
+                        && pod.subdomain.as_deref() == Some(workload.name.as_str()))
+                    .collect();
+                prop_assert_eq!(named.len(), 1, "{} in {:?}", hostname, workload);
+                let pod = named[0];
                 let host = name(&format!("{hostname}.{}", workload.fqdn()));
                 // Readiness is the Pod's own: hostNetwork Pods share their node's address.
                 let serves = pod.ready == Some(true) && !pod.terminating;

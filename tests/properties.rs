@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
 use k8s_dns_sim::strategies::{
-    ClusterShape, GeneratedCluster, GeneratedService, Question, ServiceKind, cluster,
+    ClusterShape, GeneratedCluster, GeneratedService, Question, ServiceKind, WorkloadKind, cluster,
     cluster_with_questions,
 };
 use k8s_dns_sim::{Answer, Cluster, ClusterDns, Config, Outcome, Transport};
@@ -269,9 +269,18 @@ fn the_generator_produces_every_kind_of_service() {
     let mut runner = TestRunner::deterministic();
     let (mut kinds, mut protocols, mut shapes) =
         (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut workload_kinds = BTreeSet::new();
     let mut chased = 0;
     for _ in 0..128 {
         let generated: GeneratedCluster = cluster(shape()).new_tree(&mut runner).unwrap().current();
+        // Workloads with at least one Pod, so that each kind was expanded.
+        workload_kinds.extend(
+            generated
+                .workloads
+                .iter()
+                .filter(|workload| workload.pod_count() > 0)
+                .map(|workload| workload.kind),
+        );
         for service in &generated.services {
             kinds.insert(service.kind);
             protocols.extend(service.ports.iter().map(|port| port.protocol));
@@ -294,6 +303,11 @@ fn the_generator_produces_every_kind_of_service() {
         "every kind of Service"
     );
     assert_eq!(protocols.len(), 3, "every protocol: {protocols:?}");
+    assert_eq!(
+        workload_kinds,
+        WorkloadKind::ALL.into_iter().collect(),
+        "every kind of workload, with Pods"
+    );
     assert!(
         chased > 0,
         "an in-zone ExternalName whose target answers (rule 19's chase)"

@@ -7,7 +7,6 @@ use proptest::prelude::*;
 
 use super::GeneratedCluster;
 use super::service::{EndpointSource, ServiceKind};
-use super::workload::WorkloadKind;
 use crate::Change;
 use crate::model::{Kind, ObjectRef, Selector, ServiceType};
 
@@ -45,7 +44,7 @@ enum Edit {
     /// `SetSelector`: a selectorless Service with an Endpoints object gets a selector no Pod
     /// matches (its Endpoints stop being mirrored), or one beside a selector loses it.
     Reselect(usize),
-    /// `Scale` of a StatefulSet or Deployment.
+    /// `Scale` of a StatefulSet, Deployment, ReplicaSet or ReplicationController.
     Scale(usize, u32),
     /// `SetPodReady` of a bare Pod.
     PodReady(usize, usize),
@@ -212,10 +211,9 @@ fn apply(model: &mut GeneratedCluster, edit: Edit) -> Option<Vec<Change>> {
         }
         Edit::Scale(workload, replicas) if workloads > 0 => {
             let workload = &mut model.workloads[workload % workloads];
-            let kind = match workload.kind {
-                WorkloadKind::StatefulSet => Kind::StatefulSet,
-                WorkloadKind::Deployment => Kind::Deployment,
-                WorkloadKind::Pods => return None,
+            let kind = match workload.kind.object_kind() {
+                Some(kind) if workload.kind.is_scalable() => kind,
+                _ => return None,
             };
             workload.replicas = replicas;
             Some(vec![Change::scale(

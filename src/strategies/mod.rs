@@ -31,8 +31,10 @@
 //!   every [`PortProtocol`]; their endpoints from every [`EndpointSource`] (EndpointSlices
 //!   split over several slices per family, Endpoints objects mirrored or not), ready, not
 //!   ready, terminating, with hostnames, `targetRef`s and topology zones; workloads of every
-//!   [`WorkloadKind`] (StatefulSets behind headless Services, Deployments, bare Pods with
-//!   `hostname`/`subdomain` or `hostNetwork`) with Services selecting them.
+//!   [`WorkloadKind`] the simulator expands (StatefulSets behind headless Services,
+//!   Deployments, ReplicaSets, ReplicationControllers, DaemonSets, Jobs, Indexed Jobs whose
+//!   `subdomain` is their Service, bare Pods with `hostname`/`subdomain` or `hostNetwork`)
+//!   with Services selecting them.
 //! - [`kubernetes_config`]: every option of the `kubernetes` plugin, as a [`Config`] and as
 //!   Corefile text.
 //! - [`questions_for`], [`question_text`], [`wire_queries_for`]: questions of every type the

@@ -103,7 +103,7 @@ pub fn names_for(cluster: &GeneratedCluster) -> Vec<String> {
             workload.name, workload.namespace
         );
         names.push(format!("_web._tcp.{base}"));
-        for (label, _) in workload.hostnames() {
+        for label in workload.hostnames() {
             names.push(format!("{label}.{base}"));
         }
         names.push(format!("{}-0.{base}", workload.name));
