@@ -11,13 +11,13 @@ use k8s_dns_sim::hickory_proto::op::Message;
 use k8s_dns_sim::hickory_proto::rr::{Name, RData, RecordType};
 use k8s_dns_sim::resolver::Family;
 use k8s_dns_sim::strategies::{
-    ClusterShape, GeneratedCluster, MISSING_ADDRESSES, Question, ReverseZones, change_sequence,
-    cluster, cluster_with_questions, kubernetes_config, names_for, pod_context, question_text,
-    questions_for, reverse_name, wire_queries_for,
+    ClusterShape, GeneratedCluster, ImportKind, MISSING_ADDRESSES, Question, ReverseZones,
+    change_sequence, cluster, cluster_with_questions, kubernetes_config, names_for, pod_context,
+    question_text, questions_for, reverse_name, wire_queries_for,
 };
 use k8s_dns_sim::{
-    Answer, Cluster, ClusterDns, ClusterService, Config, KubernetesConfig, Outcome, ServiceType,
-    Transport,
+    Answer, Cluster, ClusterDns, ClusterService, ClusterSlice, Config, KubernetesConfig, Outcome,
+    ServiceType, Transport,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -103,20 +103,26 @@ fn label(hostname: Option<&str>, pod: Option<&str>, address: IpAddr, pod_names: 
     dashed
 }
 
-/// The ready endpoint addresses of a Service (rule 13), with their label and whether their
-/// slice has a port matching `filter` (`None`: any numbered port).
-fn ready_endpoints(
-    service: &ClusterService,
+/// A ready endpoint address as the existence model sees it: its label (rule 14), its slice's
+/// cluster id (empty outside a multicluster zone), and whether its slice has a port matching
+/// the filter asked.
+struct Ready {
+    label: String,
+    cluster: String,
+    address: IpAddr,
+    has_port: bool,
+}
+
+/// The ready endpoint addresses of `slices` (rule 13), each with whether its slice has a port
+/// matching `filter` (`None`: any numbered port).
+fn ready_endpoints<'a>(
+    slices: impl Iterator<Item = &'a ClusterSlice>,
     config: &KubernetesConfig,
     filter: Option<(&str, &str)>,
-) -> Vec<(String, IpAddr, bool)> {
+) -> Vec<Ready> {
     let mut out = Vec::new();
-    // `noendpoints`: the plugin watches no endpoints, so a Service has none.
-    let slices = service
-        .slices()
-        .take(if config.noendpoints { 0 } else { usize::MAX });
-    for slice in slices {
-        let slice = slice.slice();
+    for cluster_slice in slices {
+        let slice = cluster_slice.slice();
         let ports = slice.ports.iter().filter(|port| port.port.is_some());
         let has_port = match filter {
             None => ports.count() > 0,
@@ -144,22 +150,62 @@ fn ready_endpoints(
                     *address,
                     config.endpoint_pod_names,
                 );
-                out.push((label, *address, has_port));
+                out.push(Ready {
+                    label,
+                    cluster: cluster_slice.cluster_id().to_owned(),
+                    address: *address,
+                    has_port,
+                });
             }
         }
     }
     out
 }
 
-/// Whether `name` (lower case, absolute) exists under `cluster.local` (rules 6–8, 11, 12,
-/// 14, 15, 17, 19, 20): `None` for the names this model leaves to other properties (pod
-/// names, `ns.dns`, zonal names, names outside `cluster.local`).
+/// The slices the plugin sees of a Service: none with `noendpoints` (it watches no endpoints).
+fn service_slices<'a>(
+    service: &'a ClusterService,
+    config: &KubernetesConfig,
+) -> impl Iterator<Item = &'a ClusterSlice> {
+    service
+        .slices()
+        .take(if config.noendpoints { 0 } else { usize::MAX })
+}
+
+/// The zones the existence model knows: the cluster zone, and the one generated
+/// configurations may make `multicluster`.
+const MODELLED_ZONES: [&str; 2] = ["cluster.local.", "clusterset.local."];
+
+/// The modelled zone `name` is in, when the configuration serves it, and whether it is
+/// `multicluster`.
+fn zone_of<'a>(config: &KubernetesConfig, name: &'a str) -> Option<(&'static str, &'a str, bool)> {
+    let zone = MODELLED_ZONES
+        .into_iter()
+        .find(|zone| name == *zone || name.ends_with(&format!(".{zone}")))?;
+    let zone_name = self::name(zone);
+    if !config.zones.contains(&zone_name) {
+        return None;
+    }
+    let multicluster = config
+        .multicluster_zones
+        .iter()
+        .any(|mc| mc.zone_of(&zone_name));
+    let rest = name
+        .strip_suffix(zone)
+        .unwrap_or_default()
+        .trim_end_matches('.');
+    Some((zone, rest, multicluster))
+}
+
+/// Whether `name` (lower case, absolute) exists in `cluster.local` or, in a `multicluster`
+/// zone, `clusterset.local` (rules 6–8, 11, 12, 14, 15, 17, 19, 20, 25): `None` for the names
+/// this model leaves to other properties (pod names, `ns.dns`, zonal names, names outside
+/// those zones or in one the configuration does not serve).
 fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Exists> {
-    let zone = "cluster.local.";
-    if name == zone {
+    let (_, rest, multicluster) = zone_of(config, name)?;
+    if rest.is_empty() {
         return Some(Exists::Empty);
     }
-    let rest = name.strip_suffix(&format!(".{zone}"))?;
     let labels: Vec<&str> = rest.split('.').rev().collect();
     if labels.contains(&"_zone") || rest.starts_with("ns.dns") || labels[0] == "pod" {
         return None;
@@ -176,6 +222,9 @@ fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Ex
     }
     if labels.len() == 2 {
         return Some(Exists::Empty);
+    }
+    if multicluster {
+        return Some(import_exists(cluster, config, &labels));
     }
     let Some(service) = cluster.service(namespace, labels[2]) else {
         return Some(Exists::No);
@@ -200,59 +249,126 @@ fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Ex
         return Some(Exists::No);
     }
     let cluster_ips = service.cluster_ips().to_vec();
-    Some(match labels.len() {
+    let ports: Vec<(&str, &str)> = spec
+        .ports
+        .iter()
+        .map(|port| (port.name.as_deref().unwrap_or(""), port.protocol.as_str()))
+        .collect();
+    Some(service_part_exists(
+        ready_endpoints(service_slices(service, config), config, None),
+        |filter| ready_endpoints(service_slices(service, config), config, Some(filter)),
+        headless,
+        &cluster_ips,
+        &ports,
+        &labels,
+        false,
+    ))
+}
+
+/// Rule 25: in a `multicluster` zone only ServiceImports exist; `noendpoints` does not hide
+/// their slices, `ignore empty_service` applies to those that are not headless, an endpoint
+/// name carries its slice's cluster id, and a `ClusterSetIP` import exists through its ports.
+fn import_exists(cluster: &Cluster, config: &KubernetesConfig, labels: &[&str]) -> Exists {
+    let Some(import) = cluster.service_import(labels[1], labels[2]) else {
+        return Exists::No;
+    };
+    let spec = import.import();
+    let headless = spec.is_headless();
+    if !headless && config.ignore_empty_service && !import.has_ready_endpoints() {
+        return Exists::No;
+    }
+    let ports: Vec<(&str, &str)> = spec
+        .ports
+        .iter()
+        .map(|port| (port.name.as_deref().unwrap_or(""), port.protocol.as_str()))
+        .collect();
+    if !headless && ports.is_empty() {
+        return Exists::No;
+    }
+    service_part_exists(
+        ready_endpoints(import.slices(), config, None),
+        |filter| ready_endpoints(import.slices(), config, Some(filter)),
+        headless,
+        &spec.ips,
+        &ports,
+        labels,
+        true,
+    )
+}
+
+/// What the part of a Service's (or import's) name left of `<svc>.<ns>.svc` holds: the name
+/// itself (its virtual IPs, or for a headless one its ready endpoints), an endpoint (in a
+/// multicluster zone `<endpoint>.<cluster>`), or `_<port>._<proto>`.
+fn service_part_exists(
+    ready: Vec<Ready>,
+    ready_with_port: impl Fn((&str, &str)) -> Vec<Ready>,
+    headless: bool,
+    virtual_ips: &[IpAddr],
+    ports: &[(&str, &str)],
+    labels: &[&str],
+    multicluster: bool,
+) -> Exists {
+    let of = |ready: &[&Ready], srv: bool| {
+        let addresses: Vec<IpAddr> = ready.iter().map(|ready| ready.address).collect();
+        Exists::of(&addresses, srv)
+    };
+    let endpoint = |label: &str, cluster: &str| {
+        let mine: Vec<&Ready> = ready
+            .iter()
+            .filter(|ready| {
+                ready.label.eq_ignore_ascii_case(label)
+                    && ready.cluster.eq_ignore_ascii_case(cluster)
+            })
+            .collect();
+        of(&mine, mine.iter().any(|ready| ready.has_port))
+    };
+    match labels.len() {
         3 if headless => {
-            let ready = ready_endpoints(service, config, None);
-            let srv = ready.iter().any(|(_, _, port)| *port);
-            let addresses: Vec<IpAddr> = ready.iter().map(|(_, address, _)| *address).collect();
-            Exists::of(&addresses, srv)
+            let all: Vec<&Ready> = ready.iter().collect();
+            of(&all, ready.iter().any(|ready| ready.has_port))
         }
-        3 => Exists::of(&cluster_ips, !spec.ports.is_empty()),
-        4 => {
-            let ready = ready_endpoints(service, config, None);
-            let mine: Vec<&(String, IpAddr, bool)> = ready
-                .iter()
-                .filter(|(label, _, _)| label.eq_ignore_ascii_case(labels[3]))
-                .collect();
-            let addresses: Vec<IpAddr> = mine.iter().map(|(_, address, _)| *address).collect();
-            Exists::of(&addresses, mine.iter().any(|(_, _, port)| *port))
+        // A virtual IP name with no IP (an import without `ips`) exists, holding nothing.
+        3 if virtual_ips.is_empty() => Exists::With {
+            a: false,
+            aaaa: false,
+            srv: false,
+            cname: false,
+        },
+        3 => Exists::of(virtual_ips, !ports.is_empty()),
+        // One label: an endpoint (in a multicluster zone, of the empty cluster id).
+        4 => endpoint(labels[3], ""),
+        5 if multicluster && !labels[3].starts_with('_') && !labels[4].starts_with('_') => {
+            endpoint(labels[4], labels[3])
         }
         5 => {
             let protocol = labels[3].trim_start_matches('_');
             let port = labels[4].trim_start_matches('_');
             if headless {
-                let ready = ready_endpoints(service, config, Some((port, protocol)));
-                let addresses: Vec<IpAddr> = ready
-                    .iter()
-                    .filter(|(_, _, matches)| *matches)
-                    .map(|(_, address, _)| *address)
-                    .collect();
-                Exists::of(&addresses, true)
-            } else if spec.ports.iter().any(|service_port| {
-                service_port
-                    .name
-                    .as_deref()
-                    .unwrap_or("")
-                    .eq_ignore_ascii_case(port)
-                    && service_port
-                        .protocol
-                        .as_str()
-                        .eq_ignore_ascii_case(protocol)
+                let matching = ready_with_port((port, protocol));
+                let matching: Vec<&Ready> =
+                    matching.iter().filter(|ready| ready.has_port).collect();
+                of(&matching, true)
+            } else if ports.iter().any(|(name, proto)| {
+                name.eq_ignore_ascii_case(port) && proto.eq_ignore_ascii_case(protocol)
             }) {
-                Exists::of(&cluster_ips, true)
+                Exists::of(virtual_ips, true)
             } else {
                 Exists::No
             }
         }
         _ => Exists::No,
-    })
+    }
 }
 
 /// The outcome `exists` implies for `qtype` (rules 1, 3, 4, 10, 19, 20); `None` when the
 /// outcome needs the chase of an ExternalName (checked against the target's own answer).
 fn expected_outcome(exists: Exists, qtype: RecordType, name: &str) -> Option<Outcome> {
-    let apex = name == "cluster.local.";
-    if name == "dns-version.cluster.local." && qtype == RecordType::TXT {
+    let apex = MODELLED_ZONES.contains(&name);
+    if MODELLED_ZONES
+        .iter()
+        .any(|zone| name == format!("dns-version.{zone}"))
+        && qtype == RecordType::TXT
+    {
         return Some(Outcome::Success);
     }
     let has = match (exists, qtype) {
@@ -289,6 +405,14 @@ fn expected_outcome(exists: Exists, qtype: RecordType, name: &str) -> Option<Out
 /// passed on, SERVFAIL with no plugin after `kubernetes`) among them.
 fn existence_config(generated: &GeneratedCluster) -> impl Strategy<Value = Config> + use<> {
     kubernetes_config(generated.namespaces.clone()).prop_map(|generated| generated.config)
+}
+
+/// `kubernetes cluster.local clusterset.local { multicluster clusterset.local }`.
+fn multicluster_config() -> Config {
+    Config::default()
+        .with_zones(["cluster.local", "clusterset.local"])
+        .and_then(|config| config.with_multicluster_zones(["clusterset.local"]))
+        .unwrap()
 }
 
 fn ptr_config() -> Config {
@@ -454,6 +578,121 @@ proptest! {
                     if record.name != owner || record.record_type() != qtype {
                         continue; // an ExternalName's CNAME and its target's records
                     }
+                    let line = format!("{} {} {}", record.name, qtype, record.data).to_lowercase();
+                    prop_assert!(listed.contains(&line), "answered {} but not listed", line);
+                }
+            }
+        }
+    }
+
+    /// Rule 25: in a `multicluster` zone a `ClusterSetIP` import answers its ClusterSet IPs of
+    /// the family asked, a headless one the ready endpoints of every cluster (NXDOMAIN with
+    /// none ready); `<endpoint>.<cluster>.<import>` answers the ready endpoints of that label
+    /// in that cluster, and the name without the cluster id nothing; a Service is not seen
+    /// there, nor an import in the cluster zone.
+    #[test]
+    fn rule_a_multicluster_zone_answers_service_imports(generated in cluster(shape())) {
+        let dns = generated.dns_with(multicluster_config());
+        let cluster = generated.cluster();
+        for import in &generated.imports {
+            for (qtype, v6) in [(RecordType::A, false), (RecordType::AAAA, true)] {
+                let answer = dns.answer(&import.fqdn(), qtype);
+                let expected: Option<BTreeSet<IpAddr>> = if import.kind == ImportKind::Headless {
+                    let ready: Vec<IpAddr> = import.ready().map(|(_, endpoint)| endpoint.address).collect();
+                    (!ready.is_empty()).then(|| ready.into_iter().filter(|ip| ip.is_ipv6() == v6).collect())
+                } else {
+                    Some(import.ips.iter().copied().filter(|ip| ip.is_ipv6() == v6).collect())
+                };
+                match expected {
+                    None => prop_assert_eq!(answer.outcome, Outcome::NxDomain, "{:?}", import),
+                    Some(expected) => {
+                        let outcome = if expected.is_empty() { Outcome::NoData } else { Outcome::Success };
+                        prop_assert_eq!(addresses(&answer), expected, "{:?} {:?}", import, qtype);
+                        prop_assert_eq!(answer.outcome, outcome, "{:?} {:?}", import, qtype);
+                    }
+                }
+            }
+            for (cluster_id, endpoint) in import.ready() {
+                let label = endpoint.label(false);
+                let v6 = endpoint.address.is_ipv6();
+                let qtype = if v6 { RecordType::AAAA } else { RecordType::A };
+                let expected: BTreeSet<IpAddr> = import
+                    .ready()
+                    .filter(|(other, same)| *other == cluster_id && same.label(false) == label && same.address.is_ipv6() == v6)
+                    .map(|(_, same)| same.address)
+                    .collect();
+                let owner = name(&format!("{label}.{cluster_id}.{}", import.fqdn()));
+                prop_assert_eq!(addresses(&dns.answer(&owner, qtype)), expected, "{}", owner);
+                let without = name(&format!("{label}.{}", import.fqdn()));
+                prop_assert_eq!(dns.answer(&without, qtype).outcome, Outcome::NxDomain, "{}", without);
+            }
+            if cluster.service(&import.namespace, &import.name).is_none() {
+                let in_cluster_zone = name(&format!("{}.{}.svc.cluster.local.", import.name, import.namespace));
+                prop_assert_eq!(dns.answer(&in_cluster_zone, RecordType::A).outcome, Outcome::NxDomain, "{}", in_cluster_zone);
+            }
+        }
+        for service in &generated.services {
+            if cluster.service_import(&service.namespace, &service.name).is_none() {
+                let in_set = name(&format!("{}.{}.svc.clusterset.local.", service.name, service.namespace));
+                prop_assert_eq!(dns.answer(&in_set, RecordType::A).outcome, Outcome::NxDomain, "{}", in_set);
+            }
+        }
+    }
+
+    /// Rule 27 in a `multicluster` zone: the listing holds the ServiceImports, not the
+    /// Services, and names endpoints without their cluster id (its documented difference).
+    /// Every listed record at an import's own name (or `_<port>._<proto>` of it) is in the
+    /// answer, an SRV target up to the cluster id and the weight; every listed endpoint record
+    /// is answered under `<endpoint>.<cluster>` for one of the import's clusters; every
+    /// address an import name answers is listed.
+    #[test]
+    fn rule_the_multicluster_zone_listing_agrees_with_the_answers(generated in cluster(shape())) {
+        let dns = generated.dns_with(multicluster_config());
+        let listing = dns.zone_records("clusterset.local").unwrap();
+        let mut listed: BTreeSet<String> = BTreeSet::new();
+        let import_of = |owner: &Name| {
+            generated.imports.iter().find(|import| import.fqdn().zone_of(owner))
+        };
+        // `<endpoint>.<cluster>.<import>…` without its cluster label.
+        let without_cluster = |target: &Name, import: &k8s_dns_sim::strategies::GeneratedImport| {
+            if target.num_labels() == import.fqdn().num_labels() + 2 {
+                let labels: Vec<String> = target.iter().map(|label| String::from_utf8_lossy(label).into_owned()).collect();
+                name(&format!("{}.{}.", labels[0], labels[2..].join(".")))
+            } else {
+                target.clone()
+            }
+        };
+        for record in &listing {
+            let qtype = record.record_type();
+            if matches!(qtype, RecordType::SOA | RecordType::NS) || record.name.to_string().starts_with("ns.dns.") {
+                continue;
+            }
+            let import = import_of(&record.name);
+            prop_assert!(import.is_some(), "listed {} which is no import's", record);
+            let import = import.unwrap();
+            let line = |owner: &Name, data: &RData| match data {
+                RData::SRV(srv) => format!("{owner} SRV {} {} {}", srv.priority, srv.port, without_cluster(&srv.target, import)).to_lowercase(),
+                other => format!("{owner} {} {other}", other.record_type()).to_lowercase(),
+            };
+            let wanted = line(&record.name, &record.data);
+            listed.insert(wanted.clone());
+            let endpoint_name = record.name.num_labels() == import.fqdn().num_labels() + 1
+                && !record.name.iter().next().is_some_and(|label| label.starts_with(b"_"));
+            let answered: BTreeSet<String> = if endpoint_name {
+                // Answered under one of the import's clusters, named with its id.
+                let label = String::from_utf8_lossy(record.name.iter().next().unwrap()).into_owned();
+                import.clusters.iter().flat_map(|slices| {
+                    let owner = name(&format!("{label}.{}.{}", slices.cluster, import.fqdn()));
+                    dns.answer(&owner, qtype).answers.into_iter().map(|r| line(&record.name, &r.data))
+                }).collect()
+            } else {
+                dns.answer(&record.name, qtype).answers.iter().map(|r| line(&r.name, &r.data)).collect()
+            };
+            prop_assert!(answered.contains(&wanted), "listed {} but answered {:?}", wanted, answered);
+        }
+        for import in &generated.imports {
+            for qtype in [RecordType::A, RecordType::AAAA] {
+                for record in &dns.answer(&import.fqdn(), qtype).answers {
                     let line = format!("{} {} {}", record.name, qtype, record.data).to_lowercase();
                     prop_assert!(listed.contains(&line), "answered {} but not listed", line);
                 }

@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
 use k8s_dns_sim::strategies::{
-    ClusterShape, GeneratedCluster, GeneratedService, Question, ServiceKind, WorkloadKind, cluster,
-    cluster_with_questions,
+    ClusterShape, GeneratedCluster, GeneratedService, ImportKind, Question, ServiceKind,
+    WorkloadKind, cluster, cluster_with_questions,
 };
 use k8s_dns_sim::{Answer, Cluster, ClusterDns, Config, Outcome, Transport};
 use proptest::prelude::*;
@@ -270,6 +270,7 @@ fn the_generator_produces_every_kind_of_service() {
     let (mut kinds, mut protocols, mut shapes) =
         (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     let mut workload_kinds = BTreeSet::new();
+    let (mut import_kinds, mut two_clusters) = (BTreeSet::new(), 0);
     let mut chased = 0;
     for _ in 0..128 {
         let generated: GeneratedCluster = cluster(shape()).new_tree(&mut runner).unwrap().current();
@@ -281,6 +282,10 @@ fn the_generator_produces_every_kind_of_service() {
                 .filter(|workload| workload.pod_count() > 0)
                 .map(|workload| workload.kind),
         );
+        for import in &generated.imports {
+            import_kinds.insert(import.kind);
+            two_clusters += usize::from(import.clusters.len() == 2 && import.ready().count() > 0);
+        }
         for service in &generated.services {
             kinds.insert(service.kind);
             protocols.extend(service.ports.iter().map(|port| port.protocol));
@@ -307,6 +312,15 @@ fn the_generator_produces_every_kind_of_service() {
         workload_kinds,
         WorkloadKind::ALL.into_iter().collect(),
         "every kind of workload, with Pods"
+    );
+    assert_eq!(
+        import_kinds,
+        ImportKind::ALL.into_iter().collect(),
+        "every kind of ServiceImport"
+    );
+    assert!(
+        two_clusters > 0,
+        "an import exported by two clusters with ready endpoints"
     );
     assert!(
         chased > 0,

@@ -35,7 +35,8 @@ pub struct ChangeSequence {
 enum Edit {
     /// `SetEndpointReady` on an endpoint of an EndpointSlice.
     FlipEndpoint(usize, usize),
-    /// `Delete` of a Service and its endpoint objects, or of a workload and its Service.
+    /// `Delete` of a Service and its endpoint objects, of a workload and its Service, or of a
+    /// ServiceImport and its slices.
     Delete(usize),
     /// `Delete` then `Apply` of a Service with a new ClusterIP.
     Readdress(usize, u8),
@@ -109,6 +110,7 @@ pub fn change_sequence(
                     model.namespaces,
                     model.services,
                     model.workloads,
+                    model.imports,
                 ),
             }
         })
@@ -118,6 +120,7 @@ pub fn change_sequence(
 fn apply(model: &mut GeneratedCluster, edit: Edit) -> Option<Vec<Change>> {
     let services = model.services.len();
     let workloads = model.workloads.len();
+    let imports = model.imports.len();
     match edit {
         Edit::FlipEndpoint(service, endpoint) if services > 0 => {
             let service = &mut model.services[service % services];
@@ -138,12 +141,14 @@ fn apply(model: &mut GeneratedCluster, edit: Edit) -> Option<Vec<Change>> {
                 ready,
             )])
         }
-        Edit::Delete(index) if services + workloads > 0 => {
-            let index = index % (services + workloads);
+        Edit::Delete(index) if services + workloads + imports > 0 => {
+            let index = index % (services + workloads + imports);
             let objects = if index < services {
                 model.services.remove(index).objects()
-            } else {
+            } else if index < services + workloads {
                 model.workloads.remove(index - services).objects()
+            } else {
+                model.imports.remove(index - services - workloads).objects()
             };
             Some(objects.into_iter().map(Change::Delete).collect())
         }

@@ -135,31 +135,36 @@ fn render_slice(
         ports.join(", ")
     );
     for endpoint in endpoints {
-        let _ = writeln!(yaml, "  - addresses: [\"{}\"]", endpoint.address);
-        match (endpoint.ready, endpoint.terminating) {
-            (Some(ready), true) => {
-                let _ = writeln!(
-                    yaml,
-                    "    conditions: {{ready: {ready}, serving: false, terminating: true}}"
-                );
-            }
-            (Some(ready), false) => {
-                let _ = writeln!(yaml, "    conditions: {{ready: {ready}}}");
-            }
-            (None, _) => {}
-        }
-        if let Some(hostname) = &endpoint.hostname {
-            let _ = writeln!(yaml, "    hostname: \"{hostname}\"");
-        }
-        if let Some(pod) = &endpoint.target_ref {
+        render_endpoint(yaml, namespace, endpoint);
+    }
+}
+
+/// One entry of an EndpointSlice's `endpoints`.
+pub(super) fn render_endpoint(yaml: &mut String, namespace: &str, endpoint: &GeneratedEndpoint) {
+    let _ = writeln!(yaml, "  - addresses: [\"{}\"]", endpoint.address);
+    match (endpoint.ready, endpoint.terminating) {
+        (Some(ready), true) => {
             let _ = writeln!(
                 yaml,
-                "    targetRef: {{kind: Pod, name: \"{pod}\", namespace: \"{namespace}\"}}"
+                "    conditions: {{ready: {ready}, serving: false, terminating: true}}"
             );
         }
-        if let Some(zone) = &endpoint.zone {
-            let _ = writeln!(yaml, "    zone: \"{zone}\"");
+        (Some(ready), false) => {
+            let _ = writeln!(yaml, "    conditions: {{ready: {ready}}}");
         }
+        (None, _) => {}
+    }
+    if let Some(hostname) = &endpoint.hostname {
+        let _ = writeln!(yaml, "    hostname: \"{hostname}\"");
+    }
+    if let Some(pod) = &endpoint.target_ref {
+        let _ = writeln!(
+            yaml,
+            "    targetRef: {{kind: Pod, name: \"{pod}\", namespace: \"{namespace}\"}}"
+        );
+    }
+    if let Some(zone) = &endpoint.zone {
+        let _ = writeln!(yaml, "    zone: \"{zone}\"");
     }
 }
 
