@@ -338,3 +338,74 @@ fn the_generator_produces_every_kind_of_service() {
         );
     }
 }
+
+/// The change generator reaches what the change-sequence property claims to cover: every
+/// `Change` variant, a switch to ExternalName and one back, a failing batch; and the cluster
+/// generator an Endpoints object of several subsets that the mirroring controller carries.
+#[test]
+fn the_change_generator_reaches_every_variant_and_external_name_switches() {
+    use k8s_dns_sim::Change;
+    use k8s_dns_sim::model::ServiceType;
+    use k8s_dns_sim::strategies::{EndpointSource, change_sequence};
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut variants = BTreeSet::new();
+    let (mut to_external, mut back, mut failing, mut subsets) = (0, 0, 0, 0);
+    for _ in 0..128 {
+        let generated: GeneratedCluster = cluster(shape()).new_tree(&mut runner).unwrap().current();
+        subsets += generated
+            .services
+            .iter()
+            .filter(|service| {
+                service.source == EndpointSource::Endpoints && service.slice_names().len() > 2
+            })
+            .count();
+        let sequence = change_sequence(&generated, 6)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        for batch in &sequence.batches {
+            failing += usize::from(batch.fails);
+            for change in &batch.changes {
+                let variant = format!("{change:?}");
+                variants.insert(
+                    variant[..variant.find([' ', '(', '{']).unwrap_or(variant.len())].to_owned(),
+                );
+                if let Change::SetServiceType { service_type, .. } = change {
+                    match service_type {
+                        ServiceType::ExternalName(_) => to_external += 1,
+                        _ => back += 1,
+                    }
+                }
+            }
+        }
+    }
+    let expected = [
+        "Apply",
+        "Delete",
+        "SetEndpointReady",
+        "SetServiceType",
+        "SetSelector",
+        "Scale",
+        "SetPodReady",
+        "SetPodTerminating",
+    ];
+    assert_eq!(
+        variants,
+        expected
+            .iter()
+            .map(|variant| (*variant).to_owned())
+            .collect(),
+        "every Change variant"
+    );
+    assert!(
+        to_external > 0 && back > 0,
+        "ExternalName switches: {to_external} to, {back} other"
+    );
+    assert!(failing > 0, "a failing batch");
+    assert!(
+        subsets > 0,
+        "a mirrored Endpoints object of several subsets"
+    );
+}

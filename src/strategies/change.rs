@@ -40,7 +40,7 @@ enum Edit {
     Delete(usize),
     /// `Delete` then `Apply` of a Service with a new ClusterIP.
     Readdress(usize, u8),
-    /// `SetServiceType` among ClusterIP, NodePort and LoadBalancer.
+    /// `SetServiceType` among ClusterIP, NodePort and LoadBalancer, to ExternalName and back.
     Retype(usize, u8),
     /// `SetSelector`: a selectorless Service with an Endpoints object gets a selector no Pod
     /// matches (its Endpoints stop being mirrored), or one beside a selector loses it.
@@ -58,7 +58,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         3 => (any::<usize>(), any::<usize>()).prop_map(|(s, e)| Edit::FlipEndpoint(s, e)),
         1 => any::<usize>().prop_map(Edit::Delete),
         1 => (any::<usize>(), any::<u8>()).prop_map(|(s, last)| Edit::Readdress(s, last)),
-        1 => (any::<usize>(), any::<u8>()).prop_map(|(s, t)| Edit::Retype(s, t)),
+        2 => (any::<usize>(), any::<u8>()).prop_map(|(s, t)| Edit::Retype(s, t)),
         1 => any::<usize>().prop_map(Edit::Reselect),
         2 => (any::<usize>(), 0..5u32).prop_map(|(w, n)| Edit::Scale(w, n)),
         2 => (any::<usize>(), any::<usize>()).prop_map(|(w, p)| Edit::PodReady(w, p)),
@@ -177,15 +177,33 @@ fn apply(model: &mut GeneratedCluster, edit: Edit) -> Option<Vec<Change>> {
                 ServiceKind::NodePort,
                 ServiceKind::LoadBalancer,
             ];
-            if !single.contains(&service.kind) {
+            // A Service switched to ExternalName (it has ports; generated ExternalName
+            // Services have none, and a ClusterIP Service needs one) switches back.
+            let switched = service.kind == ServiceKind::ExternalName && !service.ports.is_empty();
+            if !single.contains(&service.kind) && !switched {
                 return None;
             }
-            let (kind, service_type) = match to % 3 {
-                0 => (ServiceKind::ClusterIp, ServiceType::ClusterIp),
-                1 => (ServiceKind::NodePort, ServiceType::NodePort),
-                _ => (ServiceKind::LoadBalancer, ServiceType::LoadBalancer),
+            // To ExternalName only from EndpointSlices, whose endpoints stay as they are
+            // (whether the mirroring controller carries an ExternalName's Endpoints is not
+            // what this checks).
+            let to_external = !switched && to % 4 == 3 && service.source == EndpointSource::Slices;
+            let service_type = if to_external {
+                let target = format!("{}.example.com", service.name);
+                service.kind = ServiceKind::ExternalName;
+                service.external_name = Some(target.clone());
+                // An ExternalName Service has no ClusterIP; switched back it gets a new one.
+                service.cluster_ips.clear();
+                ServiceType::ExternalName(target)
+            } else {
+                let (kind, service_type) = match to % 3 {
+                    0 => (ServiceKind::ClusterIp, ServiceType::ClusterIp),
+                    1 => (ServiceKind::NodePort, ServiceType::NodePort),
+                    _ => (ServiceKind::LoadBalancer, ServiceType::LoadBalancer),
+                };
+                service.kind = kind;
+                service.external_name = None;
+                service_type
             };
-            service.kind = kind;
             Some(vec![Change::service_type(
                 &service.namespace,
                 &service.name,

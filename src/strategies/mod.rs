@@ -29,7 +29,8 @@
 //!
 //! - [`cluster`]: namespaces; Services of every [`ServiceKind`] with named and unnamed ports of
 //!   every [`PortProtocol`]; their endpoints from every [`EndpointSource`] (EndpointSlices
-//!   split over several slices per family, Endpoints objects mirrored or not), ready, not
+//!   split over several slices per family, Endpoints objects of one or several subsets,
+//!   mirrored or not), ready, not
 //!   ready, terminating, with hostnames, `targetRef`s and topology zones; workloads of every
 //!   [`WorkloadKind`] the simulator expands (StatefulSets behind headless Services,
 //!   Deployments, ReplicaSets, ReplicationControllers, DaemonSets, Jobs, Indexed Jobs whose
@@ -42,8 +43,8 @@
 //! - [`questions_for`], [`question_text`], [`wire_queries_for`]: questions of every type the
 //!   plugin answers about existing and missing names, in and out of the zones, case
 //!   randomised, as text with and without the trailing dot, and as wire queries.
-//! - [`change_sequence`]: batches of every [`Change`](crate::Change) variant, some failing, with
-//!   the cluster they leave.
+//! - [`change_sequence`]: batches of every [`Change`](crate::Change) variant (Service types
+//!   switched to ExternalName and back among them), some failing, with the cluster they leave.
 //! - [`pod_context`]: Pods whose `resolv.conf` the kubelet writes, for the resolver.
 //!
 //! # Quiet output
