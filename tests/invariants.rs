@@ -7,13 +7,13 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use k8s_dns_sim::hickory_proto::op::Message;
+use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
 use k8s_dns_sim::hickory_proto::rr::{Name, RData, RecordType};
 use k8s_dns_sim::resolver::Family;
 use k8s_dns_sim::strategies::{
     ClusterShape, GeneratedCluster, ImportKind, MISSING_ADDRESSES, Question, ReverseZones,
     change_sequence, cluster, cluster_with_questions, kubernetes_config, names_for, pod_context,
-    question_text, questions_for, reverse_name, wire_queries_for,
+    question_text, questions_for, reverse_name, server_blocks, wire_queries_for,
 };
 use k8s_dns_sim::{
     Answer, Cluster, ClusterDns, ClusterService, ClusterSlice, Config, KubernetesConfig, Outcome,
@@ -818,6 +818,66 @@ proptest! {
         }
         if config.reverse != ReverseZones::None {
             prop_assert!(config.zones().iter().any(|zone| zone.to_string().ends_with("arpa.")));
+        }
+    }
+
+    /// Rules 39, 24, 47: a Corefile of several server blocks answers every question through the
+    /// block whose zone is the longest suffix of the name (REFUSED when none covers it), just
+    /// as that block alone answers it (the root block kept beside it, for the names asked of
+    /// the whole server again), its own `ttl` on the records; `bind` names the server's
+    /// address at `ns.dns.cluster.local` (nothing without it); with `autopath @kubernetes`
+    /// a Pod asking `<svc>.<ns>.<its ns>.svc.cluster.local` gets a CNAME to
+    /// `<svc>.<ns>.svc.cluster.local` before that name's records.
+    #[test]
+    fn rule_a_multi_block_corefile_answers_each_zone_through_its_own_block(
+        (generated, questions, corefile) in cluster_with_questions(shape()).prop_flat_map(|(generated, questions)| {
+            let corefile = server_blocks(generated.namespaces.clone());
+            (Just(generated), Just(questions), corefile)
+        }),
+    ) {
+        let config = corefile.config();
+        prop_assert_eq!(config.servers.len(), corefile.blocks.len(), "{}", corefile.corefile);
+        let multi = generated.dns_with(config);
+        for question in &questions {
+            let answer = multi.answer(&question.name, question.qtype);
+            let Some(block) = corefile.block_for(&question.name) else {
+                prop_assert_eq!(answer.outcome, Outcome::Refused, "{:?}", question);
+                continue;
+            };
+            let alone = generated.dns_with(corefile.alone(block)).answer(&question.name, question.qtype);
+            prop_assert_eq!(answer.outcome, alone.outcome, "{:?}\n{}", question, corefile.corefile);
+            prop_assert_eq!(&answer.answers, &alone.answers, "{:?}", question);
+            prop_assert_eq!(&answer.authorities, &alone.authorities, "{:?}", question);
+            let own_records = matches!(question.qtype, RecordType::A | RecordType::AAAA | RecordType::SRV | RecordType::PTR)
+                && !answer.answers.iter().any(|record| record.record_type() == RecordType::CNAME);
+            if let (Some(ttl), true) = (block.ttl, own_records) {
+                prop_assert!(answer.answers.iter().all(|record| record.ttl == ttl), "{:?} {:?}", question, answer.answers);
+            }
+        }
+        let cluster_block = corefile.cluster_block();
+        let ns_dns = multi.answer(&name("ns.dns.cluster.local."), RecordType::A);
+        let expected: BTreeSet<IpAddr> = cluster_block.bind.into_iter().collect();
+        prop_assert_eq!(addresses(&ns_dns), expected, "{}", corefile.corefile);
+        if cluster_block.autopath {
+            let client = generated.cluster().pods().find(|pod| !pod.host_network && pod.pod_ips.iter().any(IpAddr::is_ipv4));
+            if let Some(client) = client {
+                let address = client.pod_ips.iter().copied().find(IpAddr::is_ipv4).unwrap();
+                for service in &generated.services {
+                    let direct = service.fqdn();
+                    let asked = name(&format!("{}.{}.{}.svc.cluster.local.", service.name, service.namespace, client.meta.namespace));
+                    let first = multi.answer(&asked, RecordType::A);
+                    let hit = multi.answer(&direct, RecordType::A);
+                    if first.outcome != Outcome::NxDomain || hit.answers.is_empty() {
+                        continue;
+                    }
+                    let mut request = Message::new(7, MessageType::Query, OpCode::Query);
+                    request.add_query(Query::query(asked.clone(), RecordType::A));
+                    let reply = multi.handle_from(&request, std::net::SocketAddr::new(address, 40000)).unwrap();
+                    let cname = reply.answers.first().map(|record| (record.name.clone(), record.data.clone()));
+                    prop_assert_eq!(cname, Some((asked.clone(), RData::CNAME(k8s_dns_sim::hickory_proto::rr::rdata::CNAME(direct.clone())))), "{}", asked);
+                    prop_assert_eq!(&reply.answers[1..], &hit.answers[..], "{}", asked);
+                }
+            }
         }
     }
 

@@ -39,7 +39,8 @@
 //!   two clusters ([`CLUSTER_IDS`]) through multicluster EndpointSlices, answered in a
 //!   `multicluster` zone ([`MULTICLUSTER_ZONE`]).
 //! - [`kubernetes_config`]: every option of the `kubernetes` plugin, as a [`Config`] and as
-//!   Corefile text.
+//!   Corefile text; [`server_blocks`]: Corefiles of several server blocks, each zone with its
+//!   own `kubernetes` plugin, with `bind` and `autopath`.
 //! - [`questions_for`], [`question_text`], [`wire_queries_for`]: questions of every type the
 //!   plugin answers about existing and missing names, in and out of the zones, case
 //!   randomised, as text with and without the trailing dot, and as wire queries.
@@ -82,7 +83,10 @@ use service::{cluster_ip, endpoint, endpoint_source, ports, service_kind};
 use workload::workload;
 
 pub use change::{Batch, ChangeSequence, change_sequence};
-pub use config::{GeneratedConfig, ReverseZones, kubernetes_config};
+pub use config::{
+    BIND_ADDRESS, GeneratedBlock, GeneratedConfig, GeneratedCorefile, ReverseZones,
+    kubernetes_config, server_blocks,
+};
 pub use multicluster::{
     CLUSTER_IDS, GeneratedClusterSlices, GeneratedImport, ImportKind, MULTICLUSTER_ZONE,
     render_imports,
