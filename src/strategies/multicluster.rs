@@ -155,21 +155,23 @@ pub(super) fn import(
             let mut next = first_endpoint;
             let mut per_cluster = Vec::new();
             for cluster in clusters {
-                let mut endpoints = Vec::new();
+                let mut families_of_cluster = Vec::new();
                 for &v6 in families {
-                    for i in 0..most_endpoints {
-                        endpoints.push(proptest::option::of(endpoint(
-                            IMPORT_ENDPOINTS + next + i,
-                            v6,
-                            EndpointSource::Slices,
-                        )));
-                    }
+                    // How many first, then each: a strategy per endpoint generated, no more.
+                    let first = IMPORT_ENDPOINTS + next;
+                    families_of_cluster.push((0..=most_endpoints).prop_flat_map(move |count| {
+                        (0..count)
+                            .map(|i| endpoint(first + i, v6, EndpointSource::Slices))
+                            .collect::<Vec<_>>()
+                    }));
                     next += most_endpoints;
                 }
                 let cluster = cluster.to_owned();
-                per_cluster.push(endpoints.prop_map(move |endpoints| GeneratedClusterSlices {
-                    cluster: cluster.clone(),
-                    endpoints: endpoints.into_iter().flatten().collect(),
+                per_cluster.push(families_of_cluster.prop_map(move |families| {
+                    GeneratedClusterSlices {
+                        cluster: cluster.clone(),
+                        endpoints: families.into_iter().flatten().collect(),
+                    }
                 }));
             }
             let ips = match kind {
