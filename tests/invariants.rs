@@ -109,6 +109,8 @@ fn label(hostname: Option<&str>, pod: Option<&str>, address: IpAddr, pod_names: 
 struct Ready {
     label: String,
     cluster: String,
+    /// The endpoint's topology zone, as read (lower-case).
+    zone: Option<String>,
     address: IpAddr,
     has_port: bool,
 }
@@ -153,6 +155,7 @@ fn ready_endpoints<'a>(
                 out.push(Ready {
                     label,
                     cluster: cluster_slice.cluster_id().to_owned(),
+                    zone: endpoint.zone.clone(),
                     address: *address,
                     has_port,
                 });
@@ -198,16 +201,16 @@ fn zone_of<'a>(config: &KubernetesConfig, name: &'a str) -> Option<(&'static str
 }
 
 /// Whether `name` (lower case, absolute) exists in `cluster.local` or, in a `multicluster`
-/// zone, `clusterset.local` (rules 6–8, 11, 12, 14, 15, 17, 19, 20, 25): `None` for the names
-/// this model leaves to other properties (pod names, `ns.dns`, zonal names, names outside
-/// those zones or in one the configuration does not serve).
+/// zone, `clusterset.local` (rules 6–8, 11, 12, 14, 15, 17, 19, 20, 25, 26): `None` for the
+/// names this model leaves to other properties (pod names, `ns.dns`, names outside those
+/// zones or in one the configuration does not serve).
 fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Exists> {
     let (_, rest, multicluster) = zone_of(config, name)?;
     if rest.is_empty() {
         return Some(Exists::Empty);
     }
     let labels: Vec<&str> = rest.split('.').rev().collect();
-    if labels.contains(&"_zone") || rest.starts_with("ns.dns") || labels[0] == "pod" {
+    if rest.starts_with("ns.dns") || labels[0] == "pod" {
         return None;
     }
     if labels[0] != "svc" {
@@ -243,6 +246,39 @@ fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Ex
         });
     }
     let headless = spec.is_headless();
+    // Rule 26: with `zonal`, `<z>.pin|prefer._zone.<svc>` exists for a headless Service: its
+    // ready endpoints in zone `<z>`, nothing (NODATA, TXT too) when none is there (`prefer`:
+    // then every endpoint). Without `zonal` the name is too long: NXDOMAIN.
+    if config.zonal
+        && labels.len() >= 6
+        && labels[3] == "_zone"
+        && matches!(labels[4], "pin" | "prefer")
+    {
+        if !headless {
+            return Some(Exists::No);
+        }
+        let zone: Vec<&str> = labels[5..].iter().rev().copied().collect();
+        let zone = zone.join(".");
+        let ready = ready_endpoints(service_slices(service, config), config, None);
+        let mut chosen: Vec<&Ready> = ready
+            .iter()
+            .filter(|ready| ready.zone.as_deref() == Some(zone.as_str()))
+            .collect();
+        if chosen.is_empty() && labels[4] == "prefer" {
+            chosen = ready.iter().collect();
+        }
+        let addresses: Vec<IpAddr> = chosen.iter().map(|ready| ready.address).collect();
+        return Some(if addresses.is_empty() {
+            Exists::With {
+                a: false,
+                aaaa: false,
+                srv: false,
+                cname: false,
+            }
+        } else {
+            Exists::of(&addresses, chosen.iter().any(|ready| ready.has_port))
+        });
+    }
     // `ignore empty_service`: a ClusterIP Service without ready endpoints does not exist.
     let has_ready = !config.noendpoints && service.has_ready_endpoints();
     if !headless && config.ignore_empty_service && !has_ready {
@@ -424,11 +460,12 @@ fn ptr_config() -> Config {
 proptest! {
     #![proptest_config(cases(32))]
 
-    /// Rules 1, 4, 6–8, 10–12, 14, 15, 17, 19, 20, 35: NXDOMAIN exactly when the name does not
-    /// exist and NODATA exactly when it exists without the type asked, existence as
+    /// Rules 1, 4, 6–8, 10–12, 14, 15, 17, 19, 20, 25, 26, 35: NXDOMAIN exactly when the name
+    /// does not exist and NODATA exactly when it exists without the type asked, existence as
     /// `docs/coredns-rules.md` defines it (the TXT quirk, `ignore empty_service`, `namespaces`,
-    /// `endpoint_pod_names`, `noendpoints`, ExternalName chasing), a name error SERVFAIL
-    /// where `fallthrough` passes it on, over every generated configuration.
+    /// `endpoint_pod_names`, `noendpoints`, `zonal`, ServiceImports in a `multicluster` zone,
+    /// ExternalName chasing), a name error SERVFAIL where `fallthrough` passes it on, over
+    /// every generated configuration.
     #[test]
     fn rule_nxdomain_exactly_when_the_name_does_not_exist(
         (generated, config) in cluster(shape()).prop_flat_map(|generated| {
