@@ -9,6 +9,7 @@ use std::net::IpAddr;
 
 use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
 use k8s_dns_sim::hickory_proto::rr::{Name, RData, RecordType};
+use k8s_dns_sim::model::PodPhase;
 use k8s_dns_sim::resolver::Family;
 use k8s_dns_sim::strategies::{
     ClusterShape, GeneratedCluster, ImportKind, MISSING_ADDRESSES, Question, ReverseZones,
@@ -17,7 +18,7 @@ use k8s_dns_sim::strategies::{
 };
 use k8s_dns_sim::{
     Answer, Cluster, ClusterDns, ClusterService, ClusterSlice, Config, KubernetesConfig, Outcome,
-    ServiceType, Transport,
+    PodMode, ServiceType, Transport,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -202,16 +203,19 @@ fn zone_of<'a>(config: &KubernetesConfig, name: &'a str) -> Option<(&'static str
 
 /// Whether `name` (lower case, absolute) exists in `cluster.local` or, in a `multicluster`
 /// zone, `clusterset.local` (rules 6–8, 11, 12, 14, 15, 17, 19, 20, 25, 26): `None` for the
-/// names this model leaves to other properties (pod names, `ns.dns`, names outside those
-/// zones or in one the configuration does not serve).
+/// names this model leaves to other properties (`ns.dns`, names outside those zones or in
+/// one the configuration does not serve).
 fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Exists> {
     let (_, rest, multicluster) = zone_of(config, name)?;
     if rest.is_empty() {
         return Some(Exists::Empty);
     }
     let labels: Vec<&str> = rest.split('.').rev().collect();
-    if rest.starts_with("ns.dns") || labels[0] == "pod" {
+    if rest.starts_with("ns.dns") {
         return None;
+    }
+    if labels[0] == "pod" {
+        return Some(pod_exists(cluster, config, &labels));
     }
     if labels[0] != "svc" {
         return Some(Exists::No);
@@ -299,6 +303,47 @@ fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Ex
         &labels,
         false,
     ))
+}
+
+/// Rule 23: `pod.<zone>` exists, holding nothing; below it nothing with `pods disabled`;
+/// `<ns>.pod` holds nothing when the namespace is exposed; `<a-b-c-d>.<ns>.pod` (up to two
+/// labels left of it ignored) is that address when it parses and the namespace is exposed, and
+/// under `pods verified` a Pod of the namespace has it, not terminating nor finished.
+fn pod_exists(cluster: &Cluster, config: &KubernetesConfig, labels: &[&str]) -> Exists {
+    if labels.len() == 1 {
+        return Exists::Empty;
+    }
+    let namespace = labels[1];
+    let exposed = cluster.has_namespace(namespace) && config.exposes_namespace(namespace);
+    if config.pods == PodMode::Disabled || !exposed || labels.len() > 5 {
+        return Exists::No;
+    }
+    if labels.len() == 2 {
+        return Exists::Empty;
+    }
+    let label = labels[2];
+    let ipv4 = label.matches('-').count() == 3 && !label.contains("--");
+    let text = label.replace('-', if ipv4 { "." } else { ":" });
+    let Ok(address) = text.parse::<IpAddr>() else {
+        return Exists::No;
+    };
+    if address.is_ipv4() != ipv4 {
+        return Exists::No;
+    }
+    if config.pods == PodMode::Verified
+        && !cluster.pods().any(|pod| {
+            pod.meta.namespace == namespace
+                && pod.pod_ips.contains(&address)
+                && !pod.terminating
+                && !matches!(
+                    pod.phase,
+                    Some(PodPhase::Succeeded | PodPhase::Failed | PodPhase::Unknown)
+                )
+        })
+    {
+        return Exists::No;
+    }
+    Exists::of(&[address], true)
 }
 
 /// Rule 25: in a `multicluster` zone only ServiceImports exist; `noendpoints` does not hide
@@ -460,10 +505,10 @@ fn ptr_config() -> Config {
 proptest! {
     #![proptest_config(cases(32))]
 
-    /// Rules 1, 4, 6–8, 10–12, 14, 15, 17, 19, 20, 25, 26, 35: NXDOMAIN exactly when the name
+    /// Rules 1, 4, 6–8, 10–12, 14, 15, 17, 19, 20, 23, 25, 26, 35: NXDOMAIN exactly when the name
     /// does not exist and NODATA exactly when it exists without the type asked, existence as
     /// `docs/coredns-rules.md` defines it (the TXT quirk, `ignore empty_service`, `namespaces`,
-    /// `endpoint_pod_names`, `noendpoints`, `zonal`, ServiceImports in a `multicluster` zone,
+    /// `endpoint_pod_names`, `noendpoints`, `zonal`, `pods`, ServiceImports in a `multicluster` zone,
     /// ExternalName chasing), a name error SERVFAIL where `fallthrough` passes it on, over
     /// every generated configuration.
     #[test]
