@@ -12,9 +12,9 @@ use k8s_dns_sim::hickory_proto::rr::{Name, RData, RecordType};
 use k8s_dns_sim::model::PodPhase;
 use k8s_dns_sim::resolver::Family;
 use k8s_dns_sim::strategies::{
-    ClusterShape, GeneratedCluster, ImportKind, MISSING_ADDRESSES, Question, ReverseZones,
-    change_sequence, cluster, cluster_with_questions, kubernetes_config, names_for, pod_context,
-    question_text, questions_for, reverse_name, server_blocks, wire_queries_for,
+    CLUSTER_IDS, ClusterShape, GeneratedCluster, ImportKind, MISSING_ADDRESSES, Question,
+    ReverseZones, change_sequence, cluster, cluster_with_questions, kubernetes_config, names_for,
+    pod_context, question_text, questions_for, reverse_name, server_blocks, wire_queries_for,
 };
 use k8s_dns_sim::{
     Answer, Cluster, ClusterDns, ClusterService, ClusterSlice, Config, KubernetesConfig, Outcome,
@@ -670,8 +670,9 @@ proptest! {
     /// Rule 25: in a `multicluster` zone a `ClusterSetIP` import answers its ClusterSet IPs of
     /// the family asked, a headless one the ready endpoints of every cluster (NXDOMAIN with
     /// none ready); `<endpoint>.<cluster>.<import>` answers the ready endpoints of that label
-    /// in that cluster, and the name without the cluster id nothing; a Service is not seen
-    /// there, nor an import in the cluster zone.
+    /// in that cluster, `<endpoint>.<import>` those of slices without a source cluster,
+    /// NXDOMAIN where there are none; a Service is not seen there, nor an import in the
+    /// cluster zone.
     #[test]
     fn rule_a_multicluster_zone_answers_service_imports(generated in cluster(shape())) {
         let dns = generated.dns_with(multicluster_config());
@@ -694,19 +695,26 @@ proptest! {
                     }
                 }
             }
-            for (cluster_id, endpoint) in import.ready() {
+            for (_, endpoint) in import.ready() {
                 let label = endpoint.label(false);
                 let v6 = endpoint.address.is_ipv6();
                 let qtype = if v6 { RecordType::AAAA } else { RecordType::A };
-                let expected: BTreeSet<IpAddr> = import
-                    .ready()
-                    .filter(|(other, same)| *other == cluster_id && same.label(false) == label && same.address.is_ipv6() == v6)
-                    .map(|(_, same)| same.address)
-                    .collect();
-                let owner = name(&format!("{label}.{cluster_id}.{}", import.fqdn()));
-                prop_assert_eq!(addresses(&dns.answer(&owner, qtype)), expected, "{}", owner);
-                let without = name(&format!("{label}.{}", import.fqdn()));
-                prop_assert_eq!(dns.answer(&without, qtype).outcome, Outcome::NxDomain, "{}", without);
+                // Under each cluster id, the empty one (no cluster label) and one no slice has.
+                for asked in CLUSTER_IDS.into_iter().chain(["north"]) {
+                    let owner = import.endpoint_name(&label, asked);
+                    let matching: Vec<IpAddr> = import
+                        .ready()
+                        .filter(|(cluster_id, same)| *cluster_id == asked && same.label(false) == label)
+                        .map(|(_, same)| same.address)
+                        .collect();
+                    let answer = dns.answer(&owner, qtype);
+                    if matching.is_empty() {
+                        prop_assert_eq!(answer.outcome, Outcome::NxDomain, "{}", owner);
+                    } else {
+                        let expected: BTreeSet<IpAddr> = matching.into_iter().filter(|ip| ip.is_ipv6() == v6).collect();
+                        prop_assert_eq!(addresses(&answer), expected, "{}", owner);
+                    }
+                }
             }
             if cluster.service(&import.namespace, &import.name).is_none() {
                 let in_cluster_zone = name(&format!("{}.{}.svc.cluster.local.", import.name, import.namespace));
@@ -764,7 +772,7 @@ proptest! {
                 // Answered under one of the import's clusters, named with its id.
                 let label = String::from_utf8_lossy(record.name.iter().next().unwrap()).into_owned();
                 import.clusters.iter().flat_map(|slices| {
-                    let owner = name(&format!("{label}.{}.{}", slices.cluster, import.fqdn()));
+                    let owner = import.endpoint_name(&label, &slices.cluster);
                     dns.answer(&owner, qtype).answers.into_iter().map(|r| line(&record.name, &r.data))
                 }).collect()
             } else {

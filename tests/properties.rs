@@ -272,6 +272,7 @@ fn the_generator_produces_every_kind_of_service() {
         (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     let mut workload_kinds = BTreeSet::new();
     let (mut import_kinds, mut two_clusters) = (BTreeSet::new(), 0);
+    let (mut clusterless, mut portless) = (0, 0);
     let mut chased = 0;
     for _ in 0..128 {
         let generated: GeneratedCluster = cluster(shape()).new_tree(&mut runner).unwrap().current();
@@ -285,7 +286,9 @@ fn the_generator_produces_every_kind_of_service() {
         );
         for import in &generated.imports {
             import_kinds.insert(import.kind);
-            two_clusters += usize::from(import.clusters.len() == 2 && import.ready().count() > 0);
+            two_clusters += usize::from(import.clusters.len() >= 2 && import.ready().count() > 0);
+            clusterless += usize::from(import.ready().any(|(cluster, _)| cluster.is_empty()));
+            portless += usize::from(import.ports.is_empty() && import.ready().count() > 0);
         }
         for service in &generated.services {
             kinds.insert(service.kind);
@@ -322,6 +325,14 @@ fn the_generator_produces_every_kind_of_service() {
     assert!(
         two_clusters > 0,
         "an import exported by two clusters with ready endpoints"
+    );
+    assert!(
+        clusterless > 0,
+        "a ready endpoint of a slice without a source cluster"
+    );
+    assert!(
+        portless > 0,
+        "a headless import without ports, with endpoints"
     );
     assert!(
         chased > 0,

@@ -260,8 +260,8 @@ pub fn cluster(shape: ClusterShape) -> impl Strategy<Value = GeneratedCluster> {
                 for (namespace, names) in namespaces.iter().zip(import_names) {
                     for name in names {
                         let ordinal = imports.len();
-                        // Two clusters, two families: addresses for four sets of endpoints.
-                        let first_endpoint = ordinal * 4 * shape.endpoints;
+                        // Three clusters, two families: addresses for six sets of endpoints.
+                        let first_endpoint = ordinal * 6 * shape.endpoints;
                         imports.push(import(
                             namespace.clone(),
                             name,

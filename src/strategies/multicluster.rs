@@ -18,8 +18,10 @@ use proptest::sample::{select, subsequence};
 use super::service::{EndpointSource, GeneratedEndpoint, GeneratedPort, endpoint, ports};
 use crate::model::{Kind, ObjectRef};
 
-/// The cluster ids generated slices come from (`multicluster.kubernetes.io/source-cluster`).
-pub const CLUSTER_IDS: [&str; 2] = ["east", "west"];
+/// The cluster ids generated slices come from (`multicluster.kubernetes.io/source-cluster`);
+/// the empty one stands for a slice without that label, whose endpoints have an empty cluster
+/// id (their names have no cluster label: `<endpoint>.<import>…`).
+pub const CLUSTER_IDS: [&str; 3] = ["east", "west", ""];
 
 /// The zone generated configurations make `multicluster`.
 pub const MULTICLUSTER_ZONE: &str = "clusterset.local";
@@ -52,7 +54,8 @@ impl ImportKind {
 /// The endpoints one source cluster exports for an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedClusterSlices {
-    /// Its cluster id (one of [`CLUSTER_IDS`]).
+    /// Its cluster id (one of [`CLUSTER_IDS`]; empty: its slices have no `source-cluster`
+    /// label).
     pub cluster: String,
     /// Its endpoints (one slice per family, `<import>.<cluster>.ipv4` / `.ipv6`).
     pub endpoints: Vec<GeneratedEndpoint>,
@@ -69,7 +72,8 @@ pub struct GeneratedImport {
     pub kind: ImportKind,
     /// `spec.ips`, the ClusterSet IPs (none for a headless import).
     pub ips: Vec<IpAddr>,
-    /// `spec.ports` (the slices carry the same names and protocols, port `port + 8000`).
+    /// `spec.ports` (the slices carry the same names and protocols, port `port + 8000`); none
+    /// for some headless imports.
     pub ports: Vec<GeneratedPort>,
     /// The clusters exporting it, each with its endpoints.
     pub clusters: Vec<GeneratedClusterSlices>,
@@ -99,8 +103,20 @@ impl GeneratedImport {
     /// The name of the slice of `cluster` holding the endpoints of one family.
     pub fn slice_name(&self, cluster: &str, v6: bool) -> String {
         let family = if v6 { "ipv6" } else { "ipv4" };
+        let cluster = if cluster.is_empty() { "none" } else { cluster };
         // Dots keep them apart from every Service's slice (`<service>-ipv4`).
         format!("{}.{cluster}.{family}", self.name)
+    }
+
+    /// The name of an endpoint of `cluster` labelled `label`: `<label>.<cluster>.<import>…`,
+    /// or `<label>.<import>…` for the empty cluster id.
+    pub fn endpoint_name(&self, label: &str, cluster: &str) -> Name {
+        let text = if cluster.is_empty() {
+            format!("{label}.{}", self.fqdn())
+        } else {
+            format!("{label}.{cluster}.{}", self.fqdn())
+        };
+        Name::from_ascii(text).expect("generated names are valid")
     }
 
     /// The objects written for it: the ServiceImport, then its slices.
@@ -129,8 +145,9 @@ impl GeneratedImport {
     }
 }
 
-/// An import `name` in `namespace`: any [`ImportKind`], 1 to `most_ports` ports, one or both
-/// of [`CLUSTER_IDS`] exporting up to `most_endpoints` endpoints of each of its families
+/// An import `name` in `namespace`: any [`ImportKind`], 1 to `most_ports` ports (a headless
+/// one sometimes none), some of [`CLUSTER_IDS`] exporting up to `most_endpoints` endpoints of
+/// each of its families
 /// (ready, not ready, unset, terminating, some with hostnames). `ordinal` and `first_endpoint`
 /// keep its ClusterSet IPs and endpoint addresses unique (the caller counts them).
 pub(super) fn import(
@@ -144,9 +161,19 @@ pub(super) fn import(
     (
         select(ImportKind::ALL.to_vec()),
         ports(most_ports),
-        subsequence(CLUSTER_IDS.to_vec(), 1..=CLUSTER_IDS.len()),
+        prop::bool::weighted(0.2),
+        // A slice without a source cluster now and then; one or two named clusters mostly.
+        prop_oneof![
+            4 => subsequence(CLUSTER_IDS[..2].to_vec(), 1..=2),
+            1 => subsequence(CLUSTER_IDS.to_vec(), 1..=CLUSTER_IDS.len()),
+        ],
     )
-        .prop_flat_map(move |(kind, ports, clusters)| {
+        .prop_flat_map(move |(kind, ports, portless, clusters)| {
+            let ports = if portless && kind == ImportKind::Headless {
+                Vec::new()
+            } else {
+                ports
+            };
             let families: &[bool] = if kind.has_v6() {
                 &[false, true]
             } else {
@@ -264,15 +291,21 @@ fn render_import(yaml: &mut String, import: &GeneratedImport) {
             if endpoints.is_empty() {
                 continue;
             }
+            let source = if slices.cluster.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "    multicluster.kubernetes.io/source-cluster: \"{}\"\n",
+                    slices.cluster
+                )
+            };
             let _ = write!(
                 yaml,
                 "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
                  metadata:\n  name: \"{}\"\n  namespace: \"{namespace}\"\n  labels:\n\
-                 \x20   multicluster.kubernetes.io/service-name: \"{name}\"\n\
-                 \x20   multicluster.kubernetes.io/source-cluster: \"{}\"\n\
+                 \x20   multicluster.kubernetes.io/service-name: \"{name}\"\n{source}\
                  addressType: {family}\nports: [{}]\nendpoints:\n",
                 import.slice_name(&slices.cluster, v6),
-                slices.cluster,
                 ports(8000)
             );
             for endpoint in endpoints {

@@ -89,9 +89,8 @@ pub fn names_for(cluster: &GeneratedCluster) -> Vec<String> {
         for slices in &import.clusters {
             for endpoint in &slices.endpoints {
                 let label = endpoint.label(false);
-                // With its cluster id, another one, and none (which matches no generated
-                // slice: every one has a source cluster).
-                names.push(format!("{label}.{}.{base}", slices.cluster));
+                // With its cluster id, one no slice has, and none (the empty cluster id's).
+                names.push(import.endpoint_name(&label, &slices.cluster).to_string());
                 names.push(format!("{label}.north.{base}"));
                 names.push(format!("{label}.{base}"));
             }
