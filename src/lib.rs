@@ -117,8 +117,8 @@ pub use cluster::{
 pub use config::{
     AclAction, AclConfig, AclPolicy, AclRule, AutopathConfig, AutopathSearch, ChaosConfig, Config,
     Fallthrough, FileConfig, FileZone, ForwardConfig, HostsConfig, HostsEntry, KubernetesConfig,
-    NotSimulated, PluginConfig, PodMode, RrTemplate, Scheme, ServerBlock, ServerKey,
-    TemplateConfig, TemplateRegex, TemplateRule, ZoneConfigError,
+    NotSimulated, OptionConflict, PluginConfig, PodMode, RrTemplate, Scheme, ServerBlock,
+    ServerKey, TemplateConfig, TemplateRegex, TemplateRule, ZoneConfigError,
 };
 pub use config::{
     AnswerRewrite, AnswerTarget, NameMatch, NameRewrite, Pattern, RewriteConfig, RewriteField,

@@ -294,6 +294,61 @@ fn rule_transfer_block_allows_transfers() {
     assert!(!config.allows_transfer_of(&zone("cluster.local.")));
 }
 
+/// CoreDNS does not start with `zonal` beside `noendpoints` (zonal names come from the
+/// endpoint cache that `noendpoints` turns off): the Corefile reader and the `Config` builder
+/// (in either order) refuse exactly that combination, and agree on every other one.
+#[test]
+fn rule_zonal_with_noendpoints_is_refused_by_the_corefile_and_the_builder() {
+    for (zonal, noendpoints) in [(false, false), (true, false), (false, true), (true, true)] {
+        let mut options = Vec::new();
+        if noendpoints {
+            options.push("        noendpoints");
+        }
+        if zonal {
+            options.push("        zonal");
+        }
+        let read = Config::from_corefile(&with_options(&options.join("\n")));
+        let zonal_first = Config::default()
+            .with_zonal(zonal)
+            .and_then(|config| config.with_noendpoints(noendpoints));
+        let noendpoints_first = Config::default()
+            .with_noendpoints(noendpoints)
+            .and_then(|config| config.with_zonal(zonal));
+        let refused = zonal && noendpoints;
+        let case = format!("zonal {zonal}, noendpoints {noendpoints}");
+        assert_eq!(read.is_err(), refused, "{case}: {read:?}");
+        assert_eq!(zonal_first.is_err(), refused, "{case}");
+        assert_eq!(noendpoints_first.is_err(), refused, "{case}");
+        match (read, zonal_first, noendpoints_first) {
+            (Ok(read), Ok(built), Ok(other)) => {
+                let kubernetes = read.kubernetes().unwrap();
+                assert_eq!(
+                    (kubernetes.zonal, kubernetes.noendpoints),
+                    (zonal, noendpoints)
+                );
+                assert_eq!(built.kubernetes(), other.kubernetes(), "{case}");
+                assert_eq!(
+                    (
+                        built.kubernetes().unwrap().zonal,
+                        built.kubernetes().unwrap().noendpoints
+                    ),
+                    (zonal, noendpoints),
+                    "{case}"
+                );
+            }
+            (Err(read), Err(built), Err(other)) => {
+                assert_eq!(built, other);
+                // The same reason, in the same words, from both doors.
+                assert!(
+                    read.to_string().ends_with(&built.to_string()),
+                    "{read} / {built}"
+                );
+            }
+            _ => unreachable!("the three agree on refusing, checked above"),
+        }
+    }
+}
+
 #[test]
 fn rule_first_of_several_kubernetes_server_blocks_is_read() {
     let config = read(

@@ -7,17 +7,18 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use k8s_dns_sim::hickory_proto::op::Message;
+use k8s_dns_sim::hickory_proto::op::{Message, MessageType, OpCode, Query};
 use k8s_dns_sim::hickory_proto::rr::{Name, RData, RecordType};
+use k8s_dns_sim::model::PodPhase;
 use k8s_dns_sim::resolver::Family;
 use k8s_dns_sim::strategies::{
-    ClusterShape, GeneratedCluster, MISSING_ADDRESSES, Question, ReverseZones, change_sequence,
-    cluster, cluster_with_questions, kubernetes_config, names_for, pod_context, question_text,
-    questions_for, reverse_name, wire_queries_for,
+    CLUSTER_IDS, ClusterShape, GeneratedCluster, ImportKind, MISSING_ADDRESSES, Question,
+    ReverseZones, change_sequence, cluster, cluster_with_questions, kubernetes_config, names_for,
+    pod_context, question_text, questions_for, reverse_name, server_blocks, wire_queries_for,
 };
 use k8s_dns_sim::{
-    Answer, Cluster, ClusterDns, ClusterService, Config, Fallthrough, KubernetesConfig, Outcome,
-    ServiceType, Transport,
+    Answer, Cluster, ClusterDns, ClusterService, ClusterSlice, Config, KubernetesConfig, Outcome,
+    PodMode, ServiceType, Transport,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -103,16 +104,28 @@ fn label(hostname: Option<&str>, pod: Option<&str>, address: IpAddr, pod_names: 
     dashed
 }
 
-/// The ready endpoint addresses of a Service (rule 13), with their label and whether their
-/// slice has a port matching `filter` (`None`: any numbered port).
-fn ready_endpoints(
-    service: &ClusterService,
+/// A ready endpoint address as the existence model sees it: its label (rule 14), its slice's
+/// cluster id (empty outside a multicluster zone), and whether its slice has a port matching
+/// the filter asked.
+struct Ready {
+    label: String,
+    cluster: String,
+    /// The endpoint's topology zone, as read (lower-case).
+    zone: Option<String>,
+    address: IpAddr,
+    has_port: bool,
+}
+
+/// The ready endpoint addresses of `slices` (rule 13), each with whether its slice has a port
+/// matching `filter` (`None`: any numbered port).
+fn ready_endpoints<'a>(
+    slices: impl Iterator<Item = &'a ClusterSlice>,
     config: &KubernetesConfig,
     filter: Option<(&str, &str)>,
-) -> Vec<(String, IpAddr, bool)> {
+) -> Vec<Ready> {
     let mut out = Vec::new();
-    for slice in service.slices() {
-        let slice = slice.slice();
+    for cluster_slice in slices {
+        let slice = cluster_slice.slice();
         let ports = slice.ports.iter().filter(|port| port.port.is_some());
         let has_port = match filter {
             None => ports.count() > 0,
@@ -140,25 +153,69 @@ fn ready_endpoints(
                     *address,
                     config.endpoint_pod_names,
                 );
-                out.push((label, *address, has_port));
+                out.push(Ready {
+                    label,
+                    cluster: cluster_slice.cluster_id().to_owned(),
+                    zone: endpoint.zone.clone(),
+                    address: *address,
+                    has_port,
+                });
             }
         }
     }
     out
 }
 
-/// Whether `name` (lower case, absolute) exists under `cluster.local` (rules 6–8, 11, 12,
-/// 14, 15, 17, 19, 20): `None` for the names this model leaves to other properties (pod
-/// names, `ns.dns`, zonal names, names outside `cluster.local`).
+/// The slices the plugin sees of a Service: none with `noendpoints` (it watches no endpoints).
+fn service_slices<'a>(
+    service: &'a ClusterService,
+    config: &KubernetesConfig,
+) -> impl Iterator<Item = &'a ClusterSlice> {
+    service
+        .slices()
+        .take(if config.noendpoints { 0 } else { usize::MAX })
+}
+
+/// The zones the existence model knows: the cluster zone, and the one generated
+/// configurations may make `multicluster`.
+const MODELLED_ZONES: [&str; 2] = ["cluster.local.", "clusterset.local."];
+
+/// The modelled zone `name` is in, when the configuration serves it, and whether it is
+/// `multicluster`.
+fn zone_of<'a>(config: &KubernetesConfig, name: &'a str) -> Option<(&'static str, &'a str, bool)> {
+    let zone = MODELLED_ZONES
+        .into_iter()
+        .find(|zone| name == *zone || name.ends_with(&format!(".{zone}")))?;
+    let zone_name = self::name(zone);
+    if !config.zones.contains(&zone_name) {
+        return None;
+    }
+    let multicluster = config
+        .multicluster_zones
+        .iter()
+        .any(|mc| mc.zone_of(&zone_name));
+    let rest = name
+        .strip_suffix(zone)
+        .unwrap_or_default()
+        .trim_end_matches('.');
+    Some((zone, rest, multicluster))
+}
+
+/// Whether `name` (lower case, absolute) exists in `cluster.local` or, in a `multicluster`
+/// zone, `clusterset.local` (rules 6–8, 11, 12, 14, 15, 17, 19, 20, 25, 26): `None` for the
+/// names this model leaves to other properties (`ns.dns`, names outside those zones or in
+/// one the configuration does not serve).
 fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Exists> {
-    let zone = "cluster.local.";
-    if name == zone {
+    let (_, rest, multicluster) = zone_of(config, name)?;
+    if rest.is_empty() {
         return Some(Exists::Empty);
     }
-    let rest = name.strip_suffix(&format!(".{zone}"))?;
     let labels: Vec<&str> = rest.split('.').rev().collect();
-    if labels.contains(&"_zone") || rest.starts_with("ns.dns") || labels[0] == "pod" {
+    if rest.starts_with("ns.dns") {
         return None;
+    }
+    if labels[0] == "pod" {
+        return Some(pod_exists(cluster, config, &labels));
     }
     if labels[0] != "svc" {
         return Some(Exists::No);
@@ -172,6 +229,9 @@ fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Ex
     }
     if labels.len() == 2 {
         return Some(Exists::Empty);
+    }
+    if multicluster {
+        return Some(import_exists(cluster, config, &labels));
     }
     let Some(service) = cluster.service(namespace, labels[2]) else {
         return Some(Exists::No);
@@ -190,64 +250,206 @@ fn exists(cluster: &Cluster, config: &KubernetesConfig, name: &str) -> Option<Ex
         });
     }
     let headless = spec.is_headless();
+    // Rule 26: with `zonal`, `<z>.pin|prefer._zone.<svc>` exists for a headless Service: its
+    // ready endpoints in zone `<z>`, nothing (NODATA, TXT too) when none is there (`prefer`:
+    // then every endpoint). Without `zonal` the name is too long: NXDOMAIN.
+    if config.zonal
+        && labels.len() >= 6
+        && labels[3] == "_zone"
+        && matches!(labels[4], "pin" | "prefer")
+    {
+        if !headless {
+            return Some(Exists::No);
+        }
+        let zone: Vec<&str> = labels[5..].iter().rev().copied().collect();
+        let zone = zone.join(".");
+        let ready = ready_endpoints(service_slices(service, config), config, None);
+        let mut chosen: Vec<&Ready> = ready
+            .iter()
+            .filter(|ready| ready.zone.as_deref() == Some(zone.as_str()))
+            .collect();
+        if chosen.is_empty() && labels[4] == "prefer" {
+            chosen = ready.iter().collect();
+        }
+        let addresses: Vec<IpAddr> = chosen.iter().map(|ready| ready.address).collect();
+        return Some(if addresses.is_empty() {
+            Exists::With {
+                a: false,
+                aaaa: false,
+                srv: false,
+                cname: false,
+            }
+        } else {
+            Exists::of(&addresses, chosen.iter().any(|ready| ready.has_port))
+        });
+    }
     // `ignore empty_service`: a ClusterIP Service without ready endpoints does not exist.
-    if !headless && config.ignore_empty_service && !service.has_ready_endpoints() {
+    let has_ready = !config.noendpoints && service.has_ready_endpoints();
+    if !headless && config.ignore_empty_service && !has_ready {
         return Some(Exists::No);
     }
     let cluster_ips = service.cluster_ips().to_vec();
-    Some(match labels.len() {
+    let ports: Vec<(&str, &str)> = spec
+        .ports
+        .iter()
+        .map(|port| (port.name.as_deref().unwrap_or(""), port.protocol.as_str()))
+        .collect();
+    Some(service_part_exists(
+        ready_endpoints(service_slices(service, config), config, None),
+        |filter| ready_endpoints(service_slices(service, config), config, Some(filter)),
+        headless,
+        &cluster_ips,
+        &ports,
+        &labels,
+        false,
+    ))
+}
+
+/// Rule 23: `pod.<zone>` exists, holding nothing; below it nothing with `pods disabled`;
+/// `<ns>.pod` holds nothing when the namespace is exposed; `<a-b-c-d>.<ns>.pod` (up to two
+/// labels left of it ignored) is that address when it parses and the namespace is exposed, and
+/// under `pods verified` a Pod of the namespace has it, not terminating nor finished.
+fn pod_exists(cluster: &Cluster, config: &KubernetesConfig, labels: &[&str]) -> Exists {
+    if labels.len() == 1 {
+        return Exists::Empty;
+    }
+    let namespace = labels[1];
+    let exposed = cluster.has_namespace(namespace) && config.exposes_namespace(namespace);
+    if config.pods == PodMode::Disabled || !exposed || labels.len() > 5 {
+        return Exists::No;
+    }
+    if labels.len() == 2 {
+        return Exists::Empty;
+    }
+    let label = labels[2];
+    let ipv4 = label.matches('-').count() == 3 && !label.contains("--");
+    let text = label.replace('-', if ipv4 { "." } else { ":" });
+    let Ok(address) = text.parse::<IpAddr>() else {
+        return Exists::No;
+    };
+    if address.is_ipv4() != ipv4 {
+        return Exists::No;
+    }
+    if config.pods == PodMode::Verified
+        && !cluster.pods().any(|pod| {
+            pod.meta.namespace == namespace
+                && pod.pod_ips.contains(&address)
+                && !pod.terminating
+                && !matches!(
+                    pod.phase,
+                    Some(PodPhase::Succeeded | PodPhase::Failed | PodPhase::Unknown)
+                )
+        })
+    {
+        return Exists::No;
+    }
+    Exists::of(&[address], true)
+}
+
+/// Rule 25: in a `multicluster` zone only ServiceImports exist; `noendpoints` does not hide
+/// their slices, `ignore empty_service` applies to those that are not headless, an endpoint
+/// name carries its slice's cluster id, and a `ClusterSetIP` import exists through its ports.
+fn import_exists(cluster: &Cluster, config: &KubernetesConfig, labels: &[&str]) -> Exists {
+    let Some(import) = cluster.service_import(labels[1], labels[2]) else {
+        return Exists::No;
+    };
+    let spec = import.import();
+    let headless = spec.is_headless();
+    if !headless && config.ignore_empty_service && !import.has_ready_endpoints() {
+        return Exists::No;
+    }
+    let ports: Vec<(&str, &str)> = spec
+        .ports
+        .iter()
+        .map(|port| (port.name.as_deref().unwrap_or(""), port.protocol.as_str()))
+        .collect();
+    if !headless && ports.is_empty() {
+        return Exists::No;
+    }
+    service_part_exists(
+        ready_endpoints(import.slices(), config, None),
+        |filter| ready_endpoints(import.slices(), config, Some(filter)),
+        headless,
+        &spec.ips,
+        &ports,
+        labels,
+        true,
+    )
+}
+
+/// What the part of a Service's (or import's) name left of `<svc>.<ns>.svc` holds: the name
+/// itself (its virtual IPs, or for a headless one its ready endpoints), an endpoint (in a
+/// multicluster zone `<endpoint>.<cluster>`), or `_<port>._<proto>`.
+fn service_part_exists(
+    ready: Vec<Ready>,
+    ready_with_port: impl Fn((&str, &str)) -> Vec<Ready>,
+    headless: bool,
+    virtual_ips: &[IpAddr],
+    ports: &[(&str, &str)],
+    labels: &[&str],
+    multicluster: bool,
+) -> Exists {
+    let of = |ready: &[&Ready], srv: bool| {
+        let addresses: Vec<IpAddr> = ready.iter().map(|ready| ready.address).collect();
+        Exists::of(&addresses, srv)
+    };
+    let endpoint = |label: &str, cluster: &str| {
+        let mine: Vec<&Ready> = ready
+            .iter()
+            .filter(|ready| {
+                ready.label.eq_ignore_ascii_case(label)
+                    && ready.cluster.eq_ignore_ascii_case(cluster)
+            })
+            .collect();
+        of(&mine, mine.iter().any(|ready| ready.has_port))
+    };
+    match labels.len() {
         3 if headless => {
-            let ready = ready_endpoints(service, config, None);
-            let srv = ready.iter().any(|(_, _, port)| *port);
-            let addresses: Vec<IpAddr> = ready.iter().map(|(_, address, _)| *address).collect();
-            Exists::of(&addresses, srv)
+            let all: Vec<&Ready> = ready.iter().collect();
+            of(&all, ready.iter().any(|ready| ready.has_port))
         }
-        3 => Exists::of(&cluster_ips, !spec.ports.is_empty()),
-        4 => {
-            let ready = ready_endpoints(service, config, None);
-            let mine: Vec<&(String, IpAddr, bool)> = ready
-                .iter()
-                .filter(|(label, _, _)| label.eq_ignore_ascii_case(labels[3]))
-                .collect();
-            let addresses: Vec<IpAddr> = mine.iter().map(|(_, address, _)| *address).collect();
-            Exists::of(&addresses, mine.iter().any(|(_, _, port)| *port))
+        // A virtual IP name with no IP (an import without `ips`) exists, holding nothing.
+        3 if virtual_ips.is_empty() => Exists::With {
+            a: false,
+            aaaa: false,
+            srv: false,
+            cname: false,
+        },
+        3 => Exists::of(virtual_ips, !ports.is_empty()),
+        // One label: an endpoint (in a multicluster zone, of the empty cluster id).
+        4 => endpoint(labels[3], ""),
+        5 if multicluster && !labels[3].starts_with('_') && !labels[4].starts_with('_') => {
+            endpoint(labels[4], labels[3])
         }
         5 => {
             let protocol = labels[3].trim_start_matches('_');
             let port = labels[4].trim_start_matches('_');
             if headless {
-                let ready = ready_endpoints(service, config, Some((port, protocol)));
-                let addresses: Vec<IpAddr> = ready
-                    .iter()
-                    .filter(|(_, _, matches)| *matches)
-                    .map(|(_, address, _)| *address)
-                    .collect();
-                Exists::of(&addresses, true)
-            } else if spec.ports.iter().any(|service_port| {
-                service_port
-                    .name
-                    .as_deref()
-                    .unwrap_or("")
-                    .eq_ignore_ascii_case(port)
-                    && service_port
-                        .protocol
-                        .as_str()
-                        .eq_ignore_ascii_case(protocol)
+                let matching = ready_with_port((port, protocol));
+                let matching: Vec<&Ready> =
+                    matching.iter().filter(|ready| ready.has_port).collect();
+                of(&matching, true)
+            } else if ports.iter().any(|(name, proto)| {
+                name.eq_ignore_ascii_case(port) && proto.eq_ignore_ascii_case(protocol)
             }) {
-                Exists::of(&cluster_ips, true)
+                Exists::of(virtual_ips, true)
             } else {
                 Exists::No
             }
         }
         _ => Exists::No,
-    })
+    }
 }
 
 /// The outcome `exists` implies for `qtype` (rules 1, 3, 4, 10, 19, 20); `None` when the
 /// outcome needs the chase of an ExternalName (checked against the target's own answer).
 fn expected_outcome(exists: Exists, qtype: RecordType, name: &str) -> Option<Outcome> {
-    let apex = name == "cluster.local.";
-    if name == "dns-version.cluster.local." && qtype == RecordType::TXT {
+    let apex = MODELLED_ZONES.contains(&name);
+    if MODELLED_ZONES
+        .iter()
+        .any(|zone| name == format!("dns-version.{zone}"))
+        && qtype == RecordType::TXT
+    {
         return Some(Outcome::Success);
     }
     let has = match (exists, qtype) {
@@ -279,16 +481,19 @@ fn expected_outcome(exists: Exists, qtype: RecordType, name: &str) -> Option<Out
     })
 }
 
-/// A configuration with every option that decides existence in `cluster.local` generated, and
-/// `noendpoints` and `fallthrough` off (they hand answers elsewhere).
+/// Every generated configuration: every option that decides existence in `cluster.local`,
+/// `noendpoints` (no Service has endpoints) and `fallthrough` (a name error in its zones is
+/// passed on, SERVFAIL with no plugin after `kubernetes`) among them.
 fn existence_config(generated: &GeneratedCluster) -> impl Strategy<Value = Config> + use<> {
-    kubernetes_config(generated.namespaces.clone()).prop_map(|generated| {
-        let mut config = generated.config;
-        let kubernetes = config.kubernetes_mut().unwrap();
-        kubernetes.noendpoints = false;
-        kubernetes.fallthrough = Fallthrough::Off;
-        config
-    })
+    kubernetes_config(generated.namespaces.clone()).prop_map(|generated| generated.config)
+}
+
+/// `kubernetes cluster.local clusterset.local { multicluster clusterset.local }`.
+fn multicluster_config() -> Config {
+    Config::default()
+        .with_zones(["cluster.local", "clusterset.local"])
+        .and_then(|config| config.with_multicluster_zones(["clusterset.local"]))
+        .unwrap()
 }
 
 fn ptr_config() -> Config {
@@ -300,10 +505,12 @@ fn ptr_config() -> Config {
 proptest! {
     #![proptest_config(cases(32))]
 
-    /// Rules 1, 4, 6–8, 10–12, 14, 15, 17, 19, 20: NXDOMAIN exactly when the name does not
-    /// exist and NODATA exactly when it exists without the type asked, existence as
+    /// Rules 1, 4, 6–8, 10–12, 14, 15, 17, 19, 20, 23, 25, 26, 35: NXDOMAIN exactly when the name
+    /// does not exist and NODATA exactly when it exists without the type asked, existence as
     /// `docs/coredns-rules.md` defines it (the TXT quirk, `ignore empty_service`, `namespaces`,
-    /// `endpoint_pod_names`, ExternalName chasing), over every generated configuration.
+    /// `endpoint_pod_names`, `noendpoints`, `zonal`, `pods`, ServiceImports in a `multicluster` zone,
+    /// ExternalName chasing), a name error SERVFAIL where `fallthrough` passes it on, over
+    /// every generated configuration.
     #[test]
     fn rule_nxdomain_exactly_when_the_name_does_not_exist(
         (generated, config) in cluster(shape()).prop_flat_map(|generated| {
@@ -337,8 +544,15 @@ proptest! {
                         }
                     }
                 };
+                // Rule 35: `fallthrough` passes a name error on; no plugin follows, so the
+                // server answers SERVFAIL (NODATA never falls through).
+                let expected = if expected == Outcome::NxDomain && kubernetes.falls_through(&self::name(&name)) {
+                    Outcome::ServFail
+                } else {
+                    expected
+                };
                 prop_assert_eq!(answer.outcome, expected, "{} {:?} ({:?}) {:?}", name, qtype, exists, kubernetes);
-                if answer.outcome != Outcome::Success {
+                if matches!(answer.outcome, Outcome::NxDomain | Outcome::NoData) {
                     // Every negative answer carries one SOA (rule 1).
                     prop_assert_eq!(answer.authorities.len(), 1);
                 }
@@ -453,10 +667,135 @@ proptest! {
         }
     }
 
-    /// Generate → YAML → load, for workloads: a workload's headless Service answers the IPv4
-    /// addresses of its ready Pods that are not terminating (the EndpointSlice controller's
-    /// rule); a StatefulSet has exactly `replicas` Pods, each answering under its hostname;
-    /// a ClusterIP Service answers its allocated ClusterIP.
+    /// Rule 25: in a `multicluster` zone a `ClusterSetIP` import answers its ClusterSet IPs of
+    /// the family asked, a headless one the ready endpoints of every cluster (NXDOMAIN with
+    /// none ready); `<endpoint>.<cluster>.<import>` answers the ready endpoints of that label
+    /// in that cluster, `<endpoint>.<import>` those of slices without a source cluster,
+    /// NXDOMAIN where there are none; a Service is not seen there, nor an import in the
+    /// cluster zone.
+    #[test]
+    fn rule_a_multicluster_zone_answers_service_imports(generated in cluster(shape())) {
+        let dns = generated.dns_with(multicluster_config());
+        let cluster = generated.cluster();
+        for import in &generated.imports {
+            for (qtype, v6) in [(RecordType::A, false), (RecordType::AAAA, true)] {
+                let answer = dns.answer(&import.fqdn(), qtype);
+                let expected: Option<BTreeSet<IpAddr>> = if import.kind == ImportKind::Headless {
+                    let ready: Vec<IpAddr> = import.ready().map(|(_, endpoint)| endpoint.address).collect();
+                    (!ready.is_empty()).then(|| ready.into_iter().filter(|ip| ip.is_ipv6() == v6).collect())
+                } else {
+                    Some(import.ips.iter().copied().filter(|ip| ip.is_ipv6() == v6).collect())
+                };
+                match expected {
+                    None => prop_assert_eq!(answer.outcome, Outcome::NxDomain, "{:?}", import),
+                    Some(expected) => {
+                        let outcome = if expected.is_empty() { Outcome::NoData } else { Outcome::Success };
+                        prop_assert_eq!(addresses(&answer), expected, "{:?} {:?}", import, qtype);
+                        prop_assert_eq!(answer.outcome, outcome, "{:?} {:?}", import, qtype);
+                    }
+                }
+            }
+            for (_, endpoint) in import.ready() {
+                let label = endpoint.label(false);
+                let v6 = endpoint.address.is_ipv6();
+                let qtype = if v6 { RecordType::AAAA } else { RecordType::A };
+                // Under each cluster id, the empty one (no cluster label) and one no slice has.
+                for asked in CLUSTER_IDS.into_iter().chain(["north"]) {
+                    let owner = import.endpoint_name(&label, asked);
+                    let matching: Vec<IpAddr> = import
+                        .ready()
+                        .filter(|(cluster_id, same)| *cluster_id == asked && same.label(false) == label)
+                        .map(|(_, same)| same.address)
+                        .collect();
+                    let answer = dns.answer(&owner, qtype);
+                    if matching.is_empty() {
+                        prop_assert_eq!(answer.outcome, Outcome::NxDomain, "{}", owner);
+                    } else {
+                        let expected: BTreeSet<IpAddr> = matching.into_iter().filter(|ip| ip.is_ipv6() == v6).collect();
+                        prop_assert_eq!(addresses(&answer), expected, "{}", owner);
+                    }
+                }
+            }
+            if cluster.service(&import.namespace, &import.name).is_none() {
+                let in_cluster_zone = name(&format!("{}.{}.svc.cluster.local.", import.name, import.namespace));
+                prop_assert_eq!(dns.answer(&in_cluster_zone, RecordType::A).outcome, Outcome::NxDomain, "{}", in_cluster_zone);
+            }
+        }
+        for service in &generated.services {
+            if cluster.service_import(&service.namespace, &service.name).is_none() {
+                let in_set = name(&format!("{}.{}.svc.clusterset.local.", service.name, service.namespace));
+                prop_assert_eq!(dns.answer(&in_set, RecordType::A).outcome, Outcome::NxDomain, "{}", in_set);
+            }
+        }
+    }
+
+    /// Rule 27 in a `multicluster` zone: the listing holds the ServiceImports, not the
+    /// Services, and names endpoints without their cluster id (its documented difference).
+    /// Every listed record at an import's own name (or `_<port>._<proto>` of it) is in the
+    /// answer, an SRV target up to the cluster id and the weight; every listed endpoint record
+    /// is answered under `<endpoint>.<cluster>` for one of the import's clusters; every
+    /// address an import name answers is listed.
+    #[test]
+    fn rule_the_multicluster_zone_listing_agrees_with_the_answers(generated in cluster(shape())) {
+        let dns = generated.dns_with(multicluster_config());
+        let listing = dns.zone_records("clusterset.local").unwrap();
+        let mut listed: BTreeSet<String> = BTreeSet::new();
+        let import_of = |owner: &Name| {
+            generated.imports.iter().find(|import| import.fqdn().zone_of(owner))
+        };
+        // `<endpoint>.<cluster>.<import>…` without its cluster label.
+        let without_cluster = |target: &Name, import: &k8s_dns_sim::strategies::GeneratedImport| {
+            if target.num_labels() == import.fqdn().num_labels() + 2 {
+                let labels: Vec<String> = target.iter().map(|label| String::from_utf8_lossy(label).into_owned()).collect();
+                name(&format!("{}.{}.", labels[0], labels[2..].join(".")))
+            } else {
+                target.clone()
+            }
+        };
+        for record in &listing {
+            let qtype = record.record_type();
+            if matches!(qtype, RecordType::SOA | RecordType::NS) || record.name.to_string().starts_with("ns.dns.") {
+                continue;
+            }
+            let import = import_of(&record.name);
+            prop_assert!(import.is_some(), "listed {} which is no import's", record);
+            let import = import.unwrap();
+            let line = |owner: &Name, data: &RData| match data {
+                RData::SRV(srv) => format!("{owner} SRV {} {} {}", srv.priority, srv.port, without_cluster(&srv.target, import)).to_lowercase(),
+                other => format!("{owner} {} {other}", other.record_type()).to_lowercase(),
+            };
+            let wanted = line(&record.name, &record.data);
+            listed.insert(wanted.clone());
+            let endpoint_name = record.name.num_labels() == import.fqdn().num_labels() + 1
+                && !record.name.iter().next().is_some_and(|label| label.starts_with(b"_"));
+            let answered: BTreeSet<String> = if endpoint_name {
+                // Answered under one of the import's clusters, named with its id.
+                let label = String::from_utf8_lossy(record.name.iter().next().unwrap()).into_owned();
+                import.clusters.iter().flat_map(|slices| {
+                    let owner = import.endpoint_name(&label, &slices.cluster);
+                    dns.answer(&owner, qtype).answers.into_iter().map(|r| line(&record.name, &r.data))
+                }).collect()
+            } else {
+                dns.answer(&record.name, qtype).answers.iter().map(|r| line(&r.name, &r.data)).collect()
+            };
+            prop_assert!(answered.contains(&wanted), "listed {} but answered {:?}", wanted, answered);
+        }
+        for import in &generated.imports {
+            for qtype in [RecordType::A, RecordType::AAAA] {
+                for record in &dns.answer(&import.fqdn(), qtype).answers {
+                    let line = format!("{} {} {}", record.name, qtype, record.data).to_lowercase();
+                    prop_assert!(listed.contains(&line), "answered {} but not listed", line);
+                }
+            }
+        }
+    }
+
+    /// Generate → YAML → load, for workloads of every kind the simulator expands: each has
+    /// the Pods its controller runs (`replicas`; a Job `min(parallelism, completions)`; a
+    /// DaemonSet one per node); a headless Service answers the IPv4 addresses of its ready Pods
+    /// that are not terminating (the EndpointSlice controller's rule), a ClusterIP one its
+    /// allocated ClusterIP; every Pod with a hostname (a StatefulSet's, an Indexed Job's, a
+    /// bare Pod's) answers under it.
     #[test]
     fn workload_services_answer_their_ready_pods(generated in cluster(ClusterShape { workloads: 3, services: 1, ..shape() })) {
         let dns = generated.dns();
@@ -467,7 +806,7 @@ proptest! {
                 .filter(|pod| pod.meta.namespace == workload.namespace
                     && pod.meta.labels.get("app") == Some(&workload.name))
                 .collect();
-            prop_assert_eq!(pods.len(), workload.replicas as usize, "{:?}", workload);
+            prop_assert_eq!(pods.len(), workload.pod_count() as usize, "{:?}", workload);
             let ready: BTreeSet<IpAddr> = pods
                 .iter()
                 .filter(|pod| pod.ready == Some(true) && !pod.terminating)
@@ -483,8 +822,14 @@ proptest! {
                 prop_assert!(!ips.is_empty());
                 prop_assert_eq!(addresses(&answer), ips);
             }
-            for (hostname, pod_name) in workload.hostnames() {
-                let pod = pods.iter().find(|pod| pod.meta.name == pod_name).unwrap();
+            for hostname in workload.hostnames() {
+                let named: Vec<_> = pods
+                    .iter()
+                    .filter(|pod| pod.hostname.as_deref() == Some(hostname.as_str())
+                        && pod.subdomain.as_deref() == Some(workload.name.as_str()))
+                    .collect();
+                prop_assert_eq!(named.len(), 1, "{} in {:?}", hostname, workload);
+                let pod = named[0];
                 let host = name(&format!("{hostname}.{}", workload.fqdn()));
                 // Readiness is the Pod's own: hostNetwork Pods share their node's address.
                 let serves = pod.ready == Some(true) && !pod.terminating;
@@ -566,6 +911,66 @@ proptest! {
         }
     }
 
+    /// Rules 39, 24, 47: a Corefile of several server blocks answers every question through the
+    /// block whose zone is the longest suffix of the name (REFUSED when none covers it), just
+    /// as that block alone answers it (the root block kept beside it, for the names asked of
+    /// the whole server again), its own `ttl` on the records; `bind` names the server's
+    /// address at `ns.dns.cluster.local` (nothing without it); with `autopath @kubernetes`
+    /// a Pod asking `<svc>.<ns>.<its ns>.svc.cluster.local` gets a CNAME to
+    /// `<svc>.<ns>.svc.cluster.local` before that name's records.
+    #[test]
+    fn rule_a_multi_block_corefile_answers_each_zone_through_its_own_block(
+        (generated, questions, corefile) in cluster_with_questions(shape()).prop_flat_map(|(generated, questions)| {
+            let corefile = server_blocks(generated.namespaces.clone());
+            (Just(generated), Just(questions), corefile)
+        }),
+    ) {
+        let config = corefile.config();
+        prop_assert_eq!(config.servers.len(), corefile.blocks.len(), "{}", corefile.corefile);
+        let multi = generated.dns_with(config);
+        for question in &questions {
+            let answer = multi.answer(&question.name, question.qtype);
+            let Some(block) = corefile.block_for(&question.name) else {
+                prop_assert_eq!(answer.outcome, Outcome::Refused, "{:?}", question);
+                continue;
+            };
+            let alone = generated.dns_with(corefile.alone(block)).answer(&question.name, question.qtype);
+            prop_assert_eq!(answer.outcome, alone.outcome, "{:?}\n{}", question, corefile.corefile);
+            prop_assert_eq!(&answer.answers, &alone.answers, "{:?}", question);
+            prop_assert_eq!(&answer.authorities, &alone.authorities, "{:?}", question);
+            let own_records = matches!(question.qtype, RecordType::A | RecordType::AAAA | RecordType::SRV | RecordType::PTR)
+                && !answer.answers.iter().any(|record| record.record_type() == RecordType::CNAME);
+            if let (Some(ttl), true) = (block.ttl, own_records) {
+                prop_assert!(answer.answers.iter().all(|record| record.ttl == ttl), "{:?} {:?}", question, answer.answers);
+            }
+        }
+        let cluster_block = corefile.cluster_block();
+        let ns_dns = multi.answer(&name("ns.dns.cluster.local."), RecordType::A);
+        let expected: BTreeSet<IpAddr> = cluster_block.bind.into_iter().collect();
+        prop_assert_eq!(addresses(&ns_dns), expected, "{}", corefile.corefile);
+        if cluster_block.autopath {
+            let client = generated.cluster().pods().find(|pod| !pod.host_network && pod.pod_ips.iter().any(IpAddr::is_ipv4));
+            if let Some(client) = client {
+                let address = client.pod_ips.iter().copied().find(IpAddr::is_ipv4).unwrap();
+                for service in &generated.services {
+                    let direct = service.fqdn();
+                    let asked = name(&format!("{}.{}.{}.svc.cluster.local.", service.name, service.namespace, client.meta.namespace));
+                    let first = multi.answer(&asked, RecordType::A);
+                    let hit = multi.answer(&direct, RecordType::A);
+                    if first.outcome != Outcome::NxDomain || hit.answers.is_empty() {
+                        continue;
+                    }
+                    let mut request = Message::new(7, MessageType::Query, OpCode::Query);
+                    request.add_query(Query::query(asked.clone(), RecordType::A));
+                    let reply = multi.handle_from(&request, std::net::SocketAddr::new(address, 40000)).unwrap();
+                    let cname = reply.answers.first().map(|record| (record.name.clone(), record.data.clone()));
+                    prop_assert_eq!(cname, Some((asked.clone(), RData::CNAME(k8s_dns_sim::hickory_proto::rr::rdata::CNAME(direct.clone())))), "{}", asked);
+                    prop_assert_eq!(&reply.answers[1..], &hit.answers[..], "{}", asked);
+                }
+            }
+        }
+    }
+
     /// `lookup` of a name's text, with or without the trailing dot, answers as the name does.
     #[test]
     fn lookup_text_answers_as_the_name_with_or_without_the_dot(
@@ -614,7 +1019,10 @@ proptest! {
 
     /// A Pod whose `resolv.conf` points at the cluster DNS resolves a Service's absolute name
     /// to the addresses the A and AAAA answers hold, whatever the library and the file's
-    /// options.
+    /// options, every query sent to a cluster DNS address. A `dnsPolicy: Default` Pod gets the
+    /// node's file instead: the node's nameserver and search domains, none of the cluster's;
+    /// its every query goes to the node's nameserver, never to the cluster DNS, and that
+    /// resolver (the `Upstream`, which holds no cluster name) does not resolve the name.
     #[test]
     fn a_pod_resolves_an_absolute_service_name_to_its_answers(
         (generated, context) in cluster(shape()).prop_flat_map(|generated| {
@@ -623,16 +1031,41 @@ proptest! {
         }),
     ) {
         let dns = generated.dns();
-        let uses_cluster_dns = context.pod.dns_policy != k8s_dns_sim::model::DnsPolicy::Default;
+        let default_policy = context.pod.dns_policy == k8s_dns_sim::model::DnsPolicy::Default;
+        let node_nameserver: IpAddr = "192.168.0.1".parse().unwrap();
+        let cluster_dns = &context.kubelet.cluster_dns;
+        let sandbox = context.kubelet.sandbox(&context.pod).unwrap();
+        let nameservers: Vec<IpAddr> = sandbox
+            .resolv_conf
+            .lines()
+            .filter_map(|line| line.strip_prefix("nameserver "))
+            .map(|address| address.trim().parse().unwrap())
+            .collect();
+        if default_policy {
+            prop_assert_eq!(&nameservers, &vec![node_nameserver], "{}", sandbox.resolv_conf);
+            prop_assert!(!sandbox.resolv_conf.contains("svc.cluster.local"), "{}", sandbox.resolv_conf);
+        } else {
+            prop_assert!(nameservers.iter().all(|server| cluster_dns.contains(server)), "{}", sandbox.resolv_conf);
+        }
+        let node_resolver = &dns.config().upstream;
         for service in &generated.services {
             let fqdn = service.fqdn();
-            let mut expected = addresses(&dns.answer(&fqdn, RecordType::A));
-            expected.extend(addresses(&dns.answer(&fqdn, RecordType::AAAA)));
             let resolution = dns
                 .resolve_pod(&context.kubelet, &context.pod, context.library, Family::Unspec, &fqdn.to_string())
                 .unwrap();
-            let found: BTreeSet<IpAddr> = resolution.addresses().iter().copied().collect();
-            if uses_cluster_dns {
+            let servers: BTreeSet<IpAddr> = resolution.queries().map(|query| query.server).collect();
+            if default_policy {
+                prop_assert!(servers.iter().all(|server| *server == node_nameserver), "{} {:?}", fqdn, servers);
+                let from_node = k8s_dns_sim::resolver::getaddrinfo(
+                    node_resolver, &sandbox, context.library, Family::Unspec, &fqdn.to_string(),
+                );
+                prop_assert!(from_node.addresses().is_empty(), "{} {:?}", fqdn, from_node);
+                prop_assert!(from_node.queries().count() > 0, "{}: the node's resolver is asked", fqdn);
+            } else {
+                prop_assert!(servers.iter().all(|server| cluster_dns.contains(server)), "{} {:?}", fqdn, servers);
+                let mut expected = addresses(&dns.answer(&fqdn, RecordType::A));
+                expected.extend(addresses(&dns.answer(&fqdn, RecordType::AAAA)));
+                let found: BTreeSet<IpAddr> = resolution.addresses().iter().copied().collect();
                 prop_assert_eq!(found, expected, "{} {:?}", fqdn, context);
             }
         }

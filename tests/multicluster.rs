@@ -610,7 +610,10 @@ fn options_in_multicluster_zones() {
         ],
     );
 
-    let noendpoints = dns("multicluster.yaml", multicluster().with_noendpoints(true));
+    let noendpoints = dns(
+        "multicluster.yaml",
+        multicluster().with_noendpoints(true).unwrap(),
+    );
     check(
         &noendpoints,
         &[positive(
@@ -622,7 +625,10 @@ fn options_in_multicluster_zones() {
         )],
     );
 
-    let zonal = dns("multicluster.yaml", multicluster().with_zonal(true));
+    let zonal = dns(
+        "multicluster.yaml",
+        multicluster().with_zonal(true).unwrap(),
+    );
     check(
         &zonal,
         &[negative(

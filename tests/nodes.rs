@@ -315,7 +315,10 @@ fn node_changes_move_what_depends_on_them_and_answer_like_a_fresh_load() {
 fn an_endpoint_s_zone_is_its_node_s_and_answers_zonal_names() {
     // podToEndpoint: zone = the node's topology.kubernetes.io/zone label; rule 26: with zonal,
     // <zone>.pin._zone.<headless svc> answers the endpoints of that zone.
-    let dns = support::dns("nodes-hostnetwork.yaml", Config::default().with_zonal(true));
+    let dns = support::dns(
+        "nodes-hostnetwork.yaml",
+        Config::default().with_zonal(true).unwrap(),
+    );
     let zone_a = "zone-a.pin._zone.node-agent.kube-system.svc.cluster.local.";
     let zone_b = "zone-b.pin._zone.node-agent.kube-system.svc.cluster.local.";
     check(

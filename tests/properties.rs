@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use k8s_dns_sim::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
 use k8s_dns_sim::strategies::{
-    ClusterShape, GeneratedCluster, GeneratedService, Question, ServiceKind, cluster,
-    cluster_with_questions,
+    ClusterShape, GeneratedCluster, GeneratedService, ImportKind, Question, ServiceKind,
+    WorkloadKind, cluster, cluster_with_questions,
 };
 use k8s_dns_sim::{Answer, Cluster, ClusterDns, Config, Outcome, Transport};
 use proptest::prelude::*;
@@ -170,7 +170,8 @@ proptest! {
     /// have up to 80 endpoints, replies that are compressed and cut (rules 34, 60, 61).
     #[test]
     fn large_wire_replies_fit_and_match(
-        generated in cluster(ClusterShape { endpoints: 80, ..shape() }),
+        // Services only: imports are not answered without a multicluster zone.
+        generated in cluster(ClusterShape { endpoints: 80, imports: 0, ..shape() }),
         payload in proptest::option::of(0u16..2048),
     ) {
         let mut questions = Vec::new();
@@ -269,9 +270,26 @@ fn the_generator_produces_every_kind_of_service() {
     let mut runner = TestRunner::deterministic();
     let (mut kinds, mut protocols, mut shapes) =
         (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut workload_kinds = BTreeSet::new();
+    let (mut import_kinds, mut two_clusters) = (BTreeSet::new(), 0);
+    let (mut clusterless, mut portless) = (0, 0);
     let mut chased = 0;
     for _ in 0..128 {
         let generated: GeneratedCluster = cluster(shape()).new_tree(&mut runner).unwrap().current();
+        // Workloads with at least one Pod, so that each kind was expanded.
+        workload_kinds.extend(
+            generated
+                .workloads
+                .iter()
+                .filter(|workload| workload.pod_count() > 0)
+                .map(|workload| workload.kind),
+        );
+        for import in &generated.imports {
+            import_kinds.insert(import.kind);
+            two_clusters += usize::from(import.clusters.len() >= 2 && import.ready().count() > 0);
+            clusterless += usize::from(import.ready().any(|(cluster, _)| cluster.is_empty()));
+            portless += usize::from(import.ports.is_empty() && import.ready().count() > 0);
+        }
         for service in &generated.services {
             kinds.insert(service.kind);
             protocols.extend(service.ports.iter().map(|port| port.protocol));
@@ -294,6 +312,28 @@ fn the_generator_produces_every_kind_of_service() {
         "every kind of Service"
     );
     assert_eq!(protocols.len(), 3, "every protocol: {protocols:?}");
+    assert_eq!(
+        workload_kinds,
+        WorkloadKind::ALL.into_iter().collect(),
+        "every kind of workload, with Pods"
+    );
+    assert_eq!(
+        import_kinds,
+        ImportKind::ALL.into_iter().collect(),
+        "every kind of ServiceImport"
+    );
+    assert!(
+        two_clusters > 0,
+        "an import exported by two clusters with ready endpoints"
+    );
+    assert!(
+        clusterless > 0,
+        "a ready endpoint of a slice without a source cluster"
+    );
+    assert!(
+        portless > 0,
+        "a headless import without ports, with endpoints"
+    );
     assert!(
         chased > 0,
         "an in-zone ExternalName whose target answers (rule 19's chase)"
@@ -309,4 +349,80 @@ fn the_generator_produces_every_kind_of_service() {
             "(ports, unnamed, split slices) {wanted:?} in {shapes:?}"
         );
     }
+}
+
+/// The change generator reaches what the change-sequence property claims to cover: every
+/// `Change` variant, a switch to ExternalName and one back, a failing batch; and the cluster
+/// generator an Endpoints object of several subsets that the mirroring controller carries.
+#[test]
+fn the_change_generator_reaches_every_variant_and_external_name_switches() {
+    use k8s_dns_sim::Change;
+    use k8s_dns_sim::model::ServiceType;
+    use k8s_dns_sim::strategies::{EndpointSource, change_sequence};
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut variants = BTreeSet::new();
+    let (mut to_external, mut back, mut failing, mut subsets) = (0, 0, 0, 0);
+    for _ in 0..48 {
+        // More workloads per namespace, so that bare Pods (SetPodReady, SetPodTerminating) come often.
+        let shape = ClusterShape {
+            workloads: 3,
+            ..shape()
+        };
+        let generated: GeneratedCluster = cluster(shape).new_tree(&mut runner).unwrap().current();
+        subsets += generated
+            .services
+            .iter()
+            .filter(|service| {
+                service.source == EndpointSource::Endpoints && service.slice_names().len() > 2
+            })
+            .count();
+        let sequence = change_sequence(&generated, 6)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        for batch in &sequence.batches {
+            failing += usize::from(batch.fails);
+            for change in &batch.changes {
+                let variant = format!("{change:?}");
+                variants.insert(
+                    variant[..variant.find([' ', '(', '{']).unwrap_or(variant.len())].to_owned(),
+                );
+                if let Change::SetServiceType { service_type, .. } = change {
+                    match service_type {
+                        ServiceType::ExternalName(_) => to_external += 1,
+                        _ => back += 1,
+                    }
+                }
+            }
+        }
+    }
+    let expected = [
+        "Apply",
+        "Delete",
+        "SetEndpointReady",
+        "SetServiceType",
+        "SetSelector",
+        "Scale",
+        "SetPodReady",
+        "SetPodTerminating",
+    ];
+    assert_eq!(
+        variants,
+        expected
+            .iter()
+            .map(|variant| (*variant).to_owned())
+            .collect(),
+        "every Change variant"
+    );
+    assert!(
+        to_external > 0 && back > 0,
+        "ExternalName switches: {to_external} to, {back} other"
+    );
+    assert!(failing > 0, "a failing batch");
+    assert!(
+        subsets > 0,
+        "a mirrored Endpoints object of several subsets"
+    );
 }

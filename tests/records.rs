@@ -441,7 +441,7 @@ fn name_server_records() {
 
 #[test]
 fn zonal_names() {
-    let dns = dns_with("zonal.yaml", Config::default().with_zonal(true));
+    let dns = dns_with("zonal.yaml", Config::default().with_zonal(true).unwrap());
     check(
         &dns,
         &[

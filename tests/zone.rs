@@ -157,7 +157,7 @@ fn noendpoints_drops_endpoints_and_ignore_empty_service_does_nothing() {
         plain,
         "[xfr.go: no ignore empty_service]"
     );
-    let without = listing(Config::default().with_noendpoints(true));
+    let without = listing(Config::default().with_noendpoints(true).unwrap());
     assert!(
         !without.contains("peers") && !without.contains("anyport"),
         "{without}"

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
-use super::{Fallthrough, PodMode, ZoneConfigError, normalize_zone, zones};
+use super::{Fallthrough, OptionConflict, PodMode, ZoneConfigError, normalize_zone, zones};
 
 /// The default TTL of every record CoreDNS's `kubernetes` plugin serves, in seconds.
 pub const DEFAULT_TTL: u32 = 5;
@@ -34,7 +34,8 @@ pub struct KubernetesConfig {
     pub endpoint_pod_names: bool,
     /// `ignore empty_service`: a ClusterIP Service without ready endpoints answers NXDOMAIN.
     pub ignore_empty_service: bool,
-    /// `noendpoints`: endpoints are not watched at all.
+    /// `noendpoints`: endpoints are not watched at all. Never with `zonal` (CoreDNS does not
+    /// start; [`KubernetesConfig::with_noendpoints`] refuses it, setting the field does not).
     pub noendpoints: bool,
     /// `fallthrough [zones]`: NXDOMAIN-class answers in these zones go to the next plugin.
     pub fallthrough: Fallthrough,
@@ -43,7 +44,8 @@ pub struct KubernetesConfig {
     pub server_addresses: Vec<IpAddr>,
     /// `multicluster` zones.
     pub multicluster_zones: Vec<Name>,
-    /// `zonal`: answer `<zone>.pin|prefer._zone.<service>` names.
+    /// `zonal`: answer `<zone>.pin|prefer._zone.<service>` names. Never with `noendpoints`
+    /// (see [`KubernetesConfig::with_zonal`]).
     pub zonal: bool,
     /// The search domains of the CoreDNS container's own `/etc/resolv.conf` (read through
     /// the files given to [`Config::from_corefile_with_files`](super::Config::from_corefile_with_files)):
@@ -227,9 +229,16 @@ impl KubernetesConfig {
     }
 
     /// Sets `noendpoints`.
-    pub fn with_noendpoints(mut self, on: bool) -> Self {
+    ///
+    /// # Errors
+    /// [`OptionConflict::ZonalWithoutEndpoints`] when turning it on beside `zonal`, as
+    /// CoreDNS refuses to start (nothing changes).
+    pub fn with_noendpoints(mut self, on: bool) -> Result<Self, OptionConflict> {
+        if on && self.zonal {
+            return Err(OptionConflict::ZonalWithoutEndpoints);
+        }
         self.noendpoints = on;
-        self
+        Ok(self)
     }
 
     /// Sets `fallthrough`.
@@ -239,9 +248,16 @@ impl KubernetesConfig {
     }
 
     /// Sets `zonal`: answer `<zone>.pin|prefer._zone.<headless service>` names.
-    pub fn with_zonal(mut self, on: bool) -> Self {
+    ///
+    /// # Errors
+    /// [`OptionConflict::ZonalWithoutEndpoints`] when turning it on beside `noendpoints`, as
+    /// CoreDNS refuses to start (nothing changes).
+    pub fn with_zonal(mut self, on: bool) -> Result<Self, OptionConflict> {
+        if on && self.noendpoints {
+            return Err(OptionConflict::ZonalWithoutEndpoints);
+        }
         self.zonal = on;
-        self
+        Ok(self)
     }
 
     /// Sets the server's own addresses (`bind`).

@@ -391,8 +391,13 @@ impl Config {
     }
 
     /// Sets `noendpoints` of the first `kubernetes` plugin.
-    pub fn with_noendpoints(self, on: bool) -> Self {
-        self.on_kubernetes(|k| k.with_noendpoints(on))
+    ///
+    /// # Errors
+    /// As [`KubernetesConfig::with_noendpoints`]: turning it on beside `zonal`.
+    pub fn with_noendpoints(mut self, on: bool) -> Result<Self, OptionConflict> {
+        let kubernetes = self.kubernetes_or_add();
+        *kubernetes = kubernetes.clone().with_noendpoints(on)?;
+        Ok(self)
     }
 
     /// Sets `fallthrough` of the first `kubernetes` plugin. A name error in those zones goes on
@@ -402,8 +407,22 @@ impl Config {
     }
 
     /// Sets `zonal` of the first `kubernetes` plugin.
-    pub fn with_zonal(self, on: bool) -> Self {
-        self.on_kubernetes(|k| k.with_zonal(on))
+    ///
+    /// ```
+    /// use k8s_dns_sim::{Config, OptionConflict};
+    ///
+    /// let zonal = Config::default().with_zonal(true)?;
+    /// // CoreDNS does not start with both (the Corefile reader refuses them too).
+    /// assert_eq!(zonal.with_noendpoints(true).unwrap_err(), OptionConflict::ZonalWithoutEndpoints);
+    /// # Ok::<(), OptionConflict>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`KubernetesConfig::with_zonal`]: turning it on beside `noendpoints`.
+    pub fn with_zonal(mut self, on: bool) -> Result<Self, OptionConflict> {
+        let kubernetes = self.kubernetes_or_add();
+        *kubernetes = kubernetes.clone().with_zonal(on)?;
+        Ok(self)
     }
 
     /// Sets the server's own addresses (`bind`) as the first `kubernetes` plugin sees them.
@@ -484,6 +503,17 @@ impl Config {
         }
         self
     }
+}
+
+/// Options of one `kubernetes` plugin that CoreDNS refuses to start with together (its
+/// Corefile reader refuses them with the same reason, [`CorefileErrorKind::ZonalWithoutEndpoints`](crate::CorefileErrorKind::ZonalWithoutEndpoints)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OptionConflict {
+    /// `zonal` with `noendpoints`: zonal names are answered from the endpoint cache, which
+    /// `noendpoints` turns off.
+    #[error("`zonal` needs the endpoint cache, which `noendpoints` turns off: remove one of them")]
+    ZonalWithoutEndpoints,
 }
 
 /// A zone given to [`Config::with_zones`] or [`Config::with_multicluster_zones`] that cannot be

@@ -7,7 +7,6 @@ use proptest::prelude::*;
 
 use super::GeneratedCluster;
 use super::service::{EndpointSource, ServiceKind};
-use super::workload::WorkloadKind;
 use crate::Change;
 use crate::model::{Kind, ObjectRef, Selector, ServiceType};
 
@@ -36,16 +35,17 @@ pub struct ChangeSequence {
 enum Edit {
     /// `SetEndpointReady` on an endpoint of an EndpointSlice.
     FlipEndpoint(usize, usize),
-    /// `Delete` of a Service and its endpoint objects, or of a workload and its Service.
+    /// `Delete` of a Service and its endpoint objects, of a workload and its Service, or of a
+    /// ServiceImport and its slices.
     Delete(usize),
     /// `Delete` then `Apply` of a Service with a new ClusterIP.
     Readdress(usize, u8),
-    /// `SetServiceType` among ClusterIP, NodePort and LoadBalancer.
+    /// `SetServiceType` among ClusterIP, NodePort and LoadBalancer, to ExternalName and back.
     Retype(usize, u8),
     /// `SetSelector`: a selectorless Service with an Endpoints object gets a selector no Pod
     /// matches (its Endpoints stop being mirrored), or one beside a selector loses it.
     Reselect(usize),
-    /// `Scale` of a StatefulSet or Deployment.
+    /// `Scale` of a StatefulSet, Deployment, ReplicaSet or ReplicationController.
     Scale(usize, u32),
     /// `SetPodReady` of a bare Pod.
     PodReady(usize, usize),
@@ -58,7 +58,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         3 => (any::<usize>(), any::<usize>()).prop_map(|(s, e)| Edit::FlipEndpoint(s, e)),
         1 => any::<usize>().prop_map(Edit::Delete),
         1 => (any::<usize>(), any::<u8>()).prop_map(|(s, last)| Edit::Readdress(s, last)),
-        1 => (any::<usize>(), any::<u8>()).prop_map(|(s, t)| Edit::Retype(s, t)),
+        2 => (any::<usize>(), any::<u8>()).prop_map(|(s, t)| Edit::Retype(s, t)),
         1 => any::<usize>().prop_map(Edit::Reselect),
         2 => (any::<usize>(), 0..5u32).prop_map(|(w, n)| Edit::Scale(w, n)),
         2 => (any::<usize>(), any::<usize>()).prop_map(|(w, p)| Edit::PodReady(w, p)),
@@ -110,6 +110,7 @@ pub fn change_sequence(
                     model.namespaces,
                     model.services,
                     model.workloads,
+                    model.imports,
                 ),
             }
         })
@@ -119,6 +120,7 @@ pub fn change_sequence(
 fn apply(model: &mut GeneratedCluster, edit: Edit) -> Option<Vec<Change>> {
     let services = model.services.len();
     let workloads = model.workloads.len();
+    let imports = model.imports.len();
     match edit {
         Edit::FlipEndpoint(service, endpoint) if services > 0 => {
             let service = &mut model.services[service % services];
@@ -139,12 +141,14 @@ fn apply(model: &mut GeneratedCluster, edit: Edit) -> Option<Vec<Change>> {
                 ready,
             )])
         }
-        Edit::Delete(index) if services + workloads > 0 => {
-            let index = index % (services + workloads);
+        Edit::Delete(index) if services + workloads + imports > 0 => {
+            let index = index % (services + workloads + imports);
             let objects = if index < services {
                 model.services.remove(index).objects()
-            } else {
+            } else if index < services + workloads {
                 model.workloads.remove(index - services).objects()
+            } else {
+                model.imports.remove(index - services - workloads).objects()
             };
             Some(objects.into_iter().map(Change::Delete).collect())
         }
@@ -173,15 +177,33 @@ fn apply(model: &mut GeneratedCluster, edit: Edit) -> Option<Vec<Change>> {
                 ServiceKind::NodePort,
                 ServiceKind::LoadBalancer,
             ];
-            if !single.contains(&service.kind) {
+            // A Service switched to ExternalName (it has ports; generated ExternalName
+            // Services have none, and a ClusterIP Service needs one) switches back.
+            let switched = service.kind == ServiceKind::ExternalName && !service.ports.is_empty();
+            if !single.contains(&service.kind) && !switched {
                 return None;
             }
-            let (kind, service_type) = match to % 3 {
-                0 => (ServiceKind::ClusterIp, ServiceType::ClusterIp),
-                1 => (ServiceKind::NodePort, ServiceType::NodePort),
-                _ => (ServiceKind::LoadBalancer, ServiceType::LoadBalancer),
+            // To ExternalName only from EndpointSlices, whose endpoints stay as they are
+            // (whether the mirroring controller carries an ExternalName's Endpoints is not
+            // what this checks).
+            let to_external = !switched && to % 4 == 3 && service.source == EndpointSource::Slices;
+            let service_type = if to_external {
+                let target = format!("{}.example.com", service.name);
+                service.kind = ServiceKind::ExternalName;
+                service.external_name = Some(target.clone());
+                // An ExternalName Service has no ClusterIP; switched back it gets a new one.
+                service.cluster_ips.clear();
+                ServiceType::ExternalName(target)
+            } else {
+                let (kind, service_type) = match to % 3 {
+                    0 => (ServiceKind::ClusterIp, ServiceType::ClusterIp),
+                    1 => (ServiceKind::NodePort, ServiceType::NodePort),
+                    _ => (ServiceKind::LoadBalancer, ServiceType::LoadBalancer),
+                };
+                service.kind = kind;
+                service.external_name = None;
+                service_type
             };
-            service.kind = kind;
             Some(vec![Change::service_type(
                 &service.namespace,
                 &service.name,
@@ -212,10 +234,9 @@ fn apply(model: &mut GeneratedCluster, edit: Edit) -> Option<Vec<Change>> {
         }
         Edit::Scale(workload, replicas) if workloads > 0 => {
             let workload = &mut model.workloads[workload % workloads];
-            let kind = match workload.kind {
-                WorkloadKind::StatefulSet => Kind::StatefulSet,
-                WorkloadKind::Deployment => Kind::Deployment,
-                WorkloadKind::Pods => return None,
+            let kind = match workload.kind.object_kind() {
+                Some(kind) if workload.kind.is_scalable() => kind,
+                _ => return None,
             };
             workload.replicas = replicas;
             Some(vec![Change::scale(

@@ -1,5 +1,7 @@
 //! Generated configurations of the `kubernetes` plugin, as a [`Config`] and as Corefile text.
 
+use std::net::IpAddr;
+
 use hickory_proto::rr::Name;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -113,8 +115,10 @@ pub fn kubernetes_config(namespaces: Vec<String>) -> impl Strategy<Value = Gener
                     .with_endpoint_pod_names(endpoint_pod_names)
                     .with_ignore_empty_service(ignore_empty_service)
                     .with_noendpoints(noendpoints)
+                    .expect("zonal is not on yet")
                     .with_fallthrough(fallthrough.clone())
-                    .with_zonal(zonal);
+                    .with_zonal(zonal)
+                    .expect("zonal is only on without noendpoints");
                 if multicluster {
                     config = config
                         .with_multicluster_zones(["clusterset.local"])
@@ -171,4 +175,173 @@ pub fn kubernetes_config(namespaces: Vec<String>) -> impl Strategy<Value = Gener
                 }
             },
         )
+}
+
+/// One server block of a [`GeneratedCorefile`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedBlock {
+    /// Its keys, the zones it serves (`.` for the root block).
+    pub keys: Vec<Name>,
+    /// The block's text, as it stands in the Corefile.
+    pub text: String,
+    /// The `ttl` of its `kubernetes` plugin (`None` for the root block, which forwards).
+    pub ttl: Option<u32>,
+    /// Its `bind` address: the server's own address the plugin names at the apex (rule 24).
+    pub bind: Option<IpAddr>,
+    /// Whether it runs `autopath @kubernetes` (beside `pods verified`, rule 47).
+    pub autopath: bool,
+}
+
+/// A Corefile of several server blocks (rule 39): `cluster.local` always; a `multicluster`
+/// `clusterset.local`, a reverse block (`in-addr.arpa ip6.arpa`, its plugin naming
+/// `cluster.local` first as CoreDNS requires) and a root block forwarding to the upstream,
+/// each or not; written in any order.
+#[derive(Debug, Clone)]
+pub struct GeneratedCorefile {
+    /// The Corefile.
+    pub corefile: String,
+    /// Its blocks, in the Corefile's order.
+    pub blocks: Vec<GeneratedBlock>,
+}
+
+impl GeneratedCorefile {
+    /// The configuration it reads into.
+    pub fn config(&self) -> Config {
+        Config::from_corefile(&self.corefile).expect("generated Corefiles read")
+    }
+
+    /// The block that answers `name`: the one with the longest key that is a suffix of it,
+    /// the root block last (rule 39); `None`: no block covers it (REFUSED).
+    pub fn block_for(&self, name: &Name) -> Option<&GeneratedBlock> {
+        self.blocks
+            .iter()
+            .flat_map(|block| block.keys.iter().map(move |key| (key, block)))
+            .filter(|(key, _)| key.zone_of(name))
+            .max_by_key(|(key, _)| key.num_labels())
+            .map(|(_, block)| block)
+    }
+
+    /// A Corefile of `block` alone, with the root block when there is one (it answers the
+    /// names a `kubernetes` plugin asks the whole server again, ExternalName targets outside
+    /// its zones).
+    pub fn alone(&self, block: &GeneratedBlock) -> Config {
+        let mut text = block.text.clone();
+        for other in &self.blocks {
+            if other != block && other.ttl.is_none() {
+                text.push_str(&other.text);
+            }
+        }
+        Config::from_corefile(&text).expect("generated Corefiles read")
+    }
+
+    /// The `cluster.local` block.
+    pub fn cluster_block(&self) -> &GeneratedBlock {
+        self.blocks
+            .iter()
+            .find(|block| {
+                block
+                    .keys
+                    .iter()
+                    .any(|key| key.to_string() == "cluster.local.")
+            })
+            .expect("every generated Corefile has a cluster.local block")
+    }
+}
+
+/// The address a generated `bind` gives the server.
+pub const BIND_ADDRESS: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 96, 0, 10));
+
+fn block(
+    keys: &[&str],
+    text: String,
+    ttl: Option<u32>,
+    bind: bool,
+    autopath: bool,
+) -> GeneratedBlock {
+    GeneratedBlock {
+        keys: keys
+            .iter()
+            .map(|key| {
+                Name::from_ascii(format!("{}.", key.trim_end_matches('.'))).expect("a valid zone")
+            })
+            .collect(),
+        text,
+        ttl,
+        bind: bind.then_some(BIND_ADDRESS),
+        autopath,
+    }
+}
+
+/// A Corefile of several server blocks, each zone answered by its own `kubernetes` plugin
+/// with its own `ttl` (so that an answer names the block it came from): `cluster.local`
+/// (`pods` of any mode, `bind` or not, `autopath @kubernetes` beside `pods verified` or not,
+/// `namespaces` a subset of `namespaces` or all), and each or not: `clusterset.local`
+/// (`multicluster`, ttl 7), `in-addr.arpa ip6.arpa` (ttl 11), a root block forwarding
+/// everything else. The blocks come in any order.
+pub fn server_blocks(namespaces: Vec<String>) -> impl Strategy<Value = GeneratedCorefile> {
+    let count = namespaces.len();
+    (
+        select(vec![5u32, 30]),
+        pod_mode(),
+        any::<bool>(),
+        any::<bool>(),
+        proptest::option::weighted(0.3, subsequence(namespaces, 1..=count.max(1))),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+    )
+        .prop_flat_map(
+            |(ttl, pods, bind, autopath, exposed, (multicluster, reverse, root))| {
+                let autopath = autopath && pods == PodMode::Verified;
+                let mut options = format!("        ttl {ttl}\n");
+                match pods {
+                    PodMode::Disabled => {}
+                    PodMode::Insecure => options.push_str("        pods insecure\n"),
+                    PodMode::Verified => options.push_str("        pods verified\n"),
+                }
+                if let Some(exposed) = exposed.filter(|exposed| !exposed.is_empty()) {
+                    options.push_str(&format!("        namespaces {}\n", exposed.join(" ")));
+                }
+                let mut text = "cluster.local {\n".to_owned();
+                if bind {
+                    text.push_str(&format!("    bind {BIND_ADDRESS}\n"));
+                }
+                text.push_str(&format!("    kubernetes cluster.local {{\n{options}    }}\n"));
+                if autopath {
+                    text.push_str("    autopath @kubernetes\n");
+                }
+                text.push_str("}\n");
+                let mut blocks = vec![block(&["cluster.local"], text, Some(ttl), bind, autopath)];
+                if multicluster {
+                    blocks.push(block(
+                        &["clusterset.local"],
+                        "clusterset.local {\n    kubernetes clusterset.local {\n        ttl 7\n        multicluster clusterset.local\n    }\n}\n".to_owned(),
+                        Some(7),
+                        false,
+                        false,
+                    ));
+                }
+                if reverse {
+                    blocks.push(block(
+                        &["in-addr.arpa", "ip6.arpa"],
+                        "in-addr.arpa ip6.arpa {\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n        ttl 11\n    }\n}\n".to_owned(),
+                        Some(11),
+                        false,
+                        false,
+                    ));
+                }
+                if root {
+                    blocks.push(block(
+                        &["."],
+                        ". {\n    forward . 192.0.2.53\n}\n".to_owned(),
+                        None,
+                        false,
+                        false,
+                    ));
+                }
+                Just(blocks).prop_shuffle()
+            },
+        )
+        .prop_map(|blocks| GeneratedCorefile {
+            corefile: blocks.iter().map(|block| block.text.as_str()).collect(),
+            blocks,
+        })
 }

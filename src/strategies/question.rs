@@ -49,8 +49,9 @@ pub const MISSING_ADDRESSES: [IpAddr; 2] = [
 /// configuration may have (`cluster.local`, `clusterset.local`), its port names under its own
 /// protocol and another (with and without the `_`), endpoint labels (by hostname, address
 /// and Pod name), zonal names, workload Services and their Pods' hostnames, dashed Pod
-/// names, the reverse names of every address (endpoints, ClusterIPs, missing ones), names
-/// that do not exist and one outside the zones.
+/// names, every ServiceImport under both zones with its ports and its endpoint names (with
+/// their cluster id, another and none), the reverse names of every address (endpoints,
+/// ClusterIPs, missing ones), names that do not exist and one outside the zones.
 pub fn names_for(cluster: &GeneratedCluster) -> Vec<String> {
     let mut names: Vec<String> = vec![
         "cluster.local.".to_owned(),
@@ -61,12 +62,40 @@ pub fn names_for(cluster: &GeneratedCluster) -> Vec<String> {
         "dns-version.cluster.local.".to_owned(),
         "outside.example.com.".to_owned(),
         "clusterset.local.".to_owned(),
+        "svc.clusterset.local.".to_owned(),
+        "dns-version.clusterset.local.".to_owned(),
         "in-addr.arpa.".to_owned(),
     ];
     names.extend(MISSING_ADDRESSES.map(reverse_name));
     for namespace in &cluster.namespaces {
         names.push(format!("{namespace}.svc.cluster.local."));
         names.push(format!("missing.{namespace}.svc.cluster.local."));
+        names.push(format!("{namespace}.svc.clusterset.local."));
+        names.push(format!("missing.{namespace}.svc.clusterset.local."));
+    }
+    for import in &cluster.imports {
+        let base = import.fqdn().to_string();
+        // The import's name in the cluster zone, where imports are not seen.
+        names.push(format!(
+            "{}.{}.svc.cluster.local.",
+            import.name, import.namespace
+        ));
+        for port in &import.ports {
+            if let Some(name) = &port.name {
+                let own = port.protocol.as_str().to_ascii_lowercase();
+                names.push(format!("_{name}._{own}.{base}"));
+            }
+        }
+        for slices in &import.clusters {
+            for endpoint in &slices.endpoints {
+                let label = endpoint.label(false);
+                // With its cluster id, one no slice has, and none (the empty cluster id's).
+                names.push(import.endpoint_name(&label, &slices.cluster).to_string());
+                names.push(format!("{label}.north.{base}"));
+                names.push(format!("{label}.{base}"));
+            }
+        }
+        names.push(base);
     }
     for service in &cluster.services {
         let base = format!("{}.{}.svc.cluster.local.", service.name, service.namespace);
@@ -103,7 +132,7 @@ pub fn names_for(cluster: &GeneratedCluster) -> Vec<String> {
             workload.name, workload.namespace
         );
         names.push(format!("_web._tcp.{base}"));
-        for (label, _) in workload.hostnames() {
+        for label in workload.hostnames() {
             names.push(format!("{label}.{base}"));
         }
         names.push(format!("{}-0.{base}", workload.name));

@@ -18,9 +18,8 @@ pub fn render(namespaces: &[String], services: &[GeneratedService]) -> String {
     }
     for service in services {
         render_service(&mut yaml, service);
-        if service.kind.is_external_name() {
-            continue;
-        }
+        // A Service switched to ExternalName keeps the endpoints it had (generated
+        // ExternalName Services have none).
         if service.source.is_endpoints_object() {
             render_endpoints(&mut yaml, service);
             continue;
@@ -61,6 +60,10 @@ fn render_service(yaml: &mut String, service: &GeneratedService) {
     );
     if let Some(target) = &service.external_name {
         let _ = writeln!(yaml, "  type: ExternalName\n  externalName: {target}");
+        // A Service switched to ExternalName keeps its ports.
+        if !service.ports.is_empty() {
+            let _ = writeln!(yaml, "  ports: [{}]", service_ports(service).join(", "));
+        }
         return;
     }
     match service.kind {
@@ -80,7 +83,8 @@ fn render_service(yaml: &mut String, service: &GeneratedService) {
         // is not mirrored.
         let _ = writeln!(yaml, "  selector: {{generated-selector: none}}");
     }
-    if service.kind.has_cluster_ip() {
+    // No ClusterIP in the model: one is allocated (a Service switched back from ExternalName).
+    if service.kind.has_cluster_ip() && !service.cluster_ips.is_empty() {
         let ips: Vec<String> = service
             .cluster_ips
             .iter()
@@ -98,7 +102,12 @@ fn render_service(yaml: &mut String, service: &GeneratedService) {
             ips.join(", ")
         );
     }
-    let ports: Vec<String> = service
+    let _ = writeln!(yaml, "  ports: [{}]", service_ports(service).join(", "));
+}
+
+/// The Service's `spec.ports`.
+fn service_ports(service: &GeneratedService) -> Vec<String> {
+    service
         .ports
         .iter()
         .map(|port| {
@@ -114,8 +123,7 @@ fn render_service(yaml: &mut String, service: &GeneratedService) {
                 port.protocol.as_str()
             )
         })
-        .collect();
-    let _ = writeln!(yaml, "  ports: [{}]", ports.join(", "));
+        .collect()
 }
 
 fn render_slice(
@@ -126,7 +134,7 @@ fn render_slice(
     endpoints: &[&GeneratedEndpoint],
 ) {
     let (namespace, name) = (&service.namespace, &service.name);
-    let ports = slice_ports(service);
+    let ports = slice_ports(service, 0);
     let _ = write!(
         yaml,
         "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n\
@@ -135,37 +143,42 @@ fn render_slice(
         ports.join(", ")
     );
     for endpoint in endpoints {
-        let _ = writeln!(yaml, "  - addresses: [\"{}\"]", endpoint.address);
-        match (endpoint.ready, endpoint.terminating) {
-            (Some(ready), true) => {
-                let _ = writeln!(
-                    yaml,
-                    "    conditions: {{ready: {ready}, serving: false, terminating: true}}"
-                );
-            }
-            (Some(ready), false) => {
-                let _ = writeln!(yaml, "    conditions: {{ready: {ready}}}");
-            }
-            (None, _) => {}
-        }
-        if let Some(hostname) = &endpoint.hostname {
-            let _ = writeln!(yaml, "    hostname: \"{hostname}\"");
-        }
-        if let Some(pod) = &endpoint.target_ref {
-            let _ = writeln!(
-                yaml,
-                "    targetRef: {{kind: Pod, name: \"{pod}\", namespace: \"{namespace}\"}}"
-            );
-        }
-        if let Some(zone) = &endpoint.zone {
-            let _ = writeln!(yaml, "    zone: \"{zone}\"");
-        }
+        render_endpoint(yaml, namespace, endpoint);
     }
 }
 
-/// The ports of its EndpointSlices (and Endpoints subset): the target ports, named as the
-/// Service's.
-fn slice_ports(service: &GeneratedService) -> Vec<String> {
+/// One entry of an EndpointSlice's `endpoints`.
+pub(super) fn render_endpoint(yaml: &mut String, namespace: &str, endpoint: &GeneratedEndpoint) {
+    let _ = writeln!(yaml, "  - addresses: [\"{}\"]", endpoint.address);
+    match (endpoint.ready, endpoint.terminating) {
+        (Some(ready), true) => {
+            let _ = writeln!(
+                yaml,
+                "    conditions: {{ready: {ready}, serving: false, terminating: true}}"
+            );
+        }
+        (Some(ready), false) => {
+            let _ = writeln!(yaml, "    conditions: {{ready: {ready}}}");
+        }
+        (None, _) => {}
+    }
+    if let Some(hostname) = &endpoint.hostname {
+        let _ = writeln!(yaml, "    hostname: \"{hostname}\"");
+    }
+    if let Some(pod) = &endpoint.target_ref {
+        let _ = writeln!(
+            yaml,
+            "    targetRef: {{kind: Pod, name: \"{pod}\", namespace: \"{namespace}\"}}"
+        );
+    }
+    if let Some(zone) = &endpoint.zone {
+        let _ = writeln!(yaml, "    zone: \"{zone}\"");
+    }
+}
+
+/// The ports of its EndpointSlices (and Endpoints subsets, the `n`-th at `offset` `100 n`):
+/// the target ports, named as the Service's.
+fn slice_ports(service: &GeneratedService, offset: u32) -> Vec<String> {
     service
         .ports
         .iter()
@@ -177,15 +190,17 @@ fn slice_ports(service: &GeneratedService) -> Vec<String> {
                 .unwrap_or_default();
             format!(
                 "{{{name}port: {}, protocol: {}}}",
-                u32::from(port.port) + 8000,
+                u32::from(port.port) + 8000 + offset,
                 port.protocol.as_str()
             )
         })
         .collect()
 }
 
-/// The Endpoints object of a Service whose endpoints are written the legacy way: one subset
-/// with every port, ready addresses and `notReadyAddresses`.
+/// The Endpoints object of a Service whose endpoints are written the legacy way: the
+/// endpoints dealt out over [`GeneratedService::slices`] subsets (the `n`-th endpoint in
+/// subset `n % slices`), each with every port at its own numbers (as Pods whose named target
+/// port resolves differently are grouped), ready addresses and `notReadyAddresses`.
 fn render_endpoints(yaml: &mut String, service: &GeneratedService) {
     if service.endpoints.is_empty() {
         return;
@@ -199,29 +214,40 @@ fn render_endpoints(yaml: &mut String, service: &GeneratedService) {
     let _ = write!(
         yaml,
         "---\napiVersion: v1\nkind: Endpoints\n\
-         metadata: {{name: \"{name}\", namespace: \"{namespace}\"{labels}}}\nsubsets:\n  - ports: [{}]\n",
-        slice_ports(service).join(", ")
+         metadata: {{name: \"{name}\", namespace: \"{namespace}\"{labels}}}\nsubsets:\n"
     );
-    for (key, ready) in [("addresses", true), ("notReadyAddresses", false)] {
-        let addresses: Vec<String> = service
-            .endpoints
-            .iter()
-            .filter(|endpoint| endpoint.is_ready() == ready)
-            .map(|endpoint| {
-                let mut fields = vec![format!("ip: \"{}\"", endpoint.address)];
-                if let Some(hostname) = &endpoint.hostname {
-                    fields.push(format!("hostname: \"{hostname}\""));
-                }
-                if let Some(pod) = &endpoint.target_ref {
-                    fields.push(format!(
-                        "targetRef: {{kind: Pod, name: \"{pod}\", namespace: \"{namespace}\"}}"
-                    ));
-                }
-                format!("{{{}}}", fields.join(", "))
-            })
-            .collect();
-        if !addresses.is_empty() {
-            let _ = writeln!(yaml, "    {key}: [{}]", addresses.join(", "));
+    let subsets = service.slices.max(1).min(service.endpoints.len());
+    for subset in 0..subsets {
+        let offset = 100 * u32::try_from(subset).unwrap_or(0);
+        let _ = writeln!(
+            yaml,
+            "  - ports: [{}]",
+            slice_ports(service, offset).join(", ")
+        );
+        for (key, ready) in [("addresses", true), ("notReadyAddresses", false)] {
+            let addresses: Vec<String> = service
+                .endpoints
+                .iter()
+                .enumerate()
+                .filter(|(index, endpoint)| {
+                    index % subsets == subset && endpoint.is_ready() == ready
+                })
+                .map(|(_, endpoint)| {
+                    let mut fields = vec![format!("ip: \"{}\"", endpoint.address)];
+                    if let Some(hostname) = &endpoint.hostname {
+                        fields.push(format!("hostname: \"{hostname}\""));
+                    }
+                    if let Some(pod) = &endpoint.target_ref {
+                        fields.push(format!(
+                            "targetRef: {{kind: Pod, name: \"{pod}\", namespace: \"{namespace}\"}}"
+                        ));
+                    }
+                    format!("{{{}}}", fields.join(", "))
+                })
+                .collect();
+            if !addresses.is_empty() {
+                let _ = writeln!(yaml, "    {key}: [{}]", addresses.join(", "));
+            }
         }
     }
 }

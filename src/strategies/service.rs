@@ -157,8 +157,9 @@ pub enum EndpointSource {
     /// EndpointSlices labelled with the Service's name, split over
     /// [`GeneratedService::slices`] per family.
     Slices,
-    /// An Endpoints object of the Service's name beside a selectorless Service: the mirroring
-    /// controller carries it into one slice per family (`<service>-mirror-0-ipv4`).
+    /// An Endpoints object of the Service's name beside a selectorless Service, its endpoints
+    /// dealt out over [`GeneratedService::slices`] subsets: the mirroring controller carries
+    /// each subset into one slice per family (`<service>-mirror-<subset>-ipv4`).
     Endpoints,
     /// An Endpoints object labelled `endpointslice.kubernetes.io/skip-mirror: "true"`: never
     /// mirrored, so DNS sees no endpoint.
@@ -197,11 +198,15 @@ pub struct GeneratedService {
     pub name: String,
     /// Kind.
     pub kind: ServiceKind,
-    /// Its ports (none for ExternalName Services).
+    /// Its ports (none for generated ExternalName Services; one switched to ExternalName
+    /// keeps its own).
     pub ports: Vec<GeneratedPort>,
-    /// The ClusterIPs stated in the manifest.
+    /// The ClusterIPs stated in the manifest; empty when one is allocated (a Service a
+    /// [`change_sequence`](super::change_sequence) switched to ExternalName and back: read
+    /// it from [`ClusterService::cluster_ips`](crate::ClusterService::cluster_ips)).
     pub cluster_ips: Vec<IpAddr>,
-    /// How many EndpointSlices each address family's endpoints are dealt out over.
+    /// How many EndpointSlices each address family's endpoints are dealt out over (for an
+    /// Endpoints object: how many subsets all its endpoints are dealt out over).
     pub slices: usize,
     /// The `externalName` of an ExternalName Service.
     pub external_name: Option<String>,
@@ -239,12 +244,19 @@ impl GeneratedService {
 
     /// The name of the EndpointSlice that holds `endpoint` (one of [`GeneratedService::endpoints`]):
     /// `<service>-ipv4`, `<service>-ipv4-1`, … (the `n`-th endpoint of a family is in slice
-    /// `n % slices`); for a mirrored Endpoints object the mirror's `<service>-mirror-0-ipv4`.
+    /// `n % slices`); for a mirrored Endpoints object the mirror's
+    /// `<service>-mirror-<subset>-ipv4`, the `n`-th endpoint being in subset `n % slices`.
     pub fn slice_name(&self, endpoint: &GeneratedEndpoint) -> String {
         let v6 = endpoint.address.is_ipv6();
         if self.source.is_endpoints_object() {
             let family = if v6 { "ipv6" } else { "ipv4" };
-            return format!("{}-mirror-0-{family}", self.name);
+            let index = self
+                .endpoints
+                .iter()
+                .position(|other| other == endpoint)
+                .unwrap_or(0);
+            let subsets = self.slices.max(1).min(self.endpoints.len().max(1));
+            return format!("{}-mirror-{}-{family}", self.name, index % subsets);
         }
         let position = self
             .endpoints
@@ -276,9 +288,6 @@ impl GeneratedService {
             &self.namespace,
             &self.name,
         )];
-        if self.kind.is_external_name() {
-            return objects;
-        }
         if self.source.is_endpoints_object() {
             if !self.endpoints.is_empty() {
                 objects.push(ObjectRef::namespaced(

@@ -12,7 +12,8 @@ use proptest::sample::select;
 
 use crate::model::{Kind, ObjectRef};
 
-/// What a generated workload is.
+/// What a generated workload is: every kind the simulator expands into Pods (a CronJob is
+/// not expanded, so it is not generated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WorkloadKind {
     /// A StatefulSet behind its headless governing Service (`serviceName`): Pods
@@ -20,6 +21,20 @@ pub enum WorkloadKind {
     StatefulSet,
     /// A Deployment behind a Service with an allocated ClusterIP, or a headless one.
     Deployment,
+    /// An `apps/v1` ReplicaSet (Pods `<name>-<5 characters>`).
+    ReplicaSet,
+    /// A `v1` ReplicationController, with its plain-map selector.
+    ReplicationController,
+    /// An `apps/v1` DaemonSet: one Pod per node (generated clusters have the default pool's
+    /// one node).
+    DaemonSet,
+    /// A `batch/v1` Job of `NonIndexed` completions: `min(parallelism, completions)` Pods run
+    /// at once (parallelism is [`GeneratedWorkload::replicas`]).
+    Job,
+    /// An `Indexed` Job whose template's `subdomain` is its headless Service: the Pods of the
+    /// lowest completion indexes run, each with `hostname: <name>-<index>`, so
+    /// `<name>-<index>.<name>.<namespace>.svc.<zone>` names it.
+    IndexedJob,
     /// Bare Pods (`<name>-<i>`), some with `hostname`/`subdomain` naming their headless
     /// Service, some on the host's network.
     Pods,
@@ -27,11 +42,40 @@ pub enum WorkloadKind {
 
 impl WorkloadKind {
     /// Every kind, in declaration order.
-    pub const ALL: [WorkloadKind; 3] = [
+    pub const ALL: [WorkloadKind; 8] = [
         WorkloadKind::StatefulSet,
         WorkloadKind::Deployment,
+        WorkloadKind::ReplicaSet,
+        WorkloadKind::ReplicationController,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::Job,
+        WorkloadKind::IndexedJob,
         WorkloadKind::Pods,
     ];
+
+    /// The object kind written for it (`None` for bare Pods).
+    pub fn object_kind(self) -> Option<Kind> {
+        match self {
+            WorkloadKind::StatefulSet => Some(Kind::StatefulSet),
+            WorkloadKind::Deployment => Some(Kind::Deployment),
+            WorkloadKind::ReplicaSet => Some(Kind::ReplicaSet),
+            WorkloadKind::ReplicationController => Some(Kind::ReplicationController),
+            WorkloadKind::DaemonSet => Some(Kind::DaemonSet),
+            WorkloadKind::Job | WorkloadKind::IndexedJob => Some(Kind::Job),
+            WorkloadKind::Pods => None,
+        }
+    }
+
+    /// Whether `Change::Scale` applies to it (`spec.replicas`).
+    pub fn is_scalable(self) -> bool {
+        matches!(
+            self,
+            WorkloadKind::StatefulSet
+                | WorkloadKind::Deployment
+                | WorkloadKind::ReplicaSet
+                | WorkloadKind::ReplicationController
+        )
+    }
 }
 
 /// One bare Pod of a [`WorkloadKind::Pods`] workload.
@@ -58,9 +102,13 @@ pub struct GeneratedWorkload {
     pub name: String,
     /// What it is.
     pub kind: WorkloadKind,
-    /// `spec.replicas` of a StatefulSet or Deployment (bare Pods: how many).
+    /// `spec.replicas` of a StatefulSet, Deployment, ReplicaSet or ReplicationController;
+    /// `spec.parallelism` of a Job; bare Pods: how many; a DaemonSet: 1 (its node count).
     pub replicas: u32,
-    /// Whether its Service is headless (always for a StatefulSet and bare Pods).
+    /// `spec.completions` of a Job (1 for the other kinds).
+    pub completions: u32,
+    /// Whether its Service is headless (always for a StatefulSet, an Indexed Job and bare
+    /// Pods).
     pub headless: bool,
     /// The bare Pods (empty for the other kinds).
     pub pods: Vec<GeneratedPod>,
@@ -81,26 +129,32 @@ impl GeneratedWorkload {
         "web"
     }
 
-    /// The endpoint labels its Pods get from their hostnames, with the Pod each belongs to:
-    /// a StatefulSet's every Pod (`<name>-<i>`), bare Pods with a hostname.
-    pub fn hostnames(&self) -> Vec<(String, String)> {
+    /// How many Pods its controller runs: `replicas`; for a Job `min(parallelism,
+    /// completions)`; for a DaemonSet one (on the one node); bare Pods, each.
+    pub fn pod_count(&self) -> u32 {
         match self.kind {
-            WorkloadKind::StatefulSet => (0..self.replicas)
-                .map(|i| {
-                    let pod = format!("{}-{i}", self.name);
-                    (pod.clone(), pod)
-                })
+            WorkloadKind::Job | WorkloadKind::IndexedJob => self.replicas.min(self.completions),
+            WorkloadKind::DaemonSet => 1,
+            WorkloadKind::Pods => u32::try_from(self.pods.len()).unwrap_or(u32::MAX),
+            _ => self.replicas,
+        }
+    }
+
+    /// The endpoint labels its Pods get from their hostnames, each a Pod's `spec.hostname`
+    /// (its `subdomain` being the workload's Service): a StatefulSet's every Pod
+    /// (`<name>-<i>`, the Pod's name), an Indexed Job's running indexes (`<name>-<index>`),
+    /// bare Pods with a hostname (`h<i>`).
+    pub fn hostnames(&self) -> Vec<String> {
+        match self.kind {
+            WorkloadKind::StatefulSet | WorkloadKind::IndexedJob => (0..self.pod_count())
+                .map(|i| format!("{}-{i}", self.name))
                 .collect(),
-            WorkloadKind::Deployment => Vec::new(),
             WorkloadKind::Pods => self
                 .pods
                 .iter()
-                .filter_map(|pod| {
-                    pod.hostname
-                        .as_ref()
-                        .map(|hostname| (hostname.clone(), pod.name.clone()))
-                })
+                .filter_map(|pod| pod.hostname.clone())
                 .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -111,18 +165,9 @@ impl GeneratedWorkload {
             &self.namespace,
             &self.name,
         )];
-        match self.kind {
-            WorkloadKind::StatefulSet => objects.push(ObjectRef::namespaced(
-                Kind::StatefulSet,
-                &self.namespace,
-                &self.name,
-            )),
-            WorkloadKind::Deployment => objects.push(ObjectRef::namespaced(
-                Kind::Deployment,
-                &self.namespace,
-                &self.name,
-            )),
-            WorkloadKind::Pods => objects.extend(
+        match self.kind.object_kind() {
+            Some(kind) => objects.push(ObjectRef::namespaced(kind, &self.namespace, &self.name)),
+            None => objects.extend(
                 self.pods
                     .iter()
                     .map(|pod| ObjectRef::namespaced(Kind::Pod, &self.namespace, &pod.name)),
@@ -148,10 +193,11 @@ pub(super) fn workload(
     (
         select(WorkloadKind::ALL.to_vec()),
         0..=most_replicas,
+        1..=most_replicas.max(1),
         any::<bool>(),
         proptest::collection::vec(pod, 0..=most_replicas as usize),
     )
-        .prop_map(move |(kind, replicas, headless, pods)| {
+        .prop_map(move |(kind, replicas, completions, headless, pods)| {
             let pods: Vec<GeneratedPod> = if kind == WorkloadKind::Pods {
                 pods.into_iter()
                     .enumerate()
@@ -172,18 +218,29 @@ pub(super) fn workload(
                 namespace: namespace.clone(),
                 name: name.clone(),
                 kind,
-                replicas: if kind == WorkloadKind::Pods {
-                    u32::try_from(pods.len()).unwrap_or(u32::MAX)
-                } else {
-                    replicas
+                replicas: match kind {
+                    WorkloadKind::Pods => u32::try_from(pods.len()).unwrap_or(u32::MAX),
+                    WorkloadKind::DaemonSet => 1,
+                    _ => replicas,
                 },
-                headless: headless || kind != WorkloadKind::Deployment,
+                completions: if matches!(kind, WorkloadKind::Job | WorkloadKind::IndexedJob) {
+                    completions
+                } else {
+                    1
+                },
+                // A StatefulSet's governing Service, the Service an Indexed Job's subdomain
+                // names, and bare Pods' subdomain are headless.
+                headless: headless
+                    || matches!(
+                        kind,
+                        WorkloadKind::StatefulSet | WorkloadKind::IndexedJob | WorkloadKind::Pods
+                    ),
                 pods,
             }
         })
 }
 
-/// The manifests of workloads: per workload its Service, then the StatefulSet, Deployment or
+/// The manifests of workloads: per workload its Service, then the workload object or its
 /// Pods.
 pub fn render_workloads(workloads: &[GeneratedWorkload]) -> String {
     let mut yaml = String::new();
@@ -225,6 +282,47 @@ fn render_workload(yaml: &mut String, workload: &GeneratedWorkload) {
                 "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: \"{name}\", namespace: \"{namespace}\"}}\n\
                  spec:\n  replicas: {}\n{template}",
                 workload.replicas
+            );
+        }
+        WorkloadKind::ReplicaSet => {
+            let _ = write!(
+                yaml,
+                "---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {{name: \"{name}\", namespace: \"{namespace}\"}}\n\
+                 spec:\n  replicas: {}\n{template}",
+                workload.replicas
+            );
+        }
+        WorkloadKind::ReplicationController => {
+            // A plain-map selector, not `matchLabels`.
+            let _ = write!(
+                yaml,
+                "---\napiVersion: v1\nkind: ReplicationController\nmetadata: {{name: \"{name}\", namespace: \"{namespace}\"}}\n\
+                 spec:\n  replicas: {}\n  selector: {{app: \"{name}\"}}\n  template:\n    metadata: {{labels: {{app: \"{name}\"}}}}\n    spec: {{{CONTAINERS}}}\n",
+                workload.replicas
+            );
+        }
+        WorkloadKind::DaemonSet => {
+            let _ = write!(
+                yaml,
+                "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: \"{name}\", namespace: \"{namespace}\"}}\n\
+                 spec:\n{template}"
+            );
+        }
+        WorkloadKind::Job | WorkloadKind::IndexedJob => {
+            let (mode, subdomain) = if workload.kind == WorkloadKind::IndexedJob {
+                (
+                    "  completionMode: Indexed\n",
+                    format!("subdomain: \"{name}\", "),
+                )
+            } else {
+                ("", String::new())
+            };
+            let _ = write!(
+                yaml,
+                "---\napiVersion: batch/v1\nkind: Job\nmetadata: {{name: \"{name}\", namespace: \"{namespace}\"}}\n\
+                 spec:\n  parallelism: {}\n  completions: {}\n{mode}  template:\n    metadata: {{labels: {{app: \"{name}\"}}}}\n\
+                 \x20   spec: {{{subdomain}restartPolicy: Never, {CONTAINERS}}}\n",
+                workload.replicas, workload.completions
             );
         }
         WorkloadKind::Pods => {
