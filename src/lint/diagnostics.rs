@@ -177,7 +177,7 @@ fn from_diagnostic(
             "endpointslice-fqdn",
             Warning,
             "addressType: FQDN (deprecated)".to_owned(),
-            "CoreDNS reads only IPv4 and IPv6 EndpointSlices: these endpoints answer no name"
+            "CoreDNS does not look at addressType and would serve an FQDN address as a CNAME target; the simulator serves none of these endpoints (a documented difference), and FQDN slices are deprecated: do not rely on either"
                 .to_owned(),
             "for a name, use a Service of type ExternalName; for addresses, an IPv4 or IPv6 EndpointSlice".to_owned(),
         ),
