@@ -147,8 +147,9 @@ fn run() -> Result<(), String> {
         match load(&options) {
             Ok(dns) => {
                 println!(";; files changed: reloaded");
-                describe(&dns);
+                // Served at the next serial: a zone's serial only grows.
                 server.replace(dns);
+                describe(&server.dns());
             }
             Err(error) => {
                 println!(

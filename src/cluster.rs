@@ -756,6 +756,20 @@ impl Cluster {
         self.serial
     }
 
+    /// The same cluster at SOA serial `serial`: for a cluster loaded again that must follow
+    /// the serial of the one it replaces, as a zone's serial only grows.
+    ///
+    /// ```
+    /// let cluster = k8s_dns_sim::Cluster::from_yaml("")?.with_serial(7);
+    /// assert_eq!(cluster.serial(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_serial(mut self, serial: u32) -> Self {
+        self.serial = serial;
+        self
+    }
+
     /// The Service `namespace/name` (case-insensitive).
     pub fn service(&self, namespace: &str, name: &str) -> Option<&ClusterService> {
         let mut namespace_buffer = [0u8; 253];

@@ -338,8 +338,23 @@ impl Server {
 
     /// Serves `dns` from now on instead of the current snapshot (for instance the manifests
     /// loaded again from disk), and returns the snapshot it replaces.
+    ///
+    /// The SOA serial never goes back, as CoreDNS's (the time of the last change) does not: a
+    /// replacement whose serial is not above the one served is served with the next serial, so
+    /// that a secondary asking IXFR with the old serial learns of the change. A fresh load is
+    /// serial 1; after a replace of a server at serial 3 it answers serial 4.
     pub fn replace(&self, dns: ClusterDns) -> Arc<ClusterDns> {
         let _writer = lock(&self.shared.writer);
+        let served = self.shared.snapshot().cluster().serial();
+        let dns = if dns.cluster().serial() > served {
+            dns
+        } else {
+            let cluster = dns
+                .cluster()
+                .clone()
+                .with_serial(served.wrapping_add(1).max(1));
+            ClusterDns::new(cluster, dns.config().clone())
+        };
         self.shared.swap(Arc::new(dns))
     }
 

@@ -444,6 +444,23 @@ fn replace_serves_another_snapshot() {
         udp(server.addr(), &query(2, WEB, RecordType::A)).response_code,
         ResponseCode::NXDomain
     );
+    // Rule 36: the serial only grows. The replacement, a fresh load (serial 1), is served at
+    // serial 2, so a secondary asking IXFR with serial 1 learns of the change; a replacement
+    // already ahead keeps its own.
+    assert_eq!(server.dns().cluster().serial(), 2);
+    server.replace(ClusterDns::new(
+        golden().cluster().clone().with_serial(9),
+        golden().config().clone(),
+    ));
+    assert_eq!(server.dns().cluster().serial(), 9);
+    server.replace(golden());
+    assert_eq!(server.dns().cluster().serial(), 10);
+    let soa = udp(server.addr(), &query(3, "cluster.local.", RecordType::SOA));
+    assert!(
+        soa.answers[0].to_string().contains(" 10 "),
+        "{}",
+        soa.answers[0]
+    );
 }
 
 /// The ports a `bind` to port 0 may hand out (Linux's `ip_local_port_range`; elsewhere the
