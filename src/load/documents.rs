@@ -435,6 +435,8 @@ pub(crate) fn after_key<'t>(rest: &'t str, key: &str) -> Option<&'t str> {
 /// Finds the line of `path` (see [`segments`]) within `scope` of the block-YAML `lines`.
 ///
 /// Returns `None` when not even the first segment is found.
+/// Where the walk meets flow syntax (a JSON document, `ports: [{port: 80}]`), the rest of the
+/// path is found by [`flow::locate`](super::flow::locate) inside the `{…}` or `[…]`.
 pub(crate) fn locate(lines: &[&str], scope: Scope, path: &[Segment<'_>]) -> Option<Found> {
     let mut scope = scope;
     let mut found: Option<Found> = None;
@@ -451,7 +453,22 @@ pub(crate) fn locate(lines: &[&str], scope: Scope, path: &[Segment<'_>]) -> Opti
                 });
                 scope = inner;
             }
-            None => return found,
+            None => {
+                // The value found so far (or the scope itself) may be a flow collection.
+                let (line, column) = match found {
+                    Some(found) => (found.line, found.column),
+                    None => (scope.first, scope.first_column),
+                };
+                let inside = super::flow::locate(lines, line, column, &path[depth..]);
+                return match inside {
+                    Some(inside) => Some(Found {
+                        line: inside.line,
+                        column: inside.column,
+                        depth: depth + inside.depth,
+                    }),
+                    None => found,
+                };
+            }
         }
     }
     found
@@ -858,11 +875,24 @@ kind: List
     }
 
     #[test]
-    fn locate_gives_up_on_flow_syntax() {
-        let lines = lines("{\"kind\": \"Service\"}\n");
+    fn locate_goes_on_inside_flow_syntax() {
+        let json = lines("{\"kind\": \"Service\"}\n");
         assert_eq!(
-            locate(&lines, Scope::whole(&lines), &segments("kind")),
-            None
+            locate(&json, Scope::whole(&json), &segments("kind")),
+            Some(Found {
+                line: 0,
+                column: 9,
+                depth: 1
+            })
+        );
+        let flow = lines("spec:\n  ports: [{port: 80},\n    {port: 99999}]\n");
+        assert_eq!(
+            locate(&flow, Scope::whole(&flow), &segments("spec.ports[1].port")),
+            Some(Found {
+                line: 2,
+                column: 11,
+                depth: 4
+            })
         );
     }
 

@@ -283,14 +283,23 @@ impl<'d> Checker<'d> {
         meta
     }
 
-    /// A count that is at least 0 (`ValidateNonnegativeField`): `None` when unset, or (with an
-    /// error) when it is not.
+    /// A count that is at least 0 (`ValidateNonnegativeField`) and fits the API's `int32`:
+    /// `None` when unset, or (with an error) when it is not.
     fn count(&mut self, field: &str, value: Option<Int>) -> Option<u32> {
         let value = value?;
-        match u32::try_from(value.0) {
-            Ok(count) => Some(count),
+        if value.0 < 0 {
+            self.invalid(field, "an integer of at least 0", value.0.to_string());
+            return None;
+        }
+        match i32::try_from(value.0) {
+            Ok(count) => Some(count.unsigned_abs()),
             Err(_) => {
-                self.invalid(field, "an integer of at least 0", value.0.to_string());
+                // The API server cannot even decode it: the field is an int32.
+                self.invalid(
+                    field,
+                    "an integer of at most 2147483647 (an int32)",
+                    value.0.to_string(),
+                );
                 None
             }
         }
