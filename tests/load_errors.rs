@@ -225,3 +225,42 @@ fn alias_bombs_are_refused_promptly_at_the_alias_that_crosses_the_limit() {
         assert_eq!(errors.to_string(), expected);
     }
 }
+
+/// Errors inside flow syntax (a JSON dump, `ports: [...]`) are placed at their value; an object
+/// with thousands of them is placed exactly for its first 64 errors (each placement walks the
+/// object's text) and at the object for the rest, so that it still fails at once.
+#[test]
+fn errors_in_flow_syntax_are_placed_and_stay_linear() {
+    let ports: Vec<String> = (0..5000)
+        .map(|_| "{\"port\": 0, \"name\": \"p\"}".to_owned())
+        .collect();
+    let text = format!(
+        "{{\"apiVersion\": \"v1\", \"kind\": \"Service\",\n \"metadata\": {{\"name\": \"web\", \"namespace\": \"default\"}},\n \"spec\": {{\"ports\": [{}]}}}}\n",
+        ports.join(",\n  ")
+    );
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || sender.send(load_error(&text)).unwrap());
+    let errors = receiver
+        .recv_timeout(Duration::from_secs(20))
+        .expect("5,000 errors in one JSON object are reported promptly");
+    let port_errors: Vec<_> = errors
+        .errors()
+        .iter()
+        .filter(|error| {
+            error
+                .field
+                .as_deref()
+                .is_some_and(|f| f.ends_with("].port"))
+        })
+        .collect();
+    assert_eq!(port_errors.len(), 5000);
+    // The first is on line 3 at its value (`{"port": 0` after ` "spec": {"ports": [`).
+    assert_eq!(port_errors[0].location.line, Some(3));
+    assert_eq!(port_errors[0].location.column, Some(30));
+    // The tenth entry is on line 12, at the column of its 0.
+    assert_eq!(port_errors[9].location.line, Some(12));
+    assert_eq!(port_errors[9].location.column, Some(12));
+    // Past the first 64 placements (two errors per port), the object's own line and no column.
+    let last = port_errors.last().unwrap();
+    assert_eq!((last.location.line, last.location.column), (Some(1), None));
+}

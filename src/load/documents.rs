@@ -436,8 +436,14 @@ pub(crate) fn after_key<'t>(rest: &'t str, key: &str) -> Option<&'t str> {
 ///
 /// Returns `None` when not even the first segment is found.
 /// Where the walk meets flow syntax (a JSON document, `ports: [{port: 80}]`), the rest of the
-/// path is found by [`flow::locate`](super::flow::locate) inside the `{…}` or `[…]`.
-pub(crate) fn locate(lines: &[&str], scope: Scope, path: &[Segment<'_>]) -> Option<Found> {
+/// path is found by [`flow::locate`](super::flow::locate) inside the `{…}` or `[…]` when `flow`
+/// is set (each such walk reads the collection from its start: the caller bounds how many).
+pub(crate) fn locate(
+    lines: &[&str],
+    scope: Scope,
+    path: &[Segment<'_>],
+    flow: bool,
+) -> Option<Found> {
     let mut scope = scope;
     let mut found: Option<Found> = None;
     for (depth, segment) in path.iter().enumerate() {
@@ -453,6 +459,7 @@ pub(crate) fn locate(lines: &[&str], scope: Scope, path: &[Segment<'_>]) -> Opti
                 });
                 scope = inner;
             }
+            None if !flow => return found,
             None => {
                 // The value found so far (or the scope itself) may be a flow collection.
                 let (line, column) = match found {
@@ -833,7 +840,7 @@ status: {}
         for (rule, path, expected) in cases {
             let segments = segments(path);
             let lines = lines(SERVICE);
-            let found = locate(&lines, Scope::whole(&lines), &segments)
+            let found = locate(&lines, Scope::whole(&lines), &segments, true)
                 .map(|f| (f.line, f.column, f.depth == segments.len()));
             assert_eq!(&found, expected, "{rule}: {path}");
         }
@@ -855,8 +862,9 @@ items:
 kind: List
 ";
         let lines = lines(list);
-        let line =
-            |path: &str| locate(&lines, Scope::whole(&lines), &segments(path)).map(|f| f.line);
+        let line = |path: &str| {
+            locate(&lines, Scope::whole(&lines), &segments(path), true).map(|f| f.line)
+        };
         assert_eq!(line("items[0]"), Some(2));
         assert_eq!(line("items[1]"), Some(8));
         assert_eq!(line("items[1].kind"), Some(9));
@@ -868,7 +876,7 @@ kind: List
         assert_eq!(starts, vec![2, 8]);
         let (_, second) = entries(&lines, &segments("items"))[1];
         assert_eq!(
-            locate(&lines, second, &segments("kind")).map(|f| f.line),
+            locate(&lines, second, &segments("kind"), true).map(|f| f.line),
             Some(9),
             "a walk inside one entry"
         );
@@ -878,7 +886,7 @@ kind: List
     fn locate_goes_on_inside_flow_syntax() {
         let json = lines("{\"kind\": \"Service\"}\n");
         assert_eq!(
-            locate(&json, Scope::whole(&json), &segments("kind")),
+            locate(&json, Scope::whole(&json), &segments("kind"), true),
             Some(Found {
                 line: 0,
                 column: 9,
@@ -887,7 +895,12 @@ kind: List
         );
         let flow = lines("spec:\n  ports: [{port: 80},\n    {port: 99999}]\n");
         assert_eq!(
-            locate(&flow, Scope::whole(&flow), &segments("spec.ports[1].port")),
+            locate(
+                &flow,
+                Scope::whole(&flow),
+                &segments("spec.ports[1].port"),
+                true
+            ),
             Some(Found {
                 line: 2,
                 column: 11,

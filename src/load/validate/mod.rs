@@ -75,7 +75,15 @@ pub(crate) struct Checker<'d> {
     object: Option<ObjectRef>,
     /// What went wrong so far.
     pub errors: Vec<LoadError>,
+    /// How many fields were located so far: only the first [`PLACED_ERRORS`] are.
+    located: std::cell::Cell<usize>,
 }
+
+/// How many errors of one object are placed at their field: each placement walks the object's
+/// text from its start, so an object with thousands of errors (a JSON dump's one Service with
+/// 5,000 bad ports) would take time quadratic in its size. Later errors of the object carry
+/// the object's own location; their field paths still say where.
+pub(crate) const PLACED_ERRORS: usize = 64;
 
 impl<'d> Checker<'d> {
     /// A checker for the object at `location` (its first line), covering `window` of the
@@ -96,6 +104,7 @@ impl<'d> Checker<'d> {
             location,
             object,
             errors: Vec::new(),
+            located: std::cell::Cell::new(0),
         }
     }
 
@@ -107,7 +116,12 @@ impl<'d> Checker<'d> {
         let Some(window) = self.window else {
             return location;
         };
-        if let Some(found) = documents::locate(self.lines, window, &segments) {
+        let located = self.located.get();
+        self.located.set(located + 1);
+        if located >= PLACED_ERRORS {
+            return location;
+        }
+        if let Some(found) = documents::locate(self.lines, window, &segments, true) {
             if found.depth == segments.len() {
                 let shift = if found.line == 0 {
                     self.first_column
