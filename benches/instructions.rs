@@ -16,7 +16,8 @@
 //! The query cases are those of `benches/lookup.rs`, with the same baselines; `flip_1k` and
 //! `flip_150k` are the readiness flips of `benches/update.rs` (one `Cluster::apply`, in a
 //! cluster of 1,000 and of 150,000 endpoints; the 150k cluster is loaded only when that case
-//! runs, since loading it under callgrind takes a minute or two); `load_150k` and
+//! runs, since loading it under callgrind takes a minute or two), each followed by
+//! `lookup_1k` / `lookup_150k`, a ClusterIP question in the same cluster; `load_150k` and
 //! `baseline_load_150k` are the load of `benches/load.rs` and its baseline, run once each.
 
 use std::hint::black_box;
@@ -126,6 +127,25 @@ fn case_flip(cluster: &Cluster, change: &Change, iterations: usize) {
     }
 }
 
+/// One ClusterIP A question over UDP (`handle_bytes`, the prepared path: the Service lookup
+/// is most of it) in the flip's cluster, `iterations` times.
+#[inline(never)]
+fn case_lookup(dns: &ClusterDns, query: &[u8], iterations: usize) {
+    for _ in 0..iterations {
+        black_box(dns.handle_bytes(black_box(query), Transport::Udp));
+    }
+}
+
+#[inline(never)]
+fn case_lookup_1k(dns: &ClusterDns, query: &[u8], iterations: usize) {
+    case_lookup(dns, query, iterations);
+}
+
+#[inline(never)]
+fn case_lookup_150k(dns: &ClusterDns, query: &[u8], iterations: usize) {
+    case_lookup(dns, query, iterations);
+}
+
 #[inline(never)]
 fn case_flip_1k(cluster: &Cluster, change: &Change, iterations: usize) {
     case_flip(cluster, change, iterations);
@@ -194,12 +214,25 @@ fn main() {
         case_load_150k(&yaml, 1);
         case_baseline_load_150k(&yaml, 1);
     }
-    if run("flip_1k") {
+    // The flips' clusters also answer a ClusterIP question (a Service in the middle), so that
+    // a change of the persistent maps' shape shows in lookups as well as in changes.
+    let lookup = |cluster: &Cluster, services: usize| {
+        let dns = ClusterDns::new(cluster.clone(), Config::default());
+        let query = query_bytes(&format!("svc-{}.bench.svc.cluster.local.", services / 2));
+        let reply = Message::from_vec(&dns.handle_bytes(&query, Transport::Udp)).unwrap();
+        assert_eq!(reply.answers.len(), 1);
+        (dns, query)
+    };
+    if run("flip_1k") || run("lookup_1k") {
         let (cluster, change) = flip_setup(100);
         case_flip_1k(&cluster, &change, iterations);
+        let (dns, query) = lookup(&cluster, 100);
+        case_lookup_1k(&dns, &query, iterations);
     }
-    if run("flip_150k") {
+    if run("flip_150k") || run("lookup_150k") {
         let (cluster, change) = flip_setup(15_000);
         case_flip_150k(&cluster, &change, iterations);
+        let (dns, query) = lookup(&cluster, 15_000);
+        case_lookup_150k(&dns, &query, iterations);
     }
 }

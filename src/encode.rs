@@ -86,6 +86,16 @@ pub(crate) fn encode(message: &Message, budget: Budget) -> Vec<u8> {
     Writer::new(message, true).cut(size)
 }
 
+/// One record as an uncompressed reply holds it: owner, type, class, TTL, length and data.
+/// The prepared answers (`crate::server`) are made of these bytes, so that they are the
+/// general path's bytes by construction.
+pub(crate) fn record_bytes(record: &Record) -> Vec<u8> {
+    let message = Message::new(0, MessageType::Response, hickory_proto::op::OpCode::Query);
+    let mut writer = Writer::new(&message, false);
+    writer.record(record);
+    writer.out
+}
+
 fn is_compressible(message: &Message) -> bool {
     message.queries.len() > 1
         || !message.answers.is_empty()

@@ -43,6 +43,10 @@ use crate::qname;
 use crate::wire::{self, Family, Intake, Screened, Transport};
 use crate::zone::{self, ZoneError};
 
+mod prepared;
+
+use prepared::Prepared;
+
 /// Why [`ClusterDns::from_yaml`] or [`ClusterDns::from_paths`] could not set up a server.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -74,12 +78,16 @@ pub struct ClusterDns {
     /// zones, prepared: what zone listings and transfers are made of.
     listed: KubernetesConfig,
     zones: Vec<Zone>,
+    /// The parts of the common replies that do not depend on the question (see
+    /// `server/prepared.rs`).
+    prepared: Prepared,
 }
 
 impl ClusterDns {
     /// A server answering for `cluster` as configured.
     pub fn new(cluster: Cluster, config: Config) -> Self {
         let chain = Chain::new(&config);
+        let prepared = Prepared::new(&chain, &cluster);
         let (listed, zones) = match config.kubernetes() {
             Some(kubernetes) => (kubernetes.clone(), Chain::zones_of(kubernetes)),
             None => (KubernetesConfig::default(), Vec::new()),
@@ -90,6 +98,7 @@ impl ClusterDns {
             chain,
             listed,
             zones,
+            prepared,
         }
     }
 
@@ -529,6 +538,22 @@ impl ClusterDns {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn handle_bytes_from(
+        &self,
+        request: &[u8],
+        transport: Transport,
+        client: SocketAddr,
+    ) -> Vec<u8> {
+        // The common replies of the `kubernetes` plugin, from prepared parts: the same bytes
+        // as below, without decoding the request or running the chain.
+        if let Some(reply) = self.prepared.answer(&self.cluster, request) {
+            return reply;
+        }
+        self.handle_bytes_general(request, transport, client)
+    }
+
+    /// [`ClusterDns::handle_bytes_from`] without the prepared replies: every request decoded,
+    /// screened and run through the chain.
+    pub(crate) fn handle_bytes_general(
         &self,
         request: &[u8],
         transport: Transport,

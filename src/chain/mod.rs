@@ -213,6 +213,35 @@ impl Chain {
         self.opens_classes
     }
 
+    /// The blocks of the port in [`Chain::serve`]'s order, each with its zones and, when its
+    /// chain makes every reply to a question in the plugin's zones the `kubernetes` plugin's,
+    /// that plugin's settings: the first plugin of the chain that does anything is
+    /// `kubernetes` (the plugins before it let questions pass), so nothing rewrites the
+    /// question on the way in or the reply on the way out; except that `loadbalance` may
+    /// stand before it, which reorders sections of more than one record (the flag says
+    /// whether one does). What `crate::server` prepares its answers for; a name error that
+    /// the plugin's `fallthrough` hands on is for the caller to leave to the chain.
+    pub(crate) fn kubernetes_blocks(
+        &self,
+    ) -> impl Iterator<Item = (&[Name], Option<(&KubernetesConfig, bool)>)> {
+        self.blocks.iter().map(|block| {
+            let mut shuffles = false;
+            let mut kubernetes = None;
+            for plugin in &block.plugins {
+                match plugin {
+                    Plugin::Pass(_) => {}
+                    Plugin::Loadbalance => shuffles = true,
+                    Plugin::Kubernetes { config, .. } => {
+                        kubernetes = Some((config, shuffles));
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            (block.zones.as_slice(), kubernetes)
+        })
+    }
+
     /// The prepared zones of a `kubernetes` plugin's settings, for the zone listing.
     pub(crate) fn zones_of(config: &KubernetesConfig) -> Vec<Zone> {
         config
