@@ -26,7 +26,6 @@
 //! Every error is collected; a batch with any error yields no object at all.
 
 mod documents;
-mod flow;
 mod merge;
 mod raw;
 mod scan;

@@ -20,6 +20,8 @@
 
 use std::borrow::Cow;
 
+mod flow;
+
 /// One document of a stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Document<'t> {
@@ -436,7 +438,7 @@ pub(crate) fn after_key<'t>(rest: &'t str, key: &str) -> Option<&'t str> {
 ///
 /// Returns `None` when not even the first segment is found.
 /// Where the walk meets flow syntax (a JSON document, `ports: [{port: 80}]`), the rest of the
-/// path is found by [`flow::locate`](super::flow::locate) inside the `{…}` or `[…]` when `flow`
+/// path is found by [`flow::locate`] inside the `{…}` or `[…]` when `flow`
 /// is set (each such walk reads the collection from its start: the caller bounds how many).
 pub(crate) fn locate(
     lines: &[&str],
@@ -466,7 +468,7 @@ pub(crate) fn locate(
                     Some(found) => (found.line, found.column),
                     None => (scope.first, scope.first_column),
                 };
-                let inside = super::flow::locate(lines, line, column, &path[depth..]);
+                let inside = flow::locate(lines, line, column, &path[depth..]);
                 return match inside {
                     Some(inside) => Some(Found {
                         line: inside.line,

@@ -1,6 +1,6 @@
 //! Finding a field in flow syntax: JSON (`kubectl get -o json`) and YAML's `{…}` and `[…]`.
 //!
-//! [`documents::locate`](super::documents::locate) walks block YAML by indentation, which flow
+//! [`documents::locate`](super::locate) walks block YAML by indentation, which flow
 //! syntax does not have: a whole JSON document is one flow mapping, and `ports: [{port: 80},
 //! {port: 99999}]` one flow sequence. Where the indentation walk stops at a flow collection,
 //! this scanner goes on inside it, token by token (quoted strings with their escapes, plain
@@ -9,7 +9,7 @@
 //! has already been parsed, so on anything it does not understand it gives up, and the error
 //! keeps the position of the deepest parent found.
 
-use super::documents::Segment;
+use super::Segment;
 
 /// Where a path was found inside a flow collection: the position of the value of its last
 /// segment found, and how many segments were found.
@@ -267,7 +267,7 @@ impl Scanner<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::documents::{lines, segments};
+    use super::super::{lines, segments};
     use super::*;
 
     /// (what, text, path, (line, column, depth) counted from 1 as a user counts them)
