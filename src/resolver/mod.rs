@@ -270,13 +270,19 @@ impl ClusterDns {
         name: &str,
     ) -> Result<Resolution, KubeletError> {
         let sandbox = kubelet.sandbox(pod)?;
-        Ok(getaddrinfo(
-            &self.network(kubelet),
-            &sandbox,
-            library,
-            family,
-            name,
-        ))
+        Ok(self.getaddrinfo_on(kubelet, &sandbox, library, family, name))
+    }
+
+    /// `getaddrinfo` in `sandbox`, its queries sent over the network of `kubelet`'s Pods.
+    fn getaddrinfo_on(
+        &self,
+        kubelet: &Kubelet,
+        sandbox: &PodSandbox,
+        library: StubResolver,
+        family: Family,
+        name: &str,
+    ) -> Resolution {
+        getaddrinfo(&self.network(kubelet), sandbox, library, family, name)
     }
 
     /// The nameservers this cluster's Pods reach with `kubelet`: this server at the kubelet's
@@ -406,13 +412,7 @@ impl ClusterDns {
         name: &str,
     ) -> Result<Resolution, PodError> {
         let sandbox = self.pod_sandbox(kubelet, pod)?;
-        Ok(getaddrinfo(
-            &self.network(kubelet),
-            &sandbox,
-            library,
-            family,
-            name,
-        ))
+        Ok(self.getaddrinfo_on(kubelet, &sandbox, library, family, name))
     }
 
     /// Resolves `name` for one record type in a pod whose `resolv.conf` is `conf` (no hosts
