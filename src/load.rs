@@ -393,6 +393,45 @@ fn identity(map: &Mapping) -> Option<ObjectRef> {
     })
 }
 
+/// The object a document that does not parse (a number beyond 64 bits, say) names in its
+/// text: [`identity`] of its `apiVersion`, `kind` and `metadata` scalars, found by
+/// [`documents::locate`] and read where they stand (best effort: `None` for anything odd).
+fn text_identity(lines: &[&str]) -> Option<ObjectRef> {
+    let scalar = |path: &str| -> Option<Value> {
+        let found =
+            documents::locate(lines, Scope::whole(lines), &documents::segments(path), true)?;
+        if found.depth != documents::segments(path).len() {
+            return None;
+        }
+        let rest = lines.get(found.line)?.get(found.column..)?;
+        let text = match rest.chars().next()? {
+            // A quote that does not close on its line: no name to trust.
+            quote @ ('"' | '\'') => rest[1..].split_once(quote)?.0,
+            _ => rest
+                .split([',', '}', ']', '#'])
+                .next()?
+                .trim_end_matches('\r')
+                .trim_end(),
+        };
+        Some(Value::String(text.to_owned()))
+    };
+    let mut metadata = Mapping::new();
+    for key in ["name", "namespace"] {
+        if let Some(value) = scalar(&format!("metadata.{key}")) {
+            metadata.insert(Value::String(key.to_owned()), value);
+        }
+    }
+    let mut map = Mapping::new();
+    for key in ["apiVersion", "kind"] {
+        map.insert(Value::String(key.to_owned()), scalar(key)?);
+    }
+    map.insert(
+        Value::String("metadata".to_owned()),
+        Value::Mapping(metadata),
+    );
+    identity(&map)
+}
+
 /// The group of an `apiVersion`: `discovery.k8s.io` of `discovery.k8s.io/v1`, empty for the
 /// core group (`v1`).
 fn api_group(api_version: &str) -> &str {
@@ -491,8 +530,10 @@ impl Loader {
             Ok(value) => value,
             Err(error) => {
                 let location = self.site_location(&site);
-                self.errors
-                    .push(serde_error(&error, location, Source::Document(document)));
+                let mut error = serde_error(&error, location, Source::Document(document));
+                // The document does not parse, but its object may still be named in it.
+                error.object = text_identity(&lines);
+                self.errors.push(error);
                 return;
             }
         };
