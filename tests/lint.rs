@@ -66,6 +66,25 @@ struct Expect {
 
 const EXPECTED: &[Expect] = &[
     Expect {
+        rule: "an FQDN slice is not served: the headless Service says so, not 'no EndpointSlice of it'",
+        fixture: "lint/fqdn-slice.yaml",
+        code: "headless-without-endpoints",
+        severity: Severity::Error,
+        subject: "Service default/legacy",
+        says: &[
+            "only endpoints are in EndpointSlices of addressType FQDN (default/legacy-fqdn)",
+            "make Service default/legacy an ExternalName Service",
+        ],
+    },
+    Expect {
+        rule: "an FQDN slice: what CoreDNS does and what the simulator does",
+        fixture: "lint/fqdn-slice.yaml",
+        code: "endpointslice-fqdn",
+        severity: Severity::Warning,
+        subject: "EndpointSlice default/legacy-fqdn",
+        says: &["CoreDNS does not look at addressType"],
+    },
+    Expect {
         rule: "an Endpoints object belongs to the Service of exactly its name (did you mean)",
         fixture: "seed-mysql.yaml",
         code: "endpoints-without-service",

@@ -426,9 +426,41 @@ fn headless_without_ready(
                 DiagnosticKind::EndpointsSkipMirror | DiagnosticKind::EndpointsLeaderElection
             )
     });
+    // Its own slices of addressType FQDN, which the simulator does not serve.
+    let fqdn_slices: Vec<&Diagnostic> = all
+        .iter()
+        .filter(|other| matches!(other.kind, DiagnosticKind::FqdnSliceNotServed))
+        .filter(|other| other.object.namespace.as_deref() == Some(namespace))
+        .filter(|other| {
+            cluster.objects.slices.values().any(|source| {
+                source.object.meta.name == other.object.name
+                    && source.object.meta.namespace == namespace
+                    && source.object.service_name() == Some(name)
+            })
+        })
+        .collect();
     let object_service = service.service();
     let mut pods_elsewhere = false;
-    let (problem, fix) = if let Some(refused) = refused {
+    let (problem, fix) = if !fqdn_slices.is_empty() {
+        subjects.extend(
+            fqdn_slices
+                .iter()
+                .map(|slice| Subject::object(slice.object.clone(), &slice.location)),
+        );
+        (
+            format!(
+                "headless Service whose only endpoints are in EndpointSlices of addressType FQDN ({}): the simulator serves none of them (CoreDNS would serve their names as CNAME targets; FQDN slices are deprecated)",
+                fqdn_slices
+                    .iter()
+                    .map(|slice| qualified(&slice.object))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "for a name, make Service {this} an ExternalName Service; for addresses, an IPv4 or IPv6 EndpointSlice labelled kubernetes.io/service-name: {name}"
+            ),
+        )
+    } else if let Some(refused) = refused {
         subjects.push(Subject::object(refused.object.clone(), &refused.location));
         let (why, fix) = match refused.kind {
             DiagnosticKind::EndpointsSkipMirror => (
