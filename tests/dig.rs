@@ -886,3 +886,44 @@ fn a_closed_pipe_ends_the_example_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+/// A pod's view asks the nameserver the Pod's resolv.conf names, across the Pod's network: a
+/// resolver outside the cluster (here 1.1.1.1, set by `dnsPolicy: None`) knows no cluster name,
+/// and the reason line says so; a `ClusterFirst` Pod asks the cluster's DNS and resolves.
+#[test]
+fn a_pod_view_asks_only_the_cluster_dns_for_cluster_names() {
+    let manifests = "\
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: outside, namespace: default}
+spec:
+  dnsPolicy: None
+  dnsConfig: {nameservers: [1.1.1.1]}
+status: {podIP: 10.1.0.9}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: inside, namespace: default}
+status: {podIP: 10.1.0.8}
+";
+    let name = "web.default.svc.cluster.local";
+    let (out, err) = run(
+        &["-f", "-", "--from-pod", "default/outside", name, "+short"],
+        manifests,
+    );
+    assert_eq!(out, "", "{err}");
+    assert!(
+        err.contains("NXDOMAIN: 1.1.1.1 is not the cluster's DNS (10.96.0.10)"),
+        "{err}"
+    );
+    let (out, err) = run(
+        &["-f", "-", "--from-pod", "default/inside", name, "+short"],
+        manifests,
+    );
+    assert_eq!(out, "10.96.0.20\n", "{err}");
+}

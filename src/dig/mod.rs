@@ -173,10 +173,11 @@ pub fn query(
         name: options.name.clone(),
         reason: error.to_string(),
     })?;
-    let network = dns.network(&dns.kubelet());
-    let ask = |transport| match nameserver {
-        Some(server) => network.reply(server, &bytes, transport),
-        None => dns.handle_bytes(&bytes, transport),
+    // Only a pod's view has a network to cross; the in-process question needs none.
+    let network = nameserver.map(|_| dns.network(&dns.kubelet()));
+    let ask = |transport| match (nameserver, &network) {
+        (Some(server), Some(network)) => network.reply(server, &bytes, transport),
+        _ => dns.handle_bytes(&bytes, transport),
     };
     let mut transport = options.transport;
     let mut reply_bytes = ask(transport);
