@@ -156,10 +156,10 @@ fn check_answer(dns: &ClusterDns, name: &str, qtype: RecordType, answer: &k8s_dn
 fn answered_without_soa_of_its_own(dns: &ClusterDns, name: &str, qtype: RecordType) -> bool {
     const WITHOUT_SOA: [u16; 5] = [41, 43, 46, 48, 49];
     dns.explain(name, qtype).is_ok_and(|explanation| {
-        explanation
-            .steps
-            .iter()
-            .any(|step| step.rule.is_some_and(|rule| WITHOUT_SOA.contains(&rule.number)))
+        explanation.steps.iter().any(|step| {
+            step.rule
+                .is_some_and(|rule| WITHOUT_SOA.contains(&rule.number))
+        })
     })
 }
 
