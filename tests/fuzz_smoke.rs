@@ -500,6 +500,7 @@ const REGRESSIONS: &[(&str, &str)] = &[
     ("load_yaml", "slow-flow-nesting-16k.yaml"),
     ("corefile", "escaped-dot-zone.Corefile"),
     ("corefile", "template-nodata-without-soa.Corefile"),
+    ("corefile", "slow-many-reverse-zones.Corefile"),
     ("resolv_conf", "escaped-dot-name"),
 ];
 
@@ -550,6 +551,16 @@ fn every_saved_finding_has_a_regression_row() {
 #[test]
 fn regression_corefile_escaped_dot_zone() {
     replay("corefile", "escaped-dot-zone.Corefile");
+}
+
+/// One `kubernetes` line naming eight CIDRs of `/2` and `/5` (several times the same) takes
+/// 0.93 s of CPU through the target in a release build (found 2026-12-02, not yet explained:
+/// the CIDRs become some 500 reverse zones, and the target asks four names per zone). Ignored
+/// until `src/` (or the target's per-zone loop) is fixed.
+#[test]
+#[ignore = "open finding: 0.93 s in a release build, over issue 8's 100 ms"]
+fn regression_corefile_slow_many_reverse_zones() {
+    replay("corefile", "slow-many-reverse-zones.Corefile");
 }
 
 /// `template IN A` in the root block with no answer takes every A question, also
