@@ -124,7 +124,9 @@ pub use config::{
     AnswerRewrite, AnswerTarget, NameMatch, NameRewrite, Pattern, RewriteConfig, RewriteField,
     RewriteNext, RewriteRule,
 };
-pub use corefile::{CorefileError, CorefileErrorKind, CorefileFiles, NoFiles};
+pub use corefile::{
+    CorefileError, CorefileErrorKind, CorefileFiles, MAX_CIDR_ZONES, MAX_KUBERNETES_ZONES, NoFiles,
+};
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{
     BatchError, Errors, InvalidNameError, LoadError, LoadErrorKind, LoadErrors, Location,

@@ -481,6 +481,49 @@ fn rule_errors_name_the_line() {
             "line 4: the zone `a.local.` on port 53 is already served by the server block on line 1: expected each zone once per port",
         ),
         (
+            // The crate's own bound (no CoreDNS rule): CIDRs off a label boundary stand for up to
+            // 128 reverse zones each; 33 of them pass MAX_CIDR_ZONES (4,096), here on line 5,
+            // whether they are keys or zone arguments.
+            format!(
+                "{} {{\n    kubernetes cluster.local\n}}\n.:5353 {{\n    kubernetes cluster.local {}\n}}\n",
+                (1..=16)
+                    .map(|n| format!("{n}.0.0.0/9"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                (17..=33)
+                    .map(|n| format!("{n}.0.0.0/9"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            "line 5: `33.0.0.0/9`: the CIDRs up to here stand for 4224 reverse zones: expected at most 4096 in one Corefile",
+        ),
+        (
+            // The crate's own bound (no CoreDNS rule): a snippet of 100 zones imported into 41
+            // blocks gives the `kubernetes` plugins 4,100 zones, past MAX_KUBERNETES_ZONES.
+            format!(
+                "(zones) {{\n    kubernetes {}\n}}\n{}",
+                (0..100)
+                    .map(|n| format!("z{n}.local"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                (0..41)
+                    .map(|n| format!("b{n}.local {{\n    import zones\n}}\n"))
+                    .collect::<String>(),
+            ),
+            "line 2: `kubernetes`: the plugins up to here hold 4100 zones: expected at most 4096 in one Corefile",
+        ),
+        (
+            // A snippet imported into many blocks stops at 100,000 tokens after expansion.
+            format!(
+                "(big) {{\n    errors {}\n}}\n{}",
+                vec!["x"; 999].join(" "),
+                (0..101)
+                    .map(|n| format!("b{n}.local {{\n    import big\n}}\n"))
+                    .collect::<String>(),
+            ),
+            "line 299: `import big`: the Corefile grows past 100000 tokens with this snippet: expected at most 100000 after snippets are expanded",
+        ),
+        (
             String::new(),
             "line 1: the Corefile has no server block: expected at least one, such as `.:53 { … }`",
         ),

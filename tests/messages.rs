@@ -692,6 +692,39 @@ fn corefile_errors() {
             "a zone served by two blocks on one port",
             "a.local {\n    forward . 8.8.8.8\n}\na.local:53 {\n    kubernetes\n}\n".into(),
         ),
+        (
+            "CIDRs standing for more reverse zones than MAX_CIDR_ZONES",
+            format!(
+                ".:53 {{\n    kubernetes cluster.local {}\n}}\n",
+                (1..=33)
+                    .map(|n| format!("{n}.0.0.0/9"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        ),
+        (
+            "kubernetes plugins holding more zones than MAX_KUBERNETES_ZONES",
+            format!(
+                "(zones) {{\n    kubernetes {}\n}}\n{}",
+                (0..100)
+                    .map(|n| format!("z{n}.local"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                (0..41)
+                    .map(|n| format!("b{n}.local {{\n    import zones\n}}\n"))
+                    .collect::<String>(),
+            ),
+        ),
+        (
+            "a snippet imported until the Corefile passes the token limit",
+            format!(
+                "(big) {{\n    errors {}\n}}\n{}",
+                vec!["x"; 999].join(" "),
+                (0..101)
+                    .map(|n| format!("b{n}.local {{\n    import big\n}}\n"))
+                    .collect::<String>(),
+            ),
+        ),
         ("an empty Corefile", String::new()),
         // kubernetes.
         ("kubernetes: an unknown option", options("        upstream")),

@@ -78,8 +78,38 @@ pub(crate) fn key(text: &str) -> Result<Key, &'static str> {
     })
 }
 
+/// How many reverse zones a key or zone argument written as a CIDR stands for (1 to 128: a
+/// CIDR off a label boundary covers up to 2^7 of them); 0 for anything else. Counted without
+/// building them, so a Corefile can be refused for its zone count before they are built.
+pub(crate) fn cidr_zone_count(text: &str) -> usize {
+    let host = SCHEMES
+        .iter()
+        .find_map(|(prefix, _)| text.strip_prefix(*prefix))
+        .unwrap_or(text);
+    let host = match host.rfind(':') {
+        Some(colon) if host[colon + 1..].bytes().all(|b| b.is_ascii_digit()) => &host[..colon],
+        _ => host,
+    };
+    match cidr(host) {
+        Some(Ok((address, prefix))) => {
+            let boundary = if address.is_ipv4() { 8 } else { 4 };
+            1 << (prefix.div_ceil(boundary) * boundary - prefix)
+        }
+        _ => 0,
+    }
+}
+
 /// `Some` when `host` is written as a CIDR: its reverse zones, or `Err` when CoreDNS refuses it.
 fn cidr_zones(host: &str) -> Option<Result<Vec<Name>, ()>> {
+    Some(match cidr(host)? {
+        Ok((address, prefix)) => reverse_zones(address, prefix).ok_or(()),
+        Err(()) => Err(()),
+    })
+}
+
+/// `Some` when `host` is written as a CIDR: its address and prefix length, or `Err` when CoreDNS
+/// refuses it.
+fn cidr(host: &str) -> Option<Result<(IpAddr, u32), ()>> {
     let (address, prefix) = host.split_once('/')?;
     let address: IpAddr = address.parse().ok()?;
     // Go's ParseCIDR takes the prefix as plain decimal digits.
@@ -94,7 +124,7 @@ fn cidr_zones(host: &str) -> Option<Result<Vec<Name>, ()>> {
     if host.starts_with(':') || (host.starts_with('0') && host.contains(':')) {
         return Some(Err(()));
     }
-    Some(reverse_zones(address, prefix).ok_or(()))
+    Some(Ok((address, prefix)))
 }
 
 /// The reverse zones covering `address/prefix`, split on label boundaries.
@@ -201,5 +231,35 @@ mod tests {
         assert_eq!(strings("fd00::/8"), ["d.f.ip6.arpa."]);
         assert_eq!(strings("fd00::/7"), ["c.f.ip6.arpa.", "d.f.ip6.arpa."]);
         assert!(zones("::/0").is_err());
+    }
+
+    /// The count a Corefile's zone budget is checked with is the number of zones built.
+    #[test]
+    fn cidr_zone_count_is_the_number_of_zones_built() {
+        for text in [
+            "10.0.0.0/8",
+            "dns://10.1.2.3/24:53",
+            "0.0.0.0/0",
+            "10.0.0.0/23",
+            "10.0.0.0/17",
+            "10.0.0.0/2",
+            "10.0.0.0/1",
+            "10.0.0.0/25",
+            "fd00::/7",
+            "fd00::/5",
+            "tls://fd00::/125:853",
+        ] {
+            assert_eq!(cidr_zone_count(text), zones(text).unwrap().len(), "{text}");
+        }
+        for text in [
+            "cluster.local",
+            ".:53",
+            "10.0.0.1",
+            "::/0",
+            "10.0.0.0/33",
+            "a/8",
+        ] {
+            assert_eq!(cidr_zone_count(text), 0, "{text}");
+        }
     }
 }

@@ -249,6 +249,42 @@ pub enum CorefileErrorKind {
         /// The argument of the `import` that went over the limit.
         name: String,
     },
+    /// An `import` that would make the Corefile longer than the token limit after snippets are
+    /// expanded (a snippet imported into many blocks multiplies its tokens).
+    #[error(
+        "`import {name}`: the Corefile grows past {limit} tokens with this snippet: expected at most {limit} after snippets are expanded"
+    )]
+    TooManyTokens {
+        /// The argument of the `import` that went over the limit.
+        name: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// CIDRs (keys or zone arguments) that together stand for more reverse zones than the limit:
+    /// a CIDR off a label boundary stands for up to 128 zones, so a short Corefile could ask for
+    /// millions. CoreDNS has no such limit; it is this crate's bound on what a Corefile costs.
+    #[error(
+        "`{cidr}`: the CIDRs up to here stand for {count} reverse zones: expected at most {limit} in one Corefile"
+    )]
+    TooManyReverseZones {
+        /// The CIDR that went over the limit.
+        cidr: String,
+        /// The reverse zones the CIDRs up to and including it stand for.
+        count: usize,
+        /// The limit ([`MAX_CIDR_ZONES`](crate::MAX_CIDR_ZONES)).
+        limit: usize,
+    },
+    /// `kubernetes` plugins that together hold more zones than the limit (CoreDNS has no such
+    /// limit; it is this crate's bound on what a Corefile costs).
+    #[error(
+        "`kubernetes`: the plugins up to here hold {count} zones: expected at most {limit} in one Corefile"
+    )]
+    TooManyKubernetesZones {
+        /// The zones of the `kubernetes` plugins up to and including this one.
+        count: usize,
+        /// The limit ([`MAX_KUBERNETES_ZONES`](crate::MAX_KUBERNETES_ZONES)).
+        limit: usize,
+    },
     /// `{$VAR}` or `{%VAR%}`, which Caddy replaces with an environment variable: not supported.
     #[error(
         "`{placeholder}` is environment variable substitution, which is not supported: substitute the value before reading the Corefile"

@@ -9,7 +9,7 @@ use super::{CorefileError, CorefileErrorKind};
 use crate::config::zones;
 use crate::config::{Fallthrough, KubernetesConfig, MAX_TTL, NotSimulated, PodMode};
 
-const KUBERNETES: &str = "kubernetes";
+pub(crate) const KUBERNETES: &str = "kubernetes";
 
 /// Reads a `kubernetes` stanza. `block_zones` are the server block's zones, which the plugin
 /// takes when the directive names none; what is not simulated goes to `notes`.

@@ -21,13 +21,15 @@ mod rewrite;
 mod stanza;
 mod template;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::net::IpAddr;
 
 use hickory_proto::rr::Name;
 
 use crate::config::{
-    BindConfig, Config, LoadbalanceConfig, NotSimulated, PluginConfig, ServerBlock, ServerKey,
-    TransferConfig, TransferPeer, zones,
+    BindConfig, Config, LoadbalanceConfig, NotSimulated, PluginConfig, Scheme, ServerBlock,
+    ServerKey, TransferConfig, TransferPeer, zones,
 };
 pub use error::{CorefileError, CorefileErrorKind};
 pub use files::{CorefileFiles, NoFiles};
@@ -153,6 +155,18 @@ impl Config {
     }
 }
 
+/// The most reverse zones the CIDRs of one Corefile may stand for (keys and zone arguments
+/// together). A CIDR off a label boundary, such as `10.0.0.0/9`, stands for up to 128 zones;
+/// real Corefiles name a few. CoreDNS has no limit: this one bounds what a short Corefile can
+/// make the simulator build and search.
+pub const MAX_CIDR_ZONES: usize = 4_096;
+
+/// The most zones the `kubernetes` plugins of one Corefile may hold together (each zone is
+/// prepared when the server is made and matched on every question). CoreDNS has no limit: a
+/// snippet of a thousand zones imported into a thousand blocks would otherwise ask for a
+/// million.
+pub const MAX_KUBERNETES_ZONES: usize = 4_096;
+
 /// Reads `text`, its files from `files`.
 fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> {
     let tokens = lexer::tokenize(text)?;
@@ -161,27 +175,32 @@ fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> 
     if blocks.is_empty() {
         return Err(CorefileError::new(1, CorefileErrorKind::NoServerBlock));
     }
+    check_reverse_zone_count(&parsed)?;
     let mut config = Config {
         servers: Vec::with_capacity(blocks.len()),
         ..Config::default()
     };
-    let mut seen: Vec<(ServerKey, usize)> = Vec::new();
+    // The line of the first key serving each zone, port and transport.
+    let mut seen: HashMap<(Name, u16, Scheme), usize> = HashMap::new();
+    let mut kubernetes_zones = 0;
     for block in blocks {
         let keys = keys_of_block(block).map_err(|error| parsed.locate(error, block.keys.iter()))?;
         for (key, line) in &keys {
-            if let Some((_, first)) = seen.iter().find(|(other, _)| {
-                other.zone == key.zone && other.port == key.port && other.scheme == key.scheme
-            }) {
-                return Err(CorefileError::new(
-                    *line,
-                    CorefileErrorKind::DuplicateZone {
-                        zone: key.zone.to_string(),
-                        port: key.port,
-                        first: *first,
-                    },
-                ));
+            match seen.entry((key.zone.clone(), key.port, key.scheme)) {
+                Entry::Occupied(first) => {
+                    return Err(CorefileError::new(
+                        *line,
+                        CorefileErrorKind::DuplicateZone {
+                            zone: key.zone.to_string(),
+                            port: key.port,
+                            first: *first.get(),
+                        },
+                    ));
+                }
+                Entry::Vacant(vacant) => {
+                    vacant.insert(*line);
+                }
             }
-            seen.push((key.clone(), *line));
         }
         let keys: Vec<ServerKey> = keys.into_iter().map(|(key, _)| key).collect();
         let plugins = read_plugins(
@@ -191,11 +210,64 @@ fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> 
             &parsed.imported,
             &mut config.not_simulated,
         )?;
+        kubernetes_zones += plugins
+            .iter()
+            .map(|plugin| match plugin {
+                PluginConfig::Kubernetes(kubernetes) => kubernetes.zones.len(),
+                _ => 0,
+            })
+            .sum::<usize>();
+        if kubernetes_zones > MAX_KUBERNETES_ZONES {
+            // This block's `kubernetes` line (its first key's, were there none).
+            let at = block
+                .directives
+                .iter()
+                .find(|d| d.name() == kubernetes::KUBERNETES)
+                .map(|d| &d.name)
+                .into_iter()
+                .chain(&block.keys);
+            let error = CorefileError::new(
+                at.clone().next().map_or(1, |token| token.line),
+                CorefileErrorKind::TooManyKubernetesZones {
+                    count: kubernetes_zones,
+                    limit: MAX_KUBERNETES_ZONES,
+                },
+            );
+            return Err(parsed.locate(error, at.take(1)));
+        }
         config.servers.push(ServerBlock { keys, plugins });
     }
     config.port = served_port(&config.servers);
     config.not_simulated.sort_by_key(|n| n.line);
     Ok(config)
+}
+
+/// Refuses a Corefile whose CIDRs stand for more than [`MAX_CIDR_ZONES`] reverse zones, before
+/// any is built. Every token is counted, wherever it stands: a CIDR that is not a zone (an
+/// `acl` network) counts too, which only a Corefile near the limit could notice.
+fn check_reverse_zone_count(parsed: &parser::Parsed) -> Result<(), CorefileError> {
+    let mut count = 0;
+    for block in &parsed.blocks {
+        let tokens = block
+            .keys
+            .iter()
+            .chain(block.directives.iter().flat_map(|d| &d.tokens));
+        for token in tokens {
+            count += zones::cidr_zone_count(&token.text);
+            if count > MAX_CIDR_ZONES {
+                let error = CorefileError::new(
+                    token.line,
+                    CorefileErrorKind::TooManyReverseZones {
+                        cidr: token.text.clone(),
+                        count,
+                        limit: MAX_CIDR_ZONES,
+                    },
+                );
+                return Err(parsed.locate(error, std::iter::once(token)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The port the simulated server answers on: 53 when a block serves plain DNS there, else the

@@ -15,8 +15,9 @@ use super::{CorefileError, CorefileErrorKind};
 /// multiply tokens, so this is lower).
 const MAX_SNIPPET_EXPANSIONS: usize = 1_000;
 
-/// Tokens allowed after snippet expansion.
-const MAX_TOKENS: usize = 1_000_000;
+/// Tokens allowed after snippet expansion: real Corefiles have hundreds, and a snippet imported
+/// a thousand times could otherwise turn a few kilobytes into millions.
+const MAX_TOKENS: usize = 100_000;
 
 /// One directive occurrence: its name token and every token after it up to the end of its
 /// scope.
@@ -352,11 +353,20 @@ impl Parser<'_> {
             None => self.import_files(&import, &argument)?,
         };
         self.expansions += 1;
-        if self.expansions > MAX_SNIPPET_EXPANSIONS || self.tokens.len() + body.len() > MAX_TOKENS {
+        if self.expansions > MAX_SNIPPET_EXPANSIONS {
             return Err(CorefileError::new(
                 import.line,
                 CorefileErrorKind::TooManyImports {
                     name: argument.text,
+                },
+            ));
+        }
+        if self.tokens.len() + body.len() > MAX_TOKENS {
+            return Err(CorefileError::new(
+                import.line,
+                CorefileErrorKind::TooManyTokens {
+                    name: argument.text,
+                    limit: MAX_TOKENS,
                 },
             ));
         }
