@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use k8s_dns_sim::hickory_proto::op::{Message, MessageType};
-use k8s_dns_sim::hickory_proto::rr::RecordType;
+use k8s_dns_sim::hickory_proto::rr::{Name, RecordType};
 use k8s_dns_sim::model::{Selector, ServiceType};
 use k8s_dns_sim::resolver::{ResolvConf, StubResolver};
 use k8s_dns_sim::{
@@ -183,11 +183,18 @@ pub fn corefile(bytes: &[u8]) {
         }
     };
     let dns = ClusterDns::new(small_cluster().clone(), config);
-    let zones = dns
-        .config()
-        .kubernetes()
-        .map(|k| k.zones.clone())
-        .unwrap_or_default();
+    // The first few distinct zones: a Corefile can name thousands (4,096 from CIDRs alone), and
+    // asking each the same questions finds nothing the first few do not.
+    let mut zones: Vec<Name> = Vec::new();
+    for zone in dns.config().kubernetes().into_iter().flat_map(|k| &k.zones) {
+        if zones.len() == CHECKED_ZONES {
+            break;
+        }
+        if !zones.contains(zone) {
+            zones.push(zone.clone());
+        }
+    }
+    let mut names = vec!["5.0.1.10.in-addr.arpa.".to_owned()];
     for zone in zones {
         let zone = zone.to_ascii();
         if !zone.ends_with(".arpa.")
@@ -195,18 +202,21 @@ pub fn corefile(bytes: &[u8]) {
         {
             panic!("zone_file({zone:?}) of a configured forward zone failed: {error}");
         }
-        for name in [
+        names.extend([
             format!("web.default.svc.{zone}"),
             format!("db-0.db.default.svc.{zone}"),
             format!("10-1-0-5.default.pod.{zone}"),
-            "5.0.1.10.in-addr.arpa.".to_owned(),
-        ] {
-            if let Ok(answer) = dns.lookup(&name, RecordType::A) {
-                check_answer(&dns, &name, RecordType::A, &answer);
-            }
+        ]);
+    }
+    for name in names {
+        if let Ok(answer) = dns.lookup(&name, RecordType::A) {
+            check_answer(&dns, &name, RecordType::A, &answer);
         }
     }
 }
+
+/// How many of a Corefile's `kubernetes` zones [`corefile`] asks its questions in.
+const CHECKED_ZONES: usize = 8;
 
 // ---------------------------------------------------------------------------------------------
 // handle_bytes
