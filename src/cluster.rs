@@ -710,7 +710,6 @@ impl Cluster {
             objects: Objects {
                 services: Map::new_sync(),
                 endpoints: Map::new_sync(),
-                slices: Map::new_sync(),
                 imports: Map::new_sync(),
                 pods: Map::new_sync(),
                 namespaces: Map::new_sync(),
@@ -966,7 +965,7 @@ impl Cluster {
             .filter_map(|(slice, endpoint)| {
                 let slice = self.linked.slices.get(slice)?;
                 let endpoint = slice.slice.endpoints.get(*endpoint as usize)?;
-                Some((slice.as_ref(), endpoint))
+                endpoint.is_ready().then_some((slice.as_ref(), endpoint))
             })
     }
 

@@ -45,6 +45,28 @@ fn readiness_flips_show_in_the_next_snapshot_only() {
     assert_eq!(ready(&before), ["10.244.4.1", "10.244.4.3"]);
     assert_eq!(ready(&after), ["10.244.4.2", "10.244.4.3"]);
     assert_eq!(after.serial(), before.serial() + 1);
+
+    // Spec 2.4.3 (no PTR for an endpoint that is not ready) across the flip: the reverse index
+    // holds every address and the answer keeps the ready ones.
+    let ptr = |cluster: &Cluster, name: &str| -> Vec<String> {
+        let config = Config::default()
+            .with_zones(["cluster.local", "in-addr.arpa"])
+            .unwrap();
+        let dns = ClusterDns::new(cluster.clone(), config);
+        let answer = dns.lookup(name, RecordType::PTR).unwrap();
+        answer.answers.iter().map(|r| r.data.to_string()).collect()
+    };
+    let (first, second) = ("1.4.244.10.in-addr.arpa.", "2.4.244.10.in-addr.arpa.");
+    assert_eq!(
+        ptr(&before, first),
+        ["10-244-4-1.queue.jobs.svc.cluster.local."]
+    );
+    assert!(ptr(&before, second).is_empty());
+    assert!(ptr(&after, first).is_empty());
+    assert_eq!(
+        ptr(&after, second),
+        ["10-244-4-2.queue.jobs.svc.cluster.local."]
+    );
 }
 
 #[test]

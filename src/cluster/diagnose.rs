@@ -287,8 +287,8 @@ pub(crate) fn similar_name(a: &str, b: &str) -> bool {
 }
 
 fn slices(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
-    for source in cluster.objects.slices.values() {
-        let slice = &source.object;
+    for (_, source) in cluster.linked.loaded_slices() {
+        let slice = &source.slice;
         let namespace = &slice.meta.namespace;
         let object = ObjectRef::namespaced(Kind::EndpointSlice, namespace, &slice.meta.name);
         if slice.address_type == AddressType::Fqdn {

@@ -30,12 +30,14 @@ use crate::model::{
     AddressType, EndpointSlice, Endpoints, Namespace, Node, Pod, Service, ServiceImport, Workload,
 };
 
-/// The objects, as loaded or changed since, by key (see [`super::link::object_key`]).
+/// The objects, as loaded or changed since, by key (see [`super::link::object_key`]). Loaded
+/// EndpointSlices are not here: they are effective slices as they are, kept once, among
+/// [`Linked::slices`] (see [`Linked::loaded_slice`]), so that a big cluster holds each
+/// endpoint once and a readiness flip copies one path fewer.
 #[derive(Clone)]
 pub(crate) struct Objects {
     pub(crate) services: Map<Key, Arc<Sourced<Service>>>,
     pub(crate) endpoints: Map<Key, Arc<Sourced<Endpoints>>>,
-    pub(crate) slices: Map<Key, Arc<Sourced<EndpointSlice>>>,
     pub(crate) imports: Map<Key, Arc<Sourced<ServiceImport>>>,
     /// Loaded Pods and those workloads made.
     pub(crate) pods: Map<Key, Arc<Sourced<Pod>>>,
@@ -54,6 +56,21 @@ pub(crate) struct Linked {
     pub(crate) imports: Map<Key, Arc<ClusterImport>>,
     /// Every effective EndpointSlice (loaded, mirrored, derived from Pods), by slice id.
     pub(crate) slices: Map<Key, Arc<ClusterSlice>>,
+}
+
+impl Linked {
+    /// The loaded EndpointSlice whose object key is `key`.
+    pub(crate) fn loaded_slice(&self, key: &Key) -> Option<&Arc<ClusterSlice>> {
+        self.slices.get(&super::loaded_slice_id(key))
+    }
+
+    /// Every loaded EndpointSlice, with its slice id.
+    pub(crate) fn loaded_slices(&self) -> impl Iterator<Item = (&Key, &ClusterSlice)> {
+        self.slices
+            .iter()
+            .filter(|(_, slice)| slice.origin == super::SliceOrigin::Loaded)
+            .map(|(id, slice)| (id, slice.as_ref()))
+    }
 }
 
 /// A persistent map from a key to a set of values.
@@ -150,8 +167,9 @@ pub(crate) struct Index {
     pub(crate) slices_by_import: Multimap<Key, Key>,
     /// ClusterIP → the Services holding it (CoreDNS `SvcIndexReverse`).
     pub(crate) ip_owners: Multimap<IpAddr, Key>,
-    /// Ready endpoint address → (slice id, endpoint index), for every effective slice that
-    /// names a Service (CoreDNS `EpIndexReverse`).
+    /// Endpoint address → (slice id, endpoint index), for every effective slice that names a
+    /// Service (CoreDNS `EpIndexReverse`), ready or not: readers keep the ready ones, so that a
+    /// readiness flip leaves this index (150k entries in a big cluster) untouched.
     pub(crate) endpoints_by_address: Multimap<IpAddr, (Key, u32)>,
     /// A Pod's primary IP → the Pods with it.
     pub(crate) pods_by_ip: Multimap<IpAddr, Key>,
@@ -362,7 +380,7 @@ impl Index {
         (service, import)
     }
 
-    /// An effective slice's ready addresses are indexed. Only slices naming a Service are:
+    /// An effective slice's addresses are indexed. Only slices naming a Service are:
     /// CoreDNS indexes every slice, but for one without the label it would build a PTR name
     /// with an empty label, which it cannot send; the simulator answers NXDOMAIN.
     pub(crate) fn add_endpoints(&mut self, id: &Key, slice: &EndpointSlice) {
@@ -381,10 +399,19 @@ impl Index {
     }
 
     /// A slice changed only in its endpoints: only the entries that differ are touched (a
-    /// readiness flip changes one address, whatever the size of the slice or the cluster).
+    /// readiness flip changes none, whatever the size of the slice or the cluster).
     pub(crate) fn replace_endpoints(&mut self, id: &Key, old: &EndpointSlice, new: &EndpointSlice) {
         self.endpoint_count =
             self.endpoint_count.saturating_sub(old.endpoints.len()) + new.endpoints.len();
+        let same_addresses = old.endpoints.len() == new.endpoints.len()
+            && old
+                .endpoints
+                .iter()
+                .zip(&new.endpoints)
+                .all(|(before, after)| before.addresses == after.addresses);
+        if same_addresses {
+            return;
+        }
         let before = endpoint_entries(id, old);
         let after = endpoint_entries(id, new);
         for (address, entry) in before.difference(&after) {
@@ -467,7 +494,8 @@ pub(crate) fn slice_owners(slice: &EndpointSlice) -> (Option<Key>, Option<Key>) 
     )
 }
 
-/// The reverse-index entries of a slice: each ready address with (slice id, endpoint index).
+/// The reverse-index entries of a slice: each address with (slice id, endpoint index), ready
+/// or not.
 /// Only slices that name a Service are indexed (see [`Index::add_endpoints`]).
 fn endpoint_entries(id: &Key, slice: &EndpointSlice) -> BTreeSet<(IpAddr, (Key, u32))> {
     if slice.service_name().is_none() {
@@ -475,9 +503,6 @@ fn endpoint_entries(id: &Key, slice: &EndpointSlice) -> BTreeSet<(IpAddr, (Key, 
     }
     let mut entries = BTreeSet::new();
     for (index, endpoint) in slice.endpoints.iter().enumerate() {
-        if !endpoint.is_ready() {
-            continue;
-        }
         // A slice holds at most 1000 endpoints (checked when it is loaded or made).
         let index = u32::try_from(index).unwrap_or(u32::MAX);
         for address in &endpoint.addresses {

@@ -518,10 +518,9 @@ impl Cluster {
                     .filter_map(|s| named(Kind::Endpoints, &s.object.meta)),
             )
             .chain(
-                objects
-                    .slices
-                    .values()
-                    .filter_map(|s| named(Kind::EndpointSlice, &s.object.meta)),
+                self.linked
+                    .loaded_slices()
+                    .filter_map(|(_, s)| named(Kind::EndpointSlice, &s.slice.meta)),
             )
             .chain(
                 objects
@@ -552,10 +551,10 @@ impl Cluster {
                 (Object::Endpoints(source.object.clone()), &source.location)
             }
             Kind::EndpointSlice => {
-                let source = self.objects.slices.get(&key)?;
+                let loaded = self.linked.loaded_slice(&key)?;
                 (
-                    Object::EndpointSlice(source.object.clone()),
-                    &source.location,
+                    Object::EndpointSlice(loaded.slice.clone()),
+                    &loaded.location,
                 )
             }
             Kind::Pod => {

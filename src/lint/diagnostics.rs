@@ -432,10 +432,10 @@ fn headless_without_ready(
         .filter(|other| matches!(other.kind, DiagnosticKind::FqdnSliceNotServed))
         .filter(|other| other.object.namespace.as_deref() == Some(namespace))
         .filter(|other| {
-            cluster.objects.slices.values().any(|source| {
-                source.object.meta.name == other.object.name
-                    && source.object.meta.namespace == namespace
-                    && source.object.service_name() == Some(name)
+            cluster.linked.loaded_slices().any(|(_, loaded)| {
+                loaded.slice.meta.name == other.object.name
+                    && loaded.slice.meta.namespace == namespace
+                    && loaded.slice.service_name() == Some(name)
             })
         })
         .collect();

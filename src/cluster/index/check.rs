@@ -30,7 +30,7 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
         .values()
         .map(|s| &s.object.meta.namespace)
         .chain(objects.endpoints.values().map(|s| &s.object.meta.namespace))
-        .chain(objects.slices.values().map(|s| &s.object.meta.namespace))
+        .chain(linked.loaded_slices().map(|(_, s)| &s.slice.meta.namespace))
         .chain(objects.imports.values().map(|s| &s.object.meta.namespace))
         .chain(objects.pods.values().map(|s| &s.object.meta.namespace))
         .chain(objects.workloads.values().map(|s| &s.object.meta.namespace));
@@ -52,9 +52,9 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
     // Loaded slices by owner.
     let mut by_service: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
     let mut by_import: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
-    for (slice_key, source) in objects.slices.iter() {
-        let id = super::super::loaded_slice_id(slice_key);
-        let (service, import) = slice_owners(&source.object);
+    for (id, source) in linked.loaded_slices() {
+        let id = id.clone();
+        let (service, import) = slice_owners(&source.slice);
         if let Some(service) = service {
             by_service.entry(service).or_default().insert(id.clone());
         }
@@ -252,11 +252,8 @@ pub(crate) fn check(cluster: &Cluster) -> Vec<String> {
         import_keys == linked_keys,
     );
     let mut owners: BTreeMap<IpAddr, BTreeSet<Key>> = BTreeMap::new();
-    let mut effective: BTreeSet<Key> = objects
-        .slices
-        .keys()
-        .map(super::super::loaded_slice_id)
-        .collect();
+    // The loaded slices, and what the linked Services derived: nothing else.
+    let mut effective: BTreeSet<Key> = linked.loaded_slices().map(|(id, _)| id.clone()).collect();
     for (service_key, service) in linked.services.iter() {
         let current = objects
             .services

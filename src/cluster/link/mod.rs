@@ -85,9 +85,9 @@ impl Cluster {
         for loaded in upserts {
             let reference = loaded.object.object_ref();
             if reference.kind == Kind::EndpointSlice
-                && let Some(old) = self.objects.slices.get(&object_key(&reference)).cloned()
+                && let Some(old) = self.linked.loaded_slice(&object_key(&reference)).cloned()
             {
-                self.replace_loaded_slice(&reference, &old.object, loaded, &mut dirty);
+                self.replace_loaded_slice(&reference, &old.slice, loaded, &mut dirty);
                 continue;
             }
             let mut loaded = loaded;
@@ -196,7 +196,7 @@ impl Cluster {
         match reference.kind {
             Kind::Service => objects.services.contains_key(&key),
             Kind::Endpoints => objects.endpoints.contains_key(&key),
-            Kind::EndpointSlice => objects.slices.contains_key(&key),
+            Kind::EndpointSlice => self.linked.loaded_slice(&key).is_some(),
             Kind::Pod => objects.pods.contains_key(&key),
             Kind::Namespace => objects.namespaces.contains_key(&key),
             Kind::ServiceImport => objects.imports.contains_key(&key),
@@ -225,9 +225,8 @@ impl Cluster {
                 }
             }
             Kind::EndpointSlice => {
-                if let Some(source) = self.objects.slices.get(&key).cloned() {
-                    self.objects.slices.remove_mut(&key);
-                    self.drop_loaded_slice(&key, &source.object, dirty);
+                if let Some(loaded) = self.linked.loaded_slice(&key).cloned() {
+                    self.drop_loaded_slice(&key, &loaded.slice, dirty);
                 }
             }
             // Deleting a workload's Pod: its controller makes it again.

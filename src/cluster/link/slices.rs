@@ -27,11 +27,6 @@ impl Cluster {
         let id = loaded_slice_id(key);
         dirty.owners(self.index.add_loaded_slice(&id, &slice));
         self.index.add_endpoints(&id, &slice);
-        let source = Arc::new(Sourced {
-            object: slice.clone(),
-            location: location.clone(),
-        });
-        self.objects.slices.insert_mut(key.clone(), source);
         let linked = Arc::new(ClusterSlice {
             slice,
             origin: SliceOrigin::Loaded,
@@ -77,11 +72,6 @@ impl Cluster {
         let id = loaded_slice_id(&key);
         self.index.replace_endpoints(&id, old, &new);
         dirty.owners(slice_owners(&new));
-        let source = Arc::new(Sourced {
-            object: new.clone(),
-            location: loaded.location.clone(),
-        });
-        self.objects.slices.insert_mut(key, source);
         let linked = Arc::new(ClusterSlice {
             slice: new,
             origin: SliceOrigin::Loaded,

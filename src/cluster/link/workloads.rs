@@ -80,8 +80,20 @@ impl Cluster {
             let workload_refs: Vec<&Workload> = workloads.iter().map(|w| &w.object).collect();
             let existing_refs: Vec<&Pod> = existing.iter().map(|p| &p.object).collect();
             let index = &self.index;
-            // Every address stated elsewhere is taken; this namespace's own simulated Pods are
-            // being started again and keep theirs by determinism.
+            let slices = &self.linked.slices;
+            // Every address stated elsewhere is taken (a loaded slice's, when ready); this
+            // namespace's own simulated Pods are being started again and keep theirs by
+            // determinism.
+            let ready_in_loaded_slice = |id: &Key, endpoint: u32| {
+                id.starts_with("L ")
+                    && slices.get(id).is_some_and(|slice| {
+                        slice
+                            .slice
+                            .endpoints
+                            .get(endpoint as usize)
+                            .is_some_and(|endpoint| endpoint.is_ready())
+                    })
+            };
             let is_taken = |ip: &IpAddr| {
                 index.ip_is_owned(ip)
                     || index
@@ -91,7 +103,7 @@ impl Cluster {
                     || index
                         .endpoints_by_address
                         .get(ip)
-                        .any(|(id, _)| id.starts_with("L "))
+                        .any(|(id, endpoint)| ready_in_loaded_slice(id, *endpoint))
             };
             workload::expand(
                 &workload_refs,
