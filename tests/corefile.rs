@@ -524,6 +524,21 @@ fn rule_errors_name_the_line() {
             "line 299: `import big`: the Corefile grows past 100000 tokens with this snippet: expected at most 100000 after snippets are expanded",
         ),
         (
+            // The crate's own bound (rule 52; no CoreDNS limit past 10000 characters): the
+            // Corefile's expressions may be charged 2 MiB together, and `([a-z]{1000})` is
+            // charged 256 KiB (it compiles to 81 KB), so the ninth, on line 10, is refused.
+            format!(
+                ".:53 {{\n{}    kubernetes cluster.local\n}}\n",
+                "    rewrite name regex ([a-z]{1000}) x\n".repeat(9)
+            ),
+            "line 10: `rewrite`: expected a regular expression that compiles within what the Corefile's expressions have left (0 of 2097152 bytes; docs/coredns-rules.md, rule 52), found `([a-z]{1000})`",
+        ),
+        (
+            // Rule 52: Go's `\pL` is Unicode, which the simulator's ASCII expressions refuse.
+            ".:53 {\n    rewrite name regex (\\pL+) x\n    kubernetes\n}\n".to_owned(),
+            "line 2: `rewrite`: expected a regular expression (RE2 syntax, as Go's regexp), found `(\\pL+)`",
+        ),
+        (
             String::new(),
             "line 1: the Corefile has no server block: expected at least one, such as `.:53 { … }`",
         ),

@@ -505,6 +505,9 @@ const REGRESSIONS: &[(&str, &str)] = &[
         "corefile",
         "slow-snippet-zones-imported-1000-times.Corefile",
     ),
+    ("corefile", "slow-unicode-classes-repeated.Corefile"),
+    ("corefile", "slow-ascii-repeats-300-rules.Corefile"),
+    ("corefile", "slow-word-class-repeated-1000.Corefile"),
     ("resolv_conf", "escaped-dot-name"),
 ];
 
@@ -577,6 +580,31 @@ fn regression_corefile_slow_snippet_zones_imported_1000_times() {
         "corefile",
         "slow-snippet-zones-imported-1000-times.Corefile",
     );
+}
+
+/// Seen in a profile of a long `corefile` run (compiling regular expressions was 73% of its
+/// time, its grown inputs repeating classes), then made by hand: 300 lines of `rewrite name regex (\pL{100}) x` (10 KB) took 22.5 s, each
+/// expression compiling to 4.8 MB (a Unicode class is hundreds of states, repeated a hundred
+/// times). Go's `\pL` is one instruction; the simulator's expressions are ASCII, as Go's
+/// `\w` and `\d` are, and refuse `\pL` (rule 52 of docs/coredns-rules.md).
+#[test]
+fn regression_corefile_slow_unicode_classes_repeated() {
+    replay("corefile", "slow-unicode-classes-repeated.Corefile");
+}
+
+/// 300 lines of `rewrite name regex ([a-z]{1000}) x` took 0.32 s (81 KB compiled each). Now
+/// the Corefile's expressions are charged together, at most 2 MiB: the ninth is refused.
+#[test]
+fn regression_corefile_slow_ascii_repeats_300_rules() {
+    replay("corefile", "slow-ascii-repeats-300-rules.Corefile");
+}
+
+/// `(\w{1000})` took 153 ms through the target and was refused (a Unicode `\w` repeated a
+/// thousand times passes the `regex` crate's 10 MB); Go reads `\w` as ASCII and accepts it.
+/// Now ASCII too: 81 KB, accepted.
+#[test]
+fn regression_corefile_slow_word_class_repeated_1000() {
+    replay("corefile", "slow-word-class-repeated-1000.Corefile");
 }
 
 /// `template IN A` in the root block with no answer takes every A question, also

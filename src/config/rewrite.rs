@@ -127,14 +127,15 @@ pub enum AnswerTarget {
     Value,
 }
 
-/// A compiled regular expression (RE2 syntax, as Go's `regexp`), compared by its text.
+/// A compiled regular expression (RE2 syntax, as Go's `regexp`: over bytes, with ASCII `\d`,
+/// `\w`, `\s` and `\b`), compared by its text.
 #[derive(Clone)]
-pub struct Pattern(regex::Regex);
+pub struct Pattern(regex::bytes::Regex);
 
 impl Pattern {
-    /// Compiles `text`.
-    pub(crate) fn new(text: &str) -> Result<Pattern, regex::Error> {
-        regex::Regex::new(text).map(Pattern)
+    /// An expression the Corefile reader compiled.
+    pub(crate) fn new(regex: regex::bytes::Regex) -> Pattern {
+        Pattern(regex)
     }
 
     /// The expression as written.
@@ -150,11 +151,15 @@ impl Pattern {
     /// Go's `FindStringSubmatch`: the leftmost match's groups (an unmatched group is empty),
     /// `None` without a match.
     pub(crate) fn captures(&self, text: &str) -> Option<Vec<String>> {
-        let captures = self.0.captures(text)?;
+        let captures = self.0.captures(text.as_bytes())?;
         Some(
             captures
                 .iter()
-                .map(|group| group.map_or_else(String::new, |m| m.as_str().to_owned()))
+                .map(|group| {
+                    group.map_or_else(String::new, |m| {
+                        String::from_utf8_lossy(m.as_bytes()).into_owned()
+                    })
+                })
                 .collect(),
         )
     }

@@ -17,6 +17,7 @@ mod kubernetes;
 mod lexer;
 mod parser;
 mod plugins;
+mod regexes;
 mod rewrite;
 mod stanza;
 mod template;
@@ -183,6 +184,7 @@ fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> 
     // The line of the first key serving each zone, port and transport.
     let mut seen: HashMap<(Name, u16, Scheme), usize> = HashMap::new();
     let mut kubernetes_zones = 0;
+    let mut regexes = regexes::Regexes::default();
     for block in blocks {
         let keys = keys_of_block(block).map_err(|error| parsed.locate(error, block.keys.iter()))?;
         for (key, line) in &keys {
@@ -209,6 +211,7 @@ fn read(text: &str, files: &dyn CorefileFiles) -> Result<Config, CorefileError> 
             files,
             &parsed.imported,
             &mut config.not_simulated,
+            &mut regexes,
         )?;
         kubernetes_zones += plugins
             .iter()
@@ -336,6 +339,7 @@ fn read_plugins(
     files: &dyn CorefileFiles,
     imported: &[String],
     notes: &mut Vec<NotSimulated>,
+    regexes: &mut regexes::Regexes,
 ) -> Result<Vec<PluginConfig>, CorefileError> {
     let block_zones: Vec<Name> = keys.iter().map(|key| key.zone.clone()).collect();
     let mut plugins = Vec::new();
@@ -348,6 +352,7 @@ fn read_plugins(
             notes: &mut *notes,
             plugins: &mut plugins,
             bound: &mut bound,
+            regexes: &mut *regexes,
         };
         // An error names the imported file its directive's line is in.
         group.read(name, &directives).map_err(|error| {
@@ -428,6 +433,8 @@ struct Group<'a> {
     plugins: &'a mut Vec<PluginConfig>,
     /// The addresses the block's `bind` names.
     bound: &'a mut Vec<IpAddr>,
+    /// The Corefile's regular expressions so far.
+    regexes: &'a mut regexes::Regexes,
 }
 
 impl Group<'_> {
@@ -440,6 +447,7 @@ impl Group<'_> {
             notes,
             plugins,
             bound,
+            regexes,
         } = self;
         let (block_zones, files) = (*block_zones, *files);
         let note = |line: usize, reason: &str| NotSimulated {
@@ -592,14 +600,20 @@ impl Group<'_> {
                 "template" => {
                     let mut templates = Vec::new();
                     for directive in directives {
-                        templates.push(template::read(&stanza::read(directive)?, block_zones)?);
+                        templates.push(template::read(
+                            &stanza::read(directive)?,
+                            block_zones,
+                            regexes,
+                        )?);
                     }
                     plugins.push(PluginConfig::Template(crate::config::TemplateConfig {
                         templates,
                     }));
                 }
                 "rewrite" => {
-                    plugins.push(PluginConfig::Rewrite(rewrite::read(directives, notes)?));
+                    plugins.push(PluginConfig::Rewrite(rewrite::read(
+                        directives, notes, regexes,
+                    )?));
                 }
                 "whoami" => {
                     for directive in directives {

@@ -9,6 +9,7 @@ use hickory_proto::rr::{DNSClass, RecordType};
 
 use super::lexer::Token;
 use super::parser::Directive;
+use super::regexes::{Refusal, Regexes};
 use super::stanza;
 use super::{CorefileError, CorefileErrorKind};
 use crate::config::{
@@ -23,10 +24,11 @@ const MAX_PATTERN_LEN: usize = 10_000;
 pub(super) fn read(
     directives: &[&Directive],
     notes: &mut Vec<NotSimulated>,
+    regexes: &mut Regexes,
 ) -> Result<RewriteConfig, CorefileError> {
     let mut rules = Vec::new();
     for directive in directives {
-        rules.push(rule(directive, notes)?);
+        rules.push(rule(directive, notes, regexes)?);
     }
     Ok(RewriteConfig { rules })
 }
@@ -34,6 +36,7 @@ pub(super) fn read(
 fn rule(
     directive: &Directive,
     notes: &mut Vec<NotSimulated>,
+    regexes: &mut Regexes,
 ) -> Result<RewriteRule, CorefileError> {
     let stanza = stanza::read(directive)?;
     let line = stanza.line();
@@ -72,7 +75,7 @@ fn rule(
                 "a rule type such as `name` (an `answer` rewrite follows a name rule)",
             ));
         }
-        "name" => RewriteField::Name(name_rule(field, rest)?),
+        "name" => RewriteField::Name(name_rule(field, rest, regexes)?),
         "type" => {
             let [from, to] = two(field, rest)?;
             RewriteField::Type {
@@ -118,7 +121,11 @@ fn not_simulated_reason(field: &str) -> &'static str {
 
 /// `name [exact|prefix|suffix|substring|regex] FROM TO [answer auto|answer name|value FROM TO …]`
 /// (`newNameRule`).
-fn name_rule(field: &Token, args: &[Token]) -> Result<NameRewrite, CorefileError> {
+fn name_rule(
+    field: &Token,
+    args: &[Token],
+    regexes: &mut Regexes,
+) -> Result<NameRewrite, CorefileError> {
     let expected = "[exact|prefix|suffix|substring|regex] FROM TO [answer …]";
     let (matching, from, to) = match args {
         [from, to] => (NameMatch::Exact, normalize(&from.text), normalize(&to.text)),
@@ -145,16 +152,16 @@ fn name_rule(field: &Token, args: &[Token]) -> Result<NameRewrite, CorefileError
         _ => return Err(count(field, expected, args)),
     };
     let (auto, answers) = match args.get(3..) {
-        Some(rest) if !rest.is_empty() => answer_rules(field, rest)?,
+        Some(rest) if !rest.is_empty() => answer_rules(field, rest, regexes)?,
         _ => (false, Vec::new()),
     };
     let pattern = match matching {
-        NameMatch::Regex => Some(pattern(&args[1], &args[2].text)?),
+        NameMatch::Regex => Some(pattern(&args[1], &args[2].text, regexes)?),
         NameMatch::Exact => {
             // CoreDNS checks an exact rule's TO as an expression too (`isValidRegexPattern(to,
             // from)`), so a TO that is not one is refused.
             let to_token = if args.len() == 2 { &args[1] } else { &args[2] };
-            pattern(to_token, &from)?;
+            pattern(to_token, &from, regexes)?;
             None
         }
         _ => None,
@@ -179,6 +186,7 @@ fn name_rule(field: &Token, args: &[Token]) -> Result<NameRewrite, CorefileError
 fn answer_rules(
     field: &Token,
     args: &[Token],
+    regexes: &mut Regexes,
 ) -> Result<(bool, Vec<AnswerRewrite>), CorefileError> {
     let expected = "answer auto, or answer name|value FROM TO, after the name rule's FROM TO";
     if args.len() < 2 {
@@ -219,7 +227,7 @@ fn answer_rules(
         }
         answers.push(AnswerRewrite {
             target,
-            pattern: pattern(from, &to.text)?,
+            pattern: pattern(from, &to.text, regexes)?,
             to: normalize(&to.text),
         });
     }
@@ -234,15 +242,23 @@ fn answer_rules(
 
 /// Compiles `from` (Go's `isValidRegexPattern`): at most 10000 characters, RE2 syntax, and
 /// `to` uses no more `{N}` groups than it has.
-fn pattern(from: &Token, to: &str) -> Result<Pattern, CorefileError> {
+fn pattern(from: &Token, to: &str, regexes: &mut Regexes) -> Result<Pattern, CorefileError> {
     if from.text.len() > MAX_PATTERN_LEN {
         return Err(invalid(
             from,
             "a regular expression of at most 10000 characters",
         ));
     }
-    let compiled = Pattern::new(&from.text)
-        .map_err(|_| invalid(from, "a regular expression (RE2 syntax, as Go's regexp)"))?;
+    let compiled = match regexes.compile(&from.text) {
+        Ok(regex) => Pattern::new(regex),
+        Err(Refusal::Syntax(_)) => {
+            return Err(invalid(
+                from,
+                "a regular expression (RE2 syntax, as Go's regexp)",
+            ));
+        }
+        Err(Refusal::TooBig { left }) => return Err(invalid(from, &too_big(left))),
+    };
     let used = (0..=100)
         .filter(|group| to.contains(&format!("{{{group}}}")))
         .count();
@@ -311,5 +327,14 @@ fn count(field: &Token, expected: &str, found: &[Token]) -> CorefileError {
             expected: expected.to_owned(),
             found: found.iter().map(|t| t.text.clone()).collect(),
         },
+    )
+}
+
+/// The words for [`Refusal::TooBig`], shared with `template`.
+pub(super) fn too_big(left: usize) -> String {
+    format!(
+        "a regular expression that compiles within what the Corefile's expressions have left \
+         ({left} of {} bytes; docs/coredns-rules.md, rule 52)",
+        super::regexes::MAX_COMPILED_BYTES
     )
 }

@@ -17,6 +17,7 @@ use hickory_proto::rr::{DNSClass, Name, RecordType};
 
 use super::kubernetes::zones_of;
 use super::lexer::Token;
+use super::regexes::{Refusal, Regexes};
 use super::stanza::{Option_, Stanza};
 use super::{CorefileError, CorefileErrorKind};
 use crate::config::{
@@ -31,7 +32,11 @@ const MAX_REGEX_LEN: usize = 10_000;
 const OPTIONS: &str = "one of match, answer, additional, authority, rcode, fallthrough, upstream (var, expr and ederror are not simulated)";
 
 /// Reads one `template` directive: one template.
-pub(super) fn read(stanza: &Stanza, block_zones: &[Name]) -> Result<TemplateRule, CorefileError> {
+pub(super) fn read(
+    stanza: &Stanza,
+    block_zones: &[Name],
+    regexes: &mut Regexes,
+) -> Result<TemplateRule, CorefileError> {
     let [class, qtype, zones @ ..] = stanza.args.as_slice() else {
         return Err(stanza.wrong_count("CLASS TYPE [ZONES…]"));
     };
@@ -67,7 +72,7 @@ pub(super) fn read(stanza: &Stanza, block_zones: &[Name]) -> Result<TemplateRule
                     return Err(option.wrong_count("template", "one or more regular expressions"));
                 }
                 for arg in &option.args {
-                    rule.regexes.push(regex(option, &arg.text)?);
+                    rule.regexes.push(regex(option, &arg.text, regexes)?);
                 }
             }
             section @ ("answer" | "additional" | "authority") => {
@@ -112,8 +117,7 @@ pub(super) fn read(stanza: &Stanza, block_zones: &[Name]) -> Result<TemplateRule
         }
     }
     if rule.regexes.is_empty() {
-        rule.regexes
-            .push(regex_of(".*").map_err(|_| stanza.wrong_count("CLASS TYPE"))?);
+        rule.regexes.push(match_all(stanza, regexes)?);
     }
     Ok(rule)
 }
@@ -130,8 +134,31 @@ fn invalid_arg(arg: &Token, expected: &str) -> CorefileError {
     )
 }
 
+/// The `match` of a template without one: `.*`, charged as any other expression.
+fn match_all(stanza: &Stanza, regexes: &mut Regexes) -> Result<TemplateRegex, CorefileError> {
+    regexes.compile(".*").map(TemplateRegex).map_err(|refusal| {
+        let left = match refusal {
+            Refusal::TooBig { left } => left,
+            Refusal::Syntax(_) => 0,
+        };
+        CorefileError::new(
+            stanza.line(),
+            CorefileErrorKind::InvalidValue {
+                directive: "template".to_owned(),
+                option: "match".to_owned(),
+                expected: super::rewrite::too_big(left),
+                found: "the `.*` of a template without `match`".to_owned(),
+            },
+        )
+    })
+}
+
 /// A `match` expression (RE2 syntax, at most 10000 bytes as setup.go allows).
-fn regex(option: &Option_, text: &str) -> Result<TemplateRegex, CorefileError> {
+fn regex(
+    option: &Option_,
+    text: &str,
+    regexes: &mut Regexes,
+) -> Result<TemplateRegex, CorefileError> {
     if text.len() > MAX_REGEX_LEN {
         return Err(option.invalid(
             "template",
@@ -139,26 +166,19 @@ fn regex(option: &Option_, text: &str) -> Result<TemplateRegex, CorefileError> {
             &format!("{}…", prefix(text, 40)),
         ));
     }
-    regex_of(text).map_err(|why| {
-        option.invalid(
+    match regexes.compile(text) {
+        Ok(regex) => Ok(TemplateRegex(regex)),
+        Err(Refusal::Syntax(why)) => Err(option.invalid(
             "template",
             &format!("a regular expression in Go's RE2 syntax ({why})"),
             text,
-        )
-    })
-}
-
-/// Go's `regexp` matches UTF-8 text with ASCII `\d`, `\w`, `\s` and `\b`: the `regex` crate's
-/// byte regexes without Unicode classes are that.
-fn regex_of(text: &str) -> Result<TemplateRegex, String> {
-    regex::bytes::RegexBuilder::new(text)
-        .unicode(false)
-        .build()
-        .map(TemplateRegex)
-        .map_err(|error| match error {
-            regex::Error::Syntax(text) => text.lines().last().unwrap_or_default().to_owned(),
-            other => other.to_string(),
-        })
+        )),
+        Err(Refusal::TooBig { left }) => Err(option.invalid(
+            "template",
+            &super::rewrite::too_big(left),
+            &format!("{}…", prefix(text, 40)),
+        )),
+    }
 }
 
 /// The first `max` bytes of `text`, cut at a character boundary.
