@@ -534,6 +534,15 @@ fn rule_errors_name_the_line() {
             "line 10: `rewrite`: expected a regular expression that compiles within what the Corefile's expressions have left (0 of 2097152 bytes; docs/coredns-rules.md, rule 52), found `([a-z]{1000})`",
         ),
         (
+            // The same budget, shared with `template`'s `match` (rule 50): eight rewrites take it
+            // all, and the template's expression on line 11 is refused.
+            format!(
+                ".:53 {{\n{}    template IN A {{\n        match ^x\n    }}\n    kubernetes cluster.local\n}}\n",
+                "    rewrite name regex ([a-z]{1000}) x\n".repeat(8)
+            ),
+            "line 11: `match` of `template`: expected a regular expression that compiles within what the Corefile's expressions have left (0 of 2097152 bytes; docs/coredns-rules.md, rule 52), found `^x`",
+        ),
+        (
             // Rule 52: Go's `\pL` is Unicode, which the simulator's ASCII expressions refuse.
             ".:53 {\n    rewrite name regex (\\pL+) x\n    kubernetes\n}\n".to_owned(),
             "line 2: `rewrite`: expected a regular expression (RE2 syntax, as Go's regexp), found `(\\pL+)`",

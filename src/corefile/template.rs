@@ -173,11 +173,14 @@ fn regex(
             &format!("a regular expression in Go's RE2 syntax ({why})"),
             text,
         )),
-        Err(Refusal::TooBig { left }) => Err(option.invalid(
-            "template",
-            &super::rewrite::too_big(left),
-            &format!("{}…", prefix(text, 40)),
-        )),
+        Err(Refusal::TooBig { left }) => {
+            let shown = if text.len() > 40 {
+                format!("{}…", prefix(text, 40))
+            } else {
+                text.to_owned()
+            };
+            Err(option.invalid("template", &super::rewrite::too_big(left), &shown))
+        }
     }
 }
 
