@@ -37,6 +37,16 @@ pub(super) enum Refusal {
     },
 }
 
+impl Refusal {
+    /// What a refused expression should have been, for [`Refusal::TooBig`] with `left`.
+    pub(super) fn too_big(left: usize) -> String {
+        format!(
+            "a regular expression that compiles within what the Corefile's expressions have \
+             left ({left} of {MAX_COMPILED_BYTES} bytes; docs/coredns-rules.md, rule 52)"
+        )
+    }
+}
+
 /// Compiles a Corefile's expressions, charging each against [`MAX_COMPILED_BYTES`].
 #[derive(Debug)]
 pub(super) struct Regexes {

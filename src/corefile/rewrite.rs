@@ -257,7 +257,7 @@ fn pattern(from: &Token, to: &str, regexes: &mut Regexes) -> Result<Pattern, Cor
                 "a regular expression (RE2 syntax, as Go's regexp)",
             ));
         }
-        Err(Refusal::TooBig { left }) => return Err(invalid(from, &too_big(left))),
+        Err(Refusal::TooBig { left }) => return Err(invalid(from, &Refusal::too_big(left))),
     };
     let used = (0..=100)
         .filter(|group| to.contains(&format!("{{{group}}}")))
@@ -327,14 +327,5 @@ fn count(field: &Token, expected: &str, found: &[Token]) -> CorefileError {
             expected: expected.to_owned(),
             found: found.iter().map(|t| t.text.clone()).collect(),
         },
-    )
-}
-
-/// The words for [`Refusal::TooBig`], shared with `template`.
-pub(super) fn too_big(left: usize) -> String {
-    format!(
-        "a regular expression that compiles within what the Corefile's expressions have left \
-         ({left} of {} bytes; docs/coredns-rules.md, rule 52)",
-        super::regexes::MAX_COMPILED_BYTES
     )
 }

@@ -146,7 +146,7 @@ fn match_all(stanza: &Stanza, regexes: &mut Regexes) -> Result<TemplateRegex, Co
             CorefileErrorKind::InvalidValue {
                 directive: "template".to_owned(),
                 option: "match".to_owned(),
-                expected: super::rewrite::too_big(left),
+                expected: Refusal::too_big(left),
                 found: "the `.*` of a template without `match`".to_owned(),
             },
         )
@@ -179,7 +179,7 @@ fn regex(
             } else {
                 text.to_owned()
             };
-            Err(option.invalid("template", &super::rewrite::too_big(left), &shown))
+            Err(option.invalid("template", &Refusal::too_big(left), &shown))
         }
     }
 }
