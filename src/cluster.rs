@@ -674,18 +674,21 @@ impl ClusterBuilder {
         let (cidr_check, cidrs) = match &self.service_cidrs {
             Some(stated) => (CidrCheck::stated(stated), stated.clone()),
             None => {
-                let kubernetes = self.objects.iter().find_map(|loaded| match &loaded.object {
-                    Object::Service(service)
-                        if service.meta.namespace == "default"
-                            && service.meta.name == "kubernetes" =>
-                    {
-                        match &service.cluster_ip {
-                            ClusterIpSpec::Ips(ips) => Some(ips.clone()),
-                            _ => None,
+                let kubernetes = self
+                    .objects
+                    .iter()
+                    .find_map(|loaded| match &*loaded.object {
+                        Object::Service(service)
+                            if service.meta.namespace == "default"
+                                && service.meta.name == "kubernetes" =>
+                        {
+                            match &service.cluster_ip {
+                                ClusterIpSpec::Ips(ips) => Some(ips.clone()),
+                                _ => None,
+                            }
                         }
-                    }
-                    _ => None,
-                });
+                        _ => None,
+                    });
                 CidrCheck::learnt(&kubernetes.unwrap_or_default(), &ServiceCidrs::default())
             }
         };
@@ -697,7 +700,9 @@ impl ClusterBuilder {
         cluster.skipped = Arc::new(std::mem::take(&mut self.skipped));
         cluster.corefile = self.corefile.take().map(Arc::new);
         cluster.custom_files = Arc::new(self.custom_files.take().unwrap_or_default());
-        self.identities.clear();
+        // Freed, not cleared: a big input's identities (5 MB for 20k objects) would be kept for
+        // nothing while the cluster is linked, and after.
+        self.identities = HashMap::new();
         cluster.change_objects(std::mem::take(&mut self.objects), Vec::new())?;
         Ok(cluster)
     }
@@ -923,7 +928,7 @@ impl Cluster {
         let namespace: Key = pod.meta.namespace.as_str().into();
         self.index
             .generated_pods
-            .set(&namespace)
+            .values(&namespace)
             .is_some_and(|pods| pods.contains(&key(&pod.meta.namespace, &pod.meta.name)))
     }
 

@@ -132,8 +132,11 @@ impl Default for LoadLimits {
 /// An object read from the input, with where it was.
 #[derive(Debug, Clone)]
 pub(crate) struct LoadedObject {
-    /// The validated object.
-    pub object: Object,
+    /// The validated object, boxed: the objects of a big input wait in one vector until they
+    /// are linked, and one the size of the largest kind (a Pod template's workload, 424 bytes)
+    /// for each would hold 10 MB of 20k objects until the last is linked; a box is freed as its
+    /// object is.
+    pub object: Box<Object>,
     /// The object's first line (document, `items` index for a List entry, line).
     pub location: Location,
 }
@@ -636,7 +639,10 @@ impl Loader {
                     return None;
                 }
                 match object {
-                    Some(object) => Accepted::Object(LoadedObject { object, location }),
+                    Some(object) => Accepted::Object(LoadedObject {
+                        object: Box::new(object),
+                        location,
+                    }),
                     None => Accepted::Nothing,
                 }
             }
@@ -853,7 +859,10 @@ impl Loader {
         self.errors.append(&mut checker.errors);
         if let Some(object) = object {
             let location = self.site_location(site);
-            self.batch.objects.push(LoadedObject { object, location });
+            self.batch.objects.push(LoadedObject {
+                object: Box::new(object),
+                location,
+            });
         }
     }
 

@@ -121,7 +121,7 @@ fn disagreement_with_pods(cluster: &Cluster, service: &ClusterService) -> Option
         return None;
     }
     let key = super::key(&object.meta.namespace, &object.meta.name);
-    let members = cluster.index.members.set(&key)?;
+    let members = cluster.index.members.values(&key)?;
     if members.is_empty() {
         return None;
     }

@@ -396,7 +396,7 @@ impl Cluster {
     /// gain or lose its secondary address. To give a Service another address, delete and create
     /// it (in one batch, as `kubectl replace --force` does).
     fn changed_immutable_field(&self, loaded: &LoadedObject) -> Option<LoadError> {
-        let Object::Service(new) = &loaded.object else {
+        let Object::Service(new) = &*loaded.object else {
             return None;
         };
         let key = object_key(&loaded.object.object_ref());
@@ -502,7 +502,7 @@ impl Cluster {
             (meta.namespace == namespace)
                 .then(|| ObjectRef::namespaced(kind, namespace, &meta.name))
         };
-        let generated = self.index.generated_pods.set(namespace);
+        let generated = self.index.generated_pods.values(namespace);
         let loaded_pods = objects
             .pods
             .iter()
@@ -579,7 +579,7 @@ impl Cluster {
             _ => return None,
         };
         Some(LoadedObject {
-            object,
+            object: Box::new(object),
             location: location.clone(),
         })
     }

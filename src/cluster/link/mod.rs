@@ -91,7 +91,7 @@ impl Cluster {
                 continue;
             }
             let mut loaded = loaded;
-            if let Object::Pod(pod) = &mut loaded.object {
+            if let Object::Pod(pod) = &mut *loaded.object {
                 let key = object_key(&reference);
                 let started = matches!(pod.status_source, PodStatusSource::Simulated { .. });
                 if self.is_generated_key(&reference)
@@ -263,7 +263,7 @@ impl Cluster {
     fn insert_object(&mut self, loaded: LoadedObject, dirty: &mut Dirty) {
         let LoadedObject { object, location } = loaded;
         let key = object_key(&object.object_ref());
-        match object {
+        match *object {
             Object::Service(object) => {
                 self.index.add_service(&key, &object);
                 self.objects

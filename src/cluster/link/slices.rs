@@ -56,7 +56,7 @@ impl Cluster {
         loaded: LoadedObject,
         dirty: &mut Dirty,
     ) {
-        let Object::EndpointSlice(new) = loaded.object else {
+        let Object::EndpointSlice(new) = *loaded.object else {
             // Only called for an EndpointSlice reference, whose object is a slice.
             return;
         };
@@ -66,7 +66,13 @@ impl Cluster {
             self.remove_object(reference, dirty);
             let object = Object::EndpointSlice(new);
             let location = loaded.location;
-            self.insert_object(LoadedObject { object, location }, dirty);
+            self.insert_object(
+                LoadedObject {
+                    object: Box::new(object),
+                    location,
+                },
+                dirty,
+            );
             return;
         }
         let id = loaded_slice_id(&key);

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use super::super::index::Values;
 use super::super::{Cluster, Key, Set, Sourced, key};
 use super::{Dirty, object_key};
 use crate::error::{LoadError, LoadErrorKind, Location};
@@ -20,7 +21,7 @@ impl Cluster {
         };
         self.index
             .generated_pods
-            .set(namespace)
+            .values(namespace)
             .is_some_and(|pods| pods.contains(&object_key(reference)))
     }
 
@@ -51,9 +52,8 @@ impl Cluster {
         let old: Set<Key> = self
             .index
             .generated_pods
-            .set(namespace)
-            .cloned()
-            .unwrap_or_else(Set::new_sync);
+            .values(namespace)
+            .map_or_else(Set::new_sync, Values::to_set);
         let workloads: Vec<Arc<Sourced<Workload>>> = self
             .index
             .workloads_by_namespace

@@ -21,7 +21,7 @@ fn load(text: &str) -> Batch {
 }
 
 fn objects(text: &str) -> Vec<Object> {
-    load(text).objects.into_iter().map(|o| o.object).collect()
+    load(text).objects.into_iter().map(|o| *o.object).collect()
 }
 
 fn only_service(text: &str) -> Service {
@@ -214,7 +214,7 @@ fn kubectl_dump_with_status_and_managed_fields_loads() {
         panic!("one object expected");
     };
     assert_eq!(loaded.location, located(1, None, 3));
-    let Object::Service(service) = &loaded.object else {
+    let Object::Service(service) = &*loaded.object else {
         panic!("a Service expected");
     };
     assert_eq!(service.meta.namespace, "shop");
@@ -279,7 +279,7 @@ fn json_list_from_kubectl_loads_with_item_lines() {
         panic!("one object expected");
     };
     assert_eq!(loaded.location, located(1, Some(0), 4));
-    let Object::Service(service) = &loaded.object else {
+    let Object::Service(service) = &*loaded.object else {
         panic!("a Service expected");
     };
     assert_eq!(service.ports[0].target_port, Some(TargetPort::Number(8080)));

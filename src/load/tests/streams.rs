@@ -109,7 +109,7 @@ items:
     let [service, a, b] = batch.objects.as_slice() else {
         panic!("three objects expected: {:#?}", batch.objects);
     };
-    let Object::Service(service) = &service.object else {
+    let Object::Service(service) = &*service.object else {
         panic!("a Service first");
     };
     // Written keys win over merged ones; of two merged mappings the first wins.
