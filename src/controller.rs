@@ -178,7 +178,7 @@ pub(crate) fn endpoint_slices_with_nodes<'n>(
         for (pod, zone) in &members {
             let ports = endpoint_ports(service, pod);
             let mut endpoint = pod_to_endpoint(pod, service, family);
-            endpoint.zone = zone.map(str::to_owned);
+            endpoint.zone = zone.map(Box::from);
             if endpoint.addresses.is_empty() {
                 continue;
             }
@@ -311,14 +311,14 @@ fn pod_to_endpoint(pod: &Pod, service: &Service, family: IpFamily) -> Endpoint {
             terminating: Some(terminating),
         },
         hostname: should_set_hostname(pod, service)
-            .then(|| pod.hostname.clone())
+            .then(|| pod.hostname.as_deref().map(Box::from))
             .flatten(),
-        node_name: pod.node_name.clone(),
+        node_name: pod.node_name.as_deref().map(Box::from),
         zone: None,
         target_ref: Some(TargetRef {
-            kind: Some("Pod".to_owned()),
-            namespace: Some(pod.meta.namespace.clone()),
-            name: pod.meta.name.clone(),
+            kind: Some("Pod".into()),
+            namespace: Some(pod.meta.namespace.as_str().into()),
+            name: pod.meta.name.as_str().into(),
         }),
     }
 }
@@ -469,7 +469,7 @@ fn seen_by_address(slices: &[&EndpointSlice]) -> BTreeMap<IpAddr, BTreeSet<Seen>
             for address in &endpoint.addresses {
                 out.entry(*address).or_default().insert(Seen {
                     ready: endpoint.is_ready(),
-                    hostname: endpoint.hostname.clone(),
+                    hostname: endpoint.hostname.as_deref().map(str::to_owned),
                     ports: ports.clone(),
                 });
             }

@@ -143,10 +143,7 @@ fn ready_endpoints<'a>(
             .filter(|endpoint| endpoint.is_ready())
         {
             for address in &endpoint.addresses {
-                let pod = endpoint
-                    .target_ref
-                    .as_ref()
-                    .map(|target| target.name.as_str());
+                let pod = endpoint.target_ref.as_ref().map(|target| &*target.name);
                 let label = label(
                     endpoint.hostname.as_deref(),
                     pod,
@@ -156,7 +153,7 @@ fn ready_endpoints<'a>(
                 out.push(Ready {
                     label,
                     cluster: cluster_slice.cluster_id().to_owned(),
-                    zone: endpoint.zone.clone(),
+                    zone: endpoint.zone.as_deref().map(str::to_owned),
                     address: *address,
                     has_port,
                 });

@@ -101,12 +101,7 @@ fn host_network_pods_answer_their_node_s_addresses() {
     let endpoints: Vec<(Option<&str>, Option<&str>)> = exporter
         .slices()
         .flat_map(|slice| slice.slice().endpoints.iter())
-        .map(|e| {
-            (
-                e.target_ref.as_ref().map(|t| t.name.as_str()),
-                e.zone.as_deref(),
-            )
-        })
+        .map(|e| (e.target_ref.as_ref().map(|t| &*t.name), e.zone.as_deref()))
         .collect();
     assert_eq!(
         endpoints,

@@ -445,7 +445,7 @@ fn names_labels_and_order_are_deterministic() {
     assert_eq!(slice.service_name(), Some("web"));
     let target = slice.endpoints[0].target_ref.as_ref().unwrap();
     assert_eq!(
-        (target.kind.as_deref(), target.name.as_str()),
+        (target.kind.as_deref(), &*target.name),
         (Some("Pod"), "web-a")
     );
     assert_eq!(slice.endpoints[0].node_name.as_deref(), Some("node-1"));

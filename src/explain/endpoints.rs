@@ -80,7 +80,7 @@ impl Reader<'_, '_> {
                             .as_deref()
                             .is_some_and(|value| zone.matches(value)))
                         .then(|| LeftOutReason::OtherZone {
-                            zone: endpoint.zone.clone(),
+                            zone: endpoint.zone.as_deref().map(str::to_owned),
                         })
                     } else if let ServicePart::Endpoint { label, cluster } = part {
                         let own = EndpointName::of(endpoint, address, config.endpoint_pod_names);

@@ -454,7 +454,7 @@ impl<'d> Builder<'d> {
         let mut lines = vec![format!("{kind} {namespace}/{}", target.name)];
         match self
             .pods
-            .get(&(namespace, target.name.as_str()))
+            .get(&(namespace, &*target.name))
             .filter(|_| kind == "Pod")
         {
             Some(pod) => {

@@ -494,9 +494,9 @@ pub struct EndpointAddress {
     /// `ip`.
     pub ip: IpAddr,
     /// `hostname`.
-    pub hostname: Option<String>,
+    pub hostname: Option<Box<str>>,
     /// `nodeName`.
-    pub node_name: Option<String>,
+    pub node_name: Option<Box<str>>,
     /// `targetRef`.
     pub target_ref: Option<TargetRef>,
 }
@@ -506,11 +506,11 @@ pub struct EndpointAddress {
 #[non_exhaustive]
 pub struct TargetRef {
     /// `kind`, usually `Pod`.
-    pub kind: Option<String>,
+    pub kind: Option<Box<str>>,
     /// `namespace`.
-    pub namespace: Option<String>,
+    pub namespace: Option<Box<str>>,
     /// `name`.
-    pub name: String,
+    pub name: Box<str>,
 }
 
 // ------------------------------------------------------------------------------------------
@@ -589,11 +589,11 @@ pub struct Endpoint {
     /// `conditions`.
     pub conditions: EndpointConditions,
     /// `hostname`.
-    pub hostname: Option<String>,
+    pub hostname: Option<Box<str>>,
     /// `nodeName`.
-    pub node_name: Option<String>,
+    pub node_name: Option<Box<str>>,
     /// `zone`.
-    pub zone: Option<String>,
+    pub zone: Option<Box<str>>,
     /// `targetRef`.
     pub target_ref: Option<TargetRef>,
 }

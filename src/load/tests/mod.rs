@@ -413,9 +413,9 @@ endpoints:
     assert_eq!(
         first.target_ref,
         Some(TargetRef {
-            kind: Some("Pod".to_owned()),
-            namespace: Some("default".to_owned()),
-            name: "web-0".to_owned(),
+            kind: Some("Pod".into()),
+            namespace: Some("default".into()),
+            name: "web-0".into(),
         })
     );
     assert_eq!(
@@ -465,7 +465,7 @@ subsets:
         subset.addresses,
         vec![EndpointAddress {
             ip: ip("192.0.2.10"),
-            hostname: Some("a".to_owned()),
+            hostname: Some("a".into()),
             node_name: None,
             target_ref: None,
         }]

@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 
 use super::ports::endpoint_ports;
-use super::{Checker, NameRule, quote, target_ref};
+use super::{Checker, NameRule, non_empty, quote, target_ref};
 use crate::load::raw::RawEndpointSlice;
 use crate::model::{AddressType, Endpoint, EndpointConditions, EndpointSlice, IpFamily, Kind};
 
@@ -101,9 +101,9 @@ pub(crate) fn endpoint_slice(
                 serving: conditions.serving,
                 terminating: conditions.terminating,
             },
-            hostname,
-            node_name: endpoint.node_name.filter(|n| !n.is_empty()),
-            zone: endpoint.zone.filter(|z| !z.is_empty()),
+            hostname: hostname.map(String::into_boxed_str),
+            node_name: non_empty(endpoint.node_name),
+            zone: non_empty(endpoint.zone),
             target_ref: target_ref(endpoint.target_ref),
         });
     }

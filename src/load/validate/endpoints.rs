@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 
 use super::ports::endpoint_ports;
-use super::{Checker, NameRule, quote, target_ref};
+use super::{Checker, NameRule, non_empty, quote, target_ref};
 use crate::load::raw::{RawEndpointAddress, RawEndpoints};
 use crate::model::{EndpointAddress, EndpointSubset, Endpoints, Kind};
 
@@ -69,8 +69,8 @@ fn endpoint_addresses(
         if let Some(ip) = ip {
             out.push(EndpointAddress {
                 ip,
-                hostname,
-                node_name: address.node_name.filter(|n| !n.is_empty()),
+                hostname: hostname.map(String::into_boxed_str),
+                node_name: non_empty(address.node_name),
                 target_ref: target_ref(address.target_ref),
             });
         }

@@ -344,12 +344,19 @@ impl<'d> Checker<'d> {
 /// names an object, its empty strings read as unset.
 fn target_ref(raw: Option<RawTargetRef>) -> Option<TargetRef> {
     let raw = raw?;
-    let name = raw.name.filter(|n| !n.is_empty())?;
+    let name = non_empty(raw.name)?;
     Some(TargetRef {
-        kind: raw.kind.filter(|k| !k.is_empty()),
-        namespace: raw.namespace.filter(|n| !n.is_empty()),
+        kind: non_empty(raw.kind),
+        namespace: non_empty(raw.namespace),
         name,
     })
+}
+
+/// A string field that is set and not empty, as the model keeps it: boxed, since an endpoint's
+/// strings are most of a big cluster's (`Box<str>` is two words, `String` three).
+fn non_empty(text: Option<String>) -> Option<Box<str>> {
+    text.filter(|text| !text.is_empty())
+        .map(String::into_boxed_str)
 }
 
 /// The naming rules of Kubernetes (`k8s.io/apimachinery/pkg/util/validation`).
