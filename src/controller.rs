@@ -457,7 +457,7 @@ fn is_reserved_label(key: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Seen {
     ready: bool,
-    hostname: Option<String>,
+    hostname: Option<Box<str>>,
     ports: PortKey,
 }
 
@@ -469,7 +469,7 @@ fn seen_by_address(slices: &[&EndpointSlice]) -> BTreeMap<IpAddr, BTreeSet<Seen>
             for address in &endpoint.addresses {
                 out.entry(*address).or_default().insert(Seen {
                     ready: endpoint.is_ready(),
-                    hostname: endpoint.hostname.as_deref().map(str::to_owned),
+                    hostname: endpoint.hostname.clone(),
                     ports: ports.clone(),
                 });
             }

@@ -91,9 +91,9 @@ pub(crate) enum Values<V: Ord> {
 
 impl<V: Ord + Clone> Values<V> {
     fn from_set(set: Set<V>) -> Self {
-        match (set.size(), set.first()) {
-            (1, Some(only)) => Values::One(only.clone()),
-            _ => Values::Many(set),
+        match only(&set) {
+            Some(only) => Values::One(only),
+            None => Values::Many(set),
         }
     }
 
@@ -144,6 +144,11 @@ impl<V: Ord + Clone> Values<V> {
     }
 }
 
+/// The value of a set that holds exactly one.
+fn only<V: Ord + Clone>(set: &Set<V>) -> Option<V> {
+    (set.size() == 1).then(|| set.first().cloned()).flatten()
+}
+
 impl<K: Hash + Eq + Clone, V: Ord + Clone> Multimap<K, V> {
     fn new() -> Self {
         Multimap {
@@ -174,12 +179,7 @@ impl<K: Hash + Eq + Clone, V: Ord + Clone> Multimap<K, V> {
                     return;
                 }
                 let emptied = set.is_empty();
-                let only = if set.size() == 1 {
-                    set.first().cloned()
-                } else {
-                    None
-                };
-                if let Some(only) = only {
+                if let Some(only) = only(set) {
                     *values = Values::One(only);
                 }
                 emptied
