@@ -109,7 +109,7 @@ use crate::model::{
     IpFamily, Pod, PodPhase, PodStatusSource, PodTemplate, Readiness, Workload, WorkloadSpec,
 };
 use nodes::NodeSet;
-use planner::Planner;
+use planner::{Planner, PodNames};
 
 /// The label the StatefulSet controller puts on each Pod with its name.
 pub const STATEFULSET_POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -290,10 +290,14 @@ pub(crate) fn expand(
         .filter(|p| !p.is_simulated())
         .collect();
     let existing: Vec<&Pod> = kept.iter().copied().chain(started.iter()).collect();
+    let mut names = PodNames::default();
+    for pod in &input {
+        names.insert(&pod.meta.namespace, &pod.meta.name);
+    }
     let mut planner = Planner {
         existing: &existing,
         nodes,
-        names: input.iter().map(|pod| identity_of(pod)).collect(),
+        names,
         planned: Vec::new(),
     };
 

@@ -456,6 +456,57 @@ proptest! {
     }
 }
 
+/// The vocabulary index of `word` in `list` (the `changes` target names things by index).
+fn word(list: &[String], word: &str) -> u8 {
+    let index = list.iter().position(|w| w == word);
+    u8::try_from(index.unwrap_or_else(|| panic!("{word} in {list:?}"))).unwrap()
+}
+
+/// The costliest batches the `changes` target made in its runs of 2026-12-03 (the files were
+/// not kept): eight changes that each scale one workload of `default` near the Pod limit.
+/// Every such change runs the namespace's pass again over all its Pods, 900 of them; in the
+/// instrumented fuzz binary a batch took 119-186 ms, in a release build about 40 ms (the
+/// `update/scale_to_900_in_eight_changes` bench). Each must still pass every check of the
+/// target: a consistent snapshot, one serial later, answering every question.
+#[test]
+fn regression_changes_eight_scales_near_the_pod_limit() {
+    let words = harness::vocabulary();
+    let default = word(&words.namespaces, "default");
+    let web = word(&words.names, "web");
+    let statefulset = 0; // `KINDS[7..]`: StatefulSet, Deployment, ReplicaSet, DaemonSet
+    let rising: Vec<ChangeSpec> = (0..8)
+        .map(|step| ChangeSpec::Scale {
+            kind: statefulset,
+            namespace: default,
+            name: web,
+            replicas: 900 + step,
+        })
+        .collect();
+    let alternating: Vec<ChangeSpec> = (0..8)
+        .map(|step| ChangeSpec::Scale {
+            kind: statefulset,
+            namespace: default,
+            name: web,
+            replicas: if step % 2 == 0 { 950 } else { 1 },
+        })
+        .collect();
+    let templates: Vec<ChangeSpec> = (0..8)
+        .map(|step| ChangeSpec::ApplyTemplate {
+            template: 6, // a StatefulSet `{name}` of `{n}` replicas
+            namespace: default,
+            name: web,
+            address: 0,
+            number: 900 + step,
+        })
+        .collect();
+    for batch in [rising, alternating, templates] {
+        let start = Instant::now();
+        harness::changes(&batch);
+        let elapsed = start.elapsed();
+        assert!(elapsed < SLOW * 2, "{batch:?} took {elapsed:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // resolv_conf
 

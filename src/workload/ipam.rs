@@ -16,7 +16,7 @@
 //! full, the whole cluster range is used instead, so a single simulated node can hold more Pods
 //! than a real one would (the default `/16` holds 65,533; configure a larger range for more).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -110,6 +110,33 @@ pub(crate) struct PodIpAllocator<'a> {
     is_taken: &'a dyn Fn(&IpAddr) -> bool,
     /// Subnets found full, never probed again (keeps a full range from costing a scan per Pod).
     full: HashSet<IpNet>,
+    /// For each subnet of at most [`MAX_MAPPED_SPAN`] usable addresses that has been probed,
+    /// the offsets found in use: linear probing skips them without asking `is_taken` (three
+    /// index lookups) again, so filling a subnet costs its size, not its size squared.
+    used: HashMap<IpNet, UsedOffsets>,
+}
+
+/// The largest subnet whose used offsets are kept as bits: a /16 (8 KiB of bits).
+const MAX_MAPPED_SPAN: u128 = 1 << 16;
+
+/// One bit per usable offset of a subnet, set when the address is known to be in use.
+struct UsedOffsets(Vec<u64>);
+
+impl UsedOffsets {
+    fn new(span: u128) -> Self {
+        // `span` is at most MAX_MAPPED_SPAN here.
+        UsedOffsets(vec![0; (span as usize).div_ceil(64)])
+    }
+
+    fn contains(&self, offset: u128) -> bool {
+        let offset = offset as usize;
+        self.0[offset / 64] & (1 << (offset % 64)) != 0
+    }
+
+    fn insert(&mut self, offset: u128) {
+        let offset = offset as usize;
+        self.0[offset / 64] |= 1 << (offset % 64);
+    }
 }
 
 impl<'a> PodIpAllocator<'a> {
@@ -123,6 +150,7 @@ impl<'a> PodIpAllocator<'a> {
             taken,
             is_taken,
             full: HashSet::new(),
+            used: HashMap::new(),
         }
     }
 
@@ -171,13 +199,26 @@ impl<'a> PodIpAllocator<'a> {
             IpNet::V6(_) => span.min(1 << 32),
         };
         let start = u128::from(hash) % window;
+        let mut used = (span <= MAX_MAPPED_SPAN).then(|| {
+            self.used
+                .entry(subnet)
+                .or_insert_with(|| UsedOffsets::new(span))
+        });
         let mut step: u128 = 0;
         while step < span {
-            let ip = address_at(subnet, first + (start + step) % span);
+            let offset = (start + step) % span;
+            step += 1;
+            if used.as_ref().is_some_and(|used| used.contains(offset)) {
+                continue;
+            }
+            let ip = address_at(subnet, first + offset);
+            // Taken or not, the address is in use after this.
+            if let Some(used) = used.as_mut() {
+                used.insert(offset);
+            }
             if !(self.is_taken)(&ip) && self.taken.insert(ip) {
                 return Some(ip);
             }
-            step += 1;
         }
         self.full.insert(subnet);
         None

@@ -2,7 +2,7 @@
 //! rule's source): which Pods a workload lacks, their names, labels, hostnames, nodes and
 //! readiness. Addresses are handed out afterwards, for every Pod of the pass at once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::nodes::NodeSet;
 use super::{
@@ -20,9 +20,31 @@ pub(super) struct Planner<'a> {
     /// The input Pods of the namespace, those the simulator starts already placed on their node.
     pub(super) existing: &'a [&'a Pod],
     pub(super) nodes: &'a NodeSet,
-    /// Every Pod name in use, input and planned: `(namespace, name)`.
-    pub(super) names: BTreeSet<(String, String)>,
+    /// Every Pod name in use, input and planned.
+    pub(super) names: PodNames,
     pub(super) planned: Vec<Pod>,
+}
+
+/// Pod names in use, by namespace, so that asking costs no allocation (a pass asks once or
+/// more for every Pod it plans).
+#[derive(Default)]
+pub(super) struct PodNames(BTreeMap<String, BTreeSet<String>>);
+
+impl PodNames {
+    pub(super) fn contains(&self, namespace: &str, name: &str) -> bool {
+        self.0
+            .get(namespace)
+            .is_some_and(|names| names.contains(name))
+    }
+
+    pub(super) fn insert(&mut self, namespace: &str, name: &str) {
+        if let Some(names) = self.0.get_mut(namespace) {
+            names.insert(name.to_owned());
+        } else {
+            self.0
+                .insert(namespace.to_owned(), BTreeSet::from([name.to_owned()]));
+        }
+    }
 }
 
 /// `IsPodActive` (`pkg/controller/controller_utils.go`): not terminal, not terminating.
@@ -53,8 +75,7 @@ impl Planner<'_> {
     }
 
     fn push(&mut self, pod: Pod) {
-        self.names
-            .insert((pod.meta.namespace.clone(), pod.meta.name.clone()));
+        self.names.insert(&pod.meta.namespace, &pod.meta.name);
         self.planned.push(pod);
     }
 
@@ -106,7 +127,7 @@ impl Planner<'_> {
                 "{prefix}{}",
                 generated::suffix(&[namespace, owner, salt, &attempt_text])
             );
-            if !self.names.contains(&(namespace.to_owned(), name.clone())) {
+            if !self.names.contains(namespace, &name) {
                 return name;
             }
             attempt += 1;
@@ -135,7 +156,7 @@ impl Planner<'_> {
         for i in 0..u64::from(replicas) {
             let ordinal = u64::from(ordinals_start) + i;
             let name = format!("{}-{ordinal}", set.meta.name);
-            if self.names.contains(&(namespace.to_owned(), name.clone())) {
+            if self.names.contains(namespace, &name) {
                 continue; // the input has it: the StatefulSet owns it
             }
             if name.len() > super::MAX_LABEL_VALUE {
