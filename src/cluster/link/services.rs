@@ -47,6 +47,7 @@ impl Cluster {
         let mut errors = Vec::new();
         for key in dirty {
             let Some(source) = self.objects.services.get(key).cloned() else {
+                self.linked.services.remove_mut(key);
                 continue;
             };
             let kept = unchanged
@@ -110,7 +111,9 @@ impl Cluster {
     }
 
     /// Drops what a Service derived: its mirrored or Pod-derived slices and (with
-    /// `release_ips`) its ClusterIP ownership.
+    /// `release_ips`) its ClusterIP ownership. Its entry in `linked.services` stays until
+    /// [`link_services`](Self::link_services) replaces it (or removes it, for a Service that is
+    /// gone): a replacement copies the map's path once, a removal and an insertion twice.
     fn unlink_service(&mut self, key: &Key, old: &ClusterService, release_ips: bool) {
         for slice in &old.linked.slices {
             if slice.origin != SliceOrigin::Loaded {
@@ -122,7 +125,6 @@ impl Cluster {
                 self.index.release_ip(ip, key);
             }
         }
-        self.linked.services.remove_mut(key);
     }
 
     /// The ClusterIPs of a Service: those it states; otherwise those it had, while they are of
