@@ -100,11 +100,19 @@ pub(crate) fn split(text: &str) -> Vec<Document<'_>> {
         if is_marker(bare, "---") {
             current.finish(text, &mut documents);
             let rest = line.get(3..).unwrap_or_default();
+            // Nothing but blanks or a comment after the marker: the text starts at the line
+            // break, so that a tab there (`---\t`, which YAML and kubectl's splitter allow) does
+            // not reach the parser, to which it is "a character that cannot start any token".
+            let skipped = if has_content(rest) {
+                3
+            } else {
+                line.trim_end_matches(['\n', '\r']).len()
+            };
             current = Piece {
-                start: start + 3,
+                start: start + skipped,
                 end: offset,
                 first_line: index,
-                first_column: 3,
+                first_column: line[..skipped].chars().count(),
                 explicit: true,
                 has_content: has_content(rest),
                 owned: None,
@@ -662,6 +670,12 @@ mod tests {
                 "content after --- belongs to the document",
                 "--- {a: 1}\n--- # c\n",
                 vec![(1, 0, false), (2, 1, true)],
+            ),
+            (
+                "blanks after --- are not the document's, a tab among them (kubectl's splitter \
+                 trims them)",
+                "---\t\na: 1\n--- \t # c\nb: 2\n",
+                vec![(1, 0, false), (2, 2, false)],
             ),
             (
                 "... ends a document; the implicit rest counts when it has content",
