@@ -705,23 +705,42 @@ impl Loader {
             self.batch.custom_files = Some(data_files(map, "/etc/coredns/custom"));
             return;
         }
+        // The object a refused kind was meant to be, for the error to name.
+        let named = |intended: Kind| {
+            metadata("name").map(|name| {
+                if intended.is_namespaced() {
+                    let namespace = metadata("namespace").unwrap_or_else(|| "default".into());
+                    ObjectRef::namespaced(intended, &namespace, &name)
+                } else {
+                    ObjectRef::cluster_scoped(intended, &name)
+                }
+            })
+        };
         let (expected_version, model_kind) = match classify(api_version, kind) {
             Class::Modelled {
                 expected_version,
                 kind,
             } => (expected_version, kind),
+            Class::WrongSpelling { intended } => {
+                let object = named(intended);
+                let mut checker = self.checker(site, object);
+                checker.invalid(
+                    "kind",
+                    format!(
+                        "{intended} (kinds are case-sensitive and singular; {} has no kind {})",
+                        quote(api_version),
+                        quote(kind)
+                    ),
+                    quote(kind),
+                );
+                self.errors.append(&mut checker.errors);
+                return;
+            }
             Class::WrongGroup {
                 expected_version,
                 intended,
             } => {
-                let object = metadata("name").map(|name| {
-                    if intended.is_namespaced() {
-                        let namespace = metadata("namespace").unwrap_or_else(|| "default".into());
-                        ObjectRef::namespaced(intended, &namespace, &name)
-                    } else {
-                        ObjectRef::cluster_scoped(intended, &name)
-                    }
-                });
+                let object = named(intended);
                 let mut checker = self.checker(site, object);
                 checker.invalid(
                     "apiVersion",

@@ -13,6 +13,9 @@ use crate::model::{Kind, ObjectRef};
 /// server refuses, not a custom resource.
 const BUILT_IN_GROUPS: &[&str] = &[
     "",
+    // Not a group the API server serves (the core group is written `v1`), but what `core/v1`
+    // means to anyone who writes it: kubectl answers "no matches for kind".
+    "core",
     "apps",
     "batch",
     "extensions",
@@ -122,6 +125,10 @@ pub(crate) enum Class {
         expected_version: &'static str,
         intended: Kind,
     },
+    /// A modelled kind of its group written in another case or as a plural (`kind: service`,
+    /// `kind: Services`): kinds are case-sensitive and singular, and the API server (kubectl:
+    /// `no matches for kind "service" in version "v1"`) refuses it.
+    WrongSpelling { intended: Kind },
     /// Any other kind (a custom resource, a kind the simulator does not model, a modelled
     /// kind's namesake in another group): listed as skipped.
     Other,
@@ -143,13 +150,25 @@ pub(crate) fn classify(api_version: &str, kind: &str) -> Class {
             kind,
         };
     }
-    match MODELLED.iter().find(|(_, k, _)| *k == kind) {
-        Some(&(expected_version, _, intended)) if BUILT_IN_GROUPS.contains(&group) => {
-            Class::WrongGroup {
-                expected_version,
-                intended,
-            }
-        }
-        _ => Class::Other,
+    if let Some(&(expected_version, _, intended)) = MODELLED.iter().find(|(_, k, _)| *k == kind)
+        && BUILT_IN_GROUPS.contains(&group)
+    {
+        return Class::WrongGroup {
+            expected_version,
+            intended,
+        };
+    }
+    let misspelt = |modelled: &str| {
+        kind.eq_ignore_ascii_case(modelled)
+            || kind
+                .strip_suffix(['s', 'S'])
+                .is_some_and(|singular| singular.eq_ignore_ascii_case(modelled))
+    };
+    match MODELLED
+        .iter()
+        .find(|(version, k, _)| misspelt(k) && api_group(version) == group)
+    {
+        Some(&(_, _, intended)) => Class::WrongSpelling { intended },
+        None => Class::Other,
     }
 }

@@ -250,7 +250,7 @@ impl<'de> Visitor<'de> for ObjectSeed {
                         None => Err(give_up()),
                     };
                 }
-                Class::WrongGroup { .. } => return Err(give_up()),
+                Class::WrongGroup { .. } | Class::WrongSpelling { .. } => return Err(give_up()),
                 Class::Other => {
                     skipping = true;
                     buffered.retain(|(key, _)| key == "metadata");
