@@ -59,6 +59,36 @@ fn stated_cluster_ips_are_checked_where_the_range_is_known() {
             Ok(()),
         ),
         (
+            "the range's network address is not handed out (ipallocator leaves it out)",
+            Some("10.96.0.0/12"),
+            service("web", "10.96.0.0"),
+            Err(
+                "cidrs.yaml: document 1, line 1: Service default/web: spec.clusterIPs[0]: \
+                 expected an address in the service CIDR 10.96.0.0/12 (stated on the builder) \
+                 other than its network and broadcast addresses, found \"10.96.0.0\"",
+            ),
+        ),
+        (
+            "nor its broadcast address",
+            Some("10.96.0.0/12"),
+            service("web", "10.111.255.255"),
+            Err(
+                "cidrs.yaml: document 1, line 1: Service default/web: spec.clusterIPs[0]: \
+                 expected an address in the service CIDR 10.96.0.0/12 (stated on the builder) \
+                 other than its network and broadcast addresses, found \"10.111.255.255\"",
+            ),
+        ),
+        (
+            "the addresses beside them are",
+            Some("10.96.0.0/12"),
+            format!(
+                "{}{}",
+                service("first", "10.96.0.1"),
+                service("last", "10.111.255.254")
+            ),
+            Ok(()),
+        ),
+        (
             "implied by default/kubernetes (k3s): outside is an error",
             None,
             format!(

@@ -160,15 +160,26 @@ impl CidrCheck {
             .filter(|(range, _)| IpFamily::of(&range.network()) == family)
             .collect();
         if let Some((range, origin)) = known.first() {
-            return (!known.iter().any(|(range, _)| range.contains(&ip)))
+            return (!known.iter().any(|(range, _)| hands_out(range, &ip)))
                 .then_some(Outside::Known(*range, origin));
         }
         self.assumed
             .iter()
             .find(|range| IpFamily::of(&range.network()) == family)
-            .filter(|range| !range.contains(&ip))
+            .filter(|range| !hands_out(range, &ip))
             .map(|range| Outside::Assumed(*range))
     }
+}
+
+/// Whether the API server's allocator for `range` can hold `ip`: an address of the range but
+/// its first (the network address) and, for IPv4, its last (the broadcast address), which
+/// the allocator leaves out ("provided IP is not in the valid range", as for one outside).
+fn hands_out(range: &IpNet, ip: &IpAddr) -> bool {
+    let ends = match range {
+        IpNet::V4(v4) if v4.prefix_len() < 31 => ip == &IpAddr::V4(v4.broadcast()),
+        _ => false,
+    };
+    range.contains(ip) && ip != &range.network() && !ends
 }
 
 /// The largest service CIDR whose first address is `ip` (`default/kubernetes` always gets
@@ -230,6 +241,27 @@ pub(crate) fn allocate(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_allocator_leaves_out_the_network_and_the_ipv4_broadcast_address() {
+        // pkg/registry/core/service/ipallocator: the first address of a range is never handed
+        // out, nor, for IPv4, the last; a stated ClusterIP there is "not in the valid range".
+        let table = [
+            ("10.96.0.0/12", "10.96.0.0", false),
+            ("10.96.0.0/12", "10.96.0.1", true),
+            ("10.96.0.0/12", "10.111.255.254", true),
+            ("10.96.0.0/12", "10.111.255.255", false),
+            ("10.96.0.0/12", "10.112.0.1", false),
+            ("fd00:10:96::/112", "fd00:10:96::", false),
+            ("fd00:10:96::/112", "fd00:10:96::1", true),
+            ("fd00:10:96::/112", "fd00:10:96::ffff", true),
+        ];
+        for (range, ip, expected) in table {
+            let range: ipnet::IpNet = range.parse().unwrap();
+            let ip: std::net::IpAddr = ip.parse().unwrap();
+            assert_eq!(super::hands_out(&range, &ip), expected, "{ip} of {range}");
+        }
+    }
+
     #[test]
     fn the_kubernetes_service_implies_the_largest_range_it_can_start() {
         let table = [

@@ -143,7 +143,16 @@ impl Cluster {
         for (index, &ip) in ips.iter().enumerate() {
             if let Some(Outside::Known(range, origin)) = self.cidr_check.outside(ip) {
                 let meta = &service.meta;
-                let expected = format!("an address in the service CIDR {range} ({origin})");
+                let expected = if range.contains(&ip) {
+                    let ends = if ip.is_ipv4() {
+                        "its network and broadcast addresses"
+                    } else {
+                        "its network address"
+                    };
+                    format!("an address in the service CIDR {range} ({origin}) other than {ends}")
+                } else {
+                    format!("an address in the service CIDR {range} ({origin})")
+                };
                 return Err(Box::new(
                     LoadError::new(
                         source.location.clone(),
