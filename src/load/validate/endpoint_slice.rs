@@ -4,11 +4,14 @@
 //!
 //! The slice is what CoreDNS reads, so its limits are kept: `addressType` is required and is
 //! IPv4, IPv6 or FQDN; at most 1000 endpoints, each with 1 to 100 addresses of that type (an
-//! FQDN address is a DNS-1123 subdomain) and an optional hostname that is a DNS-1123 label;
-//! ports are optional, with optional unique names.
+//! FQDN address is a DNS-1123 subdomain; an IP address is not unspecified, loopback, link-local
+//! or multicast, as `ValidateEndpointIP` says), an optional hostname that is a DNS-1123 label
+//! and an optional node name that is a DNS-1123 subdomain; ports are optional, with unique
+//! names (an unset name is "", so two unnamed ports clash) and `appProtocol` a qualified name.
 
 use std::net::IpAddr;
 
+use super::endpoints::is_special;
 use super::ports::endpoint_ports;
 use super::{Checker, NameRule, non_empty, quote, target_ref};
 use crate::load::raw::RawEndpointSlice;
@@ -79,6 +82,11 @@ pub(crate) fn endpoint_slice(
                         _ => (IpFamily::IPv6, "an IPv6 address"),
                     };
                     match address.parse::<IpAddr>() {
+                        Ok(ip) if IpFamily::of(&ip) == want && is_special(&ip) => check.invalid(
+                            &field(),
+                            "an address that is not unspecified, loopback, link-local or multicast",
+                            quote(&address),
+                        ),
                         Ok(ip) if IpFamily::of(&ip) == want => addresses.push(ip),
                         _ => check.invalid(&field(), name, quote(&address)),
                     }
@@ -102,7 +110,13 @@ pub(crate) fn endpoint_slice(
                 terminating: conditions.terminating,
             },
             hostname: hostname.map(String::into_boxed_str),
-            node_name: non_empty(endpoint.node_name),
+            node_name: check
+                .optional_name(
+                    &field("nodeName"),
+                    endpoint.node_name,
+                    NameRule::Dns1123Subdomain,
+                )
+                .map(String::into_boxed_str),
             zone: non_empty(endpoint.zone),
             target_ref: target_ref(endpoint.target_ref),
         });

@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 
 use super::ports::endpoint_ports;
-use super::{Checker, NameRule, non_empty, quote, target_ref};
+use super::{Checker, NameRule, quote, target_ref};
 use crate::load::raw::{RawEndpointAddress, RawEndpoints};
 use crate::model::{EndpointAddress, EndpointSubset, Endpoints, Kind};
 
@@ -70,7 +70,13 @@ fn endpoint_addresses(
             out.push(EndpointAddress {
                 ip,
                 hostname: hostname.map(String::into_boxed_str),
-                node_name: non_empty(address.node_name),
+                node_name: check
+                    .optional_name(
+                        &field("nodeName"),
+                        address.node_name,
+                        NameRule::Dns1123Subdomain,
+                    )
+                    .map(String::into_boxed_str),
                 target_ref: target_ref(address.target_ref),
             });
         }
@@ -78,8 +84,9 @@ fn endpoint_addresses(
     out
 }
 
-/// Whether an Endpoints address is one the API server refuses (`validateNonSpecialIP`).
-fn is_special(ip: &IpAddr) -> bool {
+/// Whether an endpoint address is one the API server refuses (`validateNonSpecialIP`, which
+/// `ValidateEndpointIP` applies to Endpoints and EndpointSlice addresses alike).
+pub(super) fn is_special(ip: &IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
             v4.is_unspecified() || v4.is_loopback() || v4.is_link_local() || v4.is_multicast()

@@ -87,7 +87,7 @@ pub(super) fn match_labels(
 }
 
 /// `IsQualifiedName`: `[prefix/]name`.
-fn is_qualified_name(key: &str) -> bool {
+pub(super) fn is_qualified_name(key: &str) -> bool {
     let (prefix, name) = match key.split_once('/') {
         Some((prefix, name)) => (Some(prefix), name),
         None => (None, key),

@@ -370,6 +370,8 @@ pub(crate) enum NameRule {
     Dns1123Subdomain,
     /// `IsValidPortName`: a named `targetPort` or container port.
     IanaServiceName,
+    /// `IsQualifiedName`: a port's `appProtocol`, a label key.
+    QualifiedName,
 }
 
 impl NameRule {
@@ -393,6 +395,7 @@ impl NameRule {
                     && !value.ends_with('-')
                     && !value.contains("--")
             }
+            NameRule::QualifiedName => labels::is_qualified_name(value),
         }
     }
 
@@ -410,6 +413,9 @@ impl NameRule {
             }
             NameRule::IanaServiceName => {
                 "an IANA service name (at most 15 lower-case letters, digits or '-', with at least one letter, no '-' at either end and no '--')"
+            }
+            NameRule::QualifiedName => {
+                "a qualified name (an optional DNS-1123 subdomain and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"
             }
         }
     }

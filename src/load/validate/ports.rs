@@ -93,10 +93,23 @@ pub(super) fn endpoint_ports(
 ) -> Vec<EndpointPort> {
     let many = raw.len() > 1;
     let mut names = HashSet::new();
+    let mut unnamed = false;
     let mut out = Vec::new();
     for (p, port) in raw.into_iter().enumerate() {
         let field = |name: &str| format!("{prefix}[{p}].{name}");
         let name = port_name(check, &field("name"), port.name, legacy && many, &mut names);
+        if name.is_none() && !legacy {
+            // A slice port's name defaults to "", which two ports may not share either.
+            if unnamed {
+                check.invalid(&field("name"), "a name no other port has", "\"\"");
+            }
+            unnamed = true;
+        }
+        let app_protocol = check.optional_name(
+            &field("appProtocol"),
+            port.app_protocol,
+            NameRule::QualifiedName,
+        );
         let protocol = check.protocol(&field("protocol"), port.protocol.as_deref());
         let number = match port.port {
             None if legacy => {
@@ -110,7 +123,7 @@ pub(super) fn endpoint_ports(
             name,
             protocol,
             port: number,
-            app_protocol: port.app_protocol.filter(|a| !a.is_empty()),
+            app_protocol,
         });
     }
     out
