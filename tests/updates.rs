@@ -537,3 +537,166 @@ fn deleting_a_namespace_deletes_what_is_in_it() {
         Outcome::Success
     );
 }
+
+/// Fields the API server lets no update change (`src/cluster/update/immutable.rs`): an apply
+/// that changes one fails, names the field, and leaves the cluster as it was; one that changes
+/// only what may change applies.
+#[test]
+fn an_apply_may_not_change_what_the_api_server_keeps_immutable() {
+    let base = "\
+apiVersion: v1
+kind: Service
+metadata: {name: web-h, namespace: default}
+spec: {clusterIP: None, selector: {app: web}, ports: [{name: http, port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: default, labels: {app: web}}
+spec: {hostname: a, subdomain: web-h, containers: [{name: c, image: x}]}
+status: {phase: Running, podIP: 10.244.0.5, conditions: [{type: Ready, status: 'True'}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: default}
+spec:
+  serviceName: web-h
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template: {metadata: {labels: {app: db}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: default}
+spec:
+  selector: {matchLabels: {app: api}}
+  template: {metadata: {labels: {app: api}}}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: ext-1
+  namespace: default
+  labels: {kubernetes.io/service-name: ext}
+addressType: IPv4
+endpoints: [{addresses: [10.1.0.1]}]
+";
+    let cluster = Cluster::from_yaml(base).unwrap();
+    let pod = |spec: &str, status: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p, namespace: default, labels: {{app: web}}}}\n\
+             spec: {{{spec}containers: [{{name: c, image: x}}]}}\nstatus: {{{status}}}\n"
+        )
+    };
+    let running = "phase: Running, podIP: 10.244.0.5, conditions: [{type: Ready, status: 'True'}]";
+    let not_ready =
+        "phase: Running, podIP: 10.244.0.5, conditions: [{type: Ready, status: 'False'}]";
+    let stateful = |service: &str, app: &str, replicas: u32| {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: db, namespace: default}}\n\
+             spec:\n  serviceName: {service}\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: {app}}}}}\n\
+             \x20 template: {{metadata: {{labels: {{app: {app}}}}}}}\n"
+        )
+    };
+    let deployment = |app: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: api, namespace: default}}\n\
+             spec:\n  selector: {{matchLabels: {{app: {app}}}}}\n  template: {{metadata: {{labels: {{app: {app}}}}}}}\n"
+        )
+    };
+    let slice = |address_type: &str, address: &str| {
+        format!(
+            "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: ext-1\n  namespace: default\n\
+             \x20 labels: {{kubernetes.io/service-name: ext}}\naddressType: {address_type}\n\
+             endpoints: [{{addresses: [\"{address}\"]}}]\n"
+        )
+    };
+    // (rule, manifest, None when it applies, else the field and the values the error names)
+    let table: Vec<(&str, String, Option<&str>)> = vec![
+        (
+            "a Pod's hostname (ValidatePodUpdate)",
+            pod("hostname: b, subdomain: web-h, ", running),
+            Some(
+                "Pod default/p: spec.hostname: expected \"a\" (it may not change once set), found \"b\"",
+            ),
+        ),
+        (
+            "a Pod's subdomain, removed",
+            pod("hostname: a, ", running),
+            Some(
+                "Pod default/p: spec.subdomain: expected \"web-h\" (it may not change once set), found unset",
+            ),
+        ),
+        (
+            "a Pod's nodeName, stated anew",
+            pod("hostname: a, subdomain: web-h, nodeName: other, ", running),
+            Some(
+                "Pod default/p: spec.nodeName: expected unset (it may not change once set), found \"other\"",
+            ),
+        ),
+        (
+            "a Pod's hostNetwork",
+            pod(
+                "hostname: a, subdomain: web-h, hostNetwork: true, ",
+                running,
+            ),
+            Some(
+                "Pod default/p: spec.hostNetwork: expected false (it may not change once set), found true",
+            ),
+        ),
+        (
+            "a Pod's status and labels may change",
+            pod("hostname: a, subdomain: web-h, ", not_ready),
+            None,
+        ),
+        (
+            "a StatefulSet's serviceName (ValidateStatefulSetUpdate)",
+            stateful("other", "db", 2),
+            Some(
+                "StatefulSet default/db: spec.serviceName: expected \"web-h\" (it may not change once set), found \"other\"",
+            ),
+        ),
+        (
+            "a StatefulSet's selector",
+            stateful("web-h", "db2", 2),
+            Some(
+                "StatefulSet default/db: spec.selector: expected {\"app\": \"db\"} (it may not change once set), found {\"app\": \"db2\"}",
+            ),
+        ),
+        (
+            "a StatefulSet's replicas may change",
+            stateful("web-h", "db", 5),
+            None,
+        ),
+        (
+            "a Deployment's selector (apps/v1: field is immutable)",
+            deployment("api2"),
+            Some(
+                "Deployment default/api: spec.selector: expected {\"app\": \"api\"} (it may not change once set), found {\"app\": \"api2\"}",
+            ),
+        ),
+        (
+            "an EndpointSlice's addressType (ValidateEndpointSliceUpdate)",
+            slice("IPv6", "fd00::1"),
+            Some(
+                "EndpointSlice default/ext-1: addressType: expected IPv4 (it may not change once set), found IPv6",
+            ),
+        ),
+        (
+            "an EndpointSlice's endpoints may change",
+            slice("IPv4", "10.1.0.2"),
+            None,
+        ),
+    ];
+    for (rule, manifest, expected) in table {
+        let result = cluster.apply([Change::apply_yaml("change.yaml", manifest)]);
+        match (expected, result) {
+            (None, Ok(next)) => assert_eq!(next.serial(), cluster.serial() + 1, "{rule}"),
+            (Some(expected), Err(errors)) => {
+                let text = errors.to_string();
+                assert!(text.contains(expected), "{rule}: {text}");
+            }
+            (None, Err(errors)) => panic!("{rule}: refused: {errors}"),
+            (Some(_), Ok(_)) => panic!("{rule}: applied"),
+        }
+    }
+}

@@ -26,6 +26,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+mod immutable;
+
 use super::Cluster;
 use super::link::object_key;
 use crate::error::{BatchError, Errors, LoadError, LoadErrorKind, LoadErrors, Location};
@@ -387,78 +389,6 @@ impl Cluster {
         }
         self.change_objects(batch.objects, Vec::new())
             .map_err(UpdateErrorKind::Load)
-    }
-
-    /// The error the API server gives when `kubectl apply` changes a field of an existing
-    /// Service that may not change once set (`ValidateServiceUpdate`): its ClusterIPs
-    /// (`clusterIP: None` included) and its primary IP family, unless the type changes to or
-    /// from ExternalName. Leaving them out keeps them, as an apply does; a dual-stack Service may
-    /// gain or lose its secondary address. To give a Service another address, delete and create
-    /// it (in one batch, as `kubectl replace --force` does).
-    fn changed_immutable_field(&self, loaded: &LoadedObject) -> Option<LoadError> {
-        let Object::Service(new) = &*loaded.object else {
-            return None;
-        };
-        let key = object_key(&loaded.object.object_ref());
-        let old = self.linked.services.get(&key)?;
-        let old_service = old.service();
-        if old_service.service_type.is_external_name() || new.service_type.is_external_name() {
-            return None;
-        }
-        let error = |field: &str, expected: String, found: String| {
-            Some(
-                LoadError::new(
-                    loaded.location.clone(),
-                    LoadErrorKind::Invalid {
-                        expected: format!("{expected} (it may not change once set)"),
-                        found,
-                    },
-                )
-                .with_object(loaded.object.object_ref())
-                .with_field(field),
-            )
-        };
-        let quoted = |ips: &[std::net::IpAddr]| {
-            let ips: Vec<String> = ips
-                .iter()
-                .map(|ip| format!("{:?}", ip.to_string()))
-                .collect();
-            format!("[{}]", ips.join(", "))
-        };
-        match (&old_service.cluster_ip, &new.cluster_ip) {
-            (_, ClusterIpSpec::Unset) => {}
-            (ClusterIpSpec::Headless, ClusterIpSpec::Headless) => {}
-            (ClusterIpSpec::Headless, ClusterIpSpec::Ips(ips)) => {
-                return error("spec.clusterIPs", "[\"None\"]".to_owned(), quoted(ips));
-            }
-            (_, ClusterIpSpec::Headless) => {
-                return error(
-                    "spec.clusterIPs",
-                    quoted(old.cluster_ips()),
-                    "[\"None\"]".to_owned(),
-                );
-            }
-            (_, ClusterIpSpec::Ips(ips)) => {
-                let held = old.cluster_ips();
-                let same_primary = ips.first() == held.first();
-                let same_secondary = match (ips.get(1), held.get(1)) {
-                    (Some(new), Some(old)) => new == old,
-                    _ => true,
-                };
-                let unchanged = held.is_empty() || (same_primary && same_secondary);
-                if !unchanged {
-                    return error("spec.clusterIPs", quoted(held), quoted(ips));
-                }
-            }
-        }
-        let held_family = old.cluster_ips().first().map(crate::model::IpFamily::of);
-        if let (Some(held), Some(&stated)) = (held_family, new.ip_families.first())
-            && held != stated
-        {
-            let quote = |family: crate::model::IpFamily| format!("{:?}", family.to_string());
-            return error("spec.ipFamilies[0]", quote(held), quote(stated));
-        }
-        None
     }
 
     /// Replaces an object, which must be of one of the `kinds`, by a changed copy of itself.
