@@ -207,3 +207,23 @@ spec:
         cluster.diagnostics()
     );
 }
+
+/// A build that fails takes the inputs out of the builder all the same (documented on
+/// `ClusterBuilder::build`): building again gives an empty cluster, not the same error and
+/// not the objects. To retry, the inputs are added again.
+#[test]
+fn a_failed_build_consumes_the_inputs_as_a_successful_one_does() {
+    let mut builder = ClusterBuilder::new();
+    builder.service_cidrs(ServiceCidrs {
+        ipv4: Some("10.96.0.0/30".parse().unwrap()),
+        ipv6: None,
+    });
+    let manifests: String = (0..3).map(|i| service(&format!("s{i}"), "")).collect();
+    builder.add_yaml("full.yaml", &manifests).unwrap();
+    let errors = builder.build().unwrap_err();
+    assert!(errors.to_string().contains("10.96.0.0/30"), "{errors}");
+    let again = builder.build().unwrap();
+    assert!(again.services().is_empty());
+    builder.add_yaml("full.yaml", &service("s0", "")).unwrap();
+    assert_eq!(builder.build().unwrap().services().len(), 1);
+}

@@ -242,8 +242,11 @@ impl ClusterBuilder {
     /// ```
     ///
     /// # Errors
-    /// A Service that needs a ClusterIP when its service CIDR is full (or not configured for
-    /// its family).
+    /// What only linking finds: a Service that needs a ClusterIP when its service CIDR is full
+    /// (or not configured for its family), a stated ClusterIP outside a known service CIDR, and
+    /// Pods or endpoints past the [`ObjectLimits`]. The inputs are taken out of the builder
+    /// then too (linking consumes them; keeping a copy would double a big load's memory): to
+    /// try again, change the options and add the inputs again.
     pub fn build(&mut self) -> Result<Cluster, LoadErrors> {
         let (cidr_check, cidrs) = match &self.service_cidrs {
             Some(stated) => (CidrCheck::stated(stated), stated.clone()),
