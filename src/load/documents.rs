@@ -195,8 +195,9 @@ fn bare(line: &str) -> &str {
 ///
 /// A stream is a `{…}` followed, after only whitespace, by another `{`: what kubectl's decoder
 /// reads as several objects (`kubectl get -o json` run twice into one file, or objects printed
-/// one after the other). Anything else after an object (a comment, a second value of another
-/// kind) is left with it, for the YAML parser to judge.
+/// one after the other). Anything else after the only object (a comment, a second value of
+/// another kind) is left with it, for the YAML parser to judge; after the objects of a stream
+/// it is a piece of its own (a comment, then, is an empty document).
 fn json_objects(document: Document<'_>) -> Vec<Document<'_>> {
     let text = &*document.text;
     let starts = json_object_starts(text);
@@ -231,7 +232,8 @@ fn json_objects(document: Document<'_>) -> Vec<Document<'_>> {
 }
 
 /// The byte offsets where the objects of a stream of JSON (or flow YAML) objects start, when
-/// `text` holds two or more of them one after the other; fewer than two otherwise.
+/// `text` holds two or more of them one after the other, and where anything else after them
+/// starts; fewer than two otherwise.
 ///
 /// Strings are skipped (double-quoted with escapes, or single-quoted as flow YAML has them)
 /// and comments too, so that a brace inside them is text.
@@ -259,6 +261,12 @@ fn json_object_starts(text: &str) -> Vec<usize> {
                         .count();
                     let next = at + 1 + blanks;
                     if bytes.get(next) != Some(&b'{') || byte != b'}' {
+                        if next < bytes.len() && byte == b'}' && starts.len() > 1 {
+                            // Something else after the second or a later object of a stream:
+                            // a piece of its own, so that its error is placed there and does
+                            // not fall on the object before it.
+                            starts.push(next);
+                        }
                         break;
                     }
                     starts.push(next);
@@ -754,6 +762,14 @@ mod tests {
         }
         // An unfinished last object is a document of its own.
         assert_eq!(split("{a: 1} {b: 2\n").len(), 2);
+        // So is what follows the objects of a stream, placed where it is: an error there is
+        // not the last object's.
+        let tail = split("{a: 1}\n{b: 2}\nc: 3\n");
+        let places: Vec<(usize, usize, &str)> = tail
+            .iter()
+            .map(|d| (d.first_line, d.first_column, d.text.trim()))
+            .collect();
+        assert_eq!(places, [(0, 0, "{a: 1}"), (1, 0, "{b: 2}"), (2, 0, "c: 3")]);
     }
 
     #[test]
