@@ -904,11 +904,11 @@ fn item_places(
             .map(|(found, scope)| (absolute(found.line), Some(scope)))
             .collect();
     }
-    let json = documents::json_item_lines(&document.text);
+    let json = documents::json_items(&document.text);
     if json.len() == count {
         return json
             .into_iter()
-            .map(|line| (absolute(line), None))
+            .map(|scope| (absolute(scope.first), Some(scope)))
             .collect();
     }
     Vec::new()

@@ -386,7 +386,7 @@ pub(crate) fn segments(path: &str) -> Vec<Segment<'_>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Scope {
     /// The first line of the region.
-    first: usize,
+    pub(crate) first: usize,
     /// Where the region starts on its first line (after `- ` for a sequence entry).
     first_column: usize,
     /// One past the last line.
@@ -609,9 +609,26 @@ fn all_entries(lines: &[&str], scope: Scope) -> Vec<(Found, Scope)> {
     out
 }
 
-/// Best-effort start lines (0-based) of the entries of a JSON document's top-level `items`
-/// array, as `kubectl get -o json` prints it: one `{` per item, all at the same indentation.
-pub(crate) fn json_item_lines(text: &str) -> Vec<usize> {
+/// Best-effort regions of the entries of a JSON document's top-level `items` array, as
+/// `kubectl get -o json` prints it: one `{` per item, all at the same indentation. Each region
+/// starts at its item's `{` (0-based line, and column) and ends where the next item starts, so
+/// that [`locate`] finds a field inside it with [`flow::locate`].
+pub(crate) fn json_items(text: &str) -> Vec<Scope> {
+    let lines = json_item_lines(text);
+    let count = text.lines().count();
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, &(first, first_column))| Scope {
+            first,
+            first_column,
+            end: lines.get(i + 1).map_or(count, |next| next.0),
+        })
+        .collect()
+}
+
+/// The 0-based line and column of each item's `{` (see [`json_items`]).
+fn json_item_lines(text: &str) -> Vec<(usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();
     let Some(items_line) = lines
         .iter()
@@ -634,7 +651,7 @@ pub(crate) fn json_item_lines(text: &str) -> Vec<usize> {
             Some(_) => {}
         }
         if Some(indent) == item_indent && rest.starts_with('{') {
-            out.push(i);
+            out.push((i, indent));
         }
     }
     out
@@ -944,7 +961,10 @@ kind: List
     #[test]
     fn json_item_lines_finds_kubectl_items() {
         let json = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\n            \"kind\": \"Service\",\n            \"metadata\": {\n                \"managedFields\": [\n                    {\n                    }\n                ]\n            }\n        },\n        {\n            \"kind\": \"Pod\"\n        }\n    ],\n    \"kind\": \"List\"\n}\n";
-        assert_eq!(json_item_lines(json), vec![3, 12]);
+        assert_eq!(json_item_lines(json), vec![(3, 8), (12, 8)]);
+        let scopes = json_items(json);
+        assert_eq!((scopes[0].first, scopes[0].end), (3, 12));
+        assert_eq!((scopes[1].first, scopes[1].end), (12, 18));
     }
 
     #[test]
