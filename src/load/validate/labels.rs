@@ -46,7 +46,8 @@ pub(crate) fn selector_problems(
     problems
 }
 
-/// Reports the [`selector_problems`] of `labels` at `field`.
+/// Reports the [`selector_problems`] of `labels` at `field`, and the values kubectl would not
+/// read as strings at all ([`yaml_1_1_reading`]).
 pub(super) fn check_labels(
     check: &mut Checker<'_>,
     field: &str,
@@ -55,6 +56,55 @@ pub(super) fn check_labels(
     for (field, expected, found) in selector_problems(field, labels) {
         check.invalid(&field, expected, found);
     }
+    for (key, value) in labels {
+        let Some(reading) = yaml_1_1_reading(value) else {
+            continue;
+        };
+        let at = format!("{field}[{key}]");
+        // Unknown (the single pass has no text): an error, so that the detailed path, which
+        // has, decides.
+        if check.is_plain(&at, value) != Some(false) {
+            check.invalid(
+                &at,
+                format!(
+                    "a string (kubectl reads the plain scalar {value} as {reading}, as YAML 1.1 \
+                     does, and refuses it here: quote it)"
+                ),
+                value.clone(),
+            );
+        }
+    }
+}
+
+/// What a plain scalar that YAML 1.2 (this loader) reads as a string is to YAML 1.1, which
+/// kubectl reads manifests with (sigs.k8s.io/yaml over goyaml.v2, its `resolve` table): a
+/// boolean (`yes`, `no`, `on`, `off`, `y`, `n`, in three cases), an integer (`017` octal,
+/// `1_000`, `0b101`) or a float (`089`). `None` for what both read alike.
+fn yaml_1_1_reading(value: &str) -> Option<&'static str> {
+    const BOOLEANS: [&str; 16] = [
+        "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off",
+        "OFF",
+    ];
+    if BOOLEANS.contains(&value) {
+        return Some("a boolean");
+    }
+    let unsigned = value.strip_prefix(['-', '+']).unwrap_or(value);
+    let digits = |text: &str, radix: u32| {
+        !text.is_empty()
+            && text.chars().any(|c| c.is_digit(radix))
+            && text.chars().all(|c| c.is_digit(radix) || c == '_')
+    };
+    let integer = (unsigned.len() > 1 && unsigned.starts_with('0') && digits(&unsigned[1..], 8))
+        || unsigned
+            .strip_prefix("0b")
+            .is_some_and(|rest| digits(rest, 2))
+        || (unsigned.contains('_') && digits(unsigned, 10));
+    if integer {
+        return Some("an integer");
+    }
+    // Not octal (`089`): goyaml.v2 falls back to a float.
+    (unsigned.len() > 1 && unsigned.starts_with('0') && digits(&unsigned[1..], 10))
+        .then_some("a number")
 }
 
 /// A workload's `spec.selector` as a label selector: `matchLabels` only (expressions are not
@@ -144,6 +194,31 @@ mod tests {
         ];
         for (key, accepted, why) in cases {
             assert_eq!(is_qualified_name(key), *accepted, "{key:?}: {why}");
+        }
+    }
+
+    #[test]
+    fn plain_scalars_yaml_1_1_reads_as_something_else() {
+        // goyaml.v2's resolve table: these booleans and integers, which YAML 1.2 reads as
+        // strings; everything YAML 1.2 already reads as a number or boolean is refused anyway.
+        let table = [
+            ("yes", Some("a boolean")),
+            ("No", Some("a boolean")),
+            ("OFF", Some("a boolean")),
+            ("y", Some("a boolean")),
+            ("017", Some("an integer")),
+            ("1_000", Some("an integer")),
+            ("0b101", Some("an integer")),
+            ("-017", Some("an integer")),
+            ("0", None),
+            ("089", Some("a number")),
+            ("yess", None),
+            ("web", None),
+            ("a_b", None),
+            ("_", None),
+        ];
+        for (value, expected) in table {
+            assert_eq!(super::yaml_1_1_reading(value), expected, "{value}");
         }
     }
 

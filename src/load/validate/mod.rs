@@ -157,6 +157,26 @@ impl<'d> Checker<'d> {
         self.errors.push(error);
     }
 
+    /// Whether the scalar at `field` is written plain (unquoted) as `value`: `Some(true)` when
+    /// it is, `Some(false)` when it is quoted or cannot be told apart, `None` when this checker
+    /// has no text to look at (the single pass, which then defers to the detailed path).
+    fn is_plain(&self, field: &str, value: &str) -> Option<bool> {
+        if self.lines.is_empty() {
+            return None;
+        }
+        let Some(window) = self.window else {
+            return Some(false);
+        };
+        let segments = documents::segments(field);
+        let found = documents::locate(self.lines, window, &segments, true)
+            .filter(|found| found.depth == segments.len());
+        let written = found.and_then(|found| self.lines.get(found.line)?.get(found.column..));
+        Some(written.is_some_and(|text| {
+            text.strip_prefix(value)
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        }))
+    }
+
     /// Records that `field` has a value the API server refuses.
     pub fn invalid(&mut self, field: &str, expected: impl Into<String>, found: impl Into<String>) {
         self.report(
