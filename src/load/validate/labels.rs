@@ -47,7 +47,7 @@ pub(crate) fn selector_problems(
 }
 
 /// Reports the [`selector_problems`] of `labels` at `field`, and the values kubectl would not
-/// read as strings at all ([`yaml_1_1_reading`]).
+/// read as strings at all ([`check_strings`]).
 pub(super) fn check_labels(
     check: &mut Checker<'_>,
     field: &str,
@@ -56,6 +56,17 @@ pub(super) fn check_labels(
     for (field, expected, found) in selector_problems(field, labels) {
         check.invalid(&field, expected, found);
     }
+    check_strings(check, field, labels);
+}
+
+/// Reports the values of the string map at `field` (labels, a selector, annotations) that are
+/// written plain and that kubectl, reading YAML 1.1, takes for something else than a string
+/// ([`yaml_1_1_reading`]): it refuses them, as the loader does.
+pub(super) fn check_strings(
+    check: &mut Checker<'_>,
+    field: &str,
+    labels: &BTreeMap<String, String>,
+) {
     for (key, value) in labels {
         let Some(reading) = yaml_1_1_reading(value) else {
             continue;
