@@ -400,6 +400,20 @@ impl Loader {
         self.location(Some(site.document.number), site.item, site.line)
     }
 
+    /// Records that `field` of the object at `site` has a value the API server refuses.
+    fn refuse(
+        &mut self,
+        site: &Site<'_>,
+        object: Option<ObjectRef>,
+        field: &str,
+        expected: String,
+        found: String,
+    ) {
+        let mut checker = self.checker(site, object);
+        checker.invalid(field, expected, found);
+        self.errors.append(&mut checker.errors);
+    }
+
     fn checker<'d>(&self, site: &Site<'d>, object: Option<ObjectRef>) -> Checker<'d> {
         Checker::new(
             site.lines,
@@ -722,35 +736,29 @@ impl Loader {
                 kind,
             } => (expected_version, kind),
             Class::WrongSpelling { intended } => {
-                let object = named(intended);
-                let mut checker = self.checker(site, object);
-                checker.invalid(
-                    "kind",
-                    format!(
-                        "{intended} (kinds are case-sensitive and singular; {} has no kind {})",
-                        quote(api_version),
-                        quote(kind)
-                    ),
-                    quote(kind),
+                let expected = format!(
+                    "{intended} (kinds are case-sensitive and singular; {} has no kind {})",
+                    quote(api_version),
+                    quote(kind)
                 );
-                self.errors.append(&mut checker.errors);
+                self.refuse(site, named(intended), "kind", expected, quote(kind));
                 return;
             }
             Class::WrongGroup {
                 expected_version,
                 intended,
             } => {
-                let object = named(intended);
-                let mut checker = self.checker(site, object);
-                checker.invalid(
+                let expected = format!(
+                    "{expected_version} (the group {kind} belongs to; {} has no {kind})",
+                    quote(api_version)
+                );
+                self.refuse(
+                    site,
+                    named(intended),
                     "apiVersion",
-                    format!(
-                        "{expected_version} (the group {kind} belongs to; {} has no {kind})",
-                        quote(api_version)
-                    ),
+                    expected,
                     quote(api_version),
                 );
-                self.errors.append(&mut checker.errors);
                 return;
             }
             Class::Other => {
