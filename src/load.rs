@@ -26,7 +26,12 @@
 //! Every error is collected; a batch with any error yields no object at all.
 
 mod classify;
+mod coredns_configmap;
+pub use coredns_configmap::EmbeddedCorefile;
+use coredns_configmap::data_files;
 mod documents;
+mod limits;
+pub use limits::{DEFAULT_MAX_INPUT_BYTES, LoadLimits};
 mod merge;
 mod raw;
 mod scan;
@@ -48,89 +53,6 @@ use documents::{Document, Scope};
 use raw::{Raw, raw_of};
 use validate::{Checker, quote};
 use yaml_error::{Source, serde_error};
-
-/// The default cap on one input's size: 64 MiB.
-pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
-
-/// What one input may cost, checked before and while it is parsed, so that no input, however
-/// it is made, takes time or memory out of proportion to its size. Each limit that is crossed
-/// is a [`LoadError`] located where it is crossed; the defaults ([`LoadLimits::DEFAULT`]) are
-/// far above what a real dump holds. Set them with
-/// [`ClusterBuilder::load_limits`](crate::ClusterBuilder::load_limits).
-///
-/// | limit | default | error |
-/// |---|---|---|
-/// | [`max_input_bytes`](Self::max_input_bytes) | 64 MiB | [`LoadErrorKind::TooLarge`] |
-/// | [`max_depth`](Self::max_depth) | 128 levels | [`LoadErrorKind::TooDeep`] |
-/// | [`max_aliases`](Self::max_aliases) | 1,000 uses | [`LoadErrorKind::TooManyAliases`] |
-/// | [`max_alias_bytes`](Self::max_alias_bytes) | 1 MiB | [`LoadErrorKind::AliasesTooLarge`] |
-///
-/// With them, parsing an input costs time linear in its size, and the text a document's aliases
-/// copy is at most `max_alias_bytes` more.
-///
-/// ```
-/// use k8s_dns_sim::{ClusterBuilder, LoadErrorKind, LoadLimits};
-///
-/// let mut limits = LoadLimits::default();
-/// limits.max_depth = 8;
-/// let mut builder = ClusterBuilder::new();
-/// builder.load_limits(limits);
-/// let deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: [[[[[[[[[]]]]]]]]]\n";
-/// let errors = builder.add_yaml("deep.yaml", deep).map(|_| ()).unwrap_err();
-/// assert_eq!(errors.errors()[0].kind, LoadErrorKind::TooDeep { limit: 8 });
-/// assert_eq!(
-///     errors.to_string(),
-///     "deep.yaml: document 1, line 4, column 14: expected collections nested at most 8 deep, found one at depth 9"
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct LoadLimits {
-    /// The largest input, in bytes, refused before any parsing (default
-    /// [`DEFAULT_MAX_INPUT_BYTES`], 64 MiB). The YAML parser keeps a whole document's events in
-    /// memory, a few times the document's size.
-    pub max_input_bytes: usize,
-    /// The deepest nesting of collections (mappings and sequences, block or flow style, the
-    /// document's own mapping counting as 1) in one document, counting what an alias brings in
-    /// where it is used (default 128). The `kubectl get -o yaml` dumps among the fixtures nest
-    /// at most 11 deep (in their `managedFields`); real objects rarely pass 20. The YAML parser itself stops at 128, so a larger value acts as 128.
-    pub max_depth: usize,
-    /// The most alias uses (`*name`) in one document, each alias counted once for every time
-    /// the anchored node holding it is itself used (default 1,000). kubectl's output has none;
-    /// hand-written manifests use a few per shared block. Nine aliases to an anchor of nine
-    /// aliases to … (the "billion laughs") are refused at the 1,001st copy instead of being
-    /// expanded a billion times.
-    pub max_aliases: usize,
-    /// The most text the aliases of one document may copy, in bytes: each use counts the size
-    /// of the text its anchored node covers, with that text's own aliases expanded (default
-    /// 1 MiB). This bounds what a few aliases of a large anchored node cost.
-    pub max_alias_bytes: usize,
-}
-
-impl LoadLimits {
-    /// The defaults: 64 MiB, 128 levels, 1,000 alias uses, 1 MiB copied by aliases.
-    pub const DEFAULT: LoadLimits = LoadLimits {
-        max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
-        max_depth: 128,
-        max_aliases: 1_000,
-        max_alias_bytes: 1024 * 1024,
-    };
-
-    fn budget(&self) -> scan::Budget {
-        scan::Budget {
-            max_depth: self.max_depth,
-            max_aliases: self.max_aliases,
-            max_alias_bytes: self.max_alias_bytes,
-        }
-    }
-}
-
-impl Default for LoadLimits {
-    fn default() -> Self {
-        LoadLimits::DEFAULT
-    }
-}
 
 /// An object read from the input, with where it was.
 #[derive(Debug, Clone)]
@@ -159,108 +81,6 @@ pub struct SkippedObject {
     pub namespace: Option<String>,
     /// `metadata.name`, if any.
     pub name: Option<String>,
-}
-
-/// The Corefile of the cluster's own CoreDNS, read from the ConfigMap `kube-system/coredns`
-/// (`data.Corefile`), as a `kubectl get … configmaps -A -o yaml` dump of a real cluster holds it.
-///
-/// Only that one ConfigMap counts: it is the one kubeadm (and most installers) create and the
-/// CoreDNS Deployment mounts. A `coredns` ConfigMap in another namespace, or any other
-/// ConfigMap, is listed as a [`SkippedObject`] like every kind the simulator does not read; so
-/// is `kube-system/coredns` when it has no `data.Corefile`. Use it with
-/// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster).
-///
-/// ```
-/// use k8s_dns_sim::Cluster;
-///
-/// let cluster = Cluster::from_yaml(
-///     "apiVersion: v1
-/// kind: ConfigMap
-/// metadata: {name: coredns, namespace: kube-system}
-/// data:
-///   Corefile: |
-///     .:53 {
-///         kubernetes cluster.local
-///     }
-/// ",
-/// )?;
-/// let corefile = cluster.corefile().expect("read from the ConfigMap");
-/// assert!(corefile.text().starts_with(".:53 {"));
-/// assert_eq!(corefile.location().line, Some(1));
-/// // A literal block scalar keeps its lines: Corefile line 2 is line 7 of the input.
-/// assert_eq!(corefile.input_line(2), Some(7));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EmbeddedCorefile {
-    text: String,
-    location: Location,
-    /// The input line of the Corefile's first line, when the text is a literal block scalar.
-    first_line: Option<usize>,
-    /// The ConfigMap's other string keys, as the files the CoreDNS Deployment mounts beside
-    /// the Corefile: `/etc/coredns/<key>` to its value.
-    files: std::collections::BTreeMap<String, String>,
-}
-
-impl EmbeddedCorefile {
-    /// The namespace of the ConfigMap that counts.
-    pub const NAMESPACE: &'static str = "kube-system";
-    /// The name of the ConfigMap that counts.
-    pub const NAME: &'static str = "coredns";
-    /// The key of its `data` that holds the Corefile.
-    pub const KEY: &'static str = "Corefile";
-    /// The ConfigMap of extra Corefile pieces that k3s (and AKS) mount at
-    /// `/etc/coredns/custom/` for `import custom/*.server` and `*.override`.
-    pub const CUSTOM_NAME: &'static str = "coredns-custom";
-
-    /// The Corefile's text.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// The ConfigMap's other keys as files of the CoreDNS container: `/etc/coredns/<key>` to
-    /// its value (k3s's `NodeHosts`, say), as the Deployment mounts the ConfigMap there.
-    /// [`ClusterDns::from_cluster`](crate::ClusterDns::from_cluster) reads the Corefile with
-    /// them.
-    ///
-    /// ```
-    /// use k8s_dns_sim::Cluster;
-    ///
-    /// let cluster = Cluster::from_yaml(
-    ///     "apiVersion: v1
-    /// kind: ConfigMap
-    /// metadata: {name: coredns, namespace: kube-system}
-    /// data:
-    ///   Corefile: \".:53 {\\n    hosts /etc/coredns/NodeHosts\\n}\\n\"
-    ///   NodeHosts: \"172.18.0.2 node-1\"
-    /// ",
-    /// )?;
-    /// let files = cluster.corefile().unwrap().files();
-    /// assert_eq!(files["/etc/coredns/NodeHosts"], "172.18.0.2 node-1");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn files(&self) -> &std::collections::BTreeMap<String, String> {
-        &self.files
-    }
-
-    /// Where the ConfigMap is (its first line).
-    pub fn location(&self) -> &Location {
-        &self.location
-    }
-
-    /// The line of the input that holds line `corefile_line` (counted from 1) of the Corefile,
-    /// when that can be known: when the Corefile is written as a literal block scalar
-    /// (`Corefile: |`), as `kubectl -o yaml` writes it. `None` for quoted or JSON strings.
-    pub fn input_line(&self, corefile_line: usize) -> Option<usize> {
-        let first = self.first_line?;
-        (corefile_line >= 1 && corefile_line <= self.text.lines().count().max(1))
-            .then(|| first + corefile_line - 1)
-    }
-
-    /// The [`ObjectRef`] of the ConfigMap.
-    pub fn object_ref() -> ObjectRef {
-        ObjectRef::namespaced(Kind::ConfigMap, Self::NAMESPACE, Self::NAME)
-    }
 }
 
 /// The result of reading one input.
@@ -796,48 +616,6 @@ impl Loader {
         }
     }
 
-    /// Reads `data.Corefile` of the ConfigMap `kube-system/coredns`. False when it has none
-    /// (the ConfigMap is then listed as skipped).
-    fn corefile(&mut self, site: &Site<'_>, map: &Mapping) -> bool {
-        let field = "data.Corefile";
-        let Some(value) = map
-            .get("data")
-            .and_then(|data| data.get(EmbeddedCorefile::KEY))
-        else {
-            return false;
-        };
-        let mut checker = self.checker(site, Some(EmbeddedCorefile::object_ref()));
-        let Value::String(text) = value else {
-            if !value.is_null() {
-                checker.invalid(
-                    field,
-                    "a string (ConfigMap data values are strings)",
-                    describe(value),
-                );
-                self.errors.append(&mut checker.errors);
-            }
-            return false;
-        };
-        // `Corefile: |` (what kubectl writes): the text's lines are the following lines.
-        let key = checker.locate(field);
-        let first_line = key.line.filter(|_| key.column.is_some()).and_then(|line| {
-            let text_line = site
-                .lines
-                .get(line.checked_sub(site.document.first_line + 1)?)?;
-            let (_, after) = text_line.split_once(':')?;
-            after.trim_start().starts_with('|').then_some(line + 1)
-        });
-        let mut files = data_files(map, "/etc/coredns");
-        files.remove(&format!("/etc/coredns/{}", EmbeddedCorefile::KEY));
-        self.batch.corefiles.push(EmbeddedCorefile {
-            text: text.clone(),
-            location: self.site_location(site),
-            first_line,
-            files,
-        });
-        true
-    }
-
     /// Deserializes the object into the raw struct of `kind`, reporting a type error.
     fn typed(
         &mut self,
@@ -937,16 +715,3 @@ fn describe(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests;
-
-/// A ConfigMap's string `data` as the files a volume of it mounts under `dir`: `dir/<key>` to
-/// the value (keys with a `/` are no file names and are left out).
-fn data_files(map: &Mapping, dir: &str) -> std::collections::BTreeMap<String, String> {
-    map.get("data")
-        .and_then(Value::as_mapping)
-        .into_iter()
-        .flatten()
-        .filter_map(|(key, value)| Some((key.as_str()?, value.as_str()?)))
-        .filter(|(key, _)| !key.contains('/'))
-        .map(|(key, value)| (format!("{dir}/{key}"), value.to_owned()))
-        .collect()
-}
