@@ -5,7 +5,7 @@
 //! The slice is what CoreDNS reads, so its limits are kept: `addressType` is required and is
 //! IPv4, IPv6 or FQDN; at most 1000 endpoints, each with 1 to 100 addresses of that type (an
 //! FQDN address is a DNS-1123 subdomain; an IP address is not unspecified, loopback, link-local
-//! or multicast, as `ValidateEndpointIP` says), an optional hostname that is a DNS-1123 label
+//! or link-local multicast, as `ValidateEndpointIP` says), an optional hostname that is a DNS-1123 label
 //! and an optional node name that is a DNS-1123 subdomain; ports are optional, with unique
 //! names (an unset name is "", so two unnamed ports clash) and `appProtocol` a qualified name.
 
@@ -84,7 +84,7 @@ pub(crate) fn endpoint_slice(
                     match address.parse::<IpAddr>() {
                         Ok(ip) if IpFamily::of(&ip) == want && is_special(&ip) => check.invalid(
                             &field(),
-                            "an address that is not unspecified, loopback, link-local or multicast",
+                            "an address that is not unspecified, loopback, link-local or link-local multicast",
                             quote(&address),
                         ),
                         Ok(ip) if IpFamily::of(&ip) == want => addresses.push(ip),

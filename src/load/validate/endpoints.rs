@@ -1,8 +1,8 @@
 //! Checking a `v1 Endpoints` object as the API server does (`ValidateEndpoints` in
 //! `pkg/apis/core/validation/validation.go`).
 //!
-//! Each address must be an IP that is not unspecified, loopback, link-local or multicast
-//! (`validateNonSpecialIP`), with an optional hostname that is a DNS-1123 label; each port
+//! Each address must be an IP that is not unspecified, loopback, link-local or link-local
+//! multicast (`ValidateEndpointIP`), with an optional hostname that is a DNS-1123 label; each port
 //! needs a number, and a name when the subset has several. CoreDNS never reads Endpoints: a
 //! hand-written one reaches DNS through the EndpointSlices the mirroring controller makes of
 //! it (`docs/kubernetes-behaviour.md` §2.4), and only if the API server took it.
@@ -60,7 +60,7 @@ fn endpoint_addresses(
         {
             check.invalid(
                 &field("ip"),
-                "an address that is not unspecified, loopback, link-local or multicast",
+                "an address that is not unspecified, loopback, link-local or link-local multicast",
                 quote(&ip.to_string()),
             );
         }
@@ -84,18 +84,22 @@ fn endpoint_addresses(
     out
 }
 
-/// Whether an endpoint address is one the API server refuses (`validateNonSpecialIP`, which
-/// `ValidateEndpointIP` applies to Endpoints and EndpointSlice addresses alike).
+/// Whether an endpoint address is one the API server refuses (`ValidateEndpointIP`, for
+/// Endpoints and EndpointSlice addresses alike): unspecified, loopback, link-local unicast, or
+/// link-local multicast (`224.0.0.0/24`, `ff02::/16`). Other multicast addresses pass, as
+/// the API server's own comment says ("unlike IsGlobalUnicast, it allows global multicast").
 pub(super) fn is_special(ip: &IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            v4.is_unspecified() || v4.is_loopback() || v4.is_link_local() || v4.is_multicast()
+            let [a, b, c, _] = v4.octets();
+            v4.is_unspecified()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || (a, b, c) == (224, 0, 0)
         }
         IpAddr::V6(v6) => {
-            v6.is_unspecified()
-                || v6.is_loopback()
-                || v6.is_multicast()
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
+            let first = v6.segments()[0];
+            v6.is_unspecified() || v6.is_loopback() || (first & 0xffc0) == 0xfe80 || first == 0xff02
         }
     }
 }
