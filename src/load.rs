@@ -248,6 +248,23 @@ impl Loader {
         let Some(first) = documents::first_content_line(&document.text) else {
             return; // blank or comment-only
         };
+        if document.after_json_stream {
+            let text = document.text.lines().nth(first).unwrap_or_default();
+            let blanks = text.chars().take_while(|c| c.is_whitespace()).count();
+            let (line, column) = document.input_position(first + 1, blanks + 1);
+            let mut location = self.location(Some(document.number), None, Some(line));
+            location.column = Some(column);
+            self.errors.push(LoadError::new(
+                location,
+                LoadErrorKind::Syntax {
+                    message: "expected another JSON object or the end of the input: an input \
+                              that starts with JSON objects one after the other is read as JSON \
+                              to its end, as kubectl reads it"
+                        .to_owned(),
+                },
+            ));
+            return;
+        }
         if let Err(found) = scan::check(&document.text, self.limits.budget()) {
             self.errors.push(self.breach(document, found));
             return;

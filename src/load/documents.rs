@@ -39,6 +39,9 @@ pub(crate) struct Document<'t> {
     /// written after the marker is the text's first line). A copy only when a byte-order
     /// mark had to be dropped from the middle of it.
     pub text: Cow<'t, str>,
+    /// What follows the objects of a JSON stream without being one: kubectl, having read the
+    /// input as JSON from its first `{`, refuses it, and so does the loader.
+    pub after_json_stream: bool,
 }
 
 impl Document<'_> {
@@ -179,6 +182,7 @@ impl Piece {
                     Some(owned) => Cow::Owned(owned),
                     None => Cow::Borrowed(&text[piece.start..piece.end]),
                 },
+                after_json_stream: false,
             });
         }
     }
@@ -197,7 +201,8 @@ fn bare(line: &str) -> &str {
 /// reads as several objects (`kubectl get -o json` run twice into one file, or objects printed
 /// one after the other). Anything else after the only object (a comment, a second value of
 /// another kind) is left with it, for the YAML parser to judge; after the objects of a stream
-/// it is a piece of its own (a comment, then, is an empty document).
+/// it is a piece of its own, marked [`Document::after_json_stream`] (a comment, then, is an
+/// empty document).
 fn json_objects(document: Document<'_>) -> Vec<Document<'_>> {
     let text = &*document.text;
     let starts = json_object_starts(text);
@@ -226,6 +231,7 @@ fn json_objects(document: Document<'_>) -> Vec<Document<'_>> {
                 Cow::Borrowed(text) => Cow::Borrowed(&text[start..end]),
                 Cow::Owned(text) => Cow::Owned(text[start..end].to_owned()),
             },
+            after_json_stream: !text[start..].starts_with('{'),
         });
     }
     out
