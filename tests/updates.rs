@@ -579,8 +579,32 @@ metadata:
   labels: {kubernetes.io/service-name: ext}
 addressType: IPv4
 endpoints: [{addresses: [10.1.0.1]}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: batch, namespace: default}
+spec:
+  template:
+    metadata: {labels: {team: a}}
+    spec: {subdomain: web-h, restartPolicy: Never, containers: [{name: c, image: x}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: later, namespace: default}
+spec:
+  suspend: true
+  template:
+    metadata: {labels: {team: a}}
+    spec: {restartPolicy: Never, containers: [{name: c, image: x}]}
 ";
     let cluster = Cluster::from_yaml(base).unwrap();
+    let job = |name: &str, suspend: bool, team: &str, subdomain: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: {name}, namespace: default}}\n\
+             spec:\n  suspend: {suspend}\n  template:\n    metadata: {{labels: {{team: {team}}}}}\n\
+             \x20   spec: {{{subdomain}restartPolicy: Never, containers: [{{name: c, image: x}}]}}\n"
+        )
+    };
     let pod = |spec: &str, status: &str| {
         format!(
             "apiVersion: v1\nkind: Pod\nmetadata: {{name: p, namespace: default, labels: {{app: web}}}}\n\
@@ -684,6 +708,29 @@ endpoints: [{addresses: [10.1.0.1]}]
         (
             "an EndpointSlice's endpoints may change",
             slice("IPv4", "10.1.0.2"),
+            None,
+        ),
+        (
+            "a Job's template, field by field (ValidateJobUpdate)",
+            job("batch", false, "a", "subdomain: other, "),
+            Some(
+                "Job default/batch: spec.template.spec.subdomain: expected \"web-h\" (it may not \
+                 change once set), found \"other\"",
+            ),
+        ),
+        (
+            "a running Job's template labels",
+            job("batch", false, "b", "subdomain: web-h, "),
+            Some("Job default/batch: spec.template.metadata.labels: expected {"),
+        ),
+        (
+            "a Job applied again unchanged",
+            job("batch", false, "a", "subdomain: web-h, "),
+            None,
+        ),
+        (
+            "a suspended Job's template labels may change (KEP-2926)",
+            job("later", true, "b", ""),
             None,
         ),
     ];

@@ -7,7 +7,7 @@
 //! | Pod | `hostname`, `subdomain`, `nodeName` once set, `hostNetwork`, `dnsPolicy`, `dnsConfig`, `hostAliases`, `setHostnameAsFQDN`, the containers' ports and env | `ValidatePodUpdate`: "pod updates may not change fields other than …" |
 //! | StatefulSet | `serviceName`, `selector` | `ValidateStatefulSetUpdate`: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', … are forbidden" |
 //! | Deployment, ReplicaSet, DaemonSet | `selector` | apps/v1 `Validate…Update`: "field is immutable" |
-//! | Job | `selector`, `template` | `ValidateJobUpdate` |
+//! | Job | `selector`, `template` (its labels may change while the Job is suspended) | `ValidateJobUpdate` |
 //! | EndpointSlice | `addressType` | `ValidateEndpointSliceUpdate` |
 //!
 //! Status is not checked: a manifest's status is how a test sets a Pod's readiness, which a
@@ -146,17 +146,54 @@ fn workload(old: &Workload, new: &Workload, loaded: &LoadedObject) -> Option<Loa
                 ),
             ],
         ),
-        (WorkloadSpec::Job(_), WorkloadSpec::Job(_)) => first_change(
-            loaded,
-            &[
-                field(
-                    "spec.selector",
-                    old.selector.labels(),
-                    new.selector.labels(),
-                ),
-                field("spec.template", &old.template, &new.template),
-            ],
-        ),
+        (WorkloadSpec::Job(job), WorkloadSpec::Job(_)) => {
+            let (t, n) = (&old.template, &new.template);
+            // A suspended Job that has not started may change its template's labels (and
+            // scheduling, which the simulator does not model): KEP-2926, GA in 1.27. The
+            // simulator keeps no history, so every suspended Job counts as not started.
+            let labels = if job.suspend {
+                field("spec.template.metadata.labels", &(), &())
+            } else {
+                field("spec.template.metadata.labels", &t.labels, &n.labels)
+            };
+            first_change(
+                loaded,
+                &[
+                    field(
+                        "spec.selector",
+                        old.selector.labels(),
+                        new.selector.labels(),
+                    ),
+                    labels,
+                    field("spec.template.spec.hostname", &t.hostname, &n.hostname),
+                    field("spec.template.spec.subdomain", &t.subdomain, &n.subdomain),
+                    field("spec.template.spec.nodeName", &t.node_name, &n.node_name),
+                    field(
+                        "spec.template.spec.hostNetwork",
+                        &t.host_network,
+                        &n.host_network,
+                    ),
+                    field("spec.template.spec.dnsPolicy", &t.dns_policy, &n.dns_policy),
+                    field("spec.template.spec.dnsConfig", &t.dns_config, &n.dns_config),
+                    field(
+                        "spec.template.spec.hostAliases",
+                        &t.host_aliases,
+                        &n.host_aliases,
+                    ),
+                    field(
+                        "spec.template.spec.setHostnameAsFQDN",
+                        &t.set_hostname_as_fqdn,
+                        &n.set_hostname_as_fqdn,
+                    ),
+                    field(
+                        "spec.template.spec.containers[*].ports",
+                        &t.container_ports,
+                        &n.container_ports,
+                    ),
+                    field("spec.template.spec.containers[*].env", &t.env, &n.env),
+                ],
+            )
+        }
         // A ReplicationController's selector may change (core/v1 allows it).
         (WorkloadSpec::ReplicationController { .. }, _) => None,
         _ => first_change(
