@@ -126,6 +126,46 @@ pub(crate) fn parse_manifests_with(
     read_manifests(origin, text, limits, true).0
 }
 
+/// Where `field` of the object at `location` (one [`parse_manifests_with`] read from `text`)
+/// is written: its line and column when they can be found, else `location` as it is. For the
+/// checks made after reading (an apply that changes an immutable field), which have only the
+/// object and its location.
+pub(crate) fn place_field(text: &str, location: &Location, field: &str) -> Location {
+    let mut placed = location.clone();
+    let Some(document) = location.document.and_then(|number| {
+        documents::split(text)
+            .into_iter()
+            .find(|d| d.number == number)
+    }) else {
+        return placed;
+    };
+    let lines = documents::lines(&document.text);
+    let scope = match location.item {
+        None => Some(Scope::whole(&lines)),
+        Some(item) => {
+            let block = documents::entries(&lines, &documents::segments("items"));
+            match block.get(item) {
+                Some((_, scope)) => Some(*scope),
+                None => documents::json_items(&document.text).get(item).copied(),
+            }
+        }
+    };
+    let segments = documents::segments(field);
+    let found = scope
+        .and_then(|scope| documents::locate(&lines, scope, &segments, true))
+        .filter(|found| found.depth == segments.len());
+    if let Some(found) = found {
+        let column = if found.line == 0 {
+            document.first_column + found.column
+        } else {
+            found.column
+        };
+        placed.line = Some(document.first_line + found.line + 1);
+        placed.column = Some(column + 1);
+    }
+    placed
+}
+
 /// [`parse_manifests_with`], the single pass on or off, and how many documents the detailed
 /// path read.
 fn read_manifests(

@@ -152,7 +152,7 @@ fn apply_creates_and_replaces_like_kubectl_apply() {
         .unwrap_err();
     assert_eq!(
         refused.to_string(),
-        "change 0: change.yaml: document 1, line 1: Service default/web: spec.clusterIPs: \
+        "change 0: change.yaml: document 1, line 4, column 19: Service default/web: spec.clusterIPs: \
          expected [\"10.96.0.20\"] (it may not change once set), found [\"10.96.0.21\"]"
     );
     let refused = dns
@@ -640,7 +640,8 @@ spec:
             "a Pod's hostname (ValidatePodUpdate)",
             pod("hostname: b, subdomain: web-h, ", running),
             Some(
-                "Pod default/p: spec.hostname: expected \"a\" (it may not change once set), found \"b\"",
+                "line 4, column 18: Pod default/p: spec.hostname: expected \"a\" (it may not change \
+                 once set), found \"b\"",
             ),
         ),
         (

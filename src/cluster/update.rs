@@ -360,6 +360,23 @@ impl Cluster {
             .objects
             .iter()
             .filter_map(|loaded| self.changed_immutable_field(loaded))
+            .map(|mut error| {
+                // Placed at the field as the manifest writes it (`clusterIP`, the one most
+                // manifests state, for the checked `clusterIPs`).
+                if let Some(field) = &error.field {
+                    let written = if field == "spec.clusterIPs" {
+                        "spec.clusterIP"
+                    } else {
+                        field
+                    };
+                    let mut placed = load::place_field(manifests, &error.location, written);
+                    if placed.column.is_none() && written != field.as_str() {
+                        placed = load::place_field(manifests, &error.location, field);
+                    }
+                    error.location = placed;
+                }
+                error
+            })
             .collect();
         if !immutable.is_empty() {
             return Err(UpdateErrorKind::Load(LoadErrors::new(immutable)));
