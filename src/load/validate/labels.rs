@@ -56,21 +56,29 @@ pub(super) fn check_labels(
     for (field, expected, found) in selector_problems(field, labels) {
         check.invalid(&field, expected, found);
     }
-    check_strings(check, field, labels);
+    check_strings(check, field, labels, true);
 }
 
 /// Reports the values of the string map at `field` (labels, a selector, annotations) that are
 /// written plain and that kubectl, reading YAML 1.1, takes for something else than a string
-/// ([`yaml_1_1_reading`]): it refuses them, as the loader does.
+/// ([`yaml_1_1_reading`]): it refuses them, as the loader does. A timestamp only counts with
+/// `timestamps`: in an annotation kubectl takes it, rewritten (`2024-01-01T00:00:00Z`), which
+/// DNS never reads; and dumps quote every annotation that holds one
+/// (`endpoints.kubernetes.io/last-change-trigger-time` on every slice), which the single pass
+/// cannot tell from plain and would send each to the detailed path.
 pub(super) fn check_strings(
     check: &mut Checker<'_>,
     field: &str,
     labels: &BTreeMap<String, String>,
+    timestamps: bool,
 ) {
     for (key, value) in labels {
         let Some(reading) = yaml_1_1_reading(value) else {
             continue;
         };
+        if reading == "a timestamp" && !timestamps {
+            continue;
+        }
         let at = format!("{field}[{key}]");
         // Unknown (the single pass has no text): an error, so that the detailed path, which
         // has, decides.
@@ -90,7 +98,8 @@ pub(super) fn check_strings(
 /// What a plain scalar that YAML 1.2 (this loader) reads as a string is to YAML 1.1, which
 /// kubectl reads manifests with (sigs.k8s.io/yaml over goyaml.v2, its `resolve` table): a
 /// boolean (`yes`, `no`, `on`, `off`, `y`, `n`, in three cases), an integer (`017` octal,
-/// `1_000`, `0b101`) or a float (`089`). `None` for what both read alike.
+/// `1_000`, `0b101`), a float (`089`, `1_0.5`) or a timestamp (`2024-01-01`). `None` for what
+/// both read alike.
 fn yaml_1_1_reading(value: &str) -> Option<&'static str> {
     const BOOLEANS: [&str; 16] = [
         "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off",
@@ -113,9 +122,33 @@ fn yaml_1_1_reading(value: &str) -> Option<&'static str> {
     if integer {
         return Some("an integer");
     }
-    // Not octal (`089`): goyaml.v2 falls back to a float.
-    (unsigned.len() > 1 && unsigned.starts_with('0') && digits(&unsigned[1..], 10))
-        .then_some("a number")
+    // Not octal (`089`): goyaml.v2 falls back to a float; so it does with underscores in a
+    // float (`1_0.5`: it drops them).
+    let float = unsigned.contains('_')
+        && unsigned.split_once('.').is_some_and(|(whole, fraction)| {
+            digits(whole, 10) && (fraction.is_empty() || digits(fraction, 10))
+        });
+    if (unsigned.len() > 1 && unsigned.starts_with('0') && digits(&unsigned[1..], 10)) || float {
+        return Some("a number");
+    }
+    // A date (`2024-01-01`, and a time after it): a timestamp, which reaches the API server
+    // rewritten (`2024-01-01T00:00:00Z`).
+    let mut parts = value.splitn(3, '-');
+    let date = matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(year), Some(month), Some(rest))
+            if year.len() == 4
+                && year.bytes().all(|b| b.is_ascii_digit())
+                && (1..=2).contains(&month.len())
+                && month.bytes().all(|b| b.is_ascii_digit())
+                && {
+                    let day: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    let after = &rest[day.len()..];
+                    (1..=2).contains(&day.len())
+                        && (after.is_empty() || after.starts_with(['T', 't', ' ']))
+                }
+    );
+    date.then_some("a timestamp")
 }
 
 /// A workload's `spec.selector` as a label selector: `matchLabels` only (expressions are not
@@ -223,6 +256,11 @@ mod tests {
             ("-017", Some("an integer")),
             ("0", None),
             ("089", Some("a number")),
+            ("1_0.5", Some("a number")),
+            ("2024-01-01", Some("a timestamp")),
+            ("2001-12-14t21:59:43.10-05:00", Some("a timestamp")),
+            ("2024-01", None),
+            ("1.5", None),
             ("yess", None),
             ("web", None),
             ("a_b", None),

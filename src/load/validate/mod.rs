@@ -314,7 +314,7 @@ impl<'d> Checker<'d> {
         meta.labels = raw.labels.unwrap_or_default();
         labels::check_labels(self, "metadata.labels", &meta.labels);
         meta.annotations = raw.annotations.unwrap_or_default();
-        labels::check_strings(self, "metadata.annotations", &meta.annotations);
+        labels::check_strings(self, "metadata.annotations", &meta.annotations, false);
         meta
     }
 
