@@ -199,10 +199,9 @@ fn bare(line: &str) -> &str {
 ///
 /// A stream is a `{…}` followed, after only whitespace, by another `{`: what kubectl's decoder
 /// reads as several objects (`kubectl get -o json` run twice into one file, or objects printed
-/// one after the other). Anything else after the only object (a comment, a second value of
-/// another kind) is left with it, for the YAML parser to judge; after the objects of a stream
-/// it is a piece of its own, marked [`Document::after_json_stream`] (a comment, then, is an
-/// empty document).
+/// one after the other). Anything else after the objects (YAML after a JSON object, say) is a
+/// piece of its own, marked [`Document::after_json_stream`], which kubectl's decoder, reading
+/// JSON from the first `{`, refuses (a comment, then, is an empty document).
 fn json_objects(document: Document<'_>) -> Vec<Document<'_>> {
     let text = &*document.text;
     let starts = json_object_starts(text);
@@ -238,8 +237,8 @@ fn json_objects(document: Document<'_>) -> Vec<Document<'_>> {
 }
 
 /// The byte offsets where the objects of a stream of JSON (or flow YAML) objects start, when
-/// `text` holds two or more of them one after the other, and where anything else after them
-/// starts; fewer than two otherwise.
+/// `text` starts with one, and where anything else after them starts; fewer than two when it is
+/// one object alone (or does not start with one).
 ///
 /// Strings are skipped (double-quoted with escapes, or single-quoted as flow YAML has them)
 /// and comments too, so that a brace inside them is text.
@@ -267,10 +266,9 @@ fn json_object_starts(text: &str) -> Vec<usize> {
                         .count();
                     let next = at + 1 + blanks;
                     if bytes.get(next) != Some(&b'{') || byte != b'}' {
-                        if next < bytes.len() && byte == b'}' && starts.len() > 1 {
-                            // Something else after the second or a later object of a stream:
-                            // a piece of its own, so that its error is placed there and does
-                            // not fall on the object before it.
+                        if next < bytes.len() && byte == b'}' {
+                            // Something else after the objects: a piece of its own, so that its
+                            // error is placed there and does not fall on the object before it.
                             starts.push(next);
                         }
                         break;
@@ -779,10 +777,15 @@ mod tests {
             ]
         );
         assert_eq!(documents[2].input_position_of(1), (2, 18));
-        // Not a stream: one object, or an object followed by something else.
-        for single in ["{\"a\": 1}\n", "{a: 1} # c\n", "{a: 1}\nb: 2\n", "{a: 1\n"] {
+        // Not a stream: one object (a comment after it is its own, empty, piece).
+        for single in ["{\"a\": 1}\n", "{a: 1\n"] {
             assert_eq!(split(single).len(), 1, "{single:?}");
         }
+        let commented = split("{a: 1} # c\n");
+        assert!(commented.len() == 2 && first_content_line(&commented[1].text).is_none());
+        // An object followed by something else: the rest is a piece of its own, refused.
+        let rest = split("{a: 1}\nb: 2\n");
+        assert!(rest.len() == 2 && rest[1].after_json_stream, "{rest:?}");
         // An unfinished last object is a document of its own.
         assert_eq!(split("{a: 1} {b: 2\n").len(), 2);
         // So is what follows the objects of a stream, placed where it is: an error there is
