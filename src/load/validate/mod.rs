@@ -171,6 +171,13 @@ impl<'d> Checker<'d> {
         let found = documents::locate(self.lines, window, &segments, true)
             .filter(|found| found.depth == segments.len());
         let written = found.and_then(|found| self.lines.get(found.line)?.get(found.column..));
+        // An anchor before the value (`&v yes`) names it and leaves it plain.
+        let written = written.map(|text| match text.strip_prefix('&') {
+            Some(anchored) => anchored
+                .trim_start_matches(|c: char| !c.is_whitespace())
+                .trim_start(),
+            None => text,
+        });
         Some(written.is_some_and(|text| {
             text.strip_prefix(value)
                 .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
