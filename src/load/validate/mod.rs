@@ -170,7 +170,20 @@ impl<'d> Checker<'d> {
         let segments = documents::segments(field);
         let found = documents::locate(self.lines, window, &segments, true)
             .filter(|found| found.depth == segments.len());
-        let written = found.and_then(|found| self.lines.get(found.line)?.get(found.column..));
+        let written = found.and_then(|found| {
+            let text = self.lines.get(found.line)?.get(found.column..)?;
+            // The value on a later line (`key:` alone): where `locate` stops is the key; the
+            // value is the next line that holds anything.
+            let bare = text.trim_end();
+            if bare.ends_with(':') && !bare.contains([' ', '\'', '"']) {
+                let next = self.lines.get(found.line + 1..)?.iter().find(|line| {
+                    let line = line.trim_start();
+                    !line.is_empty() && !line.starts_with('#')
+                })?;
+                return Some(next.trim_start());
+            }
+            Some(text)
+        });
         // An anchor before the value (`&v yes`) names it and leaves it plain.
         let written = written.map(|text| match text.strip_prefix('&') {
             Some(anchored) => anchored
