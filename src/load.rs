@@ -5,11 +5,14 @@
 //! 1. [`documents::split`] cuts the stream at `---` / `...` lines (see that module for why the
 //!    loader does not use serde_yaml's multi-document iterator), and a stream of JSON objects
 //!    (`{…}{…}`, as several `kubectl get -o json` print it) into one document per object.
-//! 2. [`scan`] reads each document's text in linear time and refuses nesting and aliases beyond
-//!    the [`LoadLimits`], before the YAML parser, whose cost they would blow up, sees it.
-//! 3. The [`single`] pass reads the document once, straight into the hand-written structs of
+//! 2. The [`single`] pass reads the document once, straight into the hand-written structs of
 //!    [`raw`] for the modelled kinds (a List's entries too), and they are checked and
 //!    defaulted by [`validate`] as the API server would. That is all a good document costs.
+//!    The pass reads with the fast reader ([`block`]) the plain block YAML most manifests are
+//!    written in, and gives anything else to serde_yaml, after step 3.
+//! 3. [`scan`] reads the text of each document the fast reader did not read, in linear time,
+//!    and refuses nesting and aliases beyond the [`LoadLimits`], before the YAML parser, whose
+//!    cost they would blow up, sees it. Then the single pass reads it through serde_yaml.
 //! 4. A document the single pass does not read exactly as the detailed path would, or with
 //!    an error, is read again by the detailed path, which words every error as precisely as
 //!    it can: the document is parsed into a `serde_yaml::Value`, which catches syntax errors
@@ -25,6 +28,7 @@
 //!
 //! Every error is collected; a batch with any error yields no object at all.
 
+mod block;
 mod classify;
 mod coredns_configmap;
 pub use coredns_configmap::EmbeddedCorefile;
@@ -305,12 +309,29 @@ impl Loader {
             ));
             return;
         }
+        let line = Some(document.first_line + first + 1);
+        // The fast reader first, before the scan: it reads no aliases and nests less deeply
+        // than the limit, so the scan has nothing to refuse in a document it reads.
+        let mut read_fast = false;
+        if self.single_pass
+            && let Some(read) = single::read_block(&document.text, self.limits.max_depth)
+        {
+            if self.single(document, read, line) {
+                return;
+            }
+            // Validation found an error: serde_yaml would read the same, so only the detailed
+            // path is left, to word it.
+            read_fast = true;
+        }
         if let Err(found) = scan::check(&document.text, self.limits.budget()) {
             self.errors.push(self.breach(document, found));
             return;
         }
-        let line = Some(document.first_line + first + 1);
-        if self.single_pass && self.single(document, line) {
+        if self.single_pass
+            && !read_fast
+            && let Some(read) = single::read_yaml(&document.text)
+            && self.single(document, read, line)
+        {
             return;
         }
         // The detailed path: the document's errors, or what the single pass does not read.
@@ -377,13 +398,10 @@ impl Loader {
         }
     }
 
-    /// Loads what the [`single`] pass reads of `document` (whose first content line is
-    /// `line`), validated. False, with nothing loaded, when the pass gives up or validation
-    /// finds an error: the detailed path then reads the document again.
-    fn single(&mut self, document: &Document, line: Option<usize>) -> bool {
-        let Some(read) = single::read(&document.text) else {
-            return false;
-        };
+    /// Loads what the [`single`] pass read of `document` (whose first content line is
+    /// `line`), validated. False, with nothing loaded, when validation finds an error: the
+    /// detailed path then reads the document again.
+    fn single(&mut self, document: &Document, read: single::Read, line: Option<usize>) -> bool {
         match read {
             single::Read::Null => true,
             single::Read::One(entry) => match self.accept(document, entry, None, line) {

@@ -6,7 +6,9 @@
 //! path, line and column; a List entry is even written out as text again and parsed a third
 //! time. That costs about three times plain typed deserialisation.
 //!
-//! This pass reads the document once, through [`Strict`]: the top-level mapping's keys as they
+//! This pass reads the document once, with the fast reader ([`block`]) where it can, else
+//! with serde_yaml (both give the same serde calls), through [`Strict`]: the top-level
+//! mapping's keys as they
 //! come, and as soon as `apiVersion` and `kind` are known and name a modelled kind, the rest
 //! of the mapping goes straight into that kind's raw struct. Keys that come before them
 //! (kubectl sorts keys: an EndpointSlice's `addressType` and `endpoints` come before its
@@ -37,6 +39,7 @@ use serde::de::{
 };
 use serde_yaml::Value;
 
+use super::block;
 use super::raw::{Raw, raw_of};
 use super::strict::Strict;
 use super::{Class, EmbeddedCorefile, classify};
@@ -44,6 +47,7 @@ use super::{Class, EmbeddedCorefile, classify};
 /// An object read by the single pass.
 // Moved once, from the pass to validation: a box would cost an allocation per object.
 #[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
 pub(super) enum Entry {
     /// A modelled kind, in its raw struct.
     Typed(Raw),
@@ -58,6 +62,7 @@ pub(super) enum Entry {
 
 /// What one document holds.
 #[allow(clippy::large_enum_variant)] // as `Entry`
+#[derive(Debug)]
 pub(super) enum Read {
     /// Nothing (`~`, `null`).
     Null,
@@ -67,9 +72,19 @@ pub(super) enum Read {
     List(Vec<Entry>),
 }
 
-/// Reads the document `text` once, or `None` when it must be read by the detailed path (see
-/// the module docs).
-pub(super) fn read(text: &str) -> Option<Read> {
+/// The document `text` read by the fast reader ([`block`]), nesting less deeply than
+/// `max_depth`, or `None` when it gives up: then [`read_yaml`] may read it.
+pub(super) fn read_block(text: &str, max_depth: usize) -> Option<Read> {
+    let mut events = block::events(text, max_depth)?;
+    let read = ObjectSeed { top: true }
+        .deserialize(Strict(&mut events))
+        .ok()?;
+    events.finished().then_some(read)
+}
+
+/// The document `text` read through serde_yaml, or `None` when it must be read by the
+/// detailed path (see the module docs).
+pub(super) fn read_yaml(text: &str) -> Option<Read> {
     ObjectSeed { top: true }
         .deserialize(Strict(serde_yaml::Deserializer::from_str(text)))
         .ok()

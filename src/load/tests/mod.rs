@@ -570,4 +570,5 @@ fn namespace_is_cluster_scoped() {
     assert_eq!(objects[0].meta().namespace, "");
 }
 
+mod block;
 mod streams;

@@ -277,7 +277,7 @@ fn the_builder_sets_every_limit() {
 
 /// Every fixture and malformed input the repository holds (`.yaml`, `.yml` and `.json` files
 /// under `fixtures/` and `tests/malformed/`), as (path, text).
-fn corpus() -> Vec<(String, String)> {
+pub(super) fn corpus() -> Vec<(String, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
     let mut folders = vec![root.join("fixtures"), root.join("tests/malformed")];
