@@ -111,6 +111,21 @@ fn case_load_150k(yaml: &str, iterations: usize) {
     }
 }
 
+/// Loading the 100k-Service, 1M-endpoint manifests of `benches/load.rs`'s per-byte figure,
+/// for `perf record` (callgrind would take an hour); run only when named.
+#[inline(never)]
+fn case_load_1m(yaml: &str) {
+    let mut builder = Cluster::builder();
+    builder.max_input_bytes(yaml.len());
+    black_box(
+        builder
+            .add_yaml("generated.yaml", yaml)
+            .unwrap()
+            .build()
+            .unwrap(),
+    );
+}
+
 /// Its baseline: plain typed deserialisation of the same text into minimal structs.
 #[inline(never)]
 fn case_baseline_load_150k(yaml: &str, iterations: usize) {
@@ -213,6 +228,9 @@ fn main() {
         let yaml = generated_manifests(10_000, 15);
         case_load_150k(&yaml, 1);
         case_baseline_load_150k(&yaml, 1);
+    }
+    if only == "load_1m" {
+        case_load_1m(&generated_manifests(100_000, 10));
     }
     // The flips' clusters also answer a ClusterIP question (a Service in the middle), so that
     // a change of the persistent maps' shape shows in lookups as well as in changes.

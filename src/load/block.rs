@@ -7,8 +7,9 @@
 //! costs about 39 ms per MB of manifests: more than the whole of the plain typed
 //! deserialisation that issue 13's load target measures against, so no loader on top of it
 //! can be within 1.3× of that baseline. Most manifests use a small part of YAML: block
-//! mappings and sequences by indentation, one-line plain and quoted scalars, one-line flow
-//! collections (`{app: web}`, `ports: [{port: 80}]`) and comments. This module reads exactly
+//! mappings and sequences by indentation, one-line plain and quoted scalars, literal block
+//! scalars (kubectl's `last-applied-configuration`), one-line flow collections
+//! (`{app: web}`, `ports: [{port: 80}]`) and comments. This module reads exactly
 //! that part, in one pass over the lines, into a list of events, and hands them to serde as
 //! serde_yaml's deserializer would.
 //!
@@ -20,13 +21,18 @@
 //! a quoted one is always a string. Whatever it is not sure of, it does not read: it gives
 //! up, and the document goes to serde_yaml as before. It gives up on
 //!
-//! - any byte that is not printable ASCII or a line feed (tabs, carriage returns, UTF-8),
-//! - anchors, aliases, tags, directives, complex keys (`?`), block scalars (`|`, `>`), flow
+//! - any character libyaml does not read as printable, or reads as a line break other than
+//!   a line feed: tabs, carriage returns, C1 controls (`U+0085` among them), `U+2028`,
+//!   `U+2029`, a byte-order mark,
+//! - folded block scalars (`>`), and literal ones (`|`, `|-`) with blank lines, `|+`, an
+//!   indentation indicator, or at the end of the document,
+//! - anchors, aliases, tags, directives, complex keys (`?`), flow
 //!   collections over more than one line or with empty entries, trailing commas or
 //!   single-pair mappings (`[a: b]`), and `---` or `...` inside the document,
 //! - a scalar over more than one line, an escape in a quoted one (`\` or `''`),
 //! - a plain scalar that might be a number other than a plain decimal integer (`0x1f`,
-//!   `017`, `1e3`, `.5`, `+1`), or that starts with an indicator,
+//!   `017`, `1e3`, `.5`, `+1`), or that starts with an indicator (a string that starts
+//!   with a digit and has no number's syntax, `10.96.0.1` or `100m`, is read),
 //! - a key longer than 1,000 bytes (libyaml's simple keys end at 1,024), and nesting as
 //!   deep as the loader's depth limit or [`MAX_DEPTH`] (serde_yaml's own limit is 128): the
 //!   loader's scan ([`super::scan`]) does not run on what this reader reads, so the reader
@@ -58,6 +64,8 @@ enum Event<'a> {
         text: &'a str,
         plain: bool,
     },
+    /// A block scalar, by its place in [`Events::texts`].
+    Text(usize),
 }
 
 /// Why the reader stopped: never shown (see the module docs).
@@ -84,23 +92,42 @@ type Result<T> = std::result::Result<T, GiveUp>;
 /// nests `max_depth` levels deep (the loader's limit: the scan, not run on what this reader
 /// reads, refuses only deeper documents).
 pub(super) fn events(text: &str, max_depth: usize) -> Option<Events<'_>> {
-    if !text
-        .bytes()
-        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
-    {
+    if !printable(text) {
         return None;
     }
     let mut parser = Parser {
         lines: text.split('\n'),
         current: None,
         events: Vec::with_capacity(text.len() / 12),
+        texts: Vec::new(),
         depth: 0,
         max_depth: max_depth.min(MAX_DEPTH),
     };
     parser.document().ok()?;
     Some(Events {
         events: parser.events,
+        texts: parser.texts,
         pos: 0,
+    })
+}
+
+/// Whether every character of `text` is one libyaml reads as printable and not as a line
+/// break, line feeds apart: no tab, no carriage return, no C1 control, no `U+2028`/`U+2029`
+/// (libyaml's other line breaks), no byte-order mark.
+fn printable(text: &str) -> bool {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .all(|b| b == b'\n' || (b' '..=b'~').contains(&b));
+    }
+    text.chars().all(|c| {
+        c == '\n'
+            || (' '..='~').contains(&c)
+            || (c >= '\u{a0}'
+                && !matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ))
     })
 }
 
@@ -118,6 +145,8 @@ struct Parser<'a, I> {
     /// The next line with content, read ahead.
     current: Option<Line<'a>>,
     events: Vec<Event<'a>>,
+    /// The values of block scalars, which are not in the text as they are.
+    texts: Vec<String>,
     depth: usize,
     /// The depth at which the reader gives up.
     max_depth: usize,
@@ -128,19 +157,10 @@ impl<'a, I: Iterator<Item = &'a str>> Parser<'a, I> {
     fn peek(&mut self) -> Result<Option<Line<'a>>> {
         if self.current.is_none() {
             for line in self.lines.by_ref() {
-                let text = line.trim_start_matches(' ');
-                if text.is_empty() || text.starts_with('#') {
-                    continue;
+                self.current = content(line)?;
+                if self.current.is_some() {
+                    break;
                 }
-                let column = line.len() - text.len();
-                if column == 0 && (text.starts_with("---") || text.starts_with("...")) {
-                    return Err(GiveUp);
-                }
-                if text.starts_with('%') && column == 0 {
-                    return Err(GiveUp);
-                }
-                self.current = Some(Line { column, text });
-                break;
             }
         }
         Ok(self.current)
@@ -214,6 +234,9 @@ impl<'a, I: Iterator<Item = &'a str>> Parser<'a, I> {
     /// The value of a key at `column`, `rest` being what follows its `:` on the line.
     fn value_after_key(&mut self, column: usize, rest: &'a str) -> Result<()> {
         let rest = rest.trim_start_matches(' ');
+        if let Some(header) = rest.strip_prefix('|') {
+            return self.literal(column, header);
+        }
         if !rest.is_empty() && !rest.starts_with('#') {
             self.inline_value(rest)?;
             return self.after_inline(column);
@@ -230,6 +253,53 @@ impl<'a, I: Iterator<Item = &'a str>> Parser<'a, I> {
                 Ok(())
             }
         }
+    }
+
+    /// A literal block scalar (`|` or `|-`, then `header`), the value of a key at `column`:
+    /// its lines up to the first less indented one. Blank lines in it (whose place in the
+    /// value libyaml's rules make subtle), an indentation indicator, `|+`, and a scalar that
+    /// ends the document are given up on.
+    fn literal(&mut self, column: usize, header: &'a str) -> Result<()> {
+        let (strip, comment) = match header.strip_prefix('-') {
+            Some(comment) => (true, comment),
+            None => (false, header),
+        };
+        let comment = comment.trim_start_matches(' ');
+        if !(comment.is_empty() || (comment.starts_with('#') && header.len() > comment.len())) {
+            return Err(GiveUp);
+        }
+        let mut value = String::new();
+        let mut indent = None;
+        let mut ended = false;
+        for line in self.lines.by_ref() {
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            if spaces == line.len() {
+                return Err(GiveUp); // a blank line, or the end of the text
+            }
+            let indent = *indent.get_or_insert(spaces);
+            if spaces < indent {
+                if indent <= column {
+                    return Err(GiveUp); // an empty block scalar
+                }
+                self.current = content(line)?;
+                ended = true;
+                break;
+            }
+            if !value.is_empty() {
+                value.push('\n');
+            }
+            value.push_str(&line[indent..]);
+        }
+        // The end of the document ends no block scalar here (clipping there is subtle too).
+        if !ended || indent.is_none_or(|indent| indent <= column) {
+            return Err(GiveUp);
+        }
+        if !strip {
+            value.push('\n');
+        }
+        self.events.push(Event::Text(self.texts.len()));
+        self.texts.push(value);
+        Ok(())
     }
 
     /// After a value on its key's or entry's line, at `column`: the next line must not be
@@ -360,6 +430,21 @@ impl<'a, I: Iterator<Item = &'a str>> Parser<'a, I> {
     }
 }
 
+/// A line's content, or `None` for a blank line or a comment line; an error for a document
+/// marker or a directive.
+fn content(line: &str) -> Result<Option<Line<'_>>> {
+    let text = line.trim_start_matches(' ');
+    if text.is_empty() || text.starts_with('#') {
+        return Ok(None);
+    }
+    let column = line.len() - text.len();
+    if column == 0 && (text.starts_with("---") || text.starts_with("...") || text.starts_with('%'))
+    {
+        return Err(GiveUp);
+    }
+    Ok(Some(Line { column, text }))
+}
+
 /// Whether `text` (a line's content) is a sequence entry: `-` then a space or nothing.
 fn is_entry(text: &str) -> bool {
     text == "-" || text.starts_with("- ")
@@ -464,23 +549,61 @@ fn resolve(text: &str) -> Option<Resolved<'_>> {
         "false" | "False" | "FALSE" => return Some(Resolved::Bool(false)),
         _ => {}
     }
-    let first = text.as_bytes()[0];
-    if first.is_ascii_alphabetic() {
-        // No integer starts with a letter, and the only floats that do (`inf`, `nan`,
-        // `infinity` in any case) are not finite, which serde_yaml reads as strings.
-        return Some(Resolved::Str(text));
+    // serde_yaml tries integers (decimal, `0x`, `0o`, `0b`, signed), then Rust's float
+    // syntax; what neither reads is a string.
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    match unsigned.as_bytes().first() {
+        None | Some(b'+') => None,
+        // `.5`, `.inf`, `.nan`: left; `.` (kubectl's managedFields key) and `.x`: strings.
+        Some(b'.') => {
+            let after = &unsigned[1..];
+            let number = after.starts_with(|c: char| c.is_ascii_digit())
+                || matches!(after, "inf" | "Inf" | "INF" | "nan" | "NaN" | "NAN");
+            (!number).then_some(Resolved::Str(text))
+        }
+        Some(b'0'..=b'9') => {
+            let radix = [("0x", 16), ("0o", 8), ("0b", 2)]
+                .into_iter()
+                .find_map(|(prefix, radix)| Some((unsigned.strip_prefix(prefix)?, radix)));
+            if let Some((digits, radix)) = radix {
+                // An integer when what follows the prefix is all digits of its radix; a
+                // string when a character is not one (`0b6c9a57-…`, a uid).
+                let string = !digits.is_empty()
+                    && !digits.starts_with(['+', '-'])
+                    && !digits.chars().all(|c| c.is_digit(radix));
+                string.then_some(Resolved::Str(text))
+            } else if float_syntax(unsigned) {
+                decimal(text) // `1.5`, `1e3` and `017` are left to serde_yaml
+            } else {
+                Some(Resolved::Str(text)) // `10.96.0.1`, `2024-01-01T00:00:00Z`, `100m`
+            }
+        }
+        // No number starts otherwise: the floats that start with a letter (`inf`, `nan`,
+        // `infinity`, in any case and with a `-`) are not finite, and serde_yaml reads
+        // those as strings.
+        Some(_) => Some(Resolved::Str(text)),
     }
-    if let Some(int) = decimal(text) {
-        return Some(int);
+}
+
+/// Whether `text` has the syntax of a finite number as Rust reads one, without its sign:
+/// digits, then maybe a `.` and digits, then maybe an exponent.
+fn float_syntax(text: &str) -> bool {
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let mut rest = text;
+    let whole = digits(rest);
+    rest = &rest[whole..];
+    if let Some(after) = rest.strip_prefix('.') {
+        rest = &after[digits(after)..];
     }
-    // A dotted quad, an IPv6 address or a CIDR: digits and `.`, `:`, `/` that no integer
-    // or float reads.
-    let dots = text.bytes().filter(|&b| b == b'.').count();
-    let separated = dots >= 2 || text.contains(':') || text.contains('/');
-    let simple = text
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b':' | b'/' | b'-'));
-    (first.is_ascii_digit() && separated && simple).then_some(Resolved::Str(text))
+    if let Some(after) = rest.strip_prefix(['e', 'E']) {
+        let after = after.strip_prefix(['+', '-']).unwrap_or(after);
+        let exponent = digits(after);
+        if exponent == 0 {
+            return false;
+        }
+        rest = &after[exponent..];
+    }
+    whole > 0 && rest.is_empty()
 }
 
 /// A plain decimal integer without a sign, a leading zero or an overflow, or a negative one.
@@ -508,6 +631,8 @@ fn decimal(text: &str) -> Option<Resolved<'static>> {
 /// A document's events, read by serde (see the module docs for the rule its methods keep).
 pub(super) struct Events<'a> {
     events: Vec<Event<'a>>,
+    /// The values of block scalars ([`Event::Text`]).
+    texts: Vec<String>,
     pos: usize,
 }
 
@@ -566,6 +691,7 @@ impl<'a> Events<'a> {
             } => {
                 let mut empty = Events {
                     events: Vec::new(),
+                    texts: Vec::new(),
                     pos: 0,
                 };
                 if map {
@@ -637,6 +763,8 @@ impl<'a> Deserializer<'a> for &mut Events<'a> {
             Event::MapStart => self.visit_mapping(visitor),
             Event::SeqStart => self.visit_sequence(visitor),
             Event::Scalar { text, plain: false } => visitor.visit_borrowed_str(text),
+            // serde_yaml borrows no block scalar's value.
+            Event::Text(index) => visitor.visit_str(&self.texts[index]),
             Event::Scalar { text, plain: true } => match resolve(text).ok_or(GiveUp)? {
                 Resolved::Null => visitor.visit_unit(),
                 Resolved::Bool(b) => visitor.visit_bool(b),
@@ -703,6 +831,7 @@ impl<'a> Deserializer<'a> for &mut Events<'a> {
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         match self.next()? {
             Event::Scalar { text, .. } => visitor.visit_borrowed_str(text),
+            Event::Text(index) => visitor.visit_str(&self.texts[index]),
             _ => Err(GiveUp),
         }
     }
@@ -785,11 +914,145 @@ impl<'a> Deserializer<'a> for &mut Events<'a> {
             match self.next()? {
                 Event::MapStart | Event::SeqStart => open += 1,
                 Event::MapEnd | Event::SeqEnd => open -= 1,
-                Event::Scalar { .. } => {}
+                Event::Scalar { .. } | Event::Text(_) => {}
             }
             if open == 0 {
                 return visitor.visit_unit();
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rule: a plain scalar resolves as serde_yaml resolves it, or is left to it.
+    #[test]
+    fn plain_scalars_resolve_as_serde_yaml_resolves_them() {
+        let scalars = [
+            "",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "nULL",
+            "true",
+            "True",
+            "TRUE",
+            "tRue",
+            "false",
+            "yes",
+            "no",
+            "on",
+            "y",
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "80",
+            "017",
+            "00",
+            "-017",
+            "0x1f",
+            "0o17",
+            "0b101",
+            "-0x1f",
+            "+1",
+            "+0",
+            "1_000",
+            "1.5",
+            "-1.5",
+            "1.",
+            ".5",
+            "1e3",
+            "1E+3",
+            "1e",
+            "1e+",
+            "-.5",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "inf",
+            "-inf",
+            "nan",
+            "infinity",
+            "Infinity",
+            ".",
+            ".x",
+            "-.x",
+            ".Inf",
+            ".iNf",
+            "-.NAN",
+            ".1e3",
+            "10.96.0.1",
+            "1.2.3",
+            "fd00::1",
+            "2001:db8::1",
+            "10.0.0.0/8",
+            "2024-01-01T00:00:00Z",
+            "2024-01-01",
+            "100m",
+            "10Gi",
+            "1h30m",
+            "0b3fa1c2-1234-4e5f-9abc-def012345678",
+            "0b6c9a57-3e1f",
+            "0x1g",
+            "0o8",
+            "0x",
+            "0x+1",
+            "-0b12",
+            "0b1",
+            "0xffffffffffffffffffffffffffffffffff",
+            "9abc-1",
+            "1-2",
+            "-a",
+            "--x",
+            "/healthz",
+            "_x",
+            "$HOME",
+            "a b",
+            "123456789012345678",
+            "1234567890123456789",
+            "99999999999999999999",
+            "-9223372036854775808",
+            "3.14159",
+            "6.02e23",
+            "1e400",
+        ];
+        for scalar in scalars {
+            let Some(resolved) = resolve(scalar) else {
+                continue; // left to serde_yaml
+            };
+            let expected: serde_yaml::Value =
+                serde_yaml::from_str(&format!("k: {scalar}\n")).expect("YAML");
+            let expected = &expected["k"];
+            let same = match (&resolved, expected) {
+                (Resolved::Null, serde_yaml::Value::Null) => true,
+                (Resolved::Bool(b), serde_yaml::Value::Bool(e)) => b == e,
+                (Resolved::Unsigned(n), serde_yaml::Value::Number(e)) => e.as_u64() == Some(*n),
+                // `-0` is visited as an `i64` (a `Value` keeps it as 0 either way).
+                (Resolved::Negative(n), serde_yaml::Value::Number(e)) => e.as_i64() == Some(*n),
+                (Resolved::Str(s), serde_yaml::Value::String(e)) => s == e,
+                _ => false,
+            };
+            assert!(
+                same,
+                "{scalar:?}: read as {resolved:?}, serde_yaml reads {expected:?}"
+            );
+        }
+        // What the reader must read itself, for manifests to go fast.
+        for scalar in [
+            "10.96.0.1",
+            "fd00::1",
+            "/healthz",
+            "100m",
+            "80",
+            "web",
+            "9b3f-1",
+            "0b6c9a57-3e1f",
+        ] {
+            assert!(resolve(scalar).is_some(), "{scalar:?} is read");
         }
     }
 }

@@ -89,6 +89,16 @@ fn the_fast_reader_reads_the_yaml_it_is_made_for() {
         ),
         ("a document of null", "~\n".to_owned()),
         (
+            "literal block scalars, clipped and stripped",
+            format!(
+                "{service}  annotations:\n    a: |\n      {{\"x\": 1}}\n        y\n    b: |-\n      z\n  namespace: n\n"
+            ),
+        ),
+        (
+            "UTF-8 in values and comments",
+            format!("# é → ü\n{service}  annotations:\n    note: \"café\" # ✓\n    other: 日本\n"),
+        ),
+        (
             "a List",
             format!(
                 "apiVersion: v1\nkind: List\nitems:\n- {}",
@@ -107,7 +117,30 @@ fn the_fast_reader_gives_up_on_what_it_is_not_made_for() {
     let cases = [
         ("a tab", "\tnamespace: a\n"),
         ("a carriage return", "  namespace: a\r\n"),
-        ("UTF-8", "  namespace: é\n"),
+        ("a next-line character", "  namespace: a\u{85}b\n"),
+        ("a line separator", "  namespace: a\u{2028}b\n"),
+        ("a byte-order mark", "  namespace: a\u{feff}\n"),
+        (
+            "a folded block scalar",
+            "  annotations:\n    a: >\n      text\n",
+        ),
+        (
+            "a blank line in a literal",
+            "  annotations:\n    a: |\n      x\n\n      y\n  b: c\n",
+        ),
+        (
+            "a kept literal",
+            "  annotations:\n    a: |+\n      x\n  b: c\n",
+        ),
+        (
+            "an indentation indicator",
+            "  annotations:\n    a: |2\n      x\n  b: c\n",
+        ),
+        (
+            "a literal at the end",
+            "  annotations:\n    a: |\n      x\n",
+        ),
+        ("an empty literal", "  annotations:\n    a: |\n  b: c\n"),
         ("an anchor", "  labels: &l {a: b}\n"),
         ("a tag", "  namespace: !x a\n"),
         ("a block scalar", "  annotations:\n    a: |\n      text\n"),
